@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Json;
+
+namespace Pact.Core.Events;
+
+/// <summary>An event decided but not yet appended: what a state machine produces (§8.2).</summary>
+/// <param name="Type">The event type, e.g. "proposal.created".</param>
+/// <param name="Actor">The signer's did:key for an event carrying an envelope, else <see cref="TranscriptEvent.DaemonActor"/>.</param>
+/// <param name="Data">The type's data members; members a request left out are present as null.</param>
+public sealed record EventDraft(string Type, string Actor, JsonObject Data);
+
+/// <summary>
+/// One event of the transcript (§8.1), hash-linked into its stream:
+/// hash = hex SHA-256("pact-event-v1\n" ‖ JCS({stream, streamSeq, type, time, actor, data, prevHash})).
+/// </summary>
+public sealed record TranscriptEvent(
+    long Seq,
+    string Stream,
+    long StreamSeq,
+    string Type,
+    string Time,
+    string Actor,
+    JsonObject Data,
+    string PrevHash,
+    string Hash)
+{
+    public const string DaemonActor = "daemon";
+    public const string HashDomain = "pact-event-v1\n";
+    public static readonly string GenesisHash = new('0', 64);
+
+    public static string ComputeHash(string stream, long streamSeq, string type, string time, string actor, JsonObject data, string prevHash) =>
+        Jcs.DomainHash(HashDomain, new JsonObject
+        {
+            ["stream"] = stream,
+            ["streamSeq"] = streamSeq,
+            ["type"] = type,
+            ["time"] = time,
+            ["actor"] = actor,
+            ["data"] = data.DeepClone(),
+            ["prevHash"] = prevHash,
+        });
+
+    /// <summary>Recomputes the hash from the content; differs from <see cref="Hash"/> when the event was altered.</summary>
+    public string RecomputeHash() => ComputeHash(Stream, StreamSeq, Type, Time, Actor, Data, PrevHash);
+
+    public JsonObject ToJson() => new()
+    {
+        ["seq"] = Seq,
+        ["stream"] = Stream,
+        ["streamSeq"] = StreamSeq,
+        ["type"] = Type,
+        ["time"] = Time,
+        ["actor"] = Actor,
+        ["data"] = Data.DeepClone(),
+        ["prevHash"] = PrevHash,
+        ["hash"] = Hash,
+    };
+
+    public static TranscriptEvent FromJson(JsonObject o) => new(
+        o["seq"]!.GetValue<long>(),
+        o["stream"]!.GetValue<string>(),
+        o["streamSeq"]!.GetValue<long>(),
+        o["type"]!.GetValue<string>(),
+        o["time"]!.GetValue<string>(),
+        o["actor"]!.GetValue<string>(),
+        (JsonObject)o["data"]!.DeepClone(),
+        o["prevHash"]!.GetValue<string>(),
+        o["hash"]!.GetValue<string>());
+}

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
+
+namespace Pact.Core.Json;
+
+/// <summary>
+/// Parses I-JSON (RFC 7493) strictly: invalid UTF-8, duplicate object keys and lone surrogates are refused
+/// with <see cref="InvalidJsonException"/> (PACT-100), never silently normalized — what is hashed must be
+/// exactly what was sent.
+/// </summary>
+public static class StrictJson
+{
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+    };
+
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
+    {
+        // Utf8JsonReader checks UTF-8 inside strings only; check the whole document first.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new InvalidJsonException("The body is not valid UTF-8.");
+        if (utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF)
+            throw new InvalidJsonException("A byte-order mark is not allowed.");
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        try
+        {
+            if (!reader.Read()) throw new InvalidJsonException("The body is empty.");
+            var node = ReadValue(ref reader, "");
+            if (reader.Read()) throw new InvalidJsonException("Unexpected data after the JSON value.");
+            return node;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidJsonException($"The body is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    public static JsonNode? Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
+
+    private static JsonNode? ReadValue(ref Utf8JsonReader reader, string pointer)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                {
+                    var obj = new JsonObject();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                    {
+                        var name = ReadString(ref reader, pointer);
+                        if (obj.ContainsKey(name))
+                            throw new InvalidJsonException($"Duplicate member \"{name}\" at '{pointer}'.");
+                        reader.Read();
+                        obj[name] = ReadValue(ref reader, pointer + "/" + JsonPointer.Escape(name));
+                    }
+                    return obj;
+                }
+            case JsonTokenType.StartArray:
+                {
+                    var array = new JsonArray();
+                    var i = 0;
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        array.Add(ReadValue(ref reader, pointer + "/" + i++));
+                    return array;
+                }
+            case JsonTokenType.String:
+                return JsonValue.Create(ReadString(ref reader, pointer));
+            case JsonTokenType.Number:
+                {
+                    if (reader.TryGetInt64(out var l)) return JsonValue.Create(l);
+                    var d = reader.GetDouble();
+                    if (!double.IsFinite(d)) throw new InvalidJsonException($"Number out of range at '{pointer}'.");
+                    return JsonValue.Create(d);
+                }
+            case JsonTokenType.True: return JsonValue.Create(true);
+            case JsonTokenType.False: return JsonValue.Create(false);
+            case JsonTokenType.Null: return null;
+            default:
+                throw new InvalidJsonException($"Unexpected token {reader.TokenType} at '{pointer}'.");
+        }
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader, string pointer)
+    {
+        try
+        {
+            // The reader refuses escapes that decode to lone surrogates ("\ud800") here.
+            var s = reader.GetString()!;
+            if (!IsWellFormedUtf16(s))
+                throw new InvalidJsonException($"Lone surrogate in a string at '{pointer}'.");
+            return s;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidJsonException($"Invalid string at '{pointer}': {e.Message}", e);
+        }
+    }
+
+    internal static bool IsWellFormedUtf16(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1])) return false;
+                i++;
+            }
+            else if (char.IsLowSurrogate(c)) return false;
+        }
+        return true;
+    }
+}
+
+/// <summary>RFC 6901 JSON pointer helpers.</summary>
+public static class JsonPointer
+{
+    public static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    public static string Append(string pointer, string token) => pointer + "/" + Escape(token);
+
+    public static string Append(string pointer, int index) => pointer + "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Pact.Core.Encoding;
+using Pact.Core.Errors;
+using Pact.Core.Identity;
+using Pact.Core.Time;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Http;
+using Pact.Daemon.Persistence;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>Agent registration with proof of possession, invites and bearer tokens (§3).</summary>
+public sealed class AgentService(
+    CommandRunner commands, AgentDirectory agents, BearerTokens tokens, ListenerInfo listener,
+    IOptions<PactOptions> options, TranscriptStore store, TimeProvider time)
+{
+    public static readonly PayloadSpec RegisterSpec = PayloadSpec.For("agent.register")
+        .Required("principal", Rules.Principal)
+        .Optional("displayName", Rules.StringOrNull)
+        .Optional("invite", Rules.StringOrNull);
+
+    public static readonly PayloadSpec TokenSpec = PayloadSpec.For("auth.token");
+
+    /// <summary>The envelope is signed by the new agent's own key: that is the proof of possession.</summary>
+    public async Task<CommandOutcome> RegisterAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        if (await agents.GetAsync(auth.Signer, ct) is { } existing) return CommandOutcome.Ok(200, existing.ToJson());
+        var invite = auth.Payload["invite"]?.GetValue<string>();
+        var needsInvite = !listener.LoopbackOnly && !options.Value.OpenRegistration;
+        if (needsInvite && invite is null)
+            return new PactError(PactCodes.Forbidden, 403, "Invite required", "This daemon is reachable beyond loopback; registration needs an invite code from an operator.");
+        DidKey.TryGetPublicKey(auth.Signer, out var publicKey);
+        var record = new AgentRecord(auth.Signer, Base64Url.Encode(publicKey), (JsonObject)auth.Payload["principal"]!.DeepClone(),
+            auth.Payload["displayName"]?.GetValue<string>(), Timestamp.ToText(auth.Now));
+        return await commands.CommitWithoutEventsAsync(auth, context =>
+        {
+            if (invite is not null && !ConsumeInvite(context, invite, auth.Signer, auth.Now) && needsInvite)
+                return new PactError(PactCodes.Forbidden, 403, "Invalid invite", "The invite code is unknown, used or expired.");
+            if (!AgentDirectory.Insert(context, record))
+                return CommandOutcome.Ok(200, AgentDirectory.Find(context, auth.Signer)!.ToJson());
+            return CommandOutcome.Ok(201, record.ToJson());
+        }, ct);
+    }
+
+    public Task<CommandOutcome> IssueTokenAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var (token, expiresAt) = tokens.Issue(auth.Signer);
+        return commands.CommitWithoutEventsAsync(auth, _ => CommandOutcome.Ok(200, new JsonObject
+        {
+            ["token"] = token,
+            ["expiresAt"] = Timestamp.ToText(expiresAt),
+        }), ct);
+    }
+
+    public async Task<JsonObject> CreateInviteAsync(string? expiresIn, CancellationToken ct)
+    {
+        var duration = expiresIn is null ? IsoDuration.Parse("P7D") : IsoDuration.Parse(expiresIn);
+        var code = "inv_" + Base64Url.Encode(RandomNumberGenerator.GetBytes(18));
+        var expiresAt = Timestamp.ToText(duration.AddTo(time.GetUtcNow()));
+        await store.WriteAsync(context =>
+        {
+            using var command = context.CreateCommand("INSERT INTO invites(code, expires_at) VALUES ($code, $expires)");
+            command.Parameters.AddWithValue("$code", code);
+            command.Parameters.AddWithValue("$expires", expiresAt);
+            return command.ExecuteNonQuery();
+        }, ct);
+        return new JsonObject { ["code"] = code, ["expiresAt"] = expiresAt };
+    }
+
+    private static bool ConsumeInvite(AppendContext context, string code, string agent, DateTimeOffset now)
+    {
+        using var command = context.CreateCommand(
+            "UPDATE invites SET used_by = $agent, used_at = $now WHERE code = $code AND used_by IS NULL AND expires_at > $now");
+        command.Parameters.AddWithValue("$agent", agent);
+        command.Parameters.AddWithValue("$now", Timestamp.ToText(now));
+        command.Parameters.AddWithValue("$code", code);
+        return command.ExecuteNonQuery() == 1;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Mvc;
+using Pact.Core.Errors;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Http;
+
+namespace Pact.Daemon.Controllers;
+
+/// <summary>Shared plumbing of the API controllers: JSON in and out, ProblemDetails for every refusal.</summary>
+[ApiController]
+[Produces("application/json")]
+[ProducesResponseType(typeof(ProblemBody), StatusCodes.Status400BadRequest, "application/problem+json")]
+[ProducesResponseType(typeof(ProblemBody), StatusCodes.Status429TooManyRequests, "application/problem+json")]
+public abstract class PactControllerBase : ControllerBase
+{
+    /// <summary>Resolves the bearer token; the error, when there is one, is the answer.</summary>
+    protected (Caller? Caller, IResult? Refusal) RequireCaller()
+    {
+        var resolver = HttpContext.RequestServices.GetRequiredService<CallerResolver>();
+        var (caller, error) = resolver.Resolve(HttpContext);
+        return (caller, error is null ? null : Problems.Result(error));
+    }
+
+    protected static IResult Problem(PactError error) => Problems.Result(error);
+
+    protected static IResult JsonResult(int status, System.Text.Json.Nodes.JsonNode body) =>
+        Application.CommandOutcome.Json(status, body.ToJsonString(Pact.Core.Json.PactJson.Options));
+
+    protected static Dictionary<string, string> Targets(params (string Name, string Value)[] targets) =>
+        targets.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
+}
+
+/// <summary>RFC 9457 ProblemDetails as Pact answers it (§11), for the OpenAPI document.</summary>
+public sealed class ProblemBody
+{
+    /// <summary>urn:pact:error:PACT-xxx</summary>
+    public string Type { get; init; } = "";
+
+    public string Title { get; init; } = "";
+
+    public int Status { get; init; }
+
+    public string? Detail { get; init; }
+
+    /// <summary>The stable error code, e.g. PACT-301.</summary>
+    public string Code { get; init; } = "";
+
+    public string TraceId { get; init; } = "";
+
+    /// <summary>Every violation found in the body, sorted by pointer then code.</summary>
+    public IReadOnlyList<ProblemFieldError>? Errors { get; init; }
+}
+
+public sealed record ProblemFieldError(string Pointer, string Code, string Message);

@@ -1,0 +1,249 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pact.Core.Crypto;
+using Pact.Core.Errors;
+using Pact.Daemon.Application;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Http;
+using Pact.Daemon.Persistence;
+using Pact.Daemon.Streaming;
+using Pact.Daemon.Telemetry;
+using Pact.Transcript;
+using Serilog;
+
+namespace Pact.Daemon.Hosting;
+
+/// <summary>Builds the daemon: configuration, services and the HTTP pipeline. Tests build it the same way.</summary>
+public static class PactApp
+{
+    /// <summary>The address used when no URL is configured: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7700";
+
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "Pact:DataDirectory",
+        ["--origin"] = "Pact:Origin",
+        ["--admin-token"] = "Pact:AdminToken",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        // Fails at start, naming the package to install, rather than at the first signature.
+        Ed25519.EnsureAvailable();
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(PactApp).Assembly.GetName().Name });
+        builder.Configuration.AddInMemoryCollection(PactEnvironmentVariables());
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        customize?.Invoke(builder);
+
+        var pact = builder.Configuration.GetSection(PactOptions.Section).Get<PactOptions>() ?? new PactOptions();
+        builder.Services.Configure<PactOptions>(builder.Configuration.GetSection(PactOptions.Section));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = pact.Limits.MaxBodyBytes;
+            k.AddServerHeader = false;
+        });
+
+        var logger = new LoggerConfiguration()
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+
+        AddPactServices(builder.Services, pact);
+        AddTelemetry(builder.Services, pact.Telemetry);
+
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    private static void AddPactServices(IServiceCollection services, PactOptions pact)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new DataDirectory(pact.DataDirectory));
+        services.AddSingleton(sp =>
+        {
+            var data = sp.GetRequiredService<DataDirectory>();
+            var key = data.LoadOrCreateDaemonKey(out var created);
+            if (created) sp.GetRequiredService<ILogger<DaemonIdentity>>().LogInformation("Created the daemon key {DaemonId} in {Path}", key.Did, data.DaemonKeyPath);
+            return new DaemonIdentity(key, pact.Origin);
+        });
+        services.AddSingleton(sp =>
+        {
+            var data = sp.GetRequiredService<DataDirectory>();
+            if (!string.IsNullOrEmpty(pact.AdminToken)) return new AdminToken(pact.AdminToken);
+            var token = data.LoadOrCreateSecret(data.AdminTokenPath, 32, out var created);
+            if (created)
+            {
+                // Logged once, at creation; afterwards it is only in the data directory (mode 0600).
+                sp.GetRequiredService<ILogger<AdminToken>>().LogWarning("Generated the admin token {AdminToken}; it is kept in {Path}", token, data.AdminTokenPath);
+            }
+            return new AdminToken(token);
+        });
+        services.AddSingleton(sp =>
+        {
+            var data = sp.GetRequiredService<DataDirectory>();
+            var secret = data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _);
+            return new BearerTokens(Pact.Core.Encoding.Base64Url.Decode(secret), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => TranscriptStore.OpenAsync(new TranscriptStoreOptions
+        {
+            DatabasePath = sp.GetRequiredService<DataDirectory>().DatabasePath,
+            Synchronous = pact.Synchronous,
+            Migrations = ReadModelSchema.Migrations,
+        }, sp.GetRequiredService<ILogger<TranscriptStore>>()).GetAwaiter().GetResult());
+        services.AddSingleton<ListenerInfo>();
+        services.AddSingleton<AgentRateLimiter>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<AgentDirectory>();
+        services.AddSingleton<NonceStore>();
+        services.AddSingleton<EnvelopeAuthenticator>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<KeyedLock>();
+        services.AddSingleton<AgentService>();
+        services.AddSingleton<EventHub>();
+        services.AddSingleton<EventStreamer>();
+        services.AddHostedService<NonceJanitor>();
+
+        services.AddControllers(mvc =>
+            {
+                mvc.InputFormatters.Insert(0, new StrictJsonInputFormatter());
+            })
+            .ConfigureApiBehaviorOptions(api =>
+            {
+                api.InvalidModelStateResponseFactory = context =>
+                {
+                    var message = context.ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m))
+                        ?? "The request body is missing or malformed.";
+                    var error = new PactError(PactCodes.InvalidJson, 400, "Body is not valid JSON", message);
+                    return new ObjectResult(Problems.ToJson(error, Problems.TraceId(context.HttpContext)))
+                    {
+                        StatusCode = 400,
+                        ContentTypes = { Problems.ContentType },
+                    };
+                };
+            });
+        services.AddOpenApi(openapi =>
+        {
+            openapi.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            openapi.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Pact daemon";
+                document.Info.Version = "pact/1";
+                document.Info.Description = "Agents negotiate signed compacts and live under them; every step is an event in a verifiable transcript. " +
+                    "State changes are signed envelopes (see PROTOCOL §2); reads take a bearer token from POST /v1/auth/token, or the operator's admin token.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An agent token (POST /v1/auth/token) or the admin token.",
+                };
+                document.Security ??= [];
+                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
+    }
+
+    private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
+    {
+        if (string.IsNullOrEmpty(telemetry.OtlpEndpoint)) return;
+        var endpoint = new Uri(telemetry.OtlpEndpoint);
+        // No hosting integration package is available here: build the providers ourselves; the
+        // container disposes (and so flushes) them at shutdown.
+        services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
+            .AddSource(PactTelemetry.Name, "Microsoft.AspNetCore")
+            .AddOtlpExporter(o => o.Endpoint = endpoint)
+            .Build());
+        services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
+            .AddMeter(PactTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddOtlpExporter(o => o.Endpoint = endpoint)
+            .Build());
+        services.AddHostedService<TelemetryActivator>();
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        var listener = app.Services.GetRequiredService<ListenerInfo>();
+        app.Lifetime.ApplicationStarted.Register(() => listener.Update(app.Urls));
+
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<LoopbackHostMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/openapi/v1.json", "Pact v1");
+            ui.RoutePrefix = "swagger";
+            ui.DocumentTitle = "Pact daemon";
+        });
+        app.MapControllers();
+
+        // Resolve the singletons that do work at start (key, token, store) before the first request.
+        var identity = app.Services.GetRequiredService<DaemonIdentity>();
+        app.Services.GetRequiredService<AdminToken>();
+        var store = app.Services.GetRequiredService<TranscriptStore>();
+        app.Services.GetRequiredService<EventHub>();
+        app.Logger.LogInformation("Pact daemon {DaemonId} ({Origin}) on data directory {DataDirectory}, transcript head seq {Head}",
+            identity.DaemonId, identity.Origin, app.Services.GetRequiredService<DataDirectory>().Root, store.HeadSeq);
+    }
+
+    /// <summary>PACT_-prefixed environment variables as "Pact:" settings: PACT_DATADIRECTORY, PACT_LIMITS__MAXBODYBYTES, …</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> PactEnvironmentVariables()
+    {
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)entry.Key;
+            if (!name.StartsWith("PACT_", StringComparison.OrdinalIgnoreCase)) continue;
+            yield return new("Pact:" + name[5..].Replace("__", ":", StringComparison.Ordinal), (string?)entry.Value);
+        }
+    }
+}
+
+/// <summary>Forces the OpenTelemetry providers into existence at start (they are lazily resolved singletons).</summary>
+internal sealed class TelemetryActivator(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        services.GetService<TracerProvider>();
+        services.GetService<MeterProvider>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Forgets expired nonces every few minutes.</summary>
+internal sealed class NonceJanitor(NonceStore nonces, TimeProvider time, ILogger<NonceJanitor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var removed = await nonces.PruneAsync(time.GetUtcNow(), stoppingToken);
+                if (removed > 0) logger.LogDebug("Pruned {Count} expired nonces", removed);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Pruning nonces failed; will retry");
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace Pact.Daemon.Hosting;
+
+/// <summary>
+/// The daemon's settings, bound from the "Pact" configuration section: appsettings.json,
+/// PACT_-prefixed environment variables (PACT_Pact__DataDirectory or PACT_DATA_DIRECTORY style via
+/// the mapping in Program) and the command line (--Pact:DataDirectory=…).
+/// </summary>
+public sealed class PactOptions
+{
+    public const string Section = "Pact";
+
+    /// <summary>Where the SQLite transcript, the daemon key and the admin token live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The log origin: the key name in signed checkpoints and the daemon's public name.</summary>
+    public string Origin { get; set; } = "localhost/pact";
+
+    /// <summary>Operator token; generated into the data directory on first start when not set.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>Allow registration without an invite even when listening beyond loopback.</summary>
+    public bool OpenRegistration { get; set; }
+
+    /// <summary>SQLite synchronous mode: FULL (default, every commit fsynced) or NORMAL.</summary>
+    public string Synchronous { get; set; } = "FULL";
+
+    public LimitOptions Limits { get; set; } = new();
+
+    public TelemetryOptions Telemetry { get; set; } = new();
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>Largest request body in bytes (§11: 1 MiB).</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest serialized terms in bytes (§11: 256 KiB).</summary>
+    public int MaxTermsBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Requests per agent (or per client address when anonymous) per window.</summary>
+    public int RequestsPerWindow { get; set; } = 600;
+
+    public int RateWindowSeconds { get; set; } = 10;
+
+    /// <summary>Events an SSE subscriber may fall behind by before it is disconnected (it then resumes).</summary>
+    public int SseBufferEvents { get; set; } = 1024;
+
+    /// <summary>Seconds between SSE heartbeat comments.</summary>
+    public int SseHeartbeatSeconds { get; set; } = 15;
+
+    /// <summary>Largest page a list endpoint returns.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+}
+
+public sealed class TelemetryOptions
+{
+    /// <summary>OTLP endpoint (e.g. http://localhost:4317); traces and metrics are exported only when set.</summary>
+    public string? OtlpEndpoint { get; set; }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using Pact.Core.Errors;
+
+namespace Pact.Daemon.Http;
+
+/// <summary>
+/// While the daemon listens only on loopback, a request naming any other Host is refused (421): a web
+/// page that rebinds its DNS name to 127.0.0.1 must not reach the daemon (§12).
+/// </summary>
+public sealed class LoopbackHostMiddleware(RequestDelegate next, ListenerInfo listener)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!listener.LoopbackOnly || IsLoopbackHost(context.Request.Host.Host)) return next(context);
+        return Problems.WriteAsync(context, new PactError(PactCodes.HostNotAllowed, 421, "Host not allowed",
+            $"This daemon listens only on loopback and answers only loopback host names, not '{context.Request.Host.Host}'."));
+    }
+
+    public static bool IsLoopbackHost(string host)
+    {
+        if (string.IsNullOrEmpty(host)) return false;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
+            host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
+    }
+}
+
+/// <summary>What the daemon listens on, known once the server has started.</summary>
+public sealed class ListenerInfo
+{
+    /// <summary>True until the server reports an address beyond loopback.</summary>
+    public bool LoopbackOnly { get; private set; } = true;
+
+    public IReadOnlyList<string> Addresses { get; private set; } = [];
+
+    public void Update(IEnumerable<string> addresses)
+    {
+        Addresses = addresses.ToList();
+        LoopbackOnly = Addresses.Count > 0 && Addresses.All(IsLoopbackAddress);
+    }
+
+    private static bool IsLoopbackAddress(string address)
+    {
+        if (!Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)) return false;
+        return LoopbackHostMiddleware.IsLoopbackHost(uri.Host);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
+
+namespace Pact.Daemon.Http;
+
+/// <summary>
+/// The one place a <see cref="PactError"/> becomes an RFC 9457 ProblemDetails (§11): type
+/// urn:pact:error:CODE, title, status, detail, and the extension members code, traceId and errors.
+/// </summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static string TraceId(HttpContext context) =>
+        Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+
+    public static JsonObject ToJson(PactError error, string traceId)
+    {
+        var body = new JsonObject
+        {
+            ["type"] = "urn:pact:error:" + error.Code,
+            ["title"] = error.Title,
+            ["status"] = error.Status,
+            ["detail"] = error.Detail,
+            ["code"] = error.Code,
+            ["traceId"] = traceId,
+        };
+        if (error.Errors is { Count: > 0 } errors)
+        {
+            body["errors"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject
+            {
+                ["pointer"] = e.Pointer,
+                ["code"] = e.Code,
+                ["message"] = e.Message,
+            }).ToArray());
+        }
+        return body;
+    }
+
+    public static async Task WriteAsync(HttpContext context, PactError error, TimeSpan? retryAfter = null)
+    {
+        if (context.Response.HasStarted) return;
+        context.Response.Clear();
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = ContentType;
+        if (retryAfter is { } wait)
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.Response.WriteAsync(ToJson(error, TraceId(context)).ToJsonString(JsonOptions), context.RequestAborted);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>An MVC result rendering the error as ProblemDetails.</summary>
+    public static IResult Result(PactError error) => new ProblemResult(error);
+
+    private sealed class ProblemResult(PactError error) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error);
+    }
+
+    public static PactError ForStatus(int status) => status switch
+    {
+        404 => new PactError(PactCodes.NotFound, 404, "Not found", "No resource matches this path."),
+        405 => new PactError(PactCodes.MethodNotAllowed, 405, "Method not allowed", "This path does not accept that method."),
+        413 => new PactError(PactCodes.BodyTooLarge, 413, "Body too large", "The request body is over the limit."),
+        415 => new PactError(PactCodes.UnsupportedMediaType, 415, "Unsupported media type", "Send the body as application/json."),
+        401 => new PactError(PactCodes.BadToken, 401, "Unauthorized", "A valid bearer token is required."),
+        _ => new PactError("PACT-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture), status, "Request failed", null),
+    };
+}
+
+/// <summary>Carries a refusal out of model binding, where returning a result is not possible.</summary>
+public sealed class PactProblemException(PactError error) : Exception(error.Detail ?? error.Title)
+{
+    public PactError Error { get; } = error;
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.Net.Http.Headers;
+using Pact.Core.Errors;
+using Pact.Core.Json;
+
+namespace Pact.Daemon.Http;
+
+/// <summary>
+/// Reads every JSON body through <see cref="StrictJson"/>: duplicate keys, invalid UTF-8 and lone
+/// surrogates are refused (400 PACT-100) instead of being normalized by the default reader. Envelopes
+/// keep the parsed value so their payload is verified exactly as sent.
+/// </summary>
+public sealed class StrictJsonInputFormatter : InputFormatter
+{
+    public StrictJsonInputFormatter()
+    {
+        SupportedMediaTypes.Add(MediaTypeHeaderValue.Parse("application/json"));
+        SupportedMediaTypes.Add(MediaTypeHeaderValue.Parse("application/*+json"));
+    }
+
+    protected override bool CanReadType(Type type) => true;
+
+    public override async Task<InputFormatterResult> ReadRequestBodyAsync(InputFormatterContext context)
+    {
+        var request = context.HttpContext.Request;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.HttpContext.RequestAborted);
+        if (buffer.Length == 0)
+            throw new InvalidJsonException("The request body is empty; send a JSON document.");
+        var node = StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (context.ModelType == typeof(SignedEnvelope)) return await InputFormatterResult.SuccessAsync(new SignedEnvelope(node));
+        if (context.ModelType.IsAssignableFrom(typeof(JsonObject)) && node is JsonObject) return await InputFormatterResult.SuccessAsync(node);
+        try
+        {
+            return await InputFormatterResult.SuccessAsync(node.Deserialize(context.ModelType, PactJson.Options));
+        }
+        catch (JsonException e)
+        {
+            throw new PactProblemException(PactError.InvalidPayload($"The body does not have the expected shape: {e.Message}", e.Path is { } p ? p.TrimStart('$').Replace('.', '/') : ""));
+        }
+    }
+}
+
+/// <summary>
+/// A signed request body, { payload, signer, sig } (§2). The members are described for the OpenAPI
+/// document; the daemon reads the raw parsed value.
+/// </summary>
+public sealed class SignedEnvelope
+{
+    public SignedEnvelope()
+    {
+    }
+
+    internal SignedEnvelope(JsonNode? raw)
+    {
+        Raw = raw;
+    }
+
+    /// <summary>The signed payload: type, aud, issuedAt, nonce and the type's own members.</summary>
+    public JsonObject? Payload { get; init; }
+
+    /// <summary>The signer's did:key.</summary>
+    public string? Signer { get; init; }
+
+    /// <summary>base64url Ed25519 signature over "pact-msg-v1\n" ‖ JCS(payload).</summary>
+    public string? Sig { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal JsonNode? Raw { get; }
+}

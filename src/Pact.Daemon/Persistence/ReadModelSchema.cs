@@ -1,0 +1,54 @@
+namespace Pact.Daemon.Persistence;
+
+/// <summary>
+/// The daemon's read models, applied after the transcript store's own schema. Append new scripts at the
+/// end; never edit a released one (PRAGMA user_version counts them).
+/// </summary>
+public static class ReadModelSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE agents(
+            did TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,
+            principal TEXT NOT NULL,
+            display_name TEXT,
+            registered_at TEXT NOT NULL);
+        CREATE TABLE nonces(
+            signer TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            payload_hash TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY(signer, nonce)) WITHOUT ROWID;
+        CREATE INDEX nonces_by_expiry ON nonces(expires_at);
+        CREATE TABLE invites(
+            code TEXT PRIMARY KEY,
+            expires_at TEXT NOT NULL,
+            used_by TEXT,
+            used_at TEXT);
+        CREATE TABLE sessions(
+            session_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            topic TEXT,
+            metadata TEXT,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL);
+        CREATE TABLE session_participants(
+            agent TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            PRIMARY KEY(agent, session_id)) WITHOUT ROWID;
+        CREATE TABLE checkpoints(
+            checkpoint_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            stream_seq INTEGER NOT NULL,
+            state_hash TEXT NOT NULL,
+            tree_size INTEGER NOT NULL,
+            label TEXT,
+            created_at TEXT NOT NULL);
+        CREATE INDEX checkpoints_by_session ON checkpoints(session_id, stream_seq);
+        """,
+    ];
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Pact.Daemon.Hosting;
+
+namespace Pact.Daemon.Tests.Infrastructure;
+
+/// <summary>
+/// A real daemon on real Kestrel, bound to 127.0.0.1 on a free port, over a real SQLite file in a temp
+/// directory. Restart keeps the directory, so tests can check what survives.
+/// </summary>
+public sealed class DaemonHost : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private DaemonHost(string dataDirectory, TimeProvider? clock, IReadOnlyDictionary<string, string>? settings)
+    {
+        DataDirectory = dataDirectory;
+        Clock = clock;
+        Settings = settings ?? new Dictionary<string, string>();
+    }
+
+    public string DataDirectory { get; }
+
+    public TimeProvider? Clock { get; }
+
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public const string AdminToken = "test-admin-token";
+
+    public static async Task<DaemonHost> StartAsync(TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
+    {
+        var host = new DaemonHost(dataDirectory ?? Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N")), clock, settings);
+        await host.StartAppAsync();
+        return host;
+    }
+
+    private async Task StartAppAsync()
+    {
+        var args = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0",
+            "--data-dir", DataDirectory,
+            "--admin-token", AdminToken,
+            "--Serilog:MinimumLevel:Default=Warning",
+        };
+        args.AddRange(Settings.Select(s => $"--{s.Key}={s.Value}"));
+        _app = PactApp.Build(args.ToArray(), builder =>
+        {
+            if (Clock is not null) builder.Services.AddSingleton(Clock);
+        });
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.First());
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Stops the daemon gracefully and starts it again on the same data directory.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAppAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on shutdown is left for the OS temp cleaner.
+        }
+    }
+}

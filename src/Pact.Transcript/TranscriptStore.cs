@@ -193,9 +193,12 @@ public sealed class TranscriptStore : IAsyncDisposable
             command.Parameters.AddWithValue("$after", afterStreamSeq);
             command.Parameters.AddWithValue("$limit", limit);
             var events = ReadEvents(command);
-            for (var i = 1; i < events.Count; i++)
-                if (events[i].PrevHash != events[i - 1].Hash || events[i].StreamSeq != events[i - 1].StreamSeq + 1)
+            for (var i = 0; i < events.Count; i++)
+            {
+                var (expectedSeq, expectedPrev) = i == 0 ? (afterStreamSeq + 1, events[0].PrevHash) : (events[i - 1].StreamSeq + 1, events[i - 1].Hash);
+                if (events[i].StreamSeq != expectedSeq || events[i].PrevHash != expectedPrev)
                     throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {events[i].StreamSeq} (seq {events[i].Seq}).");
+            }
             return events;
         }, ct);
     }

@@ -5,7 +5,7 @@ using static Pact.Transcript.Tests.Requests;
 
 namespace Pact.Transcript.Tests;
 
-public sealed class GroupCommitTests : IDisposable
+public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -49,6 +49,7 @@ public sealed class GroupCommitTests : IDisposable
         all.GroupBy(e => e.Stream).Should().HaveCount(8);
         (await store.VerifyAsync()).Should().Be(new TranscriptVerification(3200, 8));
         store.HeadSeq.Should().Be(3200);
+        output.WriteLine($"3200 appends in {store.CommitCount} commits");
         store.CommitCount.Should().BeLessThan(3200, "waiting requests are committed together");
     }
 
@@ -114,6 +115,39 @@ public sealed class GroupCommitTests : IDisposable
         (await store.ReadAllAsync(0, 10)).Select(e => (e.Seq, e.Stream, e.Type)).Should().Equal((1, "ses_a", "test.event"), (2, "ses_b", "test.event"));
         (await store.AppendAsync(Append("ses_a", 1))).Events[0].StreamSeq.Should().Be(2);
         (await store.AppendAsync(Append("ses_c", 1))).Events[0].StreamSeq.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_failed_commit_fails_every_request_of_the_batch_and_leaves_nothing()
+    {
+        // A deferred foreign key is checked only at COMMIT: a reliable way to make a real COMMIT fail.
+        const string deferred = "CREATE TABLE deferred_notes (seq INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED) STRICT;";
+        await using var store = await TranscriptStore.OpenAsync(Options(_dir, deferred));
+        var committed = new List<long>();
+        store.Committed += events => committed.AddRange(events.Select(e => e.Seq));
+        var first = await store.AppendAsync(Append("ses_a", 1));
+        var (blocker, gate) = await HoldWriterAsync(store);
+
+        var innocent = store.AppendAsync(Append("ses_a", 2));
+        var culprit = store.AppendAsync(Append("ses_b", 1, apply: ctx =>
+            ctx.CreateCommand("INSERT INTO deferred_notes (seq) VALUES (999);").ExecuteNonQuery()));
+        var bystander = store.AppendAsync(Append("ses_c", 1));
+        gate.Release();
+        await blocker;
+
+        foreach (var task in new[] { innocent, culprit, bystander })
+            (await task.Invoking(t => t).Should().ThrowAsync<SqliteException>()).Which.Message.Should().Contain("FOREIGN KEY");
+        store.HeadSeq.Should().Be(1);
+        (await store.ReadAllAsync(0, 100)).Select(e => e.Seq).Should().Equal(1);
+
+        // No uncommitted head survived in memory: the chains continue from what is on disk.
+        var next = await store.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [Draft("t", 1)]), new StreamAppend("ses_b", [Draft("t", 1)])]));
+        next.Events.Select(e => (e.Seq, e.StreamSeq)).Should().Equal((2, 2), (3, 1));
+        next.Events[0].PrevHash.Should().Be(first.Events[0].Hash);
+        next.Events[1].PrevHash.Should().Be(TranscriptEvent.GenesisHash);
+        await store.WriteAsync(_ => 0);
+        committed.Should().Equal(1, 2, 3);
+        (await store.VerifyAsync()).EventCount.Should().Be(3);
     }
 
     [Fact]

@@ -13,7 +13,14 @@ public sealed record StreamAppend(string Stream, IReadOnlyList<EventDraft> Event
 /// <param name="Time">The daemon's clock when it decided the events; each event's <c>time</c> is this, or the stream's previous event's time when that is later.</param>
 /// <param name="Streams">Appended in list order; seq is assigned in that order.</param>
 /// <param name="Apply">Runs inside the writer's transaction after this request's events are inserted; what it returns becomes <see cref="AppendResult.Value"/>. If it throws, this request alone is rolled back and its caller gets the exception.</param>
-public sealed record AppendRequest(DateTimeOffset Time, IReadOnlyList<StreamAppend> Streams, Func<AppendContext, object?>? Apply = null);
+public sealed record AppendRequest(DateTimeOffset Time, IReadOnlyList<StreamAppend> Streams, Func<AppendContext, object?>? Apply = null)
+{
+    /// <summary>
+    /// Completes a draft with the prevHash it is about to be linked to, just before it is hashed (a
+    /// <c>failure</c> event records its own prevHash as <c>transcriptHash</c>, §8.2). Null leaves drafts as they are.
+    /// </summary>
+    public Func<EventDraft, string, EventDraft>? PrepareDraft { get; init; }
+}
 
 /// <summary>What <see cref="AppendRequest.Apply"/> and <see cref="TranscriptStore.WriteAsync{T}"/> work with: the writer's connection inside the open transaction.</summary>
 public sealed class AppendContext

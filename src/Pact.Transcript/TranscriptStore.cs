@@ -348,8 +348,9 @@ public sealed class TranscriptStore : IAsyncDisposable
             if (append is null) throw new ArgumentException("A StreamAppend is null.", nameof(request));
             if (string.IsNullOrEmpty(append.Stream)) throw new ArgumentException("A stream name is empty.", nameof(request));
             if (append.Events is null) throw new ArgumentException($"The events for stream '{append.Stream}' are null.", nameof(request));
-            foreach (var draft in append.Events)
+            foreach (var pending in append.Events)
             {
+                var draft = request.PrepareDraft?.Invoke(pending, head.Hash) ?? pending;
                 if (draft is null) throw new ArgumentException($"An event for stream '{append.Stream}' is null.", nameof(request));
                 if (string.IsNullOrEmpty(draft.Type) || string.IsNullOrEmpty(draft.Actor) || draft.Data is null)
                     throw new ArgumentException($"An event for stream '{append.Stream}' lacks its type, actor or data.", nameof(request));
@@ -490,8 +491,9 @@ public sealed class TranscriptStore : IAsyncDisposable
                 head = LoadHead(tx, append.Stream);
                 _heads[append.Stream] = head;
             }
-            foreach (var draft in append.Events)
+            foreach (var pending in append.Events)
             {
+                var draft = request.PrepareDraft?.Invoke(pending, head.Hash) ?? pending;
                 // Store the canonical text and hand out what parses back from it, so every reader re-hashes identically.
                 var text = Jcs.CanonicalString(draft.Data);
                 if (StrictJson.Parse(text) is not JsonObject data || Jcs.CanonicalString(data) != text)

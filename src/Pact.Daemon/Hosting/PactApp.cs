@@ -36,7 +36,7 @@ public static class PactApp
         // Fails at start, naming the package to install, rather than at the first signature.
         Ed25519.EnsureAvailable();
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(PactApp).Assembly.GetName().Name });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(PactApp).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(PactEnvironmentVariables());
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
@@ -121,6 +121,8 @@ public static class PactApp
             })
             .ConfigureApiBehaviorOptions(api =>
             {
+                // Body-less client errors (415, …) go through the status-code pages, which answer with PACT codes.
+                api.SuppressMapClientErrors = true;
                 api.InvalidModelStateResponseFactory = context =>
                 {
                     var message = context.ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m))

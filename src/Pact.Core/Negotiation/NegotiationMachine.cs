@@ -48,7 +48,7 @@ public static class NegotiationMachine
         if (error is not null) return error;
         return command switch
         {
-            CreateProposal c => Created(state, c, now),
+            CreateProposal c => Created(c, now),
             SignProposal c => Signed(state, c),
             DeclineProposal c => Decision.Of(new StreamEvent(SessionOf(state, c.ProposalId), Draft(EventTypes.ProposalDeclined, c, new JsonObject
             {
@@ -231,7 +231,7 @@ public static class NegotiationMachine
 
     // ---- events ----------------------------------------------------------------------------------
 
-    private static Decision Created(NegotiationState state, CreateProposal c, DateTimeOffset now)
+    private static Decision Created(CreateProposal c, DateTimeOffset now)
     {
         var f = c.Facts;
         var expiresAt = f.NegotiationTimeout is { } timeout ? Timestamp.ToText(timeout.AddTo(now)) : null;

@@ -204,7 +204,7 @@ public sealed record NegotiationState(
 
             case EventTypes.CompactInForce:
                 return With(new CompactVersionInfo(
-                    data["compactId"]!.GetValue<string>(), data["version"]!.GetValue<long>(),
+                    data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]),
                     data["compactHash"]!.GetValue<string>(), e.Stream, CompactVersionStatus.InForce));
             case EventTypes.CompactSuperseded:
                 return WithCompactStatus(data, CompactVersionStatus.Superseded);
@@ -214,7 +214,7 @@ public sealed record NegotiationState(
                 return WithCompactStatus(data, CompactVersionStatus.Expired);
             case EventTypes.RevocationInitiated:
                 {
-                    var c = Compact(data["compactId"]!.GetValue<string>(), data["version"]!.GetValue<long>());
+                    var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
                     return c is null ? this : With(c with { OpenRevocationId = data["revocationId"]!.GetValue<string>() });
                 }
             case EventTypes.RevocationLapsed:
@@ -239,7 +239,7 @@ public sealed record NegotiationState(
 
     private NegotiationState WithCompactStatus(JsonObject data, CompactVersionStatus status)
     {
-        var c = Compact(data["compactId"]!.GetValue<string>(), data["version"]!.GetValue<long>());
+        var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
         if (c is null) return this;
         // A revoked version's revocation became active; superseded and expired versions get a lapsed event that clears it.
         return With(c with { Status = status, OpenRevocationId = status == CompactVersionStatus.Revoked ? null : c.OpenRevocationId });

@@ -51,11 +51,11 @@ public sealed record ProposalFacts(
         var timeout = terms["negotiationTimeout"]?.GetValue<string>();
         var ack = terms["revocation"]?["ackTimeout"]?.GetValue<string>();
         PredecessorRef? predecessor = terms["predecessor"] is JsonObject p
-            ? new PredecessorRef(p["version"]!.GetValue<long>(), p["compactHash"]!.GetValue<string>())
+            ? new PredecessorRef(JsonRead.Integer(p["version"]), p["compactHash"]!.GetValue<string>())
             : null;
         return new ProposalFacts(
             terms["compactId"]!.GetValue<string>(),
-            terms["version"]!.GetValue<long>(),
+            JsonRead.Integer(terms["version"]),
             parties["a"]!["agent"]!.GetValue<string>(),
             parties["b"]!["agent"]!.GetValue<string>(),
             proposer,

@@ -16,7 +16,8 @@ public static class SessionMachine
 {
     /// <summary>
     /// Judges a session command. <paramref name="state"/> is null only for <see cref="CreateSession"/>;
-    /// any other command on a session that does not exist is PACT-404.
+    /// any other command on a session that does not exist is PACT-404. No session decision depends on a
+    /// deadline; <paramref name="now"/> keeps the shape of every other Decide.
     /// </summary>
     public static Verdict Decide(SessionState? state, SessionCommand command, DateTimeOffset now)
     {
@@ -60,7 +61,7 @@ public static class SessionMachine
             if (!DidKey.IsValid(did)) errors.Add(new FieldError(pointer, PactCodes.InvalidPayload, "A participant must be an Ed25519 did:key."));
             else if (!seen.Add(did)) errors.Add(new FieldError(pointer, PactCodes.InvalidPayload, "A participant is listed twice."));
         }
-        if (c.Participants.Count < 2)
+        if (c.Participants.Distinct(StringComparer.Ordinal).Count() < 2)
             errors.Add(new FieldError("/payload/participants", PactCodes.InvalidPayload, "A session has at least two distinct participants."));
         if (errors.Count > 0) return PactError.FromFieldErrors("Invalid payload", errors);
         if (!seen.Contains(c.Signer)) return Refusals.Forbidden("The signer must be one of the participants.");

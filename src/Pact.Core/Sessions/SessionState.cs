@@ -75,7 +75,7 @@ public sealed record SessionState(
                     var proposal = new SessionProposal(
                         data["proposalId"]!.GetValue<string>(),
                         data["compactId"]!.GetValue<string>(),
-                        data["version"]!.GetValue<long>(),
+                        JsonRead.Integer(data["version"]),
                         data["termsHash"]!.GetValue<string>(),
                         proposer,
                         ProposalStatus.Open);
@@ -93,7 +93,7 @@ public sealed record SessionState(
                 {
                     var compact = new SessionCompact(
                         data["compactId"]!.GetValue<string>(),
-                        data["version"]!.GetValue<long>(),
+                        JsonRead.Integer(data["version"]),
                         data["compactHash"]!.GetValue<string>(),
                         CompactVersionStatus.InForce);
                     return this with { Compacts = Compacts.SetItem(new CompactVersionKey(compact.CompactId, compact.Version), compact) };
@@ -157,7 +157,7 @@ public sealed record SessionState(
                 || !WireNames.TryParseProposalStatus(p["status"]?.GetValue<string>(), out var proposalStatus))
                 throw new FormatException("A proposal of the state has an unknown proposer or status.");
             var proposal = new SessionProposal(p["proposalId"]!.GetValue<string>(), p["compactId"]!.GetValue<string>(),
-                p["version"]!.GetValue<long>(), p["termsHash"]!.GetValue<string>(), proposer, proposalStatus);
+                JsonRead.Integer(p["version"]), p["termsHash"]!.GetValue<string>(), proposer, proposalStatus);
             proposals[proposal.ProposalId] = proposal;
         }
         var compacts = ImmutableSortedDictionary.CreateBuilder<CompactVersionKey, SessionCompact>();
@@ -166,7 +166,7 @@ public sealed record SessionState(
             var c = node!.AsObject();
             if (!WireNames.TryParseCompactVersionStatus(c["status"]?.GetValue<string>(), out var compactStatus))
                 throw new FormatException("A compact of the state has an unknown status.");
-            var compact = new SessionCompact(c["compactId"]!.GetValue<string>(), c["version"]!.GetValue<long>(),
+            var compact = new SessionCompact(c["compactId"]!.GetValue<string>(), JsonRead.Integer(c["version"]),
                 c["compactHash"]!.GetValue<string>(), compactStatus);
             compacts[new CompactVersionKey(compact.CompactId, compact.Version)] = compact;
         }
@@ -190,7 +190,7 @@ public sealed record SessionState(
 
     private SessionState WithCompactStatus(JsonObject data, CompactVersionStatus status)
     {
-        var key = new CompactVersionKey(data["compactId"]!.GetValue<string>(), data["version"]!.GetValue<long>());
+        var key = new CompactVersionKey(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
         return Compacts.TryGetValue(key, out var c) ? this with { Compacts = Compacts.SetItem(key, c with { Status = status }) } : this;
     }
 }

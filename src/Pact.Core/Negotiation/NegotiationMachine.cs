@@ -1,0 +1,309 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
+using Pact.Core.Events;
+using Pact.Core.Sessions;
+using Pact.Core.Time;
+
+namespace Pact.Core.Negotiation;
+
+/// <summary>
+/// The two-phase negotiation of §5 as pure functions: <see cref="Decide"/> judges a command against a
+/// <see cref="NegotiationState"/> at <c>now</c> and returns the events of §8.2 or a refusal.
+/// <para>
+/// Time: <c>now</c> must be the instant the appender will stamp on the events (expiresAt is computed from
+/// it). Requests are judged as if every deadline reached by <c>now</c> had fired (§0), but Decide does not
+/// record those deadlines: the daemon first appends <see cref="FireDue"/>'s events, then decides.
+/// </para>
+/// <para>
+/// Refusal precedence (§11): visibility (404), right to act (205), session state (305), proposal and
+/// compact state (301–304), referenced hashes (110). Checks on terms and signatures (101–109) come after
+/// all of these and belong to the caller, which therefore calls <see cref="Check"/> before them.
+/// </para>
+/// </summary>
+public static class NegotiationMachine
+{
+    /// <summary>Runs every state check of the command and answers the first refusal, or null. Ignores <see cref="SignProposal.Compact"/>.</summary>
+    public static PactError? Check(NegotiationState state, NegotiationCommand command, DateTimeOffset now)
+    {
+        now = Timestamp.Truncate(now);
+        return command switch
+        {
+            CreateProposal c => CheckCreate(state, c, now),
+            SignProposal c => CheckSign(state, c, now),
+            DeclineProposal c => CheckDecline(state, c, now),
+            WithdrawProposal c => CheckWithdraw(state, c, now),
+            AcknowledgeWithdrawal c => CheckAck(state, c, now),
+            _ => throw new ArgumentException($"Unknown negotiation command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    /// <summary>Judges the command and returns its events (§8.2) in append order, or the refusal.</summary>
+    /// <exception cref="ArgumentException">A <see cref="SignProposal"/> without its <see cref="SignedCompact"/>.</exception>
+    public static Verdict Decide(NegotiationState state, NegotiationCommand command, DateTimeOffset now)
+    {
+        now = Timestamp.Truncate(now);
+        if (command is SignProposal { Compact: null })
+            throw new ArgumentException("Deciding a signature needs the signed compact record; use Check to judge it before building one.", nameof(command));
+        var error = Check(state, command, now);
+        if (error is not null) return error;
+        return command switch
+        {
+            CreateProposal c => Created(c, now),
+            SignProposal c => Signed(state, c),
+            DeclineProposal c => Decision.Of(new StreamEvent(SessionOf(state, c.ProposalId), Draft(EventTypes.ProposalDeclined, c, new JsonObject
+            {
+                ["proposalId"] = c.ProposalId,
+            }))),
+            WithdrawProposal c => Decision.Of(new StreamEvent(SessionOf(state, c.ProposalId), Draft(EventTypes.WithdrawalInitiated, c, new JsonObject
+            {
+                ["proposalId"] = c.ProposalId,
+            }))),
+            AcknowledgeWithdrawal c => Decision.Of(
+                new StreamEvent(SessionOf(state, c.ProposalId), Draft(EventTypes.WithdrawalAcknowledged, c, new JsonObject
+                {
+                    ["proposalId"] = c.ProposalId,
+                    ["withdrawalHash"] = c.WithdrawalHash,
+                })),
+                new StreamEvent(SessionOf(state, c.ProposalId), Daemon(EventTypes.ProposalWithdrawn, new JsonObject
+                {
+                    ["proposalId"] = c.ProposalId,
+                }))),
+            _ => throw new ArgumentException($"Unknown negotiation command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    // ---- deadlines -------------------------------------------------------------------------------
+
+    /// <summary>Every deadline reached at <paramref name="now"/> (time ≥ D), in (D, kind, id) order.</summary>
+    public static IReadOnlyList<Deadline> DueDeadlines(NegotiationState state, DateTimeOffset now) =>
+        state.PendingDeadlines().Where(d => d.IsReached(now)).ToList();
+
+    /// <summary>The earliest pending deadline, for a timer service to wait on.</summary>
+    public static Deadline? NextDeadline(NegotiationState state)
+    {
+        var pending = state.PendingDeadlines();
+        return pending.Count > 0 ? pending[0] : null;
+    }
+
+    /// <summary>
+    /// The events of one deadline: expiry is proposal.expired then failure (PACT-501); escalation is
+    /// proposal.withdrawal.escalated, failure (PACT-502), proposal.withdrawn. Empty when the deadline is not
+    /// reached or no longer pending (the proposal moved on). Failure drafts need <see cref="FailureEvents.Seal"/>.
+    /// </summary>
+    public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now)
+    {
+        if (!deadline.IsReached(Timestamp.Truncate(now))) return Decision.Empty;
+        var p = state.Proposal(deadline.Id);
+        if (p is null || p.PendingDeadline != deadline) return Decision.Empty;
+        var dueAt = Timestamp.ToText(deadline.DueAt);
+        var evidence = "proposal:" + p.ProposalId;
+        return deadline.Kind switch
+        {
+            DeadlineKind.ProposalExpiry => Decision.Of(
+                new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalExpired, new JsonObject { ["proposalId"] = p.ProposalId, ["dueAt"] = dueAt })),
+                new StreamEvent(p.SessionId, FailureEvents.Draft(PactCodes.NegotiationTimeout, FailureEvents.NegotiationStage,
+                    FailureEvents.Terminal, "event:" + p.CreatedEventHash, evidence))),
+            DeadlineKind.WithdrawalEscalation => Decision.Of(
+                new StreamEvent(p.SessionId, Daemon(EventTypes.WithdrawalEscalated, new JsonObject { ["proposalId"] = p.ProposalId, ["dueAt"] = dueAt })),
+                new StreamEvent(p.SessionId, FailureEvents.Draft(PactCodes.AcknowledgmentTimeout, FailureEvents.NegotiationStage,
+                    FailureEvents.NonTerminal, "event:" + p.Withdrawal!.InitiationHash, evidence)),
+                new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalWithdrawn, new JsonObject { ["proposalId"] = p.ProposalId }))),
+            _ => Decision.Empty,
+        };
+    }
+
+    /// <summary>The events of every deadline reached at <paramref name="now"/>, in firing order.</summary>
+    public static Decision FireDue(NegotiationState state, DateTimeOffset now) =>
+        DueDeadlines(state, now).Aggregate(Decision.Empty, (d, deadline) => d.Then(Fire(state, deadline, now)));
+
+    // ---- checks ----------------------------------------------------------------------------------
+
+    private static PactError? CheckCreate(NegotiationState state, CreateProposal c, DateTimeOffset now)
+    {
+        var signer = c.Signer;
+        var f = c.Facts;
+        var session = state.Session(c.SessionId);
+        if (session is null || !session.IsParticipant(signer)) return Refusals.NotFound($"Session {c.SessionId}");
+
+        if (signer != f.ProposerAgent)
+            return Refusals.Forbidden($"The signer is not the agent of party {f.Proposer.ToWire()} in the terms.");
+        if (!session.IsParticipant(f.AgentA) || !session.IsParticipant(f.AgentB))
+            return Refusals.Forbidden("Both parties of the terms must be participants of the session.");
+        var replaced = c.Replaces is null ? null : state.Proposal(c.Replaces);
+        if (replaced is not null && replaced.SessionId == c.SessionId && replaced.CompactId == f.CompactId
+            && replaced.Version == f.Version && replaced.ProposerAgent == signer)
+            return Refusals.Forbidden($"Only the other party may counter proposal {replaced.ProposalId}.");
+
+        if (session.Status != SessionStatus.Active) return SessionRefusal(session);
+
+        if (state.Bindings.TryGetValue(f.CompactId, out var binding) && (binding.AgentA != f.AgentA || binding.AgentB != f.AgentB))
+            return Refusals.CompactState($"{f.CompactId} is bound to other agents in roles a and b.");
+        if (f.Version > 1 && CheckSuccession(state, f.CompactId, f.Version, f.Predecessor) is { } succession) return succession;
+
+        ProposalRecord? occupant = null;
+        foreach (var p in state.SlotProposals(f.CompactId, f.Version))
+        {
+            var status = p.StatusAt(now);
+            if (status == ProposalStatus.Signed)
+                return Refusals.CompactState($"{f.CompactId} version {f.Version} was signed by proposal {p.ProposalId}.");
+            if (status.BurnsSlot()) return Refusals.SlotBurned(f.CompactId, f.Version, p.ProposalId, status);
+            if (status.IsLive()) occupant = p;
+        }
+
+        if (c.Replaces is null)
+            return occupant is null ? null : Refusals.SlotOccupied(f.CompactId, f.Version, occupant.ProposalId);
+        if (occupant is null || occupant.ProposalId != c.Replaces || occupant.SessionId != c.SessionId)
+            return Refusals.ProposalStatus($"'replaces' must name the open proposal of {f.CompactId} version {f.Version} in session {c.SessionId}.");
+        if (occupant.StatusAt(now) != ProposalStatus.Open)
+            return Refusals.ProposalStatus($"Proposal {occupant.ProposalId} is {occupant.StatusAt(now).ToWire()} and cannot be countered.");
+        return null;
+    }
+
+    private static PactError? CheckSign(NegotiationState state, SignProposal c, DateTimeOffset now)
+    {
+        if (Visible(state, c.ProposalId, c.Signer) is not (var p, var session)) return Refusals.NotFound($"Proposal {c.ProposalId}");
+        if (c.Signer != p.CounterpartyAgent) return Refusals.Forbidden("Only the other party may sign a proposal.");
+        if (session.Status != SessionStatus.Active) return SessionRefusal(session);
+        var status = p.StatusAt(now);
+        if (!status.IsLive()) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
+        if (p.Version > 1 && CheckSuccession(state, p.CompactId, p.Version, p.Predecessor) is { } succession) return succession;
+        return TermsHashCheck(p, c.TermsHash);
+    }
+
+    private static PactError? CheckDecline(NegotiationState state, DeclineProposal c, DateTimeOffset now)
+    {
+        if (Visible(state, c.ProposalId, c.Signer) is not (var p, var session)) return Refusals.NotFound($"Proposal {c.ProposalId}");
+        if (c.Signer != p.CounterpartyAgent) return Refusals.Forbidden("Only the other party may decline a proposal.");
+        if (session.Status != SessionStatus.Active) return SessionRefusal(session);
+        var status = p.StatusAt(now);
+        if (status != ProposalStatus.Open) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
+        return TermsHashCheck(p, c.TermsHash);
+    }
+
+    private static PactError? CheckWithdraw(NegotiationState state, WithdrawProposal c, DateTimeOffset now)
+    {
+        if (Visible(state, c.ProposalId, c.Signer) is not (var p, var session)) return Refusals.NotFound($"Proposal {c.ProposalId}");
+        if (c.Signer != p.ProposerAgent) return Refusals.Forbidden("Only the proposer may withdraw a proposal.");
+        // Withdrawals stay possible while the session is suspended.
+        if (session.Status == SessionStatus.Terminated) return SessionRefusal(session);
+        var status = p.StatusAt(now);
+        if (status != ProposalStatus.Open) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
+        return TermsHashCheck(p, c.TermsHash);
+    }
+
+    private static PactError? CheckAck(NegotiationState state, AcknowledgeWithdrawal c, DateTimeOffset now)
+    {
+        if (Visible(state, c.ProposalId, c.Signer) is not (var p, var session)) return Refusals.NotFound($"Proposal {c.ProposalId}");
+        if (c.Signer != p.CounterpartyAgent) return Refusals.Forbidden("Only the other party may acknowledge a withdrawal.");
+        if (session.Status == SessionStatus.Terminated) return SessionRefusal(session);
+        var status = p.StatusAt(now);
+        if (status != ProposalStatus.WithdrawalPending) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
+        if (p.Withdrawal is null || p.Withdrawal.InitiationHash != c.WithdrawalHash)
+            return Refusals.HashMismatch("/payload/withdrawalHash", "withdrawalHash is not the hash of the proposal.withdrawal.initiated event.");
+        return null;
+    }
+
+    /// <summary>Version n+1 only succeeds the in-force version n, named with its compactHash (PACT-304).</summary>
+    private static PactError? CheckSuccession(NegotiationState state, string compactId, long version, PredecessorRef? predecessor)
+    {
+        var current = state.InForce(compactId);
+        if (current is null || current.Version != version - 1)
+            return Refusals.CompactState($"{compactId} version {version} must succeed version {version - 1} while it is in force.");
+        if (predecessor is null || predecessor.Version != current.Version || predecessor.CompactHash != current.CompactHash)
+            return Refusals.CompactState($"predecessor must be {{ version: {current.Version}, compactHash: {current.CompactHash} }}.");
+        return null;
+    }
+
+    private static PactError? TermsHashCheck(ProposalRecord p, string termsHash) =>
+        termsHash == p.TermsHash ? null : Refusals.HashMismatch("/payload/termsHash", $"termsHash does not match proposal {p.ProposalId}.");
+
+    /// <summary>The proposal and its session when the signer may see it (a participant of that session), else null.</summary>
+    private static (ProposalRecord Proposal, SessionInfo Session)? Visible(NegotiationState state, string proposalId, string signer)
+    {
+        var p = state.Proposal(proposalId);
+        if (p is null) return null;
+        var session = state.Session(p.SessionId)
+            ?? throw new InvalidOperationException($"The state holds proposal {proposalId} but not its session {p.SessionId}.");
+        return session.IsParticipant(signer) ? (p, session) : null;
+    }
+
+    private static PactError SessionRefusal(SessionInfo session) => Refusals.SessionNotActive(session.SessionId, session.Status.ToWire());
+
+    // ---- events ----------------------------------------------------------------------------------
+
+    private static Decision Created(CreateProposal c, DateTimeOffset now)
+    {
+        var f = c.Facts;
+        var expiresAt = f.NegotiationTimeout is { } timeout ? Timestamp.ToText(timeout.AddTo(now)) : null;
+        var created = new StreamEvent(c.SessionId, Draft(EventTypes.ProposalCreated, c, new JsonObject
+        {
+            ["proposalId"] = c.ProposalId,
+            ["compactId"] = f.CompactId,
+            ["version"] = f.Version,
+            ["termsHash"] = f.TermsHash,
+            ["expiresAt"] = expiresAt,
+        }));
+        if (c.Replaces is null) return Decision.Of(created);
+        return Decision.Of(created, new StreamEvent(c.SessionId, Daemon(EventTypes.ProposalCountered, new JsonObject
+        {
+            ["proposalId"] = c.Replaces,
+            ["by"] = c.ProposalId,
+        })));
+    }
+
+    private static Decision Signed(NegotiationState state, SignProposal c)
+    {
+        var p = state.Proposal(c.ProposalId)!;
+        var compact = c.Compact!;
+        var events = new List<StreamEvent>
+        {
+            new(p.SessionId, Draft(EventTypes.ProposalSigned, c, new JsonObject
+            {
+                ["proposalId"] = p.ProposalId,
+                ["termsHash"] = p.TermsHash,
+            })),
+            new(p.SessionId, Daemon(EventTypes.CompactInForce, new JsonObject
+            {
+                ["compactId"] = p.CompactId,
+                ["version"] = p.Version,
+                ["compactHash"] = compact.CompactHash,
+                ["record"] = compact.Record.DeepClone(),
+            })),
+        };
+        if (p.Version > 1)
+        {
+            // Version n's events go to the stream of the session in which n was negotiated.
+            var previous = state.Compact(p.CompactId, p.Version - 1)!;
+            events.Add(new(previous.SessionId, Daemon(EventTypes.CompactSuperseded, new JsonObject
+            {
+                ["compactId"] = previous.CompactId,
+                ["version"] = previous.Version,
+            })));
+            if (previous.OpenRevocationId is { } revocationId)
+            {
+                events.Add(new(previous.SessionId, Daemon(EventTypes.RevocationLapsed, new JsonObject
+                {
+                    ["revocationId"] = revocationId,
+                    ["reason"] = "superseded",
+                })));
+            }
+        }
+        return new Decision([.. events]);
+    }
+
+    private static string SessionOf(NegotiationState state, string proposalId) => state.Proposal(proposalId)!.SessionId;
+
+    /// <summary>An event carrying the request's envelope: actor is the signer, data starts with the envelope.</summary>
+    private static EventDraft Draft(string type, NegotiationCommand c, JsonObject members)
+    {
+        var data = new JsonObject { ["envelope"] = c.Envelope.DeepClone() };
+        foreach (var (key, value) in members.ToList())
+        {
+            members.Remove(key);
+            data[key] = value;
+        }
+        return new EventDraft(type, c.Signer, data);
+    }
+
+    private static EventDraft Daemon(string type, JsonObject data) => new(type, TranscriptEvent.DaemonActor, data);
+}

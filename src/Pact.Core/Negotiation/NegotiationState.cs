@@ -1,0 +1,247 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Pact.Core.Events;
+using Pact.Core.Sessions;
+using Pact.Core.Time;
+
+namespace Pact.Core.Negotiation;
+
+/// <summary>What negotiation needs to know of a session: its status and participants.</summary>
+public sealed record SessionInfo(string SessionId, SessionStatus Status, ImmutableArray<string> Participants)
+{
+    public bool IsParticipant(string did) => Participants.Contains(did, StringComparer.Ordinal);
+}
+
+/// <summary>A pending withdrawal: when it was initiated and the hash of its initiated event (the withdrawalHash).</summary>
+public sealed record WithdrawalInfo(DateTimeOffset InitiatedAt, string InitiationHash);
+
+/// <summary>
+/// One proposal as negotiation sees it. <see cref="CreatedEventHash"/> is the hash of its
+/// proposal.created event (failure evidence); <see cref="Withdrawal"/> is set once a withdrawal was initiated.
+/// </summary>
+public sealed record ProposalRecord(
+    string ProposalId,
+    string SessionId,
+    string CompactId,
+    long Version,
+    string TermsHash,
+    PartyRole Proposer,
+    string AgentA,
+    string AgentB,
+    ProposalStatus Status,
+    DateTimeOffset? ExpiresAt,
+    IsoDuration? AckTimeout,
+    PredecessorRef? Predecessor,
+    string CreatedEventHash,
+    WithdrawalInfo? Withdrawal = null)
+{
+    public string AgentOf(PartyRole role) => role == PartyRole.A ? AgentA : AgentB;
+
+    public string ProposerAgent => AgentOf(Proposer);
+
+    public string CounterpartyAgent => AgentOf(Proposer.Other());
+
+    /// <summary>
+    /// The one deadline this proposal waits on, if any: while withdrawal-pending, escalation at initiation +
+    /// ackTimeout when that comes strictly before expiresAt; otherwise, while open or pending, expiry at expiresAt.
+    /// </summary>
+    public Deadline? PendingDeadline
+    {
+        get
+        {
+            if (!Status.IsLive()) return null;
+            if (Status == ProposalStatus.WithdrawalPending && Withdrawal is { } w && AckTimeout is { } ack)
+            {
+                var escalatesAt = ack.AddTo(w.InitiatedAt);
+                if (ExpiresAt is null || escalatesAt < ExpiresAt)
+                    return new Deadline(escalatesAt, DeadlineKind.WithdrawalEscalation, ProposalId);
+            }
+            return ExpiresAt is { } at ? new Deadline(at, DeadlineKind.ProposalExpiry, ProposalId) : null;
+        }
+    }
+
+    /// <summary>The status as of <paramref name="now"/>, as if every reached deadline had already fired (§0).</summary>
+    public ProposalStatus StatusAt(DateTimeOffset now) => PendingDeadline switch
+    {
+        { } d when d.IsReached(now) => d.Kind == DeadlineKind.WithdrawalEscalation ? ProposalStatus.Withdrawn : ProposalStatus.Expired,
+        _ => Status,
+    };
+}
+
+/// <summary>The first proposal naming a compactId binds it to these agents in roles a and b (§5).</summary>
+public sealed record CompactBinding(string CompactId, string AgentA, string AgentB);
+
+/// <summary>(compactId, version), ordered by compactId (ordinal) then version.</summary>
+public readonly record struct CompactVersionKey(string CompactId, long Version) : IComparable<CompactVersionKey>
+{
+    public int CompareTo(CompactVersionKey other)
+    {
+        var c = string.CompareOrdinal(CompactId, other.CompactId);
+        return c != 0 ? c : Version.CompareTo(other.Version);
+    }
+
+    public static bool operator <(CompactVersionKey left, CompactVersionKey right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(CompactVersionKey left, CompactVersionKey right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(CompactVersionKey left, CompactVersionKey right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(CompactVersionKey left, CompactVersionKey right) => left.CompareTo(right) >= 0;
+}
+
+/// <summary>
+/// A signed compact version: its hash, the session whose stream carries its events, its status and the
+/// revocation open on it (which lapses when a successor goes in force).
+/// </summary>
+public sealed record CompactVersionInfo(
+    string CompactId,
+    long Version,
+    string CompactHash,
+    string SessionId,
+    CompactVersionStatus Status,
+    string? OpenRevocationId = null);
+
+/// <summary>
+/// The slice of the daemon's world a negotiation decision reads. The daemon can build it from its tables
+/// by key with the <c>With…</c> methods, loading for a command:
+/// <list type="bullet">
+/// <item>create: the session, every proposal of the (compactId, version) slot, the compactId's binding,
+/// the compactId's in-force version (for version n+1), and the replaced proposal;</item>
+/// <item>sign: the proposal, its session, and for version n+1 the version n record;</item>
+/// <item>decline, withdraw, withdrawal ack: the proposal and its session;</item>
+/// <item>deadlines: the open and withdrawal-pending proposals (with their sessions).</item>
+/// </list>
+/// Replay builds the same state by folding events with <see cref="Apply"/>.
+/// </summary>
+public sealed record NegotiationState(
+    ImmutableDictionary<string, SessionInfo> Sessions,
+    ImmutableSortedDictionary<string, ProposalRecord> Proposals,
+    ImmutableDictionary<string, CompactBinding> Bindings,
+    ImmutableSortedDictionary<CompactVersionKey, CompactVersionInfo> Compacts)
+{
+    public static NegotiationState Empty { get; } = new(
+        ImmutableDictionary.Create<string, SessionInfo>(StringComparer.Ordinal),
+        ImmutableSortedDictionary.Create<string, ProposalRecord>(StringComparer.Ordinal),
+        ImmutableDictionary.Create<string, CompactBinding>(StringComparer.Ordinal),
+        ImmutableSortedDictionary.Create<CompactVersionKey, CompactVersionInfo>());
+
+    public NegotiationState With(SessionInfo session) => this with { Sessions = Sessions.SetItem(session.SessionId, session) };
+
+    public NegotiationState With(ProposalRecord proposal) => this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal) };
+
+    public NegotiationState With(CompactBinding binding) => this with { Bindings = Bindings.SetItem(binding.CompactId, binding) };
+
+    public NegotiationState With(CompactVersionInfo compact) =>
+        this with { Compacts = Compacts.SetItem(new CompactVersionKey(compact.CompactId, compact.Version), compact) };
+
+    public SessionInfo? Session(string sessionId) => Sessions.GetValueOrDefault(sessionId);
+
+    public ProposalRecord? Proposal(string proposalId) => Proposals.GetValueOrDefault(proposalId);
+
+    public CompactVersionInfo? Compact(string compactId, long version) => Compacts.GetValueOrDefault(new CompactVersionKey(compactId, version));
+
+    /// <summary>The version of <paramref name="compactId"/> currently in force, if any.</summary>
+    public CompactVersionInfo? InForce(string compactId) =>
+        Compacts.Values.FirstOrDefault(c => c.CompactId == compactId && c.Status == CompactVersionStatus.InForce);
+
+    /// <summary>Every proposal ever made for (compactId, version), in id (creation) order.</summary>
+    public IEnumerable<ProposalRecord> SlotProposals(string compactId, long version) =>
+        Proposals.Values.Where(p => p.CompactId == compactId && p.Version == version);
+
+    /// <summary>Every deadline still pending, in firing order.</summary>
+    public IReadOnlyList<Deadline> PendingDeadlines() =>
+        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Order().ToList();
+
+    /// <summary>Folds one transcript event (of any stream) into the state; events it does not read change nothing.</summary>
+    public NegotiationState Apply(TranscriptEvent e)
+    {
+        var data = e.Data;
+        switch (e.Type)
+        {
+            case EventTypes.SessionCreated:
+                return With(new SessionInfo(e.Stream, SessionStatus.Active,
+                    data["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray()));
+            case EventTypes.SessionSuspended:
+                return WithSessionStatus(e.Stream, SessionStatus.Suspended);
+            case EventTypes.SessionResumed:
+                return WithSessionStatus(e.Stream, SessionStatus.Active);
+            case EventTypes.SessionTerminated:
+                return WithSessionStatus(e.Stream, SessionStatus.Terminated);
+
+            case EventTypes.ProposalCreated:
+                {
+                    var payload = data["envelope"]!["payload"]!.AsObject();
+                    var facts = ProposalFacts.FromCreatePayload(payload, data["termsHash"]!.GetValue<string>());
+                    var expiresAt = data["expiresAt"]?.GetValue<string>();
+                    var proposal = new ProposalRecord(
+                        data["proposalId"]!.GetValue<string>(), e.Stream, facts.CompactId, facts.Version, facts.TermsHash,
+                        facts.Proposer, facts.AgentA, facts.AgentB, ProposalStatus.Open,
+                        expiresAt is null ? null : Timestamp.Parse(expiresAt), facts.AckTimeout, facts.Predecessor, e.Hash);
+                    var next = With(proposal);
+                    return Bindings.ContainsKey(facts.CompactId)
+                        ? next
+                        : next.With(new CompactBinding(facts.CompactId, facts.AgentA, facts.AgentB));
+                }
+            case EventTypes.ProposalCountered:
+                return WithProposalStatus(data, ProposalStatus.Countered);
+            case EventTypes.ProposalSigned:
+                return WithProposalStatus(data, ProposalStatus.Signed);
+            case EventTypes.ProposalDeclined:
+                return WithProposalStatus(data, ProposalStatus.Declined);
+            case EventTypes.WithdrawalInitiated:
+                {
+                    var id = data["proposalId"]!.GetValue<string>();
+                    return Proposals.TryGetValue(id, out var p)
+                        ? With(p with { Status = ProposalStatus.WithdrawalPending, Withdrawal = new WithdrawalInfo(Timestamp.Parse(e.Time), e.Hash) })
+                        : this;
+                }
+            case EventTypes.ProposalWithdrawn:
+                return WithProposalStatus(data, ProposalStatus.Withdrawn);
+            case EventTypes.ProposalExpired:
+                return WithProposalStatus(data, ProposalStatus.Expired);
+            case EventTypes.ProposalRetired:
+                return WithProposalStatus(data, ProposalStatus.Retired);
+
+            case EventTypes.CompactInForce:
+                return With(new CompactVersionInfo(
+                    data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]),
+                    data["compactHash"]!.GetValue<string>(), e.Stream, CompactVersionStatus.InForce));
+            case EventTypes.CompactSuperseded:
+                return WithCompactStatus(data, CompactVersionStatus.Superseded);
+            case EventTypes.CompactRevoked:
+                return WithCompactStatus(data, CompactVersionStatus.Revoked);
+            case EventTypes.CompactExpired:
+                return WithCompactStatus(data, CompactVersionStatus.Expired);
+            case EventTypes.RevocationInitiated:
+                {
+                    var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
+                    return c is null ? this : With(c with { OpenRevocationId = data["revocationId"]!.GetValue<string>() });
+                }
+            case EventTypes.RevocationLapsed:
+                {
+                    var id = data["revocationId"]!.GetValue<string>();
+                    var c = Compacts.Values.FirstOrDefault(v => v.OpenRevocationId == id);
+                    return c is null ? this : With(c with { OpenRevocationId = null });
+                }
+            default:
+                return this;
+        }
+    }
+
+    /// <summary>Folds events in order.</summary>
+    public NegotiationState ApplyAll(IEnumerable<TranscriptEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
+
+    private NegotiationState WithSessionStatus(string sessionId, SessionStatus status) =>
+        Sessions.TryGetValue(sessionId, out var s) ? With(s with { Status = status }) : this;
+
+    private NegotiationState WithProposalStatus(JsonObject data, ProposalStatus status) =>
+        Proposals.TryGetValue(data["proposalId"]!.GetValue<string>(), out var p) ? With(p with { Status = status }) : this;
+
+    private NegotiationState WithCompactStatus(JsonObject data, CompactVersionStatus status)
+    {
+        var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
+        if (c is null) return this;
+        // A revoked version's revocation became active; superseded and expired versions get a lapsed event that clears it.
+        return With(c with { Status = status, OpenRevocationId = status == CompactVersionStatus.Revoked ? null : c.OpenRevocationId });
+    }
+}

@@ -1,0 +1,102 @@
+namespace Pact.Core.Negotiation;
+
+/// <summary>A proposal's status (§5). Wire names via <see cref="WireNames"/>.</summary>
+public enum ProposalStatus
+{
+    Open,
+    WithdrawalPending,
+    Signed,
+    Declined,
+    Countered,
+    Expired,
+    Withdrawn,
+    Retired,
+}
+
+/// <summary>A party's role in the terms: "a" or "b".</summary>
+public enum PartyRole
+{
+    A,
+    B,
+}
+
+/// <summary>The status of one compact version (§6.1).</summary>
+public enum CompactVersionStatus
+{
+    InForce,
+    Superseded,
+    Revoked,
+    Expired,
+}
+
+/// <summary>The protocol's spelling of the enumerations above.</summary>
+public static class WireNames
+{
+    public static string ToWire(this ProposalStatus status) => status switch
+    {
+        ProposalStatus.Open => "open",
+        ProposalStatus.WithdrawalPending => "withdrawal-pending",
+        ProposalStatus.Signed => "signed",
+        ProposalStatus.Declined => "declined",
+        ProposalStatus.Countered => "countered",
+        ProposalStatus.Expired => "expired",
+        ProposalStatus.Withdrawn => "withdrawn",
+        ProposalStatus.Retired => "retired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static bool TryParseProposalStatus(string? text, out ProposalStatus status)
+    {
+        foreach (var s in Enum.GetValues<ProposalStatus>())
+        {
+            if (s.ToWire() == text)
+            {
+                status = s;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
+    public static string ToWire(this PartyRole role) => role == PartyRole.A ? "a" : "b";
+
+    public static bool TryParsePartyRole(string? text, out PartyRole role)
+    {
+        role = text == "b" ? PartyRole.B : PartyRole.A;
+        return text is "a" or "b";
+    }
+
+    public static PartyRole Other(this PartyRole role) => role == PartyRole.A ? PartyRole.B : PartyRole.A;
+
+    public static string ToWire(this CompactVersionStatus status) => status switch
+    {
+        CompactVersionStatus.InForce => "in-force",
+        CompactVersionStatus.Superseded => "superseded",
+        CompactVersionStatus.Revoked => "revoked",
+        CompactVersionStatus.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static bool TryParseCompactVersionStatus(string? text, out CompactVersionStatus status)
+    {
+        foreach (var s in Enum.GetValues<CompactVersionStatus>())
+        {
+            if (s.ToWire() == text)
+            {
+                status = s;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
+    /// <summary>Statuses after which a proposal's (compactId, version) slot can never be used again (PACT-303).</summary>
+    public static bool BurnsSlot(this ProposalStatus status) =>
+        status is ProposalStatus.Declined or ProposalStatus.Expired or ProposalStatus.Withdrawn or ProposalStatus.Retired;
+
+    /// <summary>Open or withdrawal-pending: the proposal still occupies its slot and has deadlines.</summary>
+    public static bool IsLive(this ProposalStatus status) =>
+        status is ProposalStatus.Open or ProposalStatus.WithdrawalPending;
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Pact.Core.Sessions;
+
+/// <summary>
+/// A session request that passed the envelope checks of §2. <see cref="Envelope"/> is the accepted envelope
+/// as parsed JSON; it is stored as <c>data.envelope</c>, and its <c>signer</c> acts.
+/// </summary>
+public abstract record SessionCommand(JsonObject Envelope)
+{
+    public string Signer => Envelope["signer"]?.GetValue<string>()
+        ?? throw new ArgumentException("The envelope has no signer.", nameof(Envelope));
+}
+
+/// <summary>session.create; <paramref name="SessionId"/> is daemon-generated. Registration of the participants is the caller's check.</summary>
+public sealed record CreateSession(JsonObject Envelope, string SessionId, IReadOnlyList<string> Participants, string? Topic = null, JsonNode? Metadata = null)
+    : SessionCommand(Envelope);
+
+public sealed record SuspendSession(JsonObject Envelope) : SessionCommand(Envelope);
+
+public sealed record ResumeSession(JsonObject Envelope) : SessionCommand(Envelope);
+
+/// <summary>session.terminate: also retires every open or withdrawal-pending proposal.</summary>
+public sealed record TerminateSession(JsonObject Envelope) : SessionCommand(Envelope);
+
+/// <summary>session.checkpoint; <paramref name="CheckpointId"/> is daemon-generated.</summary>
+public sealed record CheckpointSession(JsonObject Envelope, string CheckpointId, string? Label = null) : SessionCommand(Envelope);

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
+using Pact.Core.Events;
+using Pact.Core.Identity;
+using Pact.Core.Negotiation;
+
+namespace Pact.Core.Sessions;
+
+/// <summary>
+/// Session commands of §7 as a pure decision over <see cref="SessionState"/>. Deadlines of the session's
+/// proposals must have been recorded before (see <see cref="NegotiationMachine.FireDue"/>), so that
+/// terminating retires exactly the proposals still open or withdrawal-pending.
+/// </summary>
+public static class SessionMachine
+{
+    /// <summary>
+    /// Judges a session command. <paramref name="state"/> is null only for <see cref="CreateSession"/>;
+    /// any other command on a session that does not exist is PACT-404. No session decision depends on a
+    /// deadline; <paramref name="now"/> keeps the shape of every other Decide.
+    /// </summary>
+    public static Verdict Decide(SessionState? state, SessionCommand command, DateTimeOffset now)
+    {
+        if (command is CreateSession create)
+        {
+            if (state is not null) throw new ArgumentException("A session is created only once.", nameof(state));
+            return Create(create);
+        }
+        var signer = command.Signer;
+        if (state is null || !state.IsParticipant(signer)) return Refusals.NotFound("Session");
+        return command switch
+        {
+            SuspendSession c => state.Status == SessionStatus.Active
+                ? One(state, Signed(EventTypes.SessionSuspended, c, []))
+                : Refusals.SessionState($"Session {state.SessionId} is {state.Status.ToWire()}; only an active session can be suspended."),
+            ResumeSession c => state.Status == SessionStatus.Suspended
+                ? One(state, Signed(EventTypes.SessionResumed, c, []))
+                : Refusals.SessionState($"Session {state.SessionId} is {state.Status.ToWire()}; only a suspended session can be resumed."),
+            TerminateSession c => state.Status != SessionStatus.Terminated
+                ? Terminate(state, c)
+                : Refusals.SessionState($"Session {state.SessionId} is already terminated."),
+            CheckpointSession c => One(state, Signed(EventTypes.SessionCheckpointed, c, new JsonObject
+            {
+                ["checkpointId"] = c.CheckpointId,
+                ["label"] = c.Label,
+                // A checkpoint changes no state, so the state after it is the state now.
+                ["stateHash"] = state.StateHash(),
+            })),
+            _ => throw new ArgumentException($"Unknown session command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    private static Verdict Create(CreateSession c)
+    {
+        var errors = new List<FieldError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < c.Participants.Count; i++)
+        {
+            var did = c.Participants[i];
+            var pointer = $"/payload/participants/{i}";
+            if (!DidKey.IsValid(did)) errors.Add(new FieldError(pointer, PactCodes.InvalidPayload, "A participant must be an Ed25519 did:key."));
+            else if (!seen.Add(did)) errors.Add(new FieldError(pointer, PactCodes.InvalidPayload, "A participant is listed twice."));
+        }
+        if (c.Participants.Distinct(StringComparer.Ordinal).Count() < 2)
+            errors.Add(new FieldError("/payload/participants", PactCodes.InvalidPayload, "A session has at least two distinct participants."));
+        if (errors.Count > 0) return PactError.FromFieldErrors("Invalid payload", errors);
+        if (!seen.Contains(c.Signer)) return Refusals.Forbidden("The signer must be one of the participants.");
+
+        return Decision.Of(new StreamEvent(c.SessionId, Signed(EventTypes.SessionCreated, c, new JsonObject
+        {
+            ["participants"] = new JsonArray(c.Participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
+            ["topic"] = c.Topic,
+            ["metadata"] = c.Metadata?.DeepClone(),
+        })));
+    }
+
+    private static Decision Terminate(SessionState state, TerminateSession c)
+    {
+        var events = ImmutableArray.CreateBuilder<StreamEvent>();
+        events.Add(new StreamEvent(state.SessionId, Signed(EventTypes.SessionTerminated, c, [])));
+        foreach (var p in state.LiveProposals)
+        {
+            events.Add(new StreamEvent(state.SessionId,
+                new EventDraft(EventTypes.ProposalRetired, TranscriptEvent.DaemonActor, new JsonObject { ["proposalId"] = p.ProposalId })));
+        }
+        return new Decision(events.ToImmutable());
+    }
+
+    private static Decision One(SessionState state, EventDraft draft) => Decision.Of(new StreamEvent(state.SessionId, draft));
+
+    private static EventDraft Signed(string type, SessionCommand c, JsonObject members)
+    {
+        var data = new JsonObject { ["envelope"] = c.Envelope.DeepClone() };
+        foreach (var (key, value) in members.ToList())
+        {
+            members.Remove(key);
+            data[key] = value;
+        }
+        return new EventDraft(type, c.Signer, data);
+    }
+}

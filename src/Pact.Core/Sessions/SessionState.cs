@@ -1,0 +1,196 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Negotiation;
+
+namespace Pact.Core.Sessions;
+
+/// <summary>One proposal as the session state shows it (§7).</summary>
+public sealed record SessionProposal(string ProposalId, string CompactId, long Version, string TermsHash, PartyRole Proposer, ProposalStatus Status);
+
+/// <summary>One compact version negotiated in the session, as the session state shows it (§7).</summary>
+public sealed record SessionCompact(string CompactId, long Version, string CompactHash, CompactVersionStatus Status);
+
+/// <summary>
+/// The session state of §7, folded from the session's own stream. The same <see cref="Apply"/> serves the
+/// live state and replay (<c>state?at=k</c>: <see cref="FromJson"/> of a checkpoint's state, then Apply of
+/// the events after it), so the two cannot drift apart.
+/// </summary>
+public sealed record SessionState(
+    string SessionId,
+    SessionStatus Status,
+    string? Topic,
+    ImmutableArray<string> Participants,
+    ImmutableSortedDictionary<string, SessionProposal> Proposals,
+    ImmutableSortedDictionary<CompactVersionKey, SessionCompact> Compacts)
+{
+    public const string HashDomain = "pact-state-v1\n";
+
+    /// <summary>The state right after a session.created event.</summary>
+    public static SessionState Created(TranscriptEvent created)
+    {
+        if (created.Type != EventTypes.SessionCreated)
+            throw new ArgumentException($"A session starts with {EventTypes.SessionCreated}, not {created.Type}.", nameof(created));
+        var data = created.Data;
+        return new SessionState(
+            created.Stream,
+            SessionStatus.Active,
+            data["topic"]?.GetValue<string>(),
+            data["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray(),
+            ImmutableSortedDictionary.Create<string, SessionProposal>(StringComparer.Ordinal),
+            ImmutableSortedDictionary.Create<CompactVersionKey, SessionCompact>());
+    }
+
+    /// <summary>Folds a whole stream from its first event (session.created).</summary>
+    public static SessionState Replay(IEnumerable<TranscriptEvent> events)
+    {
+        SessionState? state = null;
+        foreach (var e in events) state = state is null ? Created(e) : state.Apply(e);
+        return state ?? throw new ArgumentException("A stream has at least its session.created event.", nameof(events));
+    }
+
+    /// <summary>Folds one event of this session's stream. Event types that do not touch the state change nothing.</summary>
+    public SessionState Apply(TranscriptEvent e)
+    {
+        if (e.Stream != SessionId)
+            throw new ArgumentException($"Event {e.Seq} belongs to stream {e.Stream}, not {SessionId}.", nameof(e));
+        var data = e.Data;
+        switch (e.Type)
+        {
+            case EventTypes.SessionCreated:
+                throw new InvalidOperationException($"Session {SessionId} is created twice (event {e.Seq}).");
+            case EventTypes.SessionSuspended:
+                return this with { Status = SessionStatus.Suspended };
+            case EventTypes.SessionResumed:
+                return this with { Status = SessionStatus.Active };
+            case EventTypes.SessionTerminated:
+                return this with { Status = SessionStatus.Terminated };
+
+            case EventTypes.ProposalCreated:
+                {
+                    var payload = data["envelope"]!["payload"]!.AsObject();
+                    if (!WireNames.TryParsePartyRole(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
+                        throw new ArgumentException($"Event {e.Seq}: the proposal's signature.party is not \"a\" or \"b\".", nameof(e));
+                    var proposal = new SessionProposal(
+                        data["proposalId"]!.GetValue<string>(),
+                        data["compactId"]!.GetValue<string>(),
+                        JsonRead.Integer(data["version"]),
+                        data["termsHash"]!.GetValue<string>(),
+                        proposer,
+                        ProposalStatus.Open);
+                    return this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal) };
+                }
+            case EventTypes.ProposalCountered: return WithProposalStatus(data, ProposalStatus.Countered);
+            case EventTypes.ProposalSigned: return WithProposalStatus(data, ProposalStatus.Signed);
+            case EventTypes.ProposalDeclined: return WithProposalStatus(data, ProposalStatus.Declined);
+            case EventTypes.WithdrawalInitiated: return WithProposalStatus(data, ProposalStatus.WithdrawalPending);
+            case EventTypes.ProposalWithdrawn: return WithProposalStatus(data, ProposalStatus.Withdrawn);
+            case EventTypes.ProposalExpired: return WithProposalStatus(data, ProposalStatus.Expired);
+            case EventTypes.ProposalRetired: return WithProposalStatus(data, ProposalStatus.Retired);
+
+            case EventTypes.CompactInForce:
+                {
+                    var compact = new SessionCompact(
+                        data["compactId"]!.GetValue<string>(),
+                        JsonRead.Integer(data["version"]),
+                        data["compactHash"]!.GetValue<string>(),
+                        CompactVersionStatus.InForce);
+                    return this with { Compacts = Compacts.SetItem(new CompactVersionKey(compact.CompactId, compact.Version), compact) };
+                }
+            case EventTypes.CompactSuperseded: return WithCompactStatus(data, CompactVersionStatus.Superseded);
+            case EventTypes.CompactRevoked: return WithCompactStatus(data, CompactVersionStatus.Revoked);
+            case EventTypes.CompactExpired: return WithCompactStatus(data, CompactVersionStatus.Expired);
+
+            // session.checkpointed, withdrawal acknowledgment/escalation, revocations, markers, failures and
+            // upstream triggers are recorded in the stream but change no member of the state.
+            default:
+                return this;
+        }
+    }
+
+    public SessionState ApplyAll(IEnumerable<TranscriptEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
+
+    /// <summary>Open or withdrawal-pending proposals, in id order (the ones terminating retires).</summary>
+    public IEnumerable<SessionProposal> LiveProposals => Proposals.Values.Where(p => p.Status.IsLive());
+
+    public bool IsParticipant(string did) => Participants.Contains(did, StringComparer.Ordinal);
+
+    /// <summary>What negotiation needs of this session.</summary>
+    public SessionInfo Info => new(SessionId, Status, Participants);
+
+    /// <summary>The state exactly as §7 writes it: participants in creation order, proposals by id, compacts by (compactId, version).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["sessionId"] = SessionId,
+        ["status"] = Status.ToWire(),
+        ["topic"] = Topic,
+        ["participants"] = new JsonArray(Participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
+        ["proposals"] = new JsonArray(Proposals.Values.Select(p => (JsonNode?)new JsonObject
+        {
+            ["proposalId"] = p.ProposalId,
+            ["compactId"] = p.CompactId,
+            ["version"] = p.Version,
+            ["termsHash"] = p.TermsHash,
+            ["proposer"] = p.Proposer.ToWire(),
+            ["status"] = p.Status.ToWire(),
+        }).ToArray()),
+        ["compacts"] = new JsonArray(Compacts.Values.Select(c => (JsonNode?)new JsonObject
+        {
+            ["compactId"] = c.CompactId,
+            ["version"] = c.Version,
+            ["compactHash"] = c.CompactHash,
+            ["status"] = c.Status.ToWire(),
+        }).ToArray()),
+    };
+
+    /// <summary>Reads a state written by <see cref="ToJson"/> (a stored checkpoint state).</summary>
+    public static SessionState FromJson(JsonObject o)
+    {
+        if (!SessionStatusNames.TryParseSessionStatus(o["status"]?.GetValue<string>(), out var status))
+            throw new FormatException("The state's status is not a session status.");
+        var proposals = ImmutableSortedDictionary.CreateBuilder<string, SessionProposal>(StringComparer.Ordinal);
+        foreach (var node in o["proposals"]!.AsArray())
+        {
+            var p = node!.AsObject();
+            if (!WireNames.TryParsePartyRole(p["proposer"]?.GetValue<string>(), out var proposer)
+                || !WireNames.TryParseProposalStatus(p["status"]?.GetValue<string>(), out var proposalStatus))
+                throw new FormatException("A proposal of the state has an unknown proposer or status.");
+            var proposal = new SessionProposal(p["proposalId"]!.GetValue<string>(), p["compactId"]!.GetValue<string>(),
+                JsonRead.Integer(p["version"]), p["termsHash"]!.GetValue<string>(), proposer, proposalStatus);
+            proposals[proposal.ProposalId] = proposal;
+        }
+        var compacts = ImmutableSortedDictionary.CreateBuilder<CompactVersionKey, SessionCompact>();
+        foreach (var node in o["compacts"]!.AsArray())
+        {
+            var c = node!.AsObject();
+            if (!WireNames.TryParseCompactVersionStatus(c["status"]?.GetValue<string>(), out var compactStatus))
+                throw new FormatException("A compact of the state has an unknown status.");
+            var compact = new SessionCompact(c["compactId"]!.GetValue<string>(), JsonRead.Integer(c["version"]),
+                c["compactHash"]!.GetValue<string>(), compactStatus);
+            compacts[new CompactVersionKey(compact.CompactId, compact.Version)] = compact;
+        }
+        return new SessionState(
+            o["sessionId"]!.GetValue<string>(),
+            status,
+            o["topic"]?.GetValue<string>(),
+            o["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray(),
+            proposals.ToImmutable(),
+            compacts.ToImmutable());
+    }
+
+    /// <summary>stateHash = hex SHA-256( "pact-state-v1\n" ‖ JCS(state) ).</summary>
+    public string StateHash() => Jcs.DomainHash(HashDomain, ToJson());
+
+    private SessionState WithProposalStatus(JsonObject data, ProposalStatus status)
+    {
+        var id = data["proposalId"]!.GetValue<string>();
+        return Proposals.TryGetValue(id, out var p) ? this with { Proposals = Proposals.SetItem(id, p with { Status = status }) } : this;
+    }
+
+    private SessionState WithCompactStatus(JsonObject data, CompactVersionStatus status)
+    {
+        var key = new CompactVersionKey(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
+        return Compacts.TryGetValue(key, out var c) ? this with { Compacts = Compacts.SetItem(key, c with { Status = status }) } : this;
+    }
+}

@@ -348,9 +348,8 @@ public sealed class TranscriptStore : IAsyncDisposable
             if (append is null) throw new ArgumentException("A StreamAppend is null.", nameof(request));
             if (string.IsNullOrEmpty(append.Stream)) throw new ArgumentException("A stream name is empty.", nameof(request));
             if (append.Events is null) throw new ArgumentException($"The events for stream '{append.Stream}' are null.", nameof(request));
-            foreach (var pending in append.Events)
+            foreach (var draft in append.Events)
             {
-                var draft = request.PrepareDraft?.Invoke(pending, head.Hash) ?? pending;
                 if (draft is null) throw new ArgumentException($"An event for stream '{append.Stream}' is null.", nameof(request));
                 if (string.IsNullOrEmpty(draft.Type) || string.IsNullOrEmpty(draft.Actor) || draft.Data is null)
                     throw new ArgumentException($"An event for stream '{append.Stream}' lacks its type, actor or data.", nameof(request));

@@ -15,7 +15,7 @@ namespace Pact.Daemon.Application;
 
 /// <summary>Agent registration with proof of possession, invites and bearer tokens (§3).</summary>
 public sealed class AgentService(
-    CommandRunner commands, AgentDirectory agents, BearerTokens tokens, ListenerInfo listener,
+    DecisionEngine engine, AgentDirectory agents, BearerTokens tokens, ListenerInfo listener,
     IOptions<PactOptions> options, TranscriptStore store, TimeProvider time)
 {
     public static readonly PayloadSpec RegisterSpec = PayloadSpec.For("agent.register")
@@ -36,7 +36,7 @@ public sealed class AgentService(
         DidKey.TryGetPublicKey(auth.Signer, out var publicKey);
         var record = new AgentRecord(auth.Signer, Base64Url.Encode(publicKey), (JsonObject)auth.Payload["principal"]!.DeepClone(),
             auth.Payload["displayName"]?.GetValue<string>(), Timestamp.ToText(auth.Now));
-        return await commands.CommitWithoutEventsAsync(auth, context =>
+        return await engine.CommitWithoutEventsAsync(auth, context =>
         {
             if (invite is not null && !ConsumeInvite(context, invite, auth.Signer, auth.Now) && needsInvite)
                 return new PactError(PactCodes.Forbidden, 403, "Invalid invite", "The invite code is unknown, used or expired.");
@@ -49,7 +49,7 @@ public sealed class AgentService(
     public Task<CommandOutcome> IssueTokenAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {
         var (token, expiresAt) = tokens.Issue(auth.Signer);
-        return commands.CommitWithoutEventsAsync(auth, _ => CommandOutcome.Ok(200, new JsonObject
+        return engine.CommitWithoutEventsAsync(auth, _ => CommandOutcome.Ok(200, new JsonObject
         {
             ["token"] = token,
             ["expiresAt"] = Timestamp.ToText(expiresAt),

@@ -111,6 +111,10 @@ public static class PactApp
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<KeyedLock>();
         services.AddSingleton<AgentService>();
+        services.AddSingleton<DecisionEngine>();
+        services.AddSingleton<SessionReadModel>();
+        services.AddSingleton<CheckpointReadModel>();
+        services.AddSingleton<SessionService>();
         services.AddSingleton<EventHub>();
         services.AddSingleton<EventStreamer>();
         services.AddHostedService<NonceJanitor>();
@@ -200,6 +204,7 @@ public static class PactApp
         app.Services.GetRequiredService<AdminToken>();
         var store = app.Services.GetRequiredService<TranscriptStore>();
         app.Services.GetRequiredService<EventHub>();
+        app.Services.GetRequiredService<DecisionEngine>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.Logger.LogInformation("Pact daemon {DaemonId} ({Origin}) on data directory {DataDirectory}, transcript head seq {Head}",
             identity.DaemonId, identity.Origin, app.Services.GetRequiredService<DataDirectory>().Root, store.HeadSeq);
     }

@@ -47,8 +47,40 @@ public static class ReadModelSchema
             state_hash TEXT NOT NULL,
             tree_size INTEGER NOT NULL,
             label TEXT,
-            created_at TEXT NOT NULL);
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL);
         CREATE INDEX checkpoints_by_session ON checkpoints(session_id, stream_seq);
+        """,
+        """
+        CREATE TABLE proposals(
+            proposal_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            compact_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            proposer TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            terms_hash TEXT NOT NULL,
+            signatures TEXT NOT NULL,
+            expires_at TEXT,
+            created_at TEXT NOT NULL,
+            history TEXT NOT NULL);
+        CREATE INDEX proposals_by_slot ON proposals(compact_id, version);
+        CREATE INDEX proposals_by_session ON proposals(session_id);
+        CREATE TABLE compacts(
+            compact_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            session_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            agent_a TEXT NOT NULL,
+            agent_b TEXT NOT NULL,
+            compact_hash TEXT NOT NULL,
+            record TEXT NOT NULL,
+            in_force_at TEXT NOT NULL,
+            history TEXT NOT NULL,
+            PRIMARY KEY(compact_id, version)) WITHOUT ROWID;
+        CREATE INDEX compacts_by_agent_a ON compacts(agent_a);
+        CREATE INDEX compacts_by_agent_b ON compacts(agent_b);
         """,
     ];
 }

@@ -1,0 +1,170 @@
+using Pact.Core.Events;
+using Pact.Core.Negotiation;
+using Pact.Core.Time;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Persistence;
+using Pact.Daemon.Telemetry;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>What a decision sees: the negotiation state (with every relevant deadline already recorded) and the instant it is judged at.</summary>
+public sealed record DecisionInput(NegotiationState State, DateTimeOffset Now);
+
+/// <summary>
+/// Runs decisions: lock the command's keys, record the deadlines already reached that concern them (§0),
+/// decide with the pure machines of Pact.Core, append the events with their read-model writes, and fold
+/// the committed events into the in-memory state with the same Apply that replay uses (ADR 0004).
+/// </summary>
+public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeProvider time, ILogger<DecisionEngine> logger)
+{
+    private readonly Lock _gate = new();
+    private NegotiationState _state = NegotiationState.Empty;
+
+    /// <summary>Raised after new events were folded in (the timer service re-plans).</summary>
+    public event Action? StateChanged;
+
+    public NegotiationState State
+    {
+        get
+        {
+            lock (_gate) return _state;
+        }
+    }
+
+    /// <summary>Rebuilds the state by folding the whole transcript, as at every start.</summary>
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var state = NegotiationState.Empty;
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ReadAllAsync(after, 2000, ct);
+            foreach (var e in page) state = state.Apply(e);
+            if (page.Count < 2000) break;
+            after = page[^1].Seq;
+        }
+        lock (_gate) _state = state;
+        logger.LogInformation("Negotiation state rebuilt from {Events} events: {Proposals} proposals, {Compacts} compact versions",
+            after + 0, state.Proposals.Count, state.Compacts.Count);
+    }
+
+    /// <summary>A signed command: decide under the keys' locks, commit events, nonce and response together.</summary>
+    public async Task<CommandOutcome> ExecuteAsync(
+        AuthenticatedEnvelope auth, IEnumerable<string> lockKeys, Func<DecisionInput, Task<Verdict>> decide,
+        Func<AppendContext, CommandOutcome> respond, CancellationToken ct)
+    {
+        var keys = lockKeys.ToList();
+        using var held = await locks.AcquireAsync(keys, ct);
+        var now = await RecordDueDeadlinesAsync(keys, ct);
+        var verdict = await decide(new DecisionInput(State, now));
+        PactTelemetry.Commands.Add(1, new KeyValuePair<string, object?>("type", auth.Envelope.Type), new KeyValuePair<string, object?>("outcome", verdict.IsAccepted ? "accepted" : verdict.Error!.Code));
+        if (!verdict.IsAccepted) return verdict.Error;
+        var outcome = await CommitAsync(auth, now, ToAppends(verdict.Decision), context =>
+        {
+            ReadModelProjector.Project(context);
+            return respond(context);
+        }, ct);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Appends a command's events and runs <paramref name="project"/> (read-model writes and the response,
+    /// computed from the committed events) in the same transaction as the nonce and its response; then
+    /// folds the events in before the caller releases its locks.
+    /// </summary>
+    public async Task<CommandOutcome> CommitAsync(
+        AuthenticatedEnvelope auth, DateTimeOffset time, IReadOnlyList<StreamAppend> streams,
+        Func<AppendContext, CommandOutcome> project, CancellationToken ct)
+    {
+        var result = await store.AppendAsync(new AppendRequest(time, streams, context =>
+        {
+            var outcome = project(context);
+            if (outcome.Error is null)
+            {
+                NonceStore.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash,
+                    outcome.Status, outcome.Body!.ToJsonString(Pact.Core.Json.PactJson.Options));
+            }
+            return outcome;
+        })
+        { PrepareDraft = FailureEvents.Seal }, ct);
+        Observe(result.Events);
+        return (CommandOutcome)result.Value!;
+    }
+
+    /// <summary>A command with no transcript events (registration, tokens): same transaction discipline.</summary>
+    public Task<CommandOutcome> CommitWithoutEventsAsync(AuthenticatedEnvelope auth, Func<AppendContext, CommandOutcome> project, CancellationToken ct) =>
+        CommitAsync(auth, auth.Now, [], project, ct);
+
+    /// <summary>Folds committed events into the state.</summary>
+    private void Observe(IReadOnlyList<TranscriptEvent> events)
+    {
+        if (events.Count == 0) return;
+        lock (_gate) _state = _state.ApplyAll(events);
+        PactTelemetry.EventsAppended.Add(events.Count);
+        StateChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// Records every reached deadline of a proposal whose session or compact id is among the keys (all of
+    /// them when keys is null), so the request is judged as if the timer had fired on time. Returns the
+    /// instant the command is judged at.
+    /// </summary>
+    public async Task<DateTimeOffset> RecordDueDeadlinesAsync(IReadOnlyCollection<string>? keys, CancellationToken ct)
+    {
+        var now = Timestamp.Truncate(time.GetUtcNow());
+        var state = State;
+        var due = NegotiationMachine.DueDeadlines(state, now)
+            .Where(d => keys is null || state.Proposal(d.Id) is { } p && (keys.Contains(p.SessionId) || keys.Contains(p.CompactId)))
+            .ToList();
+        if (due.Count == 0) return now;
+        var decision = due.Aggregate(Decision.Empty, (acc, d) => acc.Then(NegotiationMachine.Fire(state, d, now)));
+        if (decision.IsEmpty) return now;
+        var result = await store.AppendAsync(new AppendRequest(now, ToAppends(decision), context =>
+        {
+            ReadModelProjector.Project(context);
+            return null;
+        })
+        { PrepareDraft = FailureEvents.Seal }, ct);
+        Observe(result.Events);
+        logger.LogInformation("Recorded {Count} deadline events", result.Events.Count);
+        return now;
+    }
+
+    /// <summary>Fires every reached deadline under the locks of the proposals concerned (the timer service's tick).</summary>
+    public async Task FireDueAsync(CancellationToken ct)
+    {
+        var now = Timestamp.Truncate(time.GetUtcNow());
+        var state = State;
+        var groups = NegotiationMachine.DueDeadlines(state, now)
+            .Select(d => state.Proposal(d.Id))
+            .OfType<ProposalRecord>()
+            .Select(p => new[] { p.SessionId, p.CompactId })
+            .ToList();
+        foreach (var keys in groups)
+        {
+            using var held = await locks.AcquireAsync(keys, ct);
+            await RecordDueDeadlinesAsync(keys, ct);
+        }
+    }
+
+    /// <summary>Runs of consecutive events of one stream, in decision order (so global seq follows §8.2's order).</summary>
+    public static IReadOnlyList<StreamAppend> ToAppends(Decision decision)
+    {
+        var appends = new List<StreamAppend>();
+        string? current = null;
+        var run = new List<EventDraft>();
+        foreach (var e in decision.Events)
+        {
+            if (current is not null && e.Stream != current)
+            {
+                appends.Add(new StreamAppend(current, run));
+                run = [];
+            }
+            current = e.Stream;
+            run.Add(e.Draft);
+        }
+        if (current is not null) appends.Add(new StreamAppend(current, run));
+        return appends;
+    }
+}

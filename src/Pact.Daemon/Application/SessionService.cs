@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
+using Pact.Core.Ids;
+using Pact.Core.Negotiation;
+using Pact.Core.Sessions;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Persistence;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>Sessions (§7): create, suspend, resume, terminate, checkpoint; each an event in the session's stream.</summary>
+public sealed class SessionService(DecisionEngine engine, AgentDirectory agents, SessionReadModel sessions, CheckpointReadModel checkpoints, TranscriptStore store)
+{
+    public static readonly PayloadSpec CreateSpec = PayloadSpec.For("session.create")
+        .Required("participants", Rules.DidArray)
+        .Optional("topic", Rules.StringOrNull)
+        .Optional("metadata", Rules.ObjectOrNull);
+
+    public static readonly PayloadSpec SuspendSpec = PayloadSpec.For("session.suspend").Target("sessionId");
+    public static readonly PayloadSpec ResumeSpec = PayloadSpec.For("session.resume").Target("sessionId");
+    public static readonly PayloadSpec TerminateSpec = PayloadSpec.For("session.terminate").Target("sessionId");
+    public static readonly PayloadSpec CheckpointSpec = PayloadSpec.For("session.checkpoint").Target("sessionId").Optional("label", Rules.StringOrNull);
+
+    public Task<CommandOutcome> CreateAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var sessionId = PactIds.New(PactIds.Session, auth.Now);
+        var participants = auth.Payload["participants"]!.AsArray().Select(p => p!.GetValue<string>()).ToList();
+        var command = new CreateSession(auth.ToEventJson(), sessionId, participants,
+            auth.Payload["topic"]?.GetValue<string>(), auth.Payload["metadata"]?.DeepClone());
+        return engine.ExecuteAsync(auth, [sessionId], async input =>
+        {
+            var verdict = SessionMachine.Decide(null, command, input.Now);
+            if (!verdict.IsAccepted) return verdict;
+            var unknown = new List<FieldError>();
+            for (var i = 0; i < participants.Count; i++)
+            {
+                if (!await agents.IsRegisteredAsync(participants[i], ct))
+                    unknown.Add(new FieldError($"/payload/participants/{i}", PactCodes.InvalidPayload, $"{participants[i]} is not a registered agent."));
+            }
+            return unknown.Count > 0 ? PactError.FromFieldErrors("Invalid payload", unknown) : verdict;
+        }, _ => CommandOutcome.Ok(201, new JsonObject { ["sessionId"] = sessionId }), ct);
+    }
+
+    public Task<CommandOutcome> SuspendAsync(AuthenticatedEnvelope auth, CancellationToken ct) => Change(auth, new SuspendSession(auth.ToEventJson()), ct);
+
+    public Task<CommandOutcome> ResumeAsync(AuthenticatedEnvelope auth, CancellationToken ct) => Change(auth, new ResumeSession(auth.ToEventJson()), ct);
+
+    public Task<CommandOutcome> TerminateAsync(AuthenticatedEnvelope auth, CancellationToken ct) => Change(auth, new TerminateSession(auth.ToEventJson()), ct);
+
+    public Task<CommandOutcome> CheckpointAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var checkpointId = PactIds.New(PactIds.Checkpoint, auth.Now);
+        var command = new CheckpointSession(auth.ToEventJson(), checkpointId, auth.Payload["label"]?.GetValue<string>());
+        var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
+        return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
+        {
+            var e = context.Events[^1];
+            return CommandOutcome.Ok(201, new JsonObject
+            {
+                ["checkpointId"] = checkpointId,
+                ["streamSeq"] = e.StreamSeq,
+                ["stateHash"] = e.Data["stateHash"]!.GetValue<string>(),
+                ["treeSize"] = e.Seq,
+            });
+        }, ct);
+    }
+
+    private Task<CommandOutcome> Change(AuthenticatedEnvelope auth, SessionCommand command, CancellationToken ct)
+    {
+        var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
+        return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
+        {
+            var row = SessionReadModel.Get(context.Connection, sessionId, context.Transaction)!;
+            var last = context.Events[^1];
+            var list = CheckpointReadModel.List(context.Connection, context.Transaction, sessionId);
+            return CommandOutcome.Ok(200, View(row, (last.StreamSeq, last.Hash), list));
+        }, ct);
+    }
+
+    private async Task<Verdict> DecideOnSession(string sessionId, SessionCommand command, DecisionInput input, CancellationToken ct)
+    {
+        var row = await sessions.GetAsync(sessionId, ct);
+        var state = row is null ? null : SessionState.FromJson(row.State);
+        return SessionMachine.Decide(state, command, input.Now);
+    }
+
+    /// <summary>GET /v1/sessions/{id}: the state of §7 plus topic, metadata, head and checkpoints.</summary>
+    public async Task<JsonObject> GetViewAsync(SessionRow row, CancellationToken ct)
+    {
+        var head = await store.GetStreamHeadAsync(row.SessionId, ct);
+        var list = await checkpoints.ListAsync(row.SessionId, ct);
+        return View(row, head, list);
+    }
+
+    public static JsonObject View(SessionRow row, (long StreamSeq, string Hash)? head, IReadOnlyList<CheckpointRow> checkpointRows) => new()
+    {
+        ["sessionId"] = row.SessionId,
+        ["status"] = row.State["status"]!.DeepClone(),
+        ["participants"] = row.State["participants"]!.DeepClone(),
+        ["topic"] = row.Topic,
+        ["metadata"] = row.Metadata?.DeepClone(),
+        ["proposals"] = row.State["proposals"]!.DeepClone(),
+        ["compacts"] = row.State["compacts"]!.DeepClone(),
+        ["head"] = head is { } h ? new JsonObject { ["streamSeq"] = h.StreamSeq, ["hash"] = h.Hash } : null,
+        ["checkpoints"] = new JsonArray(checkpointRows.Select(c => (JsonNode)c.ToJson()).ToArray()),
+    };
+
+    /// <summary>
+    /// The state after event k, rebuilt from the nearest checkpoint at or before k with only the later
+    /// events applied — the same fold the live path uses (§7).
+    /// </summary>
+    public async Task<(JsonObject? Body, PactError? Error)> StateAtAsync(string sessionId, long? at, CancellationToken ct)
+    {
+        var head = await store.GetStreamHeadAsync(sessionId, ct);
+        if (head is null) return (null, PactError.NotFound($"Session {sessionId}"));
+        var k = at ?? head.Value.StreamSeq;
+        if (k < 1 || k > head.Value.StreamSeq)
+            return (null, PactError.InvalidPayload($"'at' must be between 1 and the stream head {head.Value.StreamSeq}.", "/at"));
+        var checkpoint = await checkpoints.NearestAsync(sessionId, k, ct);
+        SessionState? state = checkpoint is null ? null : SessionState.FromJson(checkpoint.State);
+        var from = checkpoint?.StreamSeq ?? 0;
+        var applied = 0L;
+        while (from < k)
+        {
+            var page = await store.ReadStreamAsync(sessionId, from, (int)Math.Min(1000, k - from), ct);
+            if (page.Count == 0) break;
+            foreach (var e in page)
+            {
+                state = state is null ? SessionState.Created(e) : state.Apply(e);
+                applied++;
+            }
+            from = page[^1].StreamSeq;
+        }
+        var json = state!.ToJson();
+        return (new JsonObject
+        {
+            ["state"] = json,
+            ["at"] = k,
+            ["stateHash"] = state.StateHash(),
+            ["replay"] = new JsonObject { ["fromCheckpoint"] = checkpoint?.CheckpointId, ["eventsApplied"] = applied },
+        }, null);
+    }
+}

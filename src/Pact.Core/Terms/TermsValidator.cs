@@ -83,8 +83,10 @@ public static class TermsValidator
         var inlineOperations = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var op in terms.Definitions.Operations) inlineOperations.TryAdd(op.Id, op.OperatesOn);
 
-        bool IsCategory(string id) => inlineCategories.Contains(id) || library?.IsCategory(id) == true;
-        bool IsRecipient(string id) => inlineRecipients.Contains(id) || library?.IsRecipient(id) == true;
+        // Under a pin this daemon does not know, only inline ("x-") ids can be judged; the pin itself is the error.
+        bool Judged(string id) => library is not null || id.StartsWith("x-", StringComparison.Ordinal);
+        bool IsCategory(string id) => inlineCategories.Contains(id) || library?.IsCategory(id) == true || !Judged(id);
+        bool IsRecipient(string id) => inlineRecipients.Contains(id) || library?.IsRecipient(id) == true || !Judged(id);
         IReadOnlyList<string>? OperatesOn(string id) =>
             inlineOperations.TryGetValue(id, out var on) ? on : library?.Operation(id)?.OperatesOn;
 
@@ -103,7 +105,10 @@ public static class TermsValidator
             for (var k = 0; k < derive.Count; k++)
             {
                 var on = OperatesOn(derive[k]);
-                if (on is null) errors.Add(Unknown($"{pointer}/{k}", "operation", derive[k]));
+                if (on is null)
+                {
+                    if (Judged(derive[k])) errors.Add(Unknown($"{pointer}/{k}", "operation", derive[k]));
+                }
                 else if (!on.Contains(category, StringComparer.Ordinal))
                     errors.Add(new FieldError($"{pointer}/{k}", PactCodes.OperationCategoryMismatch,
                         $"Operation '{derive[k]}' does not operate on '{category}' (it reads only {string.Join(", ", on)})."));

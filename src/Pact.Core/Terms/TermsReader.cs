@@ -97,17 +97,14 @@ public static class TermsReader
             if (v > 1 && predNode is null) r.Fail("/predecessor", $"Version {v} must name the version it supersedes.");
         }
 
-        // An upstream disposition only makes sense when there is an upstream compact to follow.
-        if (upstream is { Count: 0 } && retention is not null)
+        // An upstream disposition only makes sense when there is an upstream compact to follow. Checked on the
+        // JSON, so it is reported even when other parts of the same entry are malformed.
+        if (upstream is { Count: 0 })
         {
-            foreach (var role in Enum.GetValues<PartyRole>())
+            foreach (var (pointer, entry) in RawEntries(obj))
             {
-                var slice = retention[role];
-                for (var i = 0; i < slice.Count; i++)
-                {
-                    if (slice[i].Disposition.Upstream is not null)
-                        r.Fail($"/retention/{role.ToWire()}/{i}/disposition/upstream", "There is no upstream compact for an upstream disposition to follow.");
-                }
+                if (entry["disposition"] is JsonObject d && d.ContainsKey("upstream"))
+                    r.Fail(pointer + "/disposition/upstream", "There is no upstream compact for an upstream disposition to follow.");
             }
         }
 
@@ -182,18 +179,33 @@ public static class TermsReader
     private static IReadOnlyList<RetentionEntry>? ReadSlice(SchemaReader r, JsonNode? node, string pointer)
     {
         var slice = r.Array(node, pointer, (n, p) => ReadRetentionEntry(r, n, p), maxItems: 256);
-        if (slice is null) return null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var ok = true;
-        for (var i = 0; i < slice.Count; i++)
+        // A category once per slice; judged on the JSON so a malformed neighbour does not hide a repeat.
+        if (node is JsonArray items)
         {
-            if (!seen.Add(slice[i].Category))
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
             {
-                r.Fail($"{pointer}/{i}/category", $"Category '{slice[i].Category}' appears twice in this slice.");
-                ok = false;
+                if (items[i] is JsonObject entry && entry["category"] is JsonValue v && v.TryGetValue<string>(out var category) && !seen.Add(category))
+                {
+                    r.Fail($"{pointer}/{i}/category", $"Category '{category}' appears twice in this slice.");
+                    slice = null;
+                }
             }
         }
-        return ok ? slice : null;
+        return slice;
+    }
+
+    private static IEnumerable<(string Pointer, JsonObject Entry)> RawEntries(JsonObject terms)
+    {
+        if (terms["retention"] is not JsonObject retention) yield break;
+        foreach (var side in PartiesMembers)
+        {
+            if (retention[side] is not JsonArray slice) continue;
+            for (var i = 0; i < slice.Count; i++)
+            {
+                if (slice[i] is JsonObject entry) yield return ($"/retention/{side}/{i}", entry);
+            }
+        }
     }
 
     internal static RetentionEntry? ReadRetentionEntry(SchemaReader r, JsonNode? node, string pointer)

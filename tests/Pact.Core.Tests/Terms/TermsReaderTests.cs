@@ -205,6 +205,21 @@ public class TermsReaderTests
     }
 
     [Fact]
+    public void Shape_rules_are_reported_beside_other_errors_in_the_same_entries()
+    {
+        var json = TermsFixtures.Kitchen()
+            .With("/retention/a/1/category", "work-scope")
+            .With("/retention/a/1/retain/mode", "forever")
+            .With("/retention/b/0/disposition/upstream", JsonNode.Parse("""{ "action": "delete" }"""))
+            .With("/retention/b/0/derive", new JsonArray(1));
+        ErrorsOf(json).Select(e => e.Pointer).Should().Equal(
+            "/retention/a/1/category",
+            "/retention/a/1/retain/mode",
+            "/retention/b/0/derive/0",
+            "/retention/b/0/disposition/upstream");
+    }
+
+    [Fact]
     public void Messages_say_what_is_wrong_in_plain_words()
     {
         var (_, errors) = TermsReader.Read(TermsFixtures.Kitchen().With("/scope/effective/from", "2026-02-30T00:00:00.000Z").Without("/domain"));

@@ -72,10 +72,10 @@ public static partial class PactIds
         return new string(chars);
     }
 
-    [GeneratedRegex("^cmp_[A-Za-z0-9_-]{8,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^cmp_[A-Za-z0-9_-]{8,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CompactIdPattern();
 
-    [GeneratedRegex("^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DaemonIdPattern();
 
     /// <summary>A compact id chosen by the first proposer: "cmp_" + 8–64 of [A-Za-z0-9_-].</summary>

@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using Pact.Core.Errors;
 using Pact.Core.Events;

@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Events;

@@ -1,10 +1,8 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using Pact.Core.Time;
 
 namespace Pact.Core.Negotiation;
-
-/// <summary>The <c>predecessor</c> member of terms for version n+1: version n and its compactHash.</summary>
-public sealed record PredecessorRef(long Version, string CompactHash);
 
 /// <summary>
 /// The facts of a proposal the negotiation machine needs, taken from terms the caller has already
@@ -46,7 +44,7 @@ public sealed record ProposalFacts(
     {
         var terms = payload["terms"]?.AsObject() ?? throw new ArgumentException("The payload has no terms.", nameof(payload));
         var parties = terms["parties"]!.AsObject();
-        if (!WireNames.TryParsePartyRole(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
+        if (!Wire.TryParse<PartyRole>(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
             throw new ArgumentException("The payload's signature.party is not \"a\" or \"b\".", nameof(payload));
         var timeout = terms["negotiationTimeout"]?.GetValue<string>();
         var ack = terms["revocation"]?["ackTimeout"]?.GetValue<string>();

@@ -13,13 +13,6 @@ public enum ProposalStatus
     Retired,
 }
 
-/// <summary>A party's role in the terms: "a" or "b".</summary>
-public enum PartyRole
-{
-    A,
-    B,
-}
-
 /// <summary>The status of one compact version (§6.1).</summary>
 public enum CompactVersionStatus
 {
@@ -58,16 +51,6 @@ public static class WireNames
         status = default;
         return false;
     }
-
-    public static string ToWire(this PartyRole role) => role == PartyRole.A ? "a" : "b";
-
-    public static bool TryParsePartyRole(string? text, out PartyRole role)
-    {
-        role = text == "b" ? PartyRole.B : PartyRole.A;
-        return text is "a" or "b";
-    }
-
-    public static PartyRole Other(this PartyRole role) => role == PartyRole.A ? PartyRole.B : PartyRole.A;
 
     public static string ToWire(this CompactVersionStatus status) => status switch
     {

@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Events;
@@ -70,7 +71,7 @@ public sealed record SessionState(
             case EventTypes.ProposalCreated:
                 {
                     var payload = data["envelope"]!["payload"]!.AsObject();
-                    if (!WireNames.TryParsePartyRole(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
+                    if (!Wire.TryParse<PartyRole>(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
                         throw new ArgumentException($"Event {e.Seq}: the proposal's signature.party is not \"a\" or \"b\".", nameof(e));
                     var proposal = new SessionProposal(
                         data["proposalId"]!.GetValue<string>(),
@@ -153,7 +154,7 @@ public sealed record SessionState(
         foreach (var node in o["proposals"]!.AsArray())
         {
             var p = node!.AsObject();
-            if (!WireNames.TryParsePartyRole(p["proposer"]?.GetValue<string>(), out var proposer)
+            if (!Wire.TryParse<PartyRole>(p["proposer"]?.GetValue<string>(), out var proposer)
                 || !WireNames.TryParseProposalStatus(p["status"]?.GetValue<string>(), out var proposalStatus))
                 throw new FormatException("A proposal of the state has an unknown proposer or status.");
             var proposal = new SessionProposal(p["proposalId"]!.GetValue<string>(), p["compactId"]!.GetValue<string>(),

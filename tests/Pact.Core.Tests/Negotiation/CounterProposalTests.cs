@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using FluentAssertions;
 using Pact.Core.Errors;
 using Pact.Core.Negotiation;
@@ -14,8 +15,8 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var original = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        var counter = w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "counter"), replaces: original);
+        var original = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        var counter = w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "counter"), replaces: original);
 
         Accept(w.Negotiate(counter));
 
@@ -37,9 +38,9 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        var second = w.Create(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "2"), replaces: first);
-        var third = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, interaction: "3"), replaces: second);
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        var second = w.Create(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "2"), replaces: first);
+        var third = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, interaction: "3"), replaces: second);
 
         Accept(w.Negotiate(w.Sign(Bob, third)));
 
@@ -54,8 +55,8 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "c"), replaces: "prp_01JD0000000000000000000009"))
+        w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "c"), replaces: "prp_01JD0000000000000000000009"))
             .ShouldBeRefusedWith(PactCodes.ProposalStatus);
     }
 
@@ -64,8 +65,8 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var other = w.Create(session, Alice, PartyRole.A, Terms("cmp_another-compact", 1, Alice, Bob));
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob), replaces: other))
+        var other = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_another-compact", 1, Alice, Bob));
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob), replaces: other))
             .ShouldBeRefusedWith(PactCodes.ProposalStatus);
     }
 
@@ -75,8 +76,8 @@ public class CounterProposalTests
         var w = new World();
         var one = w.OpenSession(Alice, Alice, Bob);
         var two = w.OpenSession(Alice, Alice, Bob);
-        var original = w.Create(one, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        w.Negotiate(w.Propose(two, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "c"), replaces: original))
+        var original = w.Create(one, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        w.Negotiate(w.Propose(two, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "c"), replaces: original))
             .ShouldBeRefusedWith(PactCodes.ProposalStatus);
     }
 
@@ -85,10 +86,10 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var original = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var original = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Withdraw(Alice, original)));
 
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "c"), replaces: original))
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "c"), replaces: original))
             .ShouldBeRefusedWith(PactCodes.ProposalStatus);
     }
 
@@ -97,10 +98,10 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        w.Create(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "2"), replaces: first);
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        w.Create(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "2"), replaces: first);
 
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "3"), replaces: first))
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "3"), replaces: first))
             .ShouldBeRefusedWith(PactCodes.ProposalStatus);
     }
 
@@ -109,8 +110,8 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var original = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, interaction: "mine"), replaces: original))
+        var original = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, interaction: "mine"), replaces: original))
             .ShouldBeRefusedWith(PactCodes.Forbidden);
     }
 
@@ -119,9 +120,9 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var original = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var original = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Decline(Bob, original)));
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "c"), replaces: original))
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "c"), replaces: original))
             .ShouldBeRefusedWith(PactCodes.SlotBurned);
     }
 
@@ -130,9 +131,9 @@ public class CounterProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var original = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var original = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         w.Advance("P14D");
-        var counter = w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "late"), replaces: original);
+        var counter = w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "late"), replaces: original);
 
         // Judged on a state whose expiry has not been recorded: still as if the timer had fired at D.
         NegotiationMachine.Check(w.Negotiation, counter, w.Now)!.Code.Should().Be(PactCodes.SlotBurned);

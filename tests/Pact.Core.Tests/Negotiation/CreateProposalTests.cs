@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Errors;
@@ -17,7 +18,7 @@ public class CreateProposalTests
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
         w.Now = Pact.Core.Time.Timestamp.Parse("2026-11-21T12:00:00.020Z");
-        var command = w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var command = w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
 
         var verdict = NegotiationMachine.Decide(w.Negotiation, command, w.Now);
 
@@ -43,7 +44,7 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: null));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: null));
 
         var created = w.Log.Single(e => e.Type == "proposal.created");
         created.Data.ContainsKey("expiresAt").Should().BeTrue();
@@ -59,7 +60,7 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Bob, Alice, Bob);
-        var id = w.Create(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob));
 
         w.Negotiation.Proposal(id)!.Proposer.Should().Be(PartyRole.B);
         w.Sessions[session].Proposals[id].Proposer.Should().Be(PartyRole.B);
@@ -70,7 +71,7 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        w.Negotiate(w.Propose(session, Mallory, PartyRole.A, Terms(CompactId, 1, Mallory, Bob))).ShouldBeRefusedWith(PactCodes.NotFound);
+        w.Negotiate(w.Propose(session, Mallory, PartyRole.A, TermsFor(CompactId, 1, Mallory, Bob))).ShouldBeRefusedWith(PactCodes.NotFound);
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public class CreateProposalTests
     {
         var w = new World();
         w.OpenSession(Alice, Alice, Bob);
-        w.Negotiate(w.Propose("ses_01JD0000000000000000000000", Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob)))
+        w.Negotiate(w.Propose("ses_01JD0000000000000000000000", Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob)))
             .ShouldBeRefusedWith(PactCodes.NotFound);
     }
 
@@ -88,7 +89,7 @@ public class CreateProposalTests
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
         // Alice signs, but claims party b, whose agent is Bob.
-        w.Negotiate(w.Propose(session, Alice, PartyRole.B, Terms(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.Forbidden);
+        w.Negotiate(w.Propose(session, Alice, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.Forbidden);
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Carol))).ShouldBeRefusedWith(PactCodes.Forbidden);
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Carol))).ShouldBeRefusedWith(PactCodes.Forbidden);
     }
 
     [Fact]
@@ -104,13 +105,13 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
 
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "other")))
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "other")))
             .ShouldBeRefusedWith(PactCodes.SlotOccupied);
 
         Accept(w.Negotiate(w.Withdraw(Alice, first)));
-        w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "other")))
+        w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "other")))
             .ShouldBeRefusedWith(PactCodes.SlotOccupied);
     }
 
@@ -120,8 +121,8 @@ public class CreateProposalTests
         var w = new World();
         var one = w.OpenSession(Alice, Alice, Bob);
         var two = w.OpenSession(Alice, Alice, Bob);
-        w.Create(one, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        w.Negotiate(w.Propose(two, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.SlotOccupied);
+        w.Create(one, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        w.Negotiate(w.Propose(two, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.SlotOccupied);
     }
 
     [Theory]
@@ -133,7 +134,7 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob, Carol);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         var other = session;
         switch (ending)
         {
@@ -155,7 +156,7 @@ public class CreateProposalTests
         }
         w.StatusOf(first).ToWire().Should().Be(ending);
 
-        var verdict = w.Negotiate(w.Propose(other, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "again")));
+        var verdict = w.Negotiate(w.Propose(other, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "again")));
 
         verdict.ShouldBeRefusedWith(PactCodes.SlotBurned);
         verdict.Error!.Status.Should().Be(409);
@@ -166,10 +167,10 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Sign(Bob, first)));
 
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, interaction: "again")))
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, interaction: "again")))
             .ShouldBeRefusedWith(PactCodes.CompactState);
     }
 
@@ -178,13 +179,13 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob, Carol);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Decline(Bob, first)));
         w.Negotiation.Bindings[CompactId].Should().Be(new CompactBinding(CompactId, Alice.Did, Bob.Did));
 
         // Other agents, or the same agents in swapped roles, may not use the id, whatever the slot.
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 2, Alice, Carol))).ShouldBeRefusedWith(PactCodes.CompactState);
-        w.Negotiate(w.Propose(session, Bob, PartyRole.A, Terms(CompactId, 1, Bob, Alice))).ShouldBeRefusedWith(PactCodes.CompactState);
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 2, Alice, Carol))).ShouldBeRefusedWith(PactCodes.CompactState);
+        w.Negotiate(w.Propose(session, Bob, PartyRole.A, TermsFor(CompactId, 1, Bob, Alice))).ShouldBeRefusedWith(PactCodes.CompactState);
     }
 
     [Fact]
@@ -192,10 +193,10 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob, Carol);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Decline(Bob, first)));
 
-        w.Negotiate(w.Propose(session, Carol, PartyRole.A, Terms(CompactId, 1, Carol, Bob))).ShouldBeRefusedWith(PactCodes.CompactState);
+        w.Negotiate(w.Propose(session, Carol, PartyRole.A, TermsFor(CompactId, 1, Carol, Bob))).ShouldBeRefusedWith(PactCodes.CompactState);
     }
 
     [Fact]
@@ -203,9 +204,9 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
 
-        w.Negotiate(w.Propose(session, Bob, PartyRole.A, Terms(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.Forbidden);
+        w.Negotiate(w.Propose(session, Bob, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.Forbidden);
     }
 
     [Fact]
@@ -213,7 +214,7 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Withdraw(Alice, first)));
         var replayed = NegotiationState.Empty.ApplyAll(w.Log);
 
@@ -230,14 +231,14 @@ public class CreateProposalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
 
         // What the daemon would load from its tables for a create in this slot.
         var byKey = NegotiationState.Empty
             .With(w.Sessions[session].Info)
             .With(w.Negotiation.Proposal(first)!)
             .With(new CompactBinding(CompactId, Alice.Did, Bob.Did));
-        var again = w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "x"));
+        var again = w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "x"));
 
         NegotiationMachine.Check(byKey, again, w.Now)!.Code.Should().Be(PactCodes.SlotOccupied);
         NegotiationMachine.Decide(byKey, again with { Replaces = first }, w.Now).Decision!.Events

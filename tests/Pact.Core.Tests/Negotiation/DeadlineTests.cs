@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Errors;
@@ -17,7 +18,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: "PT1H"));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: "PT1H"));
         var due = w.Now.AddHours(1);
 
         NegotiationMachine.DueDeadlines(w.Negotiation, due.AddMilliseconds(-1)).Should().BeEmpty();
@@ -30,7 +31,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         var created = w.Log.Last();
         var expiresAt = w.Negotiation.Proposal(id)!.ExpiresAt!.Value;
         w.Now = expiresAt.AddMinutes(5); // the timer service ran late
@@ -59,7 +60,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         w.Advance("P14D");
 
         var decision = NegotiationMachine.FireDue(w.Negotiation, w.Now);
@@ -79,7 +80,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: "P14D", ackTimeout: "P7D"));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: "P14D", ackTimeout: "P7D"));
         w.Advance("P1D");
         Accept(w.Negotiate(w.Withdraw(Alice, id)));
         var initiated = w.Log.Last();
@@ -111,7 +112,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: "P14D", ackTimeout: ackTimeout));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: "P14D", ackTimeout: ackTimeout));
         w.Advance("P7D");
         Accept(w.Negotiate(w.Withdraw(Alice, id)));
 
@@ -126,11 +127,11 @@ public class DeadlineTests
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
         // p1 and p2 both expire at T0 + 2D; p3's withdrawal escalates at T0 + 2D too; p4 expires earlier.
-        var p1 = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-one", 1, Alice, Bob, negotiationTimeout: "P2D"));
-        var p2 = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-two", 1, Alice, Bob, negotiationTimeout: "P2D"));
-        var p3 = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-three", 1, Alice, Bob, negotiationTimeout: "P30D", ackTimeout: "P1D"));
+        var p1 = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-one", 1, Alice, Bob, negotiationTimeout: "P2D"));
+        var p2 = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-two", 1, Alice, Bob, negotiationTimeout: "P2D"));
+        var p3 = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-three", 1, Alice, Bob, negotiationTimeout: "P30D", ackTimeout: "P1D"));
         w.Advance("P1D");
-        var p4 = w.Create(session, Bob, PartyRole.B, Terms("cmp_compact-four", 1, Alice, Bob, negotiationTimeout: "PT1H"));
+        var p4 = w.Create(session, Bob, PartyRole.B, TermsFor("cmp_compact-four", 1, Alice, Bob, negotiationTimeout: "PT1H"));
         Accept(w.Negotiate(w.Withdraw(Alice, p3)));
         w.Advance("P5D");
 
@@ -154,7 +155,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: "PT10M"));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: "PT10M"));
         w.Now = w.Now.AddMinutes(10);
 
         // Even on a state where the expiry was not recorded yet, the signature comes too late.
@@ -170,7 +171,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: "PT10M"));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: "PT10M"));
         w.Now = w.Now.AddMinutes(10).AddMilliseconds(-1);
 
         Accept(w.Negotiate(w.Sign(Bob, id)));
@@ -184,7 +185,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob, negotiationTimeout: "PT10M"));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob, negotiationTimeout: "PT10M"));
         var deadline = NegotiationMachine.NextDeadline(w.Negotiation)!;
 
         NegotiationMachine.Fire(w.Negotiation, deadline, w.Now).IsEmpty.Should().BeTrue();
@@ -214,7 +215,7 @@ public class DeadlineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Withdraw(Alice, id)));
         var replayed = NegotiationState.Empty.ApplyAll(w.Log);
         w.Advance("P7D");

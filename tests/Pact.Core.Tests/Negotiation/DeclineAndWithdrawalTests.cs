@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using FluentAssertions;
 using Pact.Core.Errors;
 using Pact.Core.Negotiation;
@@ -13,7 +14,7 @@ public class DeclineAndWithdrawalTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob, Carol);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         return (w, session, id);
     }
 

@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Errors;
@@ -16,7 +17,7 @@ public class SignTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         var sign = w.Sign(Bob, id);
 
         Accept(w.Negotiate(sign));
@@ -39,7 +40,7 @@ public class SignTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         var bare = w.Sign(Bob, id) with { Compact = null };
 
         NegotiationMachine.Check(w.Negotiation, bare, w.Now).Should().BeNull();
@@ -53,7 +54,7 @@ public class SignTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob, Carol);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         var wrongHash = new string('a', 64);
 
         w.Negotiate(w.Sign(Mallory, id, wrongHash)).ShouldBeRefusedWith(PactCodes.NotFound);
@@ -81,12 +82,12 @@ public class SignTests
     {
         var w = new World();
         var first = w.OpenSession(Alice, Alice, Bob);
-        var v1 = w.Create(first, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var v1 = w.Create(first, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Sign(Bob, v1)));
         var v1Hash = w.Negotiation.InForce(CompactId)!.CompactHash;
 
         var second = w.OpenSession(Bob, Alice, Bob);
-        var v2 = w.Create(second, Bob, PartyRole.B, Terms(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash)));
+        var v2 = w.Create(second, Bob, PartyRole.B, TermsFor(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash)));
         var before = w.Log.Count;
         Accept(w.Negotiate(w.Sign(Alice, v2)));
 
@@ -107,7 +108,7 @@ public class SignTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var v1 = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var v1 = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Sign(Bob, v1)));
         var v1Hash = w.Negotiation.InForce(CompactId)!.CompactHash;
         // The lifecycle machine records revocations; here we append its event by hand.
@@ -116,7 +117,7 @@ public class SignTests
             ["envelope"] = new JsonObject(), ["compactId"] = CompactId, ["version"] = 1, ["revocationId"] = "rev_01JD0000000000000000000001",
             ["effectiveAt"] = "2026-12-21T12:00:00.000Z", ["ackDeadline"] = "2026-11-28T12:00:00.000Z",
         }))));
-        var v2 = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash)));
+        var v2 = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash)));
 
         Accept(w.Negotiate(w.Sign(Bob, v2)));
 
@@ -136,18 +137,18 @@ public class SignTests
         var session = w.OpenSession(Alice, Alice, Bob);
 
         // No version in force yet.
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, new string('1', 64)))))
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, new string('1', 64)))))
             .ShouldBeRefusedWith(PactCodes.CompactState);
 
-        var v1 = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var v1 = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Sign(Bob, v1)));
         var v1Hash = w.Negotiation.InForce(CompactId)!.CompactHash;
 
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, new string('1', 64)))))
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, new string('1', 64)))))
             .ShouldBeRefusedWith(PactCodes.CompactState);
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 3, Alice, Bob, predecessor: new PredecessorRef(2, v1Hash))))
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 3, Alice, Bob, predecessor: new PredecessorRef(2, v1Hash))))
             .ShouldBeRefusedWith(PactCodes.CompactState);
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash))))
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash))))
             .IsAccepted.Should().BeTrue();
     }
 
@@ -156,10 +157,10 @@ public class SignTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var v1 = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var v1 = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.Negotiate(w.Sign(Bob, v1)));
         var v1Hash = w.Negotiation.InForce(CompactId)!.CompactHash;
-        var v2 = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash)));
+        var v2 = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 2, Alice, Bob, predecessor: new PredecessorRef(1, v1Hash)));
         // The lifecycle revokes version 1 meanwhile.
         w.Append(Decision.Of(new StreamEvent(session, new EventDraft("compact.revoked", "daemon", new JsonObject
         {

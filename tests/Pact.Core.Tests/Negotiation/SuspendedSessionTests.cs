@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using FluentAssertions;
 using Pact.Core.Errors;
 using Pact.Core.Negotiation;
@@ -14,13 +15,13 @@ public class SuspendedSessionTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.SessionAction(session, Bob, "suspend"));
 
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms("cmp_other-compact", 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.SessionNotActive);
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor("cmp_other-compact", 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.SessionNotActive);
         w.Negotiate(w.Sign(Bob, id)).ShouldBeRefusedWith(PactCodes.SessionNotActive);
         w.Negotiate(w.Decline(Bob, id)).ShouldBeRefusedWith(PactCodes.SessionNotActive);
-        var counter = w.Negotiate(w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "c"), replaces: id));
+        var counter = w.Negotiate(w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "c"), replaces: id));
         counter.ShouldBeRefusedWith(PactCodes.SessionNotActive);
         counter.Error!.Status.Should().Be(409);
         w.StatusOf(id).Should().Be(ProposalStatus.Open);
@@ -31,7 +32,7 @@ public class SuspendedSessionTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.SessionAction(session, Alice, "suspend"));
 
         Accept(w.Negotiate(w.Withdraw(Alice, id)));
@@ -45,7 +46,7 @@ public class SuspendedSessionTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         Accept(w.SessionAction(session, Alice, "suspend"));
         w.Advance("P14D");
 
@@ -58,8 +59,8 @@ public class SuspendedSessionTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var open = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
-        var pending = w.Create(session, Alice, PartyRole.A, Terms("cmp_second-compact", 1, Alice, Bob));
+        var open = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
+        var pending = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_second-compact", 1, Alice, Bob));
         Accept(w.Negotiate(w.Withdraw(Alice, pending)));
         var withdrawalHash = w.WithdrawalHashOf(pending);
         Accept(w.SessionAction(session, Bob, "terminate"));
@@ -77,8 +78,8 @@ public class SuspendedSessionTests
         var session = w.OpenSession(Alice, Alice, Bob);
         Accept(w.SessionAction(session, Bob, "terminate"));
 
-        w.Negotiate(w.Propose(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.SessionNotActive);
+        w.Negotiate(w.Propose(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob))).ShouldBeRefusedWith(PactCodes.SessionNotActive);
         // Visibility still answers first.
-        w.Negotiate(w.Propose(session, Mallory, PartyRole.A, Terms(CompactId, 1, Mallory, Bob))).ShouldBeRefusedWith(PactCodes.NotFound);
+        w.Negotiate(w.Propose(session, Mallory, PartyRole.A, TermsFor(CompactId, 1, Mallory, Bob))).ShouldBeRefusedWith(PactCodes.NotFound);
     }
 }

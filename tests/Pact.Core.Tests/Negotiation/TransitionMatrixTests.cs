@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using FluentAssertions;
 using Pact.Core.Errors;
 using Pact.Core.Negotiation;
@@ -51,7 +52,7 @@ public class TransitionMatrixTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms(CompactId, 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor(CompactId, 1, Alice, Bob));
         string? withdrawalHash = null;
         switch (status)
         {
@@ -66,7 +67,7 @@ public class TransitionMatrixTests
                 Accept(w.Negotiate(w.Decline(Bob, id)));
                 break;
             case "countered":
-                w.Create(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "first counter"), replaces: id);
+                w.Create(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "first counter"), replaces: id);
                 break;
             case "expired":
                 w.Advance("P14D");
@@ -86,7 +87,7 @@ public class TransitionMatrixTests
             "decline" => w.Decline(Bob, id),
             "withdraw" => w.Withdraw(Alice, id),
             "ack" => w.Ack(Bob, id, withdrawalHash ?? new string('f', 64)),
-            "counter" => w.Propose(session, Bob, PartyRole.B, Terms(CompactId, 1, Alice, Bob, interaction: "counter"), replaces: id),
+            "counter" => w.Propose(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob, interaction: "counter"), replaces: id),
             _ => throw new ArgumentException(action, nameof(action)),
         });
 

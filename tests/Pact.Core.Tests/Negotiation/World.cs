@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Crypto;
@@ -121,7 +122,7 @@ internal sealed class World
     // ---- proposals -------------------------------------------------------------------------------
 
     /// <summary>Terms reduced to the members negotiation reads (the terms model validates the rest elsewhere).</summary>
-    public static JsonObject Terms(string compactId, long version, KeyPair a, KeyPair b, string? negotiationTimeout = "P14D",
+    public static JsonObject TermsFor(string compactId, long version, KeyPair a, KeyPair b, string? negotiationTimeout = "P14D",
         string ackTimeout = "P7D", PredecessorRef? predecessor = null, string interaction = "kitchen") => new()
     {
         ["compactId"] = compactId,

@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Errors;
@@ -89,11 +90,11 @@ public class SessionMachineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var first = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-one", 1, Alice, Bob));
-        var declined = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-two", 1, Alice, Bob));
-        var pending = w.Create(session, Bob, PartyRole.B, Terms("cmp_compact-three", 1, Alice, Bob));
-        var signed = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-four", 1, Alice, Bob));
-        var last = w.Create(session, Bob, PartyRole.B, Terms("cmp_compact-five", 1, Alice, Bob));
+        var first = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-one", 1, Alice, Bob));
+        var declined = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-two", 1, Alice, Bob));
+        var pending = w.Create(session, Bob, PartyRole.B, TermsFor("cmp_compact-three", 1, Alice, Bob));
+        var signed = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-four", 1, Alice, Bob));
+        var last = w.Create(session, Bob, PartyRole.B, TermsFor("cmp_compact-five", 1, Alice, Bob));
         Accept(w.Negotiate(w.Decline(Bob, declined)));
         Accept(w.Negotiate(w.Withdraw(Bob, pending)));
         Accept(w.Negotiate(w.Sign(Bob, signed)));
@@ -117,8 +118,8 @@ public class SessionMachineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var expiring = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-one", 1, Alice, Bob, negotiationTimeout: "PT1M"));
-        var open = w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-two", 1, Alice, Bob, negotiationTimeout: null));
+        var expiring = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-one", 1, Alice, Bob, negotiationTimeout: "PT1M"));
+        var open = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-two", 1, Alice, Bob, negotiationTimeout: null));
         w.Advance("PT1M");
 
         Accept(w.SessionAction(session, Alice, "terminate"));
@@ -133,7 +134,7 @@ public class SessionMachineTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        w.Create(session, Alice, PartyRole.A, Terms("cmp_compact-one", 1, Alice, Bob));
+        w.Create(session, Alice, PartyRole.A, TermsFor("cmp_compact-one", 1, Alice, Bob));
         Accept(w.SessionAction(session, Alice, "terminate"));
         var hashBefore = w.Sessions[session].StateHash();
         var checkpointId = PactIds.New(PactIds.Checkpoint, w.Now);

@@ -1,3 +1,4 @@
+using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Events;
@@ -53,12 +54,12 @@ public class SessionStateTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var z1 = w.Create(session, Alice, PartyRole.A, Terms("cmp_zeta-compact", 1, Alice, Bob));
-        var a1 = w.Create(session, Alice, PartyRole.A, Terms("cmp_alpha-compact", 1, Alice, Bob));
+        var z1 = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_zeta-compact", 1, Alice, Bob));
+        var a1 = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_alpha-compact", 1, Alice, Bob));
         Accept(w.Negotiate(w.Sign(Bob, z1)));
         Accept(w.Negotiate(w.Sign(Bob, a1)));
         var alphaHash = w.Negotiation.InForce("cmp_alpha-compact")!.CompactHash;
-        var a2 = w.Create(session, Bob, PartyRole.B, Terms("cmp_alpha-compact", 2, Alice, Bob, predecessor: new PredecessorRef(1, alphaHash)));
+        var a2 = w.Create(session, Bob, PartyRole.B, TermsFor("cmp_alpha-compact", 2, Alice, Bob, predecessor: new PredecessorRef(1, alphaHash)));
         Accept(w.Negotiate(w.Sign(Alice, a2)));
 
         var json = w.Sessions[session].ToJson();
@@ -78,8 +79,8 @@ public class SessionStateTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        Accept(w.Negotiate(w.Sign(Bob, w.Create(session, Alice, PartyRole.A, Terms("cmp_revoked-one", 1, Alice, Bob)))));
-        Accept(w.Negotiate(w.Sign(Bob, w.Create(session, Alice, PartyRole.A, Terms("cmp_expired-one", 1, Alice, Bob)))));
+        Accept(w.Negotiate(w.Sign(Bob, w.Create(session, Alice, PartyRole.A, TermsFor("cmp_revoked-one", 1, Alice, Bob)))));
+        Accept(w.Negotiate(w.Sign(Bob, w.Create(session, Alice, PartyRole.A, TermsFor("cmp_expired-one", 1, Alice, Bob)))));
         w.Append(Decision.Of(
             new StreamEvent(session, new EventDraft("compact.revoked", "daemon", new JsonObject
             {
@@ -102,7 +103,7 @@ public class SessionStateTests
     {
         var w = new World();
         var session = w.OpenSession(Alice, Alice, Bob);
-        var id = w.Create(session, Alice, PartyRole.A, Terms("cmp_kitchen-2026-0042", 1, Alice, Bob));
+        var id = w.Create(session, Alice, PartyRole.A, TermsFor("cmp_kitchen-2026-0042", 1, Alice, Bob));
         Accept(w.Session(session, new CheckpointSession(w.Envelope(Alice, "session.checkpoint", new JsonObject { ["sessionId"] = session }), "chk_01JD0000000000000000000001")));
         var stream = w.Stream(session);
         var checkpoint = stream[^1];

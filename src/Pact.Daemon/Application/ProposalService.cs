@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Pact.Core.Compacts;
+using Pact.Core.Errors;
+using Pact.Core.Ids;
+using Pact.Core.Json;
+using Pact.Core.Negotiation;
+using Pact.Core.Terms;
+using Pact.Core.Time;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Persistence;
+using Pact.Daemon.Telemetry;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>
+/// The two-phase negotiation over REST (§5): proposals, counter-proposals, countersignatures that put a
+/// compact in force, declines, withdrawals and their acknowledgments.
+/// </summary>
+public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents, ProposalReadModel proposals, DaemonIdentity daemon, IOptions<PactOptions> options)
+{
+    public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
+    public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
+
+    public static readonly PayloadSpec CreateSpec = PayloadSpec.For("proposal.create")
+        .Target("sessionId", Rules.DaemonId(PactIds.Session))
+        .Required("terms", Rules.Object)
+        .Required("signature", Rules.Object)
+        .Optional("replaces", n => n is null ? null : Rules.DaemonId(PactIds.Proposal)(n));
+
+    public static readonly PayloadSpec SignSpec = PayloadSpec.For("proposal.sign")
+        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("termsHash", Rules.Digest).Required("signature", Rules.Object);
+
+    public static readonly PayloadSpec DeclineSpec = PayloadSpec.For("proposal.decline")
+        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("termsHash", Rules.Digest).Optional("reason", Rules.StringOrNull);
+
+    public static readonly PayloadSpec WithdrawSpec = PayloadSpec.For("proposal.withdraw")
+        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("termsHash", Rules.Digest);
+
+    public static readonly PayloadSpec WithdrawalAckSpec = PayloadSpec.For("proposal.withdrawal.ack")
+        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("withdrawalHash", Rules.Digest);
+
+    public async Task<CommandOutcome> CreateAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var payload = auth.Payload;
+        var sessionId = payload["sessionId"]!.GetValue<string>();
+        var termsNode = payload["terms"]!;
+        if (Jcs.Canonicalize(termsNode).Length > options.Value.Limits.MaxTermsBytes)
+            return new PactError(PactCodes.BodyTooLarge, 413, "Terms too large", $"Terms are limited to {options.Value.Limits.MaxTermsBytes} bytes in canonical form.");
+        var (terms, readErrors) = TermsReader.Read(termsNode);
+        var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
+        var proposalId = PactIds.New(PactIds.Proposal, auth.Now);
+        var replaces = payload["replaces"]?.GetValue<string>();
+        var termsHash = CompactCrypto.TermsHash(termsNode);
+        // Registration is async; the validator asks synchronously, so look the parties up first.
+        var registered = new HashSet<string>(StringComparer.Ordinal);
+        if (terms is not null)
+        {
+            foreach (var did in new[] { terms.Parties.A.Agent, terms.Parties.B.Agent })
+            {
+                if (await agents.IsRegisteredAsync(did, ct)) registered.Add(did);
+            }
+        }
+        var keys = new List<string> { sessionId };
+        if (terms is not null) keys.Add(terms.CompactId);
+
+        return await engine.ExecuteAsync(auth, keys, input =>
+        {
+            var state = input.State;
+            // Visibility comes before anything about the terms (§11).
+            if (state.Session(sessionId) is not { } session || !session.IsParticipant(auth.Signer))
+                return Task.FromResult<Verdict>(PactError.NotFound($"Session {sessionId}"));
+            if (terms is null || signature is null)
+                return Task.FromResult<Verdict>(PactError.FromFieldErrors("Terms are invalid",
+                    readErrors.Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).Concat(signatureErrors)));
+            var facts = new ProposalFacts(terms.CompactId, terms.Version, terms.Parties.A.Agent, terms.Parties.B.Agent, signature.Party, termsHash,
+                terms.NegotiationTimeoutDuration, terms.Revocation.AckTimeoutDuration, terms.Predecessor);
+            var command = new CreateProposal(auth.ToEventJson(), sessionId, proposalId, facts, replaces);
+            if (NegotiationMachine.Check(state, command, input.Now) is { } refusal) return Task.FromResult<Verdict>(refusal);
+            var context = new TermsValidationContext(registered.Contains, (id, version) => Upstream(state, id, version), auth.Signer);
+            var errors = TermsValidator.Validate(terms, context).Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).ToList();
+            if (errors.Count > 0) return Task.FromResult<Verdict>(PactError.FromFieldErrors("Terms are invalid", errors));
+            if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "/payload/signature") is { } badSignature)
+                return Task.FromResult<Verdict>(badSignature);
+            return Task.FromResult(NegotiationMachine.Decide(state, command, input.Now));
+        }, context =>
+        {
+            var created = context.Events[0];
+            var warnings = new JsonArray();
+            if (terms!.NegotiationTimeout is null) warnings.Add(NegotiationTimeoutOmitted);
+            if (!signature!.PrincipalAuthorization.IsVerifiable) warnings.Add(StandingPolicyUnverified);
+            return CommandOutcome.Ok(201, new JsonObject
+            {
+                ["proposalId"] = proposalId,
+                ["termsHash"] = termsHash,
+                ["status"] = "open",
+                ["expiresAt"] = created.Data["expiresAt"]?.DeepClone(),
+                ["warnings"] = warnings,
+                ["sessionId"] = sessionId,
+                ["compactId"] = terms.CompactId,
+                ["version"] = terms.Version,
+            });
+        }, ct);
+    }
+
+    public async Task<CommandOutcome> SignAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var payload = auth.Payload;
+        var proposalId = payload["proposalId"]!.GetValue<string>();
+        var termsHash = payload["termsHash"]!.GetValue<string>();
+        if (engine.State.Proposal(proposalId) is not { } known) return PactError.NotFound($"Proposal {proposalId}");
+        var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
+        var stored = await proposals.GetProposalAsync(proposalId, ct);
+        return await engine.ExecuteAsync(auth, [known.SessionId, known.CompactId], input =>
+        {
+            var state = input.State;
+            var check = new SignProposal(auth.ToEventJson(), proposalId, termsHash);
+            if (NegotiationMachine.Check(state, check, input.Now) is { } refusal) return Task.FromResult<Verdict>(refusal);
+            if (signature is null) return Task.FromResult<Verdict>(PactError.FromFieldErrors("Signature is invalid", signatureErrors));
+            var (terms, _) = TermsReader.Read(stored!["terms"]);
+            var first = SignatureOf(stored["signatures"]![0]!.AsObject());
+            if (signature.Party == first.Party)
+                return Task.FromResult<Verdict>(new PactError(PactCodes.BadCompactSignature, 422, "Signature is invalid",
+                    "The countersignature must be the other party's.", [new FieldError("/payload/signature/party", PactCodes.BadCompactSignature, "The countersignature must be the other party's.")]));
+            if (CompactCrypto.CheckSignature(terms!, termsHash, signature, first.Sig, "/payload/signature") is { } badSignature)
+                return Task.FromResult<Verdict>(badSignature);
+            foreach (var (upstream, i) in terms!.Upstream.Select((u, i) => (u, i)))
+            {
+                if (Upstream(state, upstream.CompactId, upstream.Version) is not { } info || info.InForceVersion != upstream.Version)
+                    return Task.FromResult<Verdict>(PactError.FromFieldErrors("Upstream not in force",
+                        [new FieldError($"/payload/terms/upstream/{i}", PactCodes.InvalidUpstream, $"{upstream.CompactId} version {upstream.Version} is no longer in force.")]));
+            }
+            var second = new SignatureEntry(signature.Party, auth.Signer, signature.Sig, auth.Envelope.IssuedAt, signature.PrincipalAuthorization);
+            var record = SignedCompactRecord.Create(terms, first, second, input.Now, daemon.Key);
+            var command = check with { Compact = new SignedCompact(record.ToJson(), record.CompactHash) };
+            return Task.FromResult(NegotiationMachine.Decide(state, command, input.Now));
+        }, context =>
+        {
+            PactTelemetry.Negotiations.Add(1);
+            var inForce = context.Events.First(e => e.Type == EventTypes.CompactInForce);
+            return CommandOutcome.Ok(200, inForce.Data["record"]!.DeepClone());
+        }, ct);
+    }
+
+    public Task<CommandOutcome> DeclineAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
+        OnProposal(auth, p => new DeclineProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
+            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context.Connection, context.Transaction, proposalId)!), ct);
+
+    public Task<CommandOutcome> WithdrawAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
+        OnProposal(auth, p => new WithdrawProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
+            (context, proposalId) => CommandOutcome.Ok(200, new JsonObject
+            {
+                ["proposal"] = ProposalReadModel.GetProposal(context.Connection, context.Transaction, proposalId),
+                ["withdrawalHash"] = context.Events[0].Hash,
+            }), ct);
+
+    public Task<CommandOutcome> AcknowledgeWithdrawalAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
+        OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
+            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context.Connection, context.Transaction, proposalId)!), ct);
+
+    private Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
+        Func<Pact.Transcript.AppendContext, string, CommandOutcome> respond, CancellationToken ct)
+    {
+        var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
+        if (engine.State.Proposal(proposalId) is not { } known) return Task.FromResult<CommandOutcome>(PactError.NotFound($"Proposal {proposalId}"));
+        return engine.ExecuteAsync(auth, [known.SessionId, known.CompactId],
+            input => Task.FromResult(NegotiationMachine.Decide(input.State, command(proposalId), input.Now)),
+            context => respond(context, proposalId), ct);
+    }
+
+    /// <summary>Whether the caller may read a proposal: a participant of its session, or the operator (§3).</summary>
+    public bool CanSee(Caller caller, string proposalId) =>
+        engine.State.Proposal(proposalId) is { } p && engine.State.Session(p.SessionId) is { } s && caller.CanSeeAny(s.Participants);
+
+    private static UpstreamInfo? Upstream(NegotiationState state, string compactId, long version)
+    {
+        _ = version;
+        if (state.InForce(compactId) is not { } inForce || !state.Bindings.TryGetValue(compactId, out var binding)) return null;
+        return new UpstreamInfo(inForce.Version, binding.AgentA, binding.AgentB);
+    }
+
+    private static SignatureEntry SignatureOf(JsonObject stored)
+    {
+        var party = Wire.Parse<PartyRole>(stored["party"]!.GetValue<string>());
+        var (authorization, _) = PrincipalAuthorization.FromJson(stored["principalAuthorization"]);
+        return new SignatureEntry(party, stored["agent"]!.GetValue<string>(), stored["sig"]!.GetValue<string>(),
+            Timestamp.Parse(stored["signedAt"]!.GetValue<string>()), authorization!);
+    }
+}

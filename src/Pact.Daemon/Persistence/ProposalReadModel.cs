@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Pact.Core.Json;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Persistence;
+
+/// <summary>Proposals and compact versions as the read endpoints show them (written by <see cref="ReadModelProjector"/>).</summary>
+public sealed class ProposalReadModel(TranscriptStore store)
+{
+    private const string ProposalColumns = "proposal_id, session_id, compact_id, version, status, proposer, terms, terms_hash, signatures, expires_at, history";
+
+    /// <summary>GET /v1/proposals/{id} (§5), plus compactId and version.</summary>
+    public Task<JsonObject?> GetProposalAsync(string proposalId, CancellationToken ct) =>
+        store.ReadAsync(connection => GetProposal(connection, null, proposalId), ct);
+
+    public static JsonObject? GetProposal(SqliteConnection connection, SqliteTransaction? transaction, string proposalId)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {ProposalColumns} FROM proposals WHERE proposal_id = $id";
+        command.Parameters.AddWithValue("$id", proposalId);
+        using var r = command.ExecuteReader();
+        if (!r.Read()) return null;
+        return new JsonObject
+        {
+            ["proposalId"] = r.GetString(0),
+            ["sessionId"] = r.GetString(1),
+            ["compactId"] = r.GetString(2),
+            ["version"] = r.GetInt64(3),
+            ["status"] = r.GetString(4),
+            ["proposer"] = r.GetString(5),
+            ["terms"] = StrictJson.Parse(r.GetString(6)),
+            ["termsHash"] = r.GetString(7),
+            ["signatures"] = StrictJson.Parse(r.GetString(8)),
+            ["expiresAt"] = r.IsDBNull(9) ? null : r.GetString(9),
+            ["history"] = StrictJson.Parse(r.GetString(10)),
+        };
+    }
+
+    /// <summary>The signed record of one compact version.</summary>
+    public Task<JsonObject?> GetRecordAsync(string compactId, long version, CancellationToken ct) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT record FROM compacts WHERE compact_id = $id AND version = $version";
+            command.Parameters.AddWithValue("$id", compactId);
+            command.Parameters.AddWithValue("$version", version);
+            return command.ExecuteScalar() is string text ? (JsonObject)StrictJson.Parse(text)! : null;
+        }, ct);
+
+    /// <summary>Every version of a compact, oldest first, with the history of each.</summary>
+    public Task<IReadOnlyList<CompactVersionRow>> GetVersionsAsync(string compactId, CancellationToken ct) =>
+        store.ReadAsync<IReadOnlyList<CompactVersionRow>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT compact_id, version, session_id, status, agent_a, agent_b, compact_hash, in_force_at, history FROM compacts WHERE compact_id = $id ORDER BY version";
+            command.Parameters.AddWithValue("$id", compactId);
+            return ReadVersions(command);
+        }, ct);
+
+    /// <summary>Compact versions an agent is a party to (the operator: all), current versions only, in id order.</summary>
+    public Task<IReadOnlyList<CompactVersionRow>> ListCurrentAsync(string? agent, string? status, string? after, int limit, CancellationToken ct) =>
+        store.ReadAsync<IReadOnlyList<CompactVersionRow>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            var sql = """
+                SELECT c.compact_id, c.version, c.session_id, c.status, c.agent_a, c.agent_b, c.compact_hash, c.in_force_at, c.history
+                FROM compacts c
+                WHERE c.version = (SELECT MAX(version) FROM compacts d WHERE d.compact_id = c.compact_id)
+                """;
+            if (agent is not null)
+            {
+                sql += " AND (c.agent_a = $agent OR c.agent_b = $agent)";
+                command.Parameters.AddWithValue("$agent", agent);
+            }
+            if (status is not null)
+            {
+                sql += " AND c.status = $status";
+                command.Parameters.AddWithValue("$status", status);
+            }
+            if (after is not null)
+            {
+                sql += " AND c.compact_id > $after";
+                command.Parameters.AddWithValue("$after", after);
+            }
+            command.CommandText = sql + " ORDER BY c.compact_id LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadVersions(command);
+        }, ct);
+
+    private static List<CompactVersionRow> ReadVersions(SqliteCommand command)
+    {
+        using var r = command.ExecuteReader();
+        var rows = new List<CompactVersionRow>();
+        while (r.Read())
+        {
+            rows.Add(new CompactVersionRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetString(6), r.GetString(7), (JsonArray)StrictJson.Parse(r.GetString(8))!));
+        }
+        return rows;
+    }
+}
+
+/// <summary>One compact version row.</summary>
+public sealed record CompactVersionRow(string CompactId, long Version, string SessionId, string Status, string AgentA, string AgentB,
+    string CompactHash, string InForceAt, JsonArray History);

@@ -97,14 +97,17 @@ public sealed record Envelope(JsonObject Payload, string Signer, string Sig)
         if (!TryString(payload, "nonce", out var nonce) || !Base64Url.TryDecode(nonce, out var nonceBytes) || nonceBytes.Length != 16)
             return (null, PactError.InvalidPayload("'payload.nonce' must be base64url of 16 random bytes.", "/payload/nonce"));
         if (FindNonIntegerNumber(payload, "/payload") is { } pointer)
-            return (null, PactError.InvalidPayload("Signed payloads hold only integers within ±2^53 as numbers.", pointer));
+            return (null, PactError.InvalidPayload("Signed payloads hold only integers within ±(2^53 − 1) as numbers.", pointer));
         return (new Envelope(payload, signer, sig), null);
     }
 
-    /// <summary>The largest magnitude §0 allows for a number in a signed object: 2^53, the last integer every reader holds exactly.</summary>
-    public const long MaxSafeInteger = 1L << 53;
+    /// <summary>
+    /// The largest magnitude allowed for a number in a signed object: 2^53 − 1, I-JSON's interoperable range
+    /// (RFC 7493 §2.2), which is how "integers within ±2^53" of §0 is read here.
+    /// </summary>
+    public const long MaxSafeInteger = (1L << 53) - 1;
 
-    /// <summary>The pointer of the first number that is not an integer within ±2^53, or null.</summary>
+    /// <summary>The pointer of the first number that is not an integer within ±(2^53 − 1), or null.</summary>
     private static string? FindNonIntegerNumber(JsonNode? node, string pointer)
     {
         switch (node)

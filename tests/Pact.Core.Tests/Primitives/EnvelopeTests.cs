@@ -159,6 +159,8 @@ public class EnvelopeTests
         { "padded nonce", "{\"payload\":PAYLOAD+nonce=\"nj8VYyTULw6ktvT86B1W-w==\",\"signer\":SIGNER,\"sig\":SIG}", "/payload/nonce" },
         { "fraction in the payload", "{\"payload\":PAYLOAD+amount=1.5,\"signer\":SIGNER,\"sig\":SIG}", "/payload/amount" },
         { "integer beyond 2^53", "{\"payload\":PAYLOAD+amount=9007199254740993,\"signer\":SIGNER,\"sig\":SIG}", "/payload/amount" },
+        { "2^53, outside I-JSON's range", "{\"payload\":PAYLOAD+amount=9007199254740992,\"signer\":SIGNER,\"sig\":SIG}", "/payload/amount" },
+        { "-2^53 written as a double", "{\"payload\":PAYLOAD+amount=-9.007199254740992e15,\"signer\":SIGNER,\"sig\":SIG}", "/payload/amount" },
         { "huge integer written as a double", "{\"payload\":PAYLOAD+amount=1e300,\"signer\":SIGNER,\"sig\":SIG}", "/payload/amount" },
         { "long.MinValue", "{\"payload\":PAYLOAD+amount=-9223372036854775808,\"signer\":SIGNER,\"sig\":SIG}", "/payload/amount" },
         { "fraction deep inside", "{\"payload\":PAYLOAD+terms={\"a/b\":[1,{\"c\":0.5}]},\"signer\":SIGNER,\"sig\":SIG}", "/payload/terms/a~1b/1/c" },
@@ -180,8 +182,9 @@ public class EnvelopeTests
     [InlineData("5")]
     [InlineData("5.0")]
     [InlineData("1e2")]
-    [InlineData("-9007199254740992")]
-    [InlineData("9007199254740992")]
+    [InlineData("-9007199254740991")]
+    [InlineData("9007199254740991")]
+    [InlineData("9.007199254740991e15")]
     [InlineData("0")]
     public void Safe_integers_are_allowed_however_they_are_written(string number)
     {

@@ -96,7 +96,42 @@ public sealed record Envelope(JsonObject Payload, string Signer, string Sig)
             return (null, PactError.InvalidPayload("'payload.issuedAt' must be a timestamp like 2026-11-21T22:33:31.123Z.", "/payload/issuedAt"));
         if (!TryString(payload, "nonce", out var nonce) || !Base64Url.TryDecode(nonce, out var nonceBytes) || nonceBytes.Length != 16)
             return (null, PactError.InvalidPayload("'payload.nonce' must be base64url of 16 random bytes.", "/payload/nonce"));
+        if (FindNonIntegerNumber(payload, "/payload") is { } pointer)
+            return (null, PactError.InvalidPayload("Signed payloads hold only integers within ±(2^53 − 1) as numbers.", pointer));
         return (new Envelope(payload, signer, sig), null);
+    }
+
+    /// <summary>
+    /// The largest magnitude allowed for a number in a signed object: 2^53 − 1, I-JSON's interoperable range
+    /// (RFC 7493 §2.2), which is how "integers within ±2^53" of §0 is read here.
+    /// </summary>
+    public const long MaxSafeInteger = (1L << 53) - 1;
+
+    /// <summary>The pointer of the first number that is not an integer within ±(2^53 − 1), or null.</summary>
+    private static string? FindNonIntegerNumber(JsonNode? node, string pointer)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    if (FindNonIntegerNumber(child, JsonPointer.Append(pointer, key)) is { } found) return found;
+                }
+                return null;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (FindNonIntegerNumber(array[i], JsonPointer.Append(pointer, i)) is { } found) return found;
+                }
+                return null;
+            case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                if (value.TryGetValue<long>(out var l)) return l is >= -MaxSafeInteger and <= MaxSafeInteger ? null : pointer;
+                // Written with a fraction or exponent ("5.0", "1e2"): fine when it still names a safe integer.
+                var d = double.Parse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+                return double.IsInteger(d) && Math.Abs(d) <= MaxSafeInteger ? null : pointer;
+            default:
+                return null;
+        }
     }
 
     private static bool TryString(JsonObject obj, string name, out string value)

@@ -7,6 +7,7 @@ namespace Pact.Core.Identity;
 public static class DidKey
 {
     private const string Prefix = "did:key:z";
+    private const int EncodedLength = 47;
 
     public static string FromPublicKey(ReadOnlySpan<byte> publicKey)
     {
@@ -21,7 +22,9 @@ public static class DidKey
     public static bool TryGetPublicKey(string? did, out byte[] publicKey)
     {
         publicKey = [];
-        if (did is null || !did.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        // 0xED 0x01 ‖ 32 bytes always spells 47 base58 characters. Checking the length first also keeps a
+        // huge "did" from costing quadratic big-integer work in the decoder.
+        if (did is null || did.Length != Prefix.Length + EncodedLength || !did.StartsWith(Prefix, StringComparison.Ordinal)) return false;
         if (!Base58.TryDecode(did[Prefix.Length..], out var bytes)) return false;
         if (bytes.Length != 34 || bytes[0] != 0xED || bytes[1] != 0x01) return false;
         publicKey = bytes[2..];

@@ -17,29 +17,65 @@ public static partial class PactIds
     public const string Delivery = "dlv_";
     public const string Checkpoint = "chk_";
 
-    private const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    private static readonly Lock Gate = new();
-    private static long _lastMillis = -1;
-    private static readonly byte[] LastRandom = new byte[10];
+    internal const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-    public static string New(string prefix, DateTimeOffset now)
+    private static readonly PactIdGenerator Shared = new();
+
+    /// <summary>A new id from the process-wide generator, monotonic across every caller.</summary>
+    public static string New(string prefix, DateTimeOffset now) => Shared.New(prefix, now);
+
+    // \z rather than $: $ would also accept a final newline.
+    [GeneratedRegex(@"^cmp_[A-Za-z0-9_-]{8,64}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CompactIdPattern();
+
+    [GeneratedRegex(@"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex DaemonIdPattern();
+
+    [GeneratedRegex(@"^[a-z]{3}_\z", RegexOptions.CultureInvariant)]
+    internal static partial Regex PrefixPattern();
+
+    /// <summary>A compact id chosen by the first proposer: "cmp_" + 8–64 of [A-Za-z0-9_-].</summary>
+    public static bool IsCompactId(string? id) => id is not null && CompactIdPattern().IsMatch(id);
+
+    public static bool IsDaemonId(string? id, string prefix) =>
+        id is not null && id.StartsWith(prefix, StringComparison.Ordinal) && DaemonIdPattern().IsMatch(id);
+}
+
+/// <summary>
+/// Makes monotonic ULID-style ids. Each generator keeps its own last time and random part; the daemon
+/// uses the shared one behind <see cref="PactIds.New"/>, tests may make their own.
+/// </summary>
+public sealed class PactIdGenerator
+{
+    private readonly Lock _gate = new();
+    private readonly byte[] _lastRandom = new byte[10];
+    private long _lastMillis = -1;
+
+    /// <summary>
+    /// prefix + 48-bit Unix milliseconds + 80 random bits. A clock that stands still or goes back keeps the
+    /// last time and increments the random part, so ids from one generator strictly increase.
+    /// </summary>
+    public string New(string prefix, DateTimeOffset now)
     {
+        if (prefix is null || !PactIds.PrefixPattern().IsMatch(prefix))
+            throw new ArgumentException("A prefix is three lowercase letters and '_'.", nameof(prefix));
         Span<byte> bytes = stackalloc byte[16];
         var millis = now.ToUnixTimeMilliseconds();
-        lock (Gate)
+        if (millis is < 0 or >= 1L << 48) throw new ArgumentOutOfRangeException(nameof(now), "The time does not fit a ULID.");
+        lock (_gate)
         {
             if (millis <= _lastMillis)
             {
                 millis = _lastMillis;
-                Increment(LastRandom);
+                Increment(_lastRandom);
             }
             else
             {
                 _lastMillis = millis;
-                RandomNumberGenerator.Fill(LastRandom);
-                LastRandom[0] &= 0x7F; // leave room to increment without overflow
+                RandomNumberGenerator.Fill(_lastRandom);
+                _lastRandom[0] &= 0x7F; // leave room to increment without overflow
             }
-            LastRandom.CopyTo(bytes[6..]);
+            _lastRandom.CopyTo(bytes[6..]);
         }
         for (var i = 5; i >= 0; i--)
         {
@@ -66,21 +102,9 @@ public static partial class PactIds
         Span<char> chars = stackalloc char[26];
         for (var i = 25; i >= 0; i--)
         {
-            chars[i] = Crockford[(int)(value & 31)];
+            chars[i] = PactIds.Crockford[(int)(value & 31)];
             value >>= 5;
         }
         return new string(chars);
     }
-
-    [GeneratedRegex(@"^cmp_[A-Za-z0-9_-]{8,64}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex CompactIdPattern();
-
-    [GeneratedRegex(@"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex DaemonIdPattern();
-
-    /// <summary>A compact id chosen by the first proposer: "cmp_" + 8–64 of [A-Za-z0-9_-].</summary>
-    public static bool IsCompactId(string? id) => id is not null && CompactIdPattern().IsMatch(id);
-
-    public static bool IsDaemonId(string? id, string prefix) =>
-        id is not null && id.StartsWith(prefix, StringComparison.Ordinal) && DaemonIdPattern().IsMatch(id);
 }

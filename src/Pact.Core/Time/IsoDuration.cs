@@ -9,7 +9,8 @@ namespace Pact.Core.Time;
 /// </summary>
 public sealed partial record IsoDuration(int Years, int Months, int Weeks, int Days, int Hours, int Minutes, int Seconds)
 {
-    [GeneratedRegex(@"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\z", RegexOptions.CultureInvariant)]
+    // [0-9], not \d, which also matches other scripts' digits; \z, not $, which also matches before a final newline.
+    [GeneratedRegex(@"^P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool TryParse(string? text, out IsoDuration duration)
@@ -50,6 +51,26 @@ public sealed partial record IsoDuration(int Years, int Months, int Weeks, int D
             .AddDays(Weeks * 7 + Days)
             .AddSeconds(Hours * 3600L + Minutes * 60L + Seconds);
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="AddTo"/> for durations from untrusted input: false instead of an exception when the
+    /// result would fall after year 9999 (a valid duration can reach a million years).
+    /// </summary>
+    public bool TryAddTo(DateTimeOffset instant, out DateTimeOffset result)
+    {
+        result = default;
+        // Anything over 9999 years of months cannot fit; checked first so AddMonths is never asked.
+        if (Years * 12L + Months > 12L * 9999) return false;
+        try
+        {
+            result = AddTo(instant);
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A length in seconds for comparing durations (tier limits): a year counts 366 days, a month 31.</summary>

@@ -238,12 +238,13 @@ public sealed partial class PactClient
         ArgumentNullException.ThrowIfNull(proposal);
         ArgumentNullException.ThrowIfNull(authority);
         var key = RequireKey();
+        if (proposal.Terms is null) throw new InvalidOperationException($"Proposal {proposal.ProposalId} carries no terms.");
         var party = CompactSigning.PartyOf(proposal.Terms, key.Did)
             ?? throw new InvalidOperationException($"Agent {key.Did} is not a party of proposal {proposal.ProposalId}.");
         var termsHash = CompactSigning.TermsHash(proposal.Terms);
         if (termsHash != proposal.TermsHash)
             throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the daemon's termsHash {proposal.TermsHash} is not the hash of its terms ({termsHash}).");
-        if (proposal.Signatures.Count == 0 || proposal.Signatures[0] is not JsonObject first)
+        if (proposal.Signatures is not { Count: > 0 } || proposal.Signatures[0] is not JsonObject first)
             throw new InvalidOperationException($"Proposal {proposal.ProposalId} carries no first signature.");
         var firstParty = Text(first, "party");
         var firstSig = Text(first, "sig") ?? throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the first signature has no 'sig'.");

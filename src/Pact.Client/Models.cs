@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Events;
+
+namespace Pact.Client;
+
+/// <summary>What <c>GET /v1/daemon</c> answers (§1): the daemon's identity and what it speaks.</summary>
+/// <param name="DaemonId">The daemon's did:key; every envelope names it as <c>aud</c>.</param>
+/// <param name="PublicKey">The daemon's Ed25519 public key, b64u.</param>
+/// <param name="Origin">The log origin used in signed checkpoints, e.g. "localhost/pact".</param>
+/// <param name="Protocol">The wire protocol, "pact/1".</param>
+/// <param name="Acp">The Agent Compact Protocol version, "0.1".</param>
+/// <param name="Version">The daemon's product version.</param>
+/// <param name="Stdlib">The standard libraries served, e.g. "contractor-and-service@0.1".</param>
+/// <param name="Time">The daemon's clock when it answered.</param>
+public sealed record DaemonInfo(
+    string DaemonId,
+    string PublicKey,
+    string Origin,
+    string Protocol,
+    string Acp,
+    string Version,
+    IReadOnlyList<string> Stdlib,
+    DateTimeOffset Time);
+
+/// <summary>The human, organization or agent an agent acts for (§3).</summary>
+/// <param name="Id">A did:key or an opaque identifier.</param>
+/// <param name="Kind">One of <see cref="PrincipalKinds"/>.</param>
+/// <param name="Name">A readable name.</param>
+public sealed record Principal(string Id, string Kind, string Name)
+{
+    /// <summary>The principal as the JSON object the protocol carries.</summary>
+    public JsonObject ToJson() => new() { ["id"] = Id, ["kind"] = Kind, ["name"] = Name };
+}
+
+/// <summary>The values of <see cref="Principal.Kind"/>.</summary>
+public static class PrincipalKinds
+{
+    /// <summary>A person.</summary>
+    public const string Human = "human";
+
+    /// <summary>A company or other organization.</summary>
+    public const string Organization = "organization";
+
+    /// <summary>Another agent.</summary>
+    public const string Agent = "agent";
+}
+
+/// <summary>A registered agent (§3).</summary>
+/// <param name="AgentId">The agent's did:key.</param>
+/// <param name="PublicKey">Its Ed25519 public key, b64u.</param>
+/// <param name="Principal">Whom it acts for.</param>
+/// <param name="DisplayName">Its display name, or null.</param>
+/// <param name="RegisteredAt">When the daemon registered it.</param>
+public sealed record AgentRecord(string AgentId, string PublicKey, Principal Principal, string? DisplayName, DateTimeOffset RegisteredAt);
+
+/// <summary>The answer to a registration.</summary>
+/// <param name="Agent">The agent's record.</param>
+/// <param name="Created">True when this request registered it (201), false when it was already registered (200).</param>
+public sealed record Registration(AgentRecord Agent, bool Created);
+
+/// <summary>A one-time registration code (§3).</summary>
+/// <param name="Code">The code to pass as <c>invite</c> when registering.</param>
+/// <param name="ExpiresAt">When the code stops working.</param>
+public sealed record Invite(string Code, DateTimeOffset ExpiresAt);
+
+/// <summary>A bearer token for reads (§3).</summary>
+/// <param name="Token">The token, sent as <c>Authorization: Bearer</c>.</param>
+/// <param name="ExpiresAt">When the daemon stops accepting it.</param>
+public sealed record BearerToken(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>The newest event of a stream.</summary>
+/// <param name="StreamSeq">Its position in the stream (0 for an empty stream).</param>
+/// <param name="Hash">Its hash.</param>
+public sealed record StreamHead(long StreamSeq, string? Hash);
+
+/// <summary>The answer to creating a session (§7).</summary>
+/// <param name="SessionId">The new session's id.</param>
+public sealed record SessionCreated(string SessionId);
+
+/// <summary>A session as <c>GET /v1/sessions/{id}</c> shows it (§7). Members whose shape the contract leaves open stay JSON.</summary>
+/// <param name="SessionId">The session id.</param>
+/// <param name="Status">"active", "suspended" or "terminated".</param>
+/// <param name="Participants">The participants' did:keys, in creation order.</param>
+/// <param name="Topic">The topic, or null.</param>
+/// <param name="Metadata">The metadata given at creation, or null.</param>
+/// <param name="Proposals">The session's proposals.</param>
+/// <param name="Compacts">The compacts negotiated in it.</param>
+/// <param name="Head">The newest event of its stream.</param>
+/// <param name="Checkpoints">Its checkpoints.</param>
+public sealed record SessionInfo(
+    string SessionId,
+    string Status,
+    IReadOnlyList<string> Participants,
+    string? Topic,
+    JsonNode? Metadata,
+    JsonArray? Proposals,
+    JsonArray? Compacts,
+    StreamHead? Head,
+    JsonArray? Checkpoints);
+
+/// <summary>One page of a list.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+/// <param name="Items">The items of this page.</param>
+/// <param name="Next">The cursor to pass as <c>after</c> for the next page, or null at the end.</param>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+
+/// <summary>The answer to a session checkpoint (§7).</summary>
+/// <param name="CheckpointId">The checkpoint id.</param>
+/// <param name="StreamSeq">The streamSeq of its <c>session.checkpointed</c> event.</param>
+/// <param name="StateHash">The hash of the session state after that event.</param>
+/// <param name="TreeSize">The size of the daemon's log when it was taken.</param>
+public sealed record CheckpointCreated(string CheckpointId, long StreamSeq, string StateHash, long TreeSize);
+
+/// <summary>How a state was computed by replay.</summary>
+/// <param name="FromCheckpoint">The checkpoint replay started from, or null.</param>
+/// <param name="EventsApplied">How many events were applied after it.</param>
+public sealed record ReplayInfo(string? FromCheckpoint, long EventsApplied);
+
+/// <summary>The session state at a point of its stream (§7).</summary>
+/// <param name="State">The state object, kept as JSON so its hash can be recomputed byte for byte.</param>
+/// <param name="At">The streamSeq it is the state after.</param>
+/// <param name="StateHash">hex SHA-256("pact-state-v1\n" ‖ JCS(state)).</param>
+/// <param name="Replay">How it was computed.</param>
+public sealed record SessionStateView(JsonObject State, long At, string StateHash, ReplayInfo? Replay);
+
+/// <summary>The result of verifying a session's transcript (§7).</summary>
+/// <param name="Ok">True when everything checked out.</param>
+/// <param name="EventsChecked">Events whose hash and link were checked.</param>
+/// <param name="SignaturesChecked">Envelope and compact signatures checked.</param>
+/// <param name="Head">The head the check reached.</param>
+/// <param name="FirstError">The first problem found, when not ok.</param>
+public sealed record VerifyReport(bool Ok, long EventsChecked, long SignaturesChecked, JsonNode? Head, JsonNode? FirstError);
+
+/// <summary>One page of a session's events (§8.3).</summary>
+/// <param name="Events">The events, in streamSeq order.</param>
+/// <param name="Next">The <c>after</c> for the next page, or null at the end.</param>
+public sealed record EventPage(IReadOnlyList<TranscriptEvent> Events, long? Next);
+
+/// <summary>The answer to creating a proposal (§5).</summary>
+/// <param name="ProposalId">The new proposal's id.</param>
+/// <param name="TermsHash">The daemon's hash of the terms.</param>
+/// <param name="Status">"open".</param>
+/// <param name="ExpiresAt">When it expires unsigned, or null without a negotiation timeout.</param>
+/// <param name="Warnings">Warnings such as NEGOTIATION_TIMEOUT_OMITTED.</param>
+public sealed record ProposalCreated(string ProposalId, string TermsHash, string Status, DateTimeOffset? ExpiresAt, JsonArray? Warnings);
+
+/// <summary>A proposal as <c>GET /v1/proposals/{id}</c> shows it (§5). Terms and signatures stay JSON for exact hashing.</summary>
+/// <param name="ProposalId">The proposal id.</param>
+/// <param name="SessionId">The session it was made in.</param>
+/// <param name="Status">One of open, withdrawal-pending, signed, declined, countered, expired, withdrawn, retired.</param>
+/// <param name="Terms">The proposed terms.</param>
+/// <param name="TermsHash">Their hash.</param>
+/// <param name="Proposer">The proposing party.</param>
+/// <param name="Signatures">The compact signatures so far, in signing order.</param>
+/// <param name="ExpiresAt">When it expires, or null.</param>
+/// <param name="History">What happened to it.</param>
+public sealed record Proposal(
+    string ProposalId,
+    string SessionId,
+    string Status,
+    JsonObject Terms,
+    string TermsHash,
+    JsonNode? Proposer,
+    JsonArray Signatures,
+    DateTimeOffset? ExpiresAt,
+    JsonArray? History);
+
+/// <summary>The answer to a withdrawal (§5).</summary>
+/// <param name="Proposal">The proposal, now withdrawal-pending.</param>
+/// <param name="WithdrawalHash">The hash the counterparty's acknowledgment must name.</param>
+public sealed record Withdrawal(Proposal Proposal, string WithdrawalHash);
+
+/// <summary>One version of a compact in its overview (§6).</summary>
+/// <param name="Version">The version number.</param>
+/// <param name="CompactHash">The hash of its signed record.</param>
+/// <param name="Status">Its status, e.g. in-force.</param>
+/// <param name="SessionId">The session it was negotiated in.</param>
+public sealed record CompactVersionInfo(int Version, string CompactHash, string Status, string SessionId);
+
+/// <summary>A compact's overview (§6).</summary>
+/// <param name="CompactId">The compact id.</param>
+/// <param name="Parties">Its two parties.</param>
+/// <param name="Status">Its current version's status.</param>
+/// <param name="CurrentVersion">The current version.</param>
+/// <param name="Versions">Every version.</param>
+/// <param name="History">What happened to it.</param>
+public sealed record CompactInfo(string CompactId, JsonNode? Parties, string Status, int CurrentVersion, IReadOnlyList<CompactVersionInfo> Versions, JsonArray? History);
+
+/// <summary>One entry of the standard library (§4.4).</summary>
+/// <param name="Id">The entry id.</param>
+/// <param name="Kind">category, operation, recipient or tier.</param>
+/// <param name="Domain">The domain it belongs to.</param>
+/// <param name="Version">The library version.</param>
+/// <param name="Definition">What it means.</param>
+/// <param name="OperatesOn">For operations: the categories it reads.</param>
+/// <param name="TypicalParty">For some entries: which party typically holds it.</param>
+/// <param name="Defaults">For tiers: their defaults.</param>
+public sealed record StdlibEntry(
+    string Id,
+    string Kind,
+    string Domain,
+    string Version,
+    string Definition,
+    IReadOnlyList<string>? OperatesOn,
+    string? TypicalParty,
+    JsonNode? Defaults);
+
+/// <summary>The latest signed checkpoint of the daemon's log (§9).</summary>
+/// <param name="Origin">The log origin.</param>
+/// <param name="TreeSize">The number of events it covers.</param>
+/// <param name="RootHash">The Merkle root.</param>
+/// <param name="Note">The signed note text.</param>
+public sealed record LogCheckpoint(string Origin, long TreeSize, string RootHash, string Note);

@@ -1,3 +1,4 @@
+using Pact.Core.Compacts;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Pact.Core.Crypto;
@@ -42,7 +43,7 @@ public abstract record PrincipalAuthority
         {
             ["method"] = "principal-signature",
             ["principal"] = Key.Did,
-            ["sig"] = Key.SignB64u(CompactSigningInputs.PrincipalAuthorization(termsHash)),
+            ["sig"] = Key.SignB64u(CompactCrypto.PrincipalSigningInput(termsHash)),
         };
     }
 
@@ -61,27 +62,27 @@ public static class CompactSigning
 {
     /// <summary>termsHash = hex SHA-256("pact-terms-v1\n" ‖ JCS(terms)).</summary>
     /// <param name="terms">The terms.</param>
-    public static string TermsHash(JsonObject terms) => Jcs.DomainHash(CompactSigningInputs.TermsHashDomain, terms);
+    public static string TermsHash(JsonObject terms) => CompactCrypto.TermsHash(terms);
 
     /// <summary>The proposer's compact signature (b64u) over a terms hash.</summary>
     /// <param name="agentKey">The proposing agent's key.</param>
     /// <param name="termsHash">The terms hash.</param>
     public static string FirstSignature(KeyPair agentKey, string termsHash) =>
-        agentKey.SignB64u(CompactSigningInputs.First(termsHash));
+        agentKey.SignB64u(CompactCrypto.FirstSigningInput(termsHash));
 
     /// <summary>The countersignature (b64u) over the terms hash and the first signature.</summary>
     /// <param name="agentKey">The countersigning agent's key.</param>
     /// <param name="termsHash">The terms hash.</param>
     /// <param name="firstSig">The first signature, b64u, exactly as recorded.</param>
     public static string SecondSignature(KeyPair agentKey, string termsHash, string firstSig) =>
-        agentKey.SignB64u(CompactSigningInputs.Second(termsHash, firstSig));
+        agentKey.SignB64u(CompactCrypto.CountersigningInput(termsHash, firstSig));
 
     /// <summary>True when <paramref name="firstSig"/> is <paramref name="agentDid"/>'s first signature over the terms hash.</summary>
     /// <param name="agentDid">The proposer's did:key.</param>
     /// <param name="termsHash">The terms hash.</param>
     /// <param name="firstSig">The signature, b64u.</param>
     public static bool VerifyFirstSignature(string agentDid, string termsHash, string firstSig) =>
-        Base64Url.TryDecode(firstSig, out var sig) && DidKey.Verify(agentDid, CompactSigningInputs.First(termsHash), sig);
+        Base64Url.TryDecode(firstSig, out var sig) && DidKey.Verify(agentDid, CompactCrypto.FirstSigningInput(termsHash), sig);
 
     /// <summary>
     /// The <c>signature</c> member of a proposal.create or proposal.sign payload:

@@ -1,3 +1,4 @@
+using Pact.Core.Compacts;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Json;
@@ -27,8 +28,8 @@ public class CompactSigningTests
         var contractor = TestData.Key("contractor");
         var homeowner = TestData.Key("homeowner");
 
-        var first = contractor.SignB64u(CompactSigningInputs.First(termsHash));
-        var second = homeowner.SignB64u(CompactSigningInputs.Second(termsHash, first));
+        var first = contractor.SignB64u(CompactCrypto.FirstSigningInput(termsHash));
+        var second = homeowner.SignB64u(CompactCrypto.CountersigningInput(termsHash, first));
 
         first.Should().Be(S(Vector["firstSig"]));
         second.Should().Be(S(Vector["secondSig"]));
@@ -40,9 +41,9 @@ public class CompactSigningTests
     public void Signing_inputs_are_the_section_4_3_strings()
     {
         const string h = "306b186df65d16913770eeadedfc6d6e20319389e8d45cd20aa7fdfb716ff3d4";
-        System.Text.Encoding.UTF8.GetString(CompactSigningInputs.First(h)).Should().Be("pact-compact-sign-v1\n" + h + "\n");
-        System.Text.Encoding.UTF8.GetString(CompactSigningInputs.Second(h, "c2ln")).Should().Be("pact-compact-countersign-v1\n" + h + "\nc2ln\n");
-        System.Text.Encoding.UTF8.GetString(CompactSigningInputs.PrincipalAuthorization(h)).Should().Be("pact-principal-authorize-v1\n" + h + "\n");
+        System.Text.Encoding.UTF8.GetString(CompactCrypto.FirstSigningInput(h)).Should().Be("pact-compact-sign-v1\n" + h + "\n");
+        System.Text.Encoding.UTF8.GetString(CompactCrypto.CountersigningInput(h, "c2ln")).Should().Be("pact-compact-countersign-v1\n" + h + "\nc2ln\n");
+        System.Text.Encoding.UTF8.GetString(CompactCrypto.PrincipalSigningInput(h)).Should().Be("pact-principal-authorize-v1\n" + h + "\n");
     }
 
     [Fact]

@@ -115,6 +115,9 @@ public static class PactApp
         services.AddSingleton<SessionReadModel>();
         services.AddSingleton<CheckpointReadModel>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton<ProposalReadModel>();
+        services.AddSingleton<ProposalService>();
+        services.AddHostedService<DeadlineTimer>();
         services.AddSingleton<EventHub>();
         services.AddSingleton<EventStreamer>();
         services.AddHostedService<NonceJanitor>();

@@ -1,0 +1,72 @@
+using Pact.Core.Negotiation;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>
+/// Fires deadlines (negotiation timeouts, withdrawal escalations, and every later kind the machines plan) at
+/// their due time on the injected clock. On start it fires everything that fell due while the daemon was
+/// down; whenever new events change the plan it re-reads the next deadline.
+/// </summary>
+public sealed class DeadlineTimer(DecisionEngine engine, TimeProvider time, ILogger<DeadlineTimer> logger) : BackgroundService
+{
+    /// <summary>Longest single wait; a later deadline is simply re-planned after it.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(6);
+
+    private readonly SemaphoreSlim _changed = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        engine.StateChanged += Signal;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await engine.FireDueAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Firing due deadlines failed; retrying shortly");
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                    continue;
+                }
+                var next = NegotiationMachine.NextDeadline(engine.State);
+                var wait = next is null ? MaxWait : next.DueAt - time.GetUtcNow();
+                if (wait <= TimeSpan.Zero) continue;
+                if (wait > MaxWait) wait = MaxWait;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(wait, time, timeout.Token);
+                var changed = _changed.WaitAsync(timeout.Token);
+                await Task.WhenAny(delay, changed);
+                await timeout.CancelAsync();
+                await Task.WhenAll(delay, changed).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            engine.StateChanged -= Signal;
+        }
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            if (_changed.CurrentCount == 0) _changed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: one wake-up is enough.
+        }
+    }
+
+    public override void Dispose()
+    {
+        _changed.Dispose();
+        base.Dispose();
+    }
+}

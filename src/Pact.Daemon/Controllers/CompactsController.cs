@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Pact.Core.Errors;
+using Pact.Core.Stdlib;
+using Pact.Daemon.Application;
+using Pact.Daemon.Auth;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Persistence;
+
+namespace Pact.Daemon.Controllers;
+
+/// <summary>Signed compacts, the standard library, and terms drafts (§4.4, §6).</summary>
+public sealed class CompactsController(ProposalReadModel compacts, DecisionEngine engine, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
+{
+    /// <summary>A compact: parties, status, current version, every version and its history.</summary>
+    [HttpGet("/v1/compacts/{compactId}")]
+    [ProducesResponseType(typeof(CompactBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IResult> Get(string compactId, CancellationToken ct)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var versions = await compacts.GetVersionsAsync(compactId, ct);
+        if (versions.Count == 0 || !CanSee(caller!, versions)) return Problem(PactError.NotFound($"Compact {compactId}"));
+        var current = versions[^1];
+        var record = await compacts.GetRecordAsync(compactId, current.Version, ct);
+        return JsonResult(200, new JsonObject
+        {
+            ["compactId"] = compactId,
+            ["parties"] = record!["terms"]!["parties"]!.DeepClone(),
+            ["status"] = current.Status,
+            ["currentVersion"] = current.Version,
+            ["versions"] = new JsonArray(versions.Select(v => (JsonNode)new JsonObject
+            {
+                ["version"] = v.Version,
+                ["compactHash"] = v.CompactHash,
+                ["status"] = v.Status,
+                ["sessionId"] = v.SessionId,
+                ["inForceAt"] = v.InForceAt,
+            }).ToArray()),
+            ["history"] = new JsonArray(versions.SelectMany(v => v.History.Select(h => h!.DeepClone())).ToArray()),
+        });
+    }
+
+    /// <summary>The caller's compacts (the operator's: all), current versions, optionally by status.</summary>
+    [HttpGet("/v1/compacts")]
+    [ProducesResponseType(typeof(CompactPageBody), StatusCodes.Status200OK)]
+    public async Task<IResult> List([FromQuery] string? party, [FromQuery] string? status, [FromQuery] string? after, [FromQuery] int limit = 50, CancellationToken ct = default)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        if (party is not null and not "me") return Problem(PactError.InvalidPayload("'party' can only be 'me'.", "/party"));
+        if (limit < 1) return Problem(PactError.InvalidPayload("'limit' must be at least 1.", "/limit"));
+        limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
+        var agent = caller!.IsAdmin && party is null ? null : caller.Agent;
+        var rows = await compacts.ListCurrentAsync(agent, status, after, limit + 1, ct);
+        var page = rows.Take(limit).ToList();
+        return JsonResult(200, new JsonObject
+        {
+            ["compacts"] = new JsonArray(page.Select(v => (JsonNode)new JsonObject
+            {
+                ["compactId"] = v.CompactId,
+                ["currentVersion"] = v.Version,
+                ["status"] = v.Status,
+                ["compactHash"] = v.CompactHash,
+                ["sessionId"] = v.SessionId,
+                ["parties"] = new JsonObject { ["a"] = v.AgentA, ["b"] = v.AgentB },
+            }).ToArray()),
+            ["next"] = rows.Count > limit ? page[^1].CompactId : null,
+        });
+    }
+
+    /// <summary>One version's signed compact record, identical in both parties' copies.</summary>
+    [HttpGet("/v1/compacts/{compactId}/versions/{version:long}")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IResult> GetVersion(string compactId, long version, CancellationToken ct)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var versions = await compacts.GetVersionsAsync(compactId, ct);
+        if (versions.Count == 0 || !CanSee(caller!, versions)) return Problem(PactError.NotFound($"Compact {compactId}"));
+        var record = await compacts.GetRecordAsync(compactId, version, ct);
+        return record is null ? Problem(PactError.NotFound($"Version {version} of compact {compactId}")) : JsonResult(200, record);
+    }
+
+    /// <summary>The standard library's entries (public): categories, operations, recipients and tiers.</summary>
+    [HttpGet("/v1/stdlib")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    public IResult Stdlib() => JsonResult(200, StandardLibrary.Entries());
+
+    /// <summary>Complete, explicit, unsigned terms from a tier's defaults; they pass validation as they are.</summary>
+    [HttpPost("/v1/compacts/draft")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public IResult Draft([FromBody] JsonObject body)
+    {
+        var (_, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var (terms, error) = DraftBuilder.Build(body, time.GetUtcNow());
+        return error is not null ? Problem(error) : JsonResult(200, new JsonObject { ["terms"] = terms });
+    }
+
+    /// <summary>A compact is visible to its parties and to participants of the sessions its versions were negotiated in (§3).</summary>
+    private bool CanSee(Caller caller, IReadOnlyList<CompactVersionRow> versions)
+    {
+        if (caller.IsAdmin) return true;
+        var state = engine.State;
+        return versions.Any(v => v.AgentA == caller.Agent || v.AgentB == caller.Agent ||
+            (state.Session(v.SessionId) is { } s && s.IsParticipant(caller.Agent!)));
+    }
+}
+
+/// <summary>A compact and its versions.</summary>
+public sealed record CompactBody(string CompactId, JsonObject Parties, string Status, long CurrentVersion, JsonArray Versions, JsonArray History);
+
+/// <summary>A page of compacts.</summary>
+public sealed record CompactPageBody(JsonArray Compacts, string? Next);

@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Pact.Core.Negotiation;
+using Pact.Core.Terms;
+using Pact.Core.Time;
+using Pact.Daemon.Application;
+
+namespace Pact.Daemon.Controllers;
+
+/// <summary>What waits on the calling agent (§3).</summary>
+public sealed class PendingController(DecisionEngine engine) : PactControllerBase
+{
+    /// <summary>Open proposals the caller may sign and withdrawals it may acknowledge, each with its deadline.</summary>
+    [HttpGet("/v1/agents/me/pending")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    public IResult Get()
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var state = engine.State;
+        var toSign = new JsonArray();
+        var withdrawals = new JsonArray();
+        foreach (var p in state.Proposals.Values)
+        {
+            if (caller!.Agent is null || p.CounterpartyAgent != caller.Agent) continue;
+            var item = new JsonObject
+            {
+                ["proposalId"] = p.ProposalId,
+                ["sessionId"] = p.SessionId,
+                ["compactId"] = p.CompactId,
+                ["version"] = p.Version,
+                ["termsHash"] = p.TermsHash,
+                ["proposer"] = p.Proposer.ToWire(),
+                ["deadline"] = p.PendingDeadline is { } d ? Timestamp.ToText(d.DueAt) : null,
+            };
+            if (p.Status == ProposalStatus.Open) toSign.Add(item);
+            else if (p.Status == ProposalStatus.WithdrawalPending)
+            {
+                item["withdrawalHash"] = p.Withdrawal?.InitiationHash;
+                withdrawals.Add(item);
+            }
+        }
+        return JsonResult(200, new JsonObject
+        {
+            ["proposals"] = toSign,
+            ["withdrawals"] = withdrawals,
+            ["revocations"] = new JsonArray(),
+            ["markers"] = new JsonArray(),
+        });
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Pact.Core.Errors;
+using Pact.Daemon.Application;
+using Pact.Daemon.Http;
+using Pact.Daemon.Persistence;
+
+namespace Pact.Daemon.Controllers;
+
+/// <summary>The two-phase negotiation (§5): propose, counter, sign, decline, withdraw, acknowledge.</summary>
+public sealed class ProposalsController(CommandRunner commands, ProposalService service, ProposalReadModel proposals) : PactControllerBase
+{
+    /// <summary>Proposes terms (proposal.create, first signature included); with <c>replaces</c> it counters the open proposal.</summary>
+    /// <response code="201">Open; <c>warnings</c> may hold NEGOTIATION_TIMEOUT_OMITTED or STANDING_POLICY_UNVERIFIED.</response>
+    [HttpPost("/v1/sessions/{sessionId}/proposals")]
+    [ProducesResponseType(typeof(ProposalCreatedBody), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> Create(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, ProposalService.CreateSpec, Targets(("sessionId", sessionId)), service.CreateAsync, ct);
+
+    /// <summary>Countersigns (proposal.sign): the compact goes in force and both parties get the identical signed record.</summary>
+    [HttpPost("/v1/proposals/{proposalId}/sign")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> Sign(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, ProposalService.SignSpec, Targets(("proposalId", proposalId)), service.SignAsync, ct);
+
+    /// <summary>Declines (proposal.decline); the compact id and version are burned.</summary>
+    [HttpPost("/v1/proposals/{proposalId}/decline")]
+    [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<IResult> Decline(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, ProposalService.DeclineSpec, Targets(("proposalId", proposalId)), service.DeclineAsync, ct);
+
+    /// <summary>The proposer withdraws (proposal.withdraw); the other party acknowledges with the returned withdrawalHash.</summary>
+    [HttpPost("/v1/proposals/{proposalId}/withdraw")]
+    [ProducesResponseType(typeof(WithdrawalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<IResult> Withdraw(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, ProposalService.WithdrawSpec, Targets(("proposalId", proposalId)), service.WithdrawAsync, ct);
+
+    /// <summary>Acknowledges a withdrawal (proposal.withdrawal.ack naming the withdrawalHash).</summary>
+    [HttpPost("/v1/proposals/{proposalId}/withdrawal/ack")]
+    [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> AcknowledgeWithdrawal(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, ProposalService.WithdrawalAckSpec, Targets(("proposalId", proposalId)), service.AcknowledgeWithdrawalAsync, ct);
+
+    /// <summary>A proposal visible to the caller, with its terms, signatures and history.</summary>
+    [HttpGet("/v1/proposals/{proposalId}")]
+    [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IResult> Get(string proposalId, CancellationToken ct)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        if (!service.CanSee(caller!, proposalId)) return Problem(PactError.NotFound($"Proposal {proposalId}"));
+        var proposal = await proposals.GetProposalAsync(proposalId, ct);
+        return proposal is null ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal);
+    }
+}
+
+/// <summary>201 of proposal.create.</summary>
+public sealed record ProposalCreatedBody(string ProposalId, string TermsHash, string Status, string? ExpiresAt, IReadOnlyList<string> Warnings);
+
+/// <summary>A proposal.</summary>
+public sealed record ProposalBody(string ProposalId, string SessionId, string CompactId, long Version, string Status, JsonObject Terms, string TermsHash,
+    string Proposer, JsonArray Signatures, string? ExpiresAt, JsonArray History);
+
+/// <summary>200 of proposal.withdraw.</summary>
+public sealed record WithdrawalBody(ProposalBody Proposal, string WithdrawalHash);

@@ -27,6 +27,7 @@ public sealed class DaemonHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+
     public IServiceProvider Services => _app!.Services;
 
     public const string AdminToken = "test-admin-token";
@@ -42,7 +43,8 @@ public sealed class DaemonHost : IAsyncDisposable
     {
         var args = new List<string>
         {
-            "--urls", "http://127.0.0.1:0",
+            // A restart keeps the port, so clients made before it keep working.
+            "--urls", BaseAddress is null ? "http://127.0.0.1:0" : $"http://127.0.0.1:{BaseAddress.Port}",
             "--data-dir", DataDirectory,
             "--admin-token", AdminToken,
             "--Serilog:MinimumLevel:Default=Warning",

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Pact.Daemon.Tests.Infrastructure;
+
+namespace Pact.Daemon.Tests;
+
+public class DeadlineTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_proposal_expires_at_its_negotiation_timeout_with_a_failure_event_that_records_its_prevHash()
+    {
+        var clock = new ManualClock(Start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var proposal = await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
+        proposal.ExpiresAt.Should().NotBeNull();
+
+        clock.Advance(TimeSpan.FromDays(14));
+        var events = await WaitForAsync(a, session, e => e.Any(x => x.Type == "failure"));
+        var expired = events.Single(e => e.Type == "proposal.expired");
+        expired.Data["dueAt"]!.GetValue<string>().Should().Be(Pact.Core.Time.Timestamp.ToText(Start.AddDays(14)));
+        var failure = events.Single(e => e.Type == "failure");
+        failure.Data["code"]!.GetValue<string>().Should().Be("PACT-501");
+        failure.Data["transcriptHash"]!.GetValue<string>().Should().Be(failure.PrevHash);
+        failure.RecomputeHash().Should().Be(failure.Hash);
+        (await a.Client.GetProposalAsync(proposal.ProposalId)).Status.Should().Be("expired");
+    }
+
+    [Fact]
+    public async Task A_deadline_reached_while_the_daemon_was_down_fires_on_start()
+    {
+        var clock = new ManualClock(Start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var proposal = await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
+
+        await host.StopAsync();
+        clock.Advance(TimeSpan.FromDays(15));
+        await host.RestartAsync();
+        var after = await Negotiator.RegisterAsync(host, "C", clock: clock);
+        _ = after;
+        await WaitForAsync(a, session, e => e.Any(x => x.Type == "proposal.expired"));
+        (await a.Client.GetProposalAsync(proposal.ProposalId)).Status.Should().Be("expired");
+    }
+
+    [Fact]
+    public async Task A_request_after_the_deadline_is_judged_as_if_the_timer_had_fired()
+    {
+        var clock = new ManualClock(Start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var proposal = await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
+        clock.Advance(TimeSpan.FromDays(14));
+        var sign = () => b.Client.SignProposalAsync(proposal.ProposalId, b.Authority);
+        (await sign.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-301");
+    }
+
+    private static async Task<IReadOnlyList<Pact.Core.Events.TranscriptEvent>> WaitForAsync(Negotiator reader, string session,
+        Func<IReadOnlyList<Pact.Core.Events.TranscriptEvent>, bool> condition)
+    {
+        // The timer fires on the daemon's own task; poll the transcript, bounded.
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var events = (await reader.Client.GetEventsAsync(session, limit: 1000)).Events;
+            if (condition(events)) return events;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The expected events did not appear.");
+    }
+}

@@ -18,6 +18,7 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
     [ProducesResponseType(typeof(AgentBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [Envelope("agent.register")]
     public Task<IResult> Register([FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, AgentService.RegisterSpec, null, service.RegisterAsync, ct, signerMayBeUnregistered: true);
 
@@ -32,6 +33,7 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
     [HttpPost("/v1/auth/token")]
     [ProducesResponseType(typeof(TokenBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [Envelope("auth.token")]
     public Task<IResult> Token([FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, AgentService.TokenSpec, null, service.IssueTokenAsync, ct);
 

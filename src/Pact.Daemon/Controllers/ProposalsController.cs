@@ -19,6 +19,7 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [Envelope("proposal.create")]
     public Task<IResult> Create(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, ProposalService.CreateSpec, Targets(("sessionId", sessionId)), service.CreateAsync, ct);
 
@@ -29,6 +30,7 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [Envelope("proposal.sign")]
     public Task<IResult> Sign(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, ProposalService.SignSpec, Targets(("proposalId", proposalId)), service.SignAsync, ct);
 
@@ -36,6 +38,7 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     [HttpPost("/v1/proposals/{proposalId}/decline")]
     [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [Envelope("proposal.decline")]
     public Task<IResult> Decline(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, ProposalService.DeclineSpec, Targets(("proposalId", proposalId)), service.DeclineAsync, ct);
 
@@ -43,6 +46,7 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     [HttpPost("/v1/proposals/{proposalId}/withdraw")]
     [ProducesResponseType(typeof(WithdrawalBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [Envelope("proposal.withdraw")]
     public Task<IResult> Withdraw(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, ProposalService.WithdrawSpec, Targets(("proposalId", proposalId)), service.WithdrawAsync, ct);
 
@@ -51,6 +55,7 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [Envelope("proposal.withdrawal.ack")]
     public Task<IResult> AcknowledgeWithdrawal(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, ProposalService.WithdrawalAckSpec, Targets(("proposalId", proposalId)), service.AcknowledgeWithdrawalAsync, ct);
 

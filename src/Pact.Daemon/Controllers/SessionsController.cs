@@ -19,6 +19,7 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [Envelope("session.create")]
     public Task<IResult> Create([FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, SessionService.CreateSpec, null, service.CreateAsync, ct);
 
@@ -60,6 +61,7 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [Envelope("session.suspend")]
     public Task<IResult> Suspend(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, SessionService.SuspendSpec, Targets(("sessionId", sessionId)), service.SuspendAsync, ct);
 
@@ -68,6 +70,7 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [Envelope("session.resume")]
     public Task<IResult> Resume(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, SessionService.ResumeSpec, Targets(("sessionId", sessionId)), service.ResumeAsync, ct);
 
@@ -76,6 +79,7 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [Envelope("session.terminate")]
     public Task<IResult> Terminate(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, SessionService.TerminateSpec, Targets(("sessionId", sessionId)), service.TerminateAsync, ct);
 
@@ -83,6 +87,7 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [HttpPost("/v1/sessions/{sessionId}/checkpoints")]
     [ProducesResponseType(typeof(CheckpointCreatedBody), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [Envelope("session.checkpoint")]
     public Task<IResult> Checkpoint(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, SessionService.CheckpointSpec, Targets(("sessionId", sessionId)), service.CheckpointAsync, ct);
 

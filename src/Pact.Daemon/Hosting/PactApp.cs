@@ -145,6 +145,7 @@ public static class PactApp
         services.AddOpenApi(openapi =>
         {
             openapi.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            openapi.AddOperationTransformer<EnvelopeExampleTransformer>();
             openapi.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Pact daemon";

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Pact.Daemon.Http;
+
+/// <summary>Marks an action whose body is a signed envelope of this type, so the OpenAPI document shows an example.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class EnvelopeAttribute(string type) : Attribute
+{
+    public string Type { get; } = type;
+}
+
+/// <summary>Adds an example envelope to every operation marked with <see cref="EnvelopeAttribute"/>.</summary>
+public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
+{
+    private const string Did = "did:key:z6MkrKVNhU4TYMW3gTnLbUYpZmZiet1en3kvWbGgPkH9wjXD";
+    private const string Other = "did:key:z6Mko37eb5dWh4kmWG61LQ28Q78NsjwFf4VTYvunVV7Z6mjp";
+    private const string Hash = "306b186df65d16913770eeadedfc6d6e20319389e8d45cd20aa7fdfb716ff3d4";
+    private const string SessionId = "ses_01JD0000000000000000000000";
+    private const string ProposalId = "prp_01JD0000000000000000000000";
+
+    private static readonly Dictionary<string, Func<JsonObject>> Fields = new(StringComparer.Ordinal)
+    {
+        ["agent.register"] = () => new()
+        {
+            ["principal"] = new JsonObject { ["id"] = Did, ["kind"] = "organization", ["name"] = "Acme Remodeling LLC" },
+            ["displayName"] = "Acme's scheduling agent",
+        },
+        ["auth.token"] = () => [],
+        ["session.create"] = () => new() { ["participants"] = new JsonArray(Did, Other), ["topic"] = "kitchen remodel", ["metadata"] = null },
+        ["session.suspend"] = () => new() { ["sessionId"] = SessionId },
+        ["session.resume"] = () => new() { ["sessionId"] = SessionId },
+        ["session.terminate"] = () => new() { ["sessionId"] = SessionId },
+        ["session.checkpoint"] = () => new() { ["sessionId"] = SessionId, ["label"] = "after signing" },
+        ["proposal.create"] = () => new()
+        {
+            ["sessionId"] = SessionId,
+            ["terms"] = new JsonObject { ["acp"] = "0.1", ["compactId"] = "cmp_kitchen-2026-0042", ["version"] = 1, ["…"] = "complete terms, see POST /v1/compacts/draft" },
+            ["signature"] = Signature("a"),
+        },
+        ["proposal.sign"] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["signature"] = Signature("b") },
+        ["proposal.decline"] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["reason"] = "The retention period is too long." },
+        ["proposal.withdraw"] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash },
+        ["proposal.withdrawal.ack"] = () => new() { ["proposalId"] = ProposalId, ["withdrawalHash"] = Hash },
+    };
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var marker = context.Description.ActionDescriptor.EndpointMetadata.OfType<EnvelopeAttribute>().FirstOrDefault();
+        if (marker is null || operation.RequestBody?.Content is null) return Task.CompletedTask;
+        var payload = new JsonObject
+        {
+            ["type"] = marker.Type,
+            ["aud"] = "did:key:z6MkteU5gYHbxx3GHGKxCNxm5WES2ZhKZntTS2ixEUjRF52m",
+            ["issuedAt"] = "2026-11-21T12:00:00.000Z",
+            ["nonce"] = "nj8VYyTULw6ktvT86B1W-w",
+        };
+        if (Fields.TryGetValue(marker.Type, out var fields))
+        {
+            foreach (var (key, value) in fields()) payload[key] = value?.DeepClone();
+        }
+        var example = new JsonObject
+        {
+            ["payload"] = payload,
+            ["signer"] = Did,
+            ["sig"] = "<base64url Ed25519 signature over \"pact-msg-v1\\n\" + JCS(payload)>",
+        };
+        foreach (var media in operation.RequestBody.Content.Values) media.Example = example;
+        operation.Description = (operation.Description is null ? "" : operation.Description + "\n\n") +
+            $"Body: a signed `{marker.Type}` envelope (PROTOCOL §2).";
+        return Task.CompletedTask;
+    }
+
+    private static JsonObject Signature(string party) => new()
+    {
+        ["party"] = party,
+        ["sig"] = "<base64url>",
+        ["principalAuthorization"] = new JsonObject { ["method"] = "principal-signature", ["principal"] = Did, ["sig"] = "<base64url>" },
+    };
+}

@@ -308,6 +308,13 @@ public static class LifecycleMachine
         return null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="agentDid"/> may see the compact (§3): it is a party, or a participant of the session
+    /// of one of its versions. False for a compact with no signed version. Reads (GET, check, dispositions) answer
+    /// 404 when this is false.
+    /// </summary>
+    public static bool CanSee(NegotiationState state, string compactId, string agentDid) => Visible(state, compactId, agentDid) is not null;
+
     /// <summary>True when a retention entry of either party keeps a category until this marker.</summary>
     public static bool UsesMarker(CompactTerms terms, string marker) =>
         terms.Retention.A.Concat(terms.Retention.B).Any(e => e.Retain.Mode == RetainMode.UntilMarker && e.Retain.Marker == marker);

@@ -189,6 +189,9 @@ internal sealed class LifecycleWorld
         var compactHash = Jcs.DomainHash("pact-compact-v1\n", record);
         record["compactHash"] = compactHash;
         World.Accept(W.Negotiate(new SignProposal(envelope, proposalId, termsHash, new SignedCompact(record, compactHash))));
+        var (_, errors) = TermsReader.Read(terms);
+        errors.Should().BeEmpty("lifecycle fixtures must carry readable terms");
+        State.Lifecycle(terms["compactId"]!.GetValue<string>(), terms["version"]!.GetValue<long>())!.Terms.Should().NotBeNull();
         return session;
     }
 

@@ -307,6 +307,26 @@ public class RevocationFlowTests
     }
 
     [Fact]
+    public void A_command_recorded_right_after_late_deadline_events_keeps_its_own_time()
+    {
+        var w = new LifecycleWorld();
+        w.SignCompact(Alice, Bob, Lab.Terms(Id, Alice, Bob));
+        w.SignCompact(Alice, Bob, Lab.Terms("cmp_lab-other", Alice, Bob, new RevocationSpec(NoticePeriod: "P1D")));
+        w.At("2027-01-15T00:00:00.000Z");
+        w.Revoked(Alice, Id); // escalates 2027-01-22
+        w.At("2027-01-20T00:00:00.000Z");
+        var other = w.Revoked(Alice, "cmp_lab-other");
+        w.At("2027-01-25T00:00:00.000Z");
+
+        // The daemon records the overdue escalation, then the acknowledgment, both at the same clock reading.
+        w.Must(w.AckRevocation(Bob, "cmp_lab-other", other));
+
+        w.Log.TakeLast(4).Types().Should().Equal("compact.revocation.escalated", "failure", "compact.revocation.acknowledged", "compact.revoked");
+        w.Log.TakeLast(4).Select(e => e.Time).Distinct().Should().ContainSingle();
+        w.State.Revocation(other)!.ActiveAt.Should().Be(Timestamp.Parse("2027-01-25T00:00:00.000Z"), "the escalation's dueAt belongs to the escalation only");
+    }
+
+    [Fact]
     public void Revocation_resource_has_the_members_of_section_11_then_additive_ones()
     {
         var (w, _) = Signed();

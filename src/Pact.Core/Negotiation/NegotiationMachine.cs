@@ -2,6 +2,7 @@ using Pact.Core.Terms;
 using System.Text.Json.Nodes;
 using Pact.Core.Errors;
 using Pact.Core.Events;
+using Pact.Core.Lifecycle;
 using Pact.Core.Sessions;
 using Pact.Core.Time;
 
@@ -75,11 +76,14 @@ public static class NegotiationMachine
 
     // ---- deadlines -------------------------------------------------------------------------------
 
-    /// <summary>Every deadline reached at <paramref name="now"/> (time ≥ D), in (D, kind, id) order.</summary>
-    public static IReadOnlyList<Deadline> DueDeadlines(NegotiationState state, DateTimeOffset now) =>
-        state.PendingDeadlines().Where(d => d.IsReached(now)).ToList();
+    /// <summary>
+    /// Every deadline reached at <paramref name="now"/> (time ≥ D), of all six kinds, in (D, kind, id) order: exactly
+    /// the deadlines <see cref="FireDue(NegotiationState, DateTimeOffset)"/> fires, including those that only arise
+    /// while earlier ones fire (an escalation before the notice period ends schedules the revocation's activation).
+    /// </summary>
+    public static IReadOnlyList<Deadline> DueDeadlines(NegotiationState state, DateTimeOffset now) => RunDue(state, now, null).Fired;
 
-    /// <summary>The earliest pending deadline, for a timer service to wait on.</summary>
+    /// <summary>The earliest pending deadline of any kind, for a timer service to wait on.</summary>
     public static Deadline? NextDeadline(NegotiationState state)
     {
         var pending = state.PendingDeadlines();
@@ -87,13 +91,19 @@ public static class NegotiationMachine
     }
 
     /// <summary>
-    /// The events of one deadline: expiry is proposal.expired then failure (PACT-501); escalation is
-    /// proposal.withdrawal.escalated, failure (PACT-502), proposal.withdrawn. Empty when the deadline is not
-    /// reached or no longer pending (the proposal moved on). Failure drafts need <see cref="FailureEvents.Seal"/>.
+    /// The events of one deadline, judged against <paramref name="state"/> as it is. Proposal expiry is
+    /// proposal.expired then failure (PACT-501); withdrawal escalation is proposal.withdrawal.escalated, failure
+    /// (PACT-502), proposal.withdrawn; kinds 3–6 are the compact lifecycle's (§8.2). Empty when the deadline is not
+    /// reached or no longer pending. Failure drafts need <see cref="FailureEvents.Seal"/>.
+    /// Deadlines that fire together affect each other (an escalation that revokes a compact cancels its expiry at
+    /// the same instant); use <see cref="FireDue(NegotiationState, DateTimeOffset)"/>, which folds each deadline's
+    /// events before firing the next.
     /// </summary>
     public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now)
     {
         if (!deadline.IsReached(Timestamp.Truncate(now))) return Decision.Empty;
+        if (deadline.Kind is not (DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation))
+            return LifecycleMachine.Fire(state, deadline, now);
         var p = state.Proposal(deadline.Id);
         if (p is null || p.PendingDeadline != deadline) return Decision.Empty;
         var dueAt = Timestamp.ToText(deadline.DueAt);
@@ -104,18 +114,59 @@ public static class NegotiationMachine
                 new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalExpired, new JsonObject { ["proposalId"] = p.ProposalId, ["dueAt"] = dueAt })),
                 new StreamEvent(p.SessionId, FailureEvents.Draft(PactCodes.NegotiationTimeout, FailureEvents.NegotiationStage,
                     FailureEvents.Terminal, "event:" + p.CreatedEventHash, evidence))),
-            DeadlineKind.WithdrawalEscalation => Decision.Of(
+            _ => Decision.Of(
                 new StreamEvent(p.SessionId, Daemon(EventTypes.WithdrawalEscalated, new JsonObject { ["proposalId"] = p.ProposalId, ["dueAt"] = dueAt })),
                 new StreamEvent(p.SessionId, FailureEvents.Draft(PactCodes.AcknowledgmentTimeout, FailureEvents.NegotiationStage,
                     FailureEvents.NonTerminal, "event:" + p.Withdrawal!.InitiationHash, evidence)),
                 new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalWithdrawn, new JsonObject { ["proposalId"] = p.ProposalId }))),
-            _ => Decision.Empty,
         };
     }
 
-    /// <summary>The events of every deadline reached at <paramref name="now"/>, in firing order.</summary>
-    public static Decision FireDue(NegotiationState state, DateTimeOffset now) =>
-        DueDeadlines(state, now).Aggregate(Decision.Empty, (d, deadline) => d.Then(Fire(state, deadline, now)));
+    /// <summary>
+    /// The events of every deadline reached at <paramref name="now"/>, all six kinds, in firing order. This is the
+    /// one call for the timer and for "record reached deadlines before judging" (§0): each deadline is fired
+    /// against the state with the previous ones' events folded in, and deadlines that arise meanwhile fire too.
+    /// </summary>
+    public static Decision FireDue(NegotiationState state, DateTimeOffset now) => RunDue(state, now, null).Decision;
+
+    /// <summary>
+    /// Like <see cref="FireDue(NegotiationState, DateTimeOffset)"/> but only for the deadlines
+    /// <paramref name="include"/> accepts (e.g. those whose <see cref="NegotiationState.SubjectOf"/> is locked).
+    /// A revocation or expiry still cascades into every dependent compact.
+    /// </summary>
+    public static Decision FireDue(NegotiationState state, DateTimeOffset now, Func<Deadline, bool> include) =>
+        RunDue(state, now, include).Decision;
+
+    /// <summary>Fires reached deadlines one at a time, earliest first, folding each one's events before the next.</summary>
+    internal static (Decision Decision, NegotiationState State, IReadOnlyList<Deadline> Fired) RunDue(
+        NegotiationState state, DateTimeOffset now, Func<Deadline, bool>? include)
+    {
+        now = Timestamp.Truncate(now);
+        var decision = Decision.Empty;
+        var fired = new List<Deadline>();
+        var tried = new HashSet<Deadline>();
+        while (true)
+        {
+            var next = state.PendingDeadlines().FirstOrDefault(d => d.IsReached(now) && !tried.Contains(d) && (include is null || include(d)));
+            if (next is null) break;
+            tried.Add(next);
+            var events = Fire(state, next, now);
+            if (events.IsEmpty) continue;
+            fired.Add(next);
+            state = Fold(state, events, now);
+            decision = decision.Then(events);
+        }
+        return (decision, state, fired);
+    }
+
+    /// <summary>Folds decided events as if appended at <paramref name="time"/> (their hashes are not needed by the fold).</summary>
+    internal static NegotiationState Fold(NegotiationState state, Decision decision, DateTimeOffset time)
+    {
+        var text = Timestamp.ToText(time);
+        foreach (var (stream, draft) in decision.Events)
+            state = state.Apply(new TranscriptEvent(0, stream, 0, draft.Type, text, draft.Actor, draft.Data, "", ""));
+        return state;
+    }
 
     // ---- checks ----------------------------------------------------------------------------------
 

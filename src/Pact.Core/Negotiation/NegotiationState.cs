@@ -2,6 +2,7 @@ using Pact.Core.Terms;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Events;
+using Pact.Core.Lifecycle;
 using Pact.Core.Sessions;
 using Pact.Core.Time;
 
@@ -113,6 +114,11 @@ public sealed record CompactVersionInfo(
 /// <item>deadlines: the open and withdrawal-pending proposals (with their sessions).</item>
 /// </list>
 /// Replay builds the same state by folding events with <see cref="Apply"/>.
+/// <para>
+/// The compact lifecycle (§6) lives here too, so one fold feeds every decision: the parsed terms and
+/// inForceAt of each version and how it ended (<see cref="Lifecycles"/>), revocations and markers. Deadlines
+/// of all six kinds come from <see cref="PendingDeadlines"/>.
+/// </para>
 /// </summary>
 public sealed record NegotiationState(
     ImmutableDictionary<string, SessionInfo> Sessions,
@@ -126,6 +132,26 @@ public sealed record NegotiationState(
         ImmutableDictionary.Create<string, CompactBinding>(StringComparer.Ordinal),
         ImmutableSortedDictionary.Create<CompactVersionKey, CompactVersionInfo>());
 
+    /// <summary>Terms, inForceAt and end of every signed version, by (compactId, version).</summary>
+    public ImmutableSortedDictionary<CompactVersionKey, CompactVersionLifecycle> Lifecycles { get; init; } =
+        ImmutableSortedDictionary.Create<CompactVersionKey, CompactVersionLifecycle>();
+
+    /// <summary>Every revocation ever initiated, by id (creation order).</summary>
+    public ImmutableSortedDictionary<string, RevocationRecord> Revocations { get; init; } =
+        ImmutableSortedDictionary.Create<string, RevocationRecord>(StringComparer.Ordinal);
+
+    /// <summary>Every marker ever recorded, by id (creation order).</summary>
+    public ImmutableSortedDictionary<string, MarkerRecord> Markers { get; init; } =
+        ImmutableSortedDictionary.Create<string, MarkerRecord>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The dueAt of the deadline operation being folded, and the time it was recorded at. The daemon events that
+    /// follow a deadline event in the same operation (a compact.revoked after an escalation, a cascade, a lapse
+    /// after an expiry) carry no dueAt of their own; they happened at that dueAt (§0), not at the later instant
+    /// the daemon may have recorded them.
+    /// </summary>
+    internal OperationClock? Clock { get; init; }
+
     public NegotiationState With(SessionInfo session) => this with { Sessions = Sessions.SetItem(session.SessionId, session) };
 
     public NegotiationState With(ProposalRecord proposal) => this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal) };
@@ -134,6 +160,45 @@ public sealed record NegotiationState(
 
     public NegotiationState With(CompactVersionInfo compact) =>
         this with { Compacts = Compacts.SetItem(new CompactVersionKey(compact.CompactId, compact.Version), compact) };
+
+    public NegotiationState With(CompactVersionLifecycle lifecycle) =>
+        this with { Lifecycles = Lifecycles.SetItem(new CompactVersionKey(lifecycle.CompactId, lifecycle.Version), lifecycle) };
+
+    public NegotiationState With(RevocationRecord revocation) => this with { Revocations = Revocations.SetItem(revocation.RevocationId, revocation) };
+
+    public NegotiationState With(MarkerRecord marker) => this with { Markers = Markers.SetItem(marker.MarkerId, marker) };
+
+    public RevocationRecord? Revocation(string revocationId) => Revocations.GetValueOrDefault(revocationId);
+
+    public MarkerRecord? Marker(string markerId) => Markers.GetValueOrDefault(markerId);
+
+    public CompactVersionLifecycle? Lifecycle(string compactId, long version) => Lifecycles.GetValueOrDefault(new CompactVersionKey(compactId, version));
+
+    /// <summary>Every signed version of <paramref name="compactId"/>, oldest first.</summary>
+    public IEnumerable<CompactVersionInfo> Versions(string compactId) => Compacts.Values.Where(c => c.CompactId == compactId);
+
+    /// <summary>The compact's current version: its highest signed one (the compact's status is that version's, §6.1).</summary>
+    public CompactVersionInfo? CurrentVersion(string compactId) => Versions(compactId).LastOrDefault();
+
+    /// <summary>The open revocation of a version (initiated, acknowledged or escalated), if any.</summary>
+    public RevocationRecord? OpenRevocation(string compactId, long version) =>
+        Compact(compactId, version)?.OpenRevocationId is { } id ? Revocation(id) : null;
+
+    /// <summary>
+    /// The session and compact a deadline concerns (for locking): the proposal's session and compactId, the
+    /// revoked or expiring version's session, the marker's stream. Null when the id is unknown.
+    /// A revocation or expiry may cascade into dependent compacts' sessions as well.
+    /// </summary>
+    public (string SessionId, string CompactId)? SubjectOf(Deadline deadline) => deadline.Kind switch
+    {
+        DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation =>
+            Proposal(deadline.Id) is { } p ? (p.SessionId, p.CompactId) : null,
+        DeadlineKind.RevocationEscalation or DeadlineKind.RevocationEffective =>
+            Revocation(deadline.Id) is { } r ? (r.SessionId, r.CompactId) : null,
+        DeadlineKind.MarkerEffective => Marker(deadline.Id) is { } m ? (m.SessionId, m.CompactId) : null,
+        DeadlineKind.CompactExpiry => InForce(deadline.Id) is { } c ? (c.SessionId, c.CompactId) : null,
+        _ => null,
+    };
 
     public SessionInfo? Session(string sessionId) => Sessions.GetValueOrDefault(sessionId);
 
@@ -149,12 +214,24 @@ public sealed record NegotiationState(
     public IEnumerable<ProposalRecord> SlotProposals(string compactId, long version) =>
         Proposals.Values.Where(p => p.CompactId == compactId && p.Version == version);
 
-    /// <summary>Every deadline still pending, in firing order.</summary>
+    /// <summary>
+    /// Every deadline still pending, of all six kinds, in firing order: proposal expiry and withdrawal escalation
+    /// (§5), revocation escalation and activation, marker effect and compact expiry (§6, §8.2).
+    /// </summary>
     public IReadOnlyList<Deadline> PendingDeadlines() =>
-        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Order().ToList();
+        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>()
+            .Concat(LifecycleFold.PendingDeadlines(this))
+            .Order().ToList();
 
     /// <summary>Folds one transcript event (of any stream) into the state; events it does not read change nothing.</summary>
     public NegotiationState Apply(TranscriptEvent e)
+    {
+        var (instant, clock) = OperationClock.Advance(Clock, e);
+        var next = ApplyCore(e, instant);
+        return next.Clock == clock ? next : next with { Clock = clock };
+    }
+
+    private NegotiationState ApplyCore(TranscriptEvent e, DateTimeOffset instant)
     {
         var data = e.Data;
         switch (e.Type)
@@ -204,28 +281,30 @@ public sealed record NegotiationState(
                 return WithProposalStatus(data, ProposalStatus.Retired);
 
             case EventTypes.CompactInForce:
-                return With(new CompactVersionInfo(
+                return LifecycleFold.InForce(With(new CompactVersionInfo(
                     data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]),
-                    data["compactHash"]!.GetValue<string>(), e.Stream, CompactVersionStatus.InForce));
+                    data["compactHash"]!.GetValue<string>(), e.Stream, CompactVersionStatus.InForce)), e, instant);
             case EventTypes.CompactSuperseded:
-                return WithCompactStatus(data, CompactVersionStatus.Superseded);
+                return LifecycleFold.Ended(WithCompactStatus(data, CompactVersionStatus.Superseded), e, instant);
             case EventTypes.CompactRevoked:
-                return WithCompactStatus(data, CompactVersionStatus.Revoked);
+                return LifecycleFold.Ended(WithCompactStatus(data, CompactVersionStatus.Revoked), e, instant, this);
             case EventTypes.CompactExpired:
-                return WithCompactStatus(data, CompactVersionStatus.Expired);
+                return LifecycleFold.Ended(WithCompactStatus(data, CompactVersionStatus.Expired), e, instant);
             case EventTypes.RevocationInitiated:
                 {
                     var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
-                    return c is null ? this : With(c with { OpenRevocationId = data["revocationId"]!.GetValue<string>() });
+                    var next = c is null ? this : With(c with { OpenRevocationId = data["revocationId"]!.GetValue<string>() });
+                    return LifecycleFold.Initiated(next, e, instant);
                 }
             case EventTypes.RevocationLapsed:
                 {
                     var id = data["revocationId"]!.GetValue<string>();
                     var c = Compacts.Values.FirstOrDefault(v => v.OpenRevocationId == id);
-                    return c is null ? this : With(c with { OpenRevocationId = null });
+                    var next = c is null ? this : With(c with { OpenRevocationId = null });
+                    return LifecycleFold.Lapsed(next, e, instant);
                 }
             default:
-                return this;
+                return LifecycleFold.Apply(this, e, instant);
         }
     }
 

@@ -33,7 +33,12 @@ public sealed class DeadlineTimer(DecisionEngine engine, TimeProvider time, ILog
                 }
                 var next = NegotiationMachine.NextDeadline(engine.State);
                 var wait = next is null ? MaxWait : next.DueAt - time.GetUtcNow();
-                if (wait <= TimeSpan.Zero) continue;
+                if (wait <= TimeSpan.Zero)
+                {
+                    // Still due right after firing: nothing could fire it (a bug); do not spin on it.
+                    logger.LogWarning("Deadline {Kind} of {Id} due at {DueAt} could not be fired", next!.Kind, next.Id, next.DueAt);
+                    wait = TimeSpan.FromSeconds(1);
+                }
                 if (wait > MaxWait) wait = MaxWait;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var delay = Task.Delay(wait, time, timeout.Token);

@@ -106,19 +106,23 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeP
     }
 
     /// <summary>
-    /// Records every reached deadline of a proposal whose session or compact id is among the keys (all of
-    /// them when keys is null), so the request is judged as if the timer had fired on time. Returns the
-    /// instant the command is judged at.
+    /// The lock every command that a compact's lifecycle can affect takes, besides its own keys: revocations,
+    /// markers, lifecycle deadlines (whose cascades reach other sessions), and proposals for version n+1 or
+    /// with upstream compacts. Version-1 negotiations without upstream never wait on it.
     /// </summary>
-    public async Task<DateTimeOffset> RecordDueDeadlinesAsync(IReadOnlyCollection<string>? keys, CancellationToken ct)
+    public const string LifecycleKey = "~lifecycle";
+
+    /// <summary>
+    /// Records every reached deadline the held keys cover, so the request is judged as if the timer had fired
+    /// on time (§0): proposal deadlines of the held sessions and compact ids, and — when the lifecycle lock is
+    /// held — every lifecycle deadline. Returns the instant the command is judged at.
+    /// </summary>
+    public async Task<DateTimeOffset> RecordDueDeadlinesAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         var now = Timestamp.Truncate(time.GetUtcNow());
         var state = State;
-        var due = NegotiationMachine.DueDeadlines(state, now)
-            .Where(d => keys is null || state.Proposal(d.Id) is { } p && (keys.Contains(p.SessionId) || keys.Contains(p.CompactId)))
-            .ToList();
-        if (due.Count == 0) return now;
-        var decision = due.Aggregate(Decision.Empty, (acc, d) => acc.Then(NegotiationMachine.Fire(state, d, now)));
+        var lifecycle = keys.Contains(LifecycleKey);
+        var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle));
         if (decision.IsEmpty) return now;
         var result = await store.AppendAsync(new AppendRequest(now, ToAppends(decision), context =>
         {
@@ -131,21 +135,31 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeP
         return now;
     }
 
-    /// <summary>Fires every reached deadline under the locks of the proposals concerned (the timer service's tick).</summary>
+    /// <summary>Fires every reached deadline under the locks it needs (the timer service's tick).</summary>
     public async Task FireDueAsync(CancellationToken ct)
     {
         var now = Timestamp.Truncate(time.GetUtcNow());
         var state = State;
-        var groups = NegotiationMachine.DueDeadlines(state, now)
-            .Select(d => state.Proposal(d.Id))
-            .OfType<ProposalRecord>()
-            .Select(p => new[] { p.SessionId, p.CompactId })
+        var lockSets = NegotiationMachine.DueDeadlines(state, now)
+            .Select(d => (Deadline: d, Subject: state.SubjectOf(d)))
+            .Where(x => x.Subject is not null)
+            .Select(x => IsProposalDeadline(x.Deadline)
+                ? new[] { x.Subject!.Value.SessionId, x.Subject.Value.CompactId }
+                : new[] { LifecycleKey, x.Subject!.Value.SessionId, x.Subject.Value.CompactId })
             .ToList();
-        foreach (var keys in groups)
+        foreach (var keys in lockSets)
         {
             using var held = await locks.AcquireAsync(keys, ct);
             await RecordDueDeadlinesAsync(keys, ct);
         }
+    }
+
+    private static bool IsProposalDeadline(Deadline d) => d.Kind is DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation;
+
+    private static bool Covers(NegotiationState state, Deadline d, IReadOnlyCollection<string> keys, bool lifecycle)
+    {
+        if (!IsProposalDeadline(d)) return lifecycle;
+        return state.SubjectOf(d) is { } s && (keys.Contains(s.SessionId) || keys.Contains(s.CompactId));
     }
 
     /// <summary>Runs of consecutive events of one stream, in decision order (so global seq follows §8.2's order).</summary>

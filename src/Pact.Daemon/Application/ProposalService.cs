@@ -64,6 +64,7 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         }
         var keys = new List<string> { sessionId };
         if (terms is not null) keys.Add(terms.CompactId);
+        if (terms is not null && (terms.Version > 1 || terms.Upstream.Count > 0)) keys.Add(DecisionEngine.LifecycleKey);
 
         return await engine.ExecuteAsync(auth, keys, input =>
         {
@@ -112,7 +113,9 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         if (engine.State.Proposal(proposalId) is not { } known) return PactError.NotFound($"Proposal {proposalId}");
         var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
         var stored = await proposals.GetProposalAsync(proposalId, ct);
-        return await engine.ExecuteAsync(auth, [known.SessionId, known.CompactId], input =>
+        var keys = new List<string> { known.SessionId, known.CompactId };
+        if (known.Version > 1 || stored?["terms"]?["upstream"] is JsonArray { Count: > 0 }) keys.Add(DecisionEngine.LifecycleKey);
+        return await engine.ExecuteAsync(auth, keys, input =>
         {
             var state = input.State;
             var check = new SignProposal(auth.ToEventJson(), proposalId, termsHash);

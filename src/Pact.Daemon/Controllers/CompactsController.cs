@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Core.Stdlib;
 using Pact.Daemon.Application;
+using Pact.Daemon.Http;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Persistence;
@@ -117,3 +118,100 @@ public sealed record CompactBody(string CompactId, JsonObject Parties, string St
 
 /// <summary>A page of compacts.</summary>
 public sealed record CompactPageBody(JsonArray Compacts, string? Next);
+
+/// <summary>Living under a compact (§6): revocations, markers, the compliance check and disposition duties.</summary>
+public sealed class LifecycleController(CommandRunner commands, LifecycleService service) : PactControllerBase
+{
+    /// <summary>Starts a revocation of a version in force (compact.revoke). It stays in force until the revocation is active.</summary>
+    [Envelope("compact.revoke")]
+    [HttpPost("/v1/compacts/{compactId}/revocations")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> Revoke(string compactId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, LifecycleService.RevokeSpec, Targets(("compactId", compactId)), service.RevokeAsync, ct);
+
+    /// <summary>The other party acknowledges a revocation, naming its initiationHash (compact.revoke.ack).</summary>
+    [Envelope("compact.revoke.ack")]
+    [HttpPost("/v1/compacts/{compactId}/revocations/{revocationId}/ack")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> AcknowledgeRevocation(string compactId, string revocationId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, LifecycleService.RevokeAckSpec, Targets(("compactId", compactId), ("revocationId", revocationId)), service.AcknowledgeRevocationAsync, ct);
+
+    /// <summary>A revocation of a visible compact.</summary>
+    [HttpGet("/v1/compacts/{compactId}/revocations/{revocationId}")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public IResult GetRevocation(string compactId, string revocationId)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var (body, error) = service.Revocation(caller!, compactId, revocationId);
+        return error is not null ? Problem(error) : JsonResult(200, body!);
+    }
+
+    /// <summary>Records a marker such as work-complete (compact.marker); it takes effect on acknowledgment or after ackTimeout.</summary>
+    [Envelope("compact.marker")]
+    [HttpPost("/v1/compacts/{compactId}/markers")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> RecordMarker(string compactId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, LifecycleService.MarkerSpec, Targets(("compactId", compactId)), service.RecordMarkerAsync, ct);
+
+    /// <summary>The other party acknowledges a marker (compact.marker.ack); the marker takes effect.</summary>
+    [Envelope("compact.marker.ack")]
+    [HttpPost("/v1/compacts/{compactId}/markers/{markerId}/ack")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public Task<IResult> AcknowledgeMarker(string compactId, string markerId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
+        commands.RunAsync(body, LifecycleService.MarkerAckSpec, Targets(("compactId", compactId), ("markerId", markerId)), service.AcknowledgeMarkerAsync, ct);
+
+    /// <summary>A marker of a visible compact.</summary>
+    [HttpGet("/v1/compacts/{compactId}/markers/{markerId}")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public IResult GetMarker(string compactId, string markerId)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var (body, error) = service.Marker(caller!, compactId, markerId);
+        return error is not null ? Problem(error) : JsonResult(200, body!);
+    }
+
+    /// <summary>
+    /// May this party do this with this category now (or at <c>at</c>), and why: the eight steps of §6.3 in order,
+    /// default-deny, with the failing dimension, a readable explanation and the full trace.
+    /// </summary>
+    [HttpPost("/v1/compacts/{compactId}/check")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public IResult Check(string compactId, [FromBody] JsonObject body)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var (decision, error) = service.Check(caller!, compactId, body);
+        return error is not null ? Problem(error) : JsonResult(200, decision!);
+    }
+
+    /// <summary>For each party and category, the duty in force now: delete, retain-until a date, transition, indefinite or none.</summary>
+    [HttpGet("/v1/compacts/{compactId}/dispositions")]
+    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public IResult Dispositions(string compactId, [FromQuery] long? version)
+    {
+        var (caller, refusal) = RequireCaller();
+        if (refusal is not null) return refusal;
+        var (report, error) = service.Dispositions(caller!, compactId, version);
+        return error is not null ? Problem(error) : JsonResult(200, report!);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Core.Lifecycle;
 using Pact.Core.Negotiation;
 using Pact.Core.Terms;
 using Pact.Core.Time;
@@ -8,9 +9,9 @@ using Pact.Daemon.Application;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>What waits on the calling agent (§3).</summary>
-public sealed class PendingController(DecisionEngine engine) : PactControllerBase
+public sealed class PendingController(DecisionEngine engine, TimeProvider time) : PactControllerBase
 {
-    /// <summary>Open proposals the caller may sign and withdrawals it may acknowledge, each with its deadline.</summary>
+    /// <summary>Open proposals the caller may sign, and withdrawals, revocations and markers it may acknowledge, each with its deadline.</summary>
     [HttpGet("/v1/agents/me/pending")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     public IResult Get()
@@ -40,12 +41,15 @@ public sealed class PendingController(DecisionEngine engine) : PactControllerBas
                 withdrawals.Add(item);
             }
         }
+        var (revocations, markers) = caller!.Agent is null
+            ? ([], [])
+            : LifecycleMachine.AwaitingAcknowledgment(state, caller.Agent, time.GetUtcNow());
         return JsonResult(200, new JsonObject
         {
             ["proposals"] = toSign,
             ["withdrawals"] = withdrawals,
-            ["revocations"] = new JsonArray(),
-            ["markers"] = new JsonArray(),
+            ["revocations"] = new JsonArray(revocations.Select(r => (JsonNode)LifecycleResources.Revocation(r)).ToArray()),
+            ["markers"] = new JsonArray(markers.Select(m => (JsonNode)LifecycleResources.Marker(m)).ToArray()),
         });
     }
 }

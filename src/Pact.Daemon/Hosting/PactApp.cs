@@ -117,6 +117,7 @@ public static class PactApp
         services.AddSingleton<SessionService>();
         services.AddSingleton<ProposalReadModel>();
         services.AddSingleton<ProposalService>();
+        services.AddSingleton<LifecycleService>();
         services.AddHostedService<DeadlineTimer>();
         services.AddSingleton<EventHub>();
         services.AddSingleton<EventStreamer>();

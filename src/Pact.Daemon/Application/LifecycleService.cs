@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Compliance;
+using Pact.Core.Errors;
+using Pact.Core.Ids;
+using Pact.Core.Lifecycle;
+using Pact.Core.Negotiation;
+using Pact.Daemon.Auth;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>
+/// Living under a compact (§6): revocations with their acknowledgments, markers, the compliance check and
+/// the disposition duties. Every lifecycle command holds <see cref="DecisionEngine.LifecycleKey"/>, because
+/// a revocation can cascade into dependent compacts negotiated in other sessions.
+/// </summary>
+public sealed class LifecycleService(DecisionEngine engine, TimeProvider time)
+{
+    public static readonly PayloadSpec RevokeSpec = PayloadSpec.For("compact.revoke")
+        .Target("compactId", Rules.CompactId)
+        .Required("version", Rules.PositiveInteger)
+        .Optional("reason", Rules.StringOrNull)
+        .Optional("condition", Rules.StringOrNull)
+        .Optional("emergency", n => n is null ? null : Rules.Boolean(n));
+
+    public static readonly PayloadSpec RevokeAckSpec = PayloadSpec.For("compact.revoke.ack")
+        .Target("compactId", Rules.CompactId)
+        .Target("revocationId", Rules.DaemonId(PactIds.Revocation))
+        .Required("initiationHash", Rules.Digest);
+
+    public static readonly PayloadSpec MarkerSpec = PayloadSpec.For("compact.marker")
+        .Target("compactId", Rules.CompactId)
+        .Required("marker", Rules.String);
+
+    public static readonly PayloadSpec MarkerAckSpec = PayloadSpec.For("compact.marker.ack")
+        .Target("compactId", Rules.CompactId)
+        .Target("markerId", Rules.DaemonId(PactIds.Marker))
+        .Required("initiationHash", Rules.Digest);
+
+    public Task<CommandOutcome> RevokeAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var p = auth.Payload;
+        var compactId = p["compactId"]!.GetValue<string>();
+        var revocationId = PactIds.New(PactIds.Revocation, auth.Now);
+        var command = new RevokeCompact(auth.ToEventJson(), compactId, p["version"]!.GetValue<long>(), revocationId,
+            p["reason"]?.GetValue<string>(), p["condition"]?.GetValue<string>(), p["emergency"]?.GetValue<bool>() ?? false);
+        return Run(auth, compactId, command, (state, events) =>
+        {
+            var initiated = events[0];
+            return CommandOutcome.Ok(201, new JsonObject
+            {
+                ["revocationId"] = revocationId,
+                ["status"] = "initiated",
+                ["effectiveAt"] = initiated.Data["effectiveAt"]?.DeepClone(),
+                ["ackDeadline"] = initiated.Data["ackDeadline"]?.DeepClone(),
+                ["initiationHash"] = initiated.Hash,
+                ["compactId"] = compactId,
+                ["version"] = command.Version,
+            });
+        }, ct);
+    }
+
+    public Task<CommandOutcome> AcknowledgeRevocationAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var p = auth.Payload;
+        var compactId = p["compactId"]!.GetValue<string>();
+        var revocationId = p["revocationId"]!.GetValue<string>();
+        var command = new AcknowledgeRevocation(auth.ToEventJson(), compactId, revocationId, p["initiationHash"]!.GetValue<string>());
+        return Run(auth, compactId, command,
+            (state, _) => CommandOutcome.Ok(200, LifecycleResources.Revocation(state, revocationId, time.GetUtcNow())!), ct);
+    }
+
+    public Task<CommandOutcome> RecordMarkerAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var p = auth.Payload;
+        var compactId = p["compactId"]!.GetValue<string>();
+        var markerId = PactIds.New(PactIds.Marker, auth.Now);
+        var command = new RecordMarker(auth.ToEventJson(), compactId, markerId, p["marker"]!.GetValue<string>());
+        return Run(auth, compactId, command, (state, events) => CommandOutcome.Ok(201, new JsonObject
+        {
+            ["markerId"] = markerId,
+            ["status"] = "recorded",
+            ["initiationHash"] = events[0].Hash,
+            ["compactId"] = compactId,
+            ["marker"] = command.Marker,
+        }), ct);
+    }
+
+    public Task<CommandOutcome> AcknowledgeMarkerAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var p = auth.Payload;
+        var compactId = p["compactId"]!.GetValue<string>();
+        var markerId = p["markerId"]!.GetValue<string>();
+        var command = new AcknowledgeMarker(auth.ToEventJson(), compactId, markerId, p["initiationHash"]!.GetValue<string>());
+        return Run(auth, compactId, command,
+            (state, _) => CommandOutcome.Ok(200, LifecycleResources.Marker(state, markerId, time.GetUtcNow())!), ct);
+    }
+
+    /// <summary>The compliance decision of §6.3 for a visible compact; null when the caller may not see it.</summary>
+    public (JsonObject? Body, PactError? Error) Check(Caller caller, string compactId, JsonNode? body)
+    {
+        var state = engine.State;
+        if (!CanSee(state, caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
+        var (request, invalid) = ComplianceRequest.FromJson(body);
+        if (invalid is not null) return (null, invalid);
+        var (decision, error) = ComplianceCheck.Evaluate(state, compactId, request!, time.GetUtcNow());
+        return error is not null ? (null, error) : (decision!.ToJson(), null);
+    }
+
+    /// <summary>The duty in force now for each party and category.</summary>
+    public (JsonObject? Body, PactError? Error) Dispositions(Caller caller, string compactId, long? version)
+    {
+        var state = engine.State;
+        if (!CanSee(state, caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
+        var now = time.GetUtcNow();
+        var report = DispositionDuties.Compute(LifecycleMachine.AsOf(state, now), compactId, now, version);
+        return report is null ? (null, PactError.NotFound($"Compact {compactId}")) : (report.ToJson(), null);
+    }
+
+    public (JsonObject? Body, PactError? Error) Revocation(Caller caller, string compactId, string revocationId)
+    {
+        var state = engine.State;
+        var body = CanSee(state, caller, compactId) ? LifecycleResources.Revocation(state, revocationId, time.GetUtcNow()) : null;
+        return body is not null && body["compactId"]?.GetValue<string>() == compactId ? (body, null) : (null, PactError.NotFound($"Revocation {revocationId}"));
+    }
+
+    public (JsonObject? Body, PactError? Error) Marker(Caller caller, string compactId, string markerId)
+    {
+        var state = engine.State;
+        var body = CanSee(state, caller, compactId) ? LifecycleResources.Marker(state, markerId, time.GetUtcNow()) : null;
+        return body is not null && body["compactId"]?.GetValue<string>() == compactId ? (body, null) : (null, PactError.NotFound($"Marker {markerId}"));
+    }
+
+    private static bool CanSee(NegotiationState state, Caller caller, string compactId) =>
+        caller.IsAdmin || (caller.Agent is not null && LifecycleMachine.CanSee(state, compactId, caller.Agent));
+
+    private Task<CommandOutcome> Run(AuthenticatedEnvelope auth, string compactId, LifecycleCommand command,
+        Func<NegotiationState, IReadOnlyList<Pact.Core.Events.TranscriptEvent>, CommandOutcome> respond, CancellationToken ct)
+    {
+        var keys = new List<string> { DecisionEngine.LifecycleKey, compactId };
+        NegotiationState? judged = null;
+        return engine.ExecuteAsync(auth, keys, input =>
+        {
+            judged = input.State;
+            return Task.FromResult(LifecycleMachine.Decide(input.State, command, input.Now));
+        }, context => respond(judged!.ApplyAll(context.Events), context.Events), ct);
+    }
+}

@@ -61,4 +61,11 @@ public sealed class Negotiator
             },
             compactId: compactId ?? "cmp_" + Guid.NewGuid().ToString("N")[..12]);
     }
+
+    /// <summary>Proposes these terms in the session and has the other party countersign: the compact goes in force.</summary>
+    public async Task<JsonObject> NegotiateAsync(Negotiator other, string sessionId, JsonObject terms)
+    {
+        var proposal = await Client.ProposeAsync(sessionId, terms, Authority);
+        return await other.Client.SignProposalAsync(proposal.ProposalId, other.Authority);
+    }
 }

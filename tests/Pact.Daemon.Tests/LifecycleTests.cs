@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Pact.Client;
+using Pact.Daemon.Tests.Infrastructure;
+
+namespace Pact.Daemon.Tests;
+
+public class LifecycleTests : IAsyncLifetime
+{
+    private DaemonHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Homeowner_contractor_plumber_mesh_an_upstream_revocation_cascades_and_the_plumbers_access_details_are_disposed()
+    {
+        var homeowner = await Negotiator.RegisterAsync(_host, "Dana Homeowner", "human");
+        var contractor = await Negotiator.RegisterAsync(_host, "Acme Remodeling");
+        var plumber = await Negotiator.RegisterAsync(_host, "Pipe Pros");
+
+        var remodelSession = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did], "kitchen")).SessionId;
+        var remodel = await contractor.DraftAsync(homeowner, from: DateTimeOffset.UtcNow.AddDays(-1));
+        var remodelId = remodel["compactId"]!.GetValue<string>();
+        await contractor.NegotiateAsync(homeowner, remodelSession, remodel);
+
+        // The plumbing subcontract depends on the remodel: its revocation ends this one, and every category is deleted then.
+        var plumbingSession = (await contractor.Client.CreateSessionAsync([contractor.Did, plumber.Did], "plumbing")).SessionId;
+        var plumbing = await contractor.DraftAsync(plumber, from: DateTimeOffset.UtcNow.AddDays(-1));
+        plumbing["upstream"] = new JsonArray(new JsonObject { ["compactId"] = remodelId, ["version"] = 1, ["on"] = new JsonArray("revocation") });
+        foreach (var side in new[] { "a", "b" })
+        {
+            foreach (var entry in plumbing["retention"]![side]!.AsArray())
+                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
+        }
+        var plumbingId = plumbing["compactId"]!.GetValue<string>();
+        await contractor.NegotiateAsync(plumber, plumbingSession, plumbing);
+
+        var before = await plumber.Client.CheckAsync(plumbingId, "b", "retain", "property-access-details");
+        before["allowed"]!.GetValue<bool>().Should().BeTrue(before.ToJsonString());
+
+        var revocation = await homeowner.Client.RevokeAsync(remodelId, 1, "Moving house", emergency: true);
+        await contractor.Client.AcknowledgeRevocationAsync(remodelId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+
+        (await plumber.Client.GetCompactAsync(plumbingId)).Status.Should().Be("revoked");
+        var after = await plumber.Client.CheckAsync(plumbingId, "b", "retain", "property-access-details");
+        after["allowed"]!.GetValue<bool>().Should().BeFalse();
+        after["code"]!.GetValue<string>().Should().Be("DISPOSED");
+        after["explanation"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+
+        var plumbingEvents = new List<string>();
+        await foreach (var e in plumber.Client.GetAllEventsAsync(plumbingSession)) plumbingEvents.Add(e.Type);
+        plumbingEvents.Should().EndWith(["compact.upstream-triggered", "compact.revoked"]);
+        var duties = await plumber.Client.GetDispositionsAsync(plumbingId);
+        duties.ToJsonString().Should().Contain("property-access-details");
+    }
+
+    [Fact]
+    public async Task Lifecycle_refusals_are_precise_and_record_nothing()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var b = await Negotiator.RegisterAsync(_host, "B", "human");
+        var outsider = await Negotiator.RegisterAsync(_host, "C");
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var terms = await a.DraftAsync(b);
+        var compactId = terms["compactId"]!.GetValue<string>();
+        await a.NegotiateAsync(b, session, terms);
+        var eventsBefore = (await a.Client.GetEventsAsync(session)).Events.Count;
+
+        var revocation = await a.Client.RevokeAsync(compactId, 1, "no longer needed");
+        revocation["status"]!.GetValue<string>().Should().Be("initiated");
+
+        var own = () => a.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        (await own.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-205");
+        var wrongHash = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), new string('a', 64));
+        (await wrongHash.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-110");
+        var second = () => b.Client.RevokeAsync(compactId, 1);
+        (await second.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-304");
+        var stranger = () => outsider.Client.RevokeAsync(compactId, 1);
+        (await stranger.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-404");
+        var strangerMarker = () => outsider.Client.RecordMarkerAsync(compactId, "work-complete");
+        (await strangerMarker.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-404");
+
+        (await a.Client.GetEventsAsync(session)).Events.Count.Should().Be(eventsBefore + 1, "only the accepted revocation was recorded");
+        var pending = await b.Client.GetPendingAsync();
+        pending["revocations"]!.AsArray().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task While_a_revocation_is_pending_the_compact_stays_in_force_but_the_other_party_is_suspended()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var b = await Negotiator.RegisterAsync(_host, "B", "human");
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var terms = await a.DraftAsync(b, from: DateTimeOffset.UtcNow.AddDays(-1));
+        var compactId = terms["compactId"]!.GetValue<string>();
+        await a.NegotiateAsync(b, session, terms);
+
+        await a.Client.RevokeAsync(compactId, 1);
+        (await a.Client.GetCompactAsync(compactId)).Status.Should().Be("in-force");
+        var gap = await b.Client.CheckAsync(compactId, "b", "retain", "work-record");
+        gap["code"]!.GetValue<string>().Should().Be("SUSPENDED_LIFECYCLE_GAP");
+        gap["dimension"]!.GetValue<string>().Should().Be("lifecycle-gap");
+        var initiator = await a.Client.CheckAsync(compactId, "a", "retain", "work-record");
+        initiator["allowed"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_marker_takes_effect_on_acknowledgment_and_ends_until_marker_retention()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var b = await Negotiator.RegisterAsync(_host, "B", "human");
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var terms = await a.DraftAsync(b, from: DateTimeOffset.UtcNow.AddDays(-1));
+        var compactId = terms["compactId"]!.GetValue<string>();
+        await a.NegotiateAsync(b, session, terms);
+
+        (await a.Client.CheckAsync(compactId, "a", "retain", "property-access-details"))["allowed"]!.GetValue<bool>().Should().BeTrue();
+        var marker = await a.Client.RecordMarkerAsync(compactId, "work-complete");
+        var acknowledged = await b.Client.AcknowledgeMarkerAsync(compactId, marker["markerId"]!.GetValue<string>(), marker["initiationHash"]!.GetValue<string>());
+        acknowledged["status"]!.GetValue<string>().Should().Be("effective");
+        var after = await a.Client.CheckAsync(compactId, "a", "retain", "property-access-details");
+        after["code"]!.GetValue<string>().Should().Be("DISPOSED");
+    }
+}

@@ -62,6 +62,30 @@ public class DeadlineTests
         (await sign.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-301");
     }
 
+    [Fact]
+    public async Task An_acknowledgment_arriving_at_the_ack_deadline_loses_to_the_escalation()
+    {
+        var clock = new ManualClock(Start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var terms = await a.DraftAsync(b, from: Start.AddDays(-1));
+        var compactId = terms["compactId"]!.GetValue<string>();
+        await a.NegotiateAsync(b, session, terms);
+        var revocation = await a.Client.RevokeAsync(compactId, 1);
+
+        // The standard tier's ackTimeout is P7D: at that very instant the deadline is reached (time >= D).
+        clock.Advance(TimeSpan.FromDays(7));
+        var ack = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        (await ack.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-304");
+        var events = await WaitForAsync(a, session, e => e.Any(x => x.Type == "compact.revocation.escalated"));
+        var failure = events.Last(e => e.Type == "failure");
+        failure.Data["code"]!.GetValue<string>().Should().Be("PACT-502");
+        var state = await a.Client.GetRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>());
+        state["status"]!.GetValue<string>().Should().Be("escalated");
+    }
+
     private static async Task<IReadOnlyList<Pact.Core.Events.TranscriptEvent>> WaitForAsync(Negotiator reader, string session,
         Func<IReadOnlyList<Pact.Core.Events.TranscriptEvent>, bool> condition)
     {

@@ -156,6 +156,26 @@ internal static class Baselines
         return new VerifyResult(threads, counts.Sum(), seconds, message.Length, (Machine.ProcessCpu() - cpu0).TotalSeconds);
     }
 
+    /// <summary>
+    /// The client's share of an append without the network: sign a suspend envelope and serialize it, on one thread.
+    /// Subtracted from the process CPU per append, it bounds what the daemon itself spends.
+    /// </summary>
+    public static double ClientEnvelopeCpuMicroseconds(int count)
+    {
+        var signer = KeyPair.Generate();
+        var audience = KeyPair.Generate().Did;
+        var cpu0 = Machine.ProcessCpu();
+        long bytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var envelope = Envelope.Sign(signer, "session.suspend", audience, TimeProvider.System.GetUtcNow(),
+                new System.Text.Json.Nodes.JsonObject { ["sessionId"] = "ses_01M7ZZZZZZZZZZZZZZZZZZZZZZ" });
+            bytes += Pact.Core.Json.Jcs.Canonicalize(envelope.ToJson()).Length;
+        }
+        GC.KeepAlive(bytes);
+        return (Machine.ProcessCpu() - cpu0).TotalMilliseconds * 1000 / count;
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

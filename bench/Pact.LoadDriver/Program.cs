@@ -59,6 +59,7 @@ Console.WriteLine($"[5/5] baselines: SQLite batches of {batch} rows ({row.TextBy
 var sqlite = Baselines.Sqlite(row, batch, TimeSpan.FromSeconds(1), s.Sqlite);
 var sqliteSingle = Baselines.Sqlite(row, 1, TimeSpan.FromSeconds(0.5), s.Sqlite / 2);
 var verify = Baselines.Verifies(s.Verify);
+var clientEnvelope = Baselines.ClientEnvelopeCpuMicroseconds(quick ? 2000 : 10000);
 var loadAfter = Machine.LoadAverage();
 
 var smaller = Math.Min(sqlite.RowsPerSecond, verify.PerSecond);
@@ -74,6 +75,7 @@ report.AppendLine($"| SSE delivery, {sse.Subscribers} subscribers | p99 **{sse.A
 report.AppendLine($"| baseline: SQLite rows/s, batch {sqlite.Batch} | **{sqlite.RowsPerSecond:F0}** | WAL, synchronous=FULL, {sqlite.RowTextBytes}-byte rows, {sqlite.CommitsPerSecond:F0} commits/s |");
 report.AppendLine($"| (reference) SQLite rows/s, batch 1 | {sqliteSingle.RowsPerSecond:F0} | one fsync'd commit per row: the disk's commit ceiling |");
 report.AppendLine($"| baseline: Ed25519 verifies/s, {verify.Threads} threads | **{verify.PerSecond:F0}** | libsodium, {verify.MessageBytes}-byte envelope signing input; {verify.CpuMicrosecondsPerVerify:F0} µs of CPU per verify |");
+report.AppendLine($"| (reference) client envelope, sign + serialize | {clientEnvelope:F0} µs CPU | the SDK's own work per request before HTTP; the rest of the {append.CpuMsPerAppend:F2} ms is HTTP and the daemon |");
 report.AppendLine($"| appends/s ÷ SQLite baseline | {append.AppendsPerSecond / sqlite.RowsPerSecond:P1} | |");
 report.AppendLine($"| appends/s ÷ verify baseline | {append.AppendsPerSecond / verify.PerSecond:P1} | |");
 report.AppendLine($"| CPU cost: one append ÷ one verify | {append.CpuMsPerAppend * 1000 / verify.CpuMicrosecondsPerVerify:F0} verifies' worth | how many signature checks the CPU of one acknowledged append would pay for |");

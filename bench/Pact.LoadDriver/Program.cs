@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Pact.LoadDriver;
+
+// One bounded run on this machine: the daemon's acknowledged append rate, negotiation latency and SSE fan-out
+// latency, then the two ceilings it is compared with (SQLite batched inserts, libsodium verifies on all cores).
+// Loopback only; every phase has a fixed duration or count and the program stops by itself.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var quick = args.Contains("--quick");
+var unknown = args.Where(a => a != "--quick").ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick]");
+    return 2;
+}
+
+var s = quick
+    ? new { Warmup = TimeSpan.FromSeconds(1), Append = TimeSpan.FromSeconds(4), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
+    : new { Warmup = TimeSpan.FromSeconds(3), Append = TimeSpan.FromSeconds(15), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
+const int AppendClients = 16;
+
+var total = Stopwatch.StartNew();
+var loadBefore = Machine.LoadAverage();
+Console.WriteLine($"Pact load driver ({(quick ? "quick" : "full")} run) — {Environment.ProcessorCount} cores, {Machine.CpuModel()}, {Machine.Memory()}, {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
+Console.WriteLine($"load average before: {loadBefore}");
+
+AppendResult append;
+NegotiationResult one, sixteen;
+SseResult sse;
+EventRow row;
+await using (var daemon = await InProcessDaemon.StartAsync())
+{
+    Console.WriteLine($"daemon in process at {daemon.BaseAddress} (data {daemon.DataDirectory}, synchronous=FULL)");
+
+    Console.WriteLine($"[1/5] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.Warmup.TotalSeconds} s warm-up …");
+    append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.Warmup, s.Append);
+    Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.Errors} errors");
+
+    Console.WriteLine($"[2/5] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
+    one = await DaemonBenchmarks.NegotiationsAsync(daemon, 1, s.Warmup, s.Neg);
+    Console.WriteLine($"      {one.Completed} done, p50 {one.Latency.Percentile(50):F1} ms, p99 {one.Latency.Percentile(99):F1} ms, {one.Errors} errors");
+    Console.WriteLine($"[3/5] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
+    sixteen = await DaemonBenchmarks.NegotiationsAsync(daemon, 16, s.Warmup, s.Neg);
+    Console.WriteLine($"      {sixteen.Completed} done, p50 {sixteen.Latency.Percentile(50):F1} ms, p99 {sixteen.Latency.Percentile(99):F1} ms, {sixteen.Errors} errors");
+
+    Console.WriteLine($"[4/5] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
+    sse = await DaemonBenchmarks.SseAsync(daemon, s.Subscribers, s.SseEvents, s.SseRate);
+    Console.WriteLine($"      {sse.Delivered}/{sse.Expected} delivered, p99 after ack {sse.AfterAck.Percentile(99):F1} ms");
+
+    row = await daemon.SampleRowAsync("session.suspended") ?? throw new InvalidOperationException("No session.suspended event was stored.");
+}
+
+var batch = Math.Max(1, (int)Math.Round(append.EventsPerCommit));
+Console.WriteLine($"[5/5] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
+var sqlite = Baselines.Sqlite(row, batch, TimeSpan.FromSeconds(1), s.Sqlite);
+var sqliteSingle = Baselines.Sqlite(row, 1, TimeSpan.FromSeconds(0.5), s.Sqlite / 2);
+var verify = Baselines.Verifies(s.Verify);
+var clientEnvelope = Baselines.ClientEnvelopeCpuMicroseconds(quick ? 2000 : 10000);
+var loadAfter = Machine.LoadAverage();
+
+var smaller = Math.Min(sqlite.RowsPerSecond, verify.PerSecond);
+var ratio = append.AppendsPerSecond / smaller;
+var report = new StringBuilder();
+report.AppendLine();
+report.AppendLine("| measure | value | detail |");
+report.AppendLine("|---|---:|---|");
+report.AppendLine($"| acknowledged appends/s, {AppendClients} signing clients | **{append.AppendsPerSecond:F0}** | {append.Acknowledged} 2xx in {append.Seconds:F0} s; store committed {append.StoreEvents} events in {append.Commits} commits ({append.EventsPerCommit:F1} events/commit); request p50 {append.Latency.Percentile(50):F1} ms, p99 {append.Latency.Percentile(99):F1} ms; {append.CpuMsPerAppend:F2} ms of process CPU (daemon + clients) per append; {append.Errors} errors |");
+report.AppendLine($"| negotiation latency, 1 client | p50 **{one.Latency.Percentile(50):F1} ms**, p99 **{one.Latency.Percentile(99):F1} ms** | {one.Completed} propose→countersign in {one.Seconds:F0} s ({one.PerSecond:F1}/s), max {one.Latency.Max:F1} ms; {one.Errors} errors |");
+report.AppendLine($"| negotiation latency, 16 clients | p50 **{sixteen.Latency.Percentile(50):F1} ms**, p99 **{sixteen.Latency.Percentile(99):F1} ms** | {sixteen.Completed} in {sixteen.Seconds:F0} s ({sixteen.PerSecond:F1}/s), max {sixteen.Latency.Max:F1} ms; {sixteen.Errors} errors |");
+report.AppendLine($"| SSE delivery, {sse.Subscribers} subscribers | p99 **{sse.AfterAck.Percentile(99):F1} ms** after ack | p50 {sse.AfterAck.Percentile(50):F1} ms, max {sse.AfterAck.Max:F1} ms after ack; after the event's time p50 {sse.AfterEventTime.Percentile(50):F1} ms, p99 {sse.AfterEventTime.Percentile(99):F1} ms; {sse.Delivered}/{sse.Expected} delivered; append p50 {sse.AppendLatency.Percentile(50):F1} ms |");
+report.AppendLine($"| baseline: SQLite rows/s, batch {sqlite.Batch} | **{sqlite.RowsPerSecond:F0}** | WAL, synchronous=FULL, {sqlite.RowTextBytes}-byte rows, {sqlite.CommitsPerSecond:F0} commits/s |");
+report.AppendLine($"| (reference) SQLite rows/s, batch 1 | {sqliteSingle.RowsPerSecond:F0} | one fsync'd commit per row: the disk's commit ceiling |");
+report.AppendLine($"| baseline: Ed25519 verifies/s, {verify.Threads} threads | **{verify.PerSecond:F0}** | libsodium, {verify.MessageBytes}-byte envelope signing input; {verify.CpuMicrosecondsPerVerify:F0} µs of CPU per verify |");
+report.AppendLine($"| (reference) client envelope, sign + serialize | {clientEnvelope:F0} µs CPU | the SDK's own work per request before HTTP; the rest of the {append.CpuMsPerAppend:F2} ms is HTTP and the daemon |");
+report.AppendLine($"| appends/s ÷ SQLite baseline | {append.AppendsPerSecond / sqlite.RowsPerSecond:P1} | |");
+report.AppendLine($"| appends/s ÷ verify baseline | {append.AppendsPerSecond / verify.PerSecond:P1} | |");
+report.AppendLine($"| CPU cost: one append ÷ one verify | {append.CpuMsPerAppend * 1000 / verify.CpuMicrosecondsPerVerify:F0} verifies' worth | how many signature checks the CPU of one acknowledged append would pay for |");
+report.AppendLine($"| target: ≥ 50% of the smaller baseline ({smaller:F0}/s) | {(ratio >= 0.5 ? "met" : "NOT met")} ({ratio:P1}) | |");
+report.AppendLine();
+report.AppendLine($"load average before {loadBefore}, after {loadAfter}; run took {total.Elapsed.TotalSeconds:F0} s");
+Console.Write(report.ToString());
+return 0;

@@ -187,9 +187,19 @@ internal sealed class UsageException(string message) : Exception(message);
 /// <summary>A failure explained in words, shown without a stack trace (exit 4).</summary>
 internal sealed class CliException(string message) : Exception(message);
 
-/// <summary>Adds arguments, options and subcommands in one expression.</summary>
+/// <summary>Adds arguments, options and subcommands in one expression; checks numeric bounds at parse time.</summary>
 internal static class CommandExtensions
 {
+    /// <summary>
+    /// Refuses a number below <paramref name="min"/> given for <paramref name="option"/>. Reads the token itself:
+    /// asking the option for its value would throw when the token is not a number, which the parser reports anyway.
+    /// </summary>
+    public static void Minimum<T>(this Option<T> option, long min) => option.Validators.Add(r =>
+    {
+        if (r.Tokens.Count > 0 && long.TryParse(r.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < min)
+            r.AddError($"{option.Name} is {min} or more.");
+    });
+
     public static Command With(this Command command, params Symbol[] symbols)
     {
         foreach (var symbol in symbols)

@@ -73,7 +73,13 @@ internal sealed class Output
         {
             var table = new Table().RoundedBorder();
             if (title is not null) table.Title(Spectre.Console.Markup.Escape(title));
-            foreach (var h in headers) table.AddColumn(new TableColumn(new Text(h, new Style(decoration: Decoration.Bold))));
+            for (var i = 0; i < headers.Count; i++)
+            {
+                // Ids, times and hashes read badly when broken; only the last column (free text) wraps.
+                var column = new TableColumn(new Text(headers[i], new Style(decoration: Decoration.Bold)));
+                if (i < headers.Count - 1) column.NoWrap();
+                table.AddColumn(column);
+            }
             foreach (var row in list) table.AddRow(row.Select(c => (IRenderable)new Text(c ?? "-")));
             if (list.Count == 0) table.Caption("(none)");
             _console.Write(table);
@@ -139,11 +145,15 @@ internal sealed class Output
         _ => node.ToJsonString(),
     };
 
-    /// <summary>Shortens 64-hex digests and did:keys, which fill a column without telling more when whole.</summary>
+    /// <summary>
+    /// Shortens 64-hex digests, did:keys and other long unbroken tokens (signatures), which fill a column without
+    /// telling more when whole; --json has them in full.
+    /// </summary>
     public static string Abbreviate(string text)
     {
         if (Pact.Core.Encoding.Hex.IsDigest(text)) return text[..12] + "…";
         if (text.StartsWith("did:key:", StringComparison.Ordinal)) return ShortDid(text);
+        if (text.Length > 48 && !text.Contains(' ', StringComparison.Ordinal)) return text[..12] + "…";
         return text;
     }
 

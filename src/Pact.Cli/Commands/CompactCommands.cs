@@ -111,10 +111,7 @@ internal static class CompactCommands
     {
         var id = new Argument<string>("compactId") { Description = "The compact id (cmp_…)." };
         var version = new Option<int?>("--version") { Description = "Show this version's signed compact record instead of the overview.", HelpName = "n" };
-        version.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--version is 1 or more.");
-        });
+        version.Minimum(1);
         var command = c.NewCommand("show", """
             Show a compact: its parties, status, versions and history; with --version, that version's signed record
             (terms, both signatures, the daemon's attestation, compactHash).
@@ -167,8 +164,22 @@ internal static class CompactCommands
             ("effective", $"{Output.Scalar(terms?["scope"]?["effective"]?["from"])} – {Output.Scalar(terms?["scope"]?["effective"]?["until"])}"),
             ("interaction", Output.Scalar(terms?["scope"]?["interaction"])),
         ]);
-        output.ObjectTable("Signatures", record["signatures"] as JsonArray);
+        WriteSignatures(output, record["signatures"] as JsonArray);
     }
+
+    /// <summary>Compact signatures: who signed for which party, when, and how the principal authorized it.</summary>
+    internal static void WriteSignatures(Output output, JsonArray? signatures) =>
+        output.Table("Signatures", ["party", "agent", "signedAt", "authorization"], (signatures ?? []).OfType<JsonObject>().Select(sig =>
+        {
+            var auth = sig["principalAuthorization"] as JsonObject;
+            var how = Output.Text(auth?["method"]) switch
+            {
+                "principal-signature" => $"principal-signature by {Output.Text(auth?["principal"])}",
+                "standing-policy" => $"standing-policy {Output.Text(auth?["policyHash"])}",
+                var other => other,
+            };
+            return (IReadOnlyList<string?>)[Output.Text(sig["party"]), Output.Text(sig["agent"]), Output.Text(sig["signedAt"]), how];
+        }));
 
     private static string? PartyText(JsonNode? party)
     {

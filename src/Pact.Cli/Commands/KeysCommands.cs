@@ -113,12 +113,14 @@ internal static class KeysCommands
                 inv.Out.Json(new JsonObject { ["keys"] = new JsonArray(rows.ToArray<JsonNode?>()) });
                 return Task.CompletedTask;
             }
-            inv.Out.Table($"Keys in {c.KeysDirectory}", ["", "name", "did", "problem"], rows.Select(r => (IReadOnlyList<string?>)
+            var anyProblem = rows.Any(r => r["problem"] is not null);
+            string[] headers = anyProblem ? ["", "name", "did", "problem"] : ["", "name", "did"];
+            inv.Out.Table($"Keys in {c.KeysDirectory}", headers, rows.Select(r => (IReadOnlyList<string?>)
             [
                 (bool)r["current"]! ? "*" : "",
                 (string?)r["name"],
                 (string?)r["did"],
-                (string?)r["problem"],
+                .. anyProblem ? new[] { (string?)r["problem"] } : [],
             ]));
             return Task.CompletedTask;
         });

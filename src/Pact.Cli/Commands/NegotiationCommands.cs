@@ -138,7 +138,7 @@ internal static class NegotiationCommands
                 ("effective", $"{Output.Text(t["scope"]?["effective"]?["from"])} – {Output.Text(t["scope"]?["effective"]?["until"])}"),
                 ("expiresAt", Output.Time(proposal.ExpiresAt)),
             ]);
-            inv.Out.ObjectTable("Signatures", proposal.Signatures);
+            CompactCommands.WriteSignatures(inv.Out, proposal.Signatures);
             inv.Out.ObjectTable("History", proposal.History);
         });
         return c.NewCommand("proposal", """

@@ -31,6 +31,7 @@ internal static class TranscriptCommands
         };
         var fresh = new Option<bool>("--new") { Description = "Start with the next new event instead of the start of the stream." };
         var after = new Option<long?>("--after") { Description = "Start after this position (streamSeq, or seq with --all).", HelpName = "n" };
+        after.Minimum(0);
         var command = c.NewCommand("tail", """
             Follow a session's transcript live (SSE): one row per event with its streamSeq and global #seq, time, type,
             actor and key data. Starts with the stored events (or --new / --after), then waits for new ones; a dropped
@@ -49,7 +50,6 @@ internal static class TranscriptCommands
             if (hasSession == isAll) r.AddError("Name one session to follow, or pass --all (not both).");
             if (!isAll && r.GetResult(types) is { Implicit: false }) r.AddError("--types filters --all only.");
             if (r.GetValue(fresh) && r.GetResult(after) is { Implicit: false }) r.AddError("Give --new or --after, not both.");
-            if (r.GetValue(after) is < 0) r.AddError("--after is 0 or more.");
         });
         c.Handle(command, async inv =>
         {
@@ -84,11 +84,9 @@ internal static class TranscriptCommands
     {
         var id = SessionIdArgument();
         var after = new Option<long>("--after") { Description = "Start after this streamSeq.", HelpName = "n" };
+        after.Minimum(0);
         var pageSize = new Option<int?>("--page-size") { Description = "Events per request (default: the daemon's).", HelpName = "n" };
-        pageSize.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--page-size is 1 or more.");
-        });
+        pageSize.Minimum(1);
         var command = c.NewCommand("events", """
             Print a session's stored events, fetching every page. With --json: one event per line (JSON Lines),
             with hashes and envelopes, ready for jq or an offline check.
@@ -100,14 +98,12 @@ internal static class TranscriptCommands
         c.Handle(command, async inv =>
         {
             var client = inv.Client(Access.Reader);
-            var rows = new List<IReadOnlyList<string?>>();
+            // Rows, not a table: the data column is free text that a table squeezes, and rows can stream page by page.
             await foreach (var e in client.GetAllEventsAsync(inv.Get(id)!, inv.Get(after), inv.Get(pageSize), inv.CancellationToken))
             {
                 if (inv.Json) inv.Out.JsonLine(e.ToJson());
-                else if (inv.Out.Rich) rows.Add([NegotiationCommands.Num(e.StreamSeq), "#" + NegotiationCommands.Num(e.Seq), e.Time, e.Type, Output.ShortDid(e.Actor), Details(e.Data)]);
                 else WriteRow(inv.Out, e, includeStream: false);
             }
-            if (inv.Out.Rich) inv.Out.Table($"Events of {inv.Get(id)}", ["#", "seq", "time", "type", "actor", "data"], rows);
         });
         return command;
     }
@@ -141,10 +137,7 @@ internal static class TranscriptCommands
     {
         var id = SessionIdArgument();
         var at = new Option<long?>("--at") { Description = "The state after this streamSeq (default: the head), replayed from the nearest checkpoint.", HelpName = "k" };
-        at.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long?>() is < 1) r.AddError("--at is 1 or more.");
-        });
+        at.Minimum(1);
         var command = c.NewCommand("state", """
             Show the session state (status, participants, proposals, compacts) now or after event k, with its state hash
             and how replay computed it.
@@ -186,7 +179,7 @@ internal static class TranscriptCommands
             : $"{NegotiationCommands.Num(e.StreamSeq),4} #{NegotiationCommands.Num(e.Seq)}";
         var actor = Output.ShortDid(e.Actor);
         var details = Details(e.Data);
-        var plain = $"{position}  {e.Time}  {e.Type,-34} {actor,-14}  {details}".TrimEnd();
+        var plain = $"{position}  {e.Time}  {e.Type,-22} {actor,-13}  {details}".TrimEnd();
         var color = e.Type switch
         {
             "failure" => "red",
@@ -194,8 +187,8 @@ internal static class TranscriptCommands
             _ when e.Type.StartsWith("proposal.", StringComparison.Ordinal) => "yellow",
             _ => "aqua",
         };
-        var markup = $"[grey]{Markup.Escape(position)}[/]  [dim]{Markup.Escape(e.Time)}[/]  [{color}]{Markup.Escape(e.Type.PadRight(34))}[/] " +
-            $"[blue]{Markup.Escape(actor.PadRight(14))}[/]  {Markup.Escape(details)}";
+        var markup = $"[grey]{Markup.Escape(position)}[/]  [dim]{Markup.Escape(e.Time)}[/]  [{color}]{Markup.Escape(e.Type.PadRight(22))}[/] " +
+            $"[blue]{Markup.Escape(actor.PadRight(13))}[/]  {Markup.Escape(details)}";
         output.Markup(markup, plain);
     }
 

@@ -35,7 +35,10 @@ public static class Cli
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="stdout">Where results go.</param>
     /// <param name="stderr">Where errors go.</param>
-    /// <param name="environment">Variables, home directory and console facts; an empty environment when null.</param>
+    /// <param name="environment">
+    /// Variables, home directory and console facts; when null, the process's variables and home directory with plain
+    /// output and no signal handling (the caller owns the console).
+    /// </param>
     /// <param name="cancellationToken">Stops the command (as Ctrl+C does): a tail then exits 0.</param>
     public static async Task<int> RunAsync(
         string[] args,
@@ -47,7 +50,7 @@ public static class Cli
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        environment ??= new CliEnvironment();
+        environment ??= CliEnvironment.FromProcess() with { RichOutput = false, HandleTermination = false };
         var context = new CliContext(stdout, stderr, environment);
         var root = BuildRoot(context);
         var parse = root.Parse(args);

@@ -10,7 +10,7 @@ public sealed record CliEnvironment
     public Func<string, string?> GetVariable { get; init; } = _ => null;
 
     /// <summary>The user's home directory; key files live in <c>~/.pact/keys</c>.</summary>
-    public string HomeDirectory { get; init; } = Path.GetTempPath();
+    public string HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     /// <summary>True when stdout is a terminal: tables get borders and colours. Redirected output stays plain.</summary>
     public bool RichOutput { get; init; }

@@ -46,11 +46,16 @@ public sealed class UsageTests(CliFixture fixture) : IDisposable
     public async Task An_unreachable_daemon_is_a_failure_with_exit_4()
     {
         await _cli.OkAsync("keys", "new");
-        // Port 9 (discard) on loopback: nothing listens there in a test environment.
-        var result = await _cli.RunRawAsync(["session", "list", "--url", "http://127.0.0.1:9"]);
+        // A port that was just free: nothing listens on it once the listener is gone.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var result = await _cli.RunRawAsync(["session", "list", "--url", $"http://127.0.0.1:{port}"]);
 
         result.ExitCode.Should().Be(ExitCodes.Failure, result.ToString());
-        result.Stderr.Should().Contain("cannot reach the daemon at http://127.0.0.1:9/");
+        result.Stderr.Should().Contain($"cannot reach the daemon at http://127.0.0.1:{port}/");
     }
 
     [Fact]

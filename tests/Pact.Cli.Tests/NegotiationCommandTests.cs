@@ -8,28 +8,13 @@ namespace Pact.Cli.Tests;
 [Collection(DaemonCollection.Name)]
 public sealed class NegotiationCommandTests(CliFixture fixture) : IDisposable
 {
-    private const string PolicyHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private const string PolicyHash = CliRunner.PolicyHash;
 
     private readonly CliRunner _cli = new(fixture.Host.BaseAddress);
 
     public void Dispose() => _cli.Dispose();
 
-    private sealed record Setup(string Alice, string Bob, string SessionId, string TermsPath, string CompactId);
-
-    /// <summary>Two registered agents, a session between them, and terms drafted by alice (party a) into a file.</summary>
-    private async Task<Setup> SetUpAsync(string tier = "standard")
-    {
-        var alice = await _cli.RegisteredAgentAsync("alice");
-        var bob = await _cli.RegisteredAgentAsync("bob", "human");
-        var session = (string)(await _cli.OkAsync("session", "create", "--key", "alice", "--with", "bob", "--json")).Json["sessionId"]!;
-        var compactId = "cmp_" + Guid.NewGuid().ToString("N")[..16];
-        var termsPath = Path.Combine(_cli.Home, "terms.json");
-        var drafted = await _cli.OkAsync("compact", "draft", "--key", "alice", "--b-agent", "bob", "--tier", tier,
-            "--interaction", "Kitchen remodel per SOW-17", "--from", "2026-12-01", "--until", "2027-12-01T00:00:00Z",
-            "--compact-id", compactId, "-o", termsPath, "--json");
-        ((string)drafted.Json["compactId"]!).Should().Be(compactId);
-        return new Setup(alice, bob, session, termsPath, compactId);
-    }
+    private Task<NegotiationSetup> SetUpAsync() => _cli.NegotiationAsync();
 
     [Fact]
     public async Task Draft_propose_sign_with_two_key_files_puts_the_compact_in_force()
@@ -38,7 +23,7 @@ public sealed class NegotiationCommandTests(CliFixture fixture) : IDisposable
         var terms = (JsonObject)StrictJson.Parse(await File.ReadAllTextAsync(s.TermsPath))!;
         ((string)terms["parties"]!["a"]!["agent"]!).Should().Be(s.Alice);
         ((string)terms["parties"]!["b"]!["principal"]!["kind"]!).Should().Be("human");
-        ((string)terms["scope"]!["effective"]!["from"]!).Should().Be("2026-12-01T00:00:00.000Z");
+        ((string)terms["scope"]!["effective"]!["from"]!).Should().Be(s.From);
 
         var proposed = await _cli.OkAsync("propose", s.SessionId, "--key", "alice", "--terms", s.TermsPath, "--principal-key", "alice-principal", "--json");
         var proposalId = (string)proposed.Json["proposalId"]!;

@@ -3,6 +3,9 @@ using Pact.Core.Json;
 
 namespace Pact.Cli.Tests.Infrastructure;
 
+/// <summary>Two registered agents (alice as party a, bob as b), a session between them, and drafted terms in a file.</summary>
+public sealed record NegotiationSetup(string Alice, string Bob, string SessionId, string TermsPath, string CompactId, string From);
+
 /// <summary>What one run of the command line produced.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
@@ -79,6 +82,38 @@ public sealed class CliRunner : IDisposable
         await OkAsync("keys", "new", "--name", name + "-principal");
         await OkAsync("agent", "register", "--key", name, "--principal-key", name + "-principal", "--principal-name", name + " principal", "--principal-kind", kind);
         return did;
+    }
+
+    /// <summary>
+    /// alice and bob registered, a session between them, and standard-tier terms drafted by alice into a file.
+    /// The compact took effect yesterday (the daemon runs on the real clock) and runs for a year.
+    /// </summary>
+    public async Task<NegotiationSetup> NegotiationAsync()
+    {
+        var alice = await RegisteredAgentAsync("alice");
+        var bob = await RegisteredAgentAsync("bob", "human");
+        var session = (string)(await OkAsync("session", "create", "--key", "alice", "--with", "bob", "--json")).Json["sessionId"]!;
+        var compactId = "cmp_" + Guid.NewGuid().ToString("N")[..16];
+        var termsPath = Path.Combine(Home, "terms.json");
+        var today = TimeProvider.System.GetUtcNow().UtcDateTime.Date;
+        var from = today.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var until = today.AddYears(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var drafted = await OkAsync("compact", "draft", "--key", "alice", "--b-agent", "bob",
+            "--interaction", "Kitchen remodel per SOW-17", "--from", from, "--until", until,
+            "--compact-id", compactId, "-o", termsPath, "--json");
+        ((string)drafted.Json["compactId"]!).Should().Be(compactId);
+        return new NegotiationSetup(alice, bob, session, termsPath, compactId, from + "T00:00:00.000Z");
+    }
+
+    public const string PolicyHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    /// <summary><see cref="NegotiationAsync"/>, then alice proposes and bob signs: the compact is in force.</summary>
+    public async Task<NegotiationSetup> InForceAsync()
+    {
+        var s = await NegotiationAsync();
+        var proposalId = (string)(await OkAsync("propose", s.SessionId, "--key", "alice", "--terms", s.TermsPath, "--principal-key", "alice-principal", "--json")).Json["proposalId"]!;
+        await OkAsync("sign", proposalId, "--key", "bob", "--policy-hash", PolicyHash);
+        return s;
     }
 
     public void Dispose()

@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Pact.Client;
+using Pact.Core.Events;
+using Spectre.Console;
+
+namespace Pact.Cli.Commands;
+
+/// <summary><c>pact tail | events | checkpoint | state</c>: reading and following transcripts (§7, §8.3).</summary>
+internal static class TranscriptCommands
+{
+    // Members too large or too nested for one row; --json shows them.
+    private static readonly HashSet<string> Hidden = ["envelope", "record"];
+
+    public static IEnumerable<Command> Build(CliContext c) => [Tail(c), Events(c), Checkpoint(c), State(c)];
+
+    private static Argument<string> SessionIdArgument() => new("sessionId") { Description = "The session id (ses_…)." };
+
+    private static Command Tail(CliContext c)
+    {
+        var session = new Argument<string>("sessionId") { Description = "The session to follow (ses_…); omit with --all.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Follow every stream this agent may read (ids are the global seq)." };
+        var types = new Option<string[]>("--types")
+        {
+            Description = "With --all: only these event types, exact or prefix.* (comma-separated or repeated).",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "types",
+        };
+        var fresh = new Option<bool>("--new") { Description = "Start with the next new event instead of the start of the stream." };
+        var after = new Option<long?>("--after") { Description = "Start after this position (streamSeq, or seq with --all).", HelpName = "n" };
+        after.Minimum(0);
+        var command = c.NewCommand("tail", """
+            Follow a session's transcript live (SSE): one row per event with its streamSeq and global #seq, time, type,
+            actor and key data. Starts with the stored events (or --new / --after), then waits for new ones; a dropped
+            connection resumes where it stopped, without gaps or repeats. Ctrl+C stops (exit 0).
+            With --json: one event per line, exactly as the daemon sent it.
+
+            Examples:
+              pact tail ses_01J...
+              pact tail ses_01J... --new --json | jq -c 'select(.type == "compact.in-force")'
+              pact tail --all --types 'proposal.*,compact.in-force'
+            """).With(session, all, types, fresh, after);
+        command.Validators.Add(r =>
+        {
+            var hasSession = r.GetResult(session) is { Tokens.Count: > 0 };
+            var isAll = r.GetValue(all);
+            if (hasSession == isAll) r.AddError("Name one session to follow, or pass --all (not both).");
+            if (!isAll && r.GetResult(types) is { Implicit: false }) r.AddError("--types filters --all only.");
+            if (r.GetValue(fresh) && r.GetResult(after) is { Implicit: false }) r.AddError("Give --new or --after, not both.");
+        });
+        c.Handle(command, async inv =>
+        {
+            inv.CancelIsSuccess = true;
+            var client = inv.Client(Access.Reader, streaming: true);
+            var start = inv.Get(fresh) ? PactClient.FromHead : inv.Get(after);
+            var isAll = inv.Get(all);
+            var events = isAll
+                ? client.TailAllAsync(SplitList(inv.Get(types)), start, inv.CancellationToken)
+                : client.TailSessionAsync(inv.Get(session)!, start, inv.CancellationToken);
+            if (!inv.Json)
+                c.Stderr.WriteLine(isAll ? "Following every readable stream; Ctrl+C stops." : $"Following {inv.Get(session)}; Ctrl+C stops.");
+            try
+            {
+                await foreach (var e in events.WithCancellation(inv.CancellationToken))
+                {
+                    if (inv.Json) inv.Out.JsonLine(e.ToJson());
+                    else WriteRow(inv.Out, e, isAll);
+                    inv.Out.Flush();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException && inv.CancellationToken.IsCancellationRequested)
+            {
+                // A stream torn down by Ctrl+C may fail with an I/O error rather than a cancellation.
+                throw new OperationCanceledException("Stopped.", e, inv.CancellationToken);
+            }
+        });
+        return command;
+    }
+
+    private static Command Events(CliContext c)
+    {
+        var id = SessionIdArgument();
+        var after = new Option<long>("--after") { Description = "Start after this streamSeq.", HelpName = "n" };
+        after.Minimum(0);
+        var pageSize = new Option<int?>("--page-size") { Description = "Events per request (default: the daemon's).", HelpName = "n" };
+        pageSize.Minimum(1);
+        var command = c.NewCommand("events", """
+            Print a session's stored events, fetching every page. With --json: one event per line (JSON Lines),
+            with hashes and envelopes, ready for jq or an offline check.
+
+            Examples:
+              pact events ses_01J...
+              pact events ses_01J... --after 10 --json > events.jsonl
+            """).With(id, after, pageSize);
+        c.Handle(command, async inv =>
+        {
+            var client = inv.Client(Access.Reader);
+            // Rows, not a table: the data column is free text that a table squeezes, and rows can stream page by page.
+            await foreach (var e in client.GetAllEventsAsync(inv.Get(id)!, inv.Get(after), inv.Get(pageSize), inv.CancellationToken))
+            {
+                if (inv.Json) inv.Out.JsonLine(e.ToJson());
+                else WriteRow(inv.Out, e, includeStream: false);
+            }
+        });
+        return command;
+    }
+
+    private static Command Checkpoint(CliContext c)
+    {
+        var id = SessionIdArgument();
+        var label = new Option<string>("--label") { Description = "A label for the checkpoint.", HelpName = "text" };
+        var command = c.NewCommand("checkpoint", """
+            Record a checkpoint of the session state (session.checkpoint): a snapshot that replay starts from.
+
+            Example:
+              pact checkpoint ses_01J... --label "after signing"
+            """).With(id, label);
+        c.Handle(command, async inv =>
+        {
+            var created = await inv.Client(Access.Agent).CheckpointAsync(inv.Get(id)!, inv.Get(label), inv.CancellationToken);
+            if (inv.Json) inv.Out.Json(created);
+            else inv.Out.Fields("Checkpoint recorded",
+            [
+                ("checkpointId", created.CheckpointId),
+                ("streamSeq", NegotiationCommands.Num(created.StreamSeq)),
+                ("stateHash", created.StateHash),
+                ("treeSize", NegotiationCommands.Num(created.TreeSize)),
+            ]);
+        });
+        return command;
+    }
+
+    private static Command State(CliContext c)
+    {
+        var id = SessionIdArgument();
+        var at = new Option<long?>("--at") { Description = "The state after this streamSeq (default: the head), replayed from the nearest checkpoint.", HelpName = "k" };
+        at.Minimum(1);
+        var command = c.NewCommand("state", """
+            Show the session state (status, participants, proposals, compacts) now or after event k, with its state hash
+            and how replay computed it.
+
+            Examples:
+              pact state ses_01J...
+              pact state ses_01J... --at 3 --json
+            """).With(id, at);
+        c.Handle(command, async inv =>
+        {
+            var view = await inv.Client(Access.Reader).GetStateAsync(inv.Get(id)!, inv.Get(at), inv.CancellationToken);
+            if (inv.Json)
+            {
+                inv.Out.Json(view);
+                return;
+            }
+            var s = view.State;
+            inv.Out.Fields($"State of {Output.Text(s["sessionId"])} at {NegotiationCommands.Num(view.At)}",
+            [
+                ("stateHash", view.StateHash),
+                ("status", Output.Text(s["status"])),
+                ("topic", Output.Text(s["topic"])),
+                ("participants", s["participants"] is JsonArray p ? string.Join(", ", p.Select(Output.Text)) : null),
+                ("replay", view.Replay is { } r
+                    ? $"{NegotiationCommands.Num(r.EventsApplied)} event(s) applied after {r.FromCheckpoint ?? "the start"}"
+                    : null),
+            ]);
+            inv.Out.ObjectTable("Proposals", s["proposals"] as JsonArray);
+            inv.Out.ObjectTable("Compacts", s["compacts"] as JsonArray);
+        });
+        return command;
+    }
+
+    /// <summary>One event as one line: position, time, type, actor and the data members worth a glance.</summary>
+    internal static void WriteRow(Output output, TranscriptEvent e, bool includeStream)
+    {
+        var position = includeStream
+            ? $"#{NegotiationCommands.Num(e.Seq)} {e.Stream}/{NegotiationCommands.Num(e.StreamSeq)}"
+            : $"{NegotiationCommands.Num(e.StreamSeq),4} #{NegotiationCommands.Num(e.Seq)}";
+        var actor = Output.ShortDid(e.Actor);
+        var details = Details(e.Data);
+        var plain = $"{position}  {e.Time}  {e.Type,-22} {actor,-13}  {details}".TrimEnd();
+        var color = e.Type switch
+        {
+            "failure" => "red",
+            _ when e.Type.StartsWith("compact.", StringComparison.Ordinal) => "green",
+            _ when e.Type.StartsWith("proposal.", StringComparison.Ordinal) => "yellow",
+            _ => "aqua",
+        };
+        var markup = $"[grey]{Markup.Escape(position)}[/]  [dim]{Markup.Escape(e.Time)}[/]  [{color}]{Markup.Escape(e.Type.PadRight(22))}[/] " +
+            $"[blue]{Markup.Escape(actor.PadRight(13))}[/]  {Markup.Escape(details)}";
+        output.Markup(markup, plain);
+    }
+
+    /// <summary>The event data's members as name=value, hashes and dids shortened, the envelope and full records left out.</summary>
+    internal static string Details(JsonObject data)
+    {
+        var sb = new StringBuilder();
+        foreach (var (name, value) in data)
+        {
+            if (value is null || Hidden.Contains(name)) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(name).Append('=').Append(value switch
+            {
+                JsonArray a when a.Count > 4 => $"[{a.Count.ToString(CultureInfo.InvariantCulture)}]",
+                _ => Output.Scalar(value),
+            });
+        }
+        return sb.ToString();
+    }
+
+    private static string[]? SplitList(string[]? values) =>
+        values is null || values.Length == 0
+            ? null
+            : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+}

@@ -219,9 +219,13 @@ public sealed record NegotiationState(
     /// (§5), revocation escalation and activation, marker effect and compact expiry (§6, §8.2).
     /// </summary>
     public IReadOnlyList<Deadline> PendingDeadlines() =>
-        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>()
-            .Concat(LifecycleFold.PendingDeadlines(this))
-            .Order().ToList();
+        PendingCache.GetValue(this, static state => state.Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>()
+            .Concat(LifecycleFold.PendingDeadlines(state))
+            .Order().ToList());
+
+    // The state is immutable, so its deadlines are computed once per instance: the timer and every command
+    // ask the same state between two commits. Keyed by reference, so a `with` copy never sees a stale list.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NegotiationState, IReadOnlyList<Deadline>> PendingCache = new();
 
     /// <summary>Folds one transcript event (of any stream) into the state; events it does not read change nothing.</summary>
     public NegotiationState Apply(TranscriptEvent e)

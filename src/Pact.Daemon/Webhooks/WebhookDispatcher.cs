@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Daemon.Hosting;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Webhooks;
+
+/// <summary>The HTTP client that deliveries use (see <see cref="WebhookHttp"/>), as its own service type.</summary>
+public sealed class WebhookClient(HttpClient http) : IDisposable
+{
+    public HttpClient Http { get; } = http;
+
+    public void Dispose() => Http.Dispose();
+}
+
+/// <summary>
+/// Sends what the outbox holds (§10), at least once. It wakes when an append commits and when the next
+/// scheduled attempt falls due (both on the injected <see cref="TimeProvider"/>), and otherwise sleeps.
+/// First attempts of a subscription go out one at a time in seq order; retries run beside them, so a
+/// delivery being retried never holds later ones back. Every outcome is written to the outbox row before
+/// anything else depends on it, so a restart resumes the schedule where it stood.
+/// </summary>
+public sealed class WebhookDispatcher(
+    TranscriptStore store, WebhookStore webhooks, WebhookOutbox outbox, WebhookSecrets secrets, WebhookClient client,
+    RetrySchedule schedule, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private static readonly string UserAgent = "Pact-Daemon/" + DaemonIdentity.ProductVersion + " (webhooks)";
+    private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _busyLanes = new(StringComparer.Ordinal);
+    private readonly List<Task> _tasks = [];
+    private readonly Lock _tasksGate = new();
+    private CancellationToken _stopping;
+
+    /// <summary>Makes the loop look at the outbox again now.</summary>
+    public void Wake() => _wake.Writer.TryWrite(0);
+
+    /// <summary>Attempts one delivery now, outside the schedule (the manual retry of §10). False when it is already being attempted.</summary>
+    public bool AttemptNow(DeliveryRecord delivery) =>
+        Start(new DueDelivery(delivery.DeliveryId, delivery.SubscriptionId, delivery.Seq, delivery.Attempt), lane: false, manual: true);
+
+    /// <summary>The body of a delivery: { type, timestamp: the event's time, data: the event }.</summary>
+    public static byte[] Body(TranscriptEvent e) =>
+        System.Text.Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["type"] = e.Type,
+            ["timestamp"] = e.Time,
+            ["data"] = e.ToJson(),
+        }.ToJsonString(PactJson.Options));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        store.Committed += OnCommitted;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                long? nextDue;
+                try
+                {
+                    nextDue = await ScheduleAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Scanning the webhook outbox failed; trying again shortly");
+                    nextDue = time.GetUtcNow().AddSeconds(5).ToUnixTimeMilliseconds();
+                }
+                await WaitAsync(nextDue, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            store.Committed -= OnCommitted;
+            Task[] running;
+            lock (_tasksGate) running = [.. _tasks];
+            // Attempts cut short by the shutdown record nothing: their rows are still due and go out after the restart.
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void OnCommitted(IReadOnlyList<TranscriptEvent> events)
+    {
+        if (!outbox.Cache.IsEmpty) Wake();
+    }
+
+    /// <summary>Starts whatever is due and allowed; returns when the next scheduled attempt falls due.</summary>
+    private async Task<long?> ScheduleAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var max = Math.Max(1, options.MaxConcurrentDeliveries);
+        var work = await webhooks.LoadDueAsync(now, max * 4, ct);
+        foreach (var first in work.FirstAttempts)
+        {
+            if (_inFlight.Count >= max) break;
+            if (!_busyLanes.TryAdd(first.SubscriptionId, 0)) continue;
+            if (!Start(first, lane: true, manual: false)) _busyLanes.TryRemove(first.SubscriptionId, out _);
+        }
+        foreach (var retry in work.Retries)
+        {
+            if (_inFlight.Count >= max) break;
+            Start(retry, lane: false, manual: false);
+        }
+        lock (_tasksGate) _tasks.RemoveAll(t => t.IsCompleted);
+        return work.NextDueAt;
+    }
+
+    private async Task WaitAsync(long? nextDue, CancellationToken ct)
+    {
+        ITimer? timer = null;
+        if (nextDue is { } due)
+        {
+            var delay = TimeSpan.FromMilliseconds(Math.Max(1, due - time.GetUtcNow().ToUnixTimeMilliseconds()));
+            timer = time.CreateTimer(static state => ((WebhookDispatcher)state!).Wake(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+        try
+        {
+            await _wake.Reader.ReadAsync(ct);
+        }
+        finally
+        {
+            if (timer is not null) await timer.DisposeAsync();
+        }
+    }
+
+    private bool Start(DueDelivery delivery, bool lane, bool manual)
+    {
+        if (!_inFlight.TryAdd(delivery.DeliveryId, 0)) return false;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await AttemptAsync(delivery, manual, _stopping);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Webhook delivery {DeliveryId} (seq {Seq}) could not be attempted", delivery.DeliveryId, delivery.Seq);
+            }
+            finally
+            {
+                _inFlight.TryRemove(delivery.DeliveryId, out _);
+                if (lane) _busyLanes.TryRemove(delivery.SubscriptionId, out _);
+                Wake();
+            }
+        }, CancellationToken.None);
+        lock (_tasksGate) _tasks.Add(task);
+        return true;
+    }
+
+    private async Task AttemptAsync(DueDelivery delivery, bool manual, CancellationToken ct)
+    {
+        var target = await webhooks.GetTargetAsync(delivery.SubscriptionId, ct);
+        if (target is null || (!manual && target.Status != SubscriptionRecord.Active)) return;
+        var e = await store.GetBySeqAsync(delivery.Seq, ct)
+            ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
+        var body = Body(e);
+        var key = secrets.Open(target.SealedSecret, target.SubscriptionId);
+        var webhookId = "evt_" + delivery.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var attemptedAt = time.GetUtcNow();
+        var timestamp = attemptedAt.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Callback) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.Add("webhook-id", webhookId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(key, webhookId, timestamp, body));
+
+        AttemptResult result;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds)), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            using var response = await client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var status = (int)response.StatusCode;
+            var retryAfter = status is 429 or 503 ? RetrySchedule.ParseRetryAfter(response.Headers.RetryAfter?.ToString(), time.GetUtcNow()) : null;
+            result = new AttemptResult(status, retryAfter, status is >= 200 and < 300 ? null : $"HTTP {status}");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            result = new AttemptResult(null, null, $"no response within {Math.Max(1, options.TimeoutSeconds)} s");
+        }
+        catch (HttpRequestException failure)
+        {
+            result = new AttemptResult(null, null, Describe(failure));
+        }
+        ct.ThrowIfCancellationRequested();
+
+        var recorded = await webhooks.RecordAsync(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result, schedule,
+            Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
+        if (recorded is null) return;
+        var outcome = result.Succeeded ? "succeeded"
+            : recorded.Delivery.Status == DeliveryRecord.Pending ? "retrying"
+            : result.HttpStatus == 410 ? "gone" : "failed";
+        WebhookTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (!result.Succeeded)
+        {
+            logger.LogInformation("Webhook {WebhookId} to {SubscriptionId} failed (attempt {Attempt}): {Error}; {Next}",
+                webhookId, delivery.SubscriptionId, recorded.Delivery.Attempt, result.Error,
+                recorded.Delivery.NextAttemptAt is { } next ? "next attempt at " + DateTimeOffset.FromUnixTimeMilliseconds(next).ToString("O") : "no further attempts");
+        }
+        if (recorded.DisabledReason is { } reason)
+        {
+            outbox.Cache.Remove(delivery.SubscriptionId);
+            WebhookTelemetry.SubscriptionsDisabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            logger.LogWarning("Subscription {SubscriptionId} disabled ({Reason})", delivery.SubscriptionId, reason);
+        }
+    }
+
+    private static string Describe(HttpRequestException failure)
+    {
+        for (Exception? inner = failure; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is WebhookAddressRefusedException refused) return refused.Message;
+            if (inner is SocketException socket) return "connection failed: " + socket.SocketErrorCode;
+        }
+        return failure.Message;
+    }
+}

@@ -118,8 +118,11 @@ public sealed class WebhookDispatcher(
         ITimer? timer = null;
         if (nextDue is { } due)
         {
-            var delay = TimeSpan.FromMilliseconds(Math.Max(1, due - time.GetUtcNow().ToUnixTimeMilliseconds()));
-            timer = time.CreateTimer(static state => ((WebhookDispatcher)state!).Wake(), this, delay, Timeout.InfiniteTimeSpan);
+            var delay = due - time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (delay <= 0) return;
+            timer = time.CreateTimer(static state => ((WebhookDispatcher)state!).Wake(), this, TimeSpan.FromMilliseconds(delay), Timeout.InfiniteTimeSpan);
+            // A clock that jumped between reading it and arming the timer (a test's ManualClock) armed it late: look again.
+            if (time.GetUtcNow().ToUnixTimeMilliseconds() >= due) Wake();
         }
         try
         {
@@ -160,6 +163,15 @@ public sealed class WebhookDispatcher(
 
     private async Task AttemptAsync(DueDelivery delivery, bool manual, CancellationToken ct)
     {
+        if (!manual)
+        {
+            // The worklist was read before this attempt was claimed; an attempt that finished in between may
+            // already have moved the row on. Claiming (the in-flight set) happens after its record committed,
+            // so a fresh read is the truth.
+            var current = await webhooks.GetDeliveryAsync(delivery.SubscriptionId, delivery.DeliveryId, ct);
+            if (current is null || current.Status != DeliveryRecord.Pending || current.Attempt != delivery.Attempt ||
+                current.NextAttemptAt > time.GetUtcNow().ToUnixTimeMilliseconds()) return;
+        }
         var target = await webhooks.GetTargetAsync(delivery.SubscriptionId, ct);
         if (target is null || (!manual && target.Status != SubscriptionRecord.Active)) return;
         var e = await store.GetBySeqAsync(delivery.Seq, ct)

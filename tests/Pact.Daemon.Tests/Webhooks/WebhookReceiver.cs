@@ -63,10 +63,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 before = receiver._received.Count;
                 receiver._received.Enqueue(request);
             }
+            receiver._arrivals.Release();
             var answer = receiver.Answer(request, before);
             context.Response.StatusCode = answer.Status;
             if (answer.RetryAfter is not null) context.Response.Headers.RetryAfter = answer.RetryAfter;
-            receiver._arrivals.Release();
         });
         await app.StartAsync();
         receiver.Url = app.Urls.First() + "/hook";

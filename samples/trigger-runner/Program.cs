@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pact.Samples.WebhookReceiver;
 
 namespace Pact.Samples.TriggerRunner;
@@ -22,11 +23,14 @@ internal static class Program
             return 2;
         }
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // Ctrl+C and a service manager's SIGTERM both end the run cleanly (the subscription is deleted).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
+        }
         await TriggerRunnerApp.RunAsync(options, _ => { }, message => Console.Error.WriteLine(message), stop.Token);
         return 0;
     }

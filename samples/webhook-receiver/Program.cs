@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Pact.Samples.WebhookReceiver;
 
 /// <summary>
@@ -20,11 +22,14 @@ internal static class Program
             return 2;
         }
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // Ctrl+C and a service manager's SIGTERM both end the run cleanly (the subscription is deleted).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
+        }
         await ReceiverApp.RunAsync(options, e =>
         {
             // React here; this sample prints one line per new event.

@@ -77,6 +77,9 @@ public static class ReceiverApp
             context.Response.StatusCode = result.Status;
         });
         await app.StartAsync(ct);
+        // The host may be stopped from outside too (its own signal handling): treat that as the end of the run.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+        ct = stopping.Token;
         var callback = options.Callback ?? app.Urls.First().TrimEnd('/') + options.Path;
 
         using var http = new HttpClient { BaseAddress = options.Daemon, Timeout = TimeSpan.FromSeconds(30) };

@@ -96,6 +96,20 @@ public class SubscriptionApiTests(DaemonFixture daemon) : IClassFixture<DaemonFi
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_subscription_endpoints()
+    {
+        var document = Pact.Core.Json.StrictJson.Parse(await daemon.Http.GetStringAsync("/openapi/v1.json"))!;
+        var paths = document["paths"]!.AsObject();
+
+        paths.Select(p => p.Key).Should().Contain([
+            "/v1/subscriptions", "/v1/subscriptions/{subscriptionId}", "/v1/subscriptions/{subscriptionId}/deliveries",
+            "/v1/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry"]);
+        paths["/v1/subscriptions"]!.AsObject().Select(m => m.Key).Should().BeEquivalentTo(["get", "post"]);
+        paths["/v1/subscriptions/{subscriptionId}"]!.AsObject().Select(m => m.Key).Should().BeEquivalentTo(["get", "delete"]);
+        paths["/v1/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).Should().Contain("202");
+    }
+
+    [Fact]
     public async Task Reads_need_a_bearer_token()
     {
         var reply = await daemon.Http.GetAsync("/v1/subscriptions");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Pact.Core.Events;
@@ -33,6 +34,8 @@ public sealed class WebhookDispatcher(
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _busyLanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _coolDown = new(StringComparer.Ordinal);
+    private static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(30);
     private readonly List<Task> _tasks = [];
     private readonly Lock _tasksGate = new();
     private CancellationToken _stopping;
@@ -98,19 +101,25 @@ public sealed class WebhookDispatcher(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var max = Math.Max(1, options.MaxConcurrentDeliveries);
         var work = await webhooks.LoadDueAsync(now, max * 4, ct);
+        long? coolingUntil = null;
+        foreach (var (id, until) in _coolDown)
+        {
+            if (until <= now) _coolDown.TryRemove(id, out _);
+            else coolingUntil = Math.Min(coolingUntil ?? long.MaxValue, until);
+        }
         foreach (var first in work.FirstAttempts)
         {
             if (_inFlight.Count >= max) break;
-            if (!_busyLanes.TryAdd(first.SubscriptionId, 0)) continue;
+            if (_coolDown.ContainsKey(first.DeliveryId) || !_busyLanes.TryAdd(first.SubscriptionId, 0)) continue;
             if (!Start(first, lane: true, manual: false)) _busyLanes.TryRemove(first.SubscriptionId, out _);
         }
         foreach (var retry in work.Retries)
         {
             if (_inFlight.Count >= max) break;
-            Start(retry, lane: false, manual: false);
+            if (!_coolDown.ContainsKey(retry.DeliveryId)) Start(retry, lane: false, manual: false);
         }
         lock (_tasksGate) _tasks.RemoveAll(t => t.IsCompleted);
-        return work.NextDueAt;
+        return coolingUntil is { } cool && (work.NextDueAt is null || cool < work.NextDueAt) ? cool : work.NextDueAt;
     }
 
     private async Task WaitAsync(long? nextDue, CancellationToken ct)
@@ -148,7 +157,9 @@ public sealed class WebhookDispatcher(
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Webhook delivery {DeliveryId} (seq {Seq}) could not be attempted", delivery.DeliveryId, delivery.Seq);
+                // Unrecorded (the store itself failed?): leave the row alone for a while rather than spin on it.
+                _coolDown[delivery.DeliveryId] = time.GetUtcNow().Add(CoolDown).ToUnixTimeMilliseconds();
+                logger.LogError(e, "Webhook delivery {DeliveryId} (seq {Seq}) could not be attempted; trying again in {CoolDown}", delivery.DeliveryId, delivery.Seq, CoolDown);
             }
             finally
             {
@@ -174,13 +185,25 @@ public sealed class WebhookDispatcher(
         }
         var target = await webhooks.GetTargetAsync(delivery.SubscriptionId, ct);
         if (target is null || (!manual && target.Status != SubscriptionRecord.Active)) return;
-        var e = await store.GetBySeqAsync(delivery.Seq, ct)
-            ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
-        var body = Body(e);
-        var key = secrets.Open(target.SealedSecret, target.SubscriptionId);
         var webhookId = "evt_" + delivery.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
         var attemptedAt = time.GetUtcNow();
+        byte[] body, key;
+        try
+        {
+            var e = await store.GetBySeqAsync(delivery.Seq, ct)
+                ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
+            body = Body(e);
+            key = secrets.Open(target.SealedSecret, target.SubscriptionId);
+        }
+        catch (Exception failure) when (failure is CryptographicException or TranscriptIntegrityException or InvalidOperationException)
+        {
+            // Nothing can be sent (a lost or replaced webhook.key, a damaged transcript): count it as a failed
+            // attempt so the schedule moves on instead of retrying at once, and say why.
+            logger.LogError(failure, "Webhook {WebhookId} to {SubscriptionId} cannot be prepared", webhookId, delivery.SubscriptionId);
+            await RecordAsync(delivery, webhookId, attemptedAt, new AttemptResult(null, null, "cannot be prepared: " + failure.Message));
+            return;
+        }
+
         var timestamp = attemptedAt.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Callback) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -208,7 +231,11 @@ public sealed class WebhookDispatcher(
             result = new AttemptResult(null, null, Describe(failure));
         }
         ct.ThrowIfCancellationRequested();
+        await RecordAsync(delivery, webhookId, attemptedAt, result);
+    }
 
+    private async Task RecordAsync(DueDelivery delivery, string webhookId, DateTimeOffset attemptedAt, AttemptResult result)
+    {
         var recorded = await webhooks.RecordAsync(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result, schedule,
             Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
         if (recorded is null) return;

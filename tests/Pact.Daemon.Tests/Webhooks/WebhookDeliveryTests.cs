@@ -353,6 +353,29 @@ public class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task A_lost_sealing_key_fails_attempts_on_schedule_without_sending_anything()
+    {
+        var clock = new ManualClock(WebhookTestKit.Start);
+        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        var a = await setup.AgentAsync();
+        var b = await setup.AgentAsync();
+        var (subscriptionId, _) = await WebhookTestKit.SubscribeAsync(a, setup.Receiver.Url);
+        await setup.Host.StopAsync();
+        File.Delete(Path.Combine(setup.Host.DataDirectory, "webhook.key"));
+        await setup.RestartAsync();
+
+        var again = await setup.AgentAsync(a.Key);
+        await again.CreateSessionAsync(new TestAgent(setup.Http, setup.DaemonId, b.Key, clock));
+
+        var deliveries = await WebhookTestKit.SettleAsync(setup.Http, subscriptionId, clock, 1);
+        deliveries[0]["attempt"]!.GetValue<long>().Should().Be(1);
+        deliveries[0]["status"]!.GetValue<string>().Should().Be("pending");
+        deliveries[0]["error"]!.GetValue<string>().Should().StartWith("cannot be prepared");
+        Timestamp.Parse(deliveries[0]["nextAttemptAt"]!.GetValue<string>()).Should().Be(WebhookTestKit.Start.AddSeconds(5));
+        setup.Receiver.Received.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Deleting_a_subscription_stops_queuing_for_it()
     {
         await using var setup = await Setup.StartAsync();

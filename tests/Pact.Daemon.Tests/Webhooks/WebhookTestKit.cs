@@ -54,7 +54,7 @@ internal static class WebhookTestKit
     /// </summary>
     public static async Task<List<JsonObject>> SettleAsync(HttpClient http, string subscriptionId, TimeProvider clock, int expected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var deliveries = await DeliveriesAsync(http, subscriptionId);
@@ -62,7 +62,7 @@ internal static class WebhookTestKit
             if (deliveries.Count >= expected && deliveries.All(d => d["status"]!.GetValue<string>() != "pending" ||
                     Timestamp.Parse(d["nextAttemptAt"]!.GetValue<string>()) > now))
                 return deliveries;
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > TimeSpan.FromSeconds(20))
                 throw new TimeoutException("Deliveries did not settle: " + new JsonArray(deliveries.Select(d => (JsonNode)d.DeepClone()).ToArray()).ToJsonString());
             await Task.Delay(20);
         }
@@ -71,10 +71,10 @@ internal static class WebhookTestKit
     /// <summary>Waits (real time, bounded) for a condition the daemon reaches asynchronously.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
+            if (waited.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException("Timed out waiting for " + what);
             await Task.Delay(20);
         }
     }

@@ -123,6 +123,10 @@ public static class PactApp
         services.AddSingleton<EventStreamer>();
         services.AddHostedService<NonceJanitor>();
 
+        // ---- Webhooks (§10): subscriptions, transactional outbox, dispatcher — see Webhooks/WebhookServices.cs ----
+        Pact.Daemon.Webhooks.WebhookServices.AddPactWebhooks(services, pact.Webhooks);
+        // ---- end webhooks ----
+
         services.AddControllers(mvc =>
             {
                 mvc.InputFormatters.Insert(0, new StrictJsonInputFormatter());

@@ -27,6 +27,9 @@ public sealed class PactOptions
     public LimitOptions Limits { get; set; } = new();
 
     public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>Webhook delivery (§10): callback address policy, timeout, retry schedule.</summary>
+    public Pact.Daemon.Webhooks.WebhookOptions Webhooks { get; set; } = new();
 }
 
 public sealed class LimitOptions

@@ -24,6 +24,7 @@ public static class ReadModelProjector
             ProjectCompact(context, e);
         }
         foreach (var (sessionId, state) in states) SessionReadModel.UpdateState(context, sessionId, state.ToJson());
+        Webhooks.WebhookOutbox.Project(context);
     }
 
     private static void ProjectSession(AppendContext context, Dictionary<string, SessionState> states, TranscriptEvent e)

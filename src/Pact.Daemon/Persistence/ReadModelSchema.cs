@@ -82,5 +82,38 @@ public static class ReadModelSchema
         CREATE INDEX compacts_by_agent_a ON compacts(agent_a);
         CREATE INDEX compacts_by_agent_b ON compacts(agent_b);
         """,
+        """
+        CREATE TABLE webhook_subscriptions(
+            subscription_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            callback TEXT NOT NULL,
+            filter_types TEXT,
+            filter_sessions TEXT,
+            description TEXT,
+            sealed_secret TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            after_seq INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            disabled_reason TEXT,
+            disabled_at TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX webhook_subscriptions_by_owner ON webhook_subscriptions(owner, subscription_id);
+        CREATE TABLE webhook_deliveries(
+            delivery_id TEXT PRIMARY KEY,
+            subscription_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempt INTEGER NOT NULL DEFAULT 0,
+            http_status INTEGER,
+            error TEXT,
+            attempted_at TEXT,
+            next_attempt_at INTEGER,
+            created_at TEXT NOT NULL,
+            UNIQUE(subscription_id, seq));
+        CREATE INDEX webhook_deliveries_first ON webhook_deliveries(subscription_id, seq) WHERE status = 'pending' AND attempt = 0;
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+        """,
     ];
 }

@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+using Pact.Samples.WebhookReceiver;
+
+namespace Pact.Samples.TriggerRunner;
+
+/// <summary>
+/// dotnet run --project samples/trigger-runner -- --on compact.in-force --run /bin/echo -- "compact in force in {stream} (seq {seq})"
+///     [--daemon URL] [--key FILE] [--session ses_…] [--via sse|webhook] [--listen URL]
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        TriggerOptions options;
+        try
+        {
+            options = Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            await Console.Error.WriteLineAsync("usage: trigger-runner --on TYPES --run COMMAND [--daemon URL] [--key FILE] [--session IDS] [--via sse|webhook] [--listen URL] [-- ARGS…]");
+            return 2;
+        }
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C and a service manager's SIGTERM both end the run cleanly (the subscription is deleted).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+        await TriggerRunnerApp.RunAsync(options, _ => { }, message => Console.Error.WriteLine(message), stop.Token);
+        return 0;
+    }
+
+    internal static TriggerOptions Parse(string[] args)
+    {
+        var receiver = new TriggerOptions { Rule = new TriggerRule([], null, "", []) }.Receiver;
+        string? via = null, command = null;
+        List<string>? types = null;
+        HashSet<string>? sessions = null;
+        var arguments = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--on": types = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
+                case "--session": sessions = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
+                case "--run": command = Value(); break;
+                case "--via": via = Value(); break;
+                case "--daemon": receiver = receiver with { Daemon = new Uri(Value()) }; break;
+                case "--key": receiver = receiver with { KeyFile = Value() }; break;
+                case "--listen": receiver = receiver with { Listen = Value() }; break;
+                case "--": arguments.AddRange(args[(i + 1)..]); i = args.Length; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        if (types is null) throw new ArgumentException("--on is required (event types, e.g. compact.in-force or proposal.*)");
+        if (command is null) throw new ArgumentException("--run is required (the command to start)");
+        if (via is not (null or "sse" or "webhook")) throw new ArgumentException("--via is sse or webhook");
+        return new TriggerOptions
+        {
+            Rule = new TriggerRule(types, sessions, command, arguments),
+            Via = via ?? "sse",
+            Receiver = receiver with { Sessions = sessions?.ToList() },
+        };
+    }
+}

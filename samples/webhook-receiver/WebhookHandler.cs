@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+
+namespace Pact.Samples.WebhookReceiver;
+
+/// <summary>What the handler decided about one request.</summary>
+/// <param name="Status">The HTTP status to answer: 204 handled, 200 duplicate, 400 unreadable, 401 not authentic.</param>
+/// <param name="Event">The transcript event when it is new and authentic; null otherwise.</param>
+public sealed record HandledDelivery(int Status, JsonObject? Event, string? Reason);
+
+/// <summary>The receiver's logic without HTTP: verify, de-duplicate by webhook-id, hand the event over.</summary>
+public sealed class WebhookHandler(string secret, TimeProvider? time = null, DeliveryDeduplicator? deduplicator = null)
+{
+    private readonly DeliveryDeduplicator _seen = deduplicator ?? new DeliveryDeduplicator();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public HandledDelivery Handle(string? id, string? timestamp, string? signature, byte[] body)
+    {
+        if (StandardWebhooks.Verify(secret, id, timestamp, signature, body, _time.GetUtcNow()) is { } problem)
+            return new HandledDelivery(401, null, problem);
+        JsonObject? envelope;
+        try
+        {
+            envelope = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return new HandledDelivery(400, null, e.Message);
+        }
+        if (envelope?["data"] is not JsonObject transcriptEvent) return new HandledDelivery(400, null, "the body has no 'data' event");
+        // Only a verified request may mark an id as seen, or a forger could suppress real deliveries.
+        if (!_seen.FirstTime(id!)) return new HandledDelivery(200, null, "duplicate " + id);
+        return new HandledDelivery(204, transcriptEvent, null);
+    }
+}

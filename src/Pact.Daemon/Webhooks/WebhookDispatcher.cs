@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Daemon.Hosting;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Webhooks;
+
+/// <summary>The HTTP client that deliveries use (see <see cref="WebhookHttp"/>), as its own service type.</summary>
+public sealed class WebhookClient(HttpClient http) : IDisposable
+{
+    public HttpClient Http { get; } = http;
+
+    public void Dispose() => Http.Dispose();
+}
+
+/// <summary>
+/// Sends what the outbox holds (§10), at least once. It wakes when an append commits and when the next
+/// scheduled attempt falls due (both on the injected <see cref="TimeProvider"/>), and otherwise sleeps.
+/// First attempts of a subscription go out one at a time in seq order; retries run beside them, so a
+/// delivery being retried never holds later ones back. Every outcome is written to the outbox row before
+/// anything else depends on it, so a restart resumes the schedule where it stood.
+/// </summary>
+public sealed class WebhookDispatcher(
+    TranscriptStore store, WebhookStore webhooks, WebhookOutbox outbox, WebhookSecrets secrets, WebhookClient client,
+    RetrySchedule schedule, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private static readonly string UserAgent = "Pact-Daemon/" + DaemonIdentity.ProductVersion + " (webhooks)";
+    private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _busyLanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _coolDown = new(StringComparer.Ordinal);
+    private static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(30);
+    private readonly List<Task> _tasks = [];
+    private readonly Lock _tasksGate = new();
+    private CancellationToken _stopping;
+
+    /// <summary>Makes the loop look at the outbox again now.</summary>
+    public void Wake() => _wake.Writer.TryWrite(0);
+
+    /// <summary>Attempts one delivery now, outside the schedule (the manual retry of §10). False when it is already being attempted.</summary>
+    public bool AttemptNow(DeliveryRecord delivery) =>
+        Start(new DueDelivery(delivery.DeliveryId, delivery.SubscriptionId, delivery.Seq, delivery.Attempt), lane: false, manual: true);
+
+    /// <summary>The body of a delivery: { type, timestamp: the event's time, data: the event }.</summary>
+    public static byte[] Body(TranscriptEvent e) =>
+        System.Text.Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["type"] = e.Type,
+            ["timestamp"] = e.Time,
+            ["data"] = e.ToJson(),
+        }.ToJsonString(PactJson.Options));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        store.Committed += OnCommitted;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                long? nextDue;
+                try
+                {
+                    nextDue = await ScheduleAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Scanning the webhook outbox failed; trying again shortly");
+                    nextDue = time.GetUtcNow().AddSeconds(5).ToUnixTimeMilliseconds();
+                }
+                await WaitAsync(nextDue, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            store.Committed -= OnCommitted;
+            Task[] running;
+            lock (_tasksGate) running = [.. _tasks];
+            // Attempts cut short by the shutdown record nothing: their rows are still due and go out after the restart.
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void OnCommitted(IReadOnlyList<TranscriptEvent> events)
+    {
+        if (!outbox.Cache.IsEmpty) Wake();
+    }
+
+    /// <summary>Starts whatever is due and allowed; returns when the next scheduled attempt falls due.</summary>
+    private async Task<long?> ScheduleAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var max = Math.Max(1, options.MaxConcurrentDeliveries);
+        var work = await webhooks.LoadDueAsync(now, max * 4, ct);
+        long? coolingUntil = null;
+        foreach (var (id, until) in _coolDown)
+        {
+            if (until <= now) _coolDown.TryRemove(id, out _);
+            else coolingUntil = Math.Min(coolingUntil ?? long.MaxValue, until);
+        }
+        foreach (var first in work.FirstAttempts)
+        {
+            if (_inFlight.Count >= max) break;
+            if (_coolDown.ContainsKey(first.DeliveryId) || !_busyLanes.TryAdd(first.SubscriptionId, 0)) continue;
+            if (!Start(first, lane: true, manual: false)) _busyLanes.TryRemove(first.SubscriptionId, out _);
+        }
+        foreach (var retry in work.Retries)
+        {
+            if (_inFlight.Count >= max) break;
+            if (!_coolDown.ContainsKey(retry.DeliveryId)) Start(retry, lane: false, manual: false);
+        }
+        lock (_tasksGate) _tasks.RemoveAll(t => t.IsCompleted);
+        return coolingUntil is { } cool && (work.NextDueAt is null || cool < work.NextDueAt) ? cool : work.NextDueAt;
+    }
+
+    private async Task WaitAsync(long? nextDue, CancellationToken ct)
+    {
+        ITimer? timer = null;
+        if (nextDue is { } due)
+        {
+            var delay = due - time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (delay <= 0) return;
+            timer = time.CreateTimer(static state => ((WebhookDispatcher)state!).Wake(), this, TimeSpan.FromMilliseconds(delay), Timeout.InfiniteTimeSpan);
+            // A clock that jumped between reading it and arming the timer (a test's ManualClock) armed it late: look again.
+            if (time.GetUtcNow().ToUnixTimeMilliseconds() >= due) Wake();
+        }
+        try
+        {
+            await _wake.Reader.ReadAsync(ct);
+        }
+        finally
+        {
+            if (timer is not null) await timer.DisposeAsync();
+        }
+    }
+
+    private bool Start(DueDelivery delivery, bool lane, bool manual)
+    {
+        if (!_inFlight.TryAdd(delivery.DeliveryId, 0)) return false;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await AttemptAsync(delivery, manual, _stopping);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                // Unrecorded (the store itself failed?): leave the row alone for a while rather than spin on it.
+                _coolDown[delivery.DeliveryId] = time.GetUtcNow().Add(CoolDown).ToUnixTimeMilliseconds();
+                logger.LogError(e, "Webhook delivery {DeliveryId} (seq {Seq}) could not be attempted; trying again in {CoolDown}", delivery.DeliveryId, delivery.Seq, CoolDown);
+            }
+            finally
+            {
+                _inFlight.TryRemove(delivery.DeliveryId, out _);
+                if (lane) _busyLanes.TryRemove(delivery.SubscriptionId, out _);
+                Wake();
+            }
+        }, CancellationToken.None);
+        lock (_tasksGate) _tasks.Add(task);
+        return true;
+    }
+
+    private async Task AttemptAsync(DueDelivery delivery, bool manual, CancellationToken ct)
+    {
+        if (!manual)
+        {
+            // The worklist was read before this attempt was claimed; an attempt that finished in between may
+            // already have moved the row on. Claiming (the in-flight set) happens after its record committed,
+            // so a fresh read is the truth.
+            var current = await webhooks.GetDeliveryAsync(delivery.SubscriptionId, delivery.DeliveryId, ct);
+            if (current is null || current.Status != DeliveryRecord.Pending || current.Attempt != delivery.Attempt ||
+                current.NextAttemptAt > time.GetUtcNow().ToUnixTimeMilliseconds()) return;
+        }
+        var target = await webhooks.GetTargetAsync(delivery.SubscriptionId, ct);
+        if (target is null || (!manual && target.Status != SubscriptionRecord.Active)) return;
+        var webhookId = "evt_" + delivery.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var attemptedAt = time.GetUtcNow();
+        byte[] body, key;
+        try
+        {
+            var e = await store.GetBySeqAsync(delivery.Seq, ct)
+                ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
+            body = Body(e);
+            key = secrets.Open(target.SealedSecret, target.SubscriptionId);
+        }
+        catch (Exception failure) when (failure is CryptographicException or TranscriptIntegrityException or InvalidOperationException)
+        {
+            // Nothing can be sent (a lost or replaced webhook.key, a damaged transcript): count it as a failed
+            // attempt so the schedule moves on instead of retrying at once, and say why.
+            logger.LogError(failure, "Webhook {WebhookId} to {SubscriptionId} cannot be prepared", webhookId, delivery.SubscriptionId);
+            await RecordAsync(delivery, webhookId, attemptedAt, new AttemptResult(null, null, "cannot be prepared: " + failure.Message));
+            return;
+        }
+
+        var timestamp = attemptedAt.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Callback) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.Add("webhook-id", webhookId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(key, webhookId, timestamp, body));
+
+        AttemptResult result;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds)), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            using var response = await client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var status = (int)response.StatusCode;
+            var retryAfter = status is 429 or 503 ? RetrySchedule.ParseRetryAfter(response.Headers.RetryAfter?.ToString(), time.GetUtcNow()) : null;
+            result = new AttemptResult(status, retryAfter, status is >= 200 and < 300 ? null : $"HTTP {status}");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            result = new AttemptResult(null, null, $"no response within {Math.Max(1, options.TimeoutSeconds)} s");
+        }
+        catch (HttpRequestException failure)
+        {
+            result = new AttemptResult(null, null, Describe(failure));
+        }
+        ct.ThrowIfCancellationRequested();
+        await RecordAsync(delivery, webhookId, attemptedAt, result);
+    }
+
+    private async Task RecordAsync(DueDelivery delivery, string webhookId, DateTimeOffset attemptedAt, AttemptResult result)
+    {
+        var recorded = await webhooks.RecordAsync(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result, schedule,
+            Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
+        if (recorded is null) return;
+        var outcome = result.Succeeded ? "succeeded"
+            : recorded.Delivery.Status == DeliveryRecord.Pending ? "retrying"
+            : result.HttpStatus == 410 ? "gone" : "failed";
+        WebhookTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (!result.Succeeded)
+        {
+            logger.LogInformation("Webhook {WebhookId} to {SubscriptionId} failed (attempt {Attempt}): {Error}; {Next}",
+                webhookId, delivery.SubscriptionId, recorded.Delivery.Attempt, result.Error,
+                recorded.Delivery.NextAttemptAt is { } next ? "next attempt at " + DateTimeOffset.FromUnixTimeMilliseconds(next).ToString("O") : "no further attempts");
+        }
+        if (recorded.DisabledReason is { } reason)
+        {
+            outbox.Cache.Remove(delivery.SubscriptionId);
+            WebhookTelemetry.SubscriptionsDisabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            logger.LogWarning("Subscription {SubscriptionId} disabled ({Reason})", delivery.SubscriptionId, reason);
+        }
+    }
+
+    private static string Describe(HttpRequestException failure)
+    {
+        for (Exception? inner = failure; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is WebhookAddressRefusedException refused) return refused.Message;
+            if (inner is SocketException socket) return "connection failed: " + socket.SocketErrorCode;
+        }
+        return failure.Message;
+    }
+}

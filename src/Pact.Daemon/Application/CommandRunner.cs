@@ -8,7 +8,7 @@ namespace Pact.Daemon.Application;
 /// The path every signed request takes: authenticate (§2), then replay a remembered response or run the
 /// command (which commits through <see cref="DecisionEngine.CommitAsync"/>).
 /// </summary>
-public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStore nonces)
+public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStore nonces, IHttpContextAccessor http)
 {
     public async Task<IResult> RunAsync(
         SignedEnvelope body, PayloadSpec spec, IReadOnlyDictionary<string, string>? targets,
@@ -19,6 +19,7 @@ public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStor
         if (auth.Error is not null) return Problems.Result(auth.Error);
         if (auth.Replay is not null) return CommandOutcome.Json(auth.Replay.Status, auth.Replay.Body);
         var envelope = auth.Envelope!;
+        if (http.HttpContext is { } context) context.Items[CallerItems.Agent] = envelope.Signer;
         try
         {
             return (await handler(envelope, ct)).ToResult();

@@ -102,6 +102,7 @@ public static class PactApp
             Synchronous = pact.Synchronous,
             Migrations = ReadModelSchema.Migrations,
         }, sp.GetRequiredService<ILogger<TranscriptStore>>()).GetAwaiter().GetResult());
+        services.AddHttpContextAccessor();
         services.AddSingleton<ListenerInfo>();
         services.AddSingleton<AgentRateLimiter>();
         services.AddSingleton<CallerResolver>();

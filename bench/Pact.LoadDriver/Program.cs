@@ -19,8 +19,8 @@ if (unknown.Count > 0)
 }
 
 var s = quick
-    ? new { Warmup = TimeSpan.FromSeconds(1), Append = TimeSpan.FromSeconds(4), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
-    : new { Warmup = TimeSpan.FromSeconds(3), Append = TimeSpan.FromSeconds(15), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
+    ? new { Warmup = TimeSpan.FromSeconds(1), Append = TimeSpan.FromSeconds(4), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
+    : new { Warmup = TimeSpan.FromSeconds(3), Append = TimeSpan.FromSeconds(15), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
 const int AppendClients = 16;
 
 var total = Stopwatch.StartNew();
@@ -31,31 +31,36 @@ Console.WriteLine($"load average before: {loadBefore}");
 AppendResult append;
 NegotiationResult one, sixteen;
 SseResult sse;
+WebhookResult hooks;
 EventRow row;
 await using (var daemon = await InProcessDaemon.StartAsync())
 {
     Console.WriteLine($"daemon in process at {daemon.BaseAddress} (data {daemon.DataDirectory}, synchronous=FULL)");
 
-    Console.WriteLine($"[1/5] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.Warmup.TotalSeconds} s warm-up …");
+    Console.WriteLine($"[1/6] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.Warmup.TotalSeconds} s warm-up …");
     append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.Warmup, s.Append);
     Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.Errors} errors");
 
-    Console.WriteLine($"[2/5] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
+    Console.WriteLine($"[2/6] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
     one = await DaemonBenchmarks.NegotiationsAsync(daemon, 1, s.Warmup, s.Neg);
     Console.WriteLine($"      {one.Completed} done, p50 {one.Latency.Percentile(50):F1} ms, p99 {one.Latency.Percentile(99):F1} ms, {one.Errors} errors");
-    Console.WriteLine($"[3/5] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
+    Console.WriteLine($"[3/6] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
     sixteen = await DaemonBenchmarks.NegotiationsAsync(daemon, 16, s.Warmup, s.Neg);
     Console.WriteLine($"      {sixteen.Completed} done, p50 {sixteen.Latency.Percentile(50):F1} ms, p99 {sixteen.Latency.Percentile(99):F1} ms, {sixteen.Errors} errors");
 
-    Console.WriteLine($"[4/5] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
+    Console.WriteLine($"[4/6] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
     sse = await DaemonBenchmarks.SseAsync(daemon, s.Subscribers, s.SseEvents, s.SseRate);
     Console.WriteLine($"      {sse.Delivered}/{sse.Expected} delivered, p99 after ack {sse.AfterAck.Percentile(99):F1} ms");
+
+    Console.WriteLine($"[5/6] webhooks: {s.HookEvents} events to one subscription on a local receiver, then a bare POST loop …");
+    hooks = await WebhookBenchmarks.RunAsync(daemon, s.HookEvents, TimeSpan.FromSeconds(60));
+    Console.WriteLine($"      {hooks.Delivered}/{hooks.Events} delivered, {hooks.DeliveriesPerSecond:F0}/s, p99 after ack {hooks.AfterAck.Percentile(99):F1} ms; bare POST loop {hooks.BaselinePostsPerSecond:F0}/s");
 
     row = await daemon.SampleRowAsync("session.suspended") ?? throw new InvalidOperationException("No session.suspended event was stored.");
 }
 
 var batch = Math.Max(1, (int)Math.Round(append.EventsPerCommit));
-Console.WriteLine($"[5/5] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
+Console.WriteLine($"[6/6] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
 var sqlite = Baselines.Sqlite(row, batch, TimeSpan.FromSeconds(1), s.Sqlite);
 var sqliteSingle = Baselines.Sqlite(row, 1, TimeSpan.FromSeconds(0.5), s.Sqlite / 2);
 var verify = Baselines.Verifies(s.Verify);
@@ -72,6 +77,8 @@ report.AppendLine($"| acknowledged appends/s, {AppendClients} signing clients | 
 report.AppendLine($"| negotiation latency, 1 client | p50 **{one.Latency.Percentile(50):F1} ms**, p99 **{one.Latency.Percentile(99):F1} ms** | {one.Completed} propose→countersign in {one.Seconds:F0} s ({one.PerSecond:F1}/s), max {one.Latency.Max:F1} ms; {one.Errors} errors |");
 report.AppendLine($"| negotiation latency, 16 clients | p50 **{sixteen.Latency.Percentile(50):F1} ms**, p99 **{sixteen.Latency.Percentile(99):F1} ms** | {sixteen.Completed} in {sixteen.Seconds:F0} s ({sixteen.PerSecond:F1}/s), max {sixteen.Latency.Max:F1} ms; {sixteen.Errors} errors |");
 report.AppendLine($"| SSE delivery, {sse.Subscribers} subscribers | p99 **{sse.AfterAck.Percentile(99):F1} ms** after ack | p50 {sse.AfterAck.Percentile(50):F1} ms, max {sse.AfterAck.Max:F1} ms after ack; after the event's time p50 {sse.AfterEventTime.Percentile(50):F1} ms, p99 {sse.AfterEventTime.Percentile(99):F1} ms; {sse.Delivered}/{sse.Expected} delivered; append p50 {sse.AppendLatency.Percentile(50):F1} ms |");
+report.AppendLine($"| webhook deliveries/s to a local receiver | **{hooks.DeliveriesPerSecond:F0}** | {hooks.Delivered}/{hooks.Events} delivered in {hooks.Seconds:F1} s; append→webhook after ack p50 **{hooks.AfterAck.Percentile(50):F1} ms**, p99 **{hooks.AfterAck.Percentile(99):F1} ms** |");
+report.AppendLine($"| baseline: bare sequential HTTP POST loop, same body and receiver | **{hooks.BaselinePostsPerSecond:F0}**/s | p50 {hooks.BaselineLatency.Percentile(50):F2} ms, p99 {hooks.BaselineLatency.Percentile(99):F2} ms; deliveries ÷ loop = {hooks.DeliveriesPerSecond / hooks.BaselinePostsPerSecond:P1} |");
 report.AppendLine($"| baseline: SQLite rows/s, batch {sqlite.Batch} | **{sqlite.RowsPerSecond:F0}** | WAL, synchronous=FULL, {sqlite.RowTextBytes}-byte rows, {sqlite.CommitsPerSecond:F0} commits/s |");
 report.AppendLine($"| (reference) SQLite rows/s, batch 1 | {sqliteSingle.RowsPerSecond:F0} | one fsync'd commit per row: the disk's commit ceiling |");
 report.AppendLine($"| baseline: Ed25519 verifies/s, {verify.Threads} threads | **{verify.PerSecond:F0}** | libsodium, {verify.MessageBytes}-byte envelope signing input; {verify.CpuMicrosecondsPerVerify:F0} µs of CPU per verify |");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Client;
 using Pact.Samples.WebhookReceiver;
 
 namespace Pact.Samples.TriggerRunner;
@@ -46,13 +47,15 @@ public static class TriggerRunnerApp
             return;
         }
 
-        using var http = new HttpClient { BaseAddress = options.Receiver.Daemon, Timeout = Timeout.InfiniteTimeSpan };
-        var agent = new PactAgentClient(http, PactAgentClient.LoadOrCreateKey(options.Receiver.KeyFile));
-        await agent.RegisterAsync(options.Receiver.Name, ct);
-        log($"agent {agent.Key.Did} following {http.BaseAddress}v1/events/stream");
+        using var http = new HttpClient { BaseAddress = ReceiverApp.BaseOf(options.Receiver.Daemon), Timeout = Timeout.InfiniteTimeSpan };
+        var agent = new PactClient(http, AgentKeys.LoadOrCreate(options.Receiver.KeyFile));
+        await AgentKeys.RegisterAsync(agent, options.Receiver.Name, ct);
+        log($"agent {agent.AgentId} following {http.BaseAddress}v1/events/stream");
         try
         {
-            await foreach (var e in SseEvents.FollowAsync(agent, options.Rule.Types, log, () => ready?.Invoke(agent.Key.Did), ct)) await OnEvent(e);
+            // New events only; the SDK resumes after a dropped connection without missing or repeating one.
+            var events = agent.TailAllAsync(options.Rule.Types, PactClient.FromHead, () => ready?.Invoke(agent.AgentId!), ct);
+            await foreach (var e in events) await OnEvent(e.ToJson());
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

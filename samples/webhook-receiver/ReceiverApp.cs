@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Pact.Client;
 
 namespace Pact.Samples.WebhookReceiver;
 
@@ -58,9 +59,9 @@ public static class ReceiverApp
             var handler = await handlerReady.Task.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted);
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            var result = handler.Handle(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"],
-                context.Request.Headers["webhook-signature"], buffer.ToArray());
-            if (result.Reason is not null) log($"{context.Request.Headers["webhook-id"]}: {result.Status} {result.Reason}");
+            var result = handler.Handle(context.Request.Headers[WebhookVerifier.IdHeader], context.Request.Headers[WebhookVerifier.TimestampHeader],
+                context.Request.Headers[WebhookVerifier.SignatureHeader], buffer.ToArray());
+            if (result.Reason is not null) log($"{context.Request.Headers[WebhookVerifier.IdHeader]}: {result.Status} {result.Reason}");
             if (result.Event is not null)
             {
                 try
@@ -82,17 +83,18 @@ public static class ReceiverApp
         ct = stopping.Token;
         var callback = options.Callback ?? app.Urls.First().TrimEnd('/') + options.Path;
 
-        using var http = new HttpClient { BaseAddress = options.Daemon, Timeout = TimeSpan.FromSeconds(30) };
-        var agent = new PactAgentClient(http, PactAgentClient.LoadOrCreateKey(options.KeyFile));
+        using var http = new HttpClient { BaseAddress = BaseOf(options.Daemon), Timeout = TimeSpan.FromSeconds(30) };
+        var agent = new PactClient(http, AgentKeys.LoadOrCreate(options.KeyFile));
         string? subscriptionId = null;
         try
         {
             var secret = options.Secret;
             if (secret is null)
             {
-                await agent.RegisterAsync(options.Name, ct);
-                (subscriptionId, secret) = await agent.SubscribeAsync(callback, options.Types, options.Sessions, options.Name, ct);
-                log($"agent {agent.Key.Did}: subscription {subscriptionId} delivers to {callback}");
+                await AgentKeys.RegisterAsync(agent, options.Name, ct);
+                var created = await agent.CreateSubscriptionAsync(callback, options.Types, options.Sessions, options.Name, ct);
+                (subscriptionId, secret) = (created.SubscriptionId, created.Secret);
+                log($"agent {agent.AgentId}: subscription {subscriptionId} delivers to {callback}");
             }
             handlerReady.SetResult(new WebhookHandler(secret));
             ready?.Invoke(callback);
@@ -111,7 +113,11 @@ public static class ReceiverApp
                     await agent.DeleteSubscriptionAsync(subscriptionId, cleanup.Token);
                     log($"deleted subscription {subscriptionId}");
                 }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                catch (PactApiException e) when (e.Status == 404)
+                {
+                    log($"subscription {subscriptionId} was already gone");
+                }
+                catch (Exception e) when (e is HttpRequestException or PactApiException or OperationCanceledException)
                 {
                     log($"could not delete subscription {subscriptionId}: {e.Message}");
                 }
@@ -119,4 +125,7 @@ public static class ReceiverApp
             await app.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The daemon's URL with the trailing '/' the SDK resolves paths against.</summary>
+    public static Uri BaseOf(Uri daemon) => daemon.AbsoluteUri.EndsWith('/') ? daemon : new Uri(daemon.AbsoluteUri + "/");
 }

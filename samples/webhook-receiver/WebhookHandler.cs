@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Client;
 
 namespace Pact.Samples.WebhookReceiver;
 
@@ -11,11 +12,11 @@ public sealed record HandledDelivery(int Status, JsonObject? Event, string? Reas
 public sealed class WebhookHandler(string secret, TimeProvider? time = null, DeliveryDeduplicator? deduplicator = null)
 {
     private readonly DeliveryDeduplicator _seen = deduplicator ?? new DeliveryDeduplicator();
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly WebhookVerifier _verifier = new(secret, time);
 
     public HandledDelivery Handle(string? id, string? timestamp, string? signature, byte[] body)
     {
-        if (StandardWebhooks.Verify(secret, id, timestamp, signature, body, _time.GetUtcNow()) is { } problem)
+        if (_verifier.Verify(id, timestamp, signature, body) is { } problem)
             return new HandledDelivery(401, null, problem);
         JsonObject? envelope;
         try

@@ -10,7 +10,7 @@ namespace Pact.Cli;
 public static class Cli
 {
     private const string RootDescription = """
-        pact: talk to a Pact daemon — keys, agents, sessions, compact negotiation, live transcripts.
+        pact: talk to a Pact daemon — keys, agents, sessions, compact negotiation, live transcripts, webhooks.
 
         Every command is a thin layer over the Pact SDK. State-changing commands sign an envelope with the
         agent key (--key); reads use the agent's bearer token, or the admin token when there is no key file.
@@ -93,6 +93,7 @@ public static class Cli
         foreach (var command in NegotiationCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in LifecycleCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in TranscriptCommands.Build(context)) root.Subcommands.Add(command);
+        foreach (var command in SubscriptionCommands.Build(context)) root.Subcommands.Add(command);
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpWithExamples((HelpAction)help.Action!, context.Examples);
         return root;

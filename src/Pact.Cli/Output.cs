@@ -172,6 +172,10 @@ internal sealed class Output
     /// <summary>A result record as JSON, indented, timestamps in the protocol's form.</summary>
     public void Json<T>(T value) => _writer.WriteLine(JsonSerializer.Serialize(value, IndentedOptions));
 
+    /// <summary>A result record as a JSON object (camelCase, timestamps in the protocol's form), to be extended before printing.</summary>
+    public static JsonObject ToJsonObject<T>(T value) =>
+        JsonSerializer.SerializeToNode(value, CompactOptions) as JsonObject ?? throw new InvalidOperationException($"A {typeof(T).Name} is not a JSON object.");
+
     /// <summary>One JSON value on one line (JSON Lines, for event streams).</summary>
     public void JsonLine(JsonNode node)
     {

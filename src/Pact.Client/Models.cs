@@ -211,3 +211,98 @@ public sealed record StdlibEntry(
 /// <param name="RootHash">The Merkle root.</param>
 /// <param name="Note">The signed note text.</param>
 public sealed record LogCheckpoint(string Origin, long TreeSize, string RootHash, string Note);
+
+/// <summary>A subscription's filter (§10): null members match everything.</summary>
+/// <param name="Types">Event types (exact, or <c>prefix.*</c>), or null for all.</param>
+/// <param name="Sessions">Session ids, or null for all of the owner's sessions.</param>
+public sealed record SubscriptionFilter(IReadOnlyList<string>? Types, IReadOnlyList<string>? Sessions);
+
+/// <summary>A webhook subscription as the daemon shows it (§10), never with its secret.</summary>
+/// <param name="SubscriptionId">The subscription id (sub_…).</param>
+/// <param name="Owner">The did:key of the agent that created it.</param>
+/// <param name="Callback">The URL deliveries are POSTed to.</param>
+/// <param name="Filter">Which events it receives.</param>
+/// <param name="Description">The owner's note, or null.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="AfterSeq">The size of the log at creation: only events with a greater seq are delivered.</param>
+/// <param name="Status">"active" or "disabled".</param>
+/// <param name="DisabledReason">"gone" (the receiver answered 410) or "failing", when disabled.</param>
+/// <param name="DisabledAt">When it was disabled, or null.</param>
+/// <param name="ConsecutiveFailures">Deliveries in a row that ended failed.</param>
+public sealed record Subscription(
+    string SubscriptionId,
+    string Owner,
+    string Callback,
+    SubscriptionFilter? Filter,
+    string? Description,
+    DateTimeOffset CreatedAt,
+    long AfterSeq,
+    string Status,
+    string? DisabledReason,
+    DateTimeOffset? DisabledAt,
+    int ConsecutiveFailures);
+
+/// <summary>The answer to creating a subscription: the subscription and its signing secret, shown only this once.</summary>
+/// <param name="Subscription">The new subscription.</param>
+/// <param name="Secret">"whsec_" + base64 of the HMAC key that signs its deliveries; give it to a <see cref="WebhookVerifier"/>.</param>
+public sealed record SubscriptionCreated(Subscription Subscription, string Secret)
+{
+    /// <summary>The new subscription's id.</summary>
+    public string SubscriptionId => Subscription.SubscriptionId;
+
+    /// <summary>The secret is left out, so that logging the record does not leak it.</summary>
+    /// <param name="builder">Receives the members.</param>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Subscription = ").Append(Subscription).Append(", Secret = (hidden)");
+        return true;
+    }
+}
+
+/// <summary>One event's delivery to a subscription (§10).</summary>
+/// <param name="DeliveryId">The delivery id (dlv_…).</param>
+/// <param name="SubscriptionId">The subscription.</param>
+/// <param name="WebhookId">The <c>webhook-id</c> header: "evt_" + seq, the same on every attempt.</param>
+/// <param name="Seq">The event's global seq.</param>
+/// <param name="Type">The event's type.</param>
+/// <param name="Stream">The event's stream (session id).</param>
+/// <param name="Attempt">Attempts made so far.</param>
+/// <param name="Status">"pending", "succeeded" or "failed".</param>
+/// <param name="HttpStatus">The last attempt's HTTP status, or null (none yet, or no answer).</param>
+/// <param name="Error">Why the last attempt failed, or null.</param>
+/// <param name="At">When the last attempt started, or null.</param>
+/// <param name="NextAttemptAt">When the next attempt is due, or null when none is scheduled.</param>
+/// <param name="CreatedAt">When the delivery was queued.</param>
+public sealed record WebhookDelivery(
+    string DeliveryId,
+    string SubscriptionId,
+    string WebhookId,
+    long Seq,
+    string Type,
+    string Stream,
+    int Attempt,
+    string Status,
+    int? HttpStatus,
+    string? Error,
+    DateTimeOffset? At,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset CreatedAt);
+
+/// <summary>One page of a subscription's deliveries.</summary>
+/// <param name="Deliveries">The deliveries, in seq order.</param>
+/// <param name="Next">The <c>after</c> (a seq) for the next page, or null at the end.</param>
+public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Deliveries, long? Next);
+
+/// <summary>The agent ids of a compact's two parties.</summary>
+/// <param name="A">Party a's did:key.</param>
+/// <param name="B">Party b's did:key.</param>
+public sealed record CompactPartyAgents(string A, string B);
+
+/// <summary>A compact as <c>GET /v1/compacts</c> lists it: its current version (§6).</summary>
+/// <param name="CompactId">The compact id.</param>
+/// <param name="CurrentVersion">The current version.</param>
+/// <param name="Status">The current version's status, e.g. in-force.</param>
+/// <param name="CompactHash">The hash of the current version's signed record.</param>
+/// <param name="SessionId">The session the current version was negotiated in.</param>
+/// <param name="Parties">The parties' agents.</param>
+public sealed record CompactSummary(string CompactId, int CurrentVersion, string Status, string CompactHash, string SessionId, CompactPartyAgents? Parties);

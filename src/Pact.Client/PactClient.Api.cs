@@ -340,6 +340,20 @@ public sealed partial class PactClient
     public async Task<CompactInfo> GetCompactAsync(string compactId, CancellationToken cancellationToken = default) =>
         Read<CompactInfo>(await GetAsync($"v1/compacts/{Segment(compactId)}", Access.Reader, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// <c>GET /v1/compacts?party=me</c>: one page of the compacts this agent is a party to, each at its current version.
+    /// A client without a key (the admin token) lists every compact.
+    /// </summary>
+    /// <param name="status">Only compacts whose current version has this status (e.g. "in-force").</param>
+    /// <param name="after">The cursor of the previous page (<see cref="Page{T}.Next"/>).</param>
+    /// <param name="limit">The page size.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<Page<CompactSummary>> ListCompactsAsync(string? status = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        var path = WithQuery("v1/compacts", ("party", _key is null ? null : "me"), ("status", status), ("after", after), ("limit", limit is null ? null : Num(limit.Value)));
+        return ReadPage<CompactSummary>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false), "compacts");
+    }
+
     /// <summary><c>GET /v1/compacts/{compactId}/versions/{version}</c>: the signed compact record, as JSON for exact hashing.</summary>
     /// <param name="compactId">The compact id.</param>
     /// <param name="version">The version.</param>

@@ -39,7 +39,7 @@ public sealed partial class PactClient
         if (start == FromHead)
             start = (await GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false)).Head?.StreamSeq ?? 0;
         if (start < 0) throw new ArgumentOutOfRangeException(nameof(after), "A stream position is 0 or more, or FromHead.");
-        var events = TailAsync($"v1/sessions/{Segment(sessionId)}/events/stream", null, start, fromHead: false, contiguous: true, e => e.StreamSeq, cancellationToken);
+        var events = TailAsync($"v1/sessions/{Segment(sessionId)}/events/stream", null, start, fromHead: false, contiguous: true, e => e.StreamSeq, null, cancellationToken);
         await foreach (var e in events.ConfigureAwait(false)) yield return e;
     }
 
@@ -55,13 +55,33 @@ public sealed partial class PactClient
     /// </param>
     /// <param name="cancellationToken">Stops the tail.</param>
     /// <exception cref="PactApiException">The daemon refused the stream, or a 401 persisted after a token refresh.</exception>
-    public IAsyncEnumerable<TranscriptEvent> TailAllAsync(IEnumerable<string>? types = null, long? after = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<TranscriptEvent> TailAllAsync(IEnumerable<string>? types = null, long? after = null, CancellationToken cancellationToken = default) =>
+        TailAll(types, after, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="TailAllAsync(IEnumerable{string}?, long?, CancellationToken)"/>, calling <paramref name="onConnected"/> each
+    /// time the daemon has accepted a connection to the stream (first and after every reconnection). With
+    /// <see cref="FromHead"/>, an event appended after the first call is certain to be delivered: a program can
+    /// announce that it is listening at that moment.
+    /// </summary>
+    /// <param name="types">Event type filters (exact, or <c>prefix.*</c>); all types when null or empty.</param>
+    /// <param name="after">Start after this seq; null or 0 for everything; <see cref="FromHead"/> for new events only.</param>
+    /// <param name="onConnected">Called, on the enumerating thread, when a connection is open; it should return quickly.</param>
+    /// <param name="cancellationToken">Stops the tail.</param>
+    /// <exception cref="PactApiException">The daemon refused the stream, or a 401 persisted after a token refresh.</exception>
+    public IAsyncEnumerable<TranscriptEvent> TailAllAsync(IEnumerable<string>? types, long? after, Action onConnected, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onConnected);
+        return TailAll(types, after, onConnected, cancellationToken);
+    }
+
+    private IAsyncEnumerable<TranscriptEvent> TailAll(IEnumerable<string>? types, long? after, Action? onConnected, CancellationToken cancellationToken)
     {
         var filter = types is null ? null : string.Join(",", types);
         if (string.IsNullOrEmpty(filter)) filter = null;
         var fromHead = after == FromHead;
         if (!fromHead && after < 0) throw new ArgumentOutOfRangeException(nameof(after), "A stream position is 0 or more, or FromHead.");
-        return TailAsync("v1/events/stream", filter, fromHead ? null : after ?? 0, fromHead, contiguous: false, e => e.Seq, cancellationToken);
+        return TailAsync("v1/events/stream", filter, fromHead ? null : after ?? 0, fromHead, contiguous: false, e => e.Seq, onConnected, cancellationToken);
     }
 
     /// <param name="path">The stream's path.</param>
@@ -70,6 +90,7 @@ public sealed partial class PactClient
     /// <param name="fromHead">Start at the head (<c>?after=head</c>).</param>
     /// <param name="contiguous">Ids must follow each other without gaps (a session stream).</param>
     /// <param name="idOf">The SSE id of an event.</param>
+    /// <param name="onConnected">Called each time a connection is accepted, or null.</param>
     /// <param name="cancellationToken">Stops the tail.</param>
     private async IAsyncEnumerable<TranscriptEvent> TailAsync(
         string path,
@@ -78,6 +99,7 @@ public sealed partial class PactClient
         bool fromHead,
         bool contiguous,
         Func<TranscriptEvent, long> idOf,
+        Action? onConnected,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = startAfter;               // the id of the last event delivered (or the start position)
@@ -144,6 +166,7 @@ public sealed partial class PactClient
                 }
                 refreshed = false;
                 connected = true;
+                onConnected?.Invoke();
 
                 var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 await using var stream = new IdleTimeoutStream(body, _options.StreamIdleTimeout, Clock);

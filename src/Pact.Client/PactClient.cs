@@ -182,6 +182,9 @@ public sealed partial class PactClient
             null,
             cancellationToken);
 
+    private Task<PactResponse> DeleteAsync(string path, Access access, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), access, null, cancellationToken);
+
     private Task<PactResponse> PostJsonAsync(string path, JsonObject body, Access access, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());

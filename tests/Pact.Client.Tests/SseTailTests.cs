@@ -381,4 +381,44 @@ public class SseTailTests
         events.Single().Seq.Should().Be(105);
         daemon.RequestsTo("/v1/events/stream").Single().Query.Should().Be("?after=head");
     }
+
+    [Fact]
+    public async Task Global_tail_reports_each_accepted_connection_before_its_events()
+    {
+        var log = new List<string>();
+        var delivered = new Delivered();
+        await using var daemon = await StartStreamAsync("/v1/events/stream",
+        [
+            async ctx =>
+            {
+                await BeginAsync(ctx);
+                await WriteAsync(ctx, Message(Chain[0], Chain[0].Seq));
+                await delivered.WhenAsync(1);
+                ctx.Abort();
+            },
+            ctx =>
+            {
+                ctx.Response.StatusCode = 503;
+                return Task.CompletedTask;
+            },
+            async ctx =>
+            {
+                await BeginAsync(ctx);
+                await WriteAsync(ctx, Message(Chain[1], Chain[1].Seq));
+                await HangAsync(ctx);
+            },
+        ]);
+        using var http = daemon.CreateHttpClient();
+        var client = new PactClient(http, AgentKey.Generate(), new PactClientOptions { RetryDelay = TimeSpan.Zero, MaxRetryDelay = TimeSpan.FromMilliseconds(50) });
+        using var guard = Guard();
+
+        await foreach (var e in client.TailAllAsync(null, PactClient.FromHead, () => log.Add("connected"), guard.Token))
+        {
+            log.Add("event " + e.Seq);
+            delivered.Mark(e.StreamSeq);
+            if (log.Count == 4) break;
+        }
+
+        log.Should().Equal(["connected", "event 101", "connected", "event 102"], "a refused reconnection is not a connection");
+    }
 }

@@ -6,7 +6,7 @@ using Pact.Core.Time;
 
 namespace Pact.Cli.Commands;
 
-/// <summary><c>pact compact draft | show</c>.</summary>
+/// <summary><c>pact compact draft | show | list</c>.</summary>
 internal static class CompactCommands
 {
     public const string DefaultDomain = "contractor-and-service";
@@ -14,15 +14,17 @@ internal static class CompactCommands
     public static Command Build(CliContext c)
     {
         var compact = c.NewCommand("compact", """
-            Draft compact terms from a tier's defaults, and show signed compacts.
+            Draft compact terms from a tier's defaults, and list and show signed compacts.
 
             Examples:
               pact compact draft --b-agent bob --interaction "Kitchen remodel" --from 2026-12-01 --until 2027-12-01 -o terms.json
+              pact compact list --status in-force
               pact compact show cmp_kitchen-2026
               pact compact show cmp_kitchen-2026 --version 1 --json
             """);
         compact.Subcommands.Add(Draft(c));
         compact.Subcommands.Add(Show(c));
+        compact.Subcommands.Add(List(c));
         return compact;
     }
 
@@ -146,6 +148,44 @@ internal static class CompactCommands
             inv.Out.Table("Versions", ["version", "status", "compactHash", "session"], compact.Versions.Select(x => (IReadOnlyList<string?>)
                 [x.Version.ToString(CultureInfo.InvariantCulture), x.Status, x.CompactHash, x.SessionId]));
             inv.Out.ObjectTable("History", compact.History);
+        });
+        return command;
+    }
+
+    private static Command List(CliContext c)
+    {
+        var status = new Option<string>("--status") { Description = "Only compacts whose current version has this status (e.g. in-force, revoked).", HelpName = "status" };
+        var command = c.NewCommand("list", """
+            List the compacts this agent is a party to, every page, each at its current version (the operator with
+            --admin-token and no key file: all compacts).
+
+            Examples:
+              pact compact list
+              pact compact list --status in-force --json
+            """).With(status);
+        c.Handle(command, async inv =>
+        {
+            var client = inv.Client(Access.Reader);
+            var all = new List<CompactSummary>();
+            string? after = null;
+            do
+            {
+                var page = await client.ListCompactsAsync(inv.Get(status), after, null, inv.CancellationToken);
+                all.AddRange(page.Items);
+                // A cursor that does not move would loop forever.
+                after = page.Next is { } next && next != after ? next : null;
+            }
+            while (after is not null);
+            if (inv.Json)
+            {
+                inv.Out.Json(new { compacts = all });
+                return;
+            }
+            inv.Out.Table("Compacts", ["compact", "version", "status", "session", "party a", "party b", "compactHash"], all.Select(x => (IReadOnlyList<string?>)
+            [
+                x.CompactId, x.CurrentVersion.ToString(CultureInfo.InvariantCulture), x.Status, x.SessionId,
+                x.Parties is null ? null : Output.ShortDid(x.Parties.A), x.Parties is null ? null : Output.ShortDid(x.Parties.B), Output.Abbreviate(x.CompactHash),
+            ]));
         });
         return command;
     }

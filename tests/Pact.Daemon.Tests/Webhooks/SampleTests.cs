@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Pact.Client;
 using Pact.Core.Crypto;
-using Pact.Core.Encoding;
 using Pact.Daemon.Tests.Infrastructure;
 using Pact.Samples.TriggerRunner;
 using Pact.Samples.WebhookReceiver;
@@ -27,8 +27,8 @@ public class SampleTests
     {
         var (secret, id, timestamp, signature, body, at) = Parts(index);
 
-        StandardWebhooks.Verify(secret, id, timestamp, signature, body, at).Should().BeNull();
-        StandardWebhooks.Verify(secret, id, timestamp, "v1,bm9wZQ== " + signature, body, at).Should().BeNull("any one listed signature may match");
+        WebhookVerifier.Verify(secret, id, timestamp, signature, body, at).Should().BeNull();
+        WebhookVerifier.Verify(secret, id, timestamp, "v1,bm9wZQ== " + signature, body, at).Should().BeNull("any one listed signature may match");
     }
 
     [Fact]
@@ -37,14 +37,14 @@ public class SampleTests
         var (secret, id, timestamp, signature, body, at) = Parts(0);
         var altered = Encoding.UTF8.GetBytes("{\"test\": 2432232315}");
 
-        StandardWebhooks.Verify(secret, id, timestamp, signature, altered, at).Should().Be("no signature matches");
-        StandardWebhooks.Verify("whsec_" + Convert.ToBase64String(new byte[24]), id, timestamp, signature, body, at).Should().Be("no signature matches");
-        StandardWebhooks.Verify(secret, id + "x", timestamp, signature, body, at).Should().Be("no signature matches");
-        StandardWebhooks.Verify(secret, id, timestamp, signature, body, at.AddMinutes(6)).Should().Contain("too far");
-        StandardWebhooks.Verify(secret, id, timestamp, signature, body, at.AddMinutes(-6)).Should().Contain("too far");
-        StandardWebhooks.Verify(secret, id, timestamp, signature, body, at.AddMinutes(4)).Should().BeNull();
-        StandardWebhooks.Verify(secret, id, "soon", signature, body, at).Should().Contain("not a number");
-        StandardWebhooks.Verify(secret, null, timestamp, signature, body, at).Should().Contain("missing");
+        WebhookVerifier.Verify(secret, id, timestamp, signature, altered, at).Should().Be("no signature matches");
+        WebhookVerifier.Verify("whsec_" + Convert.ToBase64String(new byte[24]), id, timestamp, signature, body, at).Should().Be("no signature matches");
+        WebhookVerifier.Verify(secret, id + "x", timestamp, signature, body, at).Should().Be("no signature matches");
+        WebhookVerifier.Verify(secret, id, timestamp, signature, body, at.AddMinutes(6)).Should().Contain("too far");
+        WebhookVerifier.Verify(secret, id, timestamp, signature, body, at.AddMinutes(-6)).Should().Contain("too far");
+        WebhookVerifier.Verify(secret, id, timestamp, signature, body, at.AddMinutes(4)).Should().BeNull();
+        WebhookVerifier.Verify(secret, id, "soon", signature, body, at).Should().Contain("not a number");
+        WebhookVerifier.Verify(secret, null, timestamp, signature, body, at).Should().Contain("missing");
     }
 
     [Fact]
@@ -111,20 +111,10 @@ public class SampleTests
         shell.Output!.Trim().Should().Be("42 " + e.ToJsonString());
     }
 
-    [Fact]
-    public async Task Server_sent_events_are_parsed_into_messages()
-    {
-        var text = "retry: 2000\n\n: ping\n\nid: 7\nevent: session.created\ndata: {\"seq\":7}\n\nid: 8\ndata: a\ndata: b\n\n";
-        var messages = new List<SseMessage>();
-        await foreach (var m in SseEvents.ParseAsync(new StringReader(text), CancellationToken.None)) messages.Add(m);
-
-        messages.Should().Equal(new SseMessage("7", "session.created", "{\"seq\":7}"), new SseMessage("8", null, "a\nb"));
-    }
-
     private static string KeyFile(KeyPair key, string directory)
     {
         var path = Path.Combine(directory, "agent.key");
-        File.WriteAllText(path, new JsonObject { ["did"] = key.Did, ["seed"] = Base64Url.Encode(key.Seed) }.ToJsonString());
+        AgentKey.FromSeed(key.Seed).Save(path);
         return path;
     }
 

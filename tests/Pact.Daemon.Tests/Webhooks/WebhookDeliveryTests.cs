@@ -104,7 +104,7 @@ public class WebhookDeliveryTests
             request.ContentType.Should().StartWith("application/json");
             var timestamp = long.Parse(request.Timestamp!, System.Globalization.CultureInfo.InvariantCulture);
             request.Signature.Should().Be(WebhookSignature.Sign(key, request.Id!, timestamp, request.Body));
-            global::Pact.Samples.WebhookReceiver.StandardWebhooks.Verify(secret, request.Id, request.Timestamp, request.Signature, request.Body, DateTimeOffset.UtcNow)
+            global::Pact.Client.WebhookVerifier.Verify(secret, request.Id, request.Timestamp, request.Signature, request.Body, DateTimeOffset.UtcNow)
                 .Should().BeNull("the sample receiver's verification accepts what the daemon sends");
         }
         foreach (var (request, e) in received.Zip(events))

@@ -52,8 +52,8 @@ public sealed record SessionVerification(
 /// </remarks>
 public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer checkpointer, DaemonIdentity identity)
 {
-    /// <summary>Rows read and checked per round: the hash chain sequentially, then their signatures in parallel.</summary>
-    public const int PageSize = 2048;
+    /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
+    public int PageSize { get; init; } = 2048;
 
     public const string Hash = "hash";
     public const string PrevHash = "prev-hash";

@@ -82,6 +82,8 @@ public sealed class LogEndpointTests : IAsyncLifetime
     public async Task Inclusion_proofs_from_the_endpoint_put_every_event_of_a_session_in_the_signed_tree()
     {
         var scenario = await LogScenario.CreateAsync(_host);
+        // Without waiting for the next tick: the scenario's last events must be in the checkpoint read below.
+        await _host.Services.GetRequiredService<LogCheckpointer>().CheckpointAsync(CancellationToken.None);
         var checkpoint = await scenario.B.Client.GetCheckpointAsync();
         Checkpoint.TryOpen(checkpoint.Note, _daemon.Origin, DaemonKey, out var signed, out _).Should().BeTrue();
         var events = await scenario.B.Client.GetEventsAsync(scenario.SessionId);

@@ -253,15 +253,20 @@ public static class ExportVerifier
             {
                 var at = $"/checkpoints/{k}";
                 if (checkpoints[k] is not JsonObject c || !TryLong(c, "streamSeq", out var streamSeq) || Text(c, "checkpointId") is not { } id || Text(c, "stateHash") is not { } stateHash)
-                    return new(ExportChecks.Checkpoint, at, "Not a checkpoint: checkpointId, streamSeq and stateHash are required.");
+                    return new(ExportChecks.Checkpoint, at, "Not a checkpoint: checkpointId, streamSeq, stateHash, treeSize, label and createdAt are required.");
                 if (streamSeq < 1 || streamSeq > events.Count || events[(int)streamSeq - 1] is not { Type: EventTypes.SessionCheckpointed } e)
                     return new(ExportChecks.Checkpoint, at + "/streamSeq", $"No session.checkpointed event at streamSeq {streamSeq}.");
                 if (e.Data["checkpointId"]?.GetValue<string>() != id)
                     return new(ExportChecks.Checkpoint, at + "/checkpointId", $"The event at streamSeq {streamSeq} records another checkpoint.", e.Seq, e.StreamSeq);
                 if (e.Data["stateHash"]?.GetValue<string>() != stateHash || stateHashes[streamSeq] != stateHash)
                     return new(ExportChecks.Checkpoint, at + "/stateHash", $"The state replayed to streamSeq {streamSeq} hashes to {stateHashes[streamSeq]}.", e.Seq, e.StreamSeq);
-                if (c["treeSize"] is not null && (!TryLong(c, "treeSize", out var treeSize) || treeSize != e.Seq))
+                if (!TryLong(c, "treeSize", out var treeSize) || treeSize != e.Seq)
                     return new(ExportChecks.Checkpoint, at + "/treeSize", $"The checkpoint event is seq {e.Seq}, so the log held {e.Seq} events then.", e.Seq, e.StreamSeq);
+                // Label and time are the event's too: nothing in a checkpoint entry is left unchecked.
+                if (!c.ContainsKey("label") || !SameJson(c["label"], e.Data["label"]))
+                    return new(ExportChecks.Checkpoint, at + "/label", "The label is not the one the checkpoint event recorded.", e.Seq, e.StreamSeq);
+                if (Text(c, "createdAt") != e.Time)
+                    return new(ExportChecks.Checkpoint, at + "/createdAt", "createdAt is not the checkpoint event's time.", e.Seq, e.StreamSeq);
                 listed.Add(streamSeq);
             }
             if (stateHashes.Keys.FirstOrDefault(s => !listed.Contains(s)) is var omitted and > 0)

@@ -36,6 +36,29 @@ internal static class TranscriptSchema
             version INTEGER PRIMARY KEY,
             sha256  TEXT    NOT NULL
         ) STRICT;
+        -- The log's Merkle tree (§9): every perfect subtree, (level, idx) = 2^level leaves from leaf idx·2^level,
+        -- written in the same transaction as the events it covers.
+        CREATE TABLE merkle_nodes (
+            level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 62),
+            idx   INTEGER NOT NULL CHECK (idx >= 0),
+            hash  BLOB    NOT NULL CHECK (length(hash) = 32),
+            PRIMARY KEY (level, idx)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER merkle_nodes_append_only_update BEFORE UPDATE ON merkle_nodes
+        BEGIN SELECT RAISE(ABORT, 'Merkle nodes are append-only'); END;
+        CREATE TRIGGER merkle_nodes_append_only_delete BEFORE DELETE ON merkle_nodes
+        BEGIN SELECT RAISE(ABORT, 'Merkle nodes are append-only'); END;
+        -- Every signed checkpoint of the log, kept so proofs can be served for any checkpointed size.
+        CREATE TABLE log_checkpoints (
+            tree_size INTEGER PRIMARY KEY CHECK (tree_size >= 1),
+            root      BLOB    NOT NULL CHECK (length(root) = 32),
+            note      TEXT    NOT NULL,
+            signed_at TEXT    NOT NULL
+        ) STRICT;
+        CREATE TRIGGER log_checkpoints_append_only_update BEFORE UPDATE ON log_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END;
+        CREATE TRIGGER log_checkpoints_append_only_delete BEFORE DELETE ON log_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'log checkpoints are append-only'); END;
         """,
     ];
 

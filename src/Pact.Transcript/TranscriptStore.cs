@@ -18,7 +18,7 @@ namespace Pact.Transcript;
 /// request in its own savepoint. An append's task completes only after its batch committed, so an
 /// acknowledged event survives a crash (§9); reads use their own pooled connections.
 /// </summary>
-public sealed class TranscriptStore : IAsyncDisposable
+public sealed partial class TranscriptStore : IAsyncDisposable
 {
     private const string Savepoint = "pact_request";
     private const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
@@ -133,6 +133,10 @@ public sealed class TranscriptStore : IAsyncDisposable
 
             var version = TranscriptSchema.Migrate(writer, options.Migrations);
             var headSeq = TranscriptSchema.ScalarLong(writer, null, "SELECT COALESCE(MAX(seq), 0) FROM events;");
+            // Merkle log (§9): the tree must hold exactly one leaf per event, or every later append would be wrong.
+            var leaves = Merkle.MerkleTreeWriter.LeafCount(writer, null);
+            if (leaves != headSeq)
+                throw new TranscriptIntegrityException($"The Merkle tree of '{path}' holds {leaves} leaves but the transcript has {headSeq} events.");
 
             var read = new SqliteConnectionStringBuilder
             {
@@ -412,6 +416,8 @@ public sealed class TranscriptStore : IAsyncDisposable
                 try
                 {
                     var events = InsertEvents(request, tx, insert, p, batchHeads, requestHeads, ref nextSeq).AsReadOnly();
+                    // Merkle log (§9): the leaves and completed subtrees of these events, undone with the savepoint.
+                    Merkle.MerkleTreeWriter.Append(_writer, tx, events);
                     var value = request.Apply?.Invoke(new AppendContext(_writer, tx, events));
                     tx.Release(Savepoint);
                     foreach (var (stream, head) in requestHeads) batchHeads[stream] = head;

@@ -128,6 +128,13 @@ public static class PactApp
         Pact.Daemon.Webhooks.WebhookServices.AddPactWebhooks(services, pact.Webhooks);
         // ---- end webhooks ----
 
+        // ---- Verifiable log (PROTOCOL §7 verify, §8.4 export, §9 checkpoints and proofs) ----
+        services.AddSingleton<Pact.Daemon.Log.LogCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Pact.Daemon.Log.LogCheckpointer>());
+        services.AddSingleton<Pact.Daemon.Log.SessionVerifier>();
+        services.AddSingleton<Pact.Daemon.Log.SessionExporter>();
+        // ---- end of the verifiable log ----
+
         services.AddControllers(mvc =>
             {
                 mvc.InputFormatters.Insert(0, new StrictJsonInputFormatter());

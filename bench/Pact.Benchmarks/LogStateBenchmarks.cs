@@ -1,0 +1,80 @@
+extern alias daemon;
+
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pact.Core.Json;
+using Pact.Core.Sessions;
+using daemon::Pact.Daemon.Application;
+using daemon::Pact.Daemon.Persistence;
+
+namespace Pact.Benchmarks;
+
+/// <summary>
+/// GET /v1/sessions/{id}/state?at=k without HTTP (SessionService.StateAtAsync) for k = the head of a session
+/// of N events: rebuilt from a checkpoint 100 events before k, against the same session without checkpoints,
+/// rebuilt from its first event. Both read through the checked reader, which re-hashes every event it returns.
+/// </summary>
+[Config(typeof(Config))]
+public class LogStateBenchmarks
+{
+    private sealed class Config : BenchmarkDotNet.Configs.ManualConfig
+    {
+        public Config()
+        {
+            AddJob(LogJobs.Monitoring(iterations: 10, warmups: 2));
+            AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+        }
+    }
+
+    private const string WithCheckpoint = "ses_01JD00000000000000000STATE1";
+    private const string WithoutCheckpoint = "ses_01JD00000000000000000STATE2";
+    private const int Tail = 100;
+
+    private LogBenchData _data = null!;
+    private SessionService _service = null!;
+
+    [Params(10_000, 100_000)]
+    public int Events { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _data = LogBenchData.Run(() => LogBenchData.CreateAsync(Events, 0, WithCheckpoint, WithoutCheckpoint));
+        var store = _data.Store;
+        var engine = new DecisionEngine(store, new KeyedLock(), TimeProvider.System, NullLogger<DecisionEngine>.Instance);
+        _service = new SessionService(engine, new AgentDirectory(store), new SessionReadModel(store), new CheckpointReadModel(store), store);
+
+        // The snapshot the daemon's projector would have written for a checkpoint at streamSeq N − 100.
+        var events = LogBenchData.Run(() => _data.ReadSessionAsync(WithCheckpoint));
+        var at = Events - Tail;
+        var state = SessionState.Replay(events.Take(at)).ToJson();
+        LogBenchData.Run(() => store.WriteAsync(ctx =>
+        {
+            using var command = ctx.CreateCommand(
+                "INSERT INTO checkpoints(checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state) VALUES ('chk_bench', $s, $k, $h, $t, NULL, $at, $state)");
+            command.Parameters.AddWithValue("$s", WithCheckpoint);
+            command.Parameters.AddWithValue("$k", at);
+            command.Parameters.AddWithValue("$h", Jcs.DomainHash(SessionState.HashDomain, state));
+            command.Parameters.AddWithValue("$t", events[at - 1].Seq);
+            command.Parameters.AddWithValue("$at", events[at - 1].Time);
+            command.Parameters.AddWithValue("$state", Jcs.CanonicalString(state));
+            return command.ExecuteNonQuery();
+        }));
+        var fromCheckpoint = FromCheckpoint();
+        var fromStart = FromStart();
+        if (fromCheckpoint["stateHash"]!.GetValue<string>() != Jcs.DomainHash(SessionState.HashDomain, SessionState.Replay(events).ToJson())
+            || fromCheckpoint["replay"]!["eventsApplied"]!.GetValue<long>() != Tail
+            || fromStart["replay"]!["eventsApplied"]!.GetValue<long>() != Events)
+            throw new InvalidOperationException("The two replays do not do what they are meant to.");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _data.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark]
+    public JsonObject FromCheckpoint() => _service.StateAtAsync(WithCheckpoint, Events, CancellationToken.None).GetAwaiter().GetResult().Body!;
+
+    [Benchmark(Baseline = true)]
+    public JsonObject FromStart() => _service.StateAtAsync(WithoutCheckpoint, Events, CancellationToken.None).GetAwaiter().GetResult().Body!;
+}

@@ -1,0 +1,71 @@
+namespace Pact.Client.Verification;
+
+/// <summary>The names of the checks <see cref="ExportVerifier"/> reports, in the order it runs them.</summary>
+public static class ExportChecks
+{
+    /// <summary><c>format</c> is not <c>pact-export/1</c>.</summary>
+    public const string Format = "format";
+
+    /// <summary>The bundle's <c>daemon</c> block names another key, id or an invalid origin than the trusted key.</summary>
+    public const string Daemon = "daemon";
+
+    /// <summary>The log's signed note does not open with the trusted key, or <c>log</c> disagrees with it.</summary>
+    public const string Note = "note";
+
+    /// <summary>An event is not an event (missing or mistyped member).</summary>
+    public const string Event = "event";
+
+    /// <summary>An event is out of place: wrong stream, streamSeq not contiguous from 1, or seq not increasing.</summary>
+    public const string StreamSeq = "stream-seq";
+
+    /// <summary>An event's prevHash is not the previous event's hash.</summary>
+    public const string PrevHash = "prev-hash";
+
+    /// <summary>An event does not hash to its <c>hash</c>.</summary>
+    public const string Hash = "hash";
+
+    /// <summary>An event has no valid inclusion proof in the signed tree.</summary>
+    public const string Proof = "proof";
+
+    /// <summary>An envelope in <c>data.envelope</c> does not verify or was not signed by the event's actor.</summary>
+    public const string EnvelopeSignature = "envelope-signature";
+
+    /// <summary>A compact signature or principal authorization does not verify (or its record is malformed).</summary>
+    public const string CompactSignature = "compact-signature";
+
+    /// <summary>The daemon's in-force signature of a compact record does not verify under the trusted key.</summary>
+    public const string InForceSignature = "in-force-signature";
+
+    /// <summary><c>compacts</c> is not exactly the records the events put in force.</summary>
+    public const string Compacts = "compacts";
+
+    /// <summary>A session checkpoint does not match its event or the replayed state.</summary>
+    public const string Checkpoint = "checkpoint";
+
+    /// <summary><c>session</c> is not the state the events fold to.</summary>
+    public const string State = "state";
+}
+
+/// <summary>Where verification stands, reported as it goes.</summary>
+/// <param name="Stage">"events", "compacts", "checkpoints" or "state".</param>
+/// <param name="Done">Items of this stage checked so far.</param>
+/// <param name="Total">Items of this stage.</param>
+public sealed record ExportVerificationProgress(string Stage, long Done, long Total);
+
+/// <summary>The first thing that did not hold.</summary>
+/// <param name="Check">One of <see cref="ExportChecks"/>.</param>
+/// <param name="Pointer">A JSON pointer into the bundle at what failed.</param>
+/// <param name="Message">What was wrong.</param>
+/// <param name="Seq">The event's global seq, when the failure is at an event.</param>
+/// <param name="StreamSeq">The event's streamSeq, when the failure is at an event.</param>
+public sealed record ExportFailure(string Check, string Pointer, string Message, long? Seq = null, long? StreamSeq = null);
+
+/// <summary>The outcome of verifying an export bundle.</summary>
+/// <param name="Ok">True when every check held.</param>
+/// <param name="SessionId">The session the events belong to, once read.</param>
+/// <param name="EventsChecked">Events checked, up to and including a failing one.</param>
+/// <param name="ProofsChecked">Inclusion proofs that verified.</param>
+/// <param name="SignaturesChecked">Ed25519 signatures verified: the note, envelopes, compact, principal and in-force signatures.</param>
+/// <param name="TreeSize">The signed tree size the proofs were checked against, once the note opened.</param>
+/// <param name="FirstFailure">The first failure, or null when <paramref name="Ok"/>.</param>
+public sealed record ExportVerification(bool Ok, string? SessionId, long EventsChecked, long ProofsChecked, long SignaturesChecked, long? TreeSize, ExportFailure? FirstFailure);

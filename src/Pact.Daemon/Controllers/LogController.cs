@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Pact.Core.Encoding;
+using Pact.Core.Errors;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Log;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Controllers;
+
+/// <summary>The verifiable log (§9): signed checkpoints and Merkle proofs, all public.</summary>
+public sealed class LogController(TranscriptStore store, LogCheckpointer checkpointer, DaemonIdentity identity) : PactControllerBase
+{
+    /// <summary>
+    /// The latest signed checkpoint: a C2SP signed note (text/plain), or with <c>Accept: application/json</c>
+    /// { origin, treeSize, rootHash, note }. Check the note with the daemon's public key; take the tree size
+    /// and root from the note itself. 404 while the log is empty.
+    /// </summary>
+    [HttpGet("/v1/log/checkpoint")]
+    [Produces("text/plain", "application/json")]
+    [ProducesResponseType(typeof(LogCheckpointBody), StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/plain")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IResult> Checkpoint(CancellationToken ct)
+    {
+        var latest = await checkpointer.LatestAsync(ct);
+        // Before the first timer tick of a fresh daemon, sign rather than answer "none".
+        if (latest is null && store.HeadSeq > 0) latest = await checkpointer.CheckpointAsync(ct);
+        if (latest is null) return Problem(PactError.NotFound("A signed checkpoint (the log is still empty)"));
+        if (!WantsJson(Request)) return Results.Text(latest.Note, "text/plain; charset=utf-8", System.Text.Encoding.UTF8, 200);
+        return JsonResult(200, new JsonObject
+        {
+            ["origin"] = identity.Origin,
+            ["treeSize"] = latest.TreeSize,
+            ["rootHash"] = Hex.Encode(latest.RootHash),
+            ["note"] = latest.Note,
+        });
+    }
+
+    /// <summary>
+    /// The inclusion proof of the event with global seq <c>seq</c> in the tree of <c>treeSize</c> events
+    /// (RFC 9162 §2.1.3, nearest sibling first). <c>treeSize</c> must be a checkpointed size.
+    /// </summary>
+    [HttpGet("/v1/log/proof/inclusion")]
+    [ProducesResponseType(typeof(InclusionProofBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<IResult> Inclusion([FromQuery] string? seq, [FromQuery] string? treeSize, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var n = ReadSize(seq, "seq", errors);
+        var size = ReadSize(treeSize, "treeSize", errors);
+        if (errors.Count == 0 && n > size) errors.Add(new FieldError("/seq", PactCodes.InvalidPayload, $"'seq' must be at most 'treeSize' ({size})."));
+        if (errors.Count > 0) return Problem(PactError.FromFieldErrors("Invalid query", errors));
+        if (await store.GetLogCheckpointAsync(size, ct) is null) return Problem(NotCheckpointed(size));
+        var proof = await store.InclusionProofAsync(n - 1, size, ct);
+        return JsonResult(200, new JsonObject { ["leafIndex"] = n - 1, ["treeSize"] = size, ["hashes"] = HexArray(proof) });
+    }
+
+    /// <summary>
+    /// The consistency proof from the tree of <c>from</c> events to that of <c>to</c> (RFC 9162 §2.1.4); empty when
+    /// they are equal. Both must be checkpointed sizes.
+    /// </summary>
+    [HttpGet("/v1/log/proof/consistency")]
+    [ProducesResponseType(typeof(ConsistencyProofBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<IResult> Consistency([FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var size1 = ReadSize(from, "from", errors);
+        var size2 = ReadSize(to, "to", errors);
+        if (errors.Count == 0 && size1 > size2) errors.Add(new FieldError("/from", PactCodes.InvalidPayload, $"'from' must be at most 'to' ({size2})."));
+        if (errors.Count > 0) return Problem(PactError.FromFieldErrors("Invalid query", errors));
+        foreach (var size in new[] { size1, size2 })
+        {
+            if (await store.GetLogCheckpointAsync(size, ct) is null) return Problem(NotCheckpointed(size));
+        }
+        var proof = await store.ConsistencyProofAsync(size1, size2, ct);
+        return JsonResult(200, new JsonObject { ["from"] = size1, ["to"] = size2, ["hashes"] = HexArray(proof) });
+    }
+
+    /// <summary>JSON when the client asks for it at least as much as for text; the note otherwise.</summary>
+    private static bool WantsJson(HttpRequest request)
+    {
+        double json = 0, text = 0;
+        foreach (var accept in request.GetTypedHeaders().Accept)
+        {
+            var q = accept.Quality ?? 1;
+            var type = accept.MediaType.Value ?? "";
+            if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)) json = Math.Max(json, q);
+            else if (type is "*/*" or "text/*" || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase)) text = Math.Max(text, q);
+        }
+        return json > 0 && json >= text;
+    }
+
+    /// <summary>A tree size or seq in the query: decimal digits, at least 1.</summary>
+    private static long ReadSize(string? text, string name, List<FieldError> errors)
+    {
+        if (text is not null && text.Length is > 0 and <= 19 && text.All(char.IsAsciiDigit)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+            return value;
+        errors.Add(new FieldError("/" + name, PactCodes.InvalidPayload, $"'{name}' is required: a whole number of at least 1."));
+        return 0;
+    }
+
+    private static PactError NotCheckpointed(long size) =>
+        new(PactCodes.NotFound, 404, "Not found", $"No signed checkpoint has tree size {size}; proofs are served for checkpointed sizes only.");
+
+    private static JsonArray HexArray(IReadOnlyList<byte[]> hashes) => new(hashes.Select(h => (JsonNode)Hex.Encode(h)).ToArray());
+}
+
+/// <summary>GET /v1/log/checkpoint as JSON.</summary>
+public sealed record LogCheckpointBody(string Origin, long TreeSize, string RootHash, string Note);
+
+/// <summary>An inclusion proof (hex hashes, the sibling nearest the leaf first).</summary>
+public sealed record InclusionProofBody(long LeafIndex, long TreeSize, IReadOnlyList<string> Hashes);
+
+/// <summary>A consistency proof (hex hashes).</summary>
+public sealed record ConsistencyProofBody(long From, long To, IReadOnlyList<string> Hashes);

@@ -42,6 +42,9 @@ public sealed class WebhookDispatcher(
     /// <summary>First attempts a lane reads, sends and records at a time.</summary>
     private const int PageSize = 64;
 
+    /// <summary>Page records a lane may have queued at the writer before it waits for the oldest.</summary>
+    private const int MaxPendingRecords = 4;
+
     private int _running; // lanes and retry tasks, bounded by MaxConcurrentDeliveries
     private readonly List<Task> _tasks = [];
     private readonly Lock _tasksGate = new();
@@ -99,7 +102,20 @@ public sealed class WebhookDispatcher(
 
     private void OnCommitted(IReadOnlyList<TranscriptEvent> events)
     {
-        if (!outbox.Cache.IsEmpty) Wake();
+        // A subscription whose lane is draining picks its new rows up itself (and a lane that is closing wakes
+        // the loop as it goes), so only events some idle subscription may want are worth a scan of the outbox.
+        var active = outbox.Cache.Active;
+        if (active.IsEmpty) return;
+        foreach (var subscription in active.Values)
+        {
+            if (_busyLanes.ContainsKey(subscription.SubscriptionId)) continue;
+            foreach (var e in events)
+            {
+                if (!subscription.Wants(e)) continue;
+                Wake();
+                return;
+            }
+        }
     }
 
     /// <summary>Starts whatever is due and allowed; returns when the next scheduled attempt falls due.</summary>
@@ -205,17 +221,18 @@ public sealed class WebhookDispatcher(
 
     /// <summary>
     /// Sends a subscription's due first attempts in seq order, one at a time and back to back, a page at a
-    /// time. A page's outcomes are recorded in one write, which runs while the next page is being sent.
+    /// time. A page's outcomes are recorded in one write, which commits while the next pages are being sent;
+    /// the writer is a FIFO queue, so records commit in seq order and the run of failures counts as one by one.
     /// Sending before recording is safe: a crash in between leaves the rows pending with attempt 0, so they go
     /// out again after the restart — a redelivery with the same webhook-id, which at-least-once allows and
     /// receivers deduplicate. The cursor (the last seq sent) keeps the next page from re-reading rows whose
     /// record has not committed yet. A failure that ends a delivery (410, or no attempt left) stops the page
-    /// and is recorded before anything else goes out, so disabling takes effect exactly as one by one.
+    /// and waits for every record before anything else goes out, so disabling takes effect exactly as one by one.
     /// </summary>
     private async Task DrainLaneAsync(string subscriptionId, CancellationToken ct)
     {
         var cursor = 0L;
-        Task<bool>? recording = null;
+        var recording = new Queue<Task<bool>>();
         try
         {
             while (!ct.IsCancellationRequested)
@@ -236,9 +253,8 @@ public sealed class WebhookDispatcher(
                 }
 
                 var outcomes = new List<(DueDelivery Delivery, AttemptOutcome Outcome)>(page.Due.Count);
-                var stop = false;      // the page ended early and its record must commit before going on
+                var stop = false;      // the page ended early: its record must commit before going on
                 var yieldLane = false; // something else holds a delivery: leave the lane to the scheduler
-                var abandon = false;   // the previous page's record failed: its rows cool down, the lane ends
                 try
                 {
                     foreach (var delivery in page.Due)
@@ -268,21 +284,18 @@ public sealed class WebhookDispatcher(
                 finally
                 {
                     // Sent is sent: record it even when shutdown cut the page short, so a restart does not resend it.
-                    abandon = recording is not null && !await recording;
-                    recording = abandon || outcomes.Count == 0 ? null : RecordPageAsync(outcomes);
+                    if (outcomes.Count > 0) recording.Enqueue(RecordPageAsync(outcomes));
                 }
-                if (abandon) return;
-                if (stop || yieldLane)
-                {
-                    if (recording is not null && !await recording) return;
-                    recording = null;
-                    if (yieldLane) return;
-                }
+                // A failed record leaves its rows pending (cooling down); the lane ends and they go out again later.
+                while (recording.Count > 0 && (stop || yieldLane || recording.Count > MaxPendingRecords || recording.Peek().IsCompleted))
+                    if (!await recording.Dequeue()) return;
+                if (yieldLane) return;
             }
         }
         finally
         {
-            if (recording is not null) await recording;
+            // The lane stays claimed until its records committed: a new lane starts from the outbox rows.
+            while (recording.Count > 0) await recording.Dequeue();
         }
     }
 

@@ -22,9 +22,11 @@ public sealed class WebhookClient(HttpClient http) : IDisposable
 /// <summary>
 /// Sends what the outbox holds (§10), at least once. It wakes when an append commits and when the next
 /// scheduled attempt falls due (both on the injected <see cref="TimeProvider"/>), and otherwise sleeps.
-/// First attempts of a subscription go out one at a time in seq order; retries run beside them, so a
-/// delivery being retried never holds later ones back. Every outcome is written to the outbox row before
-/// anything else depends on it, so a restart resumes the schedule where it stood.
+/// First attempts of a subscription go out one at a time in seq order from a lane that drains the
+/// subscription's due deliveries page by page, back to back, and records each page's outcomes in one
+/// write; subscriptions run in parallel (bounded). Retries run beside the lanes, one task each, so a
+/// delivery being retried never holds later ones back. Outcomes are durable before the schedule depends on
+/// them, so a restart resumes the schedule where it stood.
 /// </summary>
 public sealed class WebhookDispatcher(
     TranscriptStore store, WebhookStore webhooks, WebhookOutbox outbox, WebhookSecrets secrets, WebhookClient client,
@@ -36,6 +38,14 @@ public sealed class WebhookDispatcher(
     private readonly ConcurrentDictionary<string, byte> _busyLanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _coolDown = new(StringComparer.Ordinal);
     private static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(30);
+
+    /// <summary>First attempts a lane reads, sends and records at a time.</summary>
+    private const int PageSize = 64;
+
+    /// <summary>Page records a lane may have queued at the writer before it waits for the oldest.</summary>
+    private const int MaxPendingRecords = 4;
+
+    private int _running; // lanes and retry tasks, bounded by MaxConcurrentDeliveries
     private readonly List<Task> _tasks = [];
     private readonly Lock _tasksGate = new();
     private CancellationToken _stopping;
@@ -45,7 +55,7 @@ public sealed class WebhookDispatcher(
 
     /// <summary>Attempts one delivery now, outside the schedule (the manual retry of §10). False when it is already being attempted.</summary>
     public bool AttemptNow(DeliveryRecord delivery) =>
-        Start(new DueDelivery(delivery.DeliveryId, delivery.SubscriptionId, delivery.Seq, delivery.Attempt), lane: false, manual: true);
+        Start(new DueDelivery(delivery.DeliveryId, delivery.SubscriptionId, delivery.Seq, delivery.Attempt), manual: true);
 
     /// <summary>The body of a delivery: { type, timestamp: the event's time, data: the event }.</summary>
     public static byte[] Body(TranscriptEvent e) =>
@@ -92,7 +102,20 @@ public sealed class WebhookDispatcher(
 
     private void OnCommitted(IReadOnlyList<TranscriptEvent> events)
     {
-        if (!outbox.Cache.IsEmpty) Wake();
+        // A subscription whose lane is draining picks its new rows up itself (and a lane that is closing wakes
+        // the loop as it goes), so only events some idle subscription may want are worth a scan of the outbox.
+        var active = outbox.Cache.Active;
+        if (active.IsEmpty) return;
+        foreach (var subscription in active.Values)
+        {
+            if (_busyLanes.ContainsKey(subscription.SubscriptionId)) continue;
+            foreach (var e in events)
+            {
+                if (!subscription.Wants(e)) continue;
+                Wake();
+                return;
+            }
+        }
     }
 
     /// <summary>Starts whatever is due and allowed; returns when the next scheduled attempt falls due.</summary>
@@ -109,14 +132,14 @@ public sealed class WebhookDispatcher(
         }
         foreach (var first in work.FirstAttempts)
         {
-            if (_inFlight.Count >= max) break;
+            if (Volatile.Read(ref _running) >= max) break;
             if (_coolDown.ContainsKey(first.DeliveryId) || !_busyLanes.TryAdd(first.SubscriptionId, 0)) continue;
-            if (!Start(first, lane: true, manual: false)) _busyLanes.TryRemove(first.SubscriptionId, out _);
+            StartLane(first.SubscriptionId);
         }
         foreach (var retry in work.Retries)
         {
-            if (_inFlight.Count >= max) break;
-            if (!_coolDown.ContainsKey(retry.DeliveryId)) Start(retry, lane: false, manual: false);
+            if (Volatile.Read(ref _running) >= max) break;
+            if (!_coolDown.ContainsKey(retry.DeliveryId)) Start(retry, manual: false);
         }
         lock (_tasksGate) _tasks.RemoveAll(t => t.IsCompleted);
         return coolingUntil is { } cool && (work.NextDueAt is null || cool < work.NextDueAt) ? cool : work.NextDueAt;
@@ -143,9 +166,10 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    private bool Start(DueDelivery delivery, bool lane, bool manual)
+    private bool Start(DueDelivery delivery, bool manual)
     {
         if (!_inFlight.TryAdd(delivery.DeliveryId, 0)) return false;
+        Interlocked.Increment(ref _running);
         var task = Task.Run(async () =>
         {
             try
@@ -164,12 +188,164 @@ public sealed class WebhookDispatcher(
             finally
             {
                 _inFlight.TryRemove(delivery.DeliveryId, out _);
-                if (lane) _busyLanes.TryRemove(delivery.SubscriptionId, out _);
+                Interlocked.Decrement(ref _running);
                 Wake();
             }
         }, CancellationToken.None);
         lock (_tasksGate) _tasks.Add(task);
         return true;
+    }
+
+    /// <summary>Starts draining a subscription's first attempts; its lane is already claimed.</summary>
+    private void StartLane(string subscriptionId)
+    {
+        Interlocked.Increment(ref _running);
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await DrainLaneAsync(subscriptionId, _stopping);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                _busyLanes.TryRemove(subscriptionId, out _);
+                Interlocked.Decrement(ref _running);
+                Wake(); // whatever committed while the lane was closing is picked up by the next scan
+            }
+        }, CancellationToken.None);
+        lock (_tasksGate) _tasks.Add(task);
+    }
+
+    /// <summary>
+    /// Sends a subscription's due first attempts in seq order, one at a time and back to back, a page at a
+    /// time. A page's outcomes are recorded in one write, which commits while the next pages are being sent;
+    /// the writer is a FIFO queue, so records commit in seq order and the run of failures counts as one by one.
+    /// Sending before recording is safe: a crash in between leaves the rows pending with attempt 0, so they go
+    /// out again after the restart — a redelivery with the same webhook-id, which at-least-once allows and
+    /// receivers deduplicate. The cursor (the last seq sent) keeps the next page from re-reading rows whose
+    /// record has not committed yet. A failure that ends a delivery (410, or no attempt left) stops the page
+    /// and waits for every record before anything else goes out, so disabling takes effect exactly as one by one.
+    /// </summary>
+    private async Task DrainLaneAsync(string subscriptionId, CancellationToken ct)
+    {
+        var cursor = 0L;
+        var recording = new Queue<Task<bool>>();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var page = await webhooks.LoadFirstAttemptsAsync(subscriptionId, cursor, now, PageSize, ct);
+                if (page.Target is not { Status: SubscriptionRecord.Active } target || page.Due.Count == 0) break;
+
+                byte[]? key = null;
+                Exception? keyFailure = null;
+                try
+                {
+                    key = secrets.Open(target.SealedSecret, target.SubscriptionId);
+                }
+                catch (CryptographicException failure)
+                {
+                    keyFailure = failure;
+                }
+
+                var outcomes = new List<(DueDelivery Delivery, AttemptOutcome Outcome)>(page.Due.Count);
+                var stop = false;      // the page ended early: its record must commit before going on
+                var yieldLane = false; // something else holds a delivery: leave the lane to the scheduler
+                try
+                {
+                    foreach (var delivery in page.Due)
+                    {
+                        if (_coolDown.ContainsKey(delivery.DeliveryId) || !_inFlight.TryAdd(delivery.DeliveryId, 0))
+                        {
+                            yieldLane = true; // keep seq order: nothing after it goes out before it does
+                            break;
+                        }
+                        try
+                        {
+                            var outcome = await SendAsync(delivery, target, key, keyFailure, ct);
+                            outcomes.Add((delivery, outcome));
+                            cursor = delivery.Seq;
+                            if (!outcome.Result.Succeeded && (outcome.Result.HttpStatus == 410 || schedule.MaxAttempts <= delivery.Attempt + 1))
+                            {
+                                stop = true;
+                                break;
+                            }
+                        }
+                        finally
+                        {
+                            _inFlight.TryRemove(delivery.DeliveryId, out _);
+                        }
+                    }
+                }
+                finally
+                {
+                    // Sent is sent: record it even when shutdown cut the page short, so a restart does not resend it.
+                    if (outcomes.Count > 0) recording.Enqueue(RecordPageAsync(outcomes));
+                }
+                // A failed record leaves its rows pending (cooling down); the lane ends and they go out again later.
+                while (recording.Count > 0 && (stop || yieldLane || recording.Count > MaxPendingRecords || recording.Peek().IsCompleted))
+                    if (!await recording.Dequeue()) return;
+                if (yieldLane) return;
+            }
+        }
+        finally
+        {
+            // The lane stays claimed until its records committed: a new lane starts from the outbox rows.
+            while (recording.Count > 0) await recording.Dequeue();
+        }
+    }
+
+    /// <summary>Records a page's outcomes in one write and reports them; false when the write failed (the page's rows cool down and go out again later).</summary>
+    private async Task<bool> RecordPageAsync(List<(DueDelivery Delivery, AttemptOutcome Outcome)> page)
+    {
+        IReadOnlyList<RecordedAttempt?> recorded;
+        try
+        {
+            recorded = await webhooks.RecordManyAsync(page.ConvertAll(p => p.Outcome), schedule,
+                Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            var until = time.GetUtcNow().Add(CoolDown).ToUnixTimeMilliseconds();
+            _coolDown[page[0].Delivery.DeliveryId] = until; // the lane's first pending row: it restarts there
+            logger.LogError(e, "Recording {Count} webhook deliveries from seq {Seq} failed; they go out again in {CoolDown}", page.Count, page[0].Delivery.Seq, CoolDown);
+            return false;
+        }
+        for (var i = 0; i < page.Count; i++)
+            Report(page[i].Delivery, page[i].Outcome.Result, recorded[i]);
+        return true;
+    }
+
+    /// <summary>One first attempt of a lane; "cannot be prepared" counts as a failed attempt, as for retries.</summary>
+    private async Task<AttemptOutcome> SendAsync(DueDelivery delivery, DeliveryTarget target, byte[]? key, Exception? keyFailure, CancellationToken ct)
+    {
+        var webhookId = "evt_" + delivery.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var attemptedAt = time.GetUtcNow();
+        if (keyFailure is not null) return Unprepared(delivery, webhookId, attemptedAt, keyFailure);
+        byte[] body;
+        try
+        {
+            var e = await store.GetBySeqAsync(delivery.Seq, ct)
+                ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
+            body = Body(e);
+        }
+        catch (Exception failure) when (failure is TranscriptIntegrityException or InvalidOperationException)
+        {
+            return Unprepared(delivery, webhookId, attemptedAt, failure);
+        }
+        var result = await PostAsync(target, key!, webhookId, attemptedAt, body, ct);
+        ct.ThrowIfCancellationRequested();
+        return new AttemptOutcome(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result);
+    }
+
+    private AttemptOutcome Unprepared(DueDelivery delivery, string webhookId, DateTimeOffset attemptedAt, Exception failure)
+    {
+        logger.LogError(failure, "Webhook {WebhookId} to {SubscriptionId} cannot be prepared", webhookId, delivery.SubscriptionId);
+        return new AttemptOutcome(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), new AttemptResult(null, null, "cannot be prepared: " + failure.Message));
     }
 
     private async Task AttemptAsync(DueDelivery delivery, bool manual, CancellationToken ct)
@@ -200,10 +376,18 @@ public sealed class WebhookDispatcher(
             // Nothing can be sent (a lost or replaced webhook.key, a damaged transcript): count it as a failed
             // attempt so the schedule moves on instead of retrying at once, and say why.
             logger.LogError(failure, "Webhook {WebhookId} to {SubscriptionId} cannot be prepared", webhookId, delivery.SubscriptionId);
-            await RecordAsync(delivery, webhookId, attemptedAt, new AttemptResult(null, null, "cannot be prepared: " + failure.Message));
+            await RecordAsync(delivery, attemptedAt, new AttemptResult(null, null, "cannot be prepared: " + failure.Message));
             return;
         }
 
+        var result = await PostAsync(target, key, webhookId, attemptedAt, body, ct);
+        ct.ThrowIfCancellationRequested();
+        await RecordAsync(delivery, attemptedAt, result);
+    }
+
+    /// <summary>Sends one signed attempt and says how it ended; only shutdown makes it throw.</summary>
+    private async Task<AttemptResult> PostAsync(DeliveryTarget target, byte[] key, string webhookId, DateTimeOffset attemptedAt, byte[] body, CancellationToken ct)
+    {
         var timestamp = attemptedAt.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Callback) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -230,15 +414,21 @@ public sealed class WebhookDispatcher(
         {
             result = new AttemptResult(null, null, Describe(failure));
         }
-        ct.ThrowIfCancellationRequested();
-        await RecordAsync(delivery, webhookId, attemptedAt, result);
+        return result;
     }
 
-    private async Task RecordAsync(DueDelivery delivery, string webhookId, DateTimeOffset attemptedAt, AttemptResult result)
+    private async Task RecordAsync(DueDelivery delivery, DateTimeOffset attemptedAt, AttemptResult result)
     {
         var recorded = await webhooks.RecordAsync(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result, schedule,
             Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
+        Report(delivery, result, recorded);
+    }
+
+    /// <summary>Telemetry and logs of a recorded attempt, and dropping a subscription it disabled from the cache.</summary>
+    private void Report(DueDelivery delivery, AttemptResult result, RecordedAttempt? recorded)
+    {
         if (recorded is null) return;
+        var webhookId = recorded.Delivery.WebhookId;
         var outcome = result.Succeeded ? "succeeded"
             : recorded.Delivery.Status == DeliveryRecord.Pending ? "retrying"
             : result.HttpStatus == 410 ? "gone" : "failed";

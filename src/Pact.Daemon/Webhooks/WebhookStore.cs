@@ -80,6 +80,12 @@ public sealed record AttemptResult(int? HttpStatus, TimeSpan? RetryAfter, string
     public bool Succeeded => HttpStatus is >= 200 and < 300;
 }
 
+/// <summary>A subscription's target and its due first attempts in seq order (see <see cref="WebhookStore.LoadFirstAttemptsAsync"/>).</summary>
+public sealed record FirstAttemptPage(DeliveryTarget? Target, IReadOnlyList<DueDelivery> Due);
+
+/// <summary>One attempt to record: which delivery, when it was sent, when it ended (the retry wait counts from there), and how.</summary>
+public sealed record AttemptOutcome(string DeliveryId, DateTimeOffset AttemptedAt, DateTimeOffset EndedAt, AttemptResult Result);
+
 /// <summary>What recording an attempt did: the delivery's new state, and the reason when it disabled the subscription.</summary>
 public sealed record RecordedAttempt(DeliveryRecord Delivery, string? DisabledReason);
 
@@ -260,6 +266,43 @@ public sealed class WebhookStore(TranscriptStore store)
         }, ct);
 
     /// <summary>
+    /// A subscription's next never-attempted deliveries after <paramref name="afterSeq"/>, in seq order, up to the
+    /// first one not yet due, with the subscription's target, read in one snapshot. Null target: it is gone.
+    /// </summary>
+    public Task<FirstAttemptPage> LoadFirstAttemptsAsync(string subscriptionId, long afterSeq, long nowMs, int limit, CancellationToken ct) =>
+        store.ReadAsync(connection =>
+        {
+            using var tx = connection.BeginTransaction(deferred: true);
+            DeliveryTarget? target;
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = $id";
+                command.Parameters.AddWithValue("$id", subscriptionId);
+                using var reader = command.ExecuteReader();
+                target = reader.Read() ? new DeliveryTarget(subscriptionId, reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+            }
+            var due = new List<DueDelivery>();
+            if (target is null) return new FirstAttemptPage(target, due);
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = """
+                    SELECT delivery_id, seq, next_attempt_at FROM webhook_deliveries
+                    WHERE subscription_id = $id AND status = 'pending' AND attempt = 0 AND seq > $after
+                    ORDER BY seq LIMIT $limit
+                    """;
+                command.Parameters.AddWithValue("$id", subscriptionId);
+                command.Parameters.AddWithValue("$after", afterSeq);
+                command.Parameters.AddWithValue("$limit", limit);
+                using var reader = command.ExecuteReader();
+                // Seq order holds for first attempts: the page ends at the first delivery not yet due.
+                while (reader.Read() && reader.GetInt64(2) <= nowMs) due.Add(new DueDelivery(reader.GetString(0), subscriptionId, reader.GetInt64(1), 0));
+            }
+            return new FirstAttemptPage(target, due);
+        }, ct);
+
+    /// <summary>
     /// Records an attempt's outcome in one transaction: the delivery's new status and next attempt, the
     /// subscription's run of failed deliveries, and disabling it on 410 or too many failures in a row.
     /// Null when the delivery is gone (its subscription was deleted meanwhile).
@@ -267,68 +310,84 @@ public sealed class WebhookStore(TranscriptStore store)
     public Task<RecordedAttempt?> RecordAsync(
         string deliveryId, DateTimeOffset attemptedAt, DateTimeOffset now, AttemptResult result,
         RetrySchedule schedule, int disableAfterFailedDeliveries, Random random, CancellationToken ct) =>
-        store.WriteAsync(context =>
-        {
-            DeliveryRecord current;
-            using (var read = context.CreateCommand(DeliverySelect + " WHERE delivery_id = $id"))
-            {
-                read.Parameters.AddWithValue("$id", deliveryId);
-                using var reader = read.ExecuteReader();
-                if (!reader.Read()) return null;
-                current = ReadDelivery(reader);
-            }
-            var attempt = current.Attempt + 1;
-            var gone = result.HttpStatus == 410;
-            DateTimeOffset? next = result.Succeeded || gone ? null : schedule.Next(attempt, now, result.RetryAfter, random);
-            var status = result.Succeeded ? DeliveryRecord.Succeeded : next is null ? DeliveryRecord.Failed : DeliveryRecord.Pending;
-            var updated = current with
-            {
-                Status = status,
-                Attempt = attempt,
-                HttpStatus = result.HttpStatus,
-                Error = result.Succeeded ? null : result.Error,
-                At = Timestamp.ToText(attemptedAt),
-                NextAttemptAt = next?.ToUnixTimeMilliseconds(),
-            };
-            using (var write = context.CreateCommand("""
-                UPDATE webhook_deliveries SET status = $status, attempt = $attempt, http_status = $http, error = $error, attempted_at = $at, next_attempt_at = $next
-                WHERE delivery_id = $id
-                """))
-            {
-                write.Parameters.AddWithValue("$id", deliveryId);
-                write.Parameters.AddWithValue("$status", status);
-                write.Parameters.AddWithValue("$attempt", attempt);
-                write.Parameters.AddWithValue("$http", (object?)result.HttpStatus ?? DBNull.Value);
-                write.Parameters.AddWithValue("$error", (object?)updated.Error ?? DBNull.Value);
-                write.Parameters.AddWithValue("$at", updated.At);
-                write.Parameters.AddWithValue("$next", (object?)updated.NextAttemptAt ?? DBNull.Value);
-                write.ExecuteNonQuery();
-            }
+        store.WriteAsync(context => Record(context, new AttemptOutcome(deliveryId, attemptedAt, now, result), schedule, disableAfterFailedDeliveries, random), ct);
 
-            string? disabled = null;
-            if (result.Succeeded)
-            {
-                Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE subscription_id = $id", current.SubscriptionId);
-            }
-            else if (status == DeliveryRecord.Failed && current.Status != DeliveryRecord.Failed)
-            {
-                Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE subscription_id = $id", current.SubscriptionId);
-            }
-            if (gone) disabled = "gone";
-            else if (status == DeliveryRecord.Failed && FailuresOf(context, current.SubscriptionId) >= disableAfterFailedDeliveries) disabled = "failing";
-            if (disabled is not null)
-            {
-                using var disable = context.CreateCommand("""
-                    UPDATE webhook_subscriptions SET status = 'disabled', disabled_reason = $reason, disabled_at = $at
-                    WHERE subscription_id = $id AND status = 'active'
-                    """);
-                disable.Parameters.AddWithValue("$id", current.SubscriptionId);
-                disable.Parameters.AddWithValue("$reason", disabled);
-                disable.Parameters.AddWithValue("$at", Timestamp.ToText(now));
-                if (disable.ExecuteNonQuery() == 0) disabled = null; // already disabled, or deleted
-            }
-            return new RecordedAttempt(updated, disabled);
+    /// <summary>
+    /// Records several attempts' outcomes, in the given order, in one transaction (one fsync instead of one
+    /// each); each is recorded exactly as <see cref="RecordAsync"/> would, one after the other.
+    /// </summary>
+    public Task<IReadOnlyList<RecordedAttempt?>> RecordManyAsync(
+        IReadOnlyList<AttemptOutcome> outcomes, RetrySchedule schedule, int disableAfterFailedDeliveries, Random random, CancellationToken ct) =>
+        store.WriteAsync<IReadOnlyList<RecordedAttempt?>>(context =>
+        {
+            var recorded = new RecordedAttempt?[outcomes.Count];
+            for (var i = 0; i < outcomes.Count; i++) recorded[i] = Record(context, outcomes[i], schedule, disableAfterFailedDeliveries, random);
+            return recorded;
         }, ct);
+
+    private static RecordedAttempt? Record(AppendContext context, AttemptOutcome outcome, RetrySchedule schedule, int disableAfterFailedDeliveries, Random random)
+    {
+        var (deliveryId, attemptedAt, now, result) = outcome;
+        DeliveryRecord current;
+        using (var read = context.CreateCommand(DeliverySelect + " WHERE delivery_id = $id"))
+        {
+            read.Parameters.AddWithValue("$id", deliveryId);
+            using var reader = read.ExecuteReader();
+            if (!reader.Read()) return null;
+            current = ReadDelivery(reader);
+        }
+        var attempt = current.Attempt + 1;
+        var gone = result.HttpStatus == 410;
+        DateTimeOffset? next = result.Succeeded || gone ? null : schedule.Next(attempt, now, result.RetryAfter, random);
+        var status = result.Succeeded ? DeliveryRecord.Succeeded : next is null ? DeliveryRecord.Failed : DeliveryRecord.Pending;
+        var updated = current with
+        {
+            Status = status,
+            Attempt = attempt,
+            HttpStatus = result.HttpStatus,
+            Error = result.Succeeded ? null : result.Error,
+            At = Timestamp.ToText(attemptedAt),
+            NextAttemptAt = next?.ToUnixTimeMilliseconds(),
+        };
+        using (var write = context.CreateCommand("""
+            UPDATE webhook_deliveries SET status = $status, attempt = $attempt, http_status = $http, error = $error, attempted_at = $at, next_attempt_at = $next
+            WHERE delivery_id = $id
+            """))
+        {
+            write.Parameters.AddWithValue("$id", deliveryId);
+            write.Parameters.AddWithValue("$status", status);
+            write.Parameters.AddWithValue("$attempt", attempt);
+            write.Parameters.AddWithValue("$http", (object?)result.HttpStatus ?? DBNull.Value);
+            write.Parameters.AddWithValue("$error", (object?)updated.Error ?? DBNull.Value);
+            write.Parameters.AddWithValue("$at", updated.At);
+            write.Parameters.AddWithValue("$next", (object?)updated.NextAttemptAt ?? DBNull.Value);
+            write.ExecuteNonQuery();
+        }
+
+        string? disabled = null;
+        if (result.Succeeded)
+        {
+            Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE subscription_id = $id", current.SubscriptionId);
+        }
+        else if (status == DeliveryRecord.Failed && current.Status != DeliveryRecord.Failed)
+        {
+            Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE subscription_id = $id", current.SubscriptionId);
+        }
+        if (gone) disabled = "gone";
+        else if (status == DeliveryRecord.Failed && FailuresOf(context, current.SubscriptionId) >= disableAfterFailedDeliveries) disabled = "failing";
+        if (disabled is not null)
+        {
+            using var disable = context.CreateCommand("""
+                UPDATE webhook_subscriptions SET status = 'disabled', disabled_reason = $reason, disabled_at = $at
+                WHERE subscription_id = $id AND status = 'active'
+                """);
+            disable.Parameters.AddWithValue("$id", current.SubscriptionId);
+            disable.Parameters.AddWithValue("$reason", disabled);
+            disable.Parameters.AddWithValue("$at", Timestamp.ToText(now));
+            if (disable.ExecuteNonQuery() == 0) disabled = null; // already disabled, or deleted
+        }
+        return new RecordedAttempt(updated, disabled);
+    }
 
     internal static SubscriptionRecord ReadSubscription(SqliteDataReader reader) => new(
         reader.GetString(0),

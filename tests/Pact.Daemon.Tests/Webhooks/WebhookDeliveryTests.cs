@@ -244,6 +244,65 @@ public class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task A_backlog_longer_than_a_page_goes_out_in_seq_order_once_each()
+    {
+        await using var setup = await Setup.StartAsync();
+        using var gate = new ManualResetEventSlim(false);
+        // The first delivery waits until the backlog is queued, so the rest go out as full pages.
+        setup.Receiver.Answer = (_, before) =>
+        {
+            if (before == 0) gate.Wait(TimeSpan.FromSeconds(10));
+            return new ReceiverAnswer(204);
+        };
+        var a = await setup.AgentAsync();
+        var b = await setup.AgentAsync();
+        await WebhookTestKit.SubscribeAsync(a, setup.Receiver.Url);
+        var session = await a.CreateSessionAsync(b);
+        for (var i = 0; i < 79; i++) await WebhookTestKit.ActiveSessionEventAsync(a, session, i % 2 == 0 ? "suspend" : "resume");
+        gate.Set();
+
+        var events = await EventsAsync(a, session);
+        events.Should().HaveCount(80);
+        await setup.Receiver.WaitForAsync(80);
+        await Task.Delay(200); // a duplicate would arrive right behind
+        setup.Receiver.Received.Select(r => r.Id).Should().Equal(events.Select(e => "evt_" + e["seq"]!.GetValue<long>()),
+            "first attempts go out in seq order, across pages, each once");
+    }
+
+    [Fact]
+    public async Task A_delivery_with_no_attempt_left_ends_its_page_so_nothing_goes_out_after_the_subscription_is_disabled()
+    {
+        await using var setup = await Setup.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Pact:Webhooks:RetrySchedule"] = "PT0S",
+            ["Pact:Webhooks:DisableAfterFailedDeliveries"] = "3",
+        });
+        using var gate = new ManualResetEventSlim(false);
+        setup.Receiver.Answer = (_, before) =>
+        {
+            if (before > 0) return new ReceiverAnswer(500);
+            gate.Wait(TimeSpan.FromSeconds(10)); // the next five are queued meanwhile and read as one page
+            return new ReceiverAnswer(204);
+        };
+        var a = await setup.AgentAsync();
+        var b = await setup.AgentAsync();
+        var (subscriptionId, _) = await WebhookTestKit.SubscribeAsync(a, setup.Receiver.Url);
+        var session = await a.CreateSessionAsync(b);
+        for (var i = 0; i < 5; i++) await WebhookTestKit.ActiveSessionEventAsync(a, session, i % 2 == 0 ? "suspend" : "resume");
+        gate.Set();
+
+        await WebhookTestKit.UntilAsync(async () =>
+            (await WebhookTestKit.AdminGetAsync(setup.Http, $"/v1/subscriptions/{subscriptionId}")).Json!["status"]!.GetValue<string>() == "disabled", "the subscription to be disabled");
+        await Task.Delay(200); // a delivery sent past the disabling one would arrive right behind
+        var subscription = (await WebhookTestKit.AdminGetAsync(setup.Http, $"/v1/subscriptions/{subscriptionId}")).Json!;
+        subscription["disabledReason"]!.GetValue<string>().Should().Be("failing");
+        setup.Receiver.Received.Should().HaveCount(4, "one success, then three failed deliveries disable the subscription");
+        var deliveries = await WebhookTestKit.DeliveriesAsync(setup.Http, subscriptionId);
+        deliveries.Select(d => (d["status"]!.GetValue<string>(), d["attempt"]!.GetValue<long>())).Should().Equal(
+            ("succeeded", 1), ("failed", 1), ("failed", 1), ("failed", 1), ("pending", 0), ("pending", 0));
+    }
+
+    [Fact]
     public async Task Ten_failed_deliveries_in_a_row_disable_the_subscription_after_ten_attempts_each()
     {
         var clock = new ManualClock(WebhookTestKit.Start);

@@ -131,7 +131,7 @@ internal sealed class CliContext
         try
         {
             await body(invocation).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return invocation.ExitCode ?? ExitCodes.Success;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>Anything else: the daemon cannot be reached, a file cannot be read, an unexpected answer.</summary>
     public const int Failure = 4;
+
+    /// <summary>A verification ran and found the transcript or bundle does not hold (the first failure is printed).</summary>
+    public const int VerificationFailed = 5;
 }

@@ -43,6 +43,9 @@ internal sealed class Invocation : IDisposable
     /// <summary>Set by commands that run until interrupted (tail): Ctrl+C then ends them with exit 0.</summary>
     public bool CancelIsSuccess { get; set; }
 
+    /// <summary>An exit code other than success for a command that ran to the end (e.g. a failed verification).</summary>
+    public int? ExitCode { get; set; }
+
     /// <summary>The URL for messages; never throws.</summary>
     public string BaseUrlText
     {

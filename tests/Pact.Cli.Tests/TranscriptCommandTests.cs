@@ -67,6 +67,36 @@ public sealed class TranscriptCommandTests(CliFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Verify_online_and_an_exported_bundle_offline_pass_and_a_tampered_bundle_fails_with_exit_5()
+    {
+        var id = await SessionAsync();
+        await _cli.OkAsync("session", "suspend", id, "--key", "alice");
+
+        var online = (await _cli.OkAsync("verify", id, "--key", "alice", "--json")).Json;
+        ((bool)online["ok"]!).Should().BeTrue();
+        ((long)online["eventsChecked"]!).Should().Be(2);
+
+        var file = Path.Combine(Path.GetTempPath(), $"pact-export-{Guid.NewGuid():N}.json");
+        try
+        {
+            await _cli.OkAsync("export", id, "--key", "alice", "-o", file);
+            var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+            var key = (string)bundle["daemon"]!["publicKey"]!;
+            var offline = (await _cli.OkAsync("verify", "--bundle", file, "--daemon-key", key, "--json")).Json;
+            ((bool)offline["ok"]!).Should().BeTrue();
+
+            bundle["events"]![1]!["type"] = "session.resumed";
+            await File.WriteAllTextAsync(file, bundle.ToJsonString());
+            var tampered = await _cli.RunAsync("verify", "--bundle", file, "--daemon-key", key, "--json");
+            tampered.ExitCode.Should().Be(5);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Tail_prints_stored_then_live_events_and_stops_with_exit_0_when_cancelled()
     {
         var id = await SessionAsync();

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Pact.Client;
+using Pact.Client.Verification;
 using Pact.Core.Events;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ internal static class TranscriptCommands
     // Members too large or too nested for one row; --json shows them.
     private static readonly HashSet<string> Hidden = ["envelope", "record"];
 
-    public static IEnumerable<Command> Build(CliContext c) => [Tail(c), Events(c), Checkpoint(c), State(c)];
+    public static IEnumerable<Command> Build(CliContext c) => [Tail(c), Events(c), Checkpoint(c), State(c), Verify(c), Export(c)];
 
     private static Argument<string> SessionIdArgument() => new("sessionId") { Description = "The session id (ses_…)." };
 
@@ -129,6 +130,109 @@ internal static class TranscriptCommands
                 ("stateHash", created.StateHash),
                 ("treeSize", NegotiationCommands.Num(created.TreeSize)),
             ]);
+        });
+        return command;
+    }
+
+    private static Command Verify(CliContext c)
+    {
+        var session = new Argument<string>("sessionId") { Description = "The session to verify online (ses_…); omit with --bundle.", Arity = ArgumentArity.ZeroOrOne };
+        var from = new Option<string>("--from") { Description = "Online: start from this session checkpoint (chk_…).", HelpName = "checkpointId" };
+        var bundle = new Option<string>("--bundle") { Description = "Offline: an export bundle file (from `pact export`).", HelpName = "file" };
+        var daemonKey = new Option<string>("--daemon-key") { Description = "Offline: the daemon's public key (base64url), obtained out of band; the only thing trusted.", HelpName = "b64u" };
+        var command = c.NewCommand("verify", """
+            Verify a transcript. Online: the daemon re-checks the session's hash chain, every envelope, compact and
+            in-force signature, and the head's inclusion in the latest signed checkpoint. Offline: check an export
+            bundle here, trusting nothing but the daemon key you give (note signature, inclusion proofs, hashes and
+            links, signatures, replayed state), with a progress bar for large bundles.
+            Exit code 5 when verification fails; the first failure is printed.
+
+            Examples:
+              pact verify ses_01J...
+              pact verify ses_01J... --from chk_01J...
+              pact verify --bundle ses.export.json --daemon-key 0uKddfTbzMtHHUdkVENCuj-JUBrJ-_NHbGx6k2z4ByY
+            """).With(session, from, bundle, daemonKey);
+        command.Validators.Add(r =>
+        {
+            var online = r.GetResult(session) is { Tokens.Count: > 0 };
+            var offline = r.GetResult(bundle) is { Implicit: false };
+            if (online == offline) r.AddError("Name a session to verify online, or give --bundle (not both).");
+            if (offline && r.GetResult(daemonKey) is not { Implicit: false }) r.AddError("--bundle needs --daemon-key: the key you trust.");
+            if (offline && r.GetResult(from) is { Implicit: false }) r.AddError("--from applies to online verification only.");
+        });
+        c.Handle(command, async inv =>
+        {
+            if (inv.Get(bundle) is { } file)
+            {
+                if (!Pact.Core.Encoding.Base64Url.TryDecode(inv.Get(daemonKey), out var key) || key.Length != 32)
+                    throw new UsageException("--daemon-key must be a base64url Ed25519 public key (32 bytes).");
+                var node = Pact.Core.Json.StrictJson.Parse(await File.ReadAllBytesAsync(file, inv.CancellationToken)) as JsonObject
+                    ?? throw new UsageException($"{file} does not hold a JSON object.");
+                var result = VerifyOffline(inv, node, key);
+                if (inv.Json) inv.Out.Json(result);
+                else inv.Out.Fields(result.Ok ? "Bundle verified" : "Bundle does NOT verify",
+                [
+                    ("session", result.SessionId),
+                    ("events", NegotiationCommands.Num(result.EventsChecked)),
+                    ("proofs", NegotiationCommands.Num(result.ProofsChecked)),
+                    ("signatures", NegotiationCommands.Num(result.SignaturesChecked)),
+                    ("treeSize", result.TreeSize is { } t ? NegotiationCommands.Num(t) : null),
+                    ("firstFailure", result.FirstFailure is { } f ? Output.Text(Output.ToJsonObject(f)) : null),
+                ]);
+                if (!result.Ok) inv.ExitCode = ExitCodes.VerificationFailed;
+                return;
+            }
+            var report = await inv.Client(Access.Reader).VerifyAsync(inv.Get(session)!, inv.Get(from), inv.CancellationToken);
+            if (inv.Json) inv.Out.Json(report);
+            else inv.Out.Fields(report.Ok ? "Transcript verified" : "Transcript does NOT verify",
+            [
+                ("events", NegotiationCommands.Num(report.EventsChecked)),
+                ("signatures", NegotiationCommands.Num(report.SignaturesChecked)),
+                ("head", Output.Text(report.Head)),
+                ("firstError", Output.Text(report.FirstError)),
+            ]);
+            if (!report.Ok) inv.ExitCode = ExitCodes.VerificationFailed;
+        });
+        return command;
+    }
+
+    private static ExportVerification VerifyOffline(Invocation inv, JsonObject bundle, byte[] key)
+    {
+        if (!inv.Out.Rich || inv.Json) return ExportVerifier.Verify(bundle, key);
+        ExportVerification? result = null;
+        AnsiConsole.Progress().Start(progress =>
+        {
+            var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+            var reporter = new Progress<ExportVerificationProgress>(p =>
+            {
+                if (!tasks.TryGetValue(p.Stage, out var task)) tasks[p.Stage] = task = progress.AddTask(p.Stage, maxValue: Math.Max(1, p.Total));
+                task.Value = p.Done;
+            });
+            result = ExportVerifier.Verify(bundle, key, reporter);
+        });
+        return result!;
+    }
+
+    private static Command Export(CliContext c)
+    {
+        var id = SessionIdArgument();
+        var output = new Option<string>("--output", "-o") { Description = "Write the bundle to this file (default: standard output).", HelpName = "file" };
+        var command = c.NewCommand("export", """
+            Export a session as a self-contained bundle (pact-export/1): events, compacts, checkpoints, a signed log
+            checkpoint and inclusion proofs — everything `pact verify --bundle` needs offline. See docs/export-format.md.
+
+            Example:
+              pact export ses_01J... -o ses.export.json
+            """).With(id, output);
+        c.Handle(command, async inv =>
+        {
+            var bundle = await inv.Client(Access.Reader).ExportSessionAsync(inv.Get(id)!, inv.CancellationToken);
+            if (inv.Get(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file, Output.Indented(bundle), inv.CancellationToken);
+                if (!inv.Json) inv.Out.Line($"Wrote {file} ({bundle["events"]?.AsArray().Count ?? 0} events).");
+            }
+            else inv.Out.Json(bundle);
         });
         return command;
     }

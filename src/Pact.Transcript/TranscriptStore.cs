@@ -505,7 +505,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
                     throw new ArgumentException($"The data of a '{draft.Type}' event does not survive canonical JSON unchanged.", nameof(request));
                 var time = head.Time is not null && string.CompareOrdinal(head.Time, requestTime) > 0 ? head.Time : requestTime;
                 var streamSeq = head.StreamSeq + 1;
-                var hash = TranscriptEvent.ComputeHash(append.Stream, streamSeq, draft.Type, time, draft.Actor, data, head.Hash);
+                var hash = TranscriptEvent.ComputeHashFromCanonicalData(append.Stream, streamSeq, draft.Type, time, draft.Actor, text, head.Hash);
                 var e = new TranscriptEvent(nextSeq, append.Stream, streamSeq, draft.Type, time, draft.Actor, data, head.Hash, hash);
                 p[0].Value = e.Seq;
                 p[1].Value = e.Stream;

@@ -40,6 +40,27 @@ public sealed record TranscriptEvent(
             ["prevHash"] = prevHash,
         });
 
+    /// <summary>
+    /// The same hash as <see cref="ComputeHash"/>, for data already in canonical form: the writer canonicalizes each
+    /// event's data once and builds the hash input around that text instead of canonicalizing it again.
+    /// Members in JCS order: actor, data, prevHash, stream, streamSeq, time, type.
+    /// </summary>
+    public static string ComputeHashFromCanonicalData(string stream, long streamSeq, string type, string time, string actor, string canonicalData, string prevHash)
+    {
+        var text = new System.Text.StringBuilder(HashDomain.Length + canonicalData.Length + 256)
+            .Append(HashDomain)
+            .Append("{\"actor\":").Append(Jcs.CanonicalString(JsonValue.Create(actor)))
+            .Append(",\"data\":").Append(canonicalData)
+            .Append(",\"prevHash\":").Append(Jcs.CanonicalString(JsonValue.Create(prevHash)))
+            .Append(",\"stream\":").Append(Jcs.CanonicalString(JsonValue.Create(stream)))
+            .Append(",\"streamSeq\":").Append(Jcs.FormatNumber(streamSeq))
+            .Append(",\"time\":").Append(Jcs.CanonicalString(JsonValue.Create(time)))
+            .Append(",\"type\":").Append(Jcs.CanonicalString(JsonValue.Create(type)))
+            .Append('}')
+            .ToString();
+        return Pact.Core.Encoding.Hex.Encode(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
     /// <summary>Recomputes the hash from the content; differs from <see cref="Hash"/> when the event was altered.</summary>
     public string RecomputeHash() => ComputeHash(Stream, StreamSeq, Type, Time, Actor, Data, PrevHash);
 

@@ -19,4 +19,17 @@ public class EventChainVectorTests
             prev = e.Hash;
         }
     }
+
+    [Fact]
+    public void Hashing_from_canonical_data_text_gives_the_same_hash_as_hashing_the_data_value()
+    {
+        foreach (var node in TestData.PactVectors["events"]!.AsArray())
+        {
+            var e = TranscriptEvent.FromJson((JsonObject)node!);
+            var canonical = Pact.Core.Json.Jcs.CanonicalString(e.Data);
+            TranscriptEvent.ComputeHashFromCanonicalData(e.Stream, e.StreamSeq, e.Type, e.Time, e.Actor, canonical, e.PrevHash).Should().Be(e.Hash);
+        }
+        var odd = TranscriptEvent.ComputeHashFromCanonicalData("ses_\u2028\"x", 9007199254740991, "t\n", "2026-01-01T00:00:00.000Z", "daemon", "{}", TranscriptEvent.GenesisHash);
+        odd.Should().Be(TranscriptEvent.ComputeHash("ses_\u2028\"x", 9007199254740991, "t\n", "2026-01-01T00:00:00.000Z", "daemon", [], TranscriptEvent.GenesisHash));
+    }
 }

@@ -80,7 +80,7 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
             // event (canonical JSON, SHA-256, Ed25519) runs across cores.
             var linkFailure = -1;
             VerificationFailure? link = null;
-            for (var i = 0; i < rows.Count && link is null; i++)
+            for (var i = 0; i < rows.Count; i++)
             {
                 link = CheckLink(rows[i], expectedStreamSeq, expectedPrev, lastSeq);
                 if (link is not null)
@@ -115,9 +115,9 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
             return new(false, 0, 0, null, from?.CheckpointId, null, missing);
         }
 
-        var (log, inclusionFailure) = await CheckInclusionAsync(head, ct);
+        var (log, noteOpened, inclusionFailure) = await CheckInclusionAsync(head, ct);
         // The note's signature counts too: it is what makes the inclusion proof mean anything.
-        return new(inclusionFailure is null, eventsChecked, signaturesChecked + (log is null ? 0 : 1), head, from?.CheckpointId, log, inclusionFailure);
+        return new(inclusionFailure is null, eventsChecked, signaturesChecked + (noteOpened ? 1 : 0), head, from?.CheckpointId, log, inclusionFailure);
     }
 
     /// <summary>streamSeq, seq order and the prevHash link, from the stored columns alone.</summary>
@@ -180,15 +180,15 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
     }
 
     /// <summary>The head's leaf is proved against the root signed in the latest checkpoint's note, opened with the daemon key.</summary>
-    private async Task<(SignedLogCheckpoint? Log, VerificationFailure? Failure)> CheckInclusionAsync(StoredEventRow head, CancellationToken ct)
+    private async Task<(SignedLogCheckpoint? Log, bool NoteOpened, VerificationFailure? Failure)> CheckInclusionAsync(StoredEventRow head, CancellationToken ct)
     {
         var latest = await checkpointer.EnsureAsync(head.Seq, ct);
         if (latest is null || latest.TreeSize < head.Seq)
-            return (latest, Fail(head, Inclusion, $"No signed checkpoint covers seq {head.Seq}: the log could not be checkpointed consistently."));
+            return (latest, false, Fail(head, Inclusion, $"No signed checkpoint covers seq {head.Seq}: the log could not be checkpointed consistently."));
         if (!Checkpoint.TryOpen(latest.Note, identity.Origin, identity.Key.PublicKey, out var signed, out var error))
-            return (latest, Fail(head, Inclusion, $"The latest checkpoint does not open with the daemon key: {error}"));
-        if (!Pact.Core.Encoding.Hex.IsDigest(head.Hash))
-            return (latest, Fail(head, Inclusion, "The head's hash is not a SHA-256 digest."));
+            return (latest, false, Fail(head, Inclusion, $"The latest checkpoint does not open with the daemon key: {error}"));
+        if (!Hex.IsDigest(head.Hash))
+            return (latest, true, Fail(head, Inclusion, "The head's hash is not a SHA-256 digest."));
         IReadOnlyList<byte[]> proof;
         try
         {
@@ -196,12 +196,12 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
         }
         catch (TranscriptIntegrityException e)
         {
-            return (latest, Fail(head, Inclusion, $"No inclusion proof can be built: {e.Message}"));
+            return (latest, true, Fail(head, Inclusion, $"No inclusion proof can be built: {e.Message}"));
         }
         var leaf = MerkleHash.LeafHash(Hex.Decode(head.Hash));
         return MerkleVerifier.VerifyInclusion(head.Seq - 1, signed.TreeSize, leaf, proof, signed.RootHash)
-            ? (latest, null)
-            : (latest, Fail(head, Inclusion, $"The head (seq {head.Seq}, hash {head.Hash}) is not in the log signed at tree size {signed.TreeSize}."));
+            ? (latest, true, null)
+            : (latest, true, Fail(head, Inclusion, $"The head (seq {head.Seq}, hash {head.Hash}) is not in the log signed at tree size {signed.TreeSize}."));
     }
 
     private static long Sum(EventOutcome[] outcomes, int count)

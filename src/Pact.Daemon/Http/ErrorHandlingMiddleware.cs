@@ -32,6 +32,12 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         {
             await Problems.WriteAsync(context, new PactError(PactCodes.InvalidJson, 400, "Bad request", e.Message));
         }
+        catch (Pact.Transcript.TranscriptIntegrityException e)
+        {
+            logger.LogCritical(e, "Transcript integrity failure on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, Problems.TraceId(context));
+            await Problems.WriteAsync(context, new PactError(PactCodes.IntegrityFailure, 500, "Transcript integrity failure",
+                "A stored event no longer matches its hash; the transcript has been altered. Run GET /v1/sessions/{id}/verify to locate it."));
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is nobody to answer.

@@ -198,7 +198,7 @@ public static class ExportVerifier
             if (!MerkleVerifier.VerifyInclusion(seq - 1, _log.TreeSize, MerkleHash.LeafHash(Hex.Decode(e.Hash)), hashes, _log.RootHash))
                 return Failed(ExportChecks.Proof, $"/proofs/{proof.Index}", $"The proof does not put seq {seq} in the signed tree.");
 
-            var signatures = EventSignatures.Check(type, actor, data, key);
+            var signatures = Pact.Core.Log.EventSignatures.Check(type, actor, data, key);
             return signatures.Failed
                 ? new(signatures.Checked, null, new ExportFailure(signatures.Check!, at + signatures.Pointer, signatures.Message!, seq, streamSeq))
                 : new(signatures.Checked, e, null);

@@ -164,7 +164,7 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
         var recomputed = TranscriptEvent.ComputeHash(row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash);
         if (recomputed != row.Hash) return new(0, Fail(row, Hash, $"The event hashes to {recomputed}, not to its stored hash {row.Hash}."));
         if (from is not null && row.StreamSeq == from.StreamSeq && CheckAnchor(row, data, from) is { } anchor) return new(0, anchor);
-        var signatures = EventSignatureChecks.Check(row.Type, row.Actor, data, daemonKey);
+        var signatures = Pact.Core.Log.EventSignatures.Check(row.Type, row.Actor, data, daemonKey);
         return new(signatures.Checked, signatures.Failed ? Fail(row, signatures.Check!, signatures.Message!) : null);
     }
 

@@ -4,10 +4,10 @@ using Pact.Core.Envelopes;
 using Pact.Core.Errors;
 using Pact.Core.Negotiation;
 
-namespace Pact.Client.Verification;
+namespace Pact.Core.Log;
 
 /// <summary>The signatures one event carries, re-verified: how many, and the first that failed (with a pointer into the event's data).</summary>
-internal readonly record struct SignatureOutcome(int Checked, string? Check, string? Pointer, string? Message)
+public readonly record struct SignatureOutcome(int Checked, string? Check, string? Pointer, string? Message)
 {
     public bool Failed => Check is not null;
 }
@@ -18,12 +18,16 @@ internal readonly record struct SignatureOutcome(int Checked, string? Check, str
 /// signed record of a <c>compact.in-force</c> — both compact signatures, the principal authorizations and the
 /// daemon's in-force signature, checked against the trusted daemon key. Never throws on what it reads.
 /// </summary>
-internal static class EventSignatures
+public static class EventSignatures
 {
+    public const string EnvelopeSignature = "envelope-signature";
+    public const string CompactSignature = "compact-signature";
+    public const string InForceSignature = "in-force-signature";
+
     public static SignatureOutcome Check(string type, string actor, JsonObject data, byte[] daemonPublicKey)
     {
         var count = 0;
-        var check = ExportChecks.EnvelopeSignature;
+        var check = EnvelopeSignature;
         var pointer = "/data/envelope";
         try
         {
@@ -40,7 +44,7 @@ internal static class EventSignatures
 
             if (type == EventTypes.ProposalCreated)
             {
-                check = ExportChecks.CompactSignature;
+                check = CompactSignature;
                 pointer = "/data/envelope/payload";
                 if (envelope is null) return new(count, check, "/data", "A proposal.created event carries no envelope, so no proposer's signature.");
                 var payload = envelope.Payload;
@@ -49,7 +53,7 @@ internal static class EventSignatures
                 var termsHash = CompactCrypto.TermsHash(payload["terms"]!);
                 if (data["termsHash"]?.GetValue<string>() != termsHash)
                     return new(count, check, "/data/termsHash", $"data.termsHash does not match the proposed terms, which hash to {termsHash}.");
-                var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "");
+                var (signature, signatureErrors) = Pact.Core.Compacts.CompactSignature.FromJson(payload["signature"], "");
                 if (signature is null) return new(count, check, pointer + "/signature" + FirstPointer(signatureErrors), $"The proposer's signature does not read: {FirstMessage(signatureErrors)}");
                 count += 1 + (signature.PrincipalAuthorization is PrincipalSignatureAuthorization ? 1 : 0);
                 if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "") is { } refused)
@@ -57,7 +61,7 @@ internal static class EventSignatures
             }
             else if (type == EventTypes.CompactInForce)
             {
-                check = ExportChecks.CompactSignature;
+                check = CompactSignature;
                 pointer = "/data/record";
                 var (record, error) = SignedCompactRecord.FromJson(data["record"]);
                 if (record is null) return new(count, check, pointer + FirstPointer(error!.Errors), $"Not a signed compact record: {FirstMessage(error.Errors) ?? error.Detail}");
@@ -65,7 +69,7 @@ internal static class EventSignatures
                 if (record.Verify(daemonPublicKey).Failure is { } failure)
                 {
                     if (failure.Pointer.StartsWith("/daemonSig", StringComparison.Ordinal) || failure.Pointer.StartsWith("/daemonId", StringComparison.Ordinal))
-                        check = ExportChecks.InForceSignature;
+                        check = InForceSignature;
                     return new(count, check, pointer + failure.Pointer, failure.Message);
                 }
                 if (data["compactHash"]?.GetValue<string>() != record.CompactHash)

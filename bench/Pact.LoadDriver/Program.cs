@@ -11,16 +11,22 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var quick = args.Contains("--quick");
-var unknown = args.Where(a => a != "--quick").ToList();
+// Only phase 1, for profiling the append path (e.g. under dotnet-trace); prints its line and stops.
+var appendsOnly = args.Contains("--appends-only");
+// Tiered JIT keeps compiling optimized code for ~15–20 s of load on 2 cores (a daemon runs for days), so the append
+// window opens after a longer warm-up than the other phases; --warmup <s> overrides it.
+var warmupAt = Array.IndexOf(args, "--warmup");
+double? appendWarmup = warmupAt >= 0 && warmupAt + 1 < args.Length && double.TryParse(args[warmupAt + 1], CultureInfo.InvariantCulture, out var w) ? w : null;
+var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick]");
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only] [--warmup <seconds>]");
     return 2;
 }
 
 var s = quick
-    ? new { Warmup = TimeSpan.FromSeconds(1), Append = TimeSpan.FromSeconds(4), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
-    : new { Warmup = TimeSpan.FromSeconds(3), Append = TimeSpan.FromSeconds(15), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
+    ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
+    : new { Warmup = TimeSpan.FromSeconds(3), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 20), Append = TimeSpan.FromSeconds(15), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
 const int AppendClients = 16;
 
 var total = Stopwatch.StartNew();
@@ -37,9 +43,10 @@ await using (var daemon = await InProcessDaemon.StartAsync())
 {
     Console.WriteLine($"daemon in process at {daemon.BaseAddress} (data {daemon.DataDirectory}, synchronous=FULL)");
 
-    Console.WriteLine($"[1/6] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.Warmup.TotalSeconds} s warm-up …");
-    append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.Warmup, s.Append);
-    Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.Errors} errors");
+    Console.WriteLine($"[1/6] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
+    append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.AppendWarmup, s.Append);
+    Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.CpuMsPerAppend:F2} ms CPU per append, p50 {append.Latency.Percentile(50):F1} ms, {append.Errors} errors");
+    if (appendsOnly) return 0;
 
     Console.WriteLine($"[2/6] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
     one = await DaemonBenchmarks.NegotiationsAsync(daemon, 1, s.Warmup, s.Neg);

@@ -25,11 +25,14 @@ public sealed record AppendRequest(DateTimeOffset Time, IReadOnlyList<StreamAppe
 /// <summary>What <see cref="AppendRequest.Apply"/> and <see cref="TranscriptStore.WriteAsync{T}"/> work with: the writer's connection inside the open transaction.</summary>
 public sealed class AppendContext
 {
-    internal AppendContext(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TranscriptEvent> events)
+    private readonly StatementCache _statements;
+
+    internal AppendContext(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TranscriptEvent> events, StatementCache statements)
     {
         Connection = connection;
         Transaction = transaction;
         Events = events;
+        _statements = statements;
     }
 
     public SqliteConnection Connection { get; }
@@ -39,14 +42,11 @@ public sealed class AppendContext
     /// <summary>This request's events with seq, streamSeq, time, prevHash and hash assigned (empty for a plain write).</summary>
     public IReadOnlyList<TranscriptEvent> Events { get; }
 
-    /// <summary>A command on the writer's connection, bound to the open transaction.</summary>
-    public SqliteCommand CreateCommand(string sql)
-    {
-        var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    /// <summary>
+    /// A command on the writer's connection, bound to the open transaction, with its statement prepared once and
+    /// reused by later requests. Dispose it (a <c>using</c>) before the request's work returns.
+    /// </summary>
+    public SqliteCommand CreateCommand(string sql) => _statements.Rent(sql, Transaction);
 }
 
 /// <summary>A committed request: its events as stored, and what its Apply returned.</summary>

@@ -22,6 +22,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
 {
     private const string Savepoint = "pact_request";
     private const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
+    private const string InsertEventSql = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
     private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$type", "$time", "$actor", "$data", "$prevHash", "$hash"];
 
     private static readonly Meter Meter = new("Pact");
@@ -34,6 +35,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writer;
+    private readonly StatementCache _statements;
     private readonly FileStream _lock;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal); // committed heads; writer only
@@ -49,6 +51,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
         _logger = logger;
         _readConnectionString = readConnectionString;
         _writer = writer;
+        _statements = new StatementCache(writer);
         _lock = lockFile;
         _headSeq = headSeq;
         _writerTask = Task.Run(WriterLoopAsync);
@@ -321,6 +324,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
         }
         _queue.Writer.TryComplete();
         await _writerTask.ConfigureAwait(false);
+        _statements.Dispose();
         _writer.Dispose();
         using (var pooled = new SqliteConnection(_readConnectionString))
             SqliteConnection.ClearPool(pooled);
@@ -400,9 +404,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
             if (_reloadHeads) ReloadHeads();
             nextSeq = _headSeq + 1;
             tx = _writer.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now, not mid-batch
-            using var insert = _writer.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
+            using var insert = _statements.Rent(InsertEventSql, tx);
             var p = InsertParameters.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
             p[0].SqliteType = SqliteType.Integer;
             p[2].SqliteType = SqliteType.Integer;
@@ -417,8 +419,8 @@ public sealed partial class TranscriptStore : IAsyncDisposable
                 {
                     var events = InsertEvents(request, tx, insert, p, batchHeads, requestHeads, ref nextSeq).AsReadOnly();
                     // Merkle log (§9): the leaves and completed subtrees of these events, undone with the savepoint.
-                    Merkle.MerkleTreeWriter.Append(_writer, tx, events);
-                    var value = request.Apply?.Invoke(new AppendContext(_writer, tx, events));
+                    Merkle.MerkleTreeWriter.Append(_statements, tx, events);
+                    var value = request.Apply?.Invoke(new AppendContext(_writer, tx, events, _statements));
                     tx.Release(Savepoint);
                     foreach (var (stream, head) in requestHeads) batchHeads[stream] = head;
                     batchEvents.AddRange(events);
@@ -528,9 +530,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
 
     private StreamHead LoadHead(SqliteTransaction tx, string stream)
     {
-        using var command = _writer.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "SELECT stream_seq, hash, time FROM events WHERE stream = $stream ORDER BY stream_seq DESC LIMIT 1;";
+        using var command = _statements.Rent("SELECT stream_seq, hash, time FROM events WHERE stream = $stream ORDER BY stream_seq DESC LIMIT 1;", tx);
         command.Parameters.AddWithValue("$stream", stream);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new StreamHead(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)) : StreamHead.Empty;

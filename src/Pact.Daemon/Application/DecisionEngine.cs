@@ -16,7 +16,7 @@ public sealed record DecisionInput(NegotiationState State, DateTimeOffset Now);
 /// decide with the pure machines of Pact.Core, append the events with their read-model writes, and fold
 /// the committed events into the in-memory state with the same Apply that replay uses (ADR 0004).
 /// </summary>
-public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeProvider time, ILogger<DecisionEngine> logger)
+public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, NonceStore nonces, TimeProvider time, ILogger<DecisionEngine> logger)
 {
     private readonly Lock _gate = new();
     private NegotiationState _state = NegotiationState.Empty;
@@ -82,7 +82,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeP
             var outcome = project(context);
             if (outcome.Error is null)
             {
-                NonceStore.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash,
+                nonces.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash,
                     outcome.Status, outcome.Body!.ToJsonString(Pact.Core.Json.PactJson.Options));
             }
             return outcome;

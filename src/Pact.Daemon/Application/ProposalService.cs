@@ -148,19 +148,19 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
 
     public Task<CommandOutcome> DeclineAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new DeclineProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context.Connection, context.Transaction, proposalId)!), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context, proposalId)!), ct);
 
     public Task<CommandOutcome> WithdrawAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new WithdrawProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
             (context, proposalId) => CommandOutcome.Ok(200, new JsonObject
             {
-                ["proposal"] = ProposalReadModel.GetProposal(context.Connection, context.Transaction, proposalId),
+                ["proposal"] = ProposalReadModel.GetProposal(context, proposalId),
                 ["withdrawalHash"] = context.Events[0].Hash,
             }), ct);
 
     public Task<CommandOutcome> AcknowledgeWithdrawalAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context.Connection, context.Transaction, proposalId)!), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context, proposalId)!), ct);
 
     private Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
         Func<Pact.Transcript.AppendContext, string, CommandOutcome> respond, CancellationToken ct)

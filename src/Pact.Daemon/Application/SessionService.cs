@@ -71,9 +71,9 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
         var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
         return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
         {
-            var row = SessionReadModel.Get(context.Connection, sessionId, context.Transaction)!;
+            var row = SessionReadModel.Get(context, sessionId)!;
             var last = context.Events[^1];
-            var list = CheckpointReadModel.List(context.Connection, context.Transaction, sessionId);
+            var list = CheckpointReadModel.List(context, sessionId);
             return CommandOutcome.Ok(200, View(row, (last.StreamSeq, last.Hash), list));
         }, ct);
     }

@@ -24,13 +24,24 @@ public sealed class CheckpointReadModel(TranscriptStore store)
     private const string Columns = "checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state";
 
     public Task<IReadOnlyList<CheckpointRow>> ListAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync(connection => List(connection, null, sessionId), ct);
+        store.ReadAsync<IReadOnlyList<CheckpointRow>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = ListSql;
+            return List(command, sessionId);
+        }, ct);
 
-    public static IReadOnlyList<CheckpointRow> List(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction, string sessionId)
+    /// <summary>The session's checkpoints as the writer's open transaction sees them.</summary>
+    public static IReadOnlyList<CheckpointRow> List(AppendContext context, string sessionId)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE session_id = $id ORDER BY stream_seq";
+        using var command = context.CreateCommand(ListSql);
+        return List(command, sessionId);
+    }
+
+    private const string ListSql = $"SELECT {Columns} FROM checkpoints WHERE session_id = $id ORDER BY stream_seq";
+
+    private static List<CheckpointRow> List(Microsoft.Data.Sqlite.SqliteCommand command, string sessionId)
+    {
         command.Parameters.AddWithValue("$id", sessionId);
         using var reader = command.ExecuteReader();
         var rows = new List<CheckpointRow>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Envelopes;
 using Pact.Core.Errors;
@@ -12,10 +13,25 @@ public sealed record StoredResponse(string PayloadHash, int Status, string Body)
 /// Accepted envelopes' (signer, nonce) pairs with their responses, kept until issuedAt + 300 s. Written in
 /// the same transaction as the events the envelope caused, so a resend after a crash sees both or neither.
 /// </summary>
-public sealed class NonceStore(TranscriptStore store)
+/// <remarks>
+/// Every signed request asks whether its nonce was used. An in-memory index of the pairs that may be in the table
+/// answers the usual "no" without a query: it is loaded from the table once, and a request adds its pair when it
+/// writes the row — before the commit, so the index is always a superset of the table. A hit (a resend, or a pair
+/// whose request rolled back) is confirmed against SQLite, which stays the only authority.
+/// </remarks>
+public sealed class NonceStore
 {
-    public Task<StoredResponse?> FindAsync(string signer, string nonce, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+    private readonly TranscriptStore _store;
+    private readonly ConcurrentDictionary<(string Signer, string Nonce), long> _index = new();
+    private Task<int>? _loading;
+
+    public NonceStore(TranscriptStore store) => _store = store;
+
+    public async Task<StoredResponse?> FindAsync(string signer, string nonce, CancellationToken ct)
+    {
+        await IndexLoadedAsync().WaitAsync(ct).ConfigureAwait(false);
+        if (!_index.ContainsKey((signer, nonce))) return null;
+        return await _store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT payload_hash, status, body FROM nonces WHERE signer = $signer AND nonce = $nonce";
@@ -23,34 +39,64 @@ public sealed class NonceStore(TranscriptStore store)
             command.Parameters.AddWithValue("$nonce", nonce);
             using var reader = command.ExecuteReader();
             return reader.Read() ? new StoredResponse(reader.GetString(0), reader.GetInt32(1), reader.GetString(2)) : null;
-        }, ct);
+        }, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Records the nonce inside the caller's transaction; a concurrent twin hits the primary key.</summary>
-    public static void Remember(AppendContext context, string signer, string nonce, DateTimeOffset issuedAt, string payloadHash, int status, string body)
+    public void Remember(AppendContext context, string signer, string nonce, DateTimeOffset issuedAt, string payloadHash, int status, string body)
     {
+        var expires = (issuedAt + Envelope.FreshnessWindow).ToUnixTimeMilliseconds();
+        _index[(signer, nonce)] = expires;
         using var command = context.CreateCommand(
             "INSERT INTO nonces(signer, nonce, payload_hash, expires_at, status, body) VALUES ($signer, $nonce, $hash, $expires, $status, $body)");
         command.Parameters.AddWithValue("$signer", signer);
         command.Parameters.AddWithValue("$nonce", nonce);
         command.Parameters.AddWithValue("$hash", payloadHash);
-        command.Parameters.AddWithValue("$expires", (issuedAt + Envelope.FreshnessWindow).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$expires", expires);
         command.Parameters.AddWithValue("$status", status);
         command.Parameters.AddWithValue("$body", body);
         command.ExecuteNonQuery();
     }
 
     /// <summary>Forgets nonces whose envelopes can no longer pass the freshness check anyway.</summary>
-    public Task<int> PruneAsync(DateTimeOffset now, CancellationToken ct) =>
-        store.WriteAsync(context =>
+    public async Task<int> PruneAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var cutoff = now.ToUnixTimeMilliseconds();
+        var removed = await _store.WriteAsync(context =>
         {
             using var command = context.CreateCommand("DELETE FROM nonces WHERE expires_at < $now");
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$now", cutoff);
             return command.ExecuteNonQuery();
-        }, ct);
+        }, ct).ConfigureAwait(false);
+        foreach (var (key, expires) in _index)
+        {
+            if (expires < cutoff) _index.TryRemove(key, out _);
+        }
+        return removed;
+    }
 
     public static PactError Reused(string nonce) => new(PactCodes.NonceReused, 409, "Nonce reused",
         $"Nonce {nonce} was already used by this signer for a different payload; sign every new request with a fresh nonce.");
 
     public static bool IsDuplicate(Exception e) =>
         e is SqliteException { SqliteErrorCode: 19 } sqlite && sqlite.Message.Contains("nonces", StringComparison.Ordinal);
+
+    /// <summary>The index load, started by the first request; a failed load is retried by the next one.</summary>
+    private Task<int> IndexLoadedAsync()
+    {
+        var current = Volatile.Read(ref _loading);
+        if (current is { IsFaulted: false, IsCanceled: false }) return current;
+        var fresh = LoadIndexAsync();
+        return Interlocked.CompareExchange(ref _loading, fresh, current) == current ? fresh : Volatile.Read(ref _loading)!;
+    }
+
+    private Task<int> LoadIndexAsync() =>
+        _store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT signer, nonce, expires_at FROM nonces";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) _index.TryAdd((reader.GetString(0), reader.GetString(1)), reader.GetInt64(2));
+            return _index.Count;
+        });
 }

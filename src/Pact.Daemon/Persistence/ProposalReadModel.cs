@@ -12,13 +12,24 @@ public sealed class ProposalReadModel(TranscriptStore store)
 
     /// <summary>GET /v1/proposals/{id} (§5), plus compactId and version.</summary>
     public Task<JsonObject?> GetProposalAsync(string proposalId, CancellationToken ct) =>
-        store.ReadAsync(connection => GetProposal(connection, null, proposalId), ct);
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = GetProposalSql;
+            return GetProposal(command, proposalId);
+        }, ct);
 
-    public static JsonObject? GetProposal(SqliteConnection connection, SqliteTransaction? transaction, string proposalId)
+    /// <summary>The proposal as the writer's open transaction sees it.</summary>
+    public static JsonObject? GetProposal(AppendContext context, string proposalId)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {ProposalColumns} FROM proposals WHERE proposal_id = $id";
+        using var command = context.CreateCommand(GetProposalSql);
+        return GetProposal(command, proposalId);
+    }
+
+    private const string GetProposalSql = $"SELECT {ProposalColumns} FROM proposals WHERE proposal_id = $id";
+
+    private static JsonObject? GetProposal(SqliteCommand command, string proposalId)
+    {
         command.Parameters.AddWithValue("$id", proposalId);
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;

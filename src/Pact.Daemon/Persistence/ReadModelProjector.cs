@@ -37,7 +37,7 @@ public static class ReadModelProjector
         }
         if (!states.TryGetValue(e.Stream, out var current))
         {
-            var row = SessionReadModel.Get(context.Connection, e.Stream, context.Transaction)
+            var row = SessionReadModel.Get(context, e.Stream)
                 ?? throw new InvalidOperationException($"Event {e.Type} for unknown session {e.Stream}.");
             current = SessionState.FromJson(row.State);
         }

@@ -14,13 +14,24 @@ public sealed record SessionRow(string SessionId, string Status, string? Topic, 
 public sealed class SessionReadModel(TranscriptStore store)
 {
     public Task<SessionRow?> GetAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync(connection => Get(connection, sessionId), ct);
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = GetSql;
+            return Get(command, sessionId);
+        }, ct);
 
-    public static SessionRow? Get(Microsoft.Data.Sqlite.SqliteConnection connection, string sessionId, Microsoft.Data.Sqlite.SqliteTransaction? transaction = null)
+    /// <summary>The row as the writer's open transaction sees it.</summary>
+    public static SessionRow? Get(AppendContext context, string sessionId)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT session_id, status, topic, metadata, created_at, state FROM sessions WHERE session_id = $id";
+        using var command = context.CreateCommand(GetSql);
+        return Get(command, sessionId);
+    }
+
+    private const string GetSql = "SELECT session_id, status, topic, metadata, created_at, state FROM sessions WHERE session_id = $id";
+
+    private static SessionRow? Get(Microsoft.Data.Sqlite.SqliteCommand command, string sessionId)
+    {
         command.Parameters.AddWithValue("$id", sessionId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;

@@ -79,7 +79,7 @@ public sealed partial class SubscriptionService(
             {
                 var record = draft with { AfterSeq = WebhookStore.HeadSeq(context) };
                 WebhookStore.Insert(context, record, sealedSecret);
-                NonceStore.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash, 201,
+                nonces.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash, 201,
                     WithSecret(record.ToJson(), SealedSecretMember, sealedSecret).ToJsonString(PactJson.Options));
                 // Last, once nothing in this request can fail: events appended after this point in the same
                 // batch are already offered to the new subscription.

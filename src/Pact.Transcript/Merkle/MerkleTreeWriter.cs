@@ -13,13 +13,11 @@ namespace Pact.Transcript.Merkle;
 internal static class MerkleTreeWriter
 {
     /// <summary>Adds the leaves of <paramref name="events"/> (consecutive seqs, in order) to the tree.</summary>
-    public static void Append(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TranscriptEvent> events)
+    public static void Append(StatementCache statements, SqliteTransaction transaction, IReadOnlyList<TranscriptEvent> events)
     {
         if (events.Count == 0) return;
-        using var source = new SqliteSubtreeSource(connection, transaction);
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($level, $idx, $hash);";
+        using var source = new SqliteSubtreeSource(statements.Rent(SqliteSubtreeSource.SelectSql, transaction));
+        using var insert = statements.Rent("INSERT INTO merkle_nodes (level, idx, hash) VALUES ($level, $idx, $hash);", transaction);
         var level = insert.Parameters.Add("$level", SqliteType.Integer);
         var index = insert.Parameters.Add("$idx", SqliteType.Integer);
         var hash = insert.Parameters.Add("$hash", SqliteType.Blob);

@@ -15,14 +15,20 @@ internal sealed class SqliteSubtreeSource : ISubtreeHashSource, IDisposable
     private readonly SqliteParameter _index;
     private readonly Dictionary<(int, long), byte[]>? _memo;
 
+    public const string SelectSql = "SELECT hash FROM merkle_nodes WHERE level = $level AND idx = $idx;";
+
     public SqliteSubtreeSource(SqliteConnection connection, SqliteTransaction? transaction = null, bool memoize = false)
+        : this(new SqliteCommand(SelectSql, connection, transaction), memoize)
     {
-        _select = connection.CreateCommand();
-        _select.Transaction = transaction;
-        _select.CommandText = "SELECT hash FROM merkle_nodes WHERE level = $level AND idx = $idx;";
+        _select.Prepare();
+    }
+
+    /// <summary>Reads through <paramref name="select"/> (a command for <see cref="SelectSql"/>, e.g. the writer's cached one); disposes it.</summary>
+    public SqliteSubtreeSource(SqliteCommand select, bool memoize = false)
+    {
+        _select = select;
         _level = _select.Parameters.Add("$level", SqliteType.Integer);
         _index = _select.Parameters.Add("$idx", SqliteType.Integer);
-        _select.Prepare();
         if (memoize) _memo = [];
     }
 

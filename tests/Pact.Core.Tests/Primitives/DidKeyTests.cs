@@ -129,4 +129,34 @@ public class DidKeyTests
         // "Hello World!" in base58btc, a common reference value.
         Base58.Encode("Hello World!"u8).Should().Be("2NEpo7TZRRrLZSi2U");
     }
+
+    [Fact]
+    public void Base58_matches_a_big_integer_reference_on_random_inputs_and_round_trips()
+    {
+        const string alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        var random = new Random(58);
+        for (var n = 0; n < 500; n++)
+        {
+            var bytes = new byte[random.Next(0, 48)];
+            random.NextBytes(bytes);
+            var zeros = random.Next(0, 4);
+            for (var z = 0; z < Math.Min(zeros, bytes.Length); z++) bytes[z] = 0;
+
+            // Reference: the number's base-58 digits, plus one '1' per leading zero byte.
+            var value = new System.Numerics.BigInteger(bytes, isUnsigned: true, isBigEndian: true);
+            var reference = new System.Text.StringBuilder();
+            while (value > 0)
+            {
+                value = System.Numerics.BigInteger.DivRem(value, 58, out var rem);
+                reference.Insert(0, alphabet[(int)rem]);
+            }
+            reference.Insert(0, new string('1', bytes.TakeWhile(b => b == 0).Count()));
+
+            var text = Base58.Encode(bytes);
+            text.Should().Be(reference.ToString());
+            Base58.TryDecode(text, out var back).Should().BeTrue();
+            back.Should().Equal(bytes);
+        }
+        Base58.TryDecode("2NEpo7TZRRrLZSi\u00e9", out _).Should().BeFalse();
+    }
 }

@@ -58,7 +58,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeP
         var verdict = await decide(new DecisionInput(State, now));
         PactTelemetry.Commands.Add(1, new KeyValuePair<string, object?>("type", auth.Envelope.Type), new KeyValuePair<string, object?>("outcome", verdict.IsAccepted ? "accepted" : verdict.Error!.Code));
         if (!verdict.IsAccepted) return verdict.Error;
-        if (quarantine.Refuse(verdict.Decision.Streams) is { } touches) return touches;
+        if (quarantine.IsDegraded && quarantine.Refuse(verdict.Decision.Streams) is { } touches) return touches;
         var outcome = await CommitAsync(auth, now, ToAppends(verdict.Decision), context =>
         {
             ReadModelProjector.Project(context);
@@ -123,7 +123,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, TimeP
         var lifecycle = keys.Contains(LifecycleKey);
         var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !quarantine.Holds(state.SubjectOf(d)));
         if (decision.IsEmpty) return now;
-        if (quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
+        if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
         var result = await store.AppendAsync(new AppendRequest(now, ToAppends(decision), context =>
         {
             ReadModelProjector.Project(context);

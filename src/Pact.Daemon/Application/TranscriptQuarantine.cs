@@ -66,11 +66,12 @@ public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
         return null;
     }
 
-    /// <summary>Whether a deadline's subject is quarantined, so the timer leaves it alone.</summary>
+    /// <summary>Whether a deadline's subject is quarantined (after a global break, every one is), so the timer leaves it alone.</summary>
     public bool Holds((string SessionId, string CompactId)? subject)
     {
         var findings = Findings;
-        return subject is { } s && (findings.Sessions.ContainsKey(s.SessionId) || findings.Compacts.ContainsKey(s.CompactId));
+        if (findings.IsClean) return false;
+        return findings.Global is not null || (subject is { } s && (findings.Sessions.ContainsKey(s.SessionId) || findings.Compacts.ContainsKey(s.CompactId)));
     }
 
     /// <summary>

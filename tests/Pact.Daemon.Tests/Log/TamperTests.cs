@@ -231,6 +231,38 @@ public sealed class TamperTests : IAsyncLifetime
         ShouldFailAt(await VerifyAsync(s), check.Get(s.SessionId, 9).Seq, 9, "inclusion");
     }
 
+    [Fact]
+    public async Task Deadlines_of_a_quarantined_session_do_not_fire_while_an_untouched_sessions_do()
+    {
+        var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        var clock = new ManualClock(start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var damaged = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var healthy = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var stuck = await a.Client.ProposeAsync(damaged, await a.DraftAsync(b), a.Authority);
+        var expiring = await a.Client.ProposeAsync(healthy, await a.DraftAsync(b), a.Authority);
+        await a.Client.CheckpointAsync(damaged, "the event that will be damaged");
+
+        await host.StopAsync();
+        using (var db = new DatabaseTamperer(host.DataDirectory))
+        {
+            var row = db.Get(damaged, 3);
+            db.Set(row.Seq, "hash", (row.Hash[0] == 'a' ? "b" : "a") + row.Hash[1..]);
+        }
+        clock.Advance(TimeSpan.FromDays(15));
+        await host.RestartAsync();
+
+        // Both proposals were due while the daemon was down; only the healthy session's may be judged.
+        for (var attempt = 0; attempt < 200 && (await a.Client.GetProposalAsync(expiring.ProposalId)).Status != "expired"; attempt++)
+            await Task.Delay(50);
+        (await a.Client.GetProposalAsync(expiring.ProposalId)).Status.Should().Be("expired");
+        (await a.Client.GetProposalAsync(stuck.ProposalId)).Status.Should().Be("open");
+        using var check = new DatabaseTamperer(host.DataDirectory);
+        check.Rows(damaged).Select(r => r.Type).Should().Equal("session.created", "proposal.created", "session.checkpointed");
+    }
+
     private static async Task<JsonObject> GetJsonAsync(HttpClient http, string path, bool admin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -63,6 +63,12 @@ public sealed partial class TranscriptStore : IAsyncDisposable
     /// <summary>The last committed global seq (0 for an empty transcript).</summary>
     public long HeadSeq => Volatile.Read(ref _headSeq);
 
+    /// <summary>
+    /// Why no event may be appended, when the store was opened with <see cref="TranscriptStoreOptions.OpenWithBrokenLog"/>
+    /// on a Merkle tree that does not match the events; null for a sound store.
+    /// </summary>
+    public string? LogIntegrityFailure { get; private init; }
+
     /// <summary>Transactions the writer has committed since open (group commit makes this smaller than the number of requests).</summary>
     public long CommitCount => Interlocked.Read(ref _commitCount);
 
@@ -138,8 +144,13 @@ public sealed partial class TranscriptStore : IAsyncDisposable
             var headSeq = TranscriptSchema.ScalarLong(writer, null, "SELECT COALESCE(MAX(seq), 0) FROM events;");
             // Merkle log (§9): the tree must hold exactly one leaf per event, or every later append would be wrong.
             var leaves = Merkle.MerkleTreeWriter.LeafCount(writer, null);
+            string? logFailure = null;
             if (leaves != headSeq)
-                throw new TranscriptIntegrityException($"The Merkle tree of '{path}' holds {leaves} leaves but the transcript has {headSeq} events.");
+            {
+                logFailure = $"The Merkle tree of the log holds {leaves} leaves but the transcript has {headSeq} events.";
+                if (!options.OpenWithBrokenLog) throw new TranscriptIntegrityException($"The Merkle tree of '{path}' holds {leaves} leaves but the transcript has {headSeq} events.");
+                log.LogCritical("Transcript {Path} opened without appends: the Merkle tree holds {Leaves} leaves for {HeadSeq} events", path, leaves, headSeq);
+            }
 
             var read = new SqliteConnectionStringBuilder
             {
@@ -151,7 +162,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
 
             log.LogInformation("Transcript {Path} open: schema version {Version}, head seq {HeadSeq}, synchronous {Synchronous}",
                 path, version, headSeq, options.Synchronous);
-            return Task.FromResult(new TranscriptStore(options, log, read, writer, lockFile, headSeq));
+            return Task.FromResult(new TranscriptStore(options, log, read, writer, lockFile, headSeq) { LogIntegrityFailure = logFailure });
         }
         catch
         {
@@ -170,6 +181,9 @@ public sealed partial class TranscriptStore : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         Validate(request);
+        // Appending to a tree that lost or gained leaves would sign a log that proves the wrong events.
+        if (LogIntegrityFailure is { } broken && request.Streams.Any(s => s.Events.Count > 0))
+            throw new TranscriptIntegrityException(broken + " No event can be appended until it is repaired.");
         return Enqueue(request, ct);
     }
 

@@ -27,4 +27,12 @@ public sealed record TranscriptStoreOptions
 
     /// <summary>Streams whose head (streamSeq, hash, time) the writer keeps in memory; past this the cache is emptied and reloads lazily.</summary>
     public int StreamHeadCacheLimit { get; init; } = 100_000;
+
+    /// <summary>
+    /// When the Merkle tree does not hold exactly one leaf per event, open anyway instead of throwing
+    /// <see cref="TranscriptIntegrityException"/>: reads, proofs and plain writes keep working, every append of
+    /// events is refused, and <see cref="TranscriptStore.LogIntegrityFailure"/> says why. For a daemon that must
+    /// still let an auditor verify a damaged transcript.
+    /// </summary>
+    public bool OpenWithBrokenLog { get; init; }
 }

@@ -31,7 +31,7 @@ public sealed class DeadlineTimer(DecisionEngine engine, TimeProvider time, ILog
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                     continue;
                 }
-                var next = NegotiationMachine.NextDeadline(engine.State);
+                var next = engine.NextDeadline();
                 var wait = next is null ? MaxWait : next.DueAt - time.GetUtcNow();
                 if (wait <= TimeSpan.Zero)
                 {

@@ -16,7 +16,7 @@ public sealed record DecisionInput(NegotiationState State, DateTimeOffset Now);
 /// decide with the pure machines of Pact.Core, append the events with their read-model writes, and fold
 /// the committed events into the in-memory state with the same Apply that replay uses (ADR 0004).
 /// </summary>
-public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, NonceStore nonces, TimeProvider time, ILogger<DecisionEngine> logger)
+public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, NonceStore nonces, TimeProvider time, TranscriptQuarantine quarantine, ILogger<DecisionEngine> logger)
 {
     private readonly Lock _gate = new();
     private NegotiationState _state = NegotiationState.Empty;
@@ -32,21 +32,17 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         }
     }
 
-    /// <summary>Rebuilds the state by folding the whole transcript, as at every start.</summary>
+    /// <summary>
+    /// Rebuilds the state by folding the whole transcript, as at every start. A stream whose stored events fail
+    /// their checks is left out from its first bad event on and quarantined, instead of stopping the daemon.
+    /// </summary>
     public async Task LoadAsync(CancellationToken ct)
     {
-        var state = NegotiationState.Empty;
-        long after = 0;
-        while (true)
-        {
-            var page = await store.ReadAllAsync(after, 2000, ct);
-            foreach (var e in page) state = state.Apply(e);
-            if (page.Count < 2000) break;
-            after = page[^1].Seq;
-        }
+        var (state, events, findings) = await TranscriptReplay.RunAsync(store, ct);
         lock (_gate) _state = state;
+        quarantine.Set(findings);
         logger.LogInformation("Negotiation state rebuilt from {Events} events: {Proposals} proposals, {Compacts} compact versions",
-            after + 0, state.Proposals.Count, state.Compacts.Count);
+            events, state.Proposals.Count, state.Compacts.Count);
     }
 
     /// <summary>A signed command: decide under the keys' locks, commit events, nonce and response together.</summary>
@@ -56,10 +52,13 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
     {
         var keys = lockKeys.ToList();
         using var held = await locks.AcquireAsync(keys, ct);
+        // Nothing is decided from, or appended to, a session whose stored events failed their checks at start.
+        if (quarantine.Refuse(keys) is { } quarantined) return quarantined;
         var now = await RecordDueDeadlinesAsync(keys, ct);
         var verdict = await decide(new DecisionInput(State, now));
         PactTelemetry.Commands.Add(1, new KeyValuePair<string, object?>("type", auth.Envelope.Type), new KeyValuePair<string, object?>("outcome", verdict.IsAccepted ? "accepted" : verdict.Error!.Code));
         if (!verdict.IsAccepted) return verdict.Error;
+        if (quarantine.IsDegraded && quarantine.Refuse(verdict.Decision.Streams) is { } touches) return touches;
         var outcome = await CommitAsync(auth, now, ToAppends(verdict.Decision), context =>
         {
             ReadModelProjector.Project(context);
@@ -122,8 +121,9 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         var now = Timestamp.Truncate(time.GetUtcNow());
         var state = State;
         var lifecycle = keys.Contains(LifecycleKey);
-        var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle));
+        var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !quarantine.Holds(state.SubjectOf(d)));
         if (decision.IsEmpty) return now;
+        if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
         var result = await store.AppendAsync(new AppendRequest(now, ToAppends(decision), context =>
         {
             ReadModelProjector.Project(context);
@@ -142,7 +142,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         var state = State;
         var lockSets = NegotiationMachine.DueDeadlines(state, now)
             .Select(d => (Deadline: d, Subject: state.SubjectOf(d)))
-            .Where(x => x.Subject is not null)
+            .Where(x => x.Subject is not null && !quarantine.Holds(x.Subject))
             .Select(x => IsProposalDeadline(x.Deadline)
                 ? new[] { x.Subject!.Value.SessionId, x.Subject.Value.CompactId }
                 : new[] { LifecycleKey, x.Subject!.Value.SessionId, x.Subject.Value.CompactId })
@@ -152,6 +152,15 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
             using var held = await locks.AcquireAsync(keys, ct);
             await RecordDueDeadlinesAsync(keys, ct);
         }
+    }
+
+    /// <summary>The earliest pending deadline the timer may fire: those of quarantined sessions and compacts wait for a repair.</summary>
+    public Deadline? NextDeadline()
+    {
+        var state = State;
+        return quarantine.IsDegraded
+            ? state.PendingDeadlines().FirstOrDefault(d => !quarantine.Holds(state.SubjectOf(d)))
+            : NegotiationMachine.NextDeadline(state);
     }
 
     private static bool IsProposalDeadline(Deadline d) => d.Kind is DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation;

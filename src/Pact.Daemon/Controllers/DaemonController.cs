@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Time;
+using Pact.Daemon.Application;
+using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
 using Pact.Transcript;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Who this daemon is, and whether it is alive and ready.</summary>
-public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time, TranscriptStore store) : PactControllerBase
+public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time, TranscriptStore store, TranscriptQuarantine quarantine) : PactControllerBase
 {
     /// <summary>The daemon's identity and protocol versions (public). Agents address envelopes to its daemonId.</summary>
     [HttpGet("/v1/daemon")]
@@ -24,10 +26,13 @@ public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time, T
         ["time"] = Timestamp.ToText(time.GetUtcNow()),
     });
 
-    /// <summary>Liveness: the process answers.</summary>
+    /// <summary>
+    /// Liveness: the process answers. Status "degraded" (still 200: a restart would not help) when the transcript
+    /// failed its checks at start, with the reason; the admin token also sees which sessions are quarantined.
+    /// </summary>
     [HttpGet("/healthz")]
     [ProducesResponseType(StatusCodes.Status200OK)]
-    public IResult Health() => JsonResult(200, new JsonObject { ["status"] = "ok" });
+    public IResult Health() => JsonResult(200, WithIntegrity(new JsonObject { ["status"] = "ok" }));
 
     /// <summary>Readiness: the store accepts a write.</summary>
     [HttpGet("/readyz")]
@@ -42,12 +47,26 @@ public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time, T
                 using var command = context.CreateCommand("SELECT 1");
                 return command.ExecuteScalar();
             }, ct);
-            return JsonResult(200, new JsonObject { ["status"] = "ready", ["headSeq"] = store.HeadSeq });
+            return JsonResult(200, WithIntegrity(new JsonObject { ["status"] = "ready", ["headSeq"] = store.HeadSeq }));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return Problem(new Pact.Core.Errors.PactError("PACT-503", 503, "Not ready", "The transcript store is not writable: " + e.Message));
         }
+    }
+
+    /// <summary>A degraded daemon says so in place of "ok"/"ready"; a clean one answers exactly as before.</summary>
+    private JsonObject WithIntegrity(JsonObject body)
+    {
+        var operatorView = Request.Headers.Authorization.Count > 0 && HttpContext.RequestServices.GetRequiredService<CallerResolver>().Resolve(HttpContext).Caller is { IsAdmin: true };
+        if (quarantine.ToJson(operatorView) is not { } integrity) return body;
+        body["status"] = "degraded";
+        foreach (var (name, value) in integrity.ToList())
+        {
+            integrity.Remove(name);
+            body[name] = value;
+        }
+        return body;
     }
 }
 

@@ -101,6 +101,8 @@ public static class PactApp
             DatabasePath = sp.GetRequiredService<DataDirectory>().DatabasePath,
             Synchronous = pact.Synchronous,
             Migrations = ReadModelSchema.Migrations,
+            // A damaged log must not keep the daemon down: it starts degraded so verify can name the damage.
+            OpenWithBrokenLog = true,
         }, sp.GetRequiredService<ILogger<TranscriptStore>>()).GetAwaiter().GetResult());
         services.AddHttpContextAccessor();
         services.AddSingleton<ListenerInfo>();
@@ -112,6 +114,7 @@ public static class PactApp
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<KeyedLock>();
         services.AddSingleton<AgentService>();
+        services.AddSingleton<TranscriptQuarantine>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<SessionReadModel>();
         services.AddSingleton<CheckpointReadModel>();

@@ -59,6 +59,8 @@ public sealed class SessionExporter(TranscriptStore store, CheckpointReadModel c
             return (null, Integrity($"No signed checkpoint of the log covers seq {maxSeq}; the log refused to checkpoint (see the daemon's error log)."));
         if (!Checkpoint.TryOpen(log.Note, identity.Origin, identity.Key.PublicKey, out var signed, out var why))
             return (null, Integrity($"The latest log checkpoint does not open with the daemon key: {why}"));
+        if (signed.TreeSize > store.HeadSeq)
+            return (null, Integrity($"The log was signed at tree size {signed.TreeSize} but holds only {store.HeadSeq} events: events were removed from its end."));
 
         IReadOnlyList<IReadOnlyList<byte[]>> proofs;
         try

@@ -187,6 +187,8 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
             return (latest, false, Fail(head, Inclusion, $"No signed checkpoint covers seq {head.Seq}: the log could not be checkpointed consistently."));
         if (!Checkpoint.TryOpen(latest.Note, identity.Origin, identity.Key.PublicKey, out var signed, out var error))
             return (latest, false, Fail(head, Inclusion, $"The latest checkpoint does not open with the daemon key: {error}"));
+        if (signed.TreeSize > store.HeadSeq)
+            return (latest, true, Fail(head, Inclusion, $"The log was signed at tree size {signed.TreeSize} but holds only {store.HeadSeq} events: events were removed from its end."));
         if (!Hex.IsDigest(head.Hash))
             return (latest, true, Fail(head, Inclusion, "The head's hash is not a SHA-256 digest."));
         IReadOnlyList<byte[]> proof;

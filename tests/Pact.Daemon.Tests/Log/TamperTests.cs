@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
+using Pact.Daemon.Application;
 using Pact.Daemon.Log;
 using Pact.Daemon.Tests.Infrastructure;
 using Pact.Transcript;
@@ -10,10 +11,10 @@ namespace Pact.Daemon.Tests.Log;
 /// <summary>
 /// An attacker edits pact.db directly (dropping the append-only triggers first, as anyone who can write the
 /// file can) and verify must name the first bad event and the check that caught it.
-/// Edits that leave a row not matching its own hash, or a gap in seq, are made under the running daemon: the
-/// daemon re-reads every event through the checked reader when it starts, so it would refuse to start on
-/// them. Edits by a careful forger, who re-hashes and re-links every row after the edit, are made with the
-/// daemon stopped and checked after a restart: only signatures and the signed log can catch those.
+/// Edits are made with the daemon stopped and checked after a restart on the same data directory: the daemon
+/// must start anyway, degraded — the damaged session quarantined (its commands answer 500 PACT-401), every
+/// other session working. Naive edits leave a row that no longer hashes or links; a careful forger re-hashes
+/// and re-links every row after the edit, and only signatures and the signed log can catch those.
 /// </summary>
 public sealed class TamperTests : IAsyncLifetime
 {
@@ -40,70 +41,235 @@ public sealed class TamperTests : IAsyncLifetime
         error["message"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
     }
 
+    /// <summary>
+    /// A scenario session plus an untouched one, then the daemon stopped, <paramref name="tamper"/> applied to pact.db,
+    /// and the daemon started again on the same directory: it must start, degraded.
+    /// </summary>
+    private async Task<(LogScenario Scenario, string Untouched)> TamperWhileStoppedAsync(Action<DatabaseTamperer, LogScenario> tamper)
+    {
+        var s = await LogScenario.CreateAsync(_host);
+        var untouched = (await s.A.Client.CreateSessionAsync([s.A.Did, s.B.Did], "an unrelated job")).SessionId;
+        await _host.StopAsync();
+        using (var db = new DatabaseTamperer(_host.DataDirectory))
+            tamper(db, s);
+        await _host.RestartAsync();
+        return (s, untouched);
+    }
+
+    /// <summary>
+    /// After a restart on a damaged session: the start-up replay named the same event as verify, export refuses,
+    /// commands on the session and its compact answer 500 PACT-401, and the untouched session works as before.
+    /// </summary>
+    private async Task ShouldBeQuarantinedAsync(LogScenario s, string untouched, long seq, long streamSeq, string check)
+    {
+        ShouldFailAt(await VerifyAsync(s), seq, streamSeq, check);
+        var found = _host.Services.GetRequiredService<TranscriptQuarantine>().Findings;
+        found.Global.Should().BeNull();
+        found.Sessions.Keys.Should().Equal(s.SessionId);
+        found.Sessions[s.SessionId].Should().Be(new VerificationFailure(seq, streamSeq, check, found.Sessions[s.SessionId].Message));
+
+        await ShouldRefuseWith401(() => s.A.Client.ExportSessionAsync(s.SessionId));
+        await ShouldRefuseWith401(() => s.A.Client.CheckpointAsync(s.SessionId, "after the tampering"));
+        // The compact negotiated in the damaged session is quarantined with it, even from a healthy session.
+        await ShouldRefuseWith401(async () => await s.A.Client.ProposeAsync(untouched, await s.A.DraftAsync(s.B, s.CompactId), s.A.Authority));
+
+        var checkpoint = await s.A.Client.CheckpointAsync(untouched, "still fine");
+        checkpoint.StreamSeq.Should().Be(2);
+        (await s.B.Client.VerifyAsync(untouched)).Ok.Should().BeTrue();
+        (await s.A.Client.GetEventsAsync(untouched)).Events.Should().HaveCount(2);
+    }
+
+    private static async Task ShouldRefuseWith401(Func<Task> command)
+    {
+        var refusal = (await command.Should().ThrowAsync<PactApiException>()).Which;
+        refusal.Status.Should().Be(500, refusal.Detail);
+        refusal.Code.Should().Be("PACT-401");
+        refusal.Detail.Should().NotContain("   at ", "no stack trace leaves the daemon");
+    }
+
     [Fact]
-    public async Task A_changed_byte_of_a_payload_is_a_hash_failure_at_that_event_and_export_refuses_with_PACT_401()
+    public async Task A_changed_byte_of_a_payload_is_a_hash_failure_at_that_event_after_a_restart_and_only_its_session_is_quarantined()
+    {
+        long seq = 0;
+        var (s, untouched) = await TamperWhileStoppedAsync((db, s) =>
+        {
+            var row = db.Get(s.SessionId, 2);
+            row.Data.Should().Contain("Kitchen remodel");
+            db.Set(seq = row.Seq, "data", row.Data.Replace("Kitchen remodel", "Kitchen remodeL", StringComparison.Ordinal));
+        });
+        await ShouldBeQuarantinedAsync(s, untouched, seq, 2, "hash");
+    }
+
+    [Fact]
+    public async Task A_changed_hash_is_a_hash_failure_at_that_event_after_a_restart()
+    {
+        long seq = 0;
+        var (s, untouched) = await TamperWhileStoppedAsync((db, s) =>
+        {
+            var row = db.Get(s.SessionId, 3);
+            db.Set(seq = row.Seq, "hash", (row.Hash[0] == 'a' ? "b" : "a") + row.Hash[1..]);
+        });
+        await ShouldBeQuarantinedAsync(s, untouched, seq, 3, "hash");
+    }
+
+    [Fact]
+    public async Task A_changed_prev_hash_is_a_prev_hash_failure_at_that_event_after_a_restart()
+    {
+        long seq = 0;
+        var (s, untouched) = await TamperWhileStoppedAsync((db, s) =>
+        {
+            seq = db.Get(s.SessionId, 4).Seq;
+            db.Set(seq, "prev_hash", db.Get(s.SessionId, 2).Hash);
+        });
+        await ShouldBeQuarantinedAsync(s, untouched, seq, 4, "prev-hash");
+    }
+
+    [Fact]
+    public async Task A_changed_envelope_signature_alone_breaks_the_events_hash_first_after_a_restart()
+    {
+        long seq = 0;
+        var (s, untouched) = await TamperWhileStoppedAsync((db, s) =>
+        {
+            seq = db.Get(s.SessionId, 5).Seq;
+            db.EditData(seq, d => d["envelope"]!["sig"] = DatabaseTamperer.Flip(d["envelope"]!["sig"]!.GetValue<string>()), s.SessionId, 5);
+        });
+        await ShouldBeQuarantinedAsync(s, untouched, seq, 5, "hash");
+    }
+
+    [Fact]
+    public async Task A_deleted_event_is_a_stream_seq_failure_where_it_is_missing_after_a_restart()
+    {
+        long seq = 0;
+        var (s, untouched) = await TamperWhileStoppedAsync((db, s) =>
+        {
+            db.Delete(db.Get(s.SessionId, 3).Seq);
+            seq = db.Get(s.SessionId, 4).Seq;
+        });
+        await ShouldBeQuarantinedAsync(s, untouched, seq, 4, "stream-seq");
+    }
+
+    [Fact]
+    public async Task Two_events_swapped_are_a_prev_hash_failure_at_the_first_of_them_after_a_restart()
+    {
+        long seq = 0;
+        var (s, untouched) = await TamperWhileStoppedAsync((db, s) =>
+        {
+            var third = db.Get(s.SessionId, 3);
+            db.Swap(third, db.Get(s.SessionId, 5));
+            seq = third.Seq;
+        });
+        await ShouldBeQuarantinedAsync(s, untouched, seq, 3, "prev-hash");
+    }
+
+    [Fact]
+    public async Task A_payload_changed_under_the_running_daemon_is_named_by_verify_and_refused_by_export()
     {
         var s = await LogScenario.CreateAsync(_host);
         using (var db = new DatabaseTamperer(_host.DataDirectory))
         {
             var row = db.Get(s.SessionId, 2);
-            row.Data.Should().Contain("Kitchen remodel");
             db.Set(row.Seq, "data", row.Data.Replace("Kitchen remodel", "Kitchen remodeL", StringComparison.Ordinal));
             ShouldFailAt(await VerifyAsync(s), row.Seq, 2, "hash");
         }
-        var export = () => s.A.Client.ExportSessionAsync(s.SessionId);
-        var refusal = (await export.Should().ThrowAsync<PactApiException>()).Which;
-        refusal.Status.Should().Be(500);
-        refusal.Code.Should().Be("PACT-401");
+        await ShouldRefuseWith401(() => s.A.Client.ExportSessionAsync(s.SessionId));
     }
 
     [Fact]
-    public async Task A_changed_hash_is_a_hash_failure_at_that_event()
+    public async Task Health_says_degraded_with_the_reason_and_names_the_session_only_to_the_operator()
     {
-        var s = await LogScenario.CreateAsync(_host);
-        using var db = new DatabaseTamperer(_host.DataDirectory);
-        var row = db.Get(s.SessionId, 3);
-        db.Set(row.Seq, "hash", (row.Hash[0] == 'a' ? "b" : "a") + row.Hash[1..]);
-        ShouldFailAt(await VerifyAsync(s), row.Seq, 3, "hash");
+        var (s, _) = await TamperWhileStoppedAsync((db, s) => db.Delete(db.Get(s.SessionId, 3).Seq));
+        using var http = _host.CreateHttpClient();
+
+        var health = await GetJsonAsync(http, "/healthz", admin: false);
+        health["status"]!.GetValue<string>().Should().Be("degraded");
+        health["appendsRefused"]!.GetValue<string>().Should().Be("quarantined");
+        health["quarantinedSessions"]!.GetValue<int>().Should().Be(1);
+        health["reason"]!.GetValue<string>().Should().Contain("1 session(s)");
+        health.ToJsonString().Should().NotContain(s.SessionId, "session ids are visible to their participants only");
+
+        var ready = await GetJsonAsync(http, "/readyz", admin: true);
+        ready["status"]!.GetValue<string>().Should().Be("degraded");
+        var quarantined = ready["quarantined"]!.AsArray().Single()!;
+        quarantined["sessionId"]!.GetValue<string>().Should().Be(s.SessionId);
+        quarantined["streamSeq"]!.GetValue<long>().Should().Be(4);
+        quarantined["check"]!.GetValue<string>().Should().Be("stream-seq");
     }
 
     [Fact]
-    public async Task A_changed_prev_hash_is_a_prev_hash_failure_at_that_event()
+    public async Task Health_of_a_clean_transcript_is_unchanged_after_a_restart()
     {
-        var s = await LogScenario.CreateAsync(_host);
-        using var db = new DatabaseTamperer(_host.DataDirectory);
-        var row = db.Get(s.SessionId, 4);
-        db.Set(row.Seq, "prev_hash", db.Get(s.SessionId, 2).Hash);
-        ShouldFailAt(await VerifyAsync(s), row.Seq, 4, "prev-hash");
+        await LogScenario.CreateAsync(_host);
+        await _host.RestartAsync();
+        using var http = _host.CreateHttpClient();
+        (await GetJsonAsync(http, "/healthz", admin: true)).ToJsonString().Should().Be("""{"status":"ok"}""");
+        (await GetJsonAsync(http, "/readyz", admin: true)).Select(p => p.Key).Should().Equal("status", "headSeq");
+        _host.Services.GetRequiredService<TranscriptQuarantine>().IsDegraded.Should().BeFalse();
     }
 
     [Fact]
-    public async Task A_changed_envelope_signature_alone_breaks_the_events_hash_first()
+    public async Task A_truncated_log_refuses_every_append_but_still_serves_reads_and_verify()
     {
         var s = await LogScenario.CreateAsync(_host);
-        using var db = new DatabaseTamperer(_host.DataDirectory);
-        var row = db.Get(s.SessionId, 5);
-        db.EditData(row.Seq, d => d["envelope"]!["sig"] = DatabaseTamperer.Flip(d["envelope"]!["sig"]!.GetValue<string>()), s.SessionId, 5);
-        ShouldFailAt(await VerifyAsync(s), row.Seq, 5, "hash");
+        var last = (await s.A.Client.CreateSessionAsync([s.A.Did, s.B.Did], "the last event of the log")).SessionId;
+        await _host.StopAsync();
+        using (var db = new DatabaseTamperer(_host.DataDirectory))
+            db.Delete(db.Get(last, 1).Seq);
+        await _host.RestartAsync();
+
+        var found = _host.Services.GetRequiredService<TranscriptQuarantine>().Findings;
+        found.Global.Should().Contain("leaves");
+        using var http = _host.CreateHttpClient();
+        (await GetJsonAsync(http, "/healthz", admin: false))["appendsRefused"]!.GetValue<string>().Should().Be("all");
+
+        // The intact session can be read, but nothing may be appended to a log whose tree no longer matches it.
+        (await s.A.Client.GetEventsAsync(s.SessionId)).Events.Should().HaveCount(LogScenario.Events);
+        await ShouldRefuseWith401(() => s.A.Client.CheckpointAsync(s.SessionId, "after the truncation"));
+        await ShouldRefuseWith401(() => s.A.Client.CreateSessionAsync([s.A.Did, s.B.Did], "a new job"));
+        await ShouldRefuseWith401(() => s.A.Client.ExportSessionAsync(s.SessionId));
+        // Verify names the head it can no longer prove: the signed log is longer than what is left.
+        using var check = new DatabaseTamperer(_host.DataDirectory);
+        ShouldFailAt(await VerifyAsync(s), check.Get(s.SessionId, 9).Seq, 9, "inclusion");
     }
 
     [Fact]
-    public async Task A_deleted_event_is_a_stream_seq_failure_where_it_is_missing()
+    public async Task Deadlines_of_a_quarantined_session_do_not_fire_while_an_untouched_sessions_do()
     {
-        var s = await LogScenario.CreateAsync(_host);
-        using var db = new DatabaseTamperer(_host.DataDirectory);
-        db.Delete(db.Get(s.SessionId, 3).Seq);
-        ShouldFailAt(await VerifyAsync(s), db.Get(s.SessionId, 4).Seq, 4, "stream-seq");
+        var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        var clock = new ManualClock(start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var damaged = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var healthy = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var stuck = await a.Client.ProposeAsync(damaged, await a.DraftAsync(b), a.Authority);
+        var expiring = await a.Client.ProposeAsync(healthy, await a.DraftAsync(b), a.Authority);
+        await a.Client.CheckpointAsync(damaged, "the event that will be damaged");
+
+        await host.StopAsync();
+        using (var db = new DatabaseTamperer(host.DataDirectory))
+        {
+            var row = db.Get(damaged, 3);
+            db.Set(row.Seq, "hash", (row.Hash[0] == 'a' ? "b" : "a") + row.Hash[1..]);
+        }
+        clock.Advance(TimeSpan.FromDays(15));
+        await host.RestartAsync();
+
+        // Both proposals were due while the daemon was down; only the healthy session's may be judged.
+        for (var attempt = 0; attempt < 200 && (await a.Client.GetProposalAsync(expiring.ProposalId)).Status != "expired"; attempt++)
+            await Task.Delay(50);
+        (await a.Client.GetProposalAsync(expiring.ProposalId)).Status.Should().Be("expired");
+        (await a.Client.GetProposalAsync(stuck.ProposalId)).Status.Should().Be("open");
+        using var check = new DatabaseTamperer(host.DataDirectory);
+        check.Rows(damaged).Select(r => r.Type).Should().Equal("session.created", "proposal.created", "session.checkpointed");
     }
 
-    [Fact]
-    public async Task Two_events_swapped_are_a_prev_hash_failure_at_the_first_of_them()
+    private static async Task<JsonObject> GetJsonAsync(HttpClient http, string path, bool admin)
     {
-        var s = await LogScenario.CreateAsync(_host);
-        using var db = new DatabaseTamperer(_host.DataDirectory);
-        var third = db.Get(s.SessionId, 3);
-        db.Swap(third, db.Get(s.SessionId, 5));
-        ShouldFailAt(await VerifyAsync(s), third.Seq, 3, "prev-hash");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (admin) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DaemonHost.AdminToken);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
     [Fact]

@@ -184,6 +184,37 @@ public sealed class MerkleStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tree_that_lost_a_leaf_opens_without_appends_when_asked_and_still_serves_reads()
+    {
+        await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
+            await store.AppendAsync(Append("ses_a", 4));
+        using (var connection = new SqliteConnection($"Data Source={_dir.File("pact.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER merkle_nodes_append_only_delete; DELETE FROM merkle_nodes WHERE level = 0 AND idx = 3;";
+            command.ExecuteNonQuery();
+        }
+
+        await using var reopened = await TranscriptStore.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
+        reopened.LogIntegrityFailure.Should().Contain("3 leaves").And.Contain("4 events");
+        (await reopened.ReadStreamAsync("ses_a", 0, 10)).Should().HaveCount(4);
+        (await reopened.ReadRowsAsync(1, 10)).Select(r => r.Seq).Should().Equal(2, 3, 4);
+        var append = () => reopened.AppendAsync(Append("ses_b", 1));
+        (await append.Should().ThrowAsync<TranscriptIntegrityException>()).WithMessage("*3 leaves*No event can be appended*");
+        (await reopened.WriteAsync(_ => 7)).Should().Be(7, "writes without events do not touch the tree");
+        reopened.HeadSeq.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task A_sound_store_opened_with_OpenWithBrokenLog_appends_as_usual()
+    {
+        await using var store = await TranscriptStore.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
+        store.LogIntegrityFailure.Should().BeNull();
+        (await store.AppendAsync(Append("ses_a", 2))).Events.Select(e => e.Seq).Should().Equal(1, 2);
+    }
+
+    [Fact]
     public async Task Merkle_nodes_refuse_updates_and_deletes()
     {
         await using var store = await TranscriptStore.OpenAsync(Options(_dir));

@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Negotiation;
+using Pact.Daemon.Log;
+using Pact.Transcript;
+
+namespace Pact.Daemon.Application;
+
+/// <summary>What the start-up replay found broken; <see cref="Clean"/> when nothing.</summary>
+/// <param name="Global">Why no event at all may be appended (the Merkle tree, a truncated or gapped log), or null.</param>
+/// <param name="Sessions">Each stream whose replay stopped, with the first event that failed.</param>
+/// <param name="Compacts">Compact ids whose state comes (partly) from a quarantined stream, mapped to that stream.</param>
+public sealed record ReplayFindings(string? Global, ImmutableSortedDictionary<string, VerificationFailure> Sessions, ImmutableDictionary<string, string> Compacts)
+{
+    public static ReplayFindings Clean { get; } = new(null, ImmutableSortedDictionary.Create<string, VerificationFailure>(StringComparer.Ordinal),
+        ImmutableDictionary.Create<string, string>(StringComparer.Ordinal));
+
+    public bool IsClean => Global is null && Sessions.IsEmpty;
+}
+
+/// <summary>
+/// The start-up fold of the whole transcript into the negotiation state (ADR 0004), from the rows as stored so
+/// that one damaged stream does not stop the daemon. Each row is checked the way verify checks it — streamSeq,
+/// prevHash link, JSON, recomputed hash — before it is folded; the first row of a stream that fails stops that
+/// stream's fold (its later rows are skipped), and every other stream folds on. A clean transcript folds to
+/// exactly the state the checked reader gave.
+/// </summary>
+public static class TranscriptReplay
+{
+    public const int PageSize = 2000;
+
+    /// <summary>The check name for an event that hashes and links but cannot be folded.</summary>
+    public const string Fold = "fold";
+
+    public static async Task<(NegotiationState State, long Events, ReplayFindings Findings)> RunAsync(TranscriptStore store, CancellationToken ct)
+    {
+        var state = NegotiationState.Empty;
+        var heads = new Dictionary<string, (long StreamSeq, string Hash)>(StringComparer.Ordinal);
+        var highestStreamSeq = new Dictionary<string, long>(StringComparer.Ordinal);
+        var broken = new Dictionary<string, VerificationFailure>(StringComparer.Ordinal);
+        var compacts = new Dictionary<string, string>(StringComparer.Ordinal);
+        long folded = 0, expectedSeq = 1, missingSeqs = 0, missingStreamEvents = 0, firstMissingSeq = 0;
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ReadRowsAsync(after, PageSize, ct);
+            foreach (var row in page)
+            {
+                if (row.Seq != expectedSeq)
+                {
+                    if (firstMissingSeq == 0) firstMissingSeq = expectedSeq;
+                    missingSeqs += row.Seq - expectedSeq;
+                }
+                expectedSeq = row.Seq + 1;
+                // Events missing inside a stream explain missing global seqs; those missing from a stream's end cannot be told apart.
+                var highest = highestStreamSeq.GetValueOrDefault(row.Stream);
+                if (row.StreamSeq > highest + 1) missingStreamEvents += row.StreamSeq - highest - 1;
+                highestStreamSeq[row.Stream] = Math.Max(highest, row.StreamSeq);
+
+                if (broken.ContainsKey(row.Stream))
+                {
+                    Taint(row, compacts);
+                    continue;
+                }
+                var head = heads.GetValueOrDefault(row.Stream, (0, TranscriptEvent.GenesisHash));
+                var (e, failure) = Check(row, head.StreamSeq, head.Hash);
+                if (failure is null)
+                {
+                    try
+                    {
+                        state = state.Apply(e!);
+                    }
+                    catch (Exception x) when (x is not OperationCanceledException)
+                    {
+                        failure = new(row.Seq, row.StreamSeq, Fold, $"The event cannot be folded into the state: {x.Message}");
+                    }
+                }
+                if (failure is not null)
+                {
+                    broken[row.Stream] = failure;
+                    Taint(row, compacts);
+                    continue;
+                }
+                heads[row.Stream] = (row.StreamSeq, row.Hash);
+                folded++;
+            }
+            if (page.Count < PageSize) break;
+            after = page[^1].Seq;
+        }
+
+        // The state still knows the compacts negotiated in a broken stream before its break.
+        foreach (var p in state.Proposals.Values.Where(p => broken.ContainsKey(p.SessionId))) compacts.TryAdd(p.CompactId, p.SessionId);
+        foreach (var c in state.Compacts.Values.Where(c => broken.ContainsKey(c.SessionId))) compacts.TryAdd(c.CompactId, c.SessionId);
+
+        var global = store.LogIntegrityFailure;
+        if (global is null && await store.LatestLogCheckpointAsync(ct) is { } signed && signed.TreeSize > store.HeadSeq)
+            global = $"The log was signed at tree size {signed.TreeSize} but holds only {store.HeadSeq} events: events were removed from its end.";
+        if (global is null && missingSeqs > missingStreamEvents)
+            global = $"The global log is missing {missingSeqs} seq numbers (the first is {firstMissingSeq}) that no session's chain accounts for.";
+
+        var findings = global is null && broken.Count == 0
+            ? ReplayFindings.Clean
+            : new ReplayFindings(global, broken.ToImmutableSortedDictionary(StringComparer.Ordinal), compacts.ToImmutableDictionary(StringComparer.Ordinal));
+        return (state, folded, findings);
+    }
+
+    /// <summary>The checks of verify (§7) on one stored row, in its order: streamSeq, prevHash link, JSON, hash.</summary>
+    private static (TranscriptEvent? Event, VerificationFailure? Failure) Check(StoredEventRow row, long headStreamSeq, string headHash)
+    {
+        if (row.StreamSeq != headStreamSeq + 1)
+            return (null, Fail(row, SessionVerifier.StreamSeq, $"Expected streamSeq {headStreamSeq + 1}, found {row.StreamSeq}: an event is missing or out of place."));
+        if (row.PrevHash != headHash)
+            return (null, Fail(row, SessionVerifier.PrevHash, $"prevHash {row.PrevHash} is not the previous event's hash {headHash}."));
+        JsonObject? data;
+        try
+        {
+            data = StrictJson.Parse(row.Data) as JsonObject;
+        }
+        catch (InvalidJsonException x)
+        {
+            return (null, Fail(row, SessionVerifier.Hash, $"The stored data is not valid I-JSON: {x.Message}"));
+        }
+        if (data is null) return (null, Fail(row, SessionVerifier.Hash, "The stored data is not a JSON object."));
+        var recomputed = TranscriptEvent.ComputeHash(row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash);
+        if (recomputed != row.Hash)
+            return (null, Fail(row, SessionVerifier.Hash, $"The event hashes to {recomputed}, not to its stored hash {row.Hash}."));
+        return (new TranscriptEvent(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash, row.Hash), null);
+    }
+
+    /// <summary>Records the compact ids a skipped row of a quarantined stream names, as far as its data still parses.</summary>
+    private static void Taint(StoredEventRow row, Dictionary<string, string> compacts)
+    {
+        JsonObject? data;
+        try
+        {
+            data = StrictJson.Parse(row.Data) as JsonObject;
+        }
+        catch (InvalidJsonException)
+        {
+            return;
+        }
+        var terms = ((data?["envelope"] as JsonObject)?["payload"] as JsonObject)?["terms"] as JsonObject;
+        foreach (var node in new[] { data?["compactId"], terms?["compactId"] })
+        {
+            if (node is JsonValue value && value.TryGetValue<string>(out var compactId)) compacts.TryAdd(compactId, row.Stream);
+        }
+    }
+
+    private static VerificationFailure Fail(StoredEventRow row, string check, string message) => new(row.Seq, row.StreamSeq, check, message);
+}

@@ -26,7 +26,7 @@ public class LogCheckpointOverheadBenchmarks
 {
     private const int Writers = 16;
     private const int EventsPerWriter = 2_500;
-    private const int TotalEvents = Writers * EventsPerWriter;
+    public const int TotalEvents = Writers * EventsPerWriter;
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     private sealed class Config : BenchmarkDotNet.Configs.ManualConfig

@@ -31,12 +31,18 @@ internal sealed class LogBenchData : IAsyncDisposable
     public const string SessionId = "ses_01JD0000000000000000BENCH1";
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
-    private LogBenchData(string directory, TranscriptStore store, DaemonIdentity identity, LogCheckpointer checkpointer)
+    /// <summary>Bump when the shape of the built data changes, so an older cached transcript is not reused.</summary>
+    private const string CacheVersion = "v1";
+
+    private readonly bool _keep;
+
+    private LogBenchData(string directory, TranscriptStore store, DaemonIdentity identity, LogCheckpointer checkpointer, bool keep = false)
     {
         Directory = directory;
         Store = store;
         Identity = identity;
         Checkpointer = checkpointer;
+        _keep = keep;
     }
 
     public string Directory { get; }
@@ -48,18 +54,52 @@ internal sealed class LogBenchData : IAsyncDisposable
     public LogCheckpointer Checkpointer { get; }
 
     /// <summary>Opens a store with the daemon's schema and appends one session of <paramref name="events"/> signed events (plus <paramref name="filler"/> unsigned events of another stream).</summary>
-    public static async Task<LogBenchData> CreateAsync(int events, int filler = 0, params string[] sessions)
+    public static Task<LogBenchData> CreateAsync(int events, int filler = 0, params string[] sessions) =>
+        CreateInAsync(Path.Combine(Path.GetTempPath(), "pact-bench-" + Guid.NewGuid().ToString("N")), KeyPair.Generate(), keep: false, events, filler, sessions);
+
+    /// <summary>
+    /// One session of <paramref name="events"/> signed events, built once and kept under the temp directory
+    /// (<c>pact-bench-cache/session-{events}-{version}</c>, with the daemon's seed beside it) so that every
+    /// benchmark case and every rerun of that size opens the same file instead of rebuilding a million events.
+    /// Delete the folder to rebuild; a half-built one (no <c>complete</c> marker) is rebuilt by itself.
+    /// </summary>
+    public static async Task<LogBenchData> OpenCachedAsync(int events)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "pact-bench-" + Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(Path.GetTempPath(), "pact-bench-cache", $"session-{events}-{CacheVersion}");
+        var seedPath = Path.Combine(directory, "daemon.seed");
+        var marker = Path.Combine(directory, "complete");
+        if (File.Exists(marker))
+        {
+            var key = KeyPair.FromSeed(Hex.Decode(await File.ReadAllTextAsync(seedPath)));
+            var (store, identity, checkpointer) = await OpenAsync(directory, key);
+            Log($"reusing the cached transcript of {events} events in {directory}");
+            return new LogBenchData(directory, store, identity, checkpointer, keep: true);
+        }
+        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+        System.IO.Directory.CreateDirectory(directory);
+        var daemonKey = KeyPair.Generate();
+        await File.WriteAllTextAsync(seedPath, Hex.Encode(daemonKey.Seed));
+        var data = await CreateInAsync(directory, daemonKey, keep: true, events, 0, []);
+        await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O"));
+        return data;
+    }
+
+    private static async Task<(TranscriptStore, DaemonIdentity, LogCheckpointer)> OpenAsync(string directory, KeyPair daemonKey)
+    {
         var store = await TranscriptStore.OpenAsync(new TranscriptStoreOptions
         {
             DatabasePath = Path.Combine(directory, "pact.db"),
             Synchronous = "NORMAL", // setup speed only; reads are what is measured
             Migrations = ReadModelSchema.Migrations,
         });
-        var identity = new DaemonIdentity(KeyPair.Generate(), "bench.example/pact");
-        var checkpointer = new LogCheckpointer(store, identity, TimeProvider.System, NullLogger<LogCheckpointer>.Instance);
-        var data = new LogBenchData(directory, store, identity, checkpointer);
+        var identity = new DaemonIdentity(daemonKey, "bench.example/pact");
+        return (store, identity, new LogCheckpointer(store, identity, TimeProvider.System, NullLogger<LogCheckpointer>.Instance));
+    }
+
+    private static async Task<LogBenchData> CreateInAsync(string directory, KeyPair daemonKey, bool keep, int events, int filler, string[] sessions)
+    {
+        var (store, identity, checkpointer) = await OpenAsync(directory, daemonKey);
+        var data = new LogBenchData(directory, store, identity, checkpointer, keep);
         foreach (var session in sessions.Length == 0 ? [SessionId] : sessions) await data.AppendSessionAsync(session, events);
         for (var done = 0; done < filler; done += 10_000)
         {
@@ -71,25 +111,42 @@ internal sealed class LogBenchData : IAsyncDisposable
         return data;
     }
 
+    /// <summary>
+    /// Signs a chunk of envelopes across cores while the previous chunk is being appended, then appends it in
+    /// requests of 5,000 events: a million events without holding them all in memory at once.
+    /// </summary>
     private async Task AppendSessionAsync(string session, int events)
     {
+        const int Chunk = 20_000;
         var a = KeyPair.Generate();
         var b = KeyPair.Generate();
-        var drafts = new List<EventDraft>(events);
-        var created = Envelope.Sign(a, "session.create", Identity.DaemonId, T0, new JsonObject { ["participants"] = new JsonArray(a.Did, b.Did), ["topic"] = "bench" });
-        drafts.Add(new EventDraft("session.created", a.Did, new JsonObject
+        var pending = Task.CompletedTask;
+        for (var start = 0; start < events; start += Chunk)
         {
-            ["envelope"] = created.ToJson(), ["participants"] = new JsonArray(a.Did, b.Did), ["topic"] = "bench", ["metadata"] = null,
-        }));
-        for (var i = 1; i < events; i++)
-        {
-            var signer = i % 2 == 1 ? a : b;
-            var type = i % 2 == 1 ? "session.suspend" : "session.resume";
-            var envelope = Envelope.Sign(signer, type, Identity.DaemonId, T0.AddMilliseconds(i), new JsonObject { ["sessionId"] = session });
-            drafts.Add(new EventDraft(i % 2 == 1 ? "session.suspended" : "session.resumed", signer.Did, new JsonObject { ["envelope"] = envelope.ToJson() }));
+            var drafts = new EventDraft[Math.Min(Chunk, events - start)];
+            var first = start;
+            Parallel.For(0, drafts.Length, j => drafts[j] = Draft(session, first + j, a, b, Identity.DaemonId));
+            await pending;
+            pending = Task.WhenAll(drafts.Chunk(5000).Select(part => Store.AppendAsync(new AppendRequest(T0, [new StreamAppend(session, part)]))));
         }
-        foreach (var chunk in drafts.Chunk(5000))
-            await Store.AppendAsync(new AppendRequest(T0, [new StreamAppend(session, chunk)]));
+        await pending;
+    }
+
+    /// <summary>Event <paramref name="i"/> of a bench session: session.created, then suspended and resumed in turn, each carrying its agent's envelope.</summary>
+    public static EventDraft Draft(string session, int i, KeyPair a, KeyPair b, string daemonId)
+    {
+        if (i == 0)
+        {
+            var created = Envelope.Sign(a, "session.create", daemonId, T0, new JsonObject { ["participants"] = new JsonArray(a.Did, b.Did), ["topic"] = "bench" });
+            return new EventDraft("session.created", a.Did, new JsonObject
+            {
+                ["envelope"] = created.ToJson(), ["participants"] = new JsonArray(a.Did, b.Did), ["topic"] = "bench", ["metadata"] = null,
+            });
+        }
+        var signer = i % 2 == 1 ? a : b;
+        var type = i % 2 == 1 ? "session.suspend" : "session.resume";
+        var envelope = Envelope.Sign(signer, type, daemonId, T0.AddMilliseconds(i), new JsonObject { ["sessionId"] = session });
+        return new EventDraft(i % 2 == 1 ? "session.suspended" : "session.resumed", signer.Did, new JsonObject { ["envelope"] = envelope.ToJson() });
     }
 
     /// <summary>Every event of a session through the checked reader.</summary>
@@ -131,6 +188,7 @@ internal sealed class LogBenchData : IAsyncDisposable
     {
         Checkpointer.Dispose();
         await Store.DisposeAsync();
+        if (_keep) return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -187,6 +245,39 @@ internal sealed class P99Column : IColumn
     {
         var statistics = summary[benchmarkCase]?.ResultStatistics;
         return statistics is null ? "NA" : $"{statistics.Percentiles.Percentile(99) / 1000:N1} μs";
+    }
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
+
+/// <summary>Events per second of one measured call: the events it handles (the Events parameter, or a fixed count) over its mean time.</summary>
+internal sealed class EventsPerSecondColumn(int fixedEvents = 0) : IColumn
+{
+    public string Id => nameof(EventsPerSecondColumn);
+
+    public string ColumnName => "Events/s";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "events handled per second of the mean call";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var statistics = summary[benchmarkCase]?.ResultStatistics;
+        var events = benchmarkCase.Parameters["Events"] is int n ? n : fixedEvents;
+        return statistics is null || events == 0 ? "NA" : $"{events / (statistics.Mean / 1e9):N0}";
     }
 
     public bool IsAvailable(Summary summary) => true;

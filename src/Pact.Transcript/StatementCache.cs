@@ -43,6 +43,7 @@ internal sealed class StatementCache(SqliteConnection connection) : IDisposable
     private sealed class CachedCommand(string sql, SqliteConnection connection) : SqliteCommand(sql, connection)
     {
         private bool _closing;
+        private SqliteDataReader? _reader;
 
         public bool Rented { get; set; }
 
@@ -52,11 +53,17 @@ internal sealed class StatementCache(SqliteConnection connection) : IDisposable
             Dispose();
         }
 
+        // ExecuteNonQuery and ExecuteScalar go through here too.
+        public override SqliteDataReader ExecuteReader(System.Data.CommandBehavior behavior) => _reader = base.ExecuteReader(behavior);
+
         protected override void Dispose(bool disposing)
         {
             if (disposing && !_closing)
             {
-                // Back to the cache: the prepared statement stays, this use's parameters and transaction go.
+                // Back to the cache: the prepared statement stays, this use's reader, parameters and transaction go
+                // (a reader left open would make every later use of the statement throw).
+                if (_reader is { IsClosed: false }) _reader.Dispose();
+                _reader = null;
                 Parameters.Clear();
                 Transaction = null;
                 Rented = false;

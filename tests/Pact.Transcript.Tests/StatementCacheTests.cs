@@ -97,4 +97,29 @@ public sealed class StatementCacheTests : IDisposable
         });
         rows.Should().Be(1);
     }
+
+    [Fact]
+    public async Task A_reader_left_open_is_closed_when_its_command_goes_back_so_the_statement_stays_usable()
+    {
+        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await store.AppendAsync(Append("ses_a", 3));
+        const string select = "SELECT seq FROM events ORDER BY seq";
+
+        await store.WriteAsync(context =>
+        {
+            using var command = context.CreateCommand(select);
+            var reader = command.ExecuteReader(); // deliberately not disposed
+            return reader.Read();
+        });
+        var count = await store.WriteAsync(context =>
+        {
+            using var command = context.CreateCommand(select);
+            using var reader = command.ExecuteReader();
+            var n = 0;
+            while (reader.Read()) n++;
+            return n;
+        });
+
+        count.Should().Be(3);
+    }
 }

@@ -16,7 +16,8 @@ public static class Base58
         var zeros = 0;
         while (zeros < bytes.Length && bytes[zeros] == 0) zeros++;
         // log(256) / log(58) ≈ 1.366 base-58 digits per byte.
-        Span<byte> digits = stackalloc byte[(bytes.Length - zeros) * 138 / 100 + 1];
+        var size = (int)((bytes.Length - zeros) * 138L / 100) + 1;
+        Span<byte> digits = size <= 256 ? stackalloc byte[size] : new byte[size];
         var length = 0;
         for (var i = zeros; i < bytes.Length; i++)
         {
@@ -46,7 +47,7 @@ public static class Base58
         var zeros = 0;
         while (zeros < text.Length && text[zeros] == '1') zeros++;
         // log(58) / log(256) ≈ 0.733 bytes per base-58 digit.
-        var buffer = new byte[(text.Length - zeros) * 733 / 1000 + 1];
+        var buffer = new byte[(int)((text.Length - zeros) * 733L / 1000) + 1];
         var length = 0;
         for (var i = zeros; i < text.Length; i++)
         {

@@ -121,7 +121,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         var now = Timestamp.Truncate(time.GetUtcNow());
         var state = State;
         var lifecycle = keys.Contains(LifecycleKey);
-        var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !quarantine.Holds(state.SubjectOf(d)));
+        var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !Held(state, d, now));
         if (decision.IsEmpty) return now;
         if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
         var result = await store.AppendAsync(new AppendRequest(now, ToAppends(decision), context =>
@@ -142,7 +142,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         var state = State;
         var lockSets = NegotiationMachine.DueDeadlines(state, now)
             .Select(d => (Deadline: d, Subject: state.SubjectOf(d)))
-            .Where(x => x.Subject is not null && !quarantine.Holds(x.Subject))
+            .Where(x => x.Subject is not null && !Held(state, x.Deadline, now))
             .Select(x => IsProposalDeadline(x.Deadline)
                 ? new[] { x.Subject!.Value.SessionId, x.Subject.Value.CompactId }
                 : new[] { LifecycleKey, x.Subject!.Value.SessionId, x.Subject.Value.CompactId })
@@ -158,10 +158,19 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
     public Deadline? NextDeadline()
     {
         var state = State;
-        return quarantine.IsDegraded
-            ? state.PendingDeadlines().FirstOrDefault(d => !quarantine.Holds(state.SubjectOf(d)))
-            : NegotiationMachine.NextDeadline(state);
+        if (!quarantine.IsDegraded) return NegotiationMachine.NextDeadline(state);
+        var later = Timestamp.Truncate(time.GetUtcNow());
+        return state.PendingDeadlines().FirstOrDefault(d => !Held(state, d, d.DueAt > later ? d.DueAt : later));
     }
+
+    /// <summary>
+    /// Whether a deadline waits for a repair: its subject is quarantined, or firing it would append to a
+    /// quarantined stream (a lifecycle cascade reaching a dependent compact in a quarantined session). Held
+    /// deadlines are left out one by one, so they never block the deadlines of healthy sessions.
+    /// </summary>
+    private bool Held(NegotiationState state, Deadline d, DateTimeOffset now) =>
+        quarantine.IsDegraded &&
+        (quarantine.Holds(state.SubjectOf(d)) || quarantine.Refuse(NegotiationMachine.Fire(state, d, now).Streams) is not null);
 
     private static bool IsProposalDeadline(Deadline d) => d.Kind is DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation;
 

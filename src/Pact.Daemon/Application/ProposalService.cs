@@ -65,6 +65,8 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         var keys = new List<string> { sessionId };
         if (terms is not null) keys.Add(terms.CompactId);
         if (terms is not null && (terms.Version > 1 || terms.Upstream.Count > 0)) keys.Add(DecisionEngine.LifecycleKey);
+        // Upstream compacts are judged from their state too: naming them makes a quarantined one refuse the command.
+        if (terms is not null) keys.AddRange(terms.Upstream.Select(u => u.CompactId));
 
         return await engine.ExecuteAsync(auth, keys, input =>
         {
@@ -115,6 +117,8 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         var stored = await proposals.GetProposalAsync(proposalId, ct);
         var keys = new List<string> { known.SessionId, known.CompactId };
         if (known.Version > 1 || stored?["terms"]?["upstream"] is JsonArray { Count: > 0 }) keys.Add(DecisionEngine.LifecycleKey);
+        if (stored?["terms"]?["upstream"] is JsonArray upstream)
+            keys.AddRange(upstream.Select(u => u?["compactId"]?.GetValue<string>()).OfType<string>());
         return await engine.ExecuteAsync(auth, keys, input =>
         {
             var state = input.State;

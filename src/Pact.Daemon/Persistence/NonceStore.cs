@@ -68,9 +68,12 @@ public sealed class NonceStore
             command.Parameters.AddWithValue("$now", cutoff);
             return command.ExecuteNonQuery();
         }, ct).ConfigureAwait(false);
-        foreach (var (key, expires) in _index)
+        // The index forgets a window later than the table (an extra entry costs one confirming query), and only
+        // an entry still holding the expiry read here: a Remember that rewrote it meanwhile keeps it.
+        var indexCutoff = cutoff - (long)Envelope.FreshnessWindow.TotalMilliseconds;
+        foreach (var entry in _index)
         {
-            if (expires < cutoff) _index.TryRemove(key, out _);
+            if (entry.Value < indexCutoff) _index.TryRemove(entry);
         }
         return removed;
     }

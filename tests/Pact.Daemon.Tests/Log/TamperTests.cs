@@ -263,6 +263,73 @@ public sealed class TamperTests : IAsyncLifetime
         check.Rows(damaged).Select(r => r.Type).Should().Equal("session.created", "proposal.created", "session.checkpointed");
     }
 
+    [Fact]
+    public async Task A_lifecycle_deadline_cascading_into_a_quarantined_session_waits_without_blocking_other_sessions()
+    {
+        var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        var clock = new ManualClock(start);
+        await using var host = await DaemonHost.StartAsync(clock);
+        var homeowner = await Negotiator.RegisterAsync(host, "Homeowner", "human", clock);
+        var contractor = await Negotiator.RegisterAsync(host, "Contractor", clock: clock);
+        var plumber = await Negotiator.RegisterAsync(host, "Plumber", clock: clock);
+
+        // The remodel expires in 10 days; the plumbing subcontract depends on it and ends with it.
+        var remodelSession = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did], "remodel")).SessionId;
+        var remodel = await contractor.DraftAsync(homeowner, from: start.AddDays(-1), until: start.AddDays(10));
+        var remodelId = remodel["compactId"]!.GetValue<string>();
+        await contractor.NegotiateAsync(homeowner, remodelSession, remodel);
+        var plumbingSession = (await contractor.Client.CreateSessionAsync([contractor.Did, plumber.Did], "plumbing")).SessionId;
+        var plumbing = await contractor.DraftAsync(plumber, from: start.AddDays(-1), until: start.AddDays(300));
+        plumbing["upstream"] = new JsonArray(new JsonObject { ["compactId"] = remodelId, ["version"] = 1, ["on"] = new JsonArray("expiration") });
+        foreach (var side in new[] { "a", "b" })
+        {
+            foreach (var entry in plumbing["retention"]![side]!.AsArray())
+                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
+        }
+        var plumbingId = plumbing["compactId"]!.GetValue<string>();
+        await contractor.NegotiateAsync(plumber, plumbingSession, plumbing);
+        await contractor.Client.CheckpointAsync(plumbingSession, "the event that will be damaged");
+        // An unrelated compact that expires in 5 days.
+        var otherSession = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did], "garden")).SessionId;
+        var other = await contractor.DraftAsync(homeowner, from: start.AddDays(-1), until: start.AddDays(5));
+        var otherId = other["compactId"]!.GetValue<string>();
+        await contractor.NegotiateAsync(homeowner, otherSession, other);
+
+        await host.StopAsync();
+        using (var db = new DatabaseTamperer(host.DataDirectory))
+        {
+            var last = db.Rows(plumbingSession)[^1];
+            last.Type.Should().Be("session.checkpointed");
+            db.Set(last.Seq, "hash", (last.Hash[0] == 'a' ? "b" : "a") + last.Hash[1..]);
+        }
+        clock.Advance(TimeSpan.FromDays(15));
+        await host.RestartAsync();
+
+        // The unrelated expiry fires; the remodel's would cascade into the quarantined plumbing session, so it waits.
+        for (var attempt = 0; attempt < 200 && (await homeowner.Client.GetCompactAsync(otherId)).Status == "in-force"; attempt++)
+            await Task.Delay(50);
+        (await homeowner.Client.GetCompactAsync(otherId)).Status.Should().NotBe("in-force");
+        (await homeowner.Client.GetCompactAsync(remodelId)).Status.Should().Be("in-force");
+        using (var check = new DatabaseTamperer(host.DataDirectory))
+        {
+            check.Rows(otherSession).Select(r => r.Type).Should().Contain(Pact.Core.Negotiation.EventTypes.CompactExpired);
+            check.Rows(remodelSession).Select(r => r.Type).Should().NotContain(Pact.Core.Negotiation.EventTypes.CompactExpired);
+        }
+
+        // Lifecycle work elsewhere goes on: a second version of the unrelated garden terms can be proposed…
+        var next = await contractor.DraftAsync(homeowner, compactId: "cmp_" + Guid.NewGuid().ToString("N")[..12], from: start.AddDays(15), until: start.AddDays(60));
+        (await contractor.Client.ProposeAsync(otherSession, next, contractor.Authority)).Status.Should().Be("open");
+        // …but terms that name the quarantined plumbing compact as upstream are not judged against its cut-off state.
+        var dependent = await contractor.DraftAsync(homeowner, from: start.AddDays(15), until: start.AddDays(60));
+        dependent["upstream"] = new JsonArray(new JsonObject { ["compactId"] = plumbingId, ["version"] = 1, ["on"] = new JsonArray("revocation") });
+        foreach (var side in new[] { "a", "b" })
+        {
+            foreach (var entry in dependent["retention"]![side]!.AsArray())
+                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
+        }
+        await ShouldRefuseWith401(() => contractor.Client.ProposeAsync(otherSession, dependent, contractor.Authority));
+    }
+
     private static async Task<JsonObject> GetJsonAsync(HttpClient http, string path, bool admin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -18,7 +18,7 @@ namespace Pact.Daemon.Application;
 /// The two-phase negotiation over REST (§5): proposals, counter-proposals, countersignatures that put a
 /// compact in force, declines, withdrawals and their acknowledgments.
 /// </summary>
-public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents, ProposalReadModel proposals, DaemonIdentity daemon, IOptions<PactOptions> options)
+public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents, ProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon, IOptions<PactOptions> options)
 {
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
@@ -112,7 +112,7 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         var payload = auth.Payload;
         var proposalId = payload["proposalId"]!.GetValue<string>();
         var termsHash = payload["termsHash"]!.GetValue<string>();
-        if (engine.State.Proposal(proposalId) is not { } known) return PactError.NotFound($"Proposal {proposalId}");
+        if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);
         var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
         var stored = await proposals.GetProposalAsync(proposalId, ct);
         var keys = new List<string> { known.SessionId, known.CompactId };
@@ -166,14 +166,30 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
             (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context, proposalId)!), ct);
 
-    private Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
+    private async Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
         Func<Pact.Transcript.AppendContext, string, CommandOutcome> respond, CancellationToken ct)
     {
         var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
-        if (engine.State.Proposal(proposalId) is not { } known) return Task.FromResult<CommandOutcome>(PactError.NotFound($"Proposal {proposalId}"));
-        return engine.ExecuteAsync(auth, [known.SessionId, known.CompactId],
+        if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);
+        return await engine.ExecuteAsync(auth, [known.SessionId, known.CompactId],
             input => Task.FromResult(NegotiationMachine.Decide(input.State, command(proposalId), input.Now)),
             context => respond(context, proposalId), ct);
+    }
+
+    /// <summary>
+    /// A proposal the in-memory state does not know: 404 — unless the daemon started degraded and the proposal was
+    /// recorded in a quarantined session after its first bad event (so it was never replayed); then the session's
+    /// participants get the quarantine's 500 PACT-401, everyone else the usual 404 (§3).
+    /// </summary>
+    private async Task<PactError> UnknownProposalAsync(string proposalId, string signer, CancellationToken ct)
+    {
+        if (quarantine.IsDegraded
+            && await proposals.GetProposalAsync(proposalId, ct) is { } stored
+            && stored["sessionId"]?.GetValue<string>() is { } sessionId
+            && engine.State.Session(sessionId) is { } session && session.IsParticipant(signer)
+            && quarantine.Refuse([sessionId, stored["compactId"]!.GetValue<string>()]) is { } refusal)
+            return refusal;
+        return PactError.NotFound($"Proposal {proposalId}");
     }
 
     /// <summary>Whether the caller may read a proposal: a participant of its session, or the operator (§3).</summary>

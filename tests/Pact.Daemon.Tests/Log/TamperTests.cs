@@ -330,6 +330,33 @@ public sealed class TamperTests : IAsyncLifetime
         await ShouldRefuseWith401(() => contractor.Client.ProposeAsync(otherSession, dependent, contractor.Authority));
     }
 
+    [Fact]
+    public async Task A_proposal_recorded_after_the_damage_is_refused_with_PACT_401_to_participants_and_unknown_to_others()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var b = await Negotiator.RegisterAsync(_host, "B", "human");
+        var outsider = await Negotiator.RegisterAsync(_host, "Outsider");
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
+        await a.Client.CheckpointAsync(session, "the event that will be damaged");
+        var late = await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
+
+        await _host.StopAsync();
+        using (var db = new DatabaseTamperer(_host.DataDirectory))
+        {
+            var row = db.Get(session, 3);
+            db.Set(row.Seq, "hash", (row.Hash[0] == 'a' ? "b" : "a") + row.Hash[1..]);
+        }
+        await _host.RestartAsync();
+
+        // The late proposal lies beyond the first bad event, so it was never replayed: not "unknown" to the parties.
+        await ShouldRefuseWith401(() => b.Client.DeclineAsync(late.ProposalId, "too late", late.TermsHash));
+        await ShouldRefuseWith401(() => a.Client.WithdrawAsync(late.ProposalId, late.TermsHash));
+        var hidden = (await outsider.Client.Invoking(c => c.DeclineAsync(late.ProposalId, null, late.TermsHash))
+            .Should().ThrowAsync<PactApiException>()).Which;
+        hidden.Status.Should().Be(404);
+    }
+
     private static async Task<JsonObject> GetJsonAsync(HttpClient http, string path, bool admin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -86,8 +86,7 @@ public static class NegotiationMachine
     /// <summary>The earliest pending deadline of any kind, for a timer service to wait on.</summary>
     public static Deadline? NextDeadline(NegotiationState state)
     {
-        var pending = state.PendingDeadlines();
-        return pending.Count > 0 ? pending[0] : null;
+        return state.PendingDeadlines().FirstOrDefault();
     }
 
     /// <summary>
@@ -147,7 +146,8 @@ public static class NegotiationMachine
         var tried = new HashSet<Deadline>();
         while (true)
         {
-            var next = state.PendingDeadlines().FirstOrDefault(d => d.IsReached(now) && !tried.Contains(d) && (include is null || include(d)));
+            // Earliest first: past the first deadline not yet reached, none is.
+            var next = state.PendingDeadlines().TakeWhile(d => d.IsReached(now)).FirstOrDefault(d => !tried.Contains(d) && (include is null || include(d)));
             if (next is null) break;
             tried.Add(next);
             var events = Fire(state, next, now);

@@ -154,19 +154,60 @@ public sealed record NegotiationState(
 
     public NegotiationState With(SessionInfo session) => this with { Sessions = Sessions.SetItem(session.SessionId, session) };
 
-    public NegotiationState With(ProposalRecord proposal) => this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal) };
+    public NegotiationState With(ProposalRecord proposal)
+    {
+        var pending = Pending.Remove(Proposal(proposal.ProposalId)?.PendingDeadline).Add(proposal.PendingDeadline);
+        return this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal), Pending = pending };
+    }
 
     public NegotiationState With(CompactBinding binding) => this with { Bindings = Bindings.SetItem(binding.CompactId, binding) };
 
-    public NegotiationState With(CompactVersionInfo compact) =>
-        this with { Compacts = Compacts.SetItem(new CompactVersionKey(compact.CompactId, compact.Version), compact) };
+    public NegotiationState With(CompactVersionInfo compact)
+    {
+        var key = new CompactVersionKey(compact.CompactId, compact.Version);
+        var before = Compacts.GetValueOrDefault(key);
+        var next = this with { Compacts = Compacts.SetItem(key, compact) };
+        var pending = Pending.Remove(before is null ? null : LifecycleFold.ExpiryOf(this, before)).Add(LifecycleFold.ExpiryOf(next, compact));
+        var wasInForce = before?.Status == CompactVersionStatus.InForce;
+        var isInForce = compact.Status == CompactVersionStatus.InForce;
+        if (wasInForce != isInForce)
+        {
+            // A revocation's deadlines wait only while its version is in force.
+            foreach (var r in Revocations.Values)
+            {
+                if (r.CompactId != compact.CompactId || r.Version != compact.Version) continue;
+                pending = isInForce ? pending.Add(r.PendingDeadline) : pending.Remove(r.PendingDeadline);
+            }
+        }
+        return next with { Pending = pending };
+    }
 
-    public NegotiationState With(CompactVersionLifecycle lifecycle) =>
-        this with { Lifecycles = Lifecycles.SetItem(new CompactVersionKey(lifecycle.CompactId, lifecycle.Version), lifecycle) };
+    public NegotiationState With(CompactVersionLifecycle lifecycle)
+    {
+        var key = new CompactVersionKey(lifecycle.CompactId, lifecycle.Version);
+        var next = this with { Lifecycles = Lifecycles.SetItem(key, lifecycle) };
+        if (Compacts.GetValueOrDefault(key) is not { } compact) return next;
+        return next with { Pending = Pending.Remove(LifecycleFold.ExpiryOf(this, compact)).Add(LifecycleFold.ExpiryOf(next, compact)) };
+    }
 
-    public NegotiationState With(RevocationRecord revocation) => this with { Revocations = Revocations.SetItem(revocation.RevocationId, revocation) };
+    public NegotiationState With(RevocationRecord revocation)
+    {
+        var inForce = Compact(revocation.CompactId, revocation.Version)?.Status == CompactVersionStatus.InForce;
+        var pending = inForce ? Pending.Remove(Revocation(revocation.RevocationId)?.PendingDeadline).Add(revocation.PendingDeadline) : Pending;
+        return this with { Revocations = Revocations.SetItem(revocation.RevocationId, revocation), Pending = pending };
+    }
 
-    public NegotiationState With(MarkerRecord marker) => this with { Markers = Markers.SetItem(marker.MarkerId, marker) };
+    public NegotiationState With(MarkerRecord marker)
+    {
+        var pending = Pending.Remove(Marker(marker.MarkerId)?.PendingDeadline).Add(marker.PendingDeadline);
+        return this with { Markers = Markers.SetItem(marker.MarkerId, marker), Pending = pending };
+    }
+
+    /// <summary>
+    /// Every pending deadline, kept in step by the <c>With</c> methods (the only way records change), so finding
+    /// the next one is O(log n) however long the history; a multiset, since two in-force versions may share an expiry.
+    /// </summary>
+    private DeadlineSet Pending { get; init; } = DeadlineSet.Empty;
 
     public RevocationRecord? Revocation(string revocationId) => Revocations.GetValueOrDefault(revocationId);
 
@@ -218,14 +259,20 @@ public sealed record NegotiationState(
     /// Every deadline still pending, of all six kinds, in firing order: proposal expiry and withdrawal escalation
     /// (§5), revocation escalation and activation, marker effect and compact expiry (§6, §8.2).
     /// </summary>
-    public IReadOnlyList<Deadline> PendingDeadlines() =>
-        PendingCache.GetValue(this, static state => state.Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>()
-            .Concat(LifecycleFold.PendingDeadlines(state))
-            .Order().ToList());
+    public IEnumerable<Deadline> PendingDeadlines()
+    {
+#if DEBUG
+        // Debug builds (every test run) prove the index equal to a full recomputation each time it is read.
+        var full = RecomputePendingDeadlines();
+        if (!full.SequenceEqual(Pending.InOrder()))
+            throw new InvalidOperationException($"The pending-deadline index drifted: index [{string.Join(", ", Pending.InOrder())}], full [{string.Join(", ", full)}].");
+#endif
+        return Pending.InOrder();
+    }
 
-    // The state is immutable, so its deadlines are computed once per instance: the timer and every command
-    // ask the same state between two commits. Keyed by reference, so a `with` copy never sees a stale list.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NegotiationState, IReadOnlyList<Deadline>> PendingCache = new();
+    /// <summary>The pending deadlines computed from every record, as the index must always hold them.</summary>
+    internal List<Deadline> RecomputePendingDeadlines() =>
+        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Concat(LifecycleFold.PendingDeadlines(this)).Order().ToList();
 
     /// <summary>Folds one transcript event (of any stream) into the state; events it does not read change nothing.</summary>
     public NegotiationState Apply(TranscriptEvent e)
@@ -327,5 +374,33 @@ public sealed record NegotiationState(
         if (c is null) return this;
         // A revoked version's revocation became active; superseded and expired versions get a lapsed event that clears it.
         return With(c with { Status = status, OpenRevocationId = status == CompactVersionStatus.Revoked ? null : c.OpenRevocationId });
+    }
+}
+
+/// <summary>An immutable sorted multiset of deadlines (the pending-deadline index of <see cref="NegotiationState"/>).</summary>
+internal sealed class DeadlineSet
+{
+    public static readonly DeadlineSet Empty = new(ImmutableSortedDictionary<Deadline, int>.Empty);
+
+    private readonly ImmutableSortedDictionary<Deadline, int> _counts;
+
+    private DeadlineSet(ImmutableSortedDictionary<Deadline, int> counts) => _counts = counts;
+
+    public DeadlineSet Add(Deadline? deadline) =>
+        deadline is null ? this : new(_counts.SetItem(deadline, _counts.GetValueOrDefault(deadline) + 1));
+
+    public DeadlineSet Remove(Deadline? deadline)
+    {
+        if (deadline is null || !_counts.TryGetValue(deadline, out var count)) return this;
+        return new(count == 1 ? _counts.Remove(deadline) : _counts.SetItem(deadline, count - 1));
+    }
+
+    /// <summary>Earliest first, each as often as it is pending; lazy, so taking the first few costs O(log n).</summary>
+    public IEnumerable<Deadline> InOrder()
+    {
+        foreach (var (deadline, count) in _counts)
+        {
+            for (var i = 0; i < count; i++) yield return deadline;
+        }
     }
 }

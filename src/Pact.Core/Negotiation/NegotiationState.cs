@@ -157,7 +157,9 @@ public sealed record NegotiationState(
     public NegotiationState With(ProposalRecord proposal)
     {
         var pending = Pending.Remove(Proposal(proposal.ProposalId)?.PendingDeadline).Add(proposal.PendingDeadline);
-        return this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal), Pending = pending };
+        var slot = new CompactVersionKey(proposal.CompactId, proposal.Version);
+        var slotIds = SlotProposalIds.GetValueOrDefault(slot, ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Add(proposal.ProposalId);
+        return this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal), Pending = pending, SlotProposalIds = SlotProposalIds.SetItem(slot, slotIds) };
     }
 
     public NegotiationState With(CompactBinding binding) => this with { Bindings = Bindings.SetItem(binding.CompactId, binding) };
@@ -166,7 +168,8 @@ public sealed record NegotiationState(
     {
         var key = new CompactVersionKey(compact.CompactId, compact.Version);
         var before = Compacts.GetValueOrDefault(key);
-        var next = this with { Compacts = Compacts.SetItem(key, compact) };
+        var numbers = VersionNumbers.GetValueOrDefault(compact.CompactId, ImmutableSortedSet<long>.Empty).Add(compact.Version);
+        var next = this with { Compacts = Compacts.SetItem(key, compact), VersionNumbers = VersionNumbers.SetItem(compact.CompactId, numbers) };
         var pending = Pending.Remove(before is null ? null : LifecycleFold.ExpiryOf(this, before)).Add(LifecycleFold.ExpiryOf(next, compact));
         var wasInForce = before?.Status == CompactVersionStatus.InForce;
         var isInForce = compact.Status == CompactVersionStatus.InForce;
@@ -209,6 +212,13 @@ public sealed record NegotiationState(
     /// </summary>
     private DeadlineSet Pending { get; init; } = DeadlineSet.Empty;
 
+    // Look-up indexes kept by the With methods, so per-compact and per-slot questions do not scan the whole history.
+    private ImmutableDictionary<string, ImmutableSortedSet<long>> VersionNumbers { get; init; } =
+        ImmutableDictionary.Create<string, ImmutableSortedSet<long>>(StringComparer.Ordinal);
+
+    private ImmutableDictionary<CompactVersionKey, ImmutableSortedSet<string>> SlotProposalIds { get; init; } =
+        ImmutableDictionary<CompactVersionKey, ImmutableSortedSet<string>>.Empty;
+
     public RevocationRecord? Revocation(string revocationId) => Revocations.GetValueOrDefault(revocationId);
 
     public MarkerRecord? Marker(string markerId) => Markers.GetValueOrDefault(markerId);
@@ -216,7 +226,8 @@ public sealed record NegotiationState(
     public CompactVersionLifecycle? Lifecycle(string compactId, long version) => Lifecycles.GetValueOrDefault(new CompactVersionKey(compactId, version));
 
     /// <summary>Every signed version of <paramref name="compactId"/>, oldest first.</summary>
-    public IEnumerable<CompactVersionInfo> Versions(string compactId) => Compacts.Values.Where(c => c.CompactId == compactId);
+    public IEnumerable<CompactVersionInfo> Versions(string compactId) =>
+        VersionNumbers.TryGetValue(compactId, out var numbers) ? numbers.Select(v => Compacts[new CompactVersionKey(compactId, v)]) : [];
 
     /// <summary>The compact's current version: its highest signed one (the compact's status is that version's, §6.1).</summary>
     public CompactVersionInfo? CurrentVersion(string compactId) => Versions(compactId).LastOrDefault();
@@ -248,12 +259,11 @@ public sealed record NegotiationState(
     public CompactVersionInfo? Compact(string compactId, long version) => Compacts.GetValueOrDefault(new CompactVersionKey(compactId, version));
 
     /// <summary>The version of <paramref name="compactId"/> currently in force, if any.</summary>
-    public CompactVersionInfo? InForce(string compactId) =>
-        Compacts.Values.FirstOrDefault(c => c.CompactId == compactId && c.Status == CompactVersionStatus.InForce);
+    public CompactVersionInfo? InForce(string compactId) => Versions(compactId).FirstOrDefault(c => c.Status == CompactVersionStatus.InForce);
 
     /// <summary>Every proposal ever made for (compactId, version), in id (creation) order.</summary>
     public IEnumerable<ProposalRecord> SlotProposals(string compactId, long version) =>
-        Proposals.Values.Where(p => p.CompactId == compactId && p.Version == version);
+        SlotProposalIds.TryGetValue(new CompactVersionKey(compactId, version), out var ids) ? ids.Select(id => Proposals[id]) : [];
 
     /// <summary>
     /// Every deadline still pending, of all six kinds, in firing order: proposal expiry and withdrawal escalation

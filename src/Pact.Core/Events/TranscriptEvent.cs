@@ -29,16 +29,8 @@ public sealed record TranscriptEvent(
     public static readonly string GenesisHash = new('0', 64);
 
     public static string ComputeHash(string stream, long streamSeq, string type, string time, string actor, JsonObject data, string prevHash) =>
-        Jcs.DomainHash(HashDomain, new JsonObject
-        {
-            ["stream"] = stream,
-            ["streamSeq"] = streamSeq,
-            ["type"] = type,
-            ["time"] = time,
-            ["actor"] = actor,
-            ["data"] = data.DeepClone(),
-            ["prevHash"] = prevHash,
-        });
+        // The hash input is built around the data's canonical text: no copy of the data tree (verifiers hash every event).
+        ComputeHashFromCanonicalData(stream, streamSeq, type, time, actor, Jcs.CanonicalString(data), prevHash);
 
     /// <summary>
     /// The same hash as <see cref="ComputeHash"/>, for data already in canonical form: the writer canonicalizes each

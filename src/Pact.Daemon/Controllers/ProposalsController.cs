@@ -67,9 +67,8 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     {
         var (caller, refusal) = RequireCaller();
         if (refusal is not null) return refusal;
-        if (!service.CanSee(caller!, proposalId)) return Problem(PactError.NotFound($"Proposal {proposalId}"));
         var proposal = await proposals.GetProposalAsync(proposalId, ct);
-        return proposal is null ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal);
+        return proposal is null || !service.CanSee(caller!, proposal) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal);
     }
 }
 

@@ -355,6 +355,9 @@ public sealed class TamperTests : IAsyncLifetime
         var hidden = (await outsider.Client.Invoking(c => c.DeclineAsync(late.ProposalId, null, late.TermsHash))
             .Should().ThrowAsync<PactApiException>()).Which;
         hidden.Status.Should().Be(404);
+        // Its stored row stays readable to the parties, and only to them.
+        (await b.Client.GetProposalAsync(late.ProposalId)).ProposalId.Should().Be(late.ProposalId);
+        (await outsider.Client.Invoking(c => c.GetProposalAsync(late.ProposalId)).Should().ThrowAsync<PactApiException>()).Which.Status.Should().Be(404);
     }
 
     private static async Task<JsonObject> GetJsonAsync(HttpClient http, string path, bool admin)

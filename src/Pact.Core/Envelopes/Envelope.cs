@@ -32,9 +32,11 @@ public sealed record Envelope(JsonObject Payload, string Signer, string Sig)
     public DateTimeOffset IssuedAt => Timestamp.Parse(Payload["issuedAt"]!.GetValue<string>());
 
     /// <summary>The bytes the signer signed.</summary>
-    public static byte[] SigningInput(JsonObject payload)
+    public static byte[] SigningInput(JsonObject payload) => SigningInputFromCanonical(Jcs.Canonicalize(payload));
+
+    /// <summary>The bytes the signer signed, from the payload's JCS form already at hand.</summary>
+    public static byte[] SigningInputFromCanonical(byte[] body)
     {
-        var body = Jcs.Canonicalize(payload);
         var prefix = System.Text.Encoding.UTF8.GetBytes(SigningDomain);
         var all = new byte[prefix.Length + body.Length];
         prefix.CopyTo(all, 0);
@@ -61,8 +63,11 @@ public sealed record Envelope(JsonObject Payload, string Signer, string Sig)
 
     public static string NewNonce() => Base64Url.Encode(RandomNumberGenerator.GetBytes(16));
 
-    public bool VerifySignature() =>
-        Base64Url.TryDecode(Sig, out var sig) && DidKey.Verify(Signer, SigningInput(Payload), sig);
+    public bool VerifySignature() => VerifySignature(Jcs.Canonicalize(Payload));
+
+    /// <summary>Verifies sig given the payload's JCS form (a caller that also hashes the payload canonicalizes it once).</summary>
+    public bool VerifySignature(byte[] canonicalPayload) =>
+        Base64Url.TryDecode(Sig, out var sig) && DidKey.Verify(Signer, SigningInputFromCanonical(canonicalPayload), sig);
 
     public bool IsFresh(DateTimeOffset now) => (IssuedAt - now).Duration() <= FreshnessWindow;
 

@@ -23,14 +23,27 @@ public static class DidKey
     {
         publicKey = [];
         // 0xED 0x01 ‖ 32 bytes always spells 47 base58 characters. Checking the length first also keeps a
-        // huge "did" from costing quadratic big-integer work in the decoder.
+        // huge "did" from costing quadratic work in the decoder.
         if (did is null || did.Length != Prefix.Length + EncodedLength || !did.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        if (Decoded.TryGetValue(did, out var known))
+        {
+            publicKey = known.ToArray();
+            return true;
+        }
         if (!Base58.TryDecode(did[Prefix.Length..], out var bytes)) return false;
         if (bytes.Length != 34 || bytes[0] != 0xED || bytes[1] != 0x01) return false;
         publicKey = bytes[2..];
         // One key, one spelling: refuse ids that decode but do not re-encode identically.
-        return FromPublicKey(publicKey) == did;
+        if (FromPublicKey(publicKey) != did) return false;
+        if (Decoded.Count >= DecodedLimit) Decoded.Clear();
+        Decoded[did] = publicKey.ToArray();
+        return true;
     }
+
+    // Every signed request decodes its signer's did:key (two base58 conversions); the same few agents sign again and
+    // again. Only valid ids are kept, and the cache starts over past a bound rather than growing without one.
+    private const int DecodedLimit = 100_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Decoded = new(StringComparer.Ordinal);
 
     public static bool IsValid(string? did) => TryGetPublicKey(did, out _);
 

@@ -67,7 +67,8 @@ public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider ti
         if (!envelope.IsFresh(now))
             return Refuse(new PactError(PactCodes.StaleIssuedAt, 401, "issuedAt outside the window",
                 $"issuedAt {payload["issuedAt"]} is more than {Envelope.FreshnessWindow.TotalSeconds:0} s from the daemon's time {Pact.Core.Time.Timestamp.ToText(now)}."));
-        if (!envelope.VerifySignature())
+        var canonicalPayload = Jcs.Canonicalize(payload);
+        if (!envelope.VerifySignature(canonicalPayload))
             return Refuse(new PactError(PactCodes.BadEnvelopeSignature, 401, "Envelope signature does not verify",
                 "sig is not the signer's Ed25519 signature over \"pact-msg-v1\\n\" followed by the JCS form of payload."));
         if (rateLimiter.TryAcquire(envelope.Signer) is { } retryAfter)
@@ -75,7 +76,7 @@ public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider ti
         if (!signerMayBeUnregistered && !await agents.IsRegisteredAsync(envelope.Signer, ct))
             return Refuse(new PactError(PactCodes.UnknownSigner, 401, "Unknown signer", $"{envelope.Signer} is not a registered agent; register it with POST /v1/agents."));
 
-        var payloadHash = Hex.Encode(SHA256.HashData(Jcs.Canonicalize(payload)));
+        var payloadHash = Hex.Encode(SHA256.HashData(canonicalPayload));
         var remembered = await nonces.FindAsync(envelope.Signer, envelope.Nonce, ct);
         if (remembered is not null)
         {

@@ -18,6 +18,8 @@ var appendsOnly = args.Contains("--appends-only");
 var warmupAt = Array.IndexOf(args, "--warmup");
 double? appendWarmup = warmupAt >= 0 && warmupAt + 1 < args.Length && double.TryParse(args[warmupAt + 1], CultureInfo.InvariantCulture, out var w) ? w : null;
 var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
+if (warmupAt >= 0 && appendWarmup is not (>= 0 and <= 600))
+    unknown.Insert(0, "--warmup " + (warmupAt + 1 < args.Length ? args[warmupAt + 1] : "(no value)") + " (seconds, 0–600)");
 if (unknown.Count > 0)
 {
     Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only] [--warmup <seconds>]");

@@ -22,6 +22,9 @@ public sealed partial class TranscriptStore : IAsyncDisposable
 {
     private const string Savepoint = "pact_request";
     private const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
+    // One page of a stream, or of the whole log, in order: read checked (events) or as stored (rows, for verifiers).
+    private const string StreamPageSql = $"SELECT {EventColumns} FROM events WHERE stream = $stream AND stream_seq > $after ORDER BY stream_seq LIMIT $limit;";
+    private const string GlobalPageSql = $"SELECT {EventColumns} FROM events WHERE seq > $after ORDER BY seq LIMIT $limit;";
     private const string InsertEventSql = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
     private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$type", "$time", "$actor", "$data", "$prevHash", "$hash"];
 
@@ -209,7 +212,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
         return ReadAsync<IReadOnlyList<TranscriptEvent>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {EventColumns} FROM events WHERE stream = $stream AND stream_seq > $after ORDER BY stream_seq LIMIT $limit;";
+            command.CommandText = StreamPageSql;
             command.Parameters.AddWithValue("$stream", stream);
             command.Parameters.AddWithValue("$after", afterStreamSeq);
             command.Parameters.AddWithValue("$limit", limit);
@@ -232,7 +235,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
         return ReadAsync<IReadOnlyList<TranscriptEvent>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {EventColumns} FROM events WHERE seq > $after ORDER BY seq LIMIT $limit;";
+            command.CommandText = GlobalPageSql;
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", limit);
             var events = ReadEvents(command);

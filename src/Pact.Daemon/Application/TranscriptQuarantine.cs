@@ -75,19 +75,18 @@ public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
     }
 
     /// <summary>
-    /// What the health endpoints add when degraded: a reason anyone may read (no session ids, §11), and — for the
-    /// operator only — each quarantined session with its first failing event.
+    /// What the health endpoints say when degraded: <c>status</c> becomes "degraded" with a reason anyone may read
+    /// (no session ids, §11), and — for the operator only — each quarantined session with its first failing event.
+    /// A clean transcript leaves <paramref name="body"/> as it is.
     /// </summary>
-    public JsonObject? ToJson(bool operatorView)
+    public void Describe(JsonObject body, bool operatorView)
     {
         var findings = Findings;
-        if (findings.IsClean) return null;
-        var body = new JsonObject
-        {
-            ["reason"] = findings.Global ?? $"{findings.Sessions.Count} session(s) failed their integrity checks at start and are quarantined; commands on them are refused with PACT-401.",
-            ["appendsRefused"] = findings.Global is not null ? "all" : "quarantined",
-            ["quarantinedSessions"] = findings.Sessions.Count,
-        };
+        if (findings.IsClean) return;
+        body["status"] = "degraded";
+        body["reason"] = findings.Global ?? $"{findings.Sessions.Count} session(s) failed their integrity checks at start and are quarantined; commands on them are refused with PACT-401.";
+        body["appendsRefused"] = findings.Global is not null ? "all" : "quarantined";
+        body["quarantinedSessions"] = findings.Sessions.Count;
         if (operatorView)
         {
             body["quarantined"] = new JsonArray(findings.Sessions.Select(s =>
@@ -97,7 +96,6 @@ public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
                 return (JsonNode)entry;
             }).ToArray());
         }
-        return body;
     }
 
     private static PactError Integrity(string detail) => new(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", detail);

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Time;
 using Pact.Daemon.Application;
-using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
 using Pact.Transcript;
 
@@ -58,14 +57,8 @@ public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time, T
     /// <summary>A degraded daemon says so in place of "ok"/"ready"; a clean one answers exactly as before.</summary>
     private JsonObject WithIntegrity(JsonObject body)
     {
-        var operatorView = Request.Headers.Authorization.Count > 0 && HttpContext.RequestServices.GetRequiredService<CallerResolver>().Resolve(HttpContext).Caller is { IsAdmin: true };
-        if (quarantine.ToJson(operatorView) is not { } integrity) return body;
-        body["status"] = "degraded";
-        foreach (var (name, value) in integrity.ToList())
-        {
-            integrity.Remove(name);
-            body[name] = value;
-        }
+        var operatorView = Request.Headers.Authorization.Count > 0 && RequireCaller().Caller is { IsAdmin: true };
+        quarantine.Describe(body, operatorView);
         return body;
     }
 }

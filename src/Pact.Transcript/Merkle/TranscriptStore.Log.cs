@@ -112,7 +112,7 @@ public sealed partial class TranscriptStore
         return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {EventColumns} FROM events WHERE stream = $stream AND stream_seq > $after ORDER BY stream_seq LIMIT $limit;";
+            command.CommandText = StreamPageSql;
             command.Parameters.AddWithValue("$stream", stream);
             command.Parameters.AddWithValue("$after", afterStreamSeq);
             command.Parameters.AddWithValue("$limit", limit);
@@ -131,7 +131,7 @@ public sealed partial class TranscriptStore
         return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {EventColumns} FROM events WHERE seq > $after ORDER BY seq LIMIT $limit;";
+            command.CommandText = GlobalPageSql;
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", limit);
             return ReadRows(command);

@@ -27,12 +27,7 @@ public class LifecycleTests : IAsyncLifetime
         // The plumbing subcontract depends on the remodel: its revocation ends this one, and every category is deleted then.
         var plumbingSession = (await contractor.Client.CreateSessionAsync([contractor.Did, plumber.Did], "plumbing")).SessionId;
         var plumbing = await contractor.DraftAsync(plumber, from: DateTimeOffset.UtcNow.AddDays(-1));
-        plumbing["upstream"] = new JsonArray(new JsonObject { ["compactId"] = remodelId, ["version"] = 1, ["on"] = new JsonArray("revocation") });
-        foreach (var side in new[] { "a", "b" })
-        {
-            foreach (var entry in plumbing["retention"]![side]!.AsArray())
-                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
-        }
+        Negotiator.DependOn(plumbing, remodelId, "revocation");
         var plumbingId = plumbing["compactId"]!.GetValue<string>();
         await contractor.NegotiateAsync(plumber, plumbingSession, plumbing);
 

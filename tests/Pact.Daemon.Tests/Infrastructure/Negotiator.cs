@@ -68,4 +68,19 @@ public sealed class Negotiator
         var proposal = await Client.ProposeAsync(sessionId, terms, Authority);
         return await other.Client.SignProposalAsync(proposal.ProposalId, other.Authority);
     }
+
+    /// <summary>
+    /// Makes drafted <paramref name="terms"/> depend on version 1 of <paramref name="upstreamCompactId"/>, ending on
+    /// <paramref name="trigger"/> ("revocation" or "expiration"), with every retained category deleted then.
+    /// </summary>
+    public static JsonObject DependOn(JsonObject terms, string upstreamCompactId, string trigger)
+    {
+        terms["upstream"] = new JsonArray(new JsonObject { ["compactId"] = upstreamCompactId, ["version"] = 1, ["on"] = new JsonArray(trigger) });
+        foreach (var side in new[] { "a", "b" })
+        {
+            foreach (var entry in terms["retention"]![side]!.AsArray())
+                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
+        }
+        return terms;
+    }
 }

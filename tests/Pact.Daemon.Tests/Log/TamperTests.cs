@@ -280,12 +280,7 @@ public sealed class TamperTests : IAsyncLifetime
         await contractor.NegotiateAsync(homeowner, remodelSession, remodel);
         var plumbingSession = (await contractor.Client.CreateSessionAsync([contractor.Did, plumber.Did], "plumbing")).SessionId;
         var plumbing = await contractor.DraftAsync(plumber, from: start.AddDays(-1), until: start.AddDays(300));
-        plumbing["upstream"] = new JsonArray(new JsonObject { ["compactId"] = remodelId, ["version"] = 1, ["on"] = new JsonArray("expiration") });
-        foreach (var side in new[] { "a", "b" })
-        {
-            foreach (var entry in plumbing["retention"]![side]!.AsArray())
-                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
-        }
+        Negotiator.DependOn(plumbing, remodelId, "expiration");
         var plumbingId = plumbing["compactId"]!.GetValue<string>();
         await contractor.NegotiateAsync(plumber, plumbingSession, plumbing);
         await contractor.Client.CheckpointAsync(plumbingSession, "the event that will be damaged");
@@ -321,12 +316,7 @@ public sealed class TamperTests : IAsyncLifetime
         (await contractor.Client.ProposeAsync(otherSession, next, contractor.Authority)).Status.Should().Be("open");
         // …but terms that name the quarantined plumbing compact as upstream are not judged against its cut-off state.
         var dependent = await contractor.DraftAsync(homeowner, from: start.AddDays(15), until: start.AddDays(60));
-        dependent["upstream"] = new JsonArray(new JsonObject { ["compactId"] = plumbingId, ["version"] = 1, ["on"] = new JsonArray("revocation") });
-        foreach (var side in new[] { "a", "b" })
-        {
-            foreach (var entry in dependent["retention"]![side]!.AsArray())
-                entry!["disposition"]!["upstream"] = new JsonObject { ["action"] = "delete" };
-        }
+        Negotiator.DependOn(dependent, plumbingId, "revocation");
         await ShouldRefuseWith401(() => contractor.Client.ProposeAsync(otherSession, dependent, contractor.Authority));
     }
 

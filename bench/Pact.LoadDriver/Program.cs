@@ -5,7 +5,8 @@ using System.Text;
 using Pact.LoadDriver;
 
 // One bounded run on this machine: the daemon's acknowledged append rate, negotiation latency and SSE fan-out
-// latency, then the two ceilings it is compared with (SQLite batched inserts, libsodium verifies on all cores).
+// latency; the floor (the same clients against a bare endpoint doing only the protocol's unavoidable work); then the
+// two ceilings the issue compares with (SQLite batched inserts, libsodium verifies on all cores).
 // Loopback only; every phase has a fixed duration or count and the program stops by itself.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -27,8 +28,8 @@ if (unknown.Count > 0)
 }
 
 var s = quick
-    ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
-    : new { Warmup = TimeSpan.FromSeconds(3), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 20), Append = TimeSpan.FromSeconds(15), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
+    ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), FloorWarmup = TimeSpan.FromSeconds(2), Floor = TimeSpan.FromSeconds(3), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
+    : new { Warmup = TimeSpan.FromSeconds(3), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 20), Append = TimeSpan.FromSeconds(15), FloorWarmup = TimeSpan.FromSeconds(8), Floor = TimeSpan.FromSeconds(10), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
 const int AppendClients = 16;
 
 var total = Stopwatch.StartNew();
@@ -45,31 +46,36 @@ await using (var daemon = await InProcessDaemon.StartAsync())
 {
     Console.WriteLine($"daemon in process at {daemon.BaseAddress} (data {daemon.DataDirectory}, synchronous=FULL)");
 
-    Console.WriteLine($"[1/6] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
+    Console.WriteLine($"[1/7] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
     append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.AppendWarmup, s.Append);
     Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.CpuMsPerAppend:F2} ms CPU per append, p50 {append.Latency.Percentile(50):F1} ms, {append.Errors} errors");
     if (appendsOnly) return 0;
 
-    Console.WriteLine($"[2/6] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
+    Console.WriteLine($"[2/7] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
     one = await DaemonBenchmarks.NegotiationsAsync(daemon, 1, s.Warmup, s.Neg);
     Console.WriteLine($"      {one.Completed} done, p50 {one.Latency.Percentile(50):F1} ms, p99 {one.Latency.Percentile(99):F1} ms, {one.Errors} errors");
-    Console.WriteLine($"[3/6] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
+    Console.WriteLine($"[3/7] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
     sixteen = await DaemonBenchmarks.NegotiationsAsync(daemon, 16, s.Warmup, s.Neg);
     Console.WriteLine($"      {sixteen.Completed} done, p50 {sixteen.Latency.Percentile(50):F1} ms, p99 {sixteen.Latency.Percentile(99):F1} ms, {sixteen.Errors} errors");
 
-    Console.WriteLine($"[4/6] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
+    Console.WriteLine($"[4/7] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
     sse = await DaemonBenchmarks.SseAsync(daemon, s.Subscribers, s.SseEvents, s.SseRate);
     Console.WriteLine($"      {sse.Delivered}/{sse.Expected} delivered, p99 after ack {sse.AfterAck.Percentile(99):F1} ms");
 
-    Console.WriteLine($"[5/6] webhooks: {s.HookEvents} events to one subscription on a local receiver, then a bare POST loop …");
+    Console.WriteLine($"[5/7] webhooks: {s.HookEvents} events to one subscription on a local receiver, then a bare POST loop …");
     hooks = await WebhookBenchmarks.RunAsync(daemon, s.HookEvents, TimeSpan.FromSeconds(60));
     Console.WriteLine($"      {hooks.Delivered}/{hooks.Events} delivered, {hooks.DeliveriesPerSecond:F0}/s, p99 after ack {hooks.AfterAck.Percentile(99):F1} ms; bare POST loop {hooks.BaselinePostsPerSecond:F0}/s");
 
     row = await daemon.SampleRowAsync("session.suspended") ?? throw new InvalidOperationException("No session.suspended event was stored.");
 }
 
+Console.WriteLine($"[6/7] the floor: the same {AppendClients} signing clients against a bare endpoint, {s.Floor.TotalSeconds} s after {s.FloorWarmup.TotalSeconds} s warm-up, first round trips only, then verify + group commit …");
+var roundTrip = await Floor.AppendsAsync(FloorWork.RoundTrip, AppendClients, s.FloorWarmup, s.Floor);
+var floor = await Floor.AppendsAsync(FloorWork.Append, AppendClients, s.FloorWarmup, s.Floor);
+Console.WriteLine($"      round trips {roundTrip.AppendsPerSecond:F0}/s ({roundTrip.CpuMsPerAppend:F2} ms CPU each); appends {floor.AppendsPerSecond:F0}/s ({floor.CpuMsPerAppend:F2} ms CPU each), {floor.Errors + roundTrip.Errors} errors");
+
 var batch = Math.Max(1, (int)Math.Round(append.EventsPerCommit));
-Console.WriteLine($"[6/6] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
+Console.WriteLine($"[7/7] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
 var sqlite = Baselines.Sqlite(row, batch, TimeSpan.FromSeconds(1), s.Sqlite);
 var sqliteSingle = Baselines.Sqlite(row, 1, TimeSpan.FromSeconds(0.5), s.Sqlite / 2);
 var verify = Baselines.Verifies(s.Verify);
@@ -95,6 +101,10 @@ report.AppendLine($"| (reference) client envelope, sign + serialize | {clientEnv
 report.AppendLine($"| appends/s ÷ SQLite baseline | {append.AppendsPerSecond / sqlite.RowsPerSecond:P1} | |");
 report.AppendLine($"| appends/s ÷ verify baseline | {append.AppendsPerSecond / verify.PerSecond:P1} | |");
 report.AppendLine($"| CPU cost: one append ÷ one verify | {append.CpuMsPerAppend * 1000 / verify.CpuMicrosecondsPerVerify:F0} verifies' worth | how many signature checks the CPU of one acknowledged append would pay for |");
+report.AppendLine($"| floor: bare endpoint that verifies and group-commits, same clients | **{floor.AppendsPerSecond:F0}**/s | parse, JCS, Ed25519 verify, chained hash, WAL + FULL commit ({floor.EventsPerCommit:F1} events/commit); no nonces, read models or state machine; {floor.CpuMsPerAppend:F2} ms CPU per append, p50 {floor.Latency.Percentile(50):F1} ms; {floor.Errors} errors |");
+report.AppendLine($"| (reference) bare endpoint, round trip only, same clients | {roundTrip.AppendsPerSecond:F0}/s | client signing + one loopback HTTP/1.1 exchange; {roundTrip.CpuMsPerAppend:F2} ms CPU per request |");
+report.AppendLine($"| appends/s ÷ floor | {append.AppendsPerSecond / floor.AppendsPerSecond:P1} | what the daemon's own work (nonces, state machine, read models, Merkle log, MVC) costs |");
+report.AppendLine($"| floor ÷ smaller baseline | {floor.AppendsPerSecond / smaller:P1} | the ratio a daemon doing nothing but the unavoidable would reach here |");
 report.AppendLine($"| target: ≥ 50% of the smaller baseline ({smaller:F0}/s) | {(ratio >= 0.5 ? "met" : "NOT met")} ({ratio:P1}) | |");
 report.AppendLine();
 report.AppendLine($"load average before {loadBefore}, after {loadAfter}; run took {total.Elapsed.TotalSeconds:F0} s");

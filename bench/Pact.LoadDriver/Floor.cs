@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Pact.Core.Crypto;
+using Pact.Core.Envelopes;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Time;
+
+namespace Pact.LoadDriver;
+
+/// <summary>What the bare endpoint of <see cref="Floor"/> does with a request.</summary>
+internal enum FloorWork
+{
+    /// <summary>Reads the body and answers: the clients' signing plus one loopback HTTP/1.1 exchange, nothing else.</summary>
+    RoundTrip,
+
+    /// <summary>Parses, verifies the signature, hashes a chained event and answers after its group commit.</summary>
+    Append,
+}
+
+/// <summary>
+/// The floor under any pact/1 daemon on this machine: the same sixteen in-process clients sign the same envelope and
+/// POST it over loopback HTTP/1.1 with HttpClient; a bare Kestrel endpoint (no MVC, no middleware, no logging) parses
+/// it, canonicalizes the payload, verifies the Ed25519 signature, hashes a chained event and answers once a group
+/// commit (WAL, synchronous=FULL) holds it. No nonces, no read models, no state machine, no ProblemDetails: only the
+/// work the protocol itself makes unavoidable per acknowledged append. Its rate is what a perfect daemon would reach
+/// with this client set-up on these cores.
+/// </summary>
+internal static class Floor
+{
+    public static async Task<AppendResult> AppendsAsync(FloorWork work, int clients, TimeSpan warmup, TimeSpan duration)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "pact-floor-" + Guid.NewGuid().ToString("N") + ".db");
+        var daemonKey = KeyPair.Generate();
+        using var writer = new GroupCommitWriter(path);
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        app.MapPost("/append/{stream}", async (string stream, HttpRequest request) =>
+        {
+            if (work == FloorWork.RoundTrip)
+            {
+                await request.Body.CopyToAsync(Stream.Null);
+                return Results.Text("{\"seq\":0}", "application/json");
+            }
+            var body = await JsonNode.ParseAsync(request.Body);
+            var (envelope, error) = Envelope.Parse(body);
+            if (envelope is null) return Results.BadRequest(error!.Detail);
+            if (envelope.Audience != daemonKey.Did || !envelope.IsFresh(TimeProvider.System.GetUtcNow()))
+                return Results.Unauthorized();
+            if (!envelope.VerifySignature(Jcs.Canonicalize(envelope.Payload))) return Results.Unauthorized();
+            var data = Jcs.CanonicalString(new JsonObject { ["envelope"] = envelope.ToJson() });
+            var seq = await writer.AppendAsync(stream, envelope.Signer, data);
+            return Results.Text("{\"seq\":" + seq + "}", "application/json");
+        });
+        await app.StartAsync();
+        var baseAddress = new Uri(app.Urls.First() + "/");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = baseAddress };
+        var windowStart = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        var windowEnd = windowStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, clients).Select(i => Task.Run(async () =>
+        {
+            var signer = KeyPair.Generate();
+            var stream = $"ses_floor{i:x2}";
+            var fields = new JsonObject { ["sessionId"] = stream };
+            var latency = new Samples();
+            long acknowledged = 0, errors = 0;
+            while (true)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                if (sent >= windowEnd) break;
+                var envelope = Envelope.Sign(signer, "session.suspend", daemonKey.Did, TimeProvider.System.GetUtcNow(), fields);
+                using var content = new ByteArrayContent(Jcs.Canonicalize(envelope.ToJson()));
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync("append/" + stream, content);
+                if (!response.IsSuccessStatusCode)
+                {
+                    errors++;
+                    continue;
+                }
+                await response.Content.ReadAsByteArrayAsync();
+                var done = Stopwatch.GetTimestamp();
+                if (done >= windowStart && done < windowEnd)
+                {
+                    acknowledged++;
+                    latency.AddTicks(done - sent);
+                }
+            }
+            return (latency, acknowledged, errors);
+        })).ToArray();
+
+        var remaining = (windowStart - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
+        if (remaining > 0) await Task.Delay(TimeSpan.FromSeconds(remaining));
+        var (events0, commits0, cpu0) = (writer.Events, writer.Commits, Machine.ProcessCpu());
+        remaining = (windowEnd - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
+        if (remaining > 0) await Task.Delay(TimeSpan.FromSeconds(remaining));
+        var (events1, commits1, cpu1) = (writer.Events, writer.Commits, Machine.ProcessCpu());
+        var results = await Task.WhenAll(workers);
+        await app.StopAsync();
+
+        var all = new Samples();
+        foreach (var r in results) all.AddRange(r.latency);
+        return new AppendResult(results.Sum(r => r.acknowledged), duration.TotalSeconds, events1 - events0, commits1 - commits0, all,
+            results.Sum(r => r.errors), (cpu1 - cpu0).TotalSeconds);
+    }
+
+    /// <summary>One writer thread: takes whatever appends are waiting, inserts them in one transaction, answers them all.</summary>
+    private sealed class GroupCommitWriter : IDisposable
+    {
+        private readonly Channel<(string Stream, string Actor, string Data, TaskCompletionSource<long> Done)> _queue =
+            Channel.CreateUnbounded<(string, string, string, TaskCompletionSource<long>)>(new UnboundedChannelOptions { SingleReader = true });
+
+        private readonly SqliteConnection _connection;
+        private readonly Thread _thread;
+        private readonly string _path;
+        private readonly Dictionary<string, (long StreamSeq, string Hash)> _heads = new(StringComparer.Ordinal);
+        private static readonly string[] DatabaseFiles = ["", "-wal", "-shm"];
+        private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$time", "$actor", "$data", "$prev", "$hash"];
+        private long _seq;
+
+        public GroupCommitWriter(string path)
+        {
+            _path = path;
+            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            _connection.Open();
+            using (var setup = _connection.CreateCommand())
+            {
+                setup.CommandText = """
+                    PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, stream_seq INTEGER NOT NULL, type TEXT NOT NULL,
+                        time TEXT NOT NULL, actor TEXT NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+                        UNIQUE (stream, stream_seq)) STRICT;
+                    """;
+                setup.ExecuteNonQuery();
+            }
+            _thread = new Thread(Run) { IsBackground = true, Name = "floor-writer" };
+            _thread.Start();
+        }
+
+        public long Events => Interlocked.Read(ref _seq);
+
+        public long Commits { get; private set; }
+
+        public Task<long> AppendAsync(string stream, string actor, string data)
+        {
+            var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _queue.Writer.TryWrite((stream, actor, data, done));
+            return done.Task;
+        }
+
+        private void Run()
+        {
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = "INSERT INTO events VALUES ($seq, $stream, $streamSeq, 'session.suspended', $time, $actor, $data, $prev, $hash);";
+            var p = InsertParameters.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var batch = new List<(string Stream, string Actor, string Data, TaskCompletionSource<long> Done)>();
+            var seqs = new List<long>();
+            var reader = _queue.Reader;
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                batch.Clear();
+                seqs.Clear();
+                while (reader.TryRead(out var item)) batch.Add(item);
+                using (var tx = _connection.BeginTransaction(deferred: false))
+                {
+                    insert.Transaction = tx;
+                    var time = Timestamp.ToText(TimeProvider.System.GetUtcNow());
+                    foreach (var (stream, actor, data, _) in batch)
+                    {
+                        var (streamSeq, prev) = _heads.TryGetValue(stream, out var head) ? head : (0, TranscriptEvent.GenesisHash);
+                        var hash = TranscriptEvent.ComputeHashFromCanonicalData(stream, streamSeq + 1, "session.suspended", time, actor, data, prev);
+                        var seq = _seq + seqs.Count + 1;
+                        (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (seq, stream, streamSeq + 1, time, actor, data, prev, hash);
+                        insert.ExecuteNonQuery();
+                        _heads[stream] = (streamSeq + 1, hash);
+                        seqs.Add(seq);
+                    }
+                    tx.Commit();
+                }
+                Interlocked.Add(ref _seq, batch.Count);
+                Commits++;
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.SetResult(seqs[i]);
+            }
+        }
+
+        public void Dispose()
+        {
+            _queue.Writer.TryComplete();
+            _thread.Join();
+            _connection.Dispose();
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in DatabaseFiles) File.Delete(_path + suffix);
+        }
+    }
+}

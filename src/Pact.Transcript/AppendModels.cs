@@ -53,7 +53,8 @@ public sealed class AppendContext
 public sealed record AppendResult(IReadOnlyList<TranscriptEvent> Events, object? Value);
 
 /// <summary>The writer connection's settings as read back from SQLite.</summary>
-public sealed record TranscriptPragmas(string JournalMode, long Synchronous, bool ForeignKeys, long BusyTimeoutMs, long UserVersion);
+/// <param name="TempStore">2 (MEMORY): savepoint journals stay off the disk.</param>
+public sealed record TranscriptPragmas(string JournalMode, long Synchronous, bool ForeignKeys, long BusyTimeoutMs, long UserVersion, long TempStore);
 
 /// <summary>What a full scan by <see cref="TranscriptStore.VerifyAsync"/> checked.</summary>
 public sealed record TranscriptVerification(long EventCount, int StreamCount);

@@ -134,6 +134,9 @@ public sealed partial class TranscriptStore : IAsyncDisposable
                 throw new InvalidOperationException($"SQLite refused WAL mode for '{path}' (journal_mode is '{journal}'); the transcript needs WAL (is the file on a network or read-only file system?).");
             TranscriptSchema.Execute(writer, null, $"PRAGMA synchronous = {options.Synchronous};");
             TranscriptSchema.Execute(writer, null, "PRAGMA foreign_keys = ON;");
+            // Savepoints (one per request in a batch) journal the pages they change; that journal only ever serves a
+            // rollback inside this transaction, so keep it in memory instead of a temp file (~40 fewer writes per commit).
+            TranscriptSchema.Execute(writer, null, "PRAGMA temp_store = MEMORY;");
             TranscriptSchema.Execute(writer, null, "PRAGMA busy_timeout = " + busyMs.ToString(CultureInfo.InvariantCulture) + ";");
             var pragmas = ReadPragmas(writer, null);
             if (pragmas.Synchronous != synchronous)
@@ -584,7 +587,8 @@ public sealed partial class TranscriptStore : IAsyncDisposable
         TranscriptSchema.ScalarLong(connection, tx, "PRAGMA synchronous;"),
         TranscriptSchema.ScalarLong(connection, tx, "PRAGMA foreign_keys;") == 1,
         TranscriptSchema.ScalarLong(connection, tx, "PRAGMA busy_timeout;"),
-        TranscriptSchema.ScalarLong(connection, tx, "PRAGMA user_version;"));
+        TranscriptSchema.ScalarLong(connection, tx, "PRAGMA user_version;"),
+        TranscriptSchema.ScalarLong(connection, tx, "PRAGMA temp_store;"));
 
     private static List<TranscriptEvent> ReadEvents(SqliteCommand command)
     {

@@ -63,7 +63,7 @@ public sealed class LifecycleTests : IDisposable
 
         var pragmas = await store.GetPragmasAsync();
 
-        pragmas.Should().Be(new TranscriptPragmas("wal", expected, true, 5000, 2));
+        pragmas.Should().Be(new TranscriptPragmas("wal", expected, true, 5000, 2, TempStore: 2));
     }
 
     [Fact]

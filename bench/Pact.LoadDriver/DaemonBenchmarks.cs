@@ -47,23 +47,42 @@ internal static class DaemonBenchmarks
         using var http = daemon.CreateHttpClient();
         var pairs = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Pair.CreateAsync(http, "append-" + i, draft: false)));
 
+        return await MeasureAppendsAsync(clients, warmup, duration, i =>
+        {
+            var pair = pairs[i];
+            var suspended = false;
+            return async () =>
+            {
+                if (suspended) await pair.A.Client.ResumeSessionAsync(pair.SessionId);
+                else await pair.A.Client.SuspendSessionAsync(pair.SessionId);
+                suspended = !suspended;
+            };
+        }, () => (daemon.Store.HeadSeq, daemon.Store.CommitCount));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="clients"/> loops of one request each, back to back, and measures a window of
+    /// <paramref name="duration"/> that opens after <paramref name="warmup"/>: answers that arrive inside it, their
+    /// latency, the process CPU and the store's event and commit counters (<paramref name="counters"/>) at its edges.
+    /// A request that throws counts as an error and is not retried.
+    /// </summary>
+    public static async Task<AppendResult> MeasureAppendsAsync(
+        int clients, TimeSpan warmup, TimeSpan duration, Func<int, Func<Task>> client, Func<(long Events, long Commits)> counters)
+    {
         var windowStart = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var windowEnd = windowStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
-        var workers = pairs.Select(pair => Task.Run(async () =>
+        var workers = Enumerable.Range(0, clients).Select(client).Select(request => Task.Run(async () =>
         {
             var latency = new Samples();
             long acknowledged = 0, errors = 0;
-            var suspended = false;
             while (true)
             {
                 var sent = Stopwatch.GetTimestamp();
                 if (sent >= windowEnd) break;
                 try
                 {
-                    if (suspended) await pair.A.Client.ResumeSessionAsync(pair.SessionId);
-                    else await pair.A.Client.SuspendSessionAsync(pair.SessionId);
-                    suspended = !suspended;
+                    await request();
                 }
                 catch (Exception e) when (e is PactApiException or HttpRequestException or TaskCanceledException)
                 {
@@ -81,18 +100,16 @@ internal static class DaemonBenchmarks
         })).ToArray();
 
         await WaitUntilAsync(windowStart);
-        var head0 = daemon.Store.HeadSeq;
-        var commits0 = daemon.Store.CommitCount;
+        var (events0, commits0) = counters();
         var cpu0 = Machine.ProcessCpu();
         await WaitUntilAsync(windowEnd);
-        var head1 = daemon.Store.HeadSeq;
-        var commits1 = daemon.Store.CommitCount;
+        var (events1, commits1) = counters();
         var cpu = (Machine.ProcessCpu() - cpu0).TotalSeconds;
         var results = await Task.WhenAll(workers);
 
         var all = new Samples();
         foreach (var r in results) all.AddRange(r.latency);
-        return new AppendResult(results.Sum(r => r.acknowledged), duration.TotalSeconds, head1 - head0, commits1 - commits0, all, results.Sum(r => r.errors), cpu);
+        return new AppendResult(results.Sum(r => r.acknowledged), duration.TotalSeconds, events1 - events0, commits1 - commits0, all, results.Sum(r => r.errors), cpu);
     }
 
     /// <summary>

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
@@ -64,52 +62,23 @@ internal static class Floor
         var baseAddress = new Uri(app.Urls.First() + "/");
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = baseAddress };
-        var windowStart = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        var windowEnd = windowStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, clients).Select(i => Task.Run(async () =>
+        var result = await DaemonBenchmarks.MeasureAppendsAsync(clients, warmup, duration, i =>
         {
             var signer = KeyPair.Generate();
             var stream = $"ses_floor{i:x2}";
             var fields = new JsonObject { ["sessionId"] = stream };
-            var latency = new Samples();
-            long acknowledged = 0, errors = 0;
-            while (true)
+            return async () =>
             {
-                var sent = Stopwatch.GetTimestamp();
-                if (sent >= windowEnd) break;
                 var envelope = Envelope.Sign(signer, "session.suspend", daemonKey.Did, TimeProvider.System.GetUtcNow(), fields);
                 using var content = new ByteArrayContent(Jcs.Canonicalize(envelope.ToJson()));
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 using var response = await http.PostAsync("append/" + stream, content);
-                if (!response.IsSuccessStatusCode)
-                {
-                    errors++;
-                    continue;
-                }
+                response.EnsureSuccessStatusCode();
                 await response.Content.ReadAsByteArrayAsync();
-                var done = Stopwatch.GetTimestamp();
-                if (done >= windowStart && done < windowEnd)
-                {
-                    acknowledged++;
-                    latency.AddTicks(done - sent);
-                }
-            }
-            return (latency, acknowledged, errors);
-        })).ToArray();
-
-        var remaining = (windowStart - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
-        if (remaining > 0) await Task.Delay(TimeSpan.FromSeconds(remaining));
-        var (events0, commits0, cpu0) = (writer.Events, writer.Commits, Machine.ProcessCpu());
-        remaining = (windowEnd - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
-        if (remaining > 0) await Task.Delay(TimeSpan.FromSeconds(remaining));
-        var (events1, commits1, cpu1) = (writer.Events, writer.Commits, Machine.ProcessCpu());
-        var results = await Task.WhenAll(workers);
+            };
+        }, () => (writer.Events, writer.Commits));
         await app.StopAsync();
-
-        var all = new Samples();
-        foreach (var r in results) all.AddRange(r.latency);
-        return new AppendResult(results.Sum(r => r.acknowledged), duration.TotalSeconds, events1 - events0, commits1 - commits0, all,
-            results.Sum(r => r.errors), (cpu1 - cpu0).TotalSeconds);
+        return result;
     }
 
     /// <summary>One writer thread: takes whatever appends are waiting, inserts them in one transaction, answers them all.</summary>

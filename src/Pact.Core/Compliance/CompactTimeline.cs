@@ -47,12 +47,12 @@ public sealed record CompactTimeline(
         var info = state.Compact(compactId, version);
         var lifecycle = state.Lifecycle(compactId, version);
         if (info is null || lifecycle?.Terms is null) return null;
-        var revocations = state.Revocations.Values
-            .Where(r => r.CompactId == compactId && r.Version == version)
+        var revocations = state.RevocationsOf(compactId)
+            .Where(r => r.Version == version)
             .Select(r => new RevocationSpan(r.RevocationId, r.InitiatorRole, r.InitiatedAt, r.ClosedAt))
             .ToList();
         var markers = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var m in state.Markers.Values.Where(m => m.CompactId == compactId && m.EffectiveAt is not null))
+        foreach (var m in state.MarkersOf(compactId).Where(m => m.EffectiveAt is not null))
         {
             if (!markers.TryGetValue(m.Marker, out var earlier) || m.EffectiveAt!.Value < earlier) markers[m.Marker] = m.EffectiveAt!.Value;
         }

@@ -88,10 +88,13 @@ public static class LifecycleMachine
         NegotiationState state, string agentDid, DateTimeOffset now)
     {
         var s = AsOf(state, Timestamp.Truncate(now));
-        bool Counterparty(string compactId, string initiator) =>
-            initiator != agentDid && s.Bindings.GetValueOrDefault(compactId) is { } b && (b.AgentA == agentDid || b.AgentB == agentDid);
-        var revocations = s.Revocations.Values.Where(r => r.Status == RevocationStatus.Initiated && Counterparty(r.CompactId, r.InitiatedBy)).ToList();
-        var markers = s.Markers.Values.Where(m => m.Status == MarkerStatus.Recorded && Counterparty(m.CompactId, m.RecordedBy)).ToList();
+        var compacts = s.CompactIdsOf(agentDid).ToList();
+        var revocations = compacts.SelectMany(s.RevocationsOf)
+            .Where(r => r.Status == RevocationStatus.Initiated && r.InitiatedBy != agentDid)
+            .OrderBy(r => r.RevocationId, StringComparer.Ordinal).ToList();
+        var markers = compacts.SelectMany(s.MarkersOf)
+            .Where(m => m.Status == MarkerStatus.Recorded && m.RecordedBy != agentDid)
+            .OrderBy(m => m.MarkerId, StringComparer.Ordinal).ToList();
         return (revocations, markers);
     }
 
@@ -202,7 +205,7 @@ public static class LifecycleMachine
             var next = new SortedDictionary<string, (CompactVersionInfo Dependent, CompactVersionInfo Upstream, UpstreamTrigger Trigger)>(StringComparer.Ordinal);
             foreach (var (upstream, upstreamTrigger) in level)
             {
-                foreach (var candidate in state.Compacts.Values)
+                foreach (var candidate in state.DependentsOf(upstream.CompactId).SelectMany(state.Versions))
                 {
                     if (candidate.Status != CompactVersionStatus.InForce || visited.Contains(candidate.CompactId) || next.ContainsKey(candidate.CompactId))
                         continue;
@@ -284,7 +287,7 @@ public static class LifecycleMachine
         var current = s.CurrentVersion(c.CompactId)!;
         if (current.Status != CompactVersionStatus.InForce)
             return Refusals.CompactState($"{c.CompactId} is {current.Status.ToWire()}; markers are recorded while it is in force.");
-        if (s.Markers.Values.FirstOrDefault(m => m.CompactId == c.CompactId && m.Marker == c.Marker) is { } earlier)
+        if (s.MarkersOf(c.CompactId).FirstOrDefault(m => m.Marker == c.Marker) is { } earlier)
             return Refusals.CompactState($"Marker {c.Marker} of {c.CompactId} was already recorded as {earlier.MarkerId}.");
         var terms = TermsOf(s, current);
         if (!UsesMarker(terms, c.Marker))

@@ -156,13 +156,25 @@ public sealed record NegotiationState(
 
     public NegotiationState With(ProposalRecord proposal)
     {
-        var pending = Pending.Remove(Proposal(proposal.ProposalId)?.PendingDeadline).Add(proposal.PendingDeadline);
-        var slot = new CompactVersionKey(proposal.CompactId, proposal.Version);
-        var slotIds = SlotProposalIds.GetValueOrDefault(slot, ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Add(proposal.ProposalId);
-        return this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal), Pending = pending, SlotProposalIds = SlotProposalIds.SetItem(slot, slotIds) };
+        var before = Proposal(proposal.ProposalId);
+        var pending = Pending.Remove(before?.PendingDeadline).Add(proposal.PendingDeadline);
+        var live = LiveProposalIdsByCounterparty;
+        if (before is not null && before.Status.IsLive()) live = IdIndex.Remove(live, before.CounterpartyAgent, before.ProposalId);
+        if (proposal.Status.IsLive()) live = IdIndex.Add(live, proposal.CounterpartyAgent, proposal.ProposalId);
+        return this with
+        {
+            Proposals = Proposals.SetItem(proposal.ProposalId, proposal),
+            Pending = pending,
+            SlotProposalIds = IdIndex.Add(SlotProposalIds, new CompactVersionKey(proposal.CompactId, proposal.Version), proposal.ProposalId),
+            LiveProposalIdsByCounterparty = live,
+        };
     }
 
-    public NegotiationState With(CompactBinding binding) => this with { Bindings = Bindings.SetItem(binding.CompactId, binding) };
+    public NegotiationState With(CompactBinding binding) => this with
+    {
+        Bindings = Bindings.SetItem(binding.CompactId, binding),
+        BoundCompactIdsByAgent = IdIndex.Add(IdIndex.Add(BoundCompactIdsByAgent, binding.AgentA, binding.CompactId), binding.AgentB, binding.CompactId),
+    };
 
     public NegotiationState With(CompactVersionInfo compact)
     {
@@ -176,9 +188,9 @@ public sealed record NegotiationState(
         if (wasInForce != isInForce)
         {
             // A revocation's deadlines wait only while its version is in force.
-            foreach (var r in Revocations.Values)
+            foreach (var r in RevocationsOf(compact.CompactId))
             {
-                if (r.CompactId != compact.CompactId || r.Version != compact.Version) continue;
+                if (r.Version != compact.Version) continue;
                 pending = isInForce ? pending.Add(r.PendingDeadline) : pending.Remove(r.PendingDeadline);
             }
         }
@@ -188,7 +200,9 @@ public sealed record NegotiationState(
     public NegotiationState With(CompactVersionLifecycle lifecycle)
     {
         var key = new CompactVersionKey(lifecycle.CompactId, lifecycle.Version);
-        var next = this with { Lifecycles = Lifecycles.SetItem(key, lifecycle) };
+        var dependents = DependentIdsByUpstream;
+        foreach (var upstream in lifecycle.Terms?.Upstream ?? []) dependents = IdIndex.Add(dependents, upstream.CompactId, lifecycle.CompactId);
+        var next = this with { Lifecycles = Lifecycles.SetItem(key, lifecycle), DependentIdsByUpstream = dependents };
         if (Compacts.GetValueOrDefault(key) is not { } compact) return next;
         return next with { Pending = Pending.Remove(LifecycleFold.ExpiryOf(this, compact)).Add(LifecycleFold.ExpiryOf(next, compact)) };
     }
@@ -197,13 +211,23 @@ public sealed record NegotiationState(
     {
         var inForce = Compact(revocation.CompactId, revocation.Version)?.Status == CompactVersionStatus.InForce;
         var pending = inForce ? Pending.Remove(Revocation(revocation.RevocationId)?.PendingDeadline).Add(revocation.PendingDeadline) : Pending;
-        return this with { Revocations = Revocations.SetItem(revocation.RevocationId, revocation), Pending = pending };
+        return this with
+        {
+            Revocations = Revocations.SetItem(revocation.RevocationId, revocation),
+            Pending = pending,
+            RevocationIdsByCompact = IdIndex.Add(RevocationIdsByCompact, revocation.CompactId, revocation.RevocationId),
+        };
     }
 
     public NegotiationState With(MarkerRecord marker)
     {
         var pending = Pending.Remove(Marker(marker.MarkerId)?.PendingDeadline).Add(marker.PendingDeadline);
-        return this with { Markers = Markers.SetItem(marker.MarkerId, marker), Pending = pending };
+        return this with
+        {
+            Markers = Markers.SetItem(marker.MarkerId, marker),
+            Pending = pending,
+            MarkerIdsByCompact = IdIndex.Add(MarkerIdsByCompact, marker.CompactId, marker.MarkerId),
+        };
     }
 
     /// <summary>
@@ -218,6 +242,68 @@ public sealed record NegotiationState(
 
     private ImmutableDictionary<CompactVersionKey, ImmutableSortedSet<string>> SlotProposalIds { get; init; } =
         ImmutableDictionary<CompactVersionKey, ImmutableSortedSet<string>>.Empty;
+
+    // Open and withdrawal-pending proposals by the agent whose answer they wait for.
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> LiveProposalIdsByCounterparty { get; init; } = IdIndex.Empty<string>();
+
+    // Compact ids by each agent bound to them (as a or b).
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> BoundCompactIdsByAgent { get; init; } = IdIndex.Empty<string>();
+
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> RevocationIdsByCompact { get; init; } = IdIndex.Empty<string>();
+
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> MarkerIdsByCompact { get; init; } = IdIndex.Empty<string>();
+
+    // Compact ids whose terms (of any signed version) name an upstream compact id.
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> DependentIdsByUpstream { get; init; } = IdIndex.Empty<string>();
+
+    /// <summary>The open and withdrawal-pending proposals whose counterparty is <paramref name="agent"/>, in id (creation) order.</summary>
+    public IEnumerable<ProposalRecord> LiveProposalsAwaiting(string agent)
+    {
+        var ids = IdIndex.Get(LiveProposalIdsByCounterparty, agent);
+        CheckIndex(ids, Proposals.Values.Where(p => p.Status.IsLive() && p.CounterpartyAgent == agent).Select(p => p.ProposalId), "live proposals of " + agent);
+        return ids.Select(id => Proposals[id]);
+    }
+
+    /// <summary>The ids of the compacts <paramref name="agent"/> is bound to as party a or b, in id order.</summary>
+    public IEnumerable<string> CompactIdsOf(string agent)
+    {
+        var ids = IdIndex.Get(BoundCompactIdsByAgent, agent);
+        CheckIndex(ids, Bindings.Values.Where(b => b.AgentA == agent || b.AgentB == agent).Select(b => b.CompactId).Order(StringComparer.Ordinal), "compacts of " + agent);
+        return ids;
+    }
+
+    /// <summary>Every revocation of any version of <paramref name="compactId"/>, in id (creation) order.</summary>
+    public IEnumerable<RevocationRecord> RevocationsOf(string compactId)
+    {
+        var ids = IdIndex.Get(RevocationIdsByCompact, compactId);
+        CheckIndex(ids, Revocations.Values.Where(r => r.CompactId == compactId).Select(r => r.RevocationId), "revocations of " + compactId);
+        return ids.Select(id => Revocations[id]);
+    }
+
+    /// <summary>Every marker of <paramref name="compactId"/>, in id (creation) order.</summary>
+    public IEnumerable<MarkerRecord> MarkersOf(string compactId)
+    {
+        var ids = IdIndex.Get(MarkerIdsByCompact, compactId);
+        CheckIndex(ids, Markers.Values.Where(m => m.CompactId == compactId).Select(m => m.MarkerId), "markers of " + compactId);
+        return ids.Select(id => Markers[id]);
+    }
+
+    /// <summary>The ids of the compacts some signed version of which names <paramref name="upstreamId"/> as upstream, in id order.</summary>
+    public IEnumerable<string> DependentsOf(string upstreamId)
+    {
+        var ids = IdIndex.Get(DependentIdsByUpstream, upstreamId);
+        CheckIndex(ids, Lifecycles.Values.Where(l => l.Terms?.Upstream.Any(u => u.CompactId == upstreamId) == true)
+            .Select(l => l.CompactId).Distinct().Order(StringComparer.Ordinal), "dependents of " + upstreamId);
+        return ids;
+    }
+
+    // Debug builds (every test run) prove each look-up index equal to the scan it replaces, each time it is read.
+    [System.Diagnostics.Conditional("DEBUG")]
+    private static void CheckIndex(IEnumerable<string> indexed, IEnumerable<string> scanned, string what)
+    {
+        if (!indexed.SequenceEqual(scanned))
+            throw new InvalidOperationException($"The index of {what} drifted: index [{string.Join(", ", indexed)}], scan [{string.Join(", ", scanned)}].");
+    }
 
     public RevocationRecord? Revocation(string revocationId) => Revocations.GetValueOrDefault(revocationId);
 
@@ -360,7 +446,7 @@ public sealed record NegotiationState(
             case EventTypes.RevocationLapsed:
                 {
                     var id = data["revocationId"]!.GetValue<string>();
-                    var c = Compacts.Values.FirstOrDefault(v => v.OpenRevocationId == id);
+                    var c = Revocation(id) is { } r && Compact(r.CompactId, r.Version) is { } v && v.OpenRevocationId == id ? v : null;
                     var next = c is null ? this : With(c with { OpenRevocationId = null });
                     return LifecycleFold.Lapsed(next, e, instant);
                 }
@@ -413,4 +499,27 @@ internal sealed class DeadlineSet
             for (var i = 0; i < count; i++) yield return deadline;
         }
     }
+}
+
+/// <summary>An immutable one-to-many index of ids, each key's ids kept in ordinal order; a key without ids is absent.</summary>
+internal static class IdIndex
+{
+    private static readonly ImmutableSortedSet<string> NoIds = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    public static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Empty<TKey>()
+        where TKey : notnull => ImmutableDictionary<TKey, ImmutableSortedSet<string>>.Empty;
+
+    public static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Add<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key, string id)
+        where TKey : notnull => index.SetItem(key, index.GetValueOrDefault(key, NoIds).Add(id));
+
+    public static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Remove<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key, string id)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var ids)) return index;
+        ids = ids.Remove(id);
+        return ids.IsEmpty ? index.Remove(key) : index.SetItem(key, ids);
+    }
+
+    public static IEnumerable<string> Get<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key)
+        where TKey : notnull => index.TryGetValue(key, out var ids) ? ids : NoIds;
 }

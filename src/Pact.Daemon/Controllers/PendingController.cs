@@ -21,9 +21,8 @@ public sealed class PendingController(DecisionEngine engine, TimeProvider time) 
         var state = engine.State;
         var toSign = new JsonArray();
         var withdrawals = new JsonArray();
-        foreach (var p in state.Proposals.Values)
+        foreach (var p in caller!.Agent is null ? [] : state.LiveProposalsAwaiting(caller.Agent))
         {
-            if (caller!.Agent is null || p.CounterpartyAgent != caller.Agent) continue;
             var item = new JsonObject
             {
                 ["proposalId"] = p.ProposalId,

@@ -36,5 +36,9 @@ public static class PactCodes
     public const string RateLimited = "PACT-429";
     public const string NegotiationTimeout = "PACT-501";
     public const string AcknowledgmentTimeout = "PACT-502";
+
+    // Additions to the protocol's table (§11), never answers to a valid protocol request:
+    // an unexpected fault (the 500 reveals only the trace id), and /readyz while the store refuses a write.
     public const string Internal = "PACT-500";
+    public const string NotReady = "PACT-503";
 }

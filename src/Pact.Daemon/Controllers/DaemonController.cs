@@ -50,7 +50,7 @@ public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time, T
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Problem(new Pact.Core.Errors.PactError("PACT-503", 503, "Not ready", "The transcript store is not writable: " + e.Message));
+            return Problem(new Pact.Core.Errors.PactError(Pact.Core.Errors.PactCodes.NotReady, 503, "Not ready", "The transcript store is not writable: " + e.Message));
         }
     }
 

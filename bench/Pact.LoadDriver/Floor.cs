@@ -48,8 +48,10 @@ internal static class Floor
                 await request.Body.CopyToAsync(Stream.Null);
                 return Results.Text("{\"seq\":0}", "application/json");
             }
-            var body = await JsonNode.ParseAsync(request.Body);
-            var (envelope, error) = Envelope.Parse(body);
+            // Strict parsing (duplicate keys, lone surrogates refused), as the protocol requires of every daemon.
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            var (envelope, error) = Envelope.Parse(StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
             if (envelope is null) return Results.BadRequest(error!.Detail);
             if (envelope.Audience != daemonKey.Did || !envelope.IsFresh(TimeProvider.System.GetUtcNow()))
                 return Results.Unauthorized();
@@ -74,7 +76,8 @@ internal static class Floor
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 using var response = await http.PostAsync("append/" + stream, content);
                 response.EnsureSuccessStatusCode();
-                await response.Content.ReadAsByteArrayAsync();
+                // Read and parse the answer, as the SDK does (the daemon's answer, the session's view, is larger).
+                _ = StrictJson.Parse(await response.Content.ReadAsByteArrayAsync()) ?? throw new HttpRequestException("Empty answer.");
             };
         }, () => (writer.Events, writer.Commits));
         await app.StopAsync();
@@ -102,8 +105,10 @@ internal static class Floor
             _connection.Open();
             using (var setup = _connection.CreateCommand())
             {
+                setup.CommandText = "PRAGMA journal_mode = WAL;";
+                if (setup.ExecuteScalar() is not "wal") throw new InvalidOperationException("SQLite refused WAL for the floor's database.");
                 setup.CommandText = """
-                    PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                    PRAGMA synchronous = FULL;
                     CREATE TABLE events (
                         seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, stream_seq INTEGER NOT NULL, type TEXT NOT NULL,
                         time TEXT NOT NULL, actor TEXT NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
@@ -139,22 +144,31 @@ internal static class Floor
                 batch.Clear();
                 seqs.Clear();
                 while (reader.TryRead(out var item)) batch.Add(item);
-                using (var tx = _connection.BeginTransaction(deferred: false))
+                var heads = new Dictionary<string, (long StreamSeq, string Hash)>(StringComparer.Ordinal);
+                try
                 {
+                    using var tx = _connection.BeginTransaction(deferred: false);
                     insert.Transaction = tx;
                     var time = Timestamp.ToText(TimeProvider.System.GetUtcNow());
                     foreach (var (stream, actor, data, _) in batch)
                     {
-                        var (streamSeq, prev) = _heads.TryGetValue(stream, out var head) ? head : (0, TranscriptEvent.GenesisHash);
+                        var (streamSeq, prev) = heads.TryGetValue(stream, out var head) || _heads.TryGetValue(stream, out head) ? head : (0, TranscriptEvent.GenesisHash);
                         var hash = TranscriptEvent.ComputeHashFromCanonicalData(stream, streamSeq + 1, "session.suspended", time, actor, data, prev);
                         var seq = _seq + seqs.Count + 1;
                         (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (seq, stream, streamSeq + 1, time, actor, data, prev, hash);
                         insert.ExecuteNonQuery();
-                        _heads[stream] = (streamSeq + 1, hash);
+                        heads[stream] = (streamSeq + 1, hash);
                         seqs.Add(seq);
                     }
                     tx.Commit();
                 }
+                catch (SqliteException e)
+                {
+                    // Nothing of the batch is acknowledged; the driver counts each as an error.
+                    foreach (var item in batch) item.Done.SetException(e);
+                    continue;
+                }
+                foreach (var (stream, head) in heads) _heads[stream] = head;
                 Interlocked.Add(ref _seq, batch.Count);
                 Commits++;
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.SetResult(seqs[i]);

@@ -170,11 +170,17 @@ public sealed record NegotiationState(
         };
     }
 
-    public NegotiationState With(CompactBinding binding) => this with
+    public NegotiationState With(CompactBinding binding)
     {
-        Bindings = Bindings.SetItem(binding.CompactId, binding),
-        BoundCompactIdsByAgent = IdIndex.Add(IdIndex.Add(BoundCompactIdsByAgent, binding.AgentA, binding.CompactId), binding.AgentB, binding.CompactId),
-    };
+        var byAgent = BoundCompactIdsByAgent;
+        if (Bindings.GetValueOrDefault(binding.CompactId) is { } before)
+            byAgent = IdIndex.Remove(IdIndex.Remove(byAgent, before.AgentA, before.CompactId), before.AgentB, before.CompactId);
+        return this with
+        {
+            Bindings = Bindings.SetItem(binding.CompactId, binding),
+            BoundCompactIdsByAgent = IdIndex.Add(IdIndex.Add(byAgent, binding.AgentA, binding.CompactId), binding.AgentB, binding.CompactId),
+        };
+    }
 
     public NegotiationState With(CompactVersionInfo compact)
     {
@@ -215,7 +221,9 @@ public sealed record NegotiationState(
         {
             Revocations = Revocations.SetItem(revocation.RevocationId, revocation),
             Pending = pending,
-            RevocationIdsByCompact = IdIndex.Add(RevocationIdsByCompact, revocation.CompactId, revocation.RevocationId),
+            RevocationIdsByCompact = IdIndex.Add(
+                Revocation(revocation.RevocationId) is { } before ? IdIndex.Remove(RevocationIdsByCompact, before.CompactId, before.RevocationId) : RevocationIdsByCompact,
+                revocation.CompactId, revocation.RevocationId),
         };
     }
 
@@ -226,7 +234,9 @@ public sealed record NegotiationState(
         {
             Markers = Markers.SetItem(marker.MarkerId, marker),
             Pending = pending,
-            MarkerIdsByCompact = IdIndex.Add(MarkerIdsByCompact, marker.CompactId, marker.MarkerId),
+            MarkerIdsByCompact = IdIndex.Add(
+                Marker(marker.MarkerId) is { } before ? IdIndex.Remove(MarkerIdsByCompact, before.CompactId, before.MarkerId) : MarkerIdsByCompact,
+                marker.CompactId, marker.MarkerId),
         };
     }
 
@@ -253,7 +263,8 @@ public sealed record NegotiationState(
 
     private ImmutableDictionary<string, ImmutableSortedSet<string>> MarkerIdsByCompact { get; init; } = IdIndex.Empty<string>();
 
-    // Compact ids whose terms (of any signed version) name an upstream compact id.
+    // Compact ids whose terms (of any signed version) name an upstream compact id; a version's terms never change,
+    // so entries are only ever added.
     private ImmutableDictionary<string, ImmutableSortedSet<string>> DependentIdsByUpstream { get; init; } = IdIndex.Empty<string>();
 
     /// <summary>The open and withdrawal-pending proposals whose counterparty is <paramref name="agent"/>, in id (creation) order.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Pact.Samples.WebhookReceiver;
 
 namespace Pact.Samples.TriggerRunner;
@@ -9,31 +8,9 @@ namespace Pact.Samples.TriggerRunner;
 /// </summary>
 internal static class Program
 {
-    public static async Task<int> Main(string[] args)
-    {
-        TriggerOptions options;
-        try
-        {
-            options = Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            await Console.Error.WriteLineAsync("usage: trigger-runner --on TYPES --run COMMAND [--daemon URL] [--key FILE] [--session IDS] [--via sse|webhook] [--listen URL] [-- ARGS…]");
-            return 2;
-        }
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C and a service manager's SIGTERM both end the run cleanly (the subscription is deleted).
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-        await TriggerRunnerApp.RunAsync(options, _ => { }, message => Console.Error.WriteLine(message), stop.Token);
-        return 0;
-    }
+    public static Task<int> Main(string[] args) => SampleHost.RunAsync(args, Parse,
+        "trigger-runner --on TYPES --run COMMAND [--daemon URL] [--key FILE] [--session IDS] [--via sse|webhook] [--listen URL] [-- ARGS…]",
+        (options, stop) => TriggerRunnerApp.RunAsync(options, _ => { }, message => Console.Error.WriteLine(message), stop));
 
     internal static TriggerOptions Parse(string[] args)
     {

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Pact.Samples.WebhookReceiver;
 
 /// <summary>
@@ -8,36 +6,14 @@ namespace Pact.Samples.WebhookReceiver;
 /// </summary>
 internal static class Program
 {
-    public static async Task<int> Main(string[] args)
-    {
-        ReceiverOptions options;
-        try
-        {
-            options = Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            await Console.Error.WriteLineAsync("usage: webhook-receiver [--daemon URL] [--listen URL] [--key FILE] [--types a,b.*] [--sessions ses_…] [--callback URL] [--secret whsec_…] [--keep]");
-            return 2;
-        }
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C and a service manager's SIGTERM both end the run cleanly (the subscription is deleted).
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-        await ReceiverApp.RunAsync(options, e =>
+    public static Task<int> Main(string[] args) => SampleHost.RunAsync(args, Parse,
+        "webhook-receiver [--daemon URL] [--listen URL] [--key FILE] [--types a,b.*] [--sessions ses_…] [--callback URL] [--secret whsec_…] [--keep]",
+        (options, stop) => ReceiverApp.RunAsync(options, e =>
         {
             // React here; this sample prints one line per new event.
             Console.WriteLine($"{e["seq"],6} {e["type"],-36} {e["stream"]} {e["actor"]}");
             return Task.CompletedTask;
-        }, message => Console.Error.WriteLine(message), stop.Token, callback => Console.Error.WriteLine($"listening for deliveries at {callback}; Ctrl+C to stop"));
-        return 0;
-    }
+        }, message => Console.Error.WriteLine(message), stop, callback => Console.Error.WriteLine($"listening for deliveries at {callback}; Ctrl+C to stop")));
 
     internal static ReceiverOptions Parse(string[] args)
     {

@@ -1,11 +1,9 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
 using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.Log;
+using Pact.Daemon.Tests.Durability;
 using Pact.Daemon.Tests.Infrastructure;
 using Pact.Transcript;
 
@@ -19,14 +17,13 @@ namespace Pact.Daemon.Tests.Log;
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N"));
-    private Process? _daemon;
+    private DaemonProcess? _daemon;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_daemon is { HasExited: false }) _daemon.Kill(entireProcessTree: true);
-        _daemon?.Dispose();
+        if (_daemon is not null) await _daemon.DisposeAsync();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -34,56 +31,6 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         catch (IOException)
         {
         }
-        return Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Starts Pact.Daemon.dll (built beside the tests) in a child process and waits until it answers.</summary>
-    private async Task<Uri> StartProcessAsync()
-    {
-        var port = FreePort();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Pact.Daemon.dll"),
-            "--urls", $"http://127.0.0.1:{port}", "--data-dir", _dataDirectory, "--admin-token", DaemonHost.AdminToken,
-            "--Serilog:MinimumLevel:Default=Warning",
-        })
-            start.ArgumentList.Add(arg);
-        _daemon = Process.Start(start)!;
-        _daemon.OutputDataReceived += (_, _) => { };
-        _daemon.ErrorDataReceived += (_, _) => { };
-        _daemon.BeginOutputReadLine();
-        _daemon.BeginErrorReadLine();
-
-        var address = new Uri($"http://127.0.0.1:{port}/");
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            _daemon.HasExited.Should().BeFalse("the daemon process must start");
-            try
-            {
-                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return address;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The daemon process did not answer /healthz within a minute.");
     }
 
     private static async Task<PactClient> AgentAsync(Uri daemon, string name)
@@ -97,7 +44,8 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task After_a_kill_9_the_tree_and_every_checkpoint_survive_and_the_log_extends_consistently()
     {
-        var address = await StartProcessAsync();
+        _daemon = await DaemonProcess.StartAsync(_dataDirectory, TimeSpan.FromSeconds(60));
+        var address = _daemon.BaseAddress;
         var a = await AgentAsync(address, "A");
         var b = await AgentAsync(address, "B");
         var session = (await a.CreateSessionAsync([a.AgentId!, b.AgentId!], "before the kill")).SessionId;
@@ -115,8 +63,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             acknowledged.Add((await b.GetSessionAsync(other)).Head!.StreamSeq);
         }
         var lastSession = (await a.ListSessionsAsync(limit: 1000)).Items.Count;
-        _daemon!.Kill(entireProcessTree: true);
-        await _daemon.WaitForExitAsync();
+        (await _daemon.KillHardAsync()).Should().Be(137, "a SIGKILL, not a shutdown");
 
         await using var restarted = await DaemonHost.StartAsync(dataDirectory: _dataDirectory);
         var store = restarted.Services.GetRequiredService<TranscriptStore>();

@@ -157,23 +157,22 @@ public sealed record NegotiationState(
     public NegotiationState With(ProposalRecord proposal)
     {
         var before = Proposal(proposal.ProposalId);
-        var pending = Pending.Remove(before?.PendingDeadline).Add(proposal.PendingDeadline);
-        var live = LiveProposalIdsByCounterparty;
-        if (before is not null && before.Status.IsLive()) live = IdIndex.Remove(live, before.CounterpartyAgent, before.ProposalId);
-        if (proposal.Status.IsLive()) live = IdIndex.Add(live, proposal.CounterpartyAgent, proposal.ProposalId);
+        static string? AwaitedBy(ProposalRecord? p) => p is not null && p.Status.IsLive() ? p.CounterpartyAgent : null;
         return this with
         {
             Proposals = Proposals.SetItem(proposal.ProposalId, proposal),
-            Pending = pending,
+            Pending = Pending.Remove(before?.PendingDeadline).Add(proposal.PendingDeadline),
             SlotProposalIds = IdIndex.Add(SlotProposalIds, new CompactVersionKey(proposal.CompactId, proposal.Version), proposal.ProposalId),
-            LiveProposalIdsByCounterparty = live,
+            LiveProposalIdsByCounterparty = IdIndex.Move(LiveProposalIdsByCounterparty, AwaitedBy(before), AwaitedBy(proposal), proposal.ProposalId),
         };
     }
 
     public NegotiationState With(CompactBinding binding)
     {
+        var before = Bindings.GetValueOrDefault(binding.CompactId);
+        if (before == binding) return this;
         var byAgent = BoundCompactIdsByAgent;
-        if (Bindings.GetValueOrDefault(binding.CompactId) is { } before)
+        if (before is not null)
             byAgent = IdIndex.Remove(IdIndex.Remove(byAgent, before.AgentA, before.CompactId), before.AgentB, before.CompactId);
         return this with
         {
@@ -215,28 +214,24 @@ public sealed record NegotiationState(
 
     public NegotiationState With(RevocationRecord revocation)
     {
+        var before = Revocation(revocation.RevocationId);
         var inForce = Compact(revocation.CompactId, revocation.Version)?.Status == CompactVersionStatus.InForce;
-        var pending = inForce ? Pending.Remove(Revocation(revocation.RevocationId)?.PendingDeadline).Add(revocation.PendingDeadline) : Pending;
         return this with
         {
             Revocations = Revocations.SetItem(revocation.RevocationId, revocation),
-            Pending = pending,
-            RevocationIdsByCompact = IdIndex.Add(
-                Revocation(revocation.RevocationId) is { } before ? IdIndex.Remove(RevocationIdsByCompact, before.CompactId, before.RevocationId) : RevocationIdsByCompact,
-                revocation.CompactId, revocation.RevocationId),
+            Pending = inForce ? Pending.Remove(before?.PendingDeadline).Add(revocation.PendingDeadline) : Pending,
+            RevocationIdsByCompact = IdIndex.Move(RevocationIdsByCompact, before?.CompactId, revocation.CompactId, revocation.RevocationId),
         };
     }
 
     public NegotiationState With(MarkerRecord marker)
     {
-        var pending = Pending.Remove(Marker(marker.MarkerId)?.PendingDeadline).Add(marker.PendingDeadline);
+        var before = Marker(marker.MarkerId);
         return this with
         {
             Markers = Markers.SetItem(marker.MarkerId, marker),
-            Pending = pending,
-            MarkerIdsByCompact = IdIndex.Add(
-                Marker(marker.MarkerId) is { } before ? IdIndex.Remove(MarkerIdsByCompact, before.CompactId, before.MarkerId) : MarkerIdsByCompact,
-                marker.CompactId, marker.MarkerId),
+            Pending = Pending.Remove(before?.PendingDeadline).Add(marker.PendingDeadline),
+            MarkerIdsByCompact = IdIndex.Move(MarkerIdsByCompact, before?.CompactId, marker.CompactId, marker.MarkerId),
         };
     }
 
@@ -529,6 +524,17 @@ internal static class IdIndex
         if (!index.TryGetValue(key, out var ids)) return index;
         ids = ids.Remove(id);
         return ids.IsEmpty ? index.Remove(key) : index.SetItem(key, ids);
+    }
+
+    /// <summary>
+    /// Files <paramref name="id"/> under <paramref name="to"/> instead of <paramref name="from"/> (null: under no key);
+    /// unchanged when both are the same, so an update that keeps the key costs nothing.
+    /// </summary>
+    public static ImmutableDictionary<string, ImmutableSortedSet<string>> Move(ImmutableDictionary<string, ImmutableSortedSet<string>> index, string? from, string? to, string id)
+    {
+        if (from == to) return index;
+        if (from is not null) index = Remove(index, from, id);
+        return to is null ? index : Add(index, to, id);
     }
 
     public static IEnumerable<string> Get<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key)

@@ -35,6 +35,17 @@ public sealed class MerkleStoreTests : IDisposable
     private static Task<long> NodeCountAsync(TranscriptStore store) => CountAsync(store, "SELECT count(*) FROM merkle_nodes");
 
     /// <summary>Every perfect subtree of n leaves: n at level 0, n/2 at level 1, … = 2n − popcount(n).</summary>
+    /// <summary>Removes one leaf of the stored tree behind the store's back (the store must be closed).</summary>
+    private void DeleteLeaf(long index)
+    {
+        using var connection = new SqliteConnection($"Data Source={_dir.File("pact.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DROP TRIGGER merkle_nodes_append_only_delete; DELETE FROM merkle_nodes WHERE level = 0 AND idx = $idx;";
+        command.Parameters.AddWithValue("$idx", index);
+        command.ExecuteNonQuery();
+    }
+
     private static long PerfectSubtrees(long n) => 2 * n - BitOperations.PopCount((ulong)n);
 
     [Fact]
@@ -171,13 +182,7 @@ public sealed class MerkleStoreTests : IDisposable
         await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
             await store.AppendAsync(Append("ses_a", 4));
 
-        using (var connection = new SqliteConnection($"Data Source={_dir.File("pact.db")};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP TRIGGER merkle_nodes_append_only_delete; DELETE FROM merkle_nodes WHERE level = 0 AND idx = 3;";
-            command.ExecuteNonQuery();
-        }
+        DeleteLeaf(3);
 
         var open = () => TranscriptStore.OpenAsync(Options(_dir));
         (await open.Should().ThrowAsync<TranscriptIntegrityException>()).WithMessage("*3 leaves*4 events*");
@@ -188,13 +193,7 @@ public sealed class MerkleStoreTests : IDisposable
     {
         await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
             await store.AppendAsync(Append("ses_a", 4));
-        using (var connection = new SqliteConnection($"Data Source={_dir.File("pact.db")};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP TRIGGER merkle_nodes_append_only_delete; DELETE FROM merkle_nodes WHERE level = 0 AND idx = 3;";
-            command.ExecuteNonQuery();
-        }
+        DeleteLeaf(3);
 
         await using var reopened = await TranscriptStore.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
         reopened.LogIntegrityFailure.Should().Contain("3 leaves").And.Contain("4 events");

@@ -150,35 +150,43 @@ public sealed record SessionState(
     {
         if (!SessionStatusNames.TryParseSessionStatus(o["status"]?.GetValue<string>(), out var status))
             throw new FormatException("The state's status is not a session status.");
-        var proposals = ImmutableSortedDictionary.CreateBuilder<string, SessionProposal>(StringComparer.Ordinal);
-        foreach (var node in o["proposals"]!.AsArray())
+        var proposals = o["proposals"]!.AsArray().Select(node =>
         {
             var p = node!.AsObject();
-            if (!Wire.TryParse<PartyRole>(p["proposer"]?.GetValue<string>(), out var proposer)
-                || !WireNames.TryParseProposalStatus(p["status"]?.GetValue<string>(), out var proposalStatus))
-                throw new FormatException("A proposal of the state has an unknown proposer or status.");
-            var proposal = new SessionProposal(p["proposalId"]!.GetValue<string>(), p["compactId"]!.GetValue<string>(),
-                JsonRead.Integer(p["version"]), p["termsHash"]!.GetValue<string>(), proposer, proposalStatus);
-            proposals[proposal.ProposalId] = proposal;
-        }
-        var compacts = ImmutableSortedDictionary.CreateBuilder<CompactVersionKey, SessionCompact>();
-        foreach (var node in o["compacts"]!.AsArray())
+            return ParseProposal(p["proposalId"]!.GetValue<string>(), p["compactId"]!.GetValue<string>(), JsonRead.Integer(p["version"]),
+                p["termsHash"]!.GetValue<string>(), p["proposer"]?.GetValue<string>(), p["status"]?.GetValue<string>());
+        });
+        var compacts = o["compacts"]!.AsArray().Select(node =>
         {
             var c = node!.AsObject();
-            if (!WireNames.TryParseCompactVersionStatus(c["status"]?.GetValue<string>(), out var compactStatus))
-                throw new FormatException("A compact of the state has an unknown status.");
-            var compact = new SessionCompact(c["compactId"]!.GetValue<string>(), JsonRead.Integer(c["version"]),
-                c["compactHash"]!.GetValue<string>(), compactStatus);
-            compacts[new CompactVersionKey(compact.CompactId, compact.Version)] = compact;
-        }
-        return new SessionState(
-            o["sessionId"]!.GetValue<string>(),
-            status,
-            o["topic"]?.GetValue<string>(),
-            o["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray(),
-            proposals.ToImmutable(),
-            compacts.ToImmutable());
+            return ParseCompact(c["compactId"]!.GetValue<string>(), JsonRead.Integer(c["version"]), c["compactHash"]!.GetValue<string>(), c["status"]?.GetValue<string>());
+        });
+        return Of(o["sessionId"]!.GetValue<string>(), status, o["topic"]?.GetValue<string>(),
+            o["participants"]!.AsArray().Select(n => n!.GetValue<string>()), proposals, compacts);
     }
+
+    /// <summary>A state from its members, in any order (a checkpoint's JSON, or the daemon's read-model rows).</summary>
+    public static SessionState Of(string sessionId, SessionStatus status, string? topic, IEnumerable<string> participants,
+        IEnumerable<SessionProposal> proposals, IEnumerable<SessionCompact> compacts)
+    {
+        var byId = ImmutableSortedDictionary.CreateBuilder<string, SessionProposal>(StringComparer.Ordinal);
+        foreach (var p in proposals) byId[p.ProposalId] = p;
+        var byVersion = ImmutableSortedDictionary.CreateBuilder<CompactVersionKey, SessionCompact>();
+        foreach (var c in compacts) byVersion[new CompactVersionKey(c.CompactId, c.Version)] = c;
+        return new SessionState(sessionId, status, topic, participants.ToImmutableArray(), byId.ToImmutable(), byVersion.ToImmutable());
+    }
+
+    /// <summary>One proposal of the state from its wire spellings; FormatException for an unknown proposer or status.</summary>
+    public static SessionProposal ParseProposal(string proposalId, string compactId, long version, string termsHash, string? proposer, string? status) =>
+        Wire.TryParse<PartyRole>(proposer, out var role) && WireNames.TryParseProposalStatus(status, out var proposalStatus)
+            ? new SessionProposal(proposalId, compactId, version, termsHash, role, proposalStatus)
+            : throw new FormatException($"Proposal {proposalId} of the state has an unknown proposer or status.");
+
+    /// <summary>One compact version of the state from its wire spellings; FormatException for an unknown status.</summary>
+    public static SessionCompact ParseCompact(string compactId, long version, string compactHash, string? status) =>
+        WireNames.TryParseCompactVersionStatus(status, out var compactStatus)
+            ? new SessionCompact(compactId, version, compactHash, compactStatus)
+            : throw new FormatException($"Compact {compactId} version {version} of the state has an unknown status.");
 
     /// <summary>stateHash = hex SHA-256( "pact-state-v1\n" ‖ JCS(state) ).</summary>
     public string StateHash() => Jcs.DomainHash(HashDomain, ToJson());

@@ -72,39 +72,50 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
         return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
         {
             var row = SessionReadModel.Get(context, sessionId)!;
+            var state = SessionReadModel.GetState(context, sessionId)!;
             var last = context.Events[^1];
             var list = CheckpointReadModel.List(context, sessionId);
-            return CommandOutcome.Ok(200, View(row, (last.StreamSeq, last.Hash), list));
+            return CommandOutcome.Ok(200, View(row, state, (last.StreamSeq, last.Hash), list));
         }, ct);
     }
 
     private async Task<Verdict> DecideOnSession(string sessionId, SessionCommand command, DecisionInput input, CancellationToken ct)
     {
-        var row = await sessions.GetAsync(sessionId, ct);
-        var state = row is null ? null : SessionState.FromJson(row.State);
+        var state = await sessions.GetStateAsync(sessionId, ct);
         return SessionMachine.Decide(state, command, input.Now);
     }
 
     /// <summary>GET /v1/sessions/{id}: the state of §7 plus topic, metadata, head and checkpoints.</summary>
     public async Task<JsonObject> GetViewAsync(SessionRow row, CancellationToken ct)
     {
+        var state = await sessions.GetStateAsync(row.SessionId, ct) ?? throw new InvalidOperationException($"Session {row.SessionId} has a row but no state.");
         var head = await store.GetStreamHeadAsync(row.SessionId, ct);
         var list = await checkpoints.ListAsync(row.SessionId, ct);
-        return View(row, head, list);
+        return View(row, state, head, list);
     }
 
-    public static JsonObject View(SessionRow row, (long StreamSeq, string Hash)? head, IReadOnlyList<CheckpointRow> checkpointRows) => new()
+    /// <summary>The state's members (§7) plus the session's metadata, stream head and checkpoints.</summary>
+    public static JsonObject View(SessionRow row, SessionState state, (long StreamSeq, string Hash)? head, IReadOnlyList<CheckpointRow> checkpointRows)
     {
-        ["sessionId"] = row.SessionId,
-        ["status"] = row.State["status"]!.DeepClone(),
-        ["participants"] = row.State["participants"]!.DeepClone(),
-        ["topic"] = row.Topic,
-        ["metadata"] = row.Metadata?.DeepClone(),
-        ["proposals"] = row.State["proposals"]!.DeepClone(),
-        ["compacts"] = row.State["compacts"]!.DeepClone(),
-        ["head"] = head is { } h ? new JsonObject { ["streamSeq"] = h.StreamSeq, ["hash"] = h.Hash } : null,
-        ["checkpoints"] = new JsonArray(checkpointRows.Select(c => (JsonNode)c.ToJson()).ToArray()),
-    };
+        var members = state.ToJson();
+        JsonNode? Take(string name)
+        {
+            members.Remove(name, out var node);
+            return node;
+        }
+        return new JsonObject
+        {
+            ["sessionId"] = Take("sessionId"),
+            ["status"] = Take("status"),
+            ["participants"] = Take("participants"),
+            ["topic"] = Take("topic"),
+            ["metadata"] = row.Metadata?.DeepClone(),
+            ["proposals"] = Take("proposals"),
+            ["compacts"] = Take("compacts"),
+            ["head"] = head is { } h ? new JsonObject { ["streamSeq"] = h.StreamSeq, ["hash"] = h.Hash } : null,
+            ["checkpoints"] = new JsonArray(checkpointRows.Select(c => (JsonNode)c.ToJson()).ToArray()),
+        };
+    }
 
     /// <summary>
     /// The state after event k, rebuilt from the nearest checkpoint at or before k with only the later

@@ -5,8 +5,11 @@ using Pact.Transcript;
 namespace Pact.Daemon.Persistence;
 
 /// <summary>A session checkpoint: the state snapshot after a session.checkpointed event.</summary>
-public sealed record CheckpointRow(string CheckpointId, string SessionId, long StreamSeq, string StateHash, long TreeSize, string? Label, string CreatedAt, JsonObject State)
+/// <param name="StateText">The snapshot as stored (JCS); parsed only by <see cref="State"/>, since listings never need it.</param>
+public sealed record CheckpointRow(string CheckpointId, string SessionId, long StreamSeq, string StateHash, long TreeSize, string? Label, string CreatedAt, string StateText)
 {
+    public JsonObject State => (JsonObject)StrictJson.Parse(StateText)!;
+
     public JsonObject ToJson() => new()
     {
         ["checkpointId"] = CheckpointId,
@@ -73,5 +76,5 @@ public sealed class CheckpointReadModel(TranscriptStore store)
 
     private static CheckpointRow Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), (JsonObject)StrictJson.Parse(reader.GetString(7))!);
+        reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetString(7));
 }

@@ -16,47 +16,55 @@ public static class ReadModelProjector
 {
     public static void Project(AppendContext context)
     {
-        var states = new Dictionary<string, SessionState>(StringComparer.Ordinal);
         foreach (var e in context.Events)
         {
-            ProjectSession(context, states, e);
+            ProjectSession(context, e);
             ProjectProposal(context, e);
             ProjectCompact(context, e);
         }
-        foreach (var (sessionId, state) in states) SessionReadModel.UpdateState(context, sessionId, state.ToJson());
         Webhooks.WebhookOutbox.Project(context);
     }
 
-    private static void ProjectSession(AppendContext context, Dictionary<string, SessionState> states, TranscriptEvent e)
+    /// <summary>
+    /// The session row changes only with the session's own status; its proposals and compacts are the rows
+    /// <see cref="ProjectProposal"/> and <see cref="ProjectCompact"/> keep, so no event rewrites the whole state.
+    /// </summary>
+    private static void ProjectSession(AppendContext context, TranscriptEvent e)
     {
-        if (e.Type == EventTypes.SessionCreated)
+        switch (e.Type)
         {
-            var state = SessionState.Created(e);
-            SessionReadModel.Insert(context, e.Stream, e.Data["topic"]?.GetValue<string>(), e.Data["metadata"], e.Time, state.ToJson(), state.Participants);
-            return;
-        }
-        if (!states.TryGetValue(e.Stream, out var current))
-        {
-            var row = SessionReadModel.Get(context, e.Stream)
-                ?? throw new InvalidOperationException($"Event {e.Type} for unknown session {e.Stream}.");
-            current = SessionState.FromJson(row.State);
-        }
-        var next = current.Apply(e);
-        states[e.Stream] = next;
-        if (e.Type == EventTypes.SessionCheckpointed)
-        {
-            // The snapshot replay starts from (§7 state?at=k); its hash is the one the event recorded.
-            using var command = context.CreateCommand(
-                "INSERT INTO checkpoints(checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state) VALUES ($id, $session, $seq, $hash, $tree, $label, $at, $state)");
-            command.Parameters.AddWithValue("$state", Jcs.CanonicalString(next.ToJson()));
-            command.Parameters.AddWithValue("$id", e.Data["checkpointId"]!.GetValue<string>());
-            command.Parameters.AddWithValue("$session", e.Stream);
-            command.Parameters.AddWithValue("$seq", e.StreamSeq);
-            command.Parameters.AddWithValue("$hash", e.Data["stateHash"]!.GetValue<string>());
-            command.Parameters.AddWithValue("$tree", e.Seq);
-            command.Parameters.AddWithValue("$label", (object?)e.Data["label"]?.GetValue<string>() ?? DBNull.Value);
-            command.Parameters.AddWithValue("$at", e.Time);
-            command.ExecuteNonQuery();
+            case EventTypes.SessionCreated:
+                var created = SessionState.Created(e);
+                SessionReadModel.Insert(context, e.Stream, created.Topic, e.Data["metadata"], e.Time, created.Participants);
+                return;
+            case EventTypes.SessionSuspended:
+                SessionReadModel.UpdateStatus(context, e.Stream, SessionStatus.Suspended);
+                return;
+            case EventTypes.SessionResumed:
+                SessionReadModel.UpdateStatus(context, e.Stream, SessionStatus.Active);
+                return;
+            case EventTypes.SessionTerminated:
+                SessionReadModel.UpdateStatus(context, e.Stream, SessionStatus.Terminated);
+                return;
+            case EventTypes.SessionCheckpointed:
+                // The snapshot replay starts from (§7 state?at=k); its hash is the one the event recorded. The
+                // state is read inside this transaction, so it includes every event projected before this one.
+                var state = SessionReadModel.GetState(context, e.Stream)
+                    ?? throw new InvalidOperationException($"Checkpoint of unknown session {e.Stream}.");
+                using (var command = context.CreateCommand(
+                    "INSERT INTO checkpoints(checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state) VALUES ($id, $session, $seq, $hash, $tree, $label, $at, $state)"))
+                {
+                    command.Parameters.AddWithValue("$state", Jcs.CanonicalString(state.ToJson()));
+                    command.Parameters.AddWithValue("$id", e.Data["checkpointId"]!.GetValue<string>());
+                    command.Parameters.AddWithValue("$session", e.Stream);
+                    command.Parameters.AddWithValue("$seq", e.StreamSeq);
+                    command.Parameters.AddWithValue("$hash", e.Data["stateHash"]!.GetValue<string>());
+                    command.Parameters.AddWithValue("$tree", e.Seq);
+                    command.Parameters.AddWithValue("$label", (object?)e.Data["label"]?.GetValue<string>() ?? DBNull.Value);
+                    command.Parameters.AddWithValue("$at", e.Time);
+                    command.ExecuteNonQuery();
+                }
+                return;
         }
     }
 

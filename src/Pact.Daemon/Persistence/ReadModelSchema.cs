@@ -115,5 +115,16 @@ public static class ReadModelSchema
         CREATE INDEX webhook_deliveries_first ON webhook_deliveries(subscription_id, seq) WHERE status = 'pending' AND attempt = 0;
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
         """,
+        // The §7 state is no longer one JSON text per session rewritten by every event (its cost grew with each
+        // negotiation): it is assembled from the session row and the session's proposals and compacts rows.
+        """
+        ALTER TABLE sessions ADD COLUMN participants TEXT NOT NULL DEFAULT '[]';
+        UPDATE sessions SET participants = json_extract(state, '$.participants');
+        ALTER TABLE sessions DROP COLUMN state;
+        -- Covering indexes: the state is read from them alone, never from the rows with their large terms and records.
+        DROP INDEX proposals_by_session;
+        CREATE INDEX proposals_by_session ON proposals(session_id, proposal_id, compact_id, version, terms_hash, proposer, status);
+        CREATE INDEX compacts_by_session ON compacts(session_id, compact_id, version, compact_hash, status);
+        """,
     ];
 }

@@ -1,40 +1,74 @@
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
+using Pact.Core.Sessions;
 using Pact.Transcript;
 
 namespace Pact.Daemon.Persistence;
 
-/// <summary>A session row: its folded state (§7) plus what the list and visibility queries need.</summary>
-public sealed record SessionRow(string SessionId, string Status, string? Topic, JsonNode? Metadata, string CreatedAt, JsonObject State, IReadOnlyList<string> Participants);
+/// <summary>A session row: what the list and visibility queries need, without the session's proposals and compacts.</summary>
+public sealed record SessionRow(string SessionId, string Status, string? Topic, JsonNode? Metadata, string CreatedAt, IReadOnlyList<string> Participants);
 
 /// <summary>
 /// The sessions read model, written in the same transaction as the events that change it, and the
-/// visibility rule of §3: a session is visible to its participants and the operator.
+/// visibility rule of §3: a session is visible to its participants and the operator. The §7 state is
+/// assembled on read from this row and the session's rows in <c>proposals</c> and <c>compacts</c>, which the
+/// projector keeps per entry: an event costs the same in a session with ten compacts as in one with ten thousand.
 /// </summary>
 public sealed class SessionReadModel(TranscriptStore store)
 {
     public Task<SessionRow?> GetAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = GetSql;
-            return Get(command, sessionId);
-        }, ct);
+        store.ReadAsync(connection => GetRow(Commands(connection), sessionId), ct);
+
+    /// <summary>The session's §7 state as of the last commit; null for an unknown session.</summary>
+    public Task<SessionState?> GetStateAsync(string sessionId, CancellationToken ct) =>
+        store.ReadAsync(connection => GetState(Commands(connection), sessionId), ct);
 
     /// <summary>The row as the writer's open transaction sees it.</summary>
-    public static SessionRow? Get(AppendContext context, string sessionId)
-    {
-        using var command = context.CreateCommand(GetSql);
-        return Get(command, sessionId);
-    }
+    public static SessionRow? Get(AppendContext context, string sessionId) => GetRow(context.CreateCommand, sessionId);
 
-    private const string GetSql = "SELECT session_id, status, topic, metadata, created_at, state FROM sessions WHERE session_id = $id";
+    /// <summary>The §7 state as the writer's open transaction sees it (every event projected so far included).</summary>
+    public static SessionState? GetState(AppendContext context, string sessionId) => GetState(context.CreateCommand, sessionId);
 
-    private static SessionRow? Get(Microsoft.Data.Sqlite.SqliteCommand command, string sessionId)
+    private const string Columns = "session_id, status, topic, metadata, created_at, participants";
+
+    private static Func<string, SqliteCommand> Commands(SqliteConnection connection) => sql =>
     {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    };
+
+    private static SessionRow? GetRow(Func<string, SqliteCommand> commands, string sessionId)
+    {
+        using var command = commands($"SELECT {Columns} FROM sessions WHERE session_id = $id");
         command.Parameters.AddWithValue("$id", sessionId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
+    }
+
+    private static SessionState? GetState(Func<string, SqliteCommand> commands, string sessionId)
+    {
+        if (GetRow(commands, sessionId) is not { } row) return null;
+        var proposals = new List<SessionProposal>();
+        using (var command = commands("SELECT proposal_id, compact_id, version, terms_hash, proposer, status FROM proposals WHERE session_id = $id ORDER BY proposal_id"))
+        {
+            command.Parameters.AddWithValue("$id", sessionId);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                proposals.Add(SessionState.ParseProposal(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        }
+        var compacts = new List<SessionCompact>();
+        using (var command = commands("SELECT compact_id, version, compact_hash, status FROM compacts WHERE session_id = $id ORDER BY compact_id, version"))
+        {
+            command.Parameters.AddWithValue("$id", sessionId);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                compacts.Add(SessionState.ParseCompact(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+        }
+        if (!SessionStatusNames.TryParseSessionStatus(row.Status, out var status))
+            throw new FormatException($"Session {sessionId} has the unknown status '{row.Status}'.");
+        return SessionState.Of(sessionId, status, row.Topic, row.Participants, proposals, compacts);
     }
 
     /// <summary>Sessions the agent takes part in (all for the operator), in id order, after a cursor.</summary>
@@ -42,7 +76,7 @@ public sealed class SessionReadModel(TranscriptStore store)
         store.ReadAsync<IReadOnlyList<SessionRow>>(connection =>
         {
             using var command = connection.CreateCommand();
-            var sql = "SELECT s.session_id, s.status, s.topic, s.metadata, s.created_at, s.state FROM sessions s WHERE 1 = 1";
+            var sql = "SELECT s.session_id, s.status, s.topic, s.metadata, s.created_at, s.participants FROM sessions s WHERE 1 = 1";
             if (agent is not null)
             {
                 sql += " AND EXISTS (SELECT 1 FROM session_participants p WHERE p.session_id = s.session_id AND p.agent = $agent)";
@@ -84,17 +118,17 @@ public sealed class SessionReadModel(TranscriptStore store)
             return ids;
         }, ct);
 
-    public static void Insert(AppendContext context, string sessionId, string? topic, JsonNode? metadata, string createdAt, JsonObject state, IEnumerable<string> participants)
+    public static void Insert(AppendContext context, string sessionId, string? topic, JsonNode? metadata, string createdAt, IReadOnlyList<string> participants)
     {
         using (var command = context.CreateCommand(
-            "INSERT INTO sessions(session_id, status, topic, metadata, created_at, state) VALUES ($id, $status, $topic, $metadata, $created, $state)"))
+            "INSERT INTO sessions(session_id, status, topic, metadata, created_at, participants) VALUES ($id, $status, $topic, $metadata, $created, $participants)"))
         {
             command.Parameters.AddWithValue("$id", sessionId);
-            command.Parameters.AddWithValue("$status", state["status"]!.GetValue<string>());
+            command.Parameters.AddWithValue("$status", SessionStatus.Active.ToWire());
             command.Parameters.AddWithValue("$topic", (object?)topic ?? DBNull.Value);
             command.Parameters.AddWithValue("$metadata", metadata is null ? DBNull.Value : Jcs.CanonicalString(metadata));
             command.Parameters.AddWithValue("$created", createdAt);
-            command.Parameters.AddWithValue("$state", Jcs.CanonicalString(state));
+            command.Parameters.AddWithValue("$participants", Jcs.CanonicalString(new JsonArray(participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray())));
             command.ExecuteNonQuery();
         }
         foreach (var agent in participants.Distinct(StringComparer.Ordinal))
@@ -106,25 +140,19 @@ public sealed class SessionReadModel(TranscriptStore store)
         }
     }
 
-    public static void UpdateState(AppendContext context, string sessionId, JsonObject state)
+    public static void UpdateStatus(AppendContext context, string sessionId, SessionStatus status)
     {
-        using var command = context.CreateCommand("UPDATE sessions SET status = $status, state = $state WHERE session_id = $id");
+        using var command = context.CreateCommand("UPDATE sessions SET status = $status WHERE session_id = $id");
         command.Parameters.AddWithValue("$id", sessionId);
-        command.Parameters.AddWithValue("$status", state["status"]!.GetValue<string>());
-        command.Parameters.AddWithValue("$state", Jcs.CanonicalString(state));
-        command.ExecuteNonQuery();
+        command.Parameters.AddWithValue("$status", status.ToWire());
+        if (command.ExecuteNonQuery() != 1) throw new InvalidOperationException($"Session {sessionId} has no row to update.");
     }
 
-    private static SessionRow Read(Microsoft.Data.Sqlite.SqliteDataReader reader)
-    {
-        var state = (JsonObject)StrictJson.Parse(reader.GetString(5))!;
-        return new SessionRow(
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : StrictJson.Parse(reader.GetString(3)),
-            reader.GetString(4),
-            state,
-            state["participants"]!.AsArray().Select(p => p!.GetValue<string>()).ToList());
-    }
+    private static SessionRow Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.IsDBNull(3) ? null : StrictJson.Parse(reader.GetString(3)),
+        reader.GetString(4),
+        StrictJson.Parse(reader.GetString(5))!.AsArray().Select(p => p!.GetValue<string>()).ToList());
 }

@@ -28,6 +28,15 @@ internal sealed record NegotiationResult(int Clients, long Completed, double Sec
     public double PerSecond => Completed / Seconds;
 }
 
+/// <param name="Negotiations">Negotiations run one after another in the one session.</param>
+/// <param name="First">Latency of the first <paramref name="Window"/> of them after a short warm-up.</param>
+/// <param name="Last">Latency of the last <paramref name="Window"/>, when the session already holds that many more compacts.</param>
+internal sealed record LongSessionResult(int Negotiations, int Window, Samples First, Samples Last, long Errors)
+{
+    /// <summary>Last ÷ first at p50: 1.0 when an event's cost does not depend on how much the session already holds.</summary>
+    public double Growth => Last.Percentile(50) / First.Percentile(50);
+}
+
 /// <param name="Subscribers">SSE connections open during the measurement.</param>
 /// <param name="Events">Events appended in the measurement.</param>
 /// <param name="Expected">Subscribers × events.</param>
@@ -130,18 +139,11 @@ internal static class DaemonBenchmarks
             long completed = 0, errors = 0, n = 0;
             while (true)
             {
-                var terms = (JsonObject)pair.Terms.DeepClone();
-                terms["compactId"] = $"cmp_{index:x2}{n++:x6}{Guid.NewGuid().ToString("N")[..8]}";
                 var sent = Stopwatch.GetTimestamp();
                 if (sent >= windowEnd) break;
-                try
+                if (!await TryNegotiateAsync(pair, $"cmp_{index:x2}{n++:x6}", errors == 0))
                 {
-                    var proposal = await pair.A.Client.ProposeAsync(pair.SessionId, terms, pair.A.Authority);
-                    await pair.B.Client.SignProposalAsync(proposal.ProposalId, pair.B.Authority);
-                }
-                catch (Exception e) when (e is PactApiException or HttpRequestException or TaskCanceledException)
-                {
-                    if (errors++ == 0) Console.Error.WriteLine($"  negotiation error: {e.Message}");
+                    errors++;
                     continue;
                 }
                 var done = Stopwatch.GetTimestamp();
@@ -158,6 +160,52 @@ internal static class DaemonBenchmarks
         var all = new Samples();
         foreach (var r in results) all.AddRange(r.latency);
         return new NegotiationResult(clients, results.Sum(r => r.completed), duration.TotalSeconds, all, results.Sum(r => r.errors));
+    }
+
+    /// <summary>One propose → countersign of a fresh compact between the pair; false on a failure, which is printed when it is the first.</summary>
+    private static async Task<bool> TryNegotiateAsync(Pair pair, string compactIdPrefix, bool printFailure)
+    {
+        var terms = (JsonObject)pair.Terms.DeepClone();
+        terms["compactId"] = compactIdPrefix + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var proposal = await pair.A.Client.ProposeAsync(pair.SessionId, terms, pair.A.Authority);
+            await pair.B.Client.SignProposalAsync(proposal.ProposalId, pair.B.Authority);
+            return true;
+        }
+        catch (Exception e) when (e is PactApiException or HttpRequestException or TaskCanceledException)
+        {
+            if (printFailure) Console.Error.WriteLine($"  negotiation error: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// One client pair negotiates <paramref name="negotiations"/> compacts one after another in a single session (a
+    /// long-lived session's life in fast-forward) and compares the latency of the last <paramref name="window"/> with
+    /// that of the first: the session's growing state must not make each of its events dearer.
+    /// </summary>
+    public static async Task<LongSessionResult> LongSessionAsync(InProcessDaemon daemon, int negotiations, int window)
+    {
+        const int WarmUp = 50; // this pair's first requests (connections, caches) are not the session's size
+        ArgumentOutOfRangeException.ThrowIfLessThan(negotiations, WarmUp + 2 * window);
+        using var http = daemon.CreateHttpClient();
+        var pair = await Pair.CreateAsync(http, "long-session", draft: true);
+        Samples first = new(), last = new();
+        long errors = 0;
+        for (var n = 0; n < negotiations; n++)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            if (!await TryNegotiateAsync(pair, $"cmp_long{n:x6}", errors == 0))
+            {
+                errors++;
+                continue;
+            }
+            var ticks = Stopwatch.GetTimestamp() - sent;
+            if (n >= WarmUp && n < WarmUp + window) first.AddTicks(ticks);
+            else if (n >= negotiations - window) last.AddTicks(ticks);
+        }
+        return new LongSessionResult(negotiations, window, first, last, errors);
     }
 
     /// <summary>

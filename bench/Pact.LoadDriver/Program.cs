@@ -28,8 +28,8 @@ if (unknown.Count > 0)
 }
 
 var s = quick
-    ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), FloorWarmup = TimeSpan.FromSeconds(2), Floor = TimeSpan.FromSeconds(3), Neg = TimeSpan.FromSeconds(4), Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
-    : new { Warmup = TimeSpan.FromSeconds(3), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 20), Append = TimeSpan.FromSeconds(15), FloorWarmup = TimeSpan.FromSeconds(8), Floor = TimeSpan.FromSeconds(10), Neg = TimeSpan.FromSeconds(10), Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
+    ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), FloorWarmup = TimeSpan.FromSeconds(2), Floor = TimeSpan.FromSeconds(3), Neg = TimeSpan.FromSeconds(4), LongSession = 300, Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
+    : new { Warmup = TimeSpan.FromSeconds(3), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 20), Append = TimeSpan.FromSeconds(15), FloorWarmup = TimeSpan.FromSeconds(8), Floor = TimeSpan.FromSeconds(10), Neg = TimeSpan.FromSeconds(10), LongSession = 1500, Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
 const int AppendClients = 16;
 
 var total = Stopwatch.StartNew();
@@ -39,6 +39,7 @@ Console.WriteLine($"load average before: {loadBefore}");
 
 AppendResult append;
 NegotiationResult one, sixteen;
+LongSessionResult longSession;
 SseResult sse;
 WebhookResult hooks;
 EventRow row;
@@ -46,36 +47,40 @@ await using (var daemon = await InProcessDaemon.StartAsync())
 {
     Console.WriteLine($"daemon in process at {daemon.BaseAddress} (data {daemon.DataDirectory}, synchronous=FULL)");
 
-    Console.WriteLine($"[1/7] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
+    Console.WriteLine($"[1/8] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
     append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.AppendWarmup, s.Append);
     Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.CpuMsPerAppend:F2} ms CPU per append, p50 {append.Latency.Percentile(50):F1} ms, {append.Errors} errors");
     if (appendsOnly) return 0;
 
-    Console.WriteLine($"[2/7] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
+    Console.WriteLine($"[2/8] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
     one = await DaemonBenchmarks.NegotiationsAsync(daemon, 1, s.Warmup, s.Neg);
     Console.WriteLine($"      {one.Completed} done, p50 {one.Latency.Percentile(50):F1} ms, p99 {one.Latency.Percentile(99):F1} ms, {one.Errors} errors");
-    Console.WriteLine($"[3/7] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
+    Console.WriteLine($"[3/8] negotiations at 16 clients for {s.Neg.TotalSeconds} s …");
     sixteen = await DaemonBenchmarks.NegotiationsAsync(daemon, 16, s.Warmup, s.Neg);
     Console.WriteLine($"      {sixteen.Completed} done, p50 {sixteen.Latency.Percentile(50):F1} ms, p99 {sixteen.Latency.Percentile(99):F1} ms, {sixteen.Errors} errors");
 
-    Console.WriteLine($"[4/7] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
+    Console.WriteLine($"[4/8] a long session: {s.LongSession} negotiations one after another in one session …");
+    longSession = await DaemonBenchmarks.LongSessionAsync(daemon, s.LongSession, 100);
+    Console.WriteLine($"      p50 {longSession.First.Percentile(50):F1} ms over negotiations 51–150, {longSession.Last.Percentile(50):F1} ms over the last 100, {longSession.Errors} errors");
+
+    Console.WriteLine($"[5/8] SSE: {s.Subscribers} subscribers on one session, {s.SseEvents} events at {s.SseRate}/s …");
     sse = await DaemonBenchmarks.SseAsync(daemon, s.Subscribers, s.SseEvents, s.SseRate);
     Console.WriteLine($"      {sse.Delivered}/{sse.Expected} delivered, p99 after ack {sse.AfterAck.Percentile(99):F1} ms");
 
-    Console.WriteLine($"[5/7] webhooks: {s.HookEvents} events to one subscription on a local receiver, then a bare POST loop …");
+    Console.WriteLine($"[6/8] webhooks: {s.HookEvents} events to one subscription on a local receiver, then a bare POST loop …");
     hooks = await WebhookBenchmarks.RunAsync(daemon, s.HookEvents, TimeSpan.FromSeconds(60));
     Console.WriteLine($"      {hooks.Delivered}/{hooks.Events} delivered, {hooks.DeliveriesPerSecond:F0}/s, p99 after ack {hooks.AfterAck.Percentile(99):F1} ms; bare POST loop {hooks.BaselinePostsPerSecond:F0}/s");
 
     row = await daemon.SampleRowAsync("session.suspended") ?? throw new InvalidOperationException("No session.suspended event was stored.");
 }
 
-Console.WriteLine($"[6/7] the floor: the same {AppendClients} signing clients against a bare endpoint, {s.Floor.TotalSeconds} s after {s.FloorWarmup.TotalSeconds} s warm-up, first round trips only, then verify + group commit …");
+Console.WriteLine($"[7/8] the floor: the same {AppendClients} signing clients against a bare endpoint, {s.Floor.TotalSeconds} s after {s.FloorWarmup.TotalSeconds} s warm-up, first round trips only, then verify + group commit …");
 var roundTrip = await Floor.AppendsAsync(FloorWork.RoundTrip, AppendClients, s.FloorWarmup, s.Floor);
 var floor = await Floor.AppendsAsync(FloorWork.Append, AppendClients, s.FloorWarmup, s.Floor);
 Console.WriteLine($"      round trips {roundTrip.AppendsPerSecond:F0}/s ({roundTrip.CpuMsPerAppend:F2} ms CPU each); appends {floor.AppendsPerSecond:F0}/s ({floor.CpuMsPerAppend:F2} ms CPU each), {floor.Errors + roundTrip.Errors} errors");
 
 var batch = Math.Max(1, (int)Math.Round(append.EventsPerCommit));
-Console.WriteLine($"[7/7] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
+Console.WriteLine($"[8/8] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
 var sqlite = Baselines.Sqlite(row, batch, TimeSpan.FromSeconds(1), s.Sqlite);
 var sqliteSingle = Baselines.Sqlite(row, 1, TimeSpan.FromSeconds(0.5), s.Sqlite / 2);
 var verify = Baselines.Verifies(s.Verify);
@@ -91,6 +96,7 @@ report.AppendLine("|---|---:|---|");
 report.AppendLine($"| acknowledged appends/s, {AppendClients} signing clients | **{append.AppendsPerSecond:F0}** | {append.Acknowledged} 2xx in {append.Seconds:F0} s; store committed {append.StoreEvents} events in {append.Commits} commits ({append.EventsPerCommit:F1} events/commit); request p50 {append.Latency.Percentile(50):F1} ms, p99 {append.Latency.Percentile(99):F1} ms; {append.CpuMsPerAppend:F2} ms of process CPU (daemon + clients) per append; {append.Errors} errors |");
 report.AppendLine($"| negotiation latency, 1 client | p50 **{one.Latency.Percentile(50):F1} ms**, p99 **{one.Latency.Percentile(99):F1} ms** | {one.Completed} propose→countersign in {one.Seconds:F0} s ({one.PerSecond:F1}/s), max {one.Latency.Max:F1} ms; {one.Errors} errors |");
 report.AppendLine($"| negotiation latency, 16 clients | p50 **{sixteen.Latency.Percentile(50):F1} ms**, p99 **{sixteen.Latency.Percentile(99):F1} ms** | {sixteen.Completed} in {sixteen.Seconds:F0} s ({sixteen.PerSecond:F1}/s), max {sixteen.Latency.Max:F1} ms; {sixteen.Errors} errors |");
+report.AppendLine($"| negotiation latency in a long session | p50 **{longSession.First.Percentile(50):F1} ms** early, **{longSession.Last.Percentile(50):F1} ms** last 100 | {longSession.Negotiations} propose→countersign one after another in one session (early: 51st–150th); last ÷ first = {longSession.Growth:F2} (1.00: no cost grows with the session); p99 {longSession.First.Percentile(99):F1} / {longSession.Last.Percentile(99):F1} ms; {longSession.Errors} errors |");
 report.AppendLine($"| SSE delivery, {sse.Subscribers} subscribers | p99 **{sse.AfterAck.Percentile(99):F1} ms** after ack | p50 {sse.AfterAck.Percentile(50):F1} ms, max {sse.AfterAck.Max:F1} ms after ack; after the event's time p50 {sse.AfterEventTime.Percentile(50):F1} ms, p99 {sse.AfterEventTime.Percentile(99):F1} ms; {sse.Delivered}/{sse.Expected} delivered; append p50 {sse.AppendLatency.Percentile(50):F1} ms |");
 report.AppendLine($"| webhook deliveries/s to a local receiver | **{hooks.DeliveriesPerSecond:F0}** | {hooks.Delivered}/{hooks.Events} delivered in {hooks.Seconds:F1} s; append→webhook after ack p50 **{hooks.AfterAck.Percentile(50):F1} ms**, p99 **{hooks.AfterAck.Percentile(99):F1} ms** |");
 report.AppendLine($"| baseline: bare sequential HTTP POST loop, same body and receiver | **{hooks.BaselinePostsPerSecond:F0}**/s | p50 {hooks.BaselineLatency.Percentile(50):F2} ms, p99 {hooks.BaselineLatency.Percentile(99):F2} ms; deliveries ÷ loop = {hooks.DeliveriesPerSecond / hooks.BaselinePostsPerSecond:P1} |");

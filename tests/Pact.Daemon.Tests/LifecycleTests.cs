@@ -51,6 +51,49 @@ public class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_shows_the_state_its_stream_folds_to_when_a_version_negotiated_elsewhere_supersedes_its_compact()
+    {
+        var contractor = await Negotiator.RegisterAsync(_host, "Acme Remodeling");
+        var homeowner = await Negotiator.RegisterAsync(_host, "Dana Homeowner", "human");
+        var first = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did], "kitchen")).SessionId;
+        var v1 = await contractor.DraftAsync(homeowner);
+        var compactId = v1["compactId"]!.GetValue<string>();
+        await contractor.NegotiateAsync(homeowner, first, v1);
+        var v1Hash = (await contractor.Client.GetSessionAsync(first)).Compacts![0]!["compactHash"]!.GetValue<string>();
+
+        // Version 2 is negotiated in another session; its compact.superseded event lands in the first one's stream.
+        var second = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did], "kitchen, phase 2")).SessionId;
+        var v2 = await contractor.DraftAsync(homeowner, compactId);
+        v2["version"] = 2;
+        v2["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = v1Hash };
+        await contractor.NegotiateAsync(homeowner, second, v2);
+        await homeowner.Client.SuspendSessionAsync(second);
+
+        // The session view comes from the read-model rows; state without a checkpoint is a fold of every event.
+        var folds = new Dictionary<string, SessionStateView>();
+        foreach (var session in new[] { first, second })
+        {
+            var view = await contractor.Client.GetSessionAsync(session);
+            var folded = folds[session] = await contractor.Client.GetStateAsync(session);
+            folded.Replay!.FromCheckpoint.Should().BeNull();
+            view.Status.Should().Be(folded.State["status"]!.GetValue<string>());
+            view.Participants.Should().Equal(folded.State["participants"]!.AsArray().Select(p => p!.GetValue<string>()));
+            view.Proposals!.ToJsonString().Should().Be(folded.State["proposals"]!.ToJsonString());
+            view.Compacts!.ToJsonString().Should().Be(folded.State["compacts"]!.ToJsonString());
+        }
+        folds[first].State["compacts"]![0]!["status"]!.GetValue<string>().Should().Be("superseded");
+        folds[second].State["status"]!.GetValue<string>().Should().Be("suspended");
+
+        // A checkpoint records that state's hash, and the snapshot it stores (built from the rows) hashes to it.
+        var checkpoint = await contractor.Client.CheckpointAsync(first, "after phase 2");
+        checkpoint.StateHash.Should().Be(folds[first].StateHash);
+        var fromSnapshot = await contractor.Client.GetStateAsync(first, checkpoint.StreamSeq);
+        fromSnapshot.Replay!.FromCheckpoint.Should().Be(checkpoint.CheckpointId);
+        fromSnapshot.StateHash.Should().Be(checkpoint.StateHash);
+        (await contractor.Client.VerifyAsync(first, checkpoint.CheckpointId)).Ok.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Lifecycle_refusals_are_precise_and_record_nothing()
     {
         var a = await Negotiator.RegisterAsync(_host, "A");

@@ -14,9 +14,10 @@ public sealed record SessionProposal(string ProposalId, string CompactId, long V
 public sealed record SessionCompact(string CompactId, long Version, string CompactHash, CompactVersionStatus Status);
 
 /// <summary>
-/// The session state of §7, folded from the session's own stream. The same <see cref="Apply"/> serves the
-/// live state and replay (<c>state?at=k</c>: <see cref="FromJson"/> of a checkpoint's state, then Apply of
-/// the events after it), so the two cannot drift apart.
+/// The session state of §7, folded from the session's own stream. <see cref="Apply"/> serves replay
+/// (<c>state?at=k</c>: <see cref="FromJson"/> of a checkpoint's state, then Apply of the events after it),
+/// exports and their offline verification. The daemon's live state is its read-model rows, kept per entry
+/// with the same statuses (<see cref="Of"/> assembles it); its tests compare the two.
 /// </summary>
 public sealed record SessionState(
     string SessionId,

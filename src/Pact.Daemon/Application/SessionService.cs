@@ -53,7 +53,10 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
         var checkpointId = PactIds.New(PactIds.Checkpoint, auth.Now);
         var command = new CheckpointSession(auth.ToEventJson(), checkpointId, auth.Payload["label"]?.GetValue<string>());
         var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
-        return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
+        // The recorded stateHash must be the state at the event: besides the session's own commands, only those
+        // holding the lifecycle lock (revocations, supersession by a version negotiated elsewhere, cascades)
+        // append to a session's stream, so holding both keeps the state still between decision and commit.
+        return engine.ExecuteAsync(auth, [sessionId, DecisionEngine.LifecycleKey], input => DecideOnSession(sessionId, command, input, ct), context =>
         {
             var e = context.Events[^1];
             return CommandOutcome.Ok(201, new JsonObject

@@ -10,7 +10,9 @@ namespace Pact.Daemon.Persistence;
 
 /// <summary>
 /// The one place read models follow the transcript: given the events a request just appended, it updates
-/// sessions (their folded §7 state), proposals, compacts and checkpoints inside the same transaction.
+/// sessions (their status), proposals, compacts and checkpoints inside the same transaction. The statuses it
+/// writes are those <see cref="SessionState.Apply"/> folds, and every event about a proposal or compact version
+/// goes to the stream of the session it was negotiated in, so the rows of a session are its §7 state.
 /// </summary>
 public static class ReadModelProjector
 {

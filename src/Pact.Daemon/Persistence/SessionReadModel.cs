@@ -22,7 +22,12 @@ public sealed class SessionReadModel(TranscriptStore store)
 
     /// <summary>The session's §7 state as of the last commit; null for an unknown session.</summary>
     public Task<SessionState?> GetStateAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync(connection => GetState(Commands(connection), sessionId), ct);
+        store.ReadAsync(connection =>
+        {
+            // One read transaction, so the row, the proposals and the compacts are all as of the same commit.
+            using var snapshot = connection.BeginTransaction(deferred: true);
+            return GetState(Commands(connection, snapshot), sessionId);
+        }, ct);
 
     /// <summary>The row as the writer's open transaction sees it.</summary>
     public static SessionRow? Get(AppendContext context, string sessionId) => GetRow(context.CreateCommand, sessionId);
@@ -32,9 +37,10 @@ public sealed class SessionReadModel(TranscriptStore store)
 
     private const string Columns = "session_id, status, topic, metadata, created_at, participants";
 
-    private static Func<string, SqliteCommand> Commands(SqliteConnection connection) => sql =>
+    private static Func<string, SqliteCommand> Commands(SqliteConnection connection, SqliteTransaction? transaction = null) => sql =>
     {
         var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return command;
     };

@@ -75,7 +75,7 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
         return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
         {
             var row = SessionReadModel.Get(context, sessionId)!;
-            var state = SessionReadModel.GetState(context, sessionId)!;
+            var state = SessionReadModel.GetState(context, row);
             var last = context.Events[^1];
             var list = CheckpointReadModel.List(context, sessionId);
             return CommandOutcome.Ok(200, View(row, state, (last.StreamSeq, last.Hash), list));

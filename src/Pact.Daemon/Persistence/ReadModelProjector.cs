@@ -51,8 +51,8 @@ public static class ReadModelProjector
             case EventTypes.SessionCheckpointed:
                 // The snapshot replay starts from (§7 state?at=k); its hash is the one the event recorded. The
                 // state is read inside this transaction, so it includes every event projected before this one.
-                var state = SessionReadModel.GetState(context, e.Stream)
-                    ?? throw new InvalidOperationException($"Checkpoint of unknown session {e.Stream}.");
+                var state = SessionReadModel.GetState(context, SessionReadModel.Get(context, e.Stream)
+                    ?? throw new InvalidOperationException($"Checkpoint of unknown session {e.Stream}."));
                 using (var command = context.CreateCommand(
                     "INSERT INTO checkpoints(checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state) VALUES ($id, $session, $seq, $hash, $tree, $label, $at, $state)"))
                 {

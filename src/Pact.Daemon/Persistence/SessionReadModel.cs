@@ -26,14 +26,15 @@ public sealed class SessionReadModel(TranscriptStore store)
         {
             // One read transaction, so the row, the proposals and the compacts are all as of the same commit.
             using var snapshot = connection.BeginTransaction(deferred: true);
-            return GetState(Commands(connection, snapshot), sessionId);
+            var commands = Commands(connection, snapshot);
+            return GetRow(commands, sessionId) is { } row ? StateOf(commands, row) : null;
         }, ct);
 
     /// <summary>The row as the writer's open transaction sees it.</summary>
     public static SessionRow? Get(AppendContext context, string sessionId) => GetRow(context.CreateCommand, sessionId);
 
-    /// <summary>The §7 state as the writer's open transaction sees it (every event projected so far included).</summary>
-    public static SessionState? GetState(AppendContext context, string sessionId) => GetState(context.CreateCommand, sessionId);
+    /// <summary>The §7 state of the session of <paramref name="row"/> as the writer's open transaction sees it (every event projected so far included).</summary>
+    public static SessionState GetState(AppendContext context, SessionRow row) => StateOf(context.CreateCommand, row);
 
     private const string Columns = "session_id, status, topic, metadata, created_at, participants";
 
@@ -53,9 +54,9 @@ public sealed class SessionReadModel(TranscriptStore store)
         return reader.Read() ? Read(reader) : null;
     }
 
-    private static SessionState? GetState(Func<string, SqliteCommand> commands, string sessionId)
+    private static SessionState StateOf(Func<string, SqliteCommand> commands, SessionRow row)
     {
-        if (GetRow(commands, sessionId) is not { } row) return null;
+        var sessionId = row.SessionId;
         var proposals = new List<SessionProposal>();
         using (var command = commands("SELECT proposal_id, compact_id, version, terms_hash, proposer, status FROM proposals WHERE session_id = $id ORDER BY proposal_id"))
         {
@@ -82,7 +83,7 @@ public sealed class SessionReadModel(TranscriptStore store)
         store.ReadAsync<IReadOnlyList<SessionRow>>(connection =>
         {
             using var command = connection.CreateCommand();
-            var sql = "SELECT s.session_id, s.status, s.topic, s.metadata, s.created_at, s.participants FROM sessions s WHERE 1 = 1";
+            var sql = $"SELECT {Columns} FROM sessions s WHERE 1 = 1";
             if (agent is not null)
             {
                 sql += " AND EXISTS (SELECT 1 FROM session_participants p WHERE p.session_id = s.session_id AND p.agent = $agent)";

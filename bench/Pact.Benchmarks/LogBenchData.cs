@@ -12,12 +12,12 @@ using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.Envelopes;
 using Pact.Core.Events;
-using Pact.Core.Log;
+using Pact.Core.TransparencyLog;
 using Pact.Core.Sessions;
 using daemon::Pact.Daemon.Hosting;
-using daemon::Pact.Daemon.Log;
+using daemon::Pact.Daemon.TransparencyLog;
 using daemon::Pact.Daemon.Persistence;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Benchmarks;
 

@@ -5,9 +5,9 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Crypto;
 using Pact.Core.Events;
-using Pact.Transcript;
+using Pact.Store;
 using daemon::Pact.Daemon.Hosting;
-using daemon::Pact.Daemon.Log;
+using daemon::Pact.Daemon.TransparencyLog;
 using daemon::Pact.Daemon.Persistence;
 
 namespace Pact.Benchmarks;

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Mathematics;
 using Pact.Core.Encoding;
-using Pact.Core.Log;
+using Pact.Core.TransparencyLog;
 
 namespace Pact.Benchmarks;
 

@@ -43,7 +43,7 @@ public class LogStateBenchmarks
         _data = LogBenchData.Run(() => LogBenchData.CreateAsync(Events, 0, WithCheckpoint, WithoutCheckpoint));
         var store = _data.Store;
         var engine = new DecisionEngine(store, new KeyedLock(), new NonceStore(store), TimeProvider.System, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), NullLogger<DecisionEngine>.Instance);
-        _service = new SessionService(engine, new AgentDirectory(store), new SessionReadModel(store), new CheckpointReadModel(store), store);
+        _service = new SessionService(engine, new AgentDirectory(store), new SessionReadModel(store), new SessionCheckpointReadModel(store), store);
 
         // The snapshot the daemon's projector would have written for a checkpoint at streamSeq N − 100.
         var events = LogBenchData.Run(() => _data.ReadSessionAsync(WithCheckpoint));

@@ -11,7 +11,7 @@ using Pact.Core.Envelopes;
 using Pact.Core.Events;
 using Pact.Core.Identity;
 using Pact.Core.Json;
-using daemon::Pact.Daemon.Log;
+using daemon::Pact.Daemon.TransparencyLog;
 
 namespace Pact.Benchmarks;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
 using Pact.Core.Crypto;
 using Pact.Daemon.Hosting;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.LoadDriver;
 

@@ -19,7 +19,7 @@ public sealed partial class PactClient
 {
     /// <summary>
     /// <c>GET /v1/log/checkpoint</c> (public) as <c>text/plain</c>: the latest signed note exactly as served, for
-    /// <see cref="Pact.Core.Log.Checkpoint.TryOpen"/> with the daemon's key.
+    /// <see cref="Pact.Core.TransparencyLog.LogCheckpoint.TryOpen"/> with the daemon's key.
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<string> GetCheckpointNoteAsync(CancellationToken cancellationToken = default)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pact.Core.Envelopes;
 using Pact.Daemon.Persistence;
 using Pact.Daemon.Tests.Infrastructure;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Tests;
 

@@ -28,13 +28,13 @@ public static class ExportChecks
     public const string Proof = "proof";
 
     /// <summary>An envelope in <c>data.envelope</c> does not verify or was not signed by the event's actor.</summary>
-    public const string EnvelopeSignature = Pact.Core.Log.EventSignatures.EnvelopeSignature;
+    public const string EnvelopeSignature = Pact.Core.TransparencyLog.EventSignatures.EnvelopeSignature;
 
     /// <summary>A compact signature or principal authorization does not verify (or its record is malformed).</summary>
-    public const string CompactSignature = Pact.Core.Log.EventSignatures.CompactSignature;
+    public const string CompactSignature = Pact.Core.TransparencyLog.EventSignatures.CompactSignature;
 
     /// <summary>The daemon's in-force signature of a compact record does not verify under the trusted key.</summary>
-    public const string InForceSignature = Pact.Core.Log.EventSignatures.InForceSignature;
+    public const string InForceSignature = Pact.Core.TransparencyLog.EventSignatures.InForceSignature;
 
     /// <summary><c>compacts</c> is not exactly the records the events put in force.</summary>
     public const string Compacts = "compacts";

@@ -4,7 +4,7 @@ using Pact.Core.Encoding;
 using Pact.Core.Events;
 using Pact.Core.Identity;
 using Pact.Core.Json;
-using Pact.Core.Log;
+using Pact.Core.TransparencyLog;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 
@@ -44,7 +44,7 @@ public static class ExportVerifier
         private long _proofs;
         private long _signatures;
         private string? _sessionId;
-        private Checkpoint? _log;
+        private Pact.Core.TransparencyLog.LogCheckpoint? _log;
 
         public ExportVerification Execute()
         {
@@ -77,7 +77,7 @@ public static class ExportVerifier
         private ExportFailure? CheckNote(string origin)
         {
             if (bundle["log"] is not JsonObject log) return new(ExportChecks.Note, "/log", "The bundle has no log object.");
-            if (!Checkpoint.TryOpen(Text(log, "note"), origin, key, out var checkpoint, out var error))
+            if (!Pact.Core.TransparencyLog.LogCheckpoint.TryOpen(Text(log, "note"), origin, key, out var checkpoint, out var error))
                 return new(ExportChecks.Note, "/log/note", $"The log's note does not verify with the trusted key: {error}");
             _signatures++;
             _log = checkpoint;
@@ -198,7 +198,7 @@ public static class ExportVerifier
             if (!MerkleVerifier.VerifyInclusion(seq - 1, _log.TreeSize, MerkleHash.LeafHash(Hex.Decode(e.Hash)), hashes, _log.RootHash))
                 return Failed(ExportChecks.Proof, $"/proofs/{proof.Index}", $"The proof does not put seq {seq} in the signed tree.");
 
-            var signatures = Pact.Core.Log.EventSignatures.Check(type, actor, data, key);
+            var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(type, actor, data, key);
             return signatures.Failed
                 ? new(signatures.Checked, null, new ExportFailure(signatures.Check!, at + signatures.Pointer, signatures.Message!, seq, streamSeq))
                 : new(signatures.Checked, e, null);

@@ -9,7 +9,7 @@ using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
 using Pact.Daemon.Persistence;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 

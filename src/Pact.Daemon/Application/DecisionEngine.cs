@@ -4,7 +4,7 @@ using Pact.Core.Time;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Persistence;
 using Pact.Daemon.Telemetry;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 

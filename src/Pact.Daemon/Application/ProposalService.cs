@@ -167,7 +167,7 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
             (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context, proposalId)!), ct);
 
     private async Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
-        Func<Pact.Transcript.AppendContext, string, CommandOutcome> respond, CancellationToken ct)
+        Func<Pact.Store.AppendContext, string, CommandOutcome> respond, CancellationToken ct)
     {
         var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
         if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);

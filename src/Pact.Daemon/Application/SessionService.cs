@@ -5,12 +5,12 @@ using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Persistence;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 
 /// <summary>Sessions (§7): create, suspend, resume, terminate, checkpoint; each an event in the session's stream.</summary>
-public sealed class SessionService(DecisionEngine engine, AgentDirectory agents, SessionReadModel sessions, CheckpointReadModel checkpoints, TranscriptStore store)
+public sealed class SessionService(DecisionEngine engine, AgentDirectory agents, SessionReadModel sessions, SessionCheckpointReadModel checkpoints, TranscriptStore store)
 {
     public static readonly PayloadSpec CreateSpec = PayloadSpec.For("session.create")
         .Required("participants", Rules.DidArray)
@@ -77,7 +77,7 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
             var row = SessionReadModel.Get(context, sessionId)!;
             var state = SessionReadModel.GetState(context, row);
             var last = context.Events[^1];
-            var list = CheckpointReadModel.List(context, sessionId);
+            var list = SessionCheckpointReadModel.List(context, sessionId);
             return CommandOutcome.Ok(200, View(row, state, (last.StreamSeq, last.Hash), list));
         }, ct);
     }

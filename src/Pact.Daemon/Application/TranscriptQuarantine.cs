@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Errors;
-using Pact.Daemon.Log;
+using Pact.Daemon.TransparencyLog;
 
 namespace Pact.Daemon.Application;
 

@@ -4,8 +4,8 @@ using Pact.Core.Errors;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Negotiation;
-using Pact.Daemon.Log;
-using Pact.Transcript;
+using Pact.Daemon.TransparencyLog;
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 

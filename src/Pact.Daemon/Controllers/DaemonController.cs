@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Time;
 using Pact.Daemon.Application;
 using Pact.Daemon.Hosting;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 

@@ -6,7 +6,7 @@ using Pact.Core.Events;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Persistence;
 using Pact.Daemon.Streaming;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 

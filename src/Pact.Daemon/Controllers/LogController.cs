@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
 using Pact.Daemon.Hosting;
-using Pact.Daemon.Log;
-using Pact.Transcript;
+using Pact.Daemon.TransparencyLog;
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 

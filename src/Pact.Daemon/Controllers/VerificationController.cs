@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Errors;
-using Pact.Daemon.Log;
+using Pact.Daemon.TransparencyLog;
 using Pact.Daemon.Persistence;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Checking a session's transcript on the daemon (§7 verify) and taking it away to check elsewhere (§8.4 export).</summary>
-public sealed class VerificationController(SessionReadModel sessions, CheckpointReadModel checkpoints, SessionVerifier verifier, SessionExporter exporter) : PactControllerBase
+public sealed class VerificationController(SessionReadModel sessions, SessionCheckpointReadModel checkpoints, SessionVerifier verifier, SessionExporter exporter) : PactControllerBase
 {
     /// <summary>
     /// Re-checks the session's events as stored: streamSeq, prevHash links, hashes, every envelope, compact and

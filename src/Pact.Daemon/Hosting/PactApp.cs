@@ -13,7 +13,7 @@ using Pact.Daemon.Http;
 using Pact.Daemon.Persistence;
 using Pact.Daemon.Streaming;
 using Pact.Daemon.Telemetry;
-using Pact.Transcript;
+using Pact.Store;
 using Serilog;
 
 namespace Pact.Daemon.Hosting;
@@ -117,7 +117,7 @@ public static class PactApp
         services.AddSingleton<TranscriptQuarantine>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<SessionReadModel>();
-        services.AddSingleton<CheckpointReadModel>();
+        services.AddSingleton<SessionCheckpointReadModel>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<ProposalReadModel>();
         services.AddSingleton<ProposalService>();
@@ -132,10 +132,10 @@ public static class PactApp
         // ---- end webhooks ----
 
         // ---- Verifiable log (PROTOCOL §7 verify, §8.4 export, §9 checkpoints and proofs) ----
-        services.AddSingleton<Pact.Daemon.Log.LogCheckpointer>();
-        services.AddHostedService(sp => sp.GetRequiredService<Pact.Daemon.Log.LogCheckpointer>());
-        services.AddSingleton<Pact.Daemon.Log.SessionVerifier>();
-        services.AddSingleton<Pact.Daemon.Log.SessionExporter>();
+        services.AddSingleton<Pact.Daemon.TransparencyLog.LogCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Pact.Daemon.TransparencyLog.LogCheckpointer>());
+        services.AddSingleton<Pact.Daemon.TransparencyLog.SessionVerifier>();
+        services.AddSingleton<Pact.Daemon.TransparencyLog.SessionExporter>();
         // ---- end of the verifiable log ----
 
         services.AddControllers(mvc =>

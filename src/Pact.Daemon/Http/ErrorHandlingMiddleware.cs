@@ -32,7 +32,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         {
             await Problems.WriteAsync(context, new PactError(PactCodes.InvalidJson, 400, "Bad request", e.Message));
         }
-        catch (Pact.Transcript.TranscriptIntegrityException e)
+        catch (Pact.Store.TranscriptIntegrityException e)
         {
             logger.LogCritical(e, "Transcript integrity failure on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, Problems.TraceId(context));
             await Problems.WriteAsync(context, new PactError(PactCodes.IntegrityFailure, 500, "Transcript integrity failure",

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Pact.Core.Json;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Persistence;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Envelopes;
 using Pact.Core.Errors;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Persistence;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Persistence;
 

@@ -4,7 +4,7 @@ using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Persistence;
 

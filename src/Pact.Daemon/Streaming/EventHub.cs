@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Pact.Core.Events;
 using Pact.Daemon.Telemetry;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Streaming;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pact.Core.Events;
 using Pact.Daemon.Hosting;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Streaming;
 

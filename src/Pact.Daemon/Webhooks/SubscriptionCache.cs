@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Events;
 using Pact.Daemon.Controllers;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
 

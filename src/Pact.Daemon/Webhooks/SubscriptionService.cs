@@ -10,7 +10,7 @@ using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
 using Pact.Daemon.Persistence;
 using Pact.Daemon.Telemetry;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
 

@@ -7,7 +7,7 @@ using System.Threading.Channels;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Daemon.Hosting;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
 

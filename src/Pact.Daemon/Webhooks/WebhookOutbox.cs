@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Pact.Core.Ids;
 using Pact.Core.Time;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
 

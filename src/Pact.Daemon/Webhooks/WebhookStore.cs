@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
 using Pact.Core.Time;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
 

@@ -5,7 +5,7 @@ using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.Envelopes;
 using Pact.Core.Events;
-using Pact.Core.Log;
+using Pact.Core.TransparencyLog;
 using Pact.Core.Sessions;
 using Pact.Core.Stdlib;
 using Pact.Core.Terms;

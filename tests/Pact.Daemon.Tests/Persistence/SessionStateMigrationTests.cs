@@ -1,7 +1,7 @@
 using FluentAssertions;
 using Pact.Core.Json;
 using Pact.Daemon.Persistence;
-using Pact.Transcript;
+using Pact.Store;
 
 namespace Pact.Daemon.Tests.Persistence;
 

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Compacts;
+using Pact.Core.Envelopes;
+using Pact.Core.Errors;
+using Pact.Core.Negotiation;
+
+namespace Pact.Core.TransparencyLog;
+
+/// <summary>The signatures one event carries, re-verified: how many, and the first that failed (with a pointer into the event's data).</summary>
+public readonly record struct SignatureOutcome(int Checked, string? Check, string? Pointer, string? Message)
+{
+    public bool Failed => Check is not null;
+}
+
+/// <summary>
+/// Every signature an event carries (§2, §4.3): the envelope in <c>data.envelope</c>, signed by the event's
+/// actor; the proposer's compact signature and principal authorization in a <c>proposal.created</c>; the
+/// signed record of a <c>compact.in-force</c> — both compact signatures, the principal authorizations and the
+/// daemon's in-force signature, checked against the trusted daemon key. Never throws on what it reads.
+/// </summary>
+public static class EventSignatures
+{
+    public const string EnvelopeSignature = "envelope-signature";
+    public const string CompactSignature = "compact-signature";
+    public const string InForceSignature = "in-force-signature";
+
+    public static SignatureOutcome Check(string type, string actor, JsonObject data, byte[] daemonPublicKey)
+    {
+        var count = 0;
+        var check = EnvelopeSignature;
+        var pointer = "/data/envelope";
+        try
+        {
+            Envelope? envelope = null;
+            if (data.TryGetPropertyValue("envelope", out var node))
+            {
+                var (parsed, error) = Envelope.Parse(node);
+                if (parsed is null) return new(count, check, pointer + (error!.Errors is { Count: > 0 } e ? e[0].Pointer : ""), $"Not an envelope: {error.Detail}");
+                envelope = parsed;
+                count++;
+                if (!envelope.VerifySignature()) return new(count, check, pointer + "/sig", $"The envelope's signature by {envelope.Signer} does not verify.");
+                if (envelope.Signer != actor) return new(count, check, pointer + "/signer", $"The envelope is signed by {envelope.Signer}, but the event's actor is {actor}.");
+            }
+
+            if (type == EventTypes.ProposalCreated)
+            {
+                check = CompactSignature;
+                pointer = "/data/envelope/payload";
+                if (envelope is null) return new(count, check, "/data", "A proposal.created event carries no envelope, so no proposer's signature.");
+                var payload = envelope.Payload;
+                var (terms, termErrors) = Pact.Core.Terms.TermsReader.Read(payload["terms"]);
+                if (terms is null) return new(count, check, pointer + "/terms" + FirstPointer(termErrors), $"The proposed terms do not read: {FirstMessage(termErrors)}");
+                var termsHash = CompactCrypto.TermsHash(payload["terms"]!);
+                if (data["termsHash"]?.GetValue<string>() != termsHash)
+                    return new(count, check, "/data/termsHash", $"data.termsHash does not match the proposed terms, which hash to {termsHash}.");
+                var (signature, signatureErrors) = Pact.Core.Compacts.CompactSignature.FromJson(payload["signature"], "");
+                if (signature is null) return new(count, check, pointer + "/signature" + FirstPointer(signatureErrors), $"The proposer's signature does not read: {FirstMessage(signatureErrors)}");
+                count += 1 + (signature.PrincipalAuthorization is PrincipalSignatureAuthorization ? 1 : 0);
+                if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "") is { } refused)
+                    return new(count, check, pointer + "/signature" + FirstPointer(refused.Errors), $"The proposer's compact signature is refused: {FirstMessage(refused.Errors) ?? refused.Detail}");
+            }
+            else if (type == EventTypes.CompactInForce)
+            {
+                check = CompactSignature;
+                pointer = "/data/record";
+                var (record, error) = SignedCompactRecord.FromJson(data["record"]);
+                if (record is null) return new(count, check, pointer + FirstPointer(error!.Errors), $"Not a signed compact record: {FirstMessage(error.Errors) ?? error.Detail}");
+                count += 3 + record.Signatures.Count(s => s.PrincipalAuthorization is PrincipalSignatureAuthorization);
+                if (record.Verify(daemonPublicKey).Failure is { } failure)
+                {
+                    if (failure.Pointer.StartsWith("/daemonSig", StringComparison.Ordinal) || failure.Pointer.StartsWith("/daemonId", StringComparison.Ordinal))
+                        check = InForceSignature;
+                    return new(count, check, pointer + failure.Pointer, failure.Message);
+                }
+                if (data["compactHash"]?.GetValue<string>() != record.CompactHash)
+                    return new(count, check, "/data/compactHash", "data.compactHash differs from the record's compactHash.");
+            }
+            return new(count, null, null, null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or InvalidCastException)
+        {
+            return new(count, check, pointer, $"The event's data cannot be read for this check: {e.Message}");
+        }
+    }
+
+    private static string FirstPointer(IReadOnlyList<FieldError>? errors) => errors is { Count: > 0 } ? errors[0].Pointer : "";
+
+    private static string? FirstMessage(IReadOnlyList<FieldError>? errors) => errors is { Count: > 0 } ? errors[0].Message : null;
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Encoding;
+using Pact.Core.Errors;
+using Pact.Core.Events;
+using Pact.Core.TransparencyLog;
+using Pact.Core.Negotiation;
+using Pact.Core.Sessions;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Persistence;
+using Pact.Store;
+
+namespace Pact.Daemon.TransparencyLog;
+
+/// <summary>
+/// Builds a session's export bundle (§8.4, docs/export-format.md): every event of the stream, the state
+/// they fold to, the signed compact records and session checkpoints among them, a signed checkpoint of
+/// the log that covers them all, and an inclusion proof of each event in it — enough for a verifier that
+/// trusts only the daemon's public key.
+/// </summary>
+public sealed class SessionExporter(TranscriptStore store, SessionCheckpointReadModel checkpoints, LogCheckpointer checkpointer, DaemonIdentity identity)
+{
+    public const string Format = "pact-export/1";
+
+    private const int PageSize = 1000;
+
+    /// <summary>The bundle, or the refusal: 404 for a stream without events, 500 PACT-401 when the stored transcript or log fails its own checks.</summary>
+    public async Task<(JsonObject? Bundle, PactError? Error)> ExportAsync(string sessionId, CancellationToken ct)
+    {
+        var events = new List<TranscriptEvent>();
+        try
+        {
+            // The checked reader: an export carries only events that still hash and chain as stored.
+            while (true)
+            {
+                var page = await store.ReadStreamAsync(sessionId, events.Count == 0 ? 0 : events[^1].StreamSeq, PageSize, ct);
+                events.AddRange(page);
+                if (page.Count < PageSize) break;
+            }
+        }
+        catch (TranscriptIntegrityException e)
+        {
+            return (null, Integrity($"The stored session cannot be exported: {e.Message} Run GET /v1/sessions/{sessionId}/verify to find the first bad event."));
+        }
+        if (events.Count == 0) return (null, PactError.NotFound($"Session {sessionId}"));
+
+        // The state is folded from exactly the events exported, so the two always agree.
+        SessionState state;
+        try
+        {
+            state = SessionState.Replay(events);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return (null, Integrity($"The session's events do not fold to a state: {e.Message}"));
+        }
+        var maxSeq = events.Max(e => e.Seq);
+        var log = await checkpointer.EnsureAsync(maxSeq, ct);
+        if (log is null || log.TreeSize < maxSeq)
+            return (null, Integrity($"No signed checkpoint of the log covers seq {maxSeq}; the log refused to checkpoint (see the daemon's error log)."));
+        if (!LogCheckpoint.TryOpen(log.Note, identity.Origin, identity.Key.PublicKey, out var signed, out var why))
+            return (null, Integrity($"The latest log checkpoint does not open with the daemon key: {why}"));
+        if (signed.TreeSize > store.HeadSeq)
+            return (null, Integrity($"The log was signed at tree size {signed.TreeSize} but holds only {store.HeadSeq} events: events were removed from its end."));
+
+        IReadOnlyList<IReadOnlyList<byte[]>> proofs;
+        try
+        {
+            proofs = await store.InclusionProofsAsync(events.Select(e => e.Seq - 1).ToList(), signed.TreeSize, ct);
+        }
+        catch (TranscriptIntegrityException e)
+        {
+            return (null, Integrity($"The log's Merkle tree cannot prove these events: {e.Message}"));
+        }
+
+        var head = events[^1].StreamSeq;
+        var sessionCheckpoints = (await checkpoints.ListAsync(sessionId, ct)).Where(c => c.StreamSeq <= head).Select(c => (JsonNode)c.ToJson());
+        var compacts = events.Where(e => e.Type == EventTypes.CompactInForce).Select(e => e.Data["record"]!.DeepClone());
+        return (new JsonObject
+        {
+            ["format"] = Format,
+            ["daemon"] = new JsonObject { ["daemonId"] = identity.DaemonId, ["publicKey"] = identity.PublicKey, ["origin"] = identity.Origin },
+            ["session"] = state.ToJson(),
+            ["events"] = new JsonArray(events.Select(e => (JsonNode)e.ToJson()).ToArray()),
+            ["compacts"] = new JsonArray(compacts.ToArray()),
+            ["checkpoints"] = new JsonArray(sessionCheckpoints.ToArray()),
+            ["log"] = new JsonObject { ["note"] = log.Note, ["treeSize"] = signed.TreeSize, ["rootHash"] = Hex.Encode(signed.RootHash) },
+            ["proofs"] = new JsonArray(events.Select((e, i) => (JsonNode)new JsonObject
+            {
+                ["seq"] = e.Seq,
+                ["hashes"] = new JsonArray(proofs[i].Select(h => (JsonNode)Hex.Encode(h)).ToArray()),
+            }).ToArray()),
+        }, null);
+    }
+
+    private static PactError Integrity(string detail) => new(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", detail);
+}

@@ -1,0 +1,219 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Encoding;
+using Pact.Core.Errors;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.TransparencyLog;
+using Pact.Core.Negotiation;
+using Pact.Core.Sessions;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Persistence;
+using Pact.Store;
+
+namespace Pact.Daemon.TransparencyLog;
+
+/// <summary>The first thing verification found wrong, at one event (§7 verify).</summary>
+/// <param name="Check">hash, prev-hash, stream-seq, envelope-signature, compact-signature, in-force-signature or inclusion.</param>
+public sealed record VerificationFailure(long Seq, long StreamSeq, string Check, string Message)
+{
+    public JsonObject ToJson() => new() { ["seq"] = Seq, ["streamSeq"] = StreamSeq, ["check"] = Check, ["message"] = Message };
+}
+
+/// <summary>What verifying a session found.</summary>
+/// <param name="Head">The last stored event of the stream that was read.</param>
+/// <param name="Log">The signed checkpoint the head was proved against, when it got that far.</param>
+public sealed record SessionVerification(
+    bool Ok, long EventsChecked, long SignaturesChecked, StoredEventRow? Head, string? FromCheckpoint, SignedLogCheckpoint? Log, VerificationFailure? FirstError)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["ok"] = Ok,
+        ["eventsChecked"] = EventsChecked,
+        ["signaturesChecked"] = SignaturesChecked,
+        ["head"] = Head is null ? null : new JsonObject { ["seq"] = Head.Seq, ["streamSeq"] = Head.StreamSeq, ["hash"] = Head.Hash },
+        ["from"] = FromCheckpoint,
+        ["log"] = Log is null ? null : new JsonObject { ["treeSize"] = Log.TreeSize, ["rootHash"] = Hex.Encode(Log.RootHash) },
+        ["firstError"] = FirstError?.ToJson(),
+    };
+}
+
+/// <summary>
+/// Re-checks a session's stream from the rows as stored (§7 verify): each event's streamSeq and seq order,
+/// its prevHash link, its recomputed hash; every signature it carries (in parallel across cores); and that
+/// the stream head is in the latest signed checkpoint of the log. Because every hash covers its prevHash, a
+/// head proved in the signed tree vouches for the whole chain behind it. Reads raw rows, so a damaged event
+/// is named, not thrown on.
+/// </summary>
+/// <remarks>
+/// With a session checkpoint as the start, events before it are not re-read: the checkpoint's event is
+/// the anchor — its hash is recomputed (its prevHash taken as stored: the verified chain from it to the
+/// proven head is what vouches for it) and the stored state snapshot that replay starts from must hash to the
+/// stateHash that event recorded.
+/// </remarks>
+public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer checkpointer, DaemonIdentity identity)
+{
+    /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
+    public int PageSize { get; init; } = 2048;
+
+    public const string Hash = "hash";
+    public const string PrevHash = "prev-hash";
+    public const string StreamSeq = "stream-seq";
+    public const string Inclusion = "inclusion";
+
+    public async Task<SessionVerification> VerifyAsync(string sessionId, CheckpointRow? from, CancellationToken ct)
+    {
+        var daemonKey = identity.Key.PublicKey;
+        long eventsChecked = 0, signaturesChecked = 0;
+        var expectedStreamSeq = from?.StreamSeq ?? 1;
+        // From a checkpoint, the anchor's own prevHash is taken as stored; the chain is checked from there on.
+        string? expectedPrev = from is null ? TranscriptEvent.GenesisHash : null;
+        long lastSeq = 0;
+        StoredEventRow? head = null;
+        var after = expectedStreamSeq - 1;
+
+        while (true)
+        {
+            var rows = await store.ReadStreamRowsAsync(sessionId, after, PageSize, ct);
+            if (rows.Count == 0) break;
+
+            // Links use stored values only, so they are one cheap sequential pass; the costly part of each
+            // event (canonical JSON, SHA-256, Ed25519) runs across cores.
+            var linkFailure = -1;
+            VerificationFailure? link = null;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                link = CheckLink(rows[i], expectedStreamSeq, expectedPrev, lastSeq);
+                if (link is not null)
+                {
+                    linkFailure = i;
+                    break;
+                }
+                expectedStreamSeq = rows[i].StreamSeq + 1;
+                expectedPrev = rows[i].Hash;
+                lastSeq = rows[i].Seq;
+            }
+            var checkedRows = linkFailure >= 0 ? linkFailure : rows.Count;
+            var outcomes = CheckEvents(rows, checkedRows, from, daemonKey, ct);
+            var failedAt = Array.FindIndex(outcomes, 0, checkedRows, o => o.Failure is not null);
+
+            if (failedAt >= 0)
+            {
+                return new(false, eventsChecked + failedAt + 1, signaturesChecked + Sum(outcomes, failedAt + 1), rows[failedAt], from?.CheckpointId, null,
+                    outcomes[failedAt].Failure);
+            }
+            eventsChecked += checkedRows;
+            signaturesChecked += Sum(outcomes, checkedRows);
+            if (link is not null) return new(false, eventsChecked + 1, signaturesChecked, rows[linkFailure], from?.CheckpointId, null, link);
+            head = rows[^1];
+            after = head.StreamSeq;
+            if (rows.Count < PageSize) break;
+        }
+
+        if (head is null)
+        {
+            var missing = new VerificationFailure(0, expectedStreamSeq, StreamSeq, $"The stream holds no event at streamSeq {expectedStreamSeq}.");
+            return new(false, 0, 0, null, from?.CheckpointId, null, missing);
+        }
+
+        var (log, noteOpened, inclusionFailure) = await CheckInclusionAsync(head, ct);
+        // The note's signature counts too: it is what makes the inclusion proof mean anything.
+        return new(inclusionFailure is null, eventsChecked, signaturesChecked + (noteOpened ? 1 : 0), head, from?.CheckpointId, log, inclusionFailure);
+    }
+
+    /// <summary>streamSeq, seq order and the prevHash link, from the stored columns alone.</summary>
+    private static VerificationFailure? CheckLink(StoredEventRow row, long expectedStreamSeq, string? expectedPrev, long lastSeq)
+    {
+        if (row.StreamSeq != expectedStreamSeq)
+            return Fail(row, StreamSeq, $"Expected streamSeq {expectedStreamSeq}, found {row.StreamSeq}: an event is missing or out of place.");
+        if (row.Seq <= lastSeq)
+            return Fail(row, StreamSeq, $"seq {row.Seq} does not come after the previous event's seq {lastSeq}: the stream was reordered.");
+        if (expectedPrev is not null && row.PrevHash != expectedPrev)
+            return Fail(row, PrevHash, $"prevHash {row.PrevHash} is not the previous event's hash {expectedPrev}.");
+        return null;
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> rows' own checks, across cores: hash, the checkpoint anchor, then
+    /// signatures. Stops early past the first failure by order: Break (not Stop) lets every row before a
+    /// failing one finish, so the earliest failure is always known.
+    /// </summary>
+    private static EventOutcome[] CheckEvents(IReadOnlyList<StoredEventRow> rows, int count, CheckpointRow? from, byte[] daemonKey, CancellationToken ct)
+    {
+        var outcomes = new EventOutcome[rows.Count];
+        Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, (i, loop) =>
+        {
+            if (loop.LowestBreakIteration is { } broken && broken < i) return;
+            outcomes[i] = CheckEvent(rows[i], from, daemonKey);
+            if (outcomes[i].Failure is not null) loop.Break();
+        });
+        return outcomes;
+    }
+
+    private static EventOutcome CheckEvent(StoredEventRow row, CheckpointRow? from, byte[] daemonKey)
+    {
+        JsonObject? data;
+        try
+        {
+            data = StrictJson.Parse(row.Data) as JsonObject;
+        }
+        catch (InvalidJsonException e)
+        {
+            return new(0, Fail(row, Hash, $"The stored data is not valid I-JSON: {e.Message}"));
+        }
+        if (data is null) return new(0, Fail(row, Hash, "The stored data is not a JSON object."));
+        var recomputed = TranscriptEvent.ComputeHash(row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash);
+        if (recomputed != row.Hash) return new(0, Fail(row, Hash, $"The event hashes to {recomputed}, not to its stored hash {row.Hash}."));
+        if (from is not null && row.StreamSeq == from.StreamSeq && CheckAnchor(row, data, from) is { } anchor) return new(0, anchor);
+        var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(row.Type, row.Actor, data, daemonKey);
+        return new(signatures.Checked, signatures.Failed ? Fail(row, signatures.Check!, signatures.Message!) : null);
+    }
+
+    private static VerificationFailure? CheckAnchor(StoredEventRow row, JsonObject data, CheckpointRow from)
+    {
+        if (row.Type != EventTypes.SessionCheckpointed || data["checkpointId"]?.GetValue<string>() != from.CheckpointId)
+            return Fail(row, Hash, $"The event at streamSeq {row.StreamSeq} is not the session.checkpointed event of {from.CheckpointId}.");
+        var recorded = data["stateHash"]?.GetValue<string>();
+        var snapshot = Jcs.DomainHash(SessionState.HashDomain, from.State);
+        if (snapshot != recorded || from.StateHash != recorded)
+            return Fail(row, Hash, $"The stored state of checkpoint {from.CheckpointId} hashes to {snapshot}, but its event recorded stateHash {recorded}.");
+        return null;
+    }
+
+    /// <summary>The head's leaf is proved against the root signed in the latest checkpoint's note, opened with the daemon key.</summary>
+    private async Task<(SignedLogCheckpoint? Log, bool NoteOpened, VerificationFailure? Failure)> CheckInclusionAsync(StoredEventRow head, CancellationToken ct)
+    {
+        var latest = await checkpointer.EnsureAsync(head.Seq, ct);
+        if (latest is null || latest.TreeSize < head.Seq)
+            return (latest, false, Fail(head, Inclusion, $"No signed checkpoint covers seq {head.Seq}: the log could not be checkpointed consistently."));
+        if (!LogCheckpoint.TryOpen(latest.Note, identity.Origin, identity.Key.PublicKey, out var signed, out var error))
+            return (latest, false, Fail(head, Inclusion, $"The latest checkpoint does not open with the daemon key: {error}"));
+        if (signed.TreeSize > store.HeadSeq)
+            return (latest, true, Fail(head, Inclusion, $"The log was signed at tree size {signed.TreeSize} but holds only {store.HeadSeq} events: events were removed from its end."));
+        if (!Hex.IsDigest(head.Hash))
+            return (latest, true, Fail(head, Inclusion, "The head's hash is not a SHA-256 digest."));
+        IReadOnlyList<byte[]> proof;
+        try
+        {
+            proof = await store.InclusionProofAsync(head.Seq - 1, signed.TreeSize, ct);
+        }
+        catch (TranscriptIntegrityException e)
+        {
+            return (latest, true, Fail(head, Inclusion, $"No inclusion proof can be built: {e.Message}"));
+        }
+        var leaf = MerkleHash.LeafHash(Hex.Decode(head.Hash));
+        return MerkleVerifier.VerifyInclusion(head.Seq - 1, signed.TreeSize, leaf, proof, signed.RootHash)
+            ? (latest, true, null)
+            : (latest, true, Fail(head, Inclusion, $"The head (seq {head.Seq}, hash {head.Hash}) is not in the log signed at tree size {signed.TreeSize}."));
+    }
+
+    private static long Sum(EventOutcome[] outcomes, int count)
+    {
+        long sum = 0;
+        for (var i = 0; i < count; i++) sum += outcomes[i].Signatures;
+        return sum;
+    }
+
+    private readonly record struct EventOutcome(int Signatures, VerificationFailure? Failure);
+
+    private static VerificationFailure Fail(StoredEventRow row, string check, string message) => new(row.Seq, row.StreamSeq, check, message);
+}

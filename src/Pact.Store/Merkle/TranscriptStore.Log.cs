@@ -1,0 +1,170 @@
+using Microsoft.Data.Sqlite;
+using Pact.Core.TransparencyLog;
+using Pact.Store.Merkle;
+
+namespace Pact.Store;
+
+// The verifiable log (§9): roots and proofs over the stored Merkle tree, signed checkpoints, and the
+// unchecked row reads verification needs.
+public sealed partial class TranscriptStore
+{
+    /// <summary>MTH of the first <paramref name="treeSize"/> events (0 ≤ size ≤ <see cref="HeadSeq"/>): at most log2(n) node reads.</summary>
+    public Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default)
+    {
+        CheckTreeSize(treeSize, nameof(treeSize));
+        return ReadAsync(connection =>
+        {
+            using var source = new SqliteSubtreeSource(connection);
+            return MerkleProofs.Root(source, treeSize);
+        }, ct);
+    }
+
+    /// <summary>The RFC 9162 inclusion proof of leaf <paramref name="leafIndex"/> (the event with seq leafIndex + 1) in the tree of <paramref name="treeSize"/> events.</summary>
+    public async Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken ct = default) =>
+        (await InclusionProofsAsync([leafIndex], treeSize, ct).ConfigureAwait(false))[0];
+
+    /// <summary>Inclusion proofs of many leaves in one tree, read on one connection that remembers shared nodes.</summary>
+    public Task<IReadOnlyList<IReadOnlyList<byte[]>>> InclusionProofsAsync(IReadOnlyList<long> leafIndexes, long treeSize, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(leafIndexes);
+        CheckTreeSize(treeSize, nameof(treeSize));
+        foreach (var leaf in leafIndexes)
+        {
+            if (leaf < 0 || leaf >= treeSize) throw new ArgumentOutOfRangeException(nameof(leafIndexes), $"Leaf {leaf} is not in a tree of {treeSize} leaves.");
+        }
+        return ReadAsync<IReadOnlyList<IReadOnlyList<byte[]>>>(connection =>
+        {
+            using var source = new SqliteSubtreeSource(connection, memoize: leafIndexes.Count > 1);
+            var proofs = new List<IReadOnlyList<byte[]>>(leafIndexes.Count);
+            foreach (var leaf in leafIndexes)
+            {
+                ct.ThrowIfCancellationRequested();
+                proofs.Add(MerkleProofs.InclusionProof(source, leaf, treeSize));
+            }
+            return proofs;
+        }, ct);
+    }
+
+    /// <summary>The RFC 9162 consistency proof from the tree of <paramref name="size1"/> events to that of <paramref name="size2"/> (1 ≤ size1 ≤ size2 ≤ head).</summary>
+    public Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long size1, long size2, CancellationToken ct = default)
+    {
+        if (size1 < 1) throw new ArgumentOutOfRangeException(nameof(size1), "A consistency proof starts from a tree of at least one leaf.");
+        CheckTreeSize(size2, nameof(size2));
+        if (size1 > size2) throw new ArgumentOutOfRangeException(nameof(size1), "The first tree must not be larger than the second.");
+        return ReadAsync(connection =>
+        {
+            using var source = new SqliteSubtreeSource(connection);
+            return MerkleProofs.ConsistencyProof(source, size1, size2);
+        }, ct);
+    }
+
+    /// <summary>Stores a signed checkpoint through the writer. A size already checkpointed is refused (the table is append-only).</summary>
+    public Task SaveLogCheckpointAsync(SignedLogCheckpoint checkpoint, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.TreeSize < 1 || checkpoint.TreeSize > HeadSeq)
+            throw new ArgumentOutOfRangeException(nameof(checkpoint), $"Tree size {checkpoint.TreeSize} is outside 1..{HeadSeq}.");
+        if (checkpoint.RootHash is not { Length: MerkleHash.Size }) throw new ArgumentException("A root hash is 32 bytes.", nameof(checkpoint));
+        return WriteAsync(context =>
+        {
+            using var command = context.CreateCommand("INSERT INTO log_checkpoints (tree_size, root, note, signed_at) VALUES ($size, $root, $note, $at);");
+            command.Parameters.AddWithValue("$size", checkpoint.TreeSize);
+            command.Parameters.Add("$root", SqliteType.Blob).Value = checkpoint.RootHash;
+            command.Parameters.AddWithValue("$note", checkpoint.Note);
+            command.Parameters.AddWithValue("$at", checkpoint.SignedAt);
+            return command.ExecuteNonQuery();
+        }, ct);
+    }
+
+    /// <summary>The signed checkpoint with the largest tree size, or null before the first.</summary>
+    public Task<SignedLogCheckpoint?> LatestLogCheckpointAsync(CancellationToken ct = default) =>
+        ReadAsync(connection => ReadCheckpoint(connection, "SELECT tree_size, root, note, signed_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1;", null), ct);
+
+    /// <summary>The signed checkpoint of exactly this tree size, or null when that size was never checkpointed.</summary>
+    public Task<SignedLogCheckpoint?> GetLogCheckpointAsync(long treeSize, CancellationToken ct = default) =>
+        ReadAsync(connection => ReadCheckpoint(connection, "SELECT tree_size, root, note, signed_at FROM log_checkpoints WHERE tree_size = $size;", treeSize), ct);
+
+    /// <summary>Signed checkpoints with tree size above <paramref name="afterTreeSize"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<SignedLogCheckpoint>> ListLogCheckpointsAsync(long afterTreeSize, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<SignedLogCheckpoint>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT tree_size, root, note, signed_at FROM log_checkpoints WHERE tree_size > $after ORDER BY tree_size LIMIT $limit;";
+            command.Parameters.AddWithValue("$after", afterTreeSize);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var list = new List<SignedLogCheckpoint>();
+            while (reader.Read()) list.Add(ReadCheckpoint(reader));
+            return list;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Rows of one stream with stream_seq &gt; <paramref name="afterStreamSeq"/>, in stream_seq order, exactly as stored:
+    /// no hash, link or JSON check, so a verifier can name a damaged row instead of failing on it.
+    /// </summary>
+    public Task<IReadOnlyList<StoredEventRow>> ReadStreamRowsAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = StreamPageSql;
+            command.Parameters.AddWithValue("$stream", stream);
+            command.Parameters.AddWithValue("$after", afterStreamSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadRows(command);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Rows of every stream with seq &gt; <paramref name="afterSeq"/>, in seq order, exactly as stored (no hash, link,
+    /// gap or JSON check): what a start-up replay reads so that one damaged stream does not stop the others.
+    /// </summary>
+    public Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = GlobalPageSql;
+            command.Parameters.AddWithValue("$after", afterSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadRows(command);
+        }, ct);
+    }
+
+    private static List<StoredEventRow> ReadRows(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<StoredEventRow>();
+        while (reader.Read())
+        {
+            rows.Add(new StoredEventRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8)));
+        }
+        return rows;
+    }
+
+    private void CheckTreeSize(long treeSize, string name)
+    {
+        var head = HeadSeq;
+        if (treeSize < 0 || treeSize > head) throw new ArgumentOutOfRangeException(name, $"Tree size {treeSize} is outside 0..{head} (the committed head).");
+    }
+
+    private static SignedLogCheckpoint? ReadCheckpoint(SqliteConnection connection, string sql, long? treeSize)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (treeSize is { } size) command.Parameters.AddWithValue("$size", size);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadCheckpoint(reader) : null;
+    }
+
+    private static SignedLogCheckpoint ReadCheckpoint(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2), reader.GetString(3));
+}

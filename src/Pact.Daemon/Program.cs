@@ -1,9 +1,10 @@
 using Pact.Daemon.Hosting;
 using Serilog;
 
-// Two-stage start: a console logger exists before configuration is read, so a failure to start
-// (a missing libsodium, an unwritable data directory) is reported rather than lost.
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
+// Two-stage start: a bootstrap logger exists before configuration is read, so a failure to start (an
+// unwritable data directory, a bad setting) is reported rather than lost. Once the host is built,
+// ObservabilityServices reconfigures this same logger from the settings.
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {
     var app = PactApp.Build(args);

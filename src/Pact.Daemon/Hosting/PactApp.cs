@@ -2,9 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Pact.Core.Crypto;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
@@ -12,9 +9,7 @@ using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
 using Pact.Daemon.Persistence;
 using Pact.Daemon.Streaming;
-using Pact.Daemon.Telemetry;
 using Pact.Store;
-using Serilog;
 
 namespace Pact.Daemon.Hosting;
 
@@ -51,16 +46,8 @@ public static class PactApp
             k.AddServerHeader = false;
         });
 
-        var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
-
+        builder.Services.AddPactObservability(builder.Configuration);
         AddPactServices(builder.Services, pact);
-        AddTelemetry(builder.Services, pact.Telemetry);
 
         var app = builder.Build();
         ConfigurePipeline(app);
@@ -85,8 +72,8 @@ public static class PactApp
             var token = data.LoadOrCreateSecret(data.AdminTokenPath, 32, out var created);
             if (created)
             {
-                // Logged once, at creation; afterwards it is only in the data directory (mode 0600).
-                sp.GetRequiredService<ILogger<AdminToken>>().LogWarning("Generated the admin token {AdminToken}; it is kept in {Path}", token, data.AdminTokenPath);
+                // The token itself never goes to the log (logs are shipped and kept): only where to read it.
+                sp.GetRequiredService<ILogger<AdminToken>>().LogWarning("Generated an admin token; read it from {Path} (mode 0600)", data.AdminTokenPath);
             }
             return new AdminToken(token);
         });
@@ -183,29 +170,12 @@ public static class PactApp
         });
     }
 
-    private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
-    {
-        if (string.IsNullOrEmpty(telemetry.OtlpEndpoint)) return;
-        var endpoint = new Uri(telemetry.OtlpEndpoint);
-        // No hosting integration package is available here: build the providers ourselves; the
-        // container disposes (and so flushes) them at shutdown.
-        services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-            .AddSource(PactTelemetry.Name, "Microsoft.AspNetCore")
-            .AddOtlpExporter(o => o.Endpoint = endpoint)
-            .Build());
-        services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .AddMeter(PactTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddOtlpExporter(o => o.Endpoint = endpoint)
-            .Build());
-        services.AddHostedService<TelemetryActivator>();
-    }
-
     private static void ConfigurePipeline(WebApplication app)
     {
         var listener = app.Services.GetRequiredService<ListenerInfo>();
         app.Lifetime.ApplicationStarted.Register(() => listener.Update(app.Urls));
 
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UsePactRequestLogging();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<LoopbackHostMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
@@ -239,19 +209,6 @@ public static class PactApp
             yield return new("Pact:" + name[5..].Replace("__", ":", StringComparison.Ordinal), (string?)entry.Value);
         }
     }
-}
-
-/// <summary>Forces the OpenTelemetry providers into existence at start (they are lazily resolved singletons).</summary>
-internal sealed class TelemetryActivator(IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        services.GetService<TracerProvider>();
-        services.GetService<MeterProvider>();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Forgets expired nonces every few minutes.</summary>

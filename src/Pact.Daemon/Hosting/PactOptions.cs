@@ -28,6 +28,8 @@ public sealed class PactOptions
 
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    public LoggingOptions Logging { get; set; } = new();
+
     /// <summary>Webhook delivery (§10): callback address policy, timeout, retry schedule.</summary>
     public Pact.Daemon.Webhooks.WebhookOptions Webhooks { get; set; } = new();
 }
@@ -59,4 +61,16 @@ public sealed class TelemetryOptions
 {
     /// <summary>OTLP endpoint (e.g. http://localhost:4317); traces and metrics are exported only when set.</summary>
     public string? OtlpEndpoint { get; set; }
+}
+
+public sealed class LoggingOptions
+{
+    /// <summary>Console log format: Text (default, for people) or Json (one compact JSON object per line, for collectors).</summary>
+    public LogFormat Format { get; set; } = LogFormat.Text;
+}
+
+public enum LogFormat
+{
+    Text,
+    Json,
 }

@@ -41,6 +41,7 @@ public static class Problems
 
     public static async Task WriteAsync(HttpContext context, PactError error, TimeSpan? retryAfter = null)
     {
+        RequestLog.NoteRefusal(context, error.Code);
         if (context.Response.HasStarted) return;
         context.Response.Clear();
         context.Response.StatusCode = error.Status;

@@ -1,0 +1,69 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pact.Daemon.Http;
+using Pact.Daemon.Telemetry;
+using Serilog;
+using Serilog.Extensions.Hosting;
+using Serilog.Formatting.Compact;
+
+namespace Pact.Daemon.Hosting;
+
+/// <summary>
+/// Logging (Serilog) and telemetry (OpenTelemetry) for the daemon: where log lines go and in which format, the
+/// one request-log line, and which traces and metrics are collected and where they are exported.
+/// </summary>
+public static class ObservabilityServices
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Registers Serilog as the logging provider and OpenTelemetry's tracing and metrics.</summary>
+    public static IServiceCollection AddPactObservability(this IServiceCollection services, IConfiguration configuration)
+    {
+        var pact = configuration.GetSection(PactOptions.Section).Get<PactOptions>() ?? new PactOptions();
+        services.AddPactLogging(configuration, pact.Logging);
+        services.AddPactTelemetry(pact.Telemetry);
+        return services;
+    }
+
+    /// <summary>One line per request (Serilog's request logging), carrying the PACT code of a refusal.</summary>
+    public static IApplicationBuilder UsePactRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(RequestLog.Configure);
+
+    private static void AddPactLogging(this IServiceCollection services, IConfiguration configuration, LoggingOptions logging)
+    {
+        // Program.cs installs a bootstrap logger; here it is reconfigured from the settings and frozen. A host
+        // built without it (the tests build several in one process) gets a logger of its own instead.
+        var hasBootstrapLogger = Log.Logger is ReloadableLogger;
+        services.AddSerilog((provider, logger) =>
+        {
+            logger.ReadFrom.Configuration(configuration)
+                .ReadFrom.Services(provider)
+                .Enrich.FromLogContext();
+            if (logging.Format == LogFormat.Json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            else logger.WriteTo.Console(outputTemplate: TextTemplate);
+        }, preserveStaticLogger: !hasBootstrapLogger);
+    }
+
+    private static void AddPactTelemetry(this IServiceCollection services, TelemetryOptions telemetry)
+    {
+        // Exported only when an endpoint is configured. Without one the providers still run, so the spans and
+        // metrics are the same ones a test's in-memory exporter (or a debugger's listener) sees.
+        var endpoint = string.IsNullOrEmpty(telemetry.OtlpEndpoint) ? null : new Uri(telemetry.OtlpEndpoint);
+        services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(PactTelemetry.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation();
+                if (endpoint is not null) tracing.AddOtlpExporter(o => o.Endpoint = endpoint);
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(PactTelemetry.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
+                if (endpoint is not null) metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
+            });
+    }
+}

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Daemon.Hosting;
 using Pact.Store;

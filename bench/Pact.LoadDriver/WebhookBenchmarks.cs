@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Pact.Client;
+using Pact.Core.Contracts;
 
 namespace Pact.LoadDriver;
 

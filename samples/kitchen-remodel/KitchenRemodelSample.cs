@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pact.Client;
 using Pact.Core.Compacts;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.Json;

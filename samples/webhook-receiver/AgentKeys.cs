@@ -1,4 +1,5 @@
 using Pact.Client;
+using Pact.Core.Contracts;
 
 namespace Pact.Samples.WebhookReceiver;
 

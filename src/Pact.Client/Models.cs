@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Events;
 
 namespace Pact.Client;
@@ -21,29 +22,6 @@ public sealed record DaemonInfo(
     string Version,
     IReadOnlyList<string> Stdlib,
     DateTimeOffset Time);
-
-/// <summary>The human, organization or agent an agent acts for (§3).</summary>
-/// <param name="Id">A did:key or an opaque identifier.</param>
-/// <param name="Kind">One of <see cref="PrincipalKinds"/>.</param>
-/// <param name="Name">A readable name.</param>
-public sealed record Principal(string Id, string Kind, string Name)
-{
-    /// <summary>The principal as the JSON object the protocol carries.</summary>
-    public JsonObject ToJson() => new() { ["id"] = Id, ["kind"] = Kind, ["name"] = Name };
-}
-
-/// <summary>The values of <see cref="Principal.Kind"/>.</summary>
-public static class PrincipalKinds
-{
-    /// <summary>A person.</summary>
-    public const string Human = "human";
-
-    /// <summary>A company or other organization.</summary>
-    public const string Organization = "organization";
-
-    /// <summary>Another agent.</summary>
-    public const string Agent = "agent";
-}
 
 /// <summary>A registered agent (§3).</summary>
 /// <param name="AgentId">The agent's did:key.</param>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Events;
 
 namespace Pact.Client;
@@ -16,10 +17,7 @@ public sealed partial class PactClient
     public async Task<Registration> RegisterAsync(Principal principal, string? displayName = null, string? invite = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var fields = new JsonObject { ["principal"] = principal.ToJson() };
-        SetIfNotNull(fields, "displayName", displayName);
-        SetIfNotNull(fields, "invite", invite);
-        var response = await SendSignedAsync("v1/agents", "agent.register", fields, cancellationToken).ConfigureAwait(false);
+        var response = await SendSignedAsync("v1/agents", new AgentRegisterPayload(principal, displayName, invite), cancellationToken).ConfigureAwait(false);
         return new Registration(Read<AgentRecord>(response), response.Status == HttpStatusCode.Created);
     }
 
@@ -54,12 +52,8 @@ public sealed partial class PactClient
     public async Task<SessionCreated> CreateSessionAsync(IEnumerable<string> participants, string? topic = null, JsonObject? metadata = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participants);
-        var list = new JsonArray();
-        foreach (var p in participants) list.Add(p);
-        var fields = new JsonObject { ["participants"] = list };
-        SetIfNotNull(fields, "topic", topic);
-        SetIfNotNull(fields, "metadata", metadata?.DeepClone());
-        return Read<SessionCreated>(await SendSignedAsync("v1/sessions", "session.create", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new SessionCreatePayload([.. participants], topic, metadata?.DeepClone().AsObject());
+        return Read<SessionCreated>(await SendSignedAsync("v1/sessions", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /v1/sessions/{sessionId}</c>.</summary>
@@ -84,23 +78,23 @@ public sealed partial class PactClient
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<SessionInfo> SuspendSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        SessionTransitionAsync(sessionId, "suspend", cancellationToken);
+        SessionTransitionAsync(sessionId, "suspend", new SessionSuspendPayload(sessionId), cancellationToken);
 
     /// <summary><c>POST /v1/sessions/{sessionId}/resume</c>: suspended → active.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<SessionInfo> ResumeSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        SessionTransitionAsync(sessionId, "resume", cancellationToken);
+        SessionTransitionAsync(sessionId, "resume", new SessionResumePayload(sessionId), cancellationToken);
 
     /// <summary><c>POST /v1/sessions/{sessionId}/terminate</c>: final; open proposals are retired.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<SessionInfo> TerminateSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        SessionTransitionAsync(sessionId, "terminate", cancellationToken);
+        SessionTransitionAsync(sessionId, "terminate", new SessionTerminatePayload(sessionId), cancellationToken);
 
-    private async Task<SessionInfo> SessionTransitionAsync(string sessionId, string action, CancellationToken cancellationToken) =>
-        Read<SessionInfo>(await SendSignedAsync(
-            $"v1/sessions/{Segment(sessionId)}/{action}", "session." + action, new JsonObject { ["sessionId"] = sessionId }, cancellationToken).ConfigureAwait(false));
+    private async Task<SessionInfo> SessionTransitionAsync<T>(string sessionId, string action, T payload, CancellationToken cancellationToken)
+        where T : IEnvelopePayload<T> =>
+        Read<SessionInfo>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/{action}", payload, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>POST /v1/sessions/{sessionId}/checkpoints</c>: records a checkpoint of the session state.</summary>
     /// <param name="sessionId">The session id.</param>
@@ -108,9 +102,8 @@ public sealed partial class PactClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<CheckpointCreated> CheckpointAsync(string sessionId, string? label = null, CancellationToken cancellationToken = default)
     {
-        var fields = new JsonObject { ["sessionId"] = sessionId };
-        SetIfNotNull(fields, "label", label);
-        return Read<CheckpointCreated>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/checkpoints", "session.checkpoint", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new SessionCheckpointPayload(sessionId, label);
+        return Read<CheckpointCreated>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/checkpoints", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /v1/sessions/{sessionId}/state</c>: the state after event <paramref name="at"/> (the head when null).</summary>
@@ -190,14 +183,8 @@ public sealed partial class PactClient
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(signature);
-        var fields = new JsonObject
-        {
-            ["sessionId"] = sessionId,
-            ["terms"] = terms.DeepClone(),
-            ["signature"] = signature.DeepClone(),
-        };
-        SetIfNotNull(fields, "replaces", replaces);
-        return Read<ProposalCreated>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/proposals", "proposal.create", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new ProposalCreatePayload(sessionId, terms.DeepClone().AsObject(), signature.DeepClone().AsObject(), replaces);
+        return Read<ProposalCreated>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/proposals", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -263,13 +250,8 @@ public sealed partial class PactClient
     public async Task<JsonObject> SignProposalAsync(string proposalId, string termsHash, JsonObject signature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        var fields = new JsonObject
-        {
-            ["proposalId"] = proposalId,
-            ["termsHash"] = termsHash,
-            ["signature"] = signature.DeepClone(),
-        };
-        return ReadObject(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/sign", "proposal.sign", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new ProposalSignPayload(proposalId, termsHash, signature.DeepClone().AsObject());
+        return ReadObject(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/sign", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Countersigns a proposal already fetched (and, one hopes, read): see <see cref="CreateCountersignature"/>. Answers the signed compact record.</summary>
@@ -300,9 +282,8 @@ public sealed partial class PactClient
     public async Task<Proposal> DeclineAsync(string proposalId, string? reason = null, string? termsHash = null, CancellationToken cancellationToken = default)
     {
         termsHash ??= (await GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false)).TermsHash;
-        var fields = new JsonObject { ["proposalId"] = proposalId, ["termsHash"] = termsHash };
-        SetIfNotNull(fields, "reason", reason);
-        return Read<Proposal>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/decline", "proposal.decline", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new ProposalDeclinePayload(proposalId, termsHash, reason);
+        return Read<Proposal>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/decline", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>POST /v1/proposals/{proposalId}/withdraw</c> by the proposer: the proposal becomes withdrawal-pending.</summary>
@@ -312,8 +293,8 @@ public sealed partial class PactClient
     public async Task<Withdrawal> WithdrawAsync(string proposalId, string? termsHash = null, CancellationToken cancellationToken = default)
     {
         termsHash ??= (await GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false)).TermsHash;
-        var fields = new JsonObject { ["proposalId"] = proposalId, ["termsHash"] = termsHash };
-        return Read<Withdrawal>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/withdraw", "proposal.withdraw", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new ProposalWithdrawPayload(proposalId, termsHash);
+        return Read<Withdrawal>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/withdraw", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>POST /v1/proposals/{proposalId}/withdrawal/ack</c> by the other party.</summary>
@@ -322,8 +303,8 @@ public sealed partial class PactClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<Proposal> AcknowledgeWithdrawalAsync(string proposalId, string withdrawalHash, CancellationToken cancellationToken = default)
     {
-        var fields = new JsonObject { ["proposalId"] = proposalId, ["withdrawalHash"] = withdrawalHash };
-        return Read<Proposal>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/withdrawal/ack", "proposal.withdrawal.ack", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new ProposalWithdrawalAckPayload(proposalId, withdrawalHash);
+        return Read<Proposal>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/withdrawal/ack", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /v1/proposals/{proposalId}</c>.</summary>
@@ -401,9 +382,9 @@ public sealed partial class PactClient
 
     // ---------------------------------------------------------------- helpers
 
-    private async Task<PactResponse> SendSignedAsync(string path, string type, JsonObject fields, CancellationToken cancellationToken)
+    private async Task<PactResponse> SendSignedAsync<T>(string path, T payload, CancellationToken cancellationToken) where T : IEnvelopePayload<T>
     {
-        var envelope = await CreateEnvelopeAsync(type, fields, cancellationToken).ConfigureAwait(false);
+        var envelope = await CreateEnvelopeAsync(payload, cancellationToken).ConfigureAwait(false);
         return await SendEnvelopeAsync(path, envelope, cancellationToken).ConfigureAwait(false);
     }
 

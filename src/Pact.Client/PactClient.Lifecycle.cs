@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 
 namespace Pact.Client;
 
@@ -20,11 +21,9 @@ public sealed partial class PactClient
     public async Task<JsonObject> RevokeAsync(string compactId, long version, string? reason = null, string? condition = null, bool emergency = false,
         CancellationToken cancellationToken = default)
     {
-        var fields = new JsonObject { ["compactId"] = compactId, ["version"] = version };
-        SetIfNotNull(fields, "reason", reason);
-        SetIfNotNull(fields, "condition", condition);
-        if (emergency) fields["emergency"] = true;
-        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/revocations", "compact.revoke", fields, cancellationToken).ConfigureAwait(false));
+        // emergency is sent only when true, as clients always have.
+        var payload = new CompactRevokePayload(compactId, version, reason, condition, emergency ? true : null);
+        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/revocations", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>POST /v1/compacts/{compactId}/revocations/{revocationId}/ack</c> by the party that did not initiate.</summary>
@@ -34,8 +33,8 @@ public sealed partial class PactClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<JsonObject> AcknowledgeRevocationAsync(string compactId, string revocationId, string initiationHash, CancellationToken cancellationToken = default)
     {
-        var fields = new JsonObject { ["compactId"] = compactId, ["revocationId"] = revocationId, ["initiationHash"] = initiationHash };
-        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/revocations/{Segment(revocationId)}/ack", "compact.revoke.ack", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new CompactRevokeAckPayload(compactId, revocationId, initiationHash);
+        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/revocations/{Segment(revocationId)}/ack", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /v1/compacts/{compactId}/revocations/{revocationId}</c>.</summary>
@@ -51,8 +50,8 @@ public sealed partial class PactClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<JsonObject> RecordMarkerAsync(string compactId, string marker, CancellationToken cancellationToken = default)
     {
-        var fields = new JsonObject { ["compactId"] = compactId, ["marker"] = marker };
-        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/markers", "compact.marker", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new CompactMarkerPayload(compactId, marker);
+        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/markers", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>POST /v1/compacts/{compactId}/markers/{markerId}/ack</c> by the other party: the marker takes effect.</summary>
@@ -62,8 +61,8 @@ public sealed partial class PactClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<JsonObject> AcknowledgeMarkerAsync(string compactId, string markerId, string initiationHash, CancellationToken cancellationToken = default)
     {
-        var fields = new JsonObject { ["compactId"] = compactId, ["markerId"] = markerId, ["initiationHash"] = initiationHash };
-        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/markers/{Segment(markerId)}/ack", "compact.marker.ack", fields, cancellationToken).ConfigureAwait(false));
+        var payload = new CompactMarkerAckPayload(compactId, markerId, initiationHash);
+        return ReadObject(await SendSignedAsync($"v1/compacts/{Segment(compactId)}/markers/{Segment(markerId)}/ack", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /v1/compacts/{compactId}/markers/{markerId}</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 
 namespace Pact.Client;
 
@@ -25,13 +26,9 @@ public sealed partial class PactClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var fields = new JsonObject { ["callback"] = callback };
-        var filter = new JsonObject();
-        SetIfNotNull(filter, "types", ToArray(types));
-        SetIfNotNull(filter, "sessions", ToArray(sessions));
-        if (filter.Count > 0) fields["filter"] = filter;
-        SetIfNotNull(fields, "description", description);
-        var body = ReadObject(await SendSignedAsync("v1/subscriptions", "subscription.create", fields, cancellationToken).ConfigureAwait(false));
+        var filter = types is null && sessions is null ? null : new SubscriptionFilterPayload(types?.ToList(), sessions?.ToList());
+        var payload = new SubscriptionCreatePayload(callback, filter, description);
+        var body = ReadObject(await SendSignedAsync("v1/subscriptions", payload, cancellationToken).ConfigureAwait(false));
         var secret = Text(body, "secret") ?? throw new InvalidDataException("The subscription answer carries no 'secret'.");
         return new SubscriptionCreated(Read<Subscription>(body), secret);
     }
@@ -88,13 +85,5 @@ public sealed partial class PactClient
     {
         var path = $"v1/subscriptions/{Segment(subscriptionId)}/deliveries/{Segment(deliveryId)}/retry";
         return Read<WebhookDelivery>(await PostJsonAsync(path, [], Access.Reader, cancellationToken).ConfigureAwait(false));
-    }
-
-    private static JsonArray? ToArray(IEnumerable<string>? values)
-    {
-        if (values is null) return null;
-        var array = new JsonArray();
-        foreach (var value in values) array.Add(value);
-        return array;
     }
 }

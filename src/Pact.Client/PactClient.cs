@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Envelopes;
 using Pact.Core.Json;
 
@@ -81,7 +82,7 @@ public sealed partial class PactClient
     /// Signs an envelope of the given type with the agent's key: <c>aud</c> = the daemon, <c>issuedAt</c> = now by
     /// <see cref="PactClientOptions.TimeProvider"/>, a fresh nonce, and the type-specific <paramref name="fields"/>.
     /// </summary>
-    /// <param name="type">The payload type, e.g. "session.create".</param>
+    /// <param name="type">The payload type, e.g. <see cref="EnvelopeTypes.SessionCreate"/>.</param>
     /// <param name="fields">The type-specific members; copied, not kept.</param>
     /// <param name="cancellationToken">Cancels the daemon discovery, if it is needed.</param>
     public async Task<Envelope> CreateEnvelopeAsync(string type, JsonObject? fields = null, CancellationToken cancellationToken = default)
@@ -89,6 +90,18 @@ public sealed partial class PactClient
         var key = RequireKey();
         var aud = await GetDaemonIdAsync(cancellationToken).ConfigureAwait(false);
         return Envelope.Sign(key.KeyPair, type, aud, Clock.GetUtcNow(), fields);
+    }
+
+    /// <summary>Signs an envelope carrying a payload record: its type and members as the daemon checks them.</summary>
+    /// <param name="payload">The type-specific members.</param>
+    /// <param name="cancellationToken">Cancels the daemon discovery, if it is needed.</param>
+    /// <typeparam name="T">The payload record, e.g. <see cref="SessionCreatePayload"/>.</typeparam>
+    public async Task<Envelope> CreateEnvelopeAsync<T>(T payload, CancellationToken cancellationToken = default) where T : IEnvelopePayload<T>
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var key = RequireKey();
+        var aud = await GetDaemonIdAsync(cancellationToken).ConfigureAwait(false);
+        return Envelope.Sign(key.KeyPair, aud, Clock.GetUtcNow(), payload);
     }
 
     /// <summary>
@@ -128,7 +141,7 @@ public sealed partial class PactClient
     {
         var cached = _token;
         if (cached is not null && Clock.GetUtcNow() < cached.ExpiresAt - _options.TokenRefreshMargin) return cached;
-        var envelope = await CreateEnvelopeAsync("auth.token", null, cancellationToken).ConfigureAwait(false);
+        var envelope = await CreateEnvelopeAsync(new AuthTokenPayload(), cancellationToken).ConfigureAwait(false);
         var token = Read<BearerToken>(await SendEnvelopeAsync("v1/auth/token", envelope, cancellationToken).ConfigureAwait(false));
         _token = token;
         return token;
@@ -322,7 +335,7 @@ public sealed partial class PactClient
 
     private static string Num(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A payload member set only when it has a value: optional members are left out, not sent as null.</summary>
+    /// <summary>A body member set only when it has a value: optional members are left out, not sent as null.</summary>
     private static void SetIfNotNull(JsonObject obj, string name, JsonNode? value)
     {
         if (value is not null) obj[name] = value;

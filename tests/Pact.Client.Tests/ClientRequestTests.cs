@@ -3,6 +3,7 @@ using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Pact.Client.Tests.Support;
+using Pact.Core.Contracts;
 using Pact.Core.Encoding;
 using Pact.Core.Envelopes;
 using Pact.Core.Events;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Pact.Client;
+using Pact.Core.Contracts;
 
 namespace Pact.Cli.Commands;
 

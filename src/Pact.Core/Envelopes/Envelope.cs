@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
@@ -60,6 +61,11 @@ public sealed record Envelope(JsonObject Payload, string Signer, string Sig)
         }
         return new Envelope(payload, signer.Did, signer.SignB64u(SigningInput(payload)));
     }
+
+    /// <summary>Builds and signs an envelope carrying a payload record (its type from the record's shape).</summary>
+    public static Envelope Sign<T>(KeyPair signer, string audience, DateTimeOffset issuedAt, T payload, string? nonce = null)
+        where T : IEnvelopePayload<T> =>
+        Sign(signer, T.Shape.Type, audience, issuedAt, Payloads.ToJson(payload), nonce);
 
     public static string NewNonce() => Base64Url.Encode(RandomNumberGenerator.GetBytes(16));
 

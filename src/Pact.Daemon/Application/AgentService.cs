@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Pact.Core.Contracts;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
 using Pact.Core.Identity;
@@ -18,12 +19,9 @@ public sealed class AgentService(
     DecisionEngine engine, AgentDirectory agents, BearerTokens tokens, ListenerInfo listener,
     IOptions<PactOptions> options, TranscriptStore store, TimeProvider time)
 {
-    public static readonly PayloadSpec RegisterSpec = PayloadSpec.For("agent.register")
-        .Required("principal", Rules.Principal)
-        .Optional("displayName", Rules.StringOrNull)
-        .Optional("invite", Rules.StringOrNull);
+    public static PayloadShape RegisterSpec => AgentRegisterPayload.Shape;
 
-    public static readonly PayloadSpec TokenSpec = PayloadSpec.For("auth.token");
+    public static PayloadShape TokenSpec => AuthTokenPayload.Shape;
 
     /// <summary>The envelope is signed by the new agent's own key: that is the proof of possession.</summary>
     public async Task<CommandOutcome> RegisterAsync(AuthenticatedEnvelope auth, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Pact.Core.Contracts;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
 using Pact.Daemon.Persistence;
@@ -11,7 +12,7 @@ namespace Pact.Daemon.Application;
 public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStore nonces, IHttpContextAccessor http)
 {
     public async Task<IResult> RunAsync(
-        SignedEnvelope body, PayloadSpec spec, IReadOnlyDictionary<string, string>? targets,
+        SignedEnvelope body, PayloadShape spec, IReadOnlyDictionary<string, string>? targets,
         Func<AuthenticatedEnvelope, CancellationToken, Task<CommandOutcome>> handler,
         CancellationToken ct, bool signerMayBeUnregistered = false)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Compliance;
+using Pact.Core.Contracts;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Lifecycle;
@@ -15,26 +16,13 @@ namespace Pact.Daemon.Application;
 /// </summary>
 public sealed class LifecycleService(DecisionEngine engine, TimeProvider time)
 {
-    public static readonly PayloadSpec RevokeSpec = PayloadSpec.For("compact.revoke")
-        .Target("compactId", Rules.CompactId)
-        .Required("version", Rules.PositiveInteger)
-        .Optional("reason", Rules.StringOrNull)
-        .Optional("condition", Rules.StringOrNull)
-        .Optional("emergency", n => n is null ? null : Rules.Boolean(n));
+    public static PayloadShape RevokeSpec => CompactRevokePayload.Shape;
 
-    public static readonly PayloadSpec RevokeAckSpec = PayloadSpec.For("compact.revoke.ack")
-        .Target("compactId", Rules.CompactId)
-        .Target("revocationId", Rules.DaemonId(PactIds.Revocation))
-        .Required("initiationHash", Rules.Digest);
+    public static PayloadShape RevokeAckSpec => CompactRevokeAckPayload.Shape;
 
-    public static readonly PayloadSpec MarkerSpec = PayloadSpec.For("compact.marker")
-        .Target("compactId", Rules.CompactId)
-        .Required("marker", Rules.String);
+    public static PayloadShape MarkerSpec => CompactMarkerPayload.Shape;
 
-    public static readonly PayloadSpec MarkerAckSpec = PayloadSpec.For("compact.marker.ack")
-        .Target("compactId", Rules.CompactId)
-        .Target("markerId", Rules.DaemonId(PactIds.Marker))
-        .Required("initiationHash", Rules.Digest);
+    public static PayloadShape MarkerAckSpec => CompactMarkerAckPayload.Shape;
 
     public Task<CommandOutcome> RevokeAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Pact.Core.Compacts;
+using Pact.Core.Contracts;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Json;
@@ -23,23 +24,15 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
 
-    public static readonly PayloadSpec CreateSpec = PayloadSpec.For("proposal.create")
-        .Target("sessionId", Rules.DaemonId(PactIds.Session))
-        .Required("terms", Rules.Object)
-        .Required("signature", Rules.Object)
-        .Optional("replaces", n => n is null ? null : Rules.DaemonId(PactIds.Proposal)(n));
+    public static PayloadShape CreateSpec => ProposalCreatePayload.Shape;
 
-    public static readonly PayloadSpec SignSpec = PayloadSpec.For("proposal.sign")
-        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("termsHash", Rules.Digest).Required("signature", Rules.Object);
+    public static PayloadShape SignSpec => ProposalSignPayload.Shape;
 
-    public static readonly PayloadSpec DeclineSpec = PayloadSpec.For("proposal.decline")
-        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("termsHash", Rules.Digest).Optional("reason", Rules.StringOrNull);
+    public static PayloadShape DeclineSpec => ProposalDeclinePayload.Shape;
 
-    public static readonly PayloadSpec WithdrawSpec = PayloadSpec.For("proposal.withdraw")
-        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("termsHash", Rules.Digest);
+    public static PayloadShape WithdrawSpec => ProposalWithdrawPayload.Shape;
 
-    public static readonly PayloadSpec WithdrawalAckSpec = PayloadSpec.For("proposal.withdrawal.ack")
-        .Target("proposalId", Rules.DaemonId(PactIds.Proposal)).Required("withdrawalHash", Rules.Digest);
+    public static PayloadShape WithdrawalAckSpec => ProposalWithdrawalAckPayload.Shape;
 
     public async Task<CommandOutcome> CreateAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {

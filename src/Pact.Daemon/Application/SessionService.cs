@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Negotiation;
@@ -12,15 +13,12 @@ namespace Pact.Daemon.Application;
 /// <summary>Sessions (§7): create, suspend, resume, terminate, checkpoint; each an event in the session's stream.</summary>
 public sealed class SessionService(DecisionEngine engine, AgentDirectory agents, SessionReadModel sessions, SessionCheckpointReadModel checkpoints, TranscriptStore store)
 {
-    public static readonly PayloadSpec CreateSpec = PayloadSpec.For("session.create")
-        .Required("participants", Rules.DidArray)
-        .Optional("topic", Rules.StringOrNull)
-        .Optional("metadata", Rules.ObjectOrNull);
+    public static PayloadShape CreateSpec => SessionCreatePayload.Shape;
 
-    public static readonly PayloadSpec SuspendSpec = PayloadSpec.For("session.suspend").Target("sessionId");
-    public static readonly PayloadSpec ResumeSpec = PayloadSpec.For("session.resume").Target("sessionId");
-    public static readonly PayloadSpec TerminateSpec = PayloadSpec.For("session.terminate").Target("sessionId");
-    public static readonly PayloadSpec CheckpointSpec = PayloadSpec.For("session.checkpoint").Target("sessionId").Optional("label", Rules.StringOrNull);
+    public static PayloadShape SuspendSpec => SessionSuspendPayload.Shape;
+    public static PayloadShape ResumeSpec => SessionResumePayload.Shape;
+    public static PayloadShape TerminateSpec => SessionTerminatePayload.Shape;
+    public static PayloadShape CheckpointSpec => SessionCheckpointPayload.Shape;
 
     public Task<CommandOutcome> CreateAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {

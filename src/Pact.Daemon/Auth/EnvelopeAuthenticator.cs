@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Encoding;
 using Pact.Core.Envelopes;
 using Pact.Core.Errors;
@@ -33,7 +34,7 @@ public sealed record AuthOutcome(AuthenticatedEnvelope? Envelope, StoredResponse
 public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, AgentDirectory agents, NonceStore nonces, AgentRateLimiter rateLimiter)
 {
     public async Task<AuthOutcome> AuthenticateAsync(
-        SignedEnvelope body, PayloadSpec spec, IReadOnlyDictionary<string, string>? pathTargets = null,
+        SignedEnvelope body, PayloadShape spec, IReadOnlyDictionary<string, string>? pathTargets = null,
         bool signerMayBeUnregistered = false, CancellationToken ct = default)
     {
         var (envelope, shapeError) = Envelope.Parse(body.Raw);

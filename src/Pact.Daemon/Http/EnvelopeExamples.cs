@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Pact.Core.Contracts;
 
 namespace Pact.Daemon.Http;
 
@@ -22,27 +23,27 @@ public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
 
     private static readonly Dictionary<string, Func<JsonObject>> Fields = new(StringComparer.Ordinal)
     {
-        ["agent.register"] = () => new()
+        [EnvelopeTypes.AgentRegister] = () => new()
         {
             ["principal"] = new JsonObject { ["id"] = Did, ["kind"] = "organization", ["name"] = "Acme Remodeling LLC" },
             ["displayName"] = "Acme's scheduling agent",
         },
-        ["auth.token"] = () => [],
-        ["session.create"] = () => new() { ["participants"] = new JsonArray(Did, Other), ["topic"] = "kitchen remodel", ["metadata"] = null },
-        ["session.suspend"] = () => new() { ["sessionId"] = SessionId },
-        ["session.resume"] = () => new() { ["sessionId"] = SessionId },
-        ["session.terminate"] = () => new() { ["sessionId"] = SessionId },
-        ["session.checkpoint"] = () => new() { ["sessionId"] = SessionId, ["label"] = "after signing" },
-        ["proposal.create"] = () => new()
+        [EnvelopeTypes.AuthToken] = () => [],
+        [EnvelopeTypes.SessionCreate] = () => new() { ["participants"] = new JsonArray(Did, Other), ["topic"] = "kitchen remodel", ["metadata"] = null },
+        [EnvelopeTypes.SessionSuspend] = () => new() { ["sessionId"] = SessionId },
+        [EnvelopeTypes.SessionResume] = () => new() { ["sessionId"] = SessionId },
+        [EnvelopeTypes.SessionTerminate] = () => new() { ["sessionId"] = SessionId },
+        [EnvelopeTypes.SessionCheckpoint] = () => new() { ["sessionId"] = SessionId, ["label"] = "after signing" },
+        [EnvelopeTypes.ProposalCreate] = () => new()
         {
             ["sessionId"] = SessionId,
             ["terms"] = new JsonObject { ["acp"] = "0.1", ["compactId"] = "cmp_kitchen-2026-0042", ["version"] = 1, ["…"] = "complete terms, see POST /v1/compacts/draft" },
             ["signature"] = Signature("a"),
         },
-        ["proposal.sign"] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["signature"] = Signature("b") },
-        ["proposal.decline"] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["reason"] = "The retention period is too long." },
-        ["proposal.withdraw"] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash },
-        ["proposal.withdrawal.ack"] = () => new() { ["proposalId"] = ProposalId, ["withdrawalHash"] = Hash },
+        [EnvelopeTypes.ProposalSign] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["signature"] = Signature("b") },
+        [EnvelopeTypes.ProposalDecline] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["reason"] = "The retention period is too long." },
+        [EnvelopeTypes.ProposalWithdraw] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash },
+        [EnvelopeTypes.ProposalWithdrawalAck] = () => new() { ["proposalId"] = ProposalId, ["withdrawalHash"] = Hash },
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

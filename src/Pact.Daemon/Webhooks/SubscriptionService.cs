@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Pact.Core.Contracts;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Json;
@@ -26,10 +27,7 @@ public sealed partial class SubscriptionService(
     /// <summary>The member of a remembered response that holds the sealed secret in place of the secret itself.</summary>
     private const string SealedSecretMember = "sealedSecret";
 
-    public static readonly PayloadSpec CreateSpec = PayloadSpec.For("subscription.create")
-        .Required("callback", Rules.String)
-        .Optional("filter", Rules.ObjectOrNull)
-        .Optional("description", Rules.StringOrNull);
+    public static PayloadShape CreateSpec => SubscriptionCreatePayload.Shape;
 
     /// <summary>
     /// The path of <see cref="CommandRunner"/>, except that the response remembered with the nonce (§2) holds

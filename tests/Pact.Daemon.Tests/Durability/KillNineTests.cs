@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Client;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Events;
 using Pact.Core.Json;

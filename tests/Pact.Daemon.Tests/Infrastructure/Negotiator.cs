@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pact.Client;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 
 namespace Pact.Daemon.Tests.Infrastructure;

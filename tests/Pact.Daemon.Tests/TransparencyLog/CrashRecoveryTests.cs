@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.TransparencyLog;

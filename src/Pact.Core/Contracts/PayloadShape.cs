@@ -3,13 +3,14 @@ using Pact.Core.Identity;
 using Pact.Core.Ids;
 using Pact.Core.Time;
 
-namespace Pact.Daemon.Auth;
+namespace Pact.Core.Contracts;
 
 /// <summary>
-/// What one envelope type carries besides type/aud/issuedAt/nonce: each member's presence, shape and,
-/// for target ids, the path value it must equal. Checked before anything else (PACT-101, §2).
+/// What one envelope type carries besides type/aud/issuedAt/nonce: each member's presence, shape and, for target
+/// ids, the path value it must equal. The daemon checks it before anything else (PACT-101, §2); each payload
+/// record declares its own, so the record the SDK signs and the rule the daemon applies are written once.
 /// </summary>
-public sealed class PayloadSpec(string type)
+public sealed class PayloadShape(string type)
 {
     private readonly Dictionary<string, FieldRule> _fields = new(StringComparer.Ordinal);
 
@@ -17,24 +18,24 @@ public sealed class PayloadSpec(string type)
 
     public IReadOnlyDictionary<string, FieldRule> Fields => _fields;
 
-    public static PayloadSpec For(string type) => new(type);
+    public static PayloadShape For(string type) => new(type);
 
-    public PayloadSpec Required(string name, Func<JsonNode?, string?> check)
+    public PayloadShape Required(string name, Func<JsonNode?, string?> check)
     {
         _fields[name] = new FieldRule(true, check, false);
         return this;
     }
 
-    public PayloadSpec Optional(string name, Func<JsonNode?, string?> check)
+    public PayloadShape Optional(string name, Func<JsonNode?, string?> check)
     {
         _fields[name] = new FieldRule(false, check, false);
         return this;
     }
 
     /// <summary>A required id naming the resource acted on; it must equal the same-named path value.</summary>
-    public PayloadSpec Target(string name, Func<JsonNode?, string?>? check = null)
+    public PayloadShape Target(string name, Func<JsonNode?, string?>? check = null)
     {
-        _fields[name] = new FieldRule(true, check ?? Rules.String, true);
+        _fields[name] = new FieldRule(true, check ?? PayloadRules.String, true);
         return this;
     }
 }
@@ -42,7 +43,7 @@ public sealed class PayloadSpec(string type)
 public sealed record FieldRule(bool Required, Func<JsonNode?, string?> Check, bool IsTarget);
 
 /// <summary>Shape checks for payload members: each returns null when fine, else what is wrong.</summary>
-public static class Rules
+public static class PayloadRules
 {
     public static string? String(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out _) ? null : "must be a string";
 
@@ -53,6 +54,8 @@ public static class Rules
     public static string? Object(JsonNode? n) => n is JsonObject ? null : "must be an object";
 
     public static string? Boolean(JsonNode? n) => n is JsonValue v && v.TryGetValue<bool>(out _) ? null : "must be true or false";
+
+    public static string? BooleanOrNull(JsonNode? n) => n is null ? null : Boolean(n);
 
     public static string? Did(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) && DidKey.IsValid(s) ? null : "must be an Ed25519 did:key";
 
@@ -69,6 +72,12 @@ public static class Rules
     public static Func<JsonNode?, string?> DaemonId(string prefix) =>
         n => n is JsonValue v && v.TryGetValue<string>(out var s) && PactIds.IsDaemonId(s, prefix) ? null : $"must be an id starting with {prefix}";
 
+    public static Func<JsonNode?, string?> DaemonIdOrNull(string prefix)
+    {
+        var check = DaemonId(prefix);
+        return n => n is null ? null : check(n);
+    }
+
     public static string? DidArray(JsonNode? n)
     {
         if (n is not JsonArray a) return "must be an array of did:key";
@@ -83,7 +92,7 @@ public static class Rules
             if (key is not ("id" or "kind" or "name")) return $"has an unknown member '{key}'";
         }
         if (String(o["id"]) is not null || ((string)o["id"]!).Length == 0) return "needs a non-empty 'id'";
-        if (o["kind"] is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind is not ("human" or "organization" or "agent"))
+        if (o["kind"] is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind is not (PrincipalKinds.Human or PrincipalKinds.Organization or PrincipalKinds.Agent))
             return "needs 'kind' human, organization or agent";
         if (String(o["name"]) is not null || ((string)o["name"]!).Length == 0) return "needs a non-empty 'name'";
         return null;

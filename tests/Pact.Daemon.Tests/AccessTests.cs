@@ -72,6 +72,62 @@ public class AccessTests
     }
 
     [Fact]
+    public async Task Reads_spend_the_budget_of_the_agent_holding_the_token_not_a_shared_one()
+    {
+        await using var host = await DaemonHost.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Pact:Limits:RequestsPerWindow"] = "5",
+            ["Pact:Limits:RateWindowSeconds"] = "60",
+        });
+        using var http = host.CreateHttpClient();
+        var daemonId = await TestAgent.DaemonIdOf(http);
+        var (noisy, quiet) = (new TestAgent(http, daemonId), new TestAgent(http, daemonId));
+        await noisy.RegisterAsync();
+        await quiet.RegisterAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++) statuses.Add((await noisy.GetAsync("/v1/sessions")).Status);
+
+        statuses.Should().StartWith([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK]).And.EndWith(HttpStatusCode.TooManyRequests);
+        var limited = await noisy.GetAsync("/v1/sessions");
+        limited.Code.Should().Be("PACT-429");
+        limited.ContentType.Should().Be("application/problem+json");
+        limited.Headers.Headers.RetryAfter!.Delta.Should().BePositive();
+        (await quiet.GetAsync("/v1/sessions")).Status.Should().Be(HttpStatusCode.OK, "the other agent has its own budget");
+    }
+
+    [Fact]
+    public async Task A_missing_and_a_bad_bearer_token_are_both_PACT_207_and_say_which()
+    {
+        await using var host = await DaemonHost.StartAsync();
+        using var http = host.CreateHttpClient();
+
+        var missing = await Reply.From(await http.GetAsync("/v1/sessions"));
+        missing.Status.Should().Be(HttpStatusCode.Unauthorized);
+        missing.Code.Should().Be("PACT-207");
+        missing.Json!["title"]!.GetValue<string>().Should().Be("Bearer token required");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/sessions");
+        request.Headers.Authorization = new("Bearer", "pat_forged.token");
+        var bad = await Reply.From(await http.SendAsync(request));
+        bad.Status.Should().Be(HttpStatusCode.Unauthorized);
+        bad.Code.Should().Be("PACT-207");
+        bad.Json!["title"]!.GetValue<string>().Should().Be("Invalid bearer token");
+
+        (await http.GetAsync("/v1/stdlib")).StatusCode.Should().Be(HttpStatusCode.OK, "a public read needs no token");
+    }
+
+    [Fact]
+    public async Task A_bad_body_is_answered_before_a_missing_bearer_token()
+    {
+        await using var host = await DaemonHost.StartAsync();
+        using var http = host.CreateHttpClient();
+        using var body = new StringContent("{\"tier\": ", System.Text.Encoding.UTF8, "application/json");
+        var reply = await Reply.From(await http.PostAsync("/v1/compacts/draft", body));
+        reply.Status.Should().Be(HttpStatusCode.BadRequest, "§11 puts the body (PACT-100) before the bearer token (PACT-207)");
+        reply.Code.Should().Be("PACT-100");
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_every_endpoint_and_Swagger_UI_is_served()
     {
         await using var host = await DaemonHost.StartAsync();

@@ -17,7 +17,7 @@ public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStor
         CancellationToken ct, bool signerMayBeUnregistered = false)
     {
         var auth = await authenticator.AuthenticateAsync(body, spec, targets, signerMayBeUnregistered, ct);
-        if (auth.Error is not null) return Problems.Result(auth.Error);
+        if (auth.Refusal is { } refusal) return refusal;
         if (auth.Replay is not null) return CommandOutcome.Json(auth.Replay.Status, auth.Replay.Body);
         var envelope = auth.Envelope!;
         if (http.HttpContext is { } context) context.Items[CallerItems.Agent] = envelope.Signer;

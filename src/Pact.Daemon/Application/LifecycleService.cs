@@ -14,7 +14,7 @@ namespace Pact.Daemon.Application;
 /// the disposition duties. Every lifecycle command holds <see cref="DecisionEngine.LifecycleKey"/>, because
 /// a revocation can cascade into dependent compacts negotiated in other sessions.
 /// </summary>
-public sealed class LifecycleService(DecisionEngine engine, TimeProvider time)
+public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility visibility, TimeProvider time)
 {
     public static PayloadShape RevokeSpec => CompactRevokePayload.Shape;
 
@@ -87,7 +87,7 @@ public sealed class LifecycleService(DecisionEngine engine, TimeProvider time)
     public (JsonObject? Body, PactError? Error) Check(Caller caller, string compactId, JsonNode? body)
     {
         var state = engine.State;
-        if (!CanSee(state, caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
+        if (!visibility.CanSeeCompact(caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
         var (request, invalid) = ComplianceRequest.FromJson(body);
         if (invalid is not null) return (null, invalid);
         var (decision, error) = ComplianceCheck.Evaluate(state, compactId, request!, time.GetUtcNow());
@@ -98,7 +98,7 @@ public sealed class LifecycleService(DecisionEngine engine, TimeProvider time)
     public (JsonObject? Body, PactError? Error) Dispositions(Caller caller, string compactId, long? version)
     {
         var state = engine.State;
-        if (!CanSee(state, caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
+        if (!visibility.CanSeeCompact(caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
         var now = time.GetUtcNow();
         var report = DispositionDuties.Compute(LifecycleMachine.AsOf(state, now), compactId, now, version);
         return report is null ? (null, PactError.NotFound($"Compact {compactId}")) : (report.ToJson(), null);
@@ -107,19 +107,16 @@ public sealed class LifecycleService(DecisionEngine engine, TimeProvider time)
     public (JsonObject? Body, PactError? Error) Revocation(Caller caller, string compactId, string revocationId)
     {
         var state = engine.State;
-        var body = CanSee(state, caller, compactId) ? LifecycleResources.Revocation(state, revocationId, time.GetUtcNow()) : null;
+        var body = visibility.CanSeeCompact(caller, compactId) ? LifecycleResources.Revocation(state, revocationId, time.GetUtcNow()) : null;
         return body is not null && body["compactId"]?.GetValue<string>() == compactId ? (body, null) : (null, PactError.NotFound($"Revocation {revocationId}"));
     }
 
     public (JsonObject? Body, PactError? Error) Marker(Caller caller, string compactId, string markerId)
     {
         var state = engine.State;
-        var body = CanSee(state, caller, compactId) ? LifecycleResources.Marker(state, markerId, time.GetUtcNow()) : null;
+        var body = visibility.CanSeeCompact(caller, compactId) ? LifecycleResources.Marker(state, markerId, time.GetUtcNow()) : null;
         return body is not null && body["compactId"]?.GetValue<string>() == compactId ? (body, null) : (null, PactError.NotFound($"Marker {markerId}"));
     }
-
-    private static bool CanSee(NegotiationState state, Caller caller, string compactId) =>
-        caller.IsAdmin || (caller.Agent is not null && LifecycleMachine.CanSee(state, compactId, caller.Agent));
 
     private Task<CommandOutcome> Run(AuthenticatedEnvelope auth, string compactId, LifecycleCommand command,
         Func<NegotiationState, IReadOnlyList<Pact.Core.Events.TranscriptEvent>, CommandOutcome> respond, CancellationToken ct)

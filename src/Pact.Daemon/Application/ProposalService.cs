@@ -185,14 +185,6 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         return PactError.NotFound($"Proposal {proposalId}");
     }
 
-    /// <summary>
-    /// Whether the caller may read a stored proposal: a participant of its session, or the operator (§3). Judged from
-    /// the row's session, so a proposal recorded after a quarantined session's first bad event (never replayed into
-    /// memory) stays readable to the session's parties.
-    /// </summary>
-    public bool CanSee(Caller caller, JsonObject stored) =>
-        stored["sessionId"]?.GetValue<string>() is { } sessionId && engine.State.Session(sessionId) is { } s && caller.CanSeeAny(s.Participants);
-
     private static UpstreamInfo? Upstream(NegotiationState state, string compactId, long version)
     {
         _ = version;

@@ -23,15 +23,19 @@ public sealed record AuthenticatedEnvelope(Envelope Envelope, string PayloadHash
     public JsonObject ToEventJson() => Envelope.ToJson();
 }
 
-/// <summary>The outcome of authentication: proceed, replay a remembered response, or refuse.</summary>
-public sealed record AuthOutcome(AuthenticatedEnvelope? Envelope, StoredResponse? Replay, PactError? Error);
+/// <summary>The outcome of authentication: proceed, replay a remembered response, or refuse (429s with a wait).</summary>
+public sealed record AuthOutcome(AuthenticatedEnvelope? Envelope, StoredResponse? Replay, PactError? Error, TimeSpan? RetryAfter = null)
+{
+    /// <summary>The refusal as the response, when there is one.</summary>
+    public IResult? Refusal => Error is null ? null : Problems.Result(Error, RetryAfter);
+}
 
 /// <summary>
 /// Checks a signed request in the order §2 fixes, answering the first failure: shape, type, unknown
 /// members, targets (PACT-101); audience (206); freshness (204); signature (201); registered signer
 /// (202); nonce (203, or the original response for an identical resend).
 /// </summary>
-public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, AgentDirectory agents, NonceStore nonces, AgentRateLimiter rateLimiter)
+public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, AgentDirectory agents, NonceStore nonces, RequestBudget budget)
 {
     public async Task<AuthOutcome> AuthenticateAsync(
         SignedEnvelope body, PayloadShape spec, IReadOnlyDictionary<string, string>? pathTargets = null,
@@ -72,8 +76,8 @@ public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider ti
         if (!envelope.VerifySignature(canonicalPayload))
             return Refuse(new PactError(PactCodes.BadEnvelopeSignature, 401, "Envelope signature does not verify",
                 "sig is not the signer's Ed25519 signature over \"pact-msg-v1\\n\" followed by the JCS form of payload."));
-        if (rateLimiter.TryAcquire(envelope.Signer) is { } retryAfter)
-            throw new RateLimitedException(retryAfter);
+        // The signer's budget is spent only once the signature shows it is the signer asking.
+        if (budget.TrySpend(envelope.Signer) is { } limited) return new AuthOutcome(null, null, limited.Error, limited.RetryAfter);
         if (!signerMayBeUnregistered && !await agents.IsRegisteredAsync(envelope.Signer, ct))
             return Refuse(new PactError(PactCodes.UnknownSigner, 401, "Unknown signer", $"{envelope.Signer} is not a registered agent; register it with POST /v1/agents."));
 
@@ -88,10 +92,4 @@ public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider ti
     }
 
     private static AuthOutcome Refuse(PactError error) => new(null, null, error);
-}
-
-/// <summary>Raised when a caller is over its request budget; answered as 429 with Retry-After.</summary>
-public sealed class RateLimitedException(TimeSpan retryAfter) : Exception("Rate limited")
-{
-    public TimeSpan RetryAfter { get; } = retryAfter;
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Pact.Core.Errors;
 using Pact.Core.Time;
 using Pact.Daemon.Application;
@@ -42,11 +43,9 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
     [ProducesResponseType(typeof(InviteBody), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Operator, Forbidden = "Only the operator's admin token may create invites.")]
     public async Task<IResult> CreateInvite([FromBody] InviteRequest? request, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        if (!caller!.IsAdmin) return Problem(PactError.Forbidden("Only the operator's admin token may create invites."));
         if (request?.ExpiresIn is { } expiresIn && !IsoDuration.IsValid(expiresIn))
             return Problem(PactError.InvalidPayload("'expiresIn' must be an ISO 8601 duration like P7D.", "/expiresIn"));
         return JsonResult(201, await service.CreateInviteAsync(request?.ExpiresIn, ct));

@@ -12,18 +12,18 @@ using Pact.Daemon.Persistence;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Signed compacts, the standard library, and terms drafts (§4.4, §6).</summary>
-public sealed class CompactsController(ProposalReadModel compacts, DecisionEngine engine, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
+public sealed class CompactsController(ResourceVisibility visibility, ProposalReadModel compacts, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>A compact: parties, status, current version, every version and its history.</summary>
     [HttpGet("/v1/compacts/{compactId}")]
     [ProducesResponseType(typeof(CompactBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string compactId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var versions = await compacts.GetVersionsAsync(compactId, ct);
-        if (versions.Count == 0 || !CanSee(caller!, versions)) return Problem(PactError.NotFound($"Compact {compactId}"));
+        if (versions.Count == 0 || !visibility.CanSeeCompact(caller, compactId)) return Problem(PactError.NotFound($"Compact {compactId}"));
         var current = versions[^1];
         var record = await compacts.GetRecordAsync(compactId, current.Version, ct);
         return JsonResult(200, new JsonObject
@@ -47,14 +47,14 @@ public sealed class CompactsController(ProposalReadModel compacts, DecisionEngin
     /// <summary>The caller's compacts (the operator's: all), current versions, optionally by status.</summary>
     [HttpGet("/v1/compacts")]
     [ProducesResponseType(typeof(CompactPageBody), StatusCodes.Status200OK)]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List([FromQuery] string? party, [FromQuery] string? status, [FromQuery] string? after, [FromQuery] int limit = 50, CancellationToken ct = default)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         if (party is not null and not "me") return Problem(PactError.InvalidPayload("'party' can only be 'me'.", "/party"));
         if (limit < 1) return Problem(PactError.InvalidPayload("'limit' must be at least 1.", "/limit"));
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
-        var agent = caller!.IsAdmin && party is null ? null : caller.Agent;
+        var agent = caller.IsAdmin && party is null ? null : caller.Agent;
         var rows = await compacts.ListCurrentAsync(agent, status, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         return JsonResult(200, new JsonObject
@@ -76,12 +76,12 @@ public sealed class CompactsController(ProposalReadModel compacts, DecisionEngin
     [HttpGet("/v1/compacts/{compactId}/versions/{version:long}")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> GetVersion(string compactId, long version, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var versions = await compacts.GetVersionsAsync(compactId, ct);
-        if (versions.Count == 0 || !CanSee(caller!, versions)) return Problem(PactError.NotFound($"Compact {compactId}"));
+        if (versions.Count == 0 || !visibility.CanSeeCompact(caller, compactId)) return Problem(PactError.NotFound($"Compact {compactId}"));
         var record = await compacts.GetRecordAsync(compactId, version, ct);
         return record is null ? Problem(PactError.NotFound($"Version {version} of compact {compactId}")) : JsonResult(200, record);
     }
@@ -95,22 +95,13 @@ public sealed class CompactsController(ProposalReadModel compacts, DecisionEngin
     [HttpPost("/v1/compacts/draft")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public IResult Draft([FromBody] JsonObject body)
     {
-        var (_, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
         var (terms, error) = DraftBuilder.Build(body, time.GetUtcNow());
         return error is not null ? Problem(error) : JsonResult(200, new JsonObject { ["terms"] = terms });
     }
 
-    /// <summary>A compact is visible to its parties and to participants of the sessions its versions were negotiated in (§3).</summary>
-    private bool CanSee(Caller caller, IReadOnlyList<CompactVersionRow> versions)
-    {
-        if (caller.IsAdmin) return true;
-        var state = engine.State;
-        return versions.Any(v => v.AgentA == caller.Agent || v.AgentB == caller.Agent ||
-            (state.Session(v.SessionId) is { } s && s.IsParticipant(caller.Agent!)));
-    }
 }
 
 /// <summary>A compact and its versions.</summary>
@@ -147,11 +138,11 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     [HttpGet("/v1/compacts/{compactId}/revocations/{revocationId}")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public IResult GetRevocation(string compactId, string revocationId)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (body, error) = service.Revocation(caller!, compactId, revocationId);
+        var caller = Reader;
+        var (body, error) = service.Revocation(caller, compactId, revocationId);
         return error is not null ? Problem(error) : JsonResult(200, body!);
     }
 
@@ -179,11 +170,11 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     [HttpGet("/v1/compacts/{compactId}/markers/{markerId}")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public IResult GetMarker(string compactId, string markerId)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (body, error) = service.Marker(caller!, compactId, markerId);
+        var caller = Reader;
+        var (body, error) = service.Marker(caller, compactId, markerId);
         return error is not null ? Problem(error) : JsonResult(200, body!);
     }
 
@@ -195,11 +186,11 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public IResult Check(string compactId, [FromBody] JsonObject body)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (decision, error) = service.Check(caller!, compactId, body);
+        var caller = Reader;
+        var (decision, error) = service.Check(caller, compactId, body);
         return error is not null ? Problem(error) : JsonResult(200, decision!);
     }
 
@@ -207,11 +198,11 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     [HttpGet("/v1/compacts/{compactId}/dispositions")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public IResult Dispositions(string compactId, [FromQuery] long? version)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (report, error) = service.Dispositions(caller!, compactId, version);
+        var caller = Reader;
+        var (report, error) = service.Dispositions(caller, compactId, version);
         return error is not null ? Problem(error) : JsonResult(200, report!);
     }
 }

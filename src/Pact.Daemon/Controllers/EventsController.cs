@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Core.Events;
@@ -11,19 +12,19 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Reading and streaming transcript events (§8.3).</summary>
-public sealed class EventsController(TranscriptStore store, SessionReadModel sessions, EventStreamer streamer, IOptions<PactOptions> options) : PactControllerBase
+public sealed class EventsController(ResourceVisibility visibility, TranscriptStore store, SessionReadModel sessions, EventStreamer streamer, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>A page of a session's events in streamSeq order; <c>next</c> is the <c>after</c> of the next page, null at the end.</summary>
     [HttpGet("/v1/sessions/{sessionId}/events")]
     [ProducesResponseType(typeof(EventPageBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List(string sessionId, [FromQuery] long after = 0, [FromQuery] int limit = 100, CancellationToken ct = default)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var session = await sessions.GetAsync(sessionId, ct);
-        if (session is null || !caller!.CanSeeAny(session.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        if (session is null || !visibility.CanSeeSession(caller, session.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         if (after < 0 || limit < 1) return Problem(PactError.InvalidPayload("'after' must be ≥ 0 and 'limit' ≥ 1.", "/after"));
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
         var events = await store.ReadStreamAsync(sessionId, after, limit + 1, ct);
@@ -40,17 +41,13 @@ public sealed class EventsController(TranscriptStore store, SessionReadModel ses
     [Produces("text/event-stream")]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task StreamSession(string sessionId)
     {
         var ct = HttpContext.RequestAborted;
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null)
-        {
-            await refusal.ExecuteAsync(HttpContext);
-            return;
-        }
+        var caller = Reader;
         var session = await sessions.GetAsync(sessionId, ct);
-        if (session is null || !caller!.CanSeeAny(session.Participants))
+        if (session is null || !visibility.CanSeeSession(caller, session.Participants))
         {
             await Problem(PactError.NotFound($"Session {sessionId}")).ExecuteAsync(HttpContext);
             return;
@@ -78,15 +75,11 @@ public sealed class EventsController(TranscriptStore store, SessionReadModel ses
     [Produces("text/event-stream")]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task StreamAll([FromQuery] string? types = null)
     {
         var ct = HttpContext.RequestAborted;
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null)
-        {
-            await refusal.ExecuteAsync(HttpContext);
-            return;
-        }
+        var caller = Reader;
         var (start, atHead, error) = EventStreamer.StartPosition(Request);
         if (error is not null)
         {
@@ -94,7 +87,7 @@ public sealed class EventsController(TranscriptStore store, SessionReadModel ses
             return;
         }
         var typeFilter = TypeFilter.Parse(types);
-        var visible = new VisibleStreams(caller!, sessions);
+        var visible = new VisibleStreams(caller, visibility, sessions);
         await visible.LoadAsync(ct);
         await streamer.StreamAsync(HttpContext,
             e => visible.Observe(e) && typeFilter.Matches(e.Type),
@@ -138,7 +131,7 @@ public sealed class TypeFilter
 }
 
 /// <summary>The streams an agent may read, kept current as sessions naming it are created.</summary>
-internal sealed class VisibleStreams(Auth.Caller caller, SessionReadModel sessions)
+internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibility, SessionReadModel sessions)
 {
     private HashSet<string> _streams = new(StringComparer.Ordinal);
 
@@ -151,7 +144,7 @@ internal sealed class VisibleStreams(Auth.Caller caller, SessionReadModel sessio
     {
         if (caller.IsAdmin) return true;
         if (e.Type == "session.created" && e.Data["participants"] is JsonArray participants &&
-            participants.Any(p => p?.GetValue<string>() == caller.Agent))
+            visibility.CanSeeSession(caller, participants.Select(p => p?.GetValue<string>() ?? "")))
         {
             lock (_streams) _streams.Add(e.Stream);
         }

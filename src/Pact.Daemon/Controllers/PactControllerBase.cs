@@ -12,13 +12,8 @@ namespace Pact.Daemon.Controllers;
 [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status429TooManyRequests, "application/problem+json")]
 public abstract class PactControllerBase : ControllerBase
 {
-    /// <summary>Resolves the bearer token; the error, when there is one, is the answer.</summary>
-    protected (Caller? Caller, IResult? Refusal) RequireCaller()
-    {
-        var resolver = HttpContext.RequestServices.GetRequiredService<CallerResolver>();
-        var (caller, error) = resolver.Resolve(HttpContext);
-        return (caller, error is null ? null : Problems.Result(error));
-    }
+    /// <summary>The authenticated reader of an action under <see cref="RequirePolicyAttribute"/>.</summary>
+    protected Caller Reader => User.ToCaller() ?? throw new InvalidOperationException("The action reads the caller without [RequirePolicy].");
 
     protected static IResult Problem(PactError error) => Problems.Result(error);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Pact.Core.Lifecycle;
 using Pact.Core.Negotiation;
 using Pact.Core.Terms;
@@ -14,14 +15,14 @@ public sealed class PendingController(DecisionEngine engine, TimeProvider time) 
     /// <summary>Open proposals the caller may sign, and withdrawals, revocations and markers it may acknowledge, each with its deadline.</summary>
     [HttpGet("/v1/agents/me/pending")]
     [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [RequirePolicy(PactAuthorization.Reader)]
     public IResult Get()
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var state = engine.State;
         var toSign = new JsonArray();
         var withdrawals = new JsonArray();
-        foreach (var p in caller!.Agent is null ? [] : state.LiveProposalsAwaiting(caller.Agent))
+        foreach (var p in caller.Agent is null ? [] : state.LiveProposalsAwaiting(caller.Agent))
         {
             var item = new JsonObject
             {
@@ -40,7 +41,7 @@ public sealed class PendingController(DecisionEngine engine, TimeProvider time) 
                 withdrawals.Add(item);
             }
         }
-        var (revocations, markers) = caller!.Agent is null
+        var (revocations, markers) = caller.Agent is null
             ? ([], [])
             : LifecycleMachine.AwaitingAcknowledgment(state, caller.Agent, time.GetUtcNow());
         return JsonResult(200, new JsonObject

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Http;
@@ -8,7 +9,7 @@ using Pact.Daemon.Persistence;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>The two-phase negotiation (§5): propose, counter, sign, decline, withdraw, acknowledge.</summary>
-public sealed class ProposalsController(CommandRunner commands, ProposalService service, ProposalReadModel proposals) : PactControllerBase
+public sealed class ProposalsController(ResourceVisibility visibility, CommandRunner commands, ProposalService service, ProposalReadModel proposals) : PactControllerBase
 {
     /// <summary>Proposes terms (proposal.create, first signature included); with <c>replaces</c> it counters the open proposal.</summary>
     /// <response code="201">Open; <c>warnings</c> may hold NEGOTIATION_TIMEOUT_OMITTED or STANDING_POLICY_UNVERIFIED.</response>
@@ -63,12 +64,12 @@ public sealed class ProposalsController(CommandRunner commands, ProposalService 
     [HttpGet("/v1/proposals/{proposalId}")]
     [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string proposalId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var proposal = await proposals.GetProposalAsync(proposalId, ct);
-        return proposal is null || !service.CanSee(caller!, proposal) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal);
+        return proposal is null || !(proposal["sessionId"]?.GetValue<string>() is { } sessionId && visibility.CanSeeInSession(caller, sessionId)) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
@@ -10,7 +11,7 @@ using Pact.Daemon.Persistence;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Long-lived sessions in which agents negotiate (§7).</summary>
-public sealed class SessionsController(CommandRunner commands, SessionService service, SessionReadModel sessions, IOptions<PactOptions> options) : PactControllerBase
+public sealed class SessionsController(ResourceVisibility visibility, CommandRunner commands, SessionService service, SessionReadModel sessions, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>Creates a session (session.create envelope; the signer must be a participant).</summary>
     [HttpPost("/v1/sessions")]
@@ -28,12 +29,12 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string sessionId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
-        if (row is null || !caller!.CanSeeAny(row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         return JsonResult(200, await service.GetViewAsync(row, ct));
     }
 
@@ -41,15 +42,15 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [HttpGet("/v1/sessions")]
     [ProducesResponseType(typeof(SessionPageBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List([FromQuery] string? participant, [FromQuery] string? status, [FromQuery] string? after, [FromQuery] int limit = 50, CancellationToken ct = default)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         if (limit < 1) return Problem(PactError.InvalidPayload("'limit' must be at least 1.", "/limit"));
         if (status is not null and not ("active" or "suspended" or "terminated"))
             return Problem(PactError.InvalidPayload("'status' is active, suspended or terminated.", "/status"));
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
-        var rows = await sessions.ListAsync(caller!.IsAdmin ? null : caller.Agent, participant, status, after, limit + 1, ct);
+        var rows = await sessions.ListAsync(caller.IsAdmin ? null : caller.Agent, participant, status, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         var items = new JsonArray();
         foreach (var row in page) items.Add(await service.GetViewAsync(row, ct));
@@ -95,12 +96,12 @@ public sealed class SessionsController(CommandRunner commands, SessionService se
     [HttpGet("/v1/sessions/{sessionId}/state")]
     [ProducesResponseType(typeof(StateBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> State(string sessionId, [FromQuery] long? at, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
-        if (row is null || !caller!.CanSeeAny(row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         var (body, error) = await service.StateAtAsync(sessionId, at, ct);
         return error is not null ? Problem(error) : JsonResult(200, body!);
     }

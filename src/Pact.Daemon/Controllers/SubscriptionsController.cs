@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Daemon.Hosting;
@@ -26,13 +27,13 @@ public sealed class SubscriptionsController(SubscriptionService service, Webhook
     [HttpGet("/v1/subscriptions")]
     [ProducesResponseType(typeof(SubscriptionPageBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List([FromQuery] string? after, [FromQuery] int limit = 100, CancellationToken ct = default)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         if (limit < 1) return Problem(PactError.InvalidPayload("'limit' must be at least 1.", "/limit"));
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
-        var rows = await webhooks.ListAsync(caller!.IsAdmin ? null : caller.Agent, after, limit + 1, ct);
+        var rows = await webhooks.ListAsync(caller.IsAdmin ? null : caller.Agent, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         return JsonResult(200, new JsonObject
         {
@@ -46,11 +47,11 @@ public sealed class SubscriptionsController(SubscriptionService service, Webhook
     [ProducesResponseType(typeof(SubscriptionBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string subscriptionId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (subscription, error) = await service.FindAsync(caller!, subscriptionId, ct);
+        var caller = Reader;
+        var (subscription, error) = await service.FindAsync(caller, subscriptionId, ct);
         return error is not null ? Problem(error) : JsonResult(200, subscription!.ToJson());
     }
 
@@ -59,11 +60,11 @@ public sealed class SubscriptionsController(SubscriptionService service, Webhook
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Delete(string subscriptionId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (_, error) = await service.FindAsync(caller!, subscriptionId, ct);
+        var caller = Reader;
+        var (_, error) = await service.FindAsync(caller, subscriptionId, ct);
         if (error is not null) return Problem(error);
         return await service.DeleteAsync(subscriptionId, ct) ? Results.NoContent() : Problem(PactError.NotFound($"Subscription {subscriptionId}"));
     }
@@ -73,11 +74,11 @@ public sealed class SubscriptionsController(SubscriptionService service, Webhook
     [ProducesResponseType(typeof(DeliveryPageBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Deliveries(string subscriptionId, [FromQuery] long after = 0, [FromQuery] string? status = null, [FromQuery] int limit = 100, CancellationToken ct = default)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (_, error) = await service.FindAsync(caller!, subscriptionId, ct);
+        var caller = Reader;
+        var (_, error) = await service.FindAsync(caller, subscriptionId, ct);
         if (error is not null) return Problem(error);
         if (after < 0 || limit < 1) return Problem(PactError.InvalidPayload("'after' must be ≥ 0 and 'limit' ≥ 1.", "/after"));
         if (status is not null and not (DeliveryRecord.Pending or DeliveryRecord.Succeeded or DeliveryRecord.Failed))
@@ -97,11 +98,11 @@ public sealed class SubscriptionsController(SubscriptionService service, Webhook
     [ProducesResponseType(typeof(DeliveryBody), StatusCodes.Status202Accepted)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Retry(string subscriptionId, string deliveryId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
-        var (_, error) = await service.FindAsync(caller!, subscriptionId, ct);
+        var caller = Reader;
+        var (_, error) = await service.FindAsync(caller, subscriptionId, ct);
         if (error is not null) return Problem(error);
         var delivery = await webhooks.GetDeliveryAsync(subscriptionId, deliveryId, ct);
         if (delivery is null) return Problem(PactError.NotFound($"Delivery {deliveryId}"));

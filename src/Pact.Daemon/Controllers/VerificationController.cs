@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Auth;
 using Pact.Core.Errors;
 using Pact.Daemon.TransparencyLog;
 using Pact.Daemon.Persistence;
@@ -7,7 +8,7 @@ using Pact.Daemon.Persistence;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Checking a session's transcript on the daemon (§7 verify) and taking it away to check elsewhere (§8.4 export).</summary>
-public sealed class VerificationController(SessionReadModel sessions, SessionCheckpointReadModel checkpoints, SessionVerifier verifier, SessionExporter exporter) : PactControllerBase
+public sealed class VerificationController(ResourceVisibility visibility, SessionReadModel sessions, SessionCheckpointReadModel checkpoints, SessionVerifier verifier, SessionExporter exporter) : PactControllerBase
 {
     /// <summary>
     /// Re-checks the session's events as stored: streamSeq, prevHash links, hashes, every envelope, compact and
@@ -19,12 +20,12 @@ public sealed class VerificationController(SessionReadModel sessions, SessionChe
     [ProducesResponseType(typeof(VerifyBody), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Verify(string sessionId, [FromQuery] string? from, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
-        if (row is null || !caller!.CanSeeAny(row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         CheckpointRow? start = null;
         if (from is not null)
         {
@@ -45,12 +46,12 @@ public sealed class VerificationController(SessionReadModel sessions, SessionChe
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status500InternalServerError, "application/problem+json")]
+    [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Export(string sessionId, CancellationToken ct)
     {
-        var (caller, refusal) = RequireCaller();
-        if (refusal is not null) return refusal;
+        var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
-        if (row is null || !caller!.CanSeeAny(row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         var (bundle, error) = await exporter.ExportAsync(sessionId, ct);
         return error is not null ? Problem(error) : JsonResult(200, bundle!);
     }

@@ -57,6 +57,9 @@ public static class PactApp
     private static void AddPactServices(IServiceCollection services, PactOptions pact)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // First of the hosted services: the others start on a loaded state.
+        services.AddSingleton<DaemonStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<DaemonStartup>());
         services.AddSingleton(sp => new DataDirectory(pact.DataDirectory));
         services.AddSingleton(sp =>
         {
@@ -93,8 +96,10 @@ public static class PactApp
         }, sp.GetRequiredService<ILogger<TranscriptStore>>()).GetAwaiter().GetResult());
         services.AddHttpContextAccessor();
         services.AddSingleton<ListenerInfo>();
-        services.AddSingleton<AgentRateLimiter>();
-        services.AddSingleton<CallerResolver>();
+        services.AddPactAuthentication();
+        services.AddPactRateLimiting();
+        services.AddPactProblems();
+        services.AddPactHealthChecks();
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<NonceStore>();
         services.AddSingleton<EnvelopeAuthenticator>();
@@ -176,10 +181,12 @@ public static class PactApp
         app.Lifetime.ApplicationStarted.Register(() => listener.Update(app.Urls));
 
         app.UsePactRequestLogging();
-        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseExceptionHandler();
         app.UseMiddleware<LoopbackHostMiddleware>();
-        app.UseMiddleware<RateLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        app.MapPactHealthChecks();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(ui =>
         {
@@ -188,15 +195,6 @@ public static class PactApp
             ui.DocumentTitle = "Pact daemon";
         });
         app.MapControllers();
-
-        // Resolve the singletons that do work at start (key, token, store) before the first request.
-        var identity = app.Services.GetRequiredService<DaemonIdentity>();
-        app.Services.GetRequiredService<AdminToken>();
-        var store = app.Services.GetRequiredService<TranscriptStore>();
-        app.Services.GetRequiredService<EventHub>();
-        app.Services.GetRequiredService<DecisionEngine>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
-        app.Logger.LogInformation("Pact daemon {DaemonId} ({Origin}) on data directory {DataDirectory}, transcript head seq {Head}",
-            identity.DaemonId, identity.Origin, app.Services.GetRequiredService<DataDirectory>().Root, store.HeadSeq);
     }
 
     /// <summary>PACT_-prefixed environment variables as "Pact:" settings: PACT_DATADIRECTORY, PACT_LIMITS__MAXBODYBYTES, …</summary>

@@ -53,12 +53,12 @@ public static class Problems
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>An MVC result rendering the error as ProblemDetails.</summary>
-    public static IResult Result(PactError error) => new ProblemResult(error);
+    /// <summary>A result rendering the error as ProblemDetails (with Retry-After when a wait is given).</summary>
+    public static IResult Result(PactError error, TimeSpan? retryAfter = null) => new ProblemResult(error, retryAfter);
 
-    private sealed class ProblemResult(PactError error) : IResult
+    private sealed class ProblemResult(PactError error, TimeSpan? retryAfter) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error);
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error, retryAfter);
     }
 
     public static PactError ForStatus(int status) => status switch

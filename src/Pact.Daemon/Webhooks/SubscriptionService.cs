@@ -37,7 +37,7 @@ public sealed partial class SubscriptionService(
     public async Task<IResult> CreateAsync(SignedEnvelope body, CancellationToken ct)
     {
         var auth = await authenticator.AuthenticateAsync(body, CreateSpec, null, false, ct);
-        if (auth.Error is not null) return Problems.Result(auth.Error);
+        if (auth.Refusal is { } refusal) return refusal;
         if (auth.Replay is not null) return Replay(auth.Replay);
         var envelope = auth.Envelope!;
         try
@@ -97,7 +97,7 @@ public sealed partial class SubscriptionService(
     public async Task<(SubscriptionRecord? Subscription, PactError? Error)> FindAsync(Caller caller, string subscriptionId, CancellationToken ct)
     {
         var record = PactIds.IsDaemonId(subscriptionId, PactIds.Subscription) ? await webhooks.GetAsync(subscriptionId, ct) : null;
-        if (record is null || !(caller.IsAdmin || caller.Agent == record.Owner)) return (null, PactError.NotFound($"Subscription {subscriptionId}"));
+        if (record is null || !ResourceVisibility.CanSeeSubscription(caller, record.Owner)) return (null, PactError.NotFound($"Subscription {subscriptionId}"));
         return (record, null);
     }
 

@@ -7,12 +7,14 @@ namespace Pact.Core.Crypto;
 /// <summary>An Ed25519 identity: its seed, public key and did:key. Agents, principals and the daemon are each one.</summary>
 public sealed class KeyPair
 {
-    private readonly byte[] _secretKey;
+    // NSec keeps the expanded private key in memory it allocates and frees itself (a SafeHandle, released on finalization).
+    private readonly NSec.Cryptography.Key _key;
 
     private KeyPair(byte[] seed)
     {
+        _key = Ed25519.ImportSeed(seed);
         Seed = seed;
-        (PublicKey, _secretKey) = Ed25519.KeyPairFromSeed(seed);
+        PublicKey = Ed25519.PublicKeyOf(_key);
         Did = DidKey.FromPublicKey(PublicKey);
     }
 
@@ -29,7 +31,7 @@ public sealed class KeyPair
 
     public static KeyPair Generate() => new(RandomNumberGenerator.GetBytes(Ed25519.SeedSize));
 
-    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519.Sign(_secretKey, message);
+    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519.Sign(_key, message);
 
     public string SignB64u(ReadOnlySpan<byte> message) => Base64Url.Encode(Sign(message));
 

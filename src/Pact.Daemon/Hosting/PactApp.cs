@@ -28,7 +28,7 @@ public static class PactApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
-        // Fails at start, naming the package to install, rather than at the first signature.
+        // Fails at start if the bundled libsodium cannot load or miscomputes, rather than at the first signature.
         Ed25519.EnsureAvailable();
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(PactApp).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory });

@@ -6,7 +6,7 @@ using Pact.Core.Encoding;
 
 namespace Pact.Core.Tests.Primitives;
 
-/// <summary>Ed25519 through libsodium against RFC 8032 §7.1, plus the refusals PROTOCOL.md §1 requires.</summary>
+/// <summary>Ed25519 through NSec (and its bundled libsodium) against RFC 8032 §7.1, plus the refusals PROTOCOL.md §1 requires.</summary>
 public class Ed25519Tests
 {
     // L, the order of the prime-order subgroup (RFC 8032 §5.1).
@@ -34,10 +34,9 @@ public class Ed25519Tests
     public void Seed_expands_to_the_rfc_public_key(int i)
     {
         var (seed, publicKey, _, _) = Vector(i);
-        var (pk, sk) = Ed25519.KeyPairFromSeed(seed);
-        pk.Should().Equal(publicKey);
-        sk.Should().Equal(seed.Concat(publicKey));
-        KeyPair.FromSeed(seed).PublicKey.Should().Equal(publicKey);
+        var pair = KeyPair.FromSeed(seed);
+        pair.PublicKey.Should().Equal(publicKey);
+        pair.Seed.Should().Equal(seed);
     }
 
     [Theory]
@@ -102,6 +101,8 @@ public class Ed25519Tests
         { "y = 0 (order 4)", "0000000000000000000000000000000000000000000000000000000000000000" },
         { "order 8", "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a" },
         { "identity spelled y = p + 1 (non-canonical)", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f" },
+        { "identity with the x sign bit set (non-canonical)", "0100000000000000000000000000000000000000000000000000000000000080" },
+        { "y = 0 spelled y = p (non-canonical, order 4)", "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f" },
     };
 
     [Theory]
@@ -117,6 +118,40 @@ public class Ed25519Tests
         Ed25519.Verify(pk, [], trivial).Should().BeFalse(what);
     }
 
+    [Theory]
+    [MemberData(nameof(SmallOrderKeys))]
+    public void Small_order_public_keys_are_refused_even_when_the_cofactorless_equation_holds(string what, string publicKeyHex)
+    {
+        // The trivial signature above also has a small-order R, which libsodium refuses on its own. This one does
+        // not: R = [r]B has full order and S = r, so [S]B = R + [k]A holds whenever [k]A is the identity — for
+        // every message when A is the identity, and for one message in eight (k ≡ 0 mod 8) when A has order 2, 4
+        // or 8. Only the public-key check stands between it and acceptance.
+        var pk = Hex.Decode(publicKeyHex);
+        var seed = Enumerable.Range(1, 32).Select(b => (byte)b).ToArray();
+        var r = ClampedScalar(seed);
+        var signature = new byte[64];
+        KeyPair.FromSeed(seed).PublicKey.CopyTo(signature, 0);
+        (r % L).ToByteArray(isUnsigned: true, isBigEndian: false).CopyTo(signature, 32);
+
+        var message = Enumerable.Range(0, 1000).Select(i => System.Text.Encoding.UTF8.GetBytes($"message {i}"))
+            .First(m => Challenge(signature.AsSpan(0, 32), pk, m) % 8 == 0);
+        Ed25519.Verify(pk, message, signature).Should().BeFalse(what);
+    }
+
+    // RFC 8032 §5.1.5: the secret scalar is the first half of SHA-512(seed), clamped.
+    private static BigInteger ClampedScalar(byte[] seed)
+    {
+        var h = System.Security.Cryptography.SHA512.HashData(seed).AsSpan(0, 32).ToArray();
+        h[0] &= 248;
+        h[31] &= 127;
+        h[31] |= 64;
+        return new BigInteger(h, isUnsigned: true, isBigEndian: false);
+    }
+
+    // RFC 8032 §5.1.7: k = SHA-512(R ‖ A ‖ M) mod L, over the bytes as sent.
+    private static BigInteger Challenge(ReadOnlySpan<byte> r, byte[] publicKey, byte[] message) =>
+        new BigInteger(System.Security.Cryptography.SHA512.HashData([.. r, .. publicKey, .. message]), isUnsigned: true, isBigEndian: false) % L;
+
     [Fact]
     public void Wrong_lengths_are_refused_not_thrown()
     {
@@ -130,8 +165,14 @@ public class Ed25519Tests
     [Fact]
     public void Bad_key_material_is_a_programming_error()
     {
-        ((Action)(() => Ed25519.KeyPairFromSeed(new byte[31]))).Should().Throw<ArgumentException>();
-        ((Action)(() => Ed25519.Sign(new byte[32], [1]))).Should().Throw<ArgumentException>();
+        ((Action)(() => KeyPair.FromSeed(new byte[31]))).Should().Throw<ArgumentException>();
+        ((Action)(() => KeyPair.FromSeed(new byte[33]))).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void The_start_up_self_test_passes()
+    {
+        ((Action)Ed25519.EnsureAvailable).Should().NotThrow();
     }
 
     [Fact]

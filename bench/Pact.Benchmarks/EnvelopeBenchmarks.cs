@@ -56,8 +56,8 @@ public class EnvelopeBenchmarks
             ["topic"] = envelope.Payload["topic"]!.DeepClone(),
             ["metadata"] = null,
         };
-        return TranscriptEvent.ComputeHash("ses_01JD0000000000000000000000", 1, "session.created", "2026-11-21T12:00:00.010Z",
-            envelope.Signer, data, TranscriptEvent.GenesisHash);
+        return EventChain.Hash("ses_01JD0000000000000000000000", 1, "session.created", "2026-11-21T12:00:00.010Z",
+            envelope.Signer, data, EventChain.GenesisHash);
     }
 
     /// <summary>The floor: libsodium's verify of the already canonical signing input.</summary>

@@ -164,7 +164,7 @@ public class LogVerifyBenchmarks
                 var envelope = Envelope.Parse(data["envelope"]).Envelope!;
                 // The stored data is already canonical JSON, so the hash input is built around its text (members in JCS order).
                 var hashInput = System.Text.Encoding.UTF8.GetBytes(
-                    $"{TranscriptEvent.HashDomain}{{\"actor\":{Text(e.Actor)},\"data\":{e.Data},\"prevHash\":{Text(e.PrevHash)},\"stream\":{Text(e.Stream)},"
+                    $"{EventChain.HashDomain}{{\"actor\":{Text(e.Actor)},\"data\":{e.Data},\"prevHash\":{Text(e.PrevHash)},\"stream\":{Text(e.Stream)},"
                     + $"\"streamSeq\":{Jcs.FormatNumber(e.StreamSeq)},\"time\":{Text(e.Time)},\"type\":{Text(e.Type)}}}");
                 if (Hex.Encode(SHA256.HashData(hashInput)) != e.Hash) throw new InvalidOperationException($"The hash input of seq {e.Seq} is not the stored event's.");
                 DidKey.TryGetPublicKey(envelope.Signer, out var publicKey);

@@ -152,8 +152,8 @@ internal static class Floor
                     var time = Timestamp.ToText(TimeProvider.System.GetUtcNow());
                     foreach (var (stream, actor, data, _) in batch)
                     {
-                        var (streamSeq, prev) = heads.TryGetValue(stream, out var head) || _heads.TryGetValue(stream, out head) ? head : (0, TranscriptEvent.GenesisHash);
-                        var hash = TranscriptEvent.ComputeHashFromCanonicalData(stream, streamSeq + 1, "session.suspended", time, actor, data, prev);
+                        var (streamSeq, prev) = heads.TryGetValue(stream, out var head) || _heads.TryGetValue(stream, out head) ? head : (0, EventChain.GenesisHash);
+                        var hash = EventChain.HashCanonical(stream, streamSeq + 1, "session.suspended", time, actor, data, prev);
                         var seq = _seq + seqs.Count + 1;
                         (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (seq, stream, streamSeq + 1, time, actor, data, prev, hash);
                         insert.ExecuteNonQuery();

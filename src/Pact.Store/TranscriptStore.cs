@@ -220,11 +220,12 @@ public sealed partial class TranscriptStore : IAsyncDisposable
             command.Parameters.AddWithValue("$after", afterStreamSeq);
             command.Parameters.AddWithValue("$limit", limit);
             var events = ReadEvents(command);
-            for (var i = 0; i < events.Count; i++)
+            var head = ChainHead.Before(afterStreamSeq + 1);
+            foreach (var e in events)
             {
-                var (expectedSeq, expectedPrev) = i == 0 ? (afterStreamSeq + 1, events[0].PrevHash) : (events[i - 1].StreamSeq + 1, events[i - 1].Hash);
-                if (events[i].StreamSeq != expectedSeq || events[i].PrevHash != expectedPrev)
-                    throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {events[i].StreamSeq} (seq {events[i].Seq}).");
+                if (head.Check(e.Seq, e.StreamSeq, e.PrevHash) is { } broken)
+                    throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {e.StreamSeq} (seq {e.Seq}): {broken.Message}");
+                head = ChainHead.After(e);
             }
             return events;
         }, ct);
@@ -315,7 +316,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
             using var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = $"SELECT {EventColumns} FROM events ORDER BY seq;";
-            var heads = new Dictionary<string, StreamHead>(StringComparer.Ordinal);
+            var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
             long expected = 1;
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -323,12 +324,10 @@ public sealed partial class TranscriptStore : IAsyncDisposable
                 ct.ThrowIfCancellationRequested();
                 var e = ReadEvent(reader);
                 if (e.Seq != expected) throw new TranscriptIntegrityException($"Expected seq {expected}, found {e.Seq}.");
-                var head = heads.GetValueOrDefault(e.Stream, StreamHead.Empty);
-                if (e.StreamSeq != head.StreamSeq + 1 || e.PrevHash != head.Hash)
-                    throw new TranscriptIntegrityException($"Event seq {e.Seq} does not follow streamSeq {head.StreamSeq} of stream '{e.Stream}'.");
-                if (head.Time is not null && string.CompareOrdinal(e.Time, head.Time) < 0)
-                    throw new TranscriptIntegrityException($"Event seq {e.Seq} is earlier than the previous event of stream '{e.Stream}'.");
-                heads[e.Stream] = new StreamHead(e.StreamSeq, e.Hash, e.Time);
+                var head = heads.GetValueOrDefault(e.Stream, ChainHead.Genesis);
+                if ((head.Check(e.Seq, e.StreamSeq, e.PrevHash) ?? head.CheckTime(e.Time)) is { } broken)
+                    throw new TranscriptIntegrityException($"Event seq {e.Seq} does not follow streamSeq {head.StreamSeq} of stream '{e.Stream}': {broken.Message}");
+                heads[e.Stream] = ChainHead.After(e);
                 expected++;
             }
             return new TranscriptVerification(expected - 1, heads.Count);
@@ -527,7 +526,7 @@ public sealed partial class TranscriptStore : IAsyncDisposable
                     throw new ArgumentException($"The data of a '{draft.Type}' event does not survive canonical JSON unchanged.", nameof(request));
                 var time = head.Time is not null && string.CompareOrdinal(head.Time, requestTime) > 0 ? head.Time : requestTime;
                 var streamSeq = head.StreamSeq + 1;
-                var hash = TranscriptEvent.ComputeHashFromCanonicalData(append.Stream, streamSeq, draft.Type, time, draft.Actor, text, head.Hash);
+                var hash = EventChain.HashCanonical(append.Stream, streamSeq, draft.Type, time, draft.Actor, text, head.Hash);
                 var e = new TranscriptEvent(nextSeq, append.Stream, streamSeq, draft.Type, time, draft.Actor, data, head.Hash, hash);
                 p[0].Value = e.Seq;
                 p[1].Value = e.Stream;
@@ -613,14 +612,14 @@ public sealed partial class TranscriptStore : IAsyncDisposable
         }
         var ev = new TranscriptEvent(seq, reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
             reader.GetString(5), data, reader.GetString(7), reader.GetString(8));
-        if (ev.RecomputeHash() != ev.Hash)
-            throw new TranscriptIntegrityException($"Event seq {seq} does not match its hash: the stored transcript was altered.");
+        if (EventChain.CheckHash(ev) is { } broken)
+            throw new TranscriptIntegrityException($"Event seq {seq} does not match its hash: the stored transcript was altered. {broken.Message}");
         return ev;
     }
 
     private readonly record struct StreamHead(long StreamSeq, string Hash, string? Time)
     {
-        public static StreamHead Empty => new(0, TranscriptEvent.GenesisHash, null);
+        public static StreamHead Empty => new(0, EventChain.GenesisHash, null);
     }
 
     private sealed class WorkItem(AppendRequest request)

@@ -31,7 +31,7 @@ public sealed class TranscriptCommandTests(CliFixture fixture) : IDisposable
 
         events.Select(e => e.Type).Should().Equal("session.created", "session.suspended", "session.resumed");
         events.Select(e => e.StreamSeq).Should().Equal(1, 2, 3);
-        events[0].PrevHash.Should().Be(TranscriptEvent.GenesisHash);
+        events[0].PrevHash.Should().Be(EventChain.GenesisHash);
         events[1].PrevHash.Should().Be(events[0].Hash);
         events.Should().OnlyContain(e => e.RecomputeHash() == e.Hash);
     }

@@ -459,12 +459,12 @@ public class ClientRequestTests
     internal static List<TranscriptEvent> EventChain(string stream, int count, long seqOffset = 100)
     {
         var list = new List<TranscriptEvent>();
-        var prev = TranscriptEvent.GenesisHash;
+        var prev = Pact.Core.Events.EventChain.GenesisHash;
         for (var i = 1; i <= count; i++)
         {
             var data = new JsonObject { ["n"] = i };
             var time = Timestamp.ToText(Start.AddSeconds(i));
-            var hash = TranscriptEvent.ComputeHash(stream, i, "test.event", time, TranscriptEvent.DaemonActor, data, prev);
+            var hash = Pact.Core.Events.EventChain.Hash(stream, i, "test.event", time, TranscriptEvent.DaemonActor, data, prev);
             list.Add(new TranscriptEvent(seqOffset + i, stream, i, "test.event", time, TranscriptEvent.DaemonActor, data, prev, hash));
             prev = hash;
         }

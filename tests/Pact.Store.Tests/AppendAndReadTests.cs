@@ -31,7 +31,7 @@ public sealed class AppendAndReadTests : IDisposable
         var streamA = await store.ReadStreamAsync("ses_a", 0, 100);
         streamA.Select(e => e.StreamSeq).Should().Equal(1, 2, 3, 4);
         streamA.Select(e => e.Seq).Should().Equal(1, 2, 3, 5);
-        streamA[0].PrevHash.Should().Be(TranscriptEvent.GenesisHash);
+        streamA[0].PrevHash.Should().Be(EventChain.GenesisHash);
         for (var i = 1; i < streamA.Count; i++) streamA[i].PrevHash.Should().Be(streamA[i - 1].Hash);
         streamA.Should().OnlyContain(e => e.RecomputeHash() == e.Hash);
         streamA[0].Time.Should().Be("2026-11-21T22:33:31.123Z");

@@ -43,7 +43,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
         {
             var events = stream.OrderBy(e => e.Seq).ToList();
             events.Select(e => e.StreamSeq).Should().Equal(Enumerable.Range(1, events.Count).Select(i => (long)i));
-            events[0].PrevHash.Should().Be(TranscriptEvent.GenesisHash);
+            events[0].PrevHash.Should().Be(EventChain.GenesisHash);
             for (var i = 1; i < events.Count; i++) events[i].PrevHash.Should().Be(events[i - 1].Hash);
         }
         all.GroupBy(e => e.Stream).Should().HaveCount(8);
@@ -144,7 +144,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
         var next = await store.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [Draft("t", 1)]), new StreamAppend("ses_b", [Draft("t", 1)])]));
         next.Events.Select(e => (e.Seq, e.StreamSeq)).Should().Equal((2, 2), (3, 1));
         next.Events[0].PrevHash.Should().Be(first.Events[0].Hash);
-        next.Events[1].PrevHash.Should().Be(TranscriptEvent.GenesisHash);
+        next.Events[1].PrevHash.Should().Be(EventChain.GenesisHash);
         await store.WriteAsync(_ => 0);
         committed.Should().Equal(1, 2, 3);
         (await store.VerifyAsync()).EventCount.Should().Be(3);

@@ -16,13 +16,13 @@ public static class ExportChecks
     public const string Event = "event";
 
     /// <summary>An event is out of place: wrong stream, streamSeq not contiguous from 1, or seq not increasing.</summary>
-    public const string StreamSeq = "stream-seq";
+    public const string StreamSeq = Pact.Core.Events.EventChain.StreamSeqCheck;
 
     /// <summary>An event's prevHash is not the previous event's hash.</summary>
-    public const string PrevHash = "prev-hash";
+    public const string PrevHash = Pact.Core.Events.EventChain.PrevHashCheck;
 
     /// <summary>An event does not hash to its <c>hash</c>.</summary>
-    public const string Hash = "hash";
+    public const string Hash = Pact.Core.Events.EventChain.HashCheck;
 
     /// <summary>An event has no valid inclusion proof in the signed tree.</summary>
     public const string Proof = "proof";

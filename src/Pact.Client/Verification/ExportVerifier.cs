@@ -94,8 +94,7 @@ public static class ExportVerifier
             if (bundle["events"] is not JsonArray array || array.Count == 0) return new(ExportChecks.Event, "/events", "The bundle holds no events.");
             var proofs = IndexProofs();
             var total = array.Count;
-            var previousHash = TranscriptEvent.GenesisHash;
-            long lastSeq = 0;
+            var chain = ChainHead.Genesis;
             for (var start = 0; start < total; start += Chunk)
             {
                 var end = Math.Min(total, start + Chunk);
@@ -107,7 +106,7 @@ public static class ExportVerifier
                 for (; linked < nodes.Length; linked++)
                 {
                     var i = start + linked;
-                    link = CheckLink(array[i], i, ref previousHash, ref lastSeq, out nodes[linked]!);
+                    link = CheckLink(array[i], i, ref chain, out nodes[linked]!);
                     if (link is not null) break;
                 }
 
@@ -153,7 +152,7 @@ public static class ExportVerifier
             return index;
         }
 
-        private ExportFailure? CheckLink(JsonNode? node, int i, ref string previousHash, ref long lastSeq, out JsonObject obj)
+        private ExportFailure? CheckLink(JsonNode? node, int i, ref ChainHead chain, out JsonObject obj)
         {
             var at = $"/events/{i}";
             obj = node as JsonObject ?? new JsonObject();
@@ -164,14 +163,9 @@ public static class ExportVerifier
             _sessionId ??= stream;
             if (stream != _sessionId)
                 return new(ExportChecks.StreamSeq, at + "/stream", $"The event belongs to stream {stream}, not {_sessionId}.", seq, streamSeq);
-            if (streamSeq != i + 1)
-                return new(ExportChecks.StreamSeq, at + "/streamSeq", $"Expected streamSeq {i + 1}, found {streamSeq}: an event is missing or out of place.", seq, streamSeq);
-            if (seq <= lastSeq)
-                return new(ExportChecks.StreamSeq, at + "/seq", $"seq {seq} does not come after the previous event's seq {lastSeq}.", seq, streamSeq);
-            if (prevHash != previousHash)
-                return new(ExportChecks.PrevHash, at + "/prevHash", $"prevHash is not the previous event's hash {previousHash}.", seq, streamSeq);
-            previousHash = hash;
-            lastSeq = seq;
+            if (chain.Check(seq, streamSeq, prevHash) is { } broken)
+                return new(broken.Check, $"{at}/{broken.Member}", broken.Message, seq, streamSeq);
+            chain = ChainHead.After(seq, streamSeq, hash);
             return null;
         }
 
@@ -184,7 +178,7 @@ public static class ExportVerifier
             if (Text(obj, "type") is not { } type || Text(obj, "time") is not { } time || Text(obj, "actor") is not { } actor || obj["data"] is not JsonObject data)
                 return Failed(ExportChecks.Event, at, "Not an event: type, time, actor and data are required with their types.");
             var e = new TranscriptEvent(seq, Text(obj, "stream")!, streamSeq, type, time, actor, data, Text(obj, "prevHash")!, Text(obj, "hash")!);
-            if (e.RecomputeHash() != e.Hash) return Failed(ExportChecks.Hash, at + "/hash", $"The event hashes to {e.RecomputeHash()}, not to its hash.");
+            if (EventChain.CheckHash(e) is { } broken) return Failed(broken.Check, $"{at}/{broken.Member}", broken.Message);
 
             if (seq > _log!.TreeSize) return Failed(ExportChecks.Proof, at + "/seq", $"seq {seq} is beyond the signed tree of {_log.TreeSize} events.");
             if (!proofs.TryGetValue(seq, out var proof)) return Failed(ExportChecks.Proof, at, $"No inclusion proof for seq {seq}.");

@@ -38,7 +38,7 @@ public static class TranscriptReplay
     public static async Task<(NegotiationState State, long Events, ReplayFindings Findings)> RunAsync(TranscriptStore store, CancellationToken ct)
     {
         var state = NegotiationState.Empty;
-        var heads = new Dictionary<string, (long StreamSeq, string Hash)>(StringComparer.Ordinal);
+        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
         var highestStreamSeq = new Dictionary<string, long>(StringComparer.Ordinal);
         var broken = new Dictionary<string, VerificationFailure>(StringComparer.Ordinal);
         var compacts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -65,8 +65,8 @@ public static class TranscriptReplay
                     Taint(row, compacts);
                     continue;
                 }
-                var head = heads.GetValueOrDefault(row.Stream, (0, TranscriptEvent.GenesisHash));
-                var (e, failure) = Check(row, head.StreamSeq, head.Hash);
+                var head = heads.GetValueOrDefault(row.Stream, ChainHead.Genesis);
+                var (e, failure) = Check(row, head);
                 if (failure is null)
                 {
                     try
@@ -84,7 +84,7 @@ public static class TranscriptReplay
                     Taint(row, compacts);
                     continue;
                 }
-                heads[row.Stream] = (row.StreamSeq, row.Hash);
+                heads[row.Stream] = ChainHead.After(e!);
                 folded++;
             }
             if (page.Count < PageSize) break;
@@ -108,26 +108,12 @@ public static class TranscriptReplay
     }
 
     /// <summary>The checks of verify (§7) on one stored row, in its order: streamSeq, prevHash link, JSON, hash.</summary>
-    private static (TranscriptEvent? Event, VerificationFailure? Failure) Check(StoredEventRow row, long headStreamSeq, string headHash)
+    private static (TranscriptEvent? Event, VerificationFailure? Failure) Check(StoredEventRow row, ChainHead head)
     {
-        if (row.StreamSeq != headStreamSeq + 1)
-            return (null, Fail(row, SessionVerifier.StreamSeq, $"Expected streamSeq {headStreamSeq + 1}, found {row.StreamSeq}: an event is missing or out of place."));
-        if (row.PrevHash != headHash)
-            return (null, Fail(row, SessionVerifier.PrevHash, $"prevHash {row.PrevHash} is not the previous event's hash {headHash}."));
-        JsonObject? data;
-        try
-        {
-            data = StrictJson.Parse(row.Data) as JsonObject;
-        }
-        catch (InvalidJsonException x)
-        {
-            return (null, Fail(row, SessionVerifier.Hash, $"The stored data is not valid I-JSON: {x.Message}"));
-        }
-        if (data is null) return (null, Fail(row, SessionVerifier.Hash, "The stored data is not a JSON object."));
-        var recomputed = TranscriptEvent.ComputeHash(row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash);
-        if (recomputed != row.Hash)
-            return (null, Fail(row, SessionVerifier.Hash, $"The event hashes to {recomputed}, not to its stored hash {row.Hash}."));
-        return (new TranscriptEvent(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash, row.Hash), null);
+        var broken = head.Check(row.Seq, row.StreamSeq, row.PrevHash);
+        TranscriptEvent? e = null;
+        if (broken is null) (e, broken) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
+        return broken is null ? (e, null) : (null, Fail(row, broken.Check, broken.Message));
     }
 
     /// <summary>Records the compact ids a skipped row of a quarantined stream names, as far as its data still parses.</summary>

@@ -55,21 +55,19 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
     /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
     public int PageSize { get; init; } = 2048;
 
-    public const string Hash = "hash";
-    public const string PrevHash = "prev-hash";
-    public const string StreamSeq = "stream-seq";
+    public const string Hash = EventChain.HashCheck;
+    public const string PrevHash = EventChain.PrevHashCheck;
+    public const string StreamSeq = EventChain.StreamSeqCheck;
     public const string Inclusion = "inclusion";
 
     public async Task<SessionVerification> VerifyAsync(string sessionId, CheckpointRow? from, CancellationToken ct)
     {
         var daemonKey = identity.Key.PublicKey;
         long eventsChecked = 0, signaturesChecked = 0;
-        var expectedStreamSeq = from?.StreamSeq ?? 1;
         // From a checkpoint, the anchor's own prevHash is taken as stored; the chain is checked from there on.
-        string? expectedPrev = from is null ? TranscriptEvent.GenesisHash : null;
-        long lastSeq = 0;
+        var chain = from is null ? ChainHead.Genesis : ChainHead.Before(from.StreamSeq);
         StoredEventRow? head = null;
-        var after = expectedStreamSeq - 1;
+        var after = chain.StreamSeq;
 
         while (true)
         {
@@ -82,15 +80,13 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
             VerificationFailure? link = null;
             for (var i = 0; i < rows.Count; i++)
             {
-                link = CheckLink(rows[i], expectedStreamSeq, expectedPrev, lastSeq);
-                if (link is not null)
+                if (chain.Check(rows[i].Seq, rows[i].StreamSeq, rows[i].PrevHash) is { } broken)
                 {
+                    link = Fail(rows[i], broken.Check, broken.Message);
                     linkFailure = i;
                     break;
                 }
-                expectedStreamSeq = rows[i].StreamSeq + 1;
-                expectedPrev = rows[i].Hash;
-                lastSeq = rows[i].Seq;
+                chain = ChainHead.After(rows[i].Seq, rows[i].StreamSeq, rows[i].Hash);
             }
             var checkedRows = linkFailure >= 0 ? linkFailure : rows.Count;
             var outcomes = CheckEvents(rows, checkedRows, from, daemonKey, ct);
@@ -111,25 +107,13 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
 
         if (head is null)
         {
-            var missing = new VerificationFailure(0, expectedStreamSeq, StreamSeq, $"The stream holds no event at streamSeq {expectedStreamSeq}.");
+            var missing = new VerificationFailure(0, chain.StreamSeq + 1, StreamSeq, $"The stream holds no event at streamSeq {chain.StreamSeq + 1}.");
             return new(false, 0, 0, null, from?.CheckpointId, null, missing);
         }
 
         var (log, noteOpened, inclusionFailure) = await CheckInclusionAsync(head, ct);
         // The note's signature counts too: it is what makes the inclusion proof mean anything.
         return new(inclusionFailure is null, eventsChecked, signaturesChecked + (noteOpened ? 1 : 0), head, from?.CheckpointId, log, inclusionFailure);
-    }
-
-    /// <summary>streamSeq, seq order and the prevHash link, from the stored columns alone.</summary>
-    private static VerificationFailure? CheckLink(StoredEventRow row, long expectedStreamSeq, string? expectedPrev, long lastSeq)
-    {
-        if (row.StreamSeq != expectedStreamSeq)
-            return Fail(row, StreamSeq, $"Expected streamSeq {expectedStreamSeq}, found {row.StreamSeq}: an event is missing or out of place.");
-        if (row.Seq <= lastSeq)
-            return Fail(row, StreamSeq, $"seq {row.Seq} does not come after the previous event's seq {lastSeq}: the stream was reordered.");
-        if (expectedPrev is not null && row.PrevHash != expectedPrev)
-            return Fail(row, PrevHash, $"prevHash {row.PrevHash} is not the previous event's hash {expectedPrev}.");
-        return null;
     }
 
     /// <summary>
@@ -151,18 +135,9 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
 
     private static EventOutcome CheckEvent(StoredEventRow row, CheckpointRow? from, byte[] daemonKey)
     {
-        JsonObject? data;
-        try
-        {
-            data = StrictJson.Parse(row.Data) as JsonObject;
-        }
-        catch (InvalidJsonException e)
-        {
-            return new(0, Fail(row, Hash, $"The stored data is not valid I-JSON: {e.Message}"));
-        }
-        if (data is null) return new(0, Fail(row, Hash, "The stored data is not a JSON object."));
-        var recomputed = TranscriptEvent.ComputeHash(row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash);
-        if (recomputed != row.Hash) return new(0, Fail(row, Hash, $"The event hashes to {recomputed}, not to its stored hash {row.Hash}."));
+        var (e, broken) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
+        if (broken is not null) return new(0, Fail(row, broken.Check, broken.Message));
+        var data = e!.Data;
         if (from is not null && row.StreamSeq == from.StreamSeq && CheckAnchor(row, data, from) is { } anchor) return new(0, anchor);
         var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(row.Type, row.Actor, data, daemonKey);
         return new(signatures.Checked, signatures.Failed ? Fail(row, signatures.Check!, signatures.Message!) : null);

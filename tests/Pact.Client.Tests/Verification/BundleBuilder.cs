@@ -98,7 +98,7 @@ internal sealed class BundleBuilder
     {
         var tree = new MemoryMerkleTree();
         var events = new List<TranscriptEvent>();
-        var prev = TranscriptEvent.GenesisHash;
+        var prev = EventChain.GenesisHash;
         SessionState? state = null;
         string? checkpointStateHash = null;
         for (var i = 0; i < _drafts.Count; i++)
@@ -111,7 +111,7 @@ internal sealed class BundleBuilder
             if (draft.Type == "session.checkpointed") data["stateHash"] = state!.StateHash();
             BeforeHash?.Invoke(streamSeq, data);
             var time = Timestamp.ToText(T0.AddSeconds(i));
-            var hash = TranscriptEvent.ComputeHash(SessionId, streamSeq, draft.Type, time, draft.Actor, data, prev);
+            var hash = EventChain.Hash(SessionId, streamSeq, draft.Type, time, draft.Actor, data, prev);
             var e = new TranscriptEvent(tree.Size + 1, SessionId, streamSeq, draft.Type, time, draft.Actor, data, prev, hash);
             tree.Append(MerkleHash.LeafHash(Hex.Decode(hash)));
             events.Add(e);

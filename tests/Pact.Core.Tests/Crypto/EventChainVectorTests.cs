@@ -10,7 +10,7 @@ public class EventChainVectorTests
     public void Event_hashes_and_links_match_the_pact_vector_chain()
     {
         var events = TestData.PactVectors["events"]!.AsArray();
-        var prev = TranscriptEvent.GenesisHash;
+        var prev = EventChain.GenesisHash;
         foreach (var node in events)
         {
             var e = TranscriptEvent.FromJson((JsonObject)node!);
@@ -27,9 +27,9 @@ public class EventChainVectorTests
         {
             var e = TranscriptEvent.FromJson((JsonObject)node!);
             var canonical = Pact.Core.Json.Jcs.CanonicalString(e.Data);
-            TranscriptEvent.ComputeHashFromCanonicalData(e.Stream, e.StreamSeq, e.Type, e.Time, e.Actor, canonical, e.PrevHash).Should().Be(e.Hash);
+            EventChain.HashCanonical(e.Stream, e.StreamSeq, e.Type, e.Time, e.Actor, canonical, e.PrevHash).Should().Be(e.Hash);
         }
-        var odd = TranscriptEvent.ComputeHashFromCanonicalData("ses_\u2028\"x", 9007199254740991, "t\n", "2026-01-01T00:00:00.000Z", "daemon", "{}", TranscriptEvent.GenesisHash);
-        odd.Should().Be(TranscriptEvent.ComputeHash("ses_\u2028\"x", 9007199254740991, "t\n", "2026-01-01T00:00:00.000Z", "daemon", [], TranscriptEvent.GenesisHash));
+        var odd = EventChain.HashCanonical("ses_\u2028\"x", 9007199254740991, "t\n", "2026-01-01T00:00:00.000Z", "daemon", "{}", EventChain.GenesisHash);
+        odd.Should().Be(EventChain.Hash("ses_\u2028\"x", 9007199254740991, "t\n", "2026-01-01T00:00:00.000Z", "daemon", [], EventChain.GenesisHash));
     }
 }

@@ -59,11 +59,11 @@ internal sealed class World
         foreach (var (stream, raw) in decision.Events)
         {
             var head = _heads.GetValueOrDefault(stream);
-            var prevHash = head?.Hash ?? TranscriptEvent.GenesisHash;
+            var prevHash = head?.Hash ?? EventChain.GenesisHash;
             var streamSeq = (head?.StreamSeq ?? 0) + 1;
             var draft = FailureEvents.Seal(raw, prevHash);
             var time = Timestamp.ToText(Now);
-            var hash = TranscriptEvent.ComputeHash(stream, streamSeq, draft.Type, time, draft.Actor, draft.Data, prevHash);
+            var hash = EventChain.Hash(stream, streamSeq, draft.Type, time, draft.Actor, draft.Data, prevHash);
             var e = new TranscriptEvent(Log.Count + 1, stream, streamSeq, draft.Type, time, draft.Actor, draft.Data, prevHash, hash);
             Log.Add(e);
             _heads[stream] = e;

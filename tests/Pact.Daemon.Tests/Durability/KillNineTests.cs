@@ -126,7 +126,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static void AssertChain(string stream, List<TranscriptEvent> events)
     {
-        var prev = TranscriptEvent.GenesisHash;
+        var prev = EventChain.GenesisHash;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];

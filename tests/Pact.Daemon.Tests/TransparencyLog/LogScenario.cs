@@ -102,9 +102,9 @@ internal sealed class DatabaseTamperer : IDisposable
                 previous = row.Hash;
                 continue;
             }
-            var prev = previous ?? TranscriptEvent.GenesisHash;
+            var prev = previous ?? EventChain.GenesisHash;
             var data = (JsonObject)StrictJson.Parse(row.Data)!;
-            var hash = TranscriptEvent.ComputeHash(stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, prev);
+            var hash = EventChain.Hash(stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, prev);
             Set(row.Seq, "prev_hash", prev);
             Set(row.Seq, "hash", hash);
             previous = hash;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pact.Client;
+using Pact.Samples;
 using Pact.Core.Compacts;
 using Pact.Core.Contracts;
 using Pact.Core.Crypto;
@@ -29,58 +30,12 @@ public sealed record KitchenRemodelOutcome(string SessionId, string CompactId, s
 /// </summary>
 public static class KitchenRemodelSample
 {
-    /// <summary>The daemon's default address (loopback).</summary>
-    public static readonly Uri DefaultDaemon = new("http://127.0.0.1:7700/");
-
     public const string OutOfScope = "Cabinet refinishing and appliance installation are not covered.";
 
-    public static async Task<int> Main(string[] args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var daemon = DefaultDaemon;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string? url = null;
-            if (arg == "--url" && i + 1 < args.Length) url = args[++i];
-            else if (arg.StartsWith("--url=", StringComparison.Ordinal)) url = arg["--url=".Length..];
-            else
-            {
-                Console.Error.WriteLine(arg is "-h" or "--help" ? "" : $"Unknown argument '{arg}'.");
-                Console.Error.WriteLine("Usage: dotnet run --project samples/kitchen-remodel -- [--url http://127.0.0.1:7700]");
-                return arg is "-h" or "--help" ? 0 : 2;
-            }
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
-            {
-                Console.Error.WriteLine($"'{url}' is not an http(s) URL.");
-                return 2;
-            }
-            daemon = parsed;
-        }
-
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        try
-        {
-            var outcome = await RunAsync(daemon, Console.Out, cancel.Token);
-            return outcome.Succeeded ? 0 : 1;
-        }
-        catch (HttpRequestException e)
-        {
-            Console.Error.WriteLine($"Could not reach the daemon at {daemon}: {e.Message}");
-            Console.Error.WriteLine("Start one with: dotnet run --project src/Pact.Daemon -- --data-dir ./data");
-            return 2;
-        }
-        catch (PactApiException e)
-        {
-            Console.Error.WriteLine($"The daemon refused a step: {e.Message}");
-            return 1;
-        }
-    }
+    public static Task<int> Main(string[] args) => SampleHost.RunAsync(args, SampleOptions.ParseUrlOnly,
+        "dotnet run --project samples/kitchen-remodel -- [--url http://127.0.0.1:7700]",
+        daemon => daemon,
+        async (daemon, stop) => (await RunAsync(daemon, Console.Out, stop)).Succeeded ? 0 : 1);
 
     /// <summary>Runs the whole negotiation against the daemon at <paramref name="daemon"/>, narrating to <paramref name="output"/>.</summary>
     /// <param name="daemon">The daemon's base URL.</param>

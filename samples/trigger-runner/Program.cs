@@ -1,16 +1,22 @@
+using Pact.Samples;
 using Pact.Samples.WebhookReceiver;
 
 namespace Pact.Samples.TriggerRunner;
 
 /// <summary>
 /// dotnet run --project samples/trigger-runner -- --on compact.in-force --run /bin/echo -- "compact in force in {stream} (seq {seq})"
-///     [--daemon URL] [--key FILE] [--session ses_…] [--via sse|webhook] [--listen URL]
+///     [--url URL] [--key NAME|FILE] [--session ses_…] [--via sse|webhook] [--listen URL]
 /// </summary>
 internal static class Program
 {
     public static Task<int> Main(string[] args) => SampleHost.RunAsync(args, Parse,
-        "trigger-runner --on TYPES --run COMMAND [--daemon URL] [--key FILE] [--session IDS] [--via sse|webhook] [--listen URL] [-- ARGS…]",
-        (options, stop) => TriggerRunnerApp.RunAsync(options, _ => { }, message => Console.Error.WriteLine(message), stop));
+        "trigger-runner --on TYPES --run COMMAND [--url URL] [--key NAME|FILE] [--session IDS] [--via sse|webhook] [--listen URL] [-- ARGS…]",
+        options => options.Receiver.Daemon,
+        async (options, stop) =>
+        {
+            await TriggerRunnerApp.RunAsync(options, _ => { }, message => Console.Error.WriteLine(message), stop);
+            return 0;
+        });
 
     internal static TriggerOptions Parse(string[] args)
     {
@@ -28,8 +34,8 @@ internal static class Program
                 case "--session": sessions = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--run": command = Value(); break;
                 case "--via": via = Value(); break;
-                case "--daemon": receiver = receiver with { Daemon = new Uri(Value()) }; break;
-                case "--key": receiver = receiver with { KeyFile = Value() }; break;
+                case "--url": receiver = receiver with { Daemon = SampleOptions.ParseUrl(Value()) }; break;
+                case "--key": receiver = receiver with { KeyFile = SampleOptions.KeyPath(Value()) }; break;
                 case "--listen": receiver = receiver with { Listen = Value() }; break;
                 case "--": arguments.AddRange(args[(i + 1)..]); i = args.Length; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");

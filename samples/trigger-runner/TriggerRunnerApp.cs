@@ -1,3 +1,4 @@
+using Pact.Samples;
 using System.Text.Json.Nodes;
 using Pact.Client;
 using Pact.Samples.WebhookReceiver;
@@ -13,7 +14,7 @@ public sealed record TriggerOptions
     public string Via { get; init; } = "sse";
 
     /// <summary>Settings of the webhook mode and of the agent (daemon URL, key file) for both modes.</summary>
-    public ReceiverOptions Receiver { get; init; } = new() { Listen = "http://127.0.0.1:8788", Name = "trigger-runner sample" };
+    public ReceiverOptions Receiver { get; init; } = new() { Listen = "http://127.0.0.1:8788", Name = "trigger-runner sample", KeyFile = SampleOptions.DefaultKeyPath("trigger-runner") };
 
     /// <summary>Capture each command's standard output into <see cref="TriggerRun.Output"/> instead of passing it through.</summary>
     public bool CaptureOutput { get; init; }
@@ -48,7 +49,7 @@ public static class TriggerRunnerApp
         }
 
         using var http = new HttpClient { BaseAddress = ReceiverApp.BaseOf(options.Receiver.Daemon), Timeout = Timeout.InfiniteTimeSpan };
-        var agent = new PactClient(http, AgentKeys.LoadOrCreate(options.Receiver.KeyFile));
+        var agent = new PactClient(http, AgentKeyFiles.LoadOrCreate(options.Receiver.KeyFile));
         await AgentKeys.RegisterAsync(agent, options.Receiver.Name, ct);
         log($"agent {agent.AgentId} following {http.BaseAddress}v1/events/stream");
         try

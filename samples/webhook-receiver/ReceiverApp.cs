@@ -1,3 +1,4 @@
+using Pact.Samples;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,7 +12,7 @@ namespace Pact.Samples.WebhookReceiver;
 public sealed record ReceiverOptions
 {
     /// <summary>The daemon's base URL.</summary>
-    public Uri Daemon { get; init; } = new("http://127.0.0.1:7700");
+    public Uri Daemon { get; init; } = SampleOptions.DefaultDaemon();
 
     /// <summary>Where to listen; port 0 picks a free one.</summary>
     public string Listen { get; init; } = "http://127.0.0.1:8787";
@@ -21,8 +22,8 @@ public sealed record ReceiverOptions
 
     public string Path { get; init; } = "/webhooks";
 
-    /// <summary>The agent's key file; created on first run. Sessions with this agent are the ones delivered.</summary>
-    public string KeyFile { get; init; } = "agent.key";
+    /// <summary>The agent's key file; created on first run (outside the work tree). Sessions with this agent are the ones delivered.</summary>
+    public string KeyFile { get; init; } = SampleOptions.DefaultKeyPath("webhook-receiver");
 
     public IReadOnlyList<string>? Types { get; init; }
 
@@ -84,7 +85,7 @@ public static class ReceiverApp
         var callback = options.Callback ?? app.Urls.First().TrimEnd('/') + options.Path;
 
         using var http = new HttpClient { BaseAddress = BaseOf(options.Daemon), Timeout = TimeSpan.FromSeconds(30) };
-        var agent = new PactClient(http, AgentKeys.LoadOrCreate(options.KeyFile));
+        var agent = new PactClient(http, AgentKeyFiles.LoadOrCreate(options.KeyFile));
         string? subscriptionId = null;
         try
         {

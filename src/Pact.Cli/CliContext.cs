@@ -68,23 +68,10 @@ internal sealed class CliContext
     }
 
     /// <summary>~/.pact/keys under the environment's home directory.</summary>
-    public string KeysDirectory => Path.Combine(Environment.HomeDirectory, ".pact", "keys");
+    public string KeysDirectory => AgentKeyFiles.Directory(Environment.HomeDirectory);
 
-    /// <summary>
-    /// A key file named on the command line: "~/…" expands to the home directory; a bare name (no directory
-    /// separator, no ".json") is a file in <see cref="KeysDirectory"/>; anything else is a path.
-    /// </summary>
-    public string KeyPathOf(string value)
-    {
-        if (value.StartsWith("~/", StringComparison.Ordinal))
-            value = Path.Combine(Environment.HomeDirectory, value[2..]);
-        if (IsKeyName(value)) return Path.Combine(KeysDirectory, value + ".json");
-        return Path.GetFullPath(value);
-    }
-
-    public static bool IsKeyName(string value) =>
-        value.Length > 0 && value.IndexOfAny(['/', Path.DirectorySeparatorChar]) < 0 &&
-        !value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && value != "." && value != "..";
+    /// <summary>A key file named on the command line, resolved as the SDK resolves it (<see cref="AgentKeyFiles.Resolve"/>).</summary>
+    public string KeyPathOf(string value) => AgentKeyFiles.Resolve(value, Environment.HomeDirectory);
 
     /// <summary>The agent key file in use: --key, else $PACT_KEY, else ~/.pact/keys/default.json.</summary>
     public string KeyPath(ParseResult parse)

@@ -33,7 +33,7 @@ internal static class KeysCommands
             r =>
             {
                 var name = r.GetValueOrDefault<string>();
-                if (name is not null && !CliContext.IsKeyName(name))
+                if (name is not null && !AgentKeyFiles.IsName(name))
                     r.AddError($"'{name}' is not a key name: use letters, digits, '-' or '_', without '/' or '.json' (or pass a path with --key).");
             },
         },

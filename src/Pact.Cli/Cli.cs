@@ -20,6 +20,7 @@ public static class Cli
           2  usage error (unknown command or option, missing or malformed value)
           3  refused by the daemon: 'PACT-xxx title: detail' and field errors go to stderr
           4  failure: daemon unreachable, file unreadable, unexpected answer
+          5  verification failed: the transcript or bundle does not hold (the first failure is printed)
 
         Quick start:
           pact keys new --name alice

@@ -101,10 +101,16 @@ internal sealed class CliContext
     }
 
     /// <summary>Loads a key file, turning "no such file" into advice.</summary>
-    public static AgentKey LoadKey(string path, string what = "agent key")
+    /// <param name="option">The option that named the file, for the advice (--key unless another one did).</param>
+    public static AgentKey LoadKey(string path, string what = "agent key", string option = "--key")
     {
         if (!File.Exists(path))
-            throw new CliException($"No {what} file at {path}. Create one with 'pact keys new' (or pass --key).");
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            throw new CliException(option == "--key"
+                ? $"No {what} file at {path}. Create one with 'pact keys new --name {name}' (or pass --key)."
+                : $"{option} names {name}, but there is no key file at {path}: give a did:key, or create the key with 'pact keys new --name {name}'.");
+        }
         return AgentKey.Load(path);
     }
 
@@ -165,7 +171,16 @@ internal sealed class CliContext
             Stderr.WriteLine($"  {pointer}  {error.Code}  {error.Message}");
         }
         if (e.Code is null && e.RawBody.Length > 0) Stderr.WriteLine(e.RawBody.Length > 500 ? e.RawBody[..500] + "…" : e.RawBody);
+        if (HintFor(e.Code) is { } hint) Stderr.WriteLine("hint: " + hint);
     }
+
+    /// <summary>What a person at a shell can do about a refusal, where the daemon's detail speaks of the HTTP API.</summary>
+    private static string? HintFor(string? code) => code switch
+    {
+        "PACT-202" => "register the agent first: pact agent register --key <name> --principal-name \"…\" --principal-kind human|organization|agent",
+        "PACT-304" => "a compact id and version are used once: draft with a new --compact-id, or propose the next version of an in-force compact",
+        _ => null,
+    };
 }
 
 /// <summary>A command line that parsed but does not make sense (exit 2).</summary>

@@ -37,7 +37,7 @@ public sealed class UsageTests(CliFixture fixture) : IDisposable
         var propose = await _cli.RunRawAsync(["propose", "--help"]);
 
         root.ExitCode.Should().Be(0);
-        root.Stdout.Should().Contain("Exit codes:").And.Contain("3  refused by the daemon");
+        root.Stdout.Should().Contain("Exit codes:").And.Contain("3  refused by the daemon").And.Contain("5  verification failed");
         propose.ExitCode.Should().Be(0);
         propose.Stdout.Should().Contain("Examples:").And.Contain("pact propose ses_");
     }
@@ -80,5 +80,29 @@ public sealed class UsageTests(CliFixture fixture) : IDisposable
         none.Stderr.Should().Contain("no admin token");
         admin.ExitCode.Should().Be(0, admin.ToString());
         admin.Json["sessions"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_missing_key_named_by_with_is_blamed_on_with_not_on_key()
+    {
+        await _cli.RegisteredAgentAsync("alice");
+
+        var result = await _cli.RunAsync("session", "create", "--key", "alice", "--with", "carol");
+
+        result.ExitCode.Should().Be(ExitCodes.Failure, result.ToString());
+        result.Stderr.Should().Contain("--with names carol").And.Contain("carol.json").And.Contain("pact keys new --name carol");
+        result.Stderr.Should().NotContain("pass --key");
+    }
+
+    [Fact]
+    public async Task An_unregistered_signer_is_told_the_cli_command_that_registers_it()
+    {
+        await _cli.OkAsync("keys", "new", "--name", "stranger");
+        var bob = await _cli.RegisteredAgentAsync("bob");
+
+        var result = await _cli.RunAsync("session", "create", "--key", "stranger", "--with", bob);
+
+        result.ExitCode.Should().Be(ExitCodes.Refused, result.ToString());
+        result.Stderr.Should().Contain("PACT-202").And.Contain("hint: register the agent first: pact agent register");
     }
 }

@@ -61,7 +61,7 @@ internal static class AgentCommands
         {
             var client = inv.Client(Access.Agent);
             var id = inv.Get(principalId);
-            if (inv.Get(principalKey) is { } pk) id = CliContext.LoadKey(c.KeyPathOf(pk), "principal key").Did;
+            if (inv.Get(principalKey) is { } pk) id = CliContext.LoadKey(c.KeyPathOf(pk), "principal key", "--principal-key").Did;
             id ??= client.AgentId!;
             var principal = new Principal(id, inv.Get(principalKind)!, inv.Get(principalName)!);
             var registration = await client.RegisterAsync(principal, inv.Get(displayName), inv.Get(invite), inv.CancellationToken);
@@ -84,7 +84,7 @@ internal static class AgentCommands
         c.Handle(command, async inv =>
         {
             var value = inv.Get(did);
-            var agentId = value is null ? inv.LoadKey().Did : ResolveDid(c, value);
+            var agentId = value is null ? inv.LoadKey().Did : ResolveDid(c, value, "the agent argument");
             var record = await inv.Client(Access.Public).GetAgentAsync(agentId, inv.CancellationToken);
             if (inv.Json) inv.Out.Json(record);
             else WriteAgent(inv.Out, "Agent", record);
@@ -148,7 +148,7 @@ internal static class AgentCommands
         ("registeredAt", Output.Time(record.RegisteredAt)),
     ]);
 
-    /// <summary>A did:key as given, or the did of a key file named by its name or path.</summary>
-    internal static string ResolveDid(CliContext c, string value) =>
-        value.StartsWith("did:", StringComparison.Ordinal) ? value : CliContext.LoadKey(c.KeyPathOf(value)).Did;
+    /// <summary>A did:key as given, or the did of a key file named by its name or path (<paramref name="option"/> names it in errors).</summary>
+    internal static string ResolveDid(CliContext c, string value, string option) =>
+        value.StartsWith("did:", StringComparison.Ordinal) ? value : CliContext.LoadKey(c.KeyPathOf(value), "key", option).Did;
 }

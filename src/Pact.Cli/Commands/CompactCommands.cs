@@ -63,9 +63,9 @@ internal static class CompactCommands
         c.Handle(command, async inv =>
         {
             var client = inv.Client(Access.Reader);
-            var a = inv.Get(aAgent) is { } av ? AgentCommands.ResolveDid(c, av)
+            var a = inv.Get(aAgent) is { } av ? AgentCommands.ResolveDid(c, av, "--a-agent")
                 : client.AgentId ?? throw new UsageException("Name party a with --a-agent (there is no key file to default to).");
-            var b = AgentCommands.ResolveDid(c, inv.Get(bAgent)!);
+            var b = AgentCommands.ResolveDid(c, inv.Get(bAgent)!, "--b-agent");
             var parties = new JsonObject
             {
                 ["a"] = await PartyAsync(client, a, inv.CancellationToken),

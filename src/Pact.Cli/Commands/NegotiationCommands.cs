@@ -57,7 +57,7 @@ internal static class NegotiationCommands
 
         public PrincipalAuthority Resolve(CliContext c, Invocation inv)
         {
-            if (inv.Get(PrincipalKey) is { } key) return PrincipalAuthority.Signature(CliContext.LoadKey(c.KeyPathOf(key), "principal key").KeyPair);
+            if (inv.Get(PrincipalKey) is { } key) return PrincipalAuthority.Signature(CliContext.LoadKey(c.KeyPathOf(key), "principal key", "--principal-key").KeyPair);
             if (inv.Get(PolicyHash) is { } hash) return PrincipalAuthority.StandingPolicy(hash);
             return PrincipalAuthority.StandingPolicyDocument(File.ReadAllBytes(inv.Get(PolicyFile)!));
         }

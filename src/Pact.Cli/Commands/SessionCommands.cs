@@ -59,7 +59,7 @@ internal static class SessionCommands
             var participants = new List<string> { client.AgentId! };
             foreach (var value in inv.Get(with)!)
             {
-                var did = AgentCommands.ResolveDid(c, value);
+                var did = AgentCommands.ResolveDid(c, value, "--with");
                 if (!participants.Contains(did)) participants.Add(did);
             }
             var meta = inv.Get(metadata) is { } text ? ParseObject(text) : null;
@@ -104,7 +104,7 @@ internal static class SessionCommands
         c.Handle(command, async inv =>
         {
             var client = inv.Client(Access.Reader);
-            var who = inv.Get(participant) is { } p ? AgentCommands.ResolveDid(c, p) : null;
+            var who = inv.Get(participant) is { } p ? AgentCommands.ResolveDid(c, p, "--participant") : null;
             var all = new List<SessionInfo>();
             string? after = null;
             do

@@ -39,6 +39,9 @@ public static class ObservabilityServices
             logger.ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(provider)
                 .Enrich.FromLogContext();
+            // Program.cs reports a failed start itself (a line naming the fix, or the exception once); the host's
+            // own "Hosting failed to start" would repeat it as a stack trace.
+            if (hasBootstrapLogger) logger.Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start");
             if (logging.Format == LogFormat.Json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             else logger.WriteTo.Console(outputTemplate: TextTemplate);
         }, preserveStaticLogger: !hasBootstrapLogger);

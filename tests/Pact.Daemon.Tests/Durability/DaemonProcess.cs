@@ -38,13 +38,20 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the daemon on a free loopback port over <paramref name="dataDirectory"/> and waits until /readyz answers 200.</summary>
-    public static async Task<DaemonProcess> StartAsync(string dataDirectory, TimeSpan timeout)
+    public static Task<DaemonProcess> StartAsync(string dataDirectory, TimeSpan timeout) =>
+        StartAsync(["--data-dir", dataDirectory], AppContext.BaseDirectory, timeout);
+
+    /// <summary>Starts the daemon as a user would, with no --data-dir, in <paramref name="workingDirectory"/>.</summary>
+    public static Task<DaemonProcess> StartInAsync(string workingDirectory, TimeSpan timeout) =>
+        StartAsync([], workingDirectory, timeout);
+
+    private static async Task<DaemonProcess> StartAsync(IReadOnlyList<string> dataArguments, string workingDirectory, TimeSpan timeout)
     {
         // The dotnet CLI tells its children where its host is; outside it, "dotnet" on the PATH.
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
         var start = new ProcessStartInfo(host)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -54,12 +61,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             DaemonAssembly,
             // Port 0: the kernel picks a free port, so parallel test runs cannot collide; the daemon logs the real one.
             "--urls", "http://127.0.0.1:0",
-            "--data-dir", dataDirectory,
             "--admin-token", AdminToken,
             "--Pact:Limits:RequestsPerWindow=1000000",
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Information",
-        })
+        }.Concat(dataArguments))
         {
             start.ArgumentList.Add(arg);
         }

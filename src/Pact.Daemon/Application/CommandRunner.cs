@@ -2,6 +2,7 @@ using Pact.Core.Contracts;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
 using Pact.Daemon.Persistence;
+using Pact.Daemon.Telemetry;
 
 namespace Pact.Daemon.Application;
 
@@ -16,7 +17,13 @@ public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStor
         Func<AuthenticatedEnvelope, CancellationToken, Task<CommandOutcome>> handler,
         CancellationToken ct, bool signerMayBeUnregistered = false)
     {
-        var auth = await authenticator.AuthenticateAsync(body, spec, targets, signerMayBeUnregistered, ct);
+        AuthOutcome auth;
+        using (var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Authenticate))
+        {
+            span?.SetTag("pact.envelope.type", spec.Type);
+            auth = await authenticator.AuthenticateAsync(body, spec, targets, signerMayBeUnregistered, ct);
+            if (auth.Error is not null) span.Refused(auth.Error.Code);
+        }
         if (auth.Refusal is { } refusal) return refusal;
         if (auth.Replay is not null) return CommandOutcome.Json(auth.Replay.Status, auth.Replay.Body);
         var envelope = auth.Envelope!;

@@ -55,7 +55,12 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         // Nothing is decided from, or appended to, a session whose stored events failed their checks at start.
         if (quarantine.Refuse(keys) is { } quarantined) return quarantined;
         var now = await RecordDueDeadlinesAsync(keys, ct);
-        var verdict = await decide(new DecisionInput(State, now));
+        Verdict verdict;
+        using (var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Decide))
+        {
+            verdict = await decide(new DecisionInput(State, now));
+            if (!verdict.IsAccepted) span.Refused(verdict.Error!.Code);
+        }
         PactTelemetry.Commands.Add(1, new KeyValuePair<string, object?>("type", auth.Envelope.Type), new KeyValuePair<string, object?>("outcome", verdict.IsAccepted ? "accepted" : verdict.Error!.Code));
         if (!verdict.IsAccepted) return verdict.Error;
         if (quarantine.IsDegraded && quarantine.Refuse(verdict.Decision.Streams) is { } touches) return touches;
@@ -76,7 +81,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         AuthenticatedEnvelope auth, DateTimeOffset time, IReadOnlyList<StreamAppend> streams,
         Func<AppendContext, CommandOutcome> project, CancellationToken ct)
     {
-        var result = await store.AppendAsync(new AppendRequest(time, streams, context =>
+        var result = await AppendAsync(time, streams, context =>
         {
             var outcome = project(context);
             if (outcome.Error is null)
@@ -85,8 +90,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
                     outcome.Status, outcome.Body!.ToJsonString(Pact.Core.Json.PactJson.Options));
             }
             return outcome;
-        })
-        { PrepareDraft = FailureEvents.Seal }, ct);
+        }, ct);
         Observe(result.Events);
         return (CommandOutcome)result.Value!;
     }
@@ -94,6 +98,24 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
     /// <summary>A command with no transcript events (registration, tokens): same transaction discipline.</summary>
     public Task<CommandOutcome> CommitWithoutEventsAsync(AuthenticatedEnvelope auth, Func<AppendContext, CommandOutcome> project, CancellationToken ct) =>
         CommitAsync(auth, auth.Now, [], project, ct);
+
+    /// <summary>
+    /// Appends through the store's writer under an append span, which the writer's fan-out of these events
+    /// continues (<see cref="CommitTraces"/>).
+    /// </summary>
+    private async Task<AppendResult> AppendAsync(DateTimeOffset time, IReadOnlyList<StreamAppend> streams, Func<AppendContext, object?> apply, CancellationToken ct)
+    {
+        using var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Append);
+        var result = await store.AppendAsync(new AppendRequest(time, streams, context =>
+        {
+            CommitTraces.Remember(context.Events, span);
+            return apply(context);
+        })
+        { PrepareDraft = FailureEvents.Seal }, ct);
+        span?.SetTag("pact.events", result.Events.Count);
+        if (result.Events.Count > 0) span?.SetTag("pact.seq", result.Events[^1].Seq);
+        return result;
+    }
 
     /// <summary>Folds committed events into the state.</summary>
     private void Observe(IReadOnlyList<TranscriptEvent> events)
@@ -124,12 +146,11 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !Held(state, d, now));
         if (decision.IsEmpty) return now;
         if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
-        var result = await store.AppendAsync(new AppendRequest(now, ToAppends(decision), context =>
+        var result = await AppendAsync(now, ToAppends(decision), context =>
         {
             ReadModelProjector.Project(context);
             return null;
-        })
-        { PrepareDraft = FailureEvents.Seal }, ct);
+        }, ct);
         Observe(result.Events);
         logger.LogInformation("Recorded {Count} deadline events", result.Events.Count);
         return now;

@@ -26,8 +26,17 @@ public static class ObservabilityServices
     }
 
     /// <summary>One line per request (Serilog's request logging), carrying the PACT code of a refusal.</summary>
-    public static IApplicationBuilder UsePactRequestLogging(this IApplicationBuilder app) =>
-        app.UseSerilogRequestLogging(RequestLog.Configure);
+    public static IApplicationBuilder UsePactRequestLogging(this IApplicationBuilder app)
+    {
+        // The host's own logger: Serilog's middleware would otherwise write through the static Log.Logger,
+        // which is this logger only when Program.cs installed the bootstrap logger.
+        var logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+        return app.UseSerilogRequestLogging(options =>
+        {
+            RequestLog.Configure(options);
+            options.Logger = logger;
+        });
+    }
 
     private static void AddPactLogging(this IServiceCollection services, IConfiguration configuration, LoggingOptions logging)
     {

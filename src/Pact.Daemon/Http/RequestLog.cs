@@ -10,7 +10,7 @@ namespace Pact.Daemon.Http;
 public static class RequestLog
 {
     public const string Template =
-        "HTTP {RequestMethod} {RequestPath} responded {StatusCode} {PactCode} in {Elapsed:0.0} ms (caller {Caller}, trace {TraceId})";
+        "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} {PactCode:l} in {Elapsed:0.0} ms (caller {Caller:l}, trace {TraceId:l})";
 
     public static void Configure(RequestLoggingOptions options)
     {

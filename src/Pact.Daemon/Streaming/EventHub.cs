@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Pact.Core.Events;
 using Pact.Daemon.Telemetry;
@@ -31,14 +32,35 @@ public sealed class EventHub : IDisposable
         return subscription;
     }
 
+    /// <summary>
+    /// Runs on the store's writer after a commit. A batch holds the events of several requests; each request's
+    /// run of events is fanned out under a notify span that continues its trace (<see cref="CommitTraces"/>).
+    /// </summary>
     private void Publish(IReadOnlyList<TranscriptEvent> events)
     {
-        foreach (var subscription in _subscriptions)
+        var subscriptions = _subscriptions;
+        var start = 0;
+        while (start < events.Count)
         {
-            foreach (var e in events)
+            var end = start + 1;
+            while (end < events.Count && CommitTraces.AppendOf(events[end]) is null) end++;
+            // No remembered append (it was not sampled): no span either.
+            var append = CommitTraces.AppendOf(events[start]);
+            using (var span = append is { } parent ? PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Notify, ActivityKind.Internal, parent) : null)
             {
-                if (subscription.Filter(e) && !subscription.Offer(e)) break;
+                span?.SetTag("pact.events", end - start);
+                span?.SetTag("pact.subscribers", subscriptions.Length);
+                foreach (var subscription in subscriptions) Offer(subscription, events, start, end);
             }
+            start = end;
+        }
+    }
+
+    private static void Offer(Subscription subscription, IReadOnlyList<TranscriptEvent> events, int start, int end)
+    {
+        for (var i = start; i < end && !subscription.Overflowed; i++)
+        {
+            if (subscription.Filter(events[i])) subscription.Offer(events[i]);
         }
     }
 

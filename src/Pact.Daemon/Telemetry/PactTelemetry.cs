@@ -19,4 +19,22 @@ public static class PactTelemetry
     public static readonly UpDownCounter<long> SseSubscribers = Meter.CreateUpDownCounter<long>("pact.sse.subscribers", "{subscriber}", "Live SSE subscribers.");
 
     public static readonly Counter<long> Negotiations = Meter.CreateCounter<long>("pact.negotiations", "{compact}", "Compacts that went in force.");
+
+    /// <summary>The spans a signed request makes, in order (children of ASP.NET Core's request span), and a webhook delivery's.</summary>
+    public static class Spans
+    {
+        public const string Authenticate = "pact.authenticate";
+        public const string Decide = "pact.decide";
+        public const string Append = "pact.append";
+        public const string Notify = "pact.notify";
+        public const string WebhookDelivery = "pact.webhook.deliver";
+    }
+
+    /// <summary>Marks a span failed with the PACT code (or outcome) that ended it.</summary>
+    public static void Refused(this Activity? span, string code)
+    {
+        if (span is null) return;
+        span.SetTag("pact.code", code);
+        span.SetStatus(ActivityStatusCode.Error, code);
+    }
 }

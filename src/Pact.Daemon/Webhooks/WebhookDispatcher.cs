@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -7,6 +8,7 @@ using System.Threading.Channels;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Daemon.Hosting;
+using Pact.Daemon.Telemetry;
 using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
@@ -396,6 +398,9 @@ public sealed class WebhookDispatcher(
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", WebhookSignature.Sign(key, webhookId, timestamp, body));
 
+        using var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.WebhookDelivery);
+        span?.SetTag("pact.webhook.id", webhookId);
+        span?.SetTag("pact.subscription.id", target.SubscriptionId);
         AttemptResult result;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds)), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
@@ -414,6 +419,8 @@ public sealed class WebhookDispatcher(
         {
             result = new AttemptResult(null, null, Describe(failure));
         }
+        if (result.HttpStatus is { } answered) span?.SetTag("http.response.status_code", answered);
+        if (!result.Succeeded) span.Refused(result.Error ?? "failed");
         return result;
     }
 

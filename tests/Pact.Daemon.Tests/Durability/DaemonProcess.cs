@@ -38,14 +38,15 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the daemon on a free loopback port over <paramref name="dataDirectory"/> and waits until /readyz answers 200.</summary>
-    public static Task<DaemonProcess> StartAsync(string dataDirectory, TimeSpan timeout) =>
-        StartAsync(["--data-dir", dataDirectory], AppContext.BaseDirectory, timeout);
+    /// <param name="settings">More command-line arguments, after the defaults (so they win over them).</param>
+    public static Task<DaemonProcess> StartAsync(string dataDirectory, TimeSpan timeout, params string[] settings) =>
+        StartAsync(["--data-dir", dataDirectory, .. settings], AppContext.BaseDirectory, timeout);
 
     /// <summary>Starts the daemon as a user would, with no --data-dir, in <paramref name="workingDirectory"/>.</summary>
     public static Task<DaemonProcess> StartInAsync(string workingDirectory, TimeSpan timeout) =>
         StartAsync([], workingDirectory, timeout);
 
-    private static async Task<DaemonProcess> StartAsync(IReadOnlyList<string> dataArguments, string workingDirectory, TimeSpan timeout)
+    private static async Task<DaemonProcess> StartAsync(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
     {
         // The dotnet CLI tells its children where its host is; outside it, "dotnet" on the PATH.
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
@@ -56,8 +57,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        foreach (var arg in (string[])
+        [
             DaemonAssembly,
             // Port 0: the kernel picks a free port, so parallel test runs cannot collide; the daemon logs the real one.
             "--urls", "http://127.0.0.1:0",
@@ -65,7 +66,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             "--Pact:Limits:RequestsPerWindow=1000000",
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Information",
-        }.Concat(dataArguments))
+            .. arguments,
+        ])
         {
             start.ArgumentList.Add(arg);
         }
@@ -138,7 +140,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (match.Success) _listening.TrySetResult(new Uri(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    // In the JSON log format the address is a quoted (and so escaped) string.
+    [GeneratedRegex(@"Now listening on: \\?""?(http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 
     public async ValueTask DisposeAsync()

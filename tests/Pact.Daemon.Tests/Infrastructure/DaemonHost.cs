@@ -12,11 +12,14 @@ public sealed class DaemonHost : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    private DaemonHost(string dataDirectory, TimeProvider? clock, IReadOnlyDictionary<string, string>? settings)
+    private readonly Action<WebApplicationBuilder>? _configure;
+
+    private DaemonHost(string dataDirectory, TimeProvider? clock, IReadOnlyDictionary<string, string>? settings, Action<WebApplicationBuilder>? configure)
     {
         DataDirectory = dataDirectory;
         Clock = clock;
         Settings = settings ?? new Dictionary<string, string>();
+        _configure = configure;
     }
 
     public string DataDirectory { get; }
@@ -32,9 +35,11 @@ public sealed class DaemonHost : IAsyncDisposable
 
     public const string AdminToken = "test-admin-token";
 
-    public static async Task<DaemonHost> StartAsync(TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
+    /// <param name="configure">Runs on the builder after the daemon's own settings, e.g. to add a log sink or a telemetry exporter.</param>
+    public static async Task<DaemonHost> StartAsync(
+        TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var host = new DaemonHost(dataDirectory ?? Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N")), clock, settings);
+        var host = new DaemonHost(dataDirectory ?? Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N")), clock, settings, configure);
         await host.StartAppAsync();
         return host;
     }
@@ -53,6 +58,7 @@ public sealed class DaemonHost : IAsyncDisposable
         _app = PactApp.Build(args.ToArray(), builder =>
         {
             if (Clock is not null) builder.Services.AddSingleton(Clock);
+            _configure?.Invoke(builder);
         });
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Pact.Core.Events;
+
+namespace Pact.Daemon.Telemetry;
+
+/// <summary>
+/// Carries a request's trace across the store's writer. Committed events are fanned out on the writer's own
+/// thread, which has no trace; the append remembers its span against the first event it wrote (the very
+/// instance the store later publishes), so the fan-out can continue that request's trace. Events of a request
+/// that was rolled back are never published and their entries go with them.
+/// </summary>
+public static class CommitTraces
+{
+    private static readonly ConditionalWeakTable<TranscriptEvent, StrongBox<ActivityContext>> Parents = new();
+
+    public static void Remember(IReadOnlyList<TranscriptEvent> events, Activity? append)
+    {
+        if (append is null || events.Count == 0) return;
+        Parents.AddOrUpdate(events[0], new StrongBox<ActivityContext>(append.Context));
+    }
+
+    /// <summary>The span of the append that wrote <paramref name="e"/> first of its request, if any was remembered.</summary>
+    public static ActivityContext? AppendOf(TranscriptEvent e) => Parents.TryGetValue(e, out var box) ? box.Value : null;
+}

@@ -143,6 +143,7 @@ public static class PactApp
                     var message = context.ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m))
                         ?? "The request body is missing or malformed.";
                     var error = new PactError(PactCodes.InvalidJson, 400, "Body is not valid JSON", message);
+                    RequestLog.NoteRefusal(context.HttpContext, error.Code);
                     return new ObjectResult(Problems.ToJson(error, Problems.TraceId(context.HttpContext)))
                     {
                         StatusCode = 400,

@@ -96,7 +96,7 @@ public class RequestLogTests
                     line.Should().NotContain(token);
                 }
                 var refusal = lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e =>
-                    e.TryGetProperty("RequestPath", out var path) && path.GetString() == "/v1/sessions");
+                    e.TryGetProperty("Elapsed", out _) && e.TryGetProperty("RequestPath", out var path) && path.GetString() == "/v1/sessions");
                 refusal.GetProperty("StatusCode").GetInt32().Should().Be(401);
                 refusal.GetProperty("PactCode").GetString().Should().StartWith("PACT-");
                 refusal.GetProperty("@tr").GetString().Should().Be(refusal.GetProperty("TraceId").GetString());

@@ -64,17 +64,23 @@ public class TelemetryTests
     /// </summary>
     private static Activity TestTrace() => new Activity("test") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start();
 
+    private static async Task<(TestAgent A, TestAgent B)> TwoAgentsAsync(HttpClient http)
+    {
+        var daemonId = await TestAgent.DaemonIdOf(http);
+        var a = new TestAgent(http, daemonId);
+        var b = new TestAgent(http, daemonId);
+        await a.RegisterAsync();
+        await b.RegisterAsync();
+        return (a, b);
+    }
+
     [Fact]
     public async Task A_signed_request_is_one_trace_authenticate_then_decide_then_append_then_notify()
     {
         var exported = new Exported();
         await using var host = await DaemonHost.StartAsync(configure: exported.AddTo);
         using var http = host.CreateHttpClient();
-        var daemonId = await TestAgent.DaemonIdOf(http);
-        var a = new TestAgent(http, daemonId);
-        var b = new TestAgent(http, daemonId);
-        await a.RegisterAsync();
-        await b.RegisterAsync();
+        var (a, b) = await TwoAgentsAsync(http);
         using var sse = await SseReader.OpenAsync(host, "/v1/events/stream?after=head", await b.TokenAsync());
 
         ActivityTraceId trace;
@@ -139,11 +145,7 @@ public class TelemetryTests
         await using var host = await DaemonHost.StartAsync(configure: exported.AddTo);
         await using var receiver = await WebhookReceiver.StartAsync();
         using var http = host.CreateHttpClient();
-        var daemonId = await TestAgent.DaemonIdOf(http);
-        var a = new TestAgent(http, daemonId);
-        var b = new TestAgent(http, daemonId);
-        await a.RegisterAsync();
-        await b.RegisterAsync();
+        var (a, b) = await TwoAgentsAsync(http);
         var (subscription, _) = await WebhookTestKit.SubscribeAsync(a, receiver.Url);
         await a.CreateSessionAsync(b);
 

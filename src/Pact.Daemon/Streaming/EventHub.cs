@@ -42,10 +42,10 @@ public sealed class EventHub : IDisposable
         var start = 0;
         while (start < events.Count)
         {
-            var end = start + 1;
-            while (end < events.Count && CommitTraces.AppendOf(events[end]) is null) end++;
             // No remembered append (it was not sampled): no span either.
-            var append = CommitTraces.AppendOf(events[start]);
+            var append = CommitTraces.TakeAppendOf(events[start]);
+            var end = start + 1;
+            while (end < events.Count && !CommitTraces.StartsAppend(events[end])) end++;
             using (var span = append is { } parent ? PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Notify, ActivityKind.Internal, parent) : null)
             {
                 span?.SetTag("pact.events", end - start);

@@ -20,6 +20,17 @@ public static class CommitTraces
         Parents.AddOrUpdate(events[0], new StrongBox<ActivityContext>(append.Context));
     }
 
-    /// <summary>The span of the append that wrote <paramref name="e"/> first of its request, if any was remembered.</summary>
-    public static ActivityContext? AppendOf(TranscriptEvent e) => Parents.TryGetValue(e, out var box) ? box.Value : null;
+    /// <summary>Whether <paramref name="e"/> is the first event of an append whose span was remembered.</summary>
+    public static bool StartsAppend(TranscriptEvent e) => Parents.TryGetValue(e, out _);
+
+    /// <summary>
+    /// The span of the append that wrote <paramref name="e"/> first, forgotten as it is handed out: events can
+    /// outlive their fan-out by far, their entries should not.
+    /// </summary>
+    public static ActivityContext? TakeAppendOf(TranscriptEvent e)
+    {
+        if (!Parents.TryGetValue(e, out var box)) return null;
+        Parents.Remove(e);
+        return box.Value;
+    }
 }

@@ -95,7 +95,7 @@ public static class PactApp
             OpenWithBrokenLog = true,
         }, sp.GetRequiredService<ILogger<TranscriptStore>>()).GetAwaiter().GetResult());
         services.AddHttpContextAccessor();
-        services.AddSingleton<ListenerInfo>();
+        services.AddPactReverseProxy(pact.ReverseProxy);
         services.AddPactAuthentication();
         services.AddPactRateLimiting();
         services.AddPactProblems();
@@ -181,6 +181,7 @@ public static class PactApp
         var listener = app.Services.GetRequiredService<ListenerInfo>();
         app.Lifetime.ApplicationStarted.Register(() => listener.Update(app.Urls));
 
+        app.UsePactReverseProxy();
         app.UsePactRequestLogging();
         app.UseExceptionHandler();
         app.UseMiddleware<LoopbackHostMiddleware>();

@@ -30,6 +30,9 @@ public sealed class PactOptions
 
     public LoggingOptions Logging { get; set; } = new();
 
+    /// <summary>The reverse proxy in front of the daemon, if any (docs/operations.md, "Behind a reverse proxy").</summary>
+    public ReverseProxyOptions ReverseProxy { get; set; } = new();
+
     /// <summary>Webhook delivery (§10): callback address policy, timeout, retry schedule.</summary>
     public Pact.Daemon.Webhooks.WebhookOptions Webhooks { get; set; } = new();
 }
@@ -61,6 +64,16 @@ public sealed class TelemetryOptions
 {
     /// <summary>OTLP endpoint (e.g. http://localhost:4317); traces and metrics are exported only when set.</summary>
     public string? OtlpEndpoint { get; set; }
+}
+
+public sealed class ReverseProxyOptions
+{
+    /// <summary>
+    /// IP addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Naming any
+    /// declares the daemon exposed even though it listens on loopback: registration needs an invite, callbacks
+    /// to loopback are refused and the loopback Host check is off, as when it listens beyond loopback.
+    /// </summary>
+    public IList<string> KnownProxies { get; } = [];
 }
 
 public sealed class LoggingOptions

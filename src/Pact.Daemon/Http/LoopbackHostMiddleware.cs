@@ -25,18 +25,19 @@ public sealed class LoopbackHostMiddleware(RequestDelegate next, ListenerInfo li
     }
 }
 
-/// <summary>What the daemon listens on, known once the server has started.</summary>
-public sealed class ListenerInfo
+/// <summary>What the daemon listens on, known once the server has started, and whether a reverse proxy exposes it.</summary>
+/// <param name="behindProxy">A reverse proxy forwards requests from elsewhere: the daemon is exposed whatever it listens on.</param>
+public sealed class ListenerInfo(bool behindProxy = false)
 {
-    /// <summary>True until the server reports an address beyond loopback.</summary>
-    public bool LoopbackOnly { get; private set; } = true;
+    /// <summary>True while every address the server reports is loopback and no reverse proxy is in front.</summary>
+    public bool LoopbackOnly { get; private set; } = !behindProxy;
 
     public IReadOnlyList<string> Addresses { get; private set; } = [];
 
     public void Update(IEnumerable<string> addresses)
     {
         Addresses = addresses.ToList();
-        LoopbackOnly = Addresses.Count > 0 && Addresses.All(IsLoopbackAddress);
+        LoopbackOnly = !behindProxy && Addresses.Count > 0 && Addresses.All(IsLoopbackAddress);
     }
 
     private static bool IsLoopbackAddress(string address)

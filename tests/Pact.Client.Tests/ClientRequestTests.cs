@@ -29,7 +29,7 @@ public class ClientRequestTests
     [Fact]
     public async Task Session_create_envelope_is_signed_by_the_agent_for_this_daemon()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var daemon = await ScriptedDaemon.StartAsync((app, _) =>
             app.MapPost("/v1/sessions", (HttpContext ctx) => ScriptedDaemon.WriteJsonAsync(ctx, 201, new JsonObject { ["sessionId"] = "ses_1" })), clock);
         using var http = daemon.CreateHttpClient();
@@ -58,7 +58,7 @@ public class ClientRequestTests
     [Fact]
     public async Task Each_envelope_gets_a_fresh_nonce_and_discovery_happens_once()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var daemon = await ScriptedDaemon.StartAsync((app, _) =>
             app.MapPost("/v1/sessions/{id}/suspend", (HttpContext ctx) => ScriptedDaemon.WriteJsonAsync(ctx, 200, SessionJson("suspended"))), clock);
         using var http = daemon.CreateHttpClient();
@@ -182,7 +182,7 @@ public class ClientRequestTests
     [Fact]
     public async Task Envelope_is_resent_identically_after_a_dropped_connection()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var attempts = 0;
         await using var daemon = await ScriptedDaemon.StartAsync((app, _) =>
             app.MapPost("/v1/sessions", (HttpContext ctx) =>
@@ -261,7 +261,7 @@ public class ClientRequestTests
     [Fact]
     public async Task Reads_reuse_the_token_until_it_nears_expiry()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var daemon = await ScriptedDaemon.StartAsync((app, _) =>
             app.MapGet("/v1/sessions/{id}", (HttpContext ctx) => ScriptedDaemon.WriteJsonAsync(ctx, 200, SessionJson("active"))), clock);
         using var http = daemon.CreateHttpClient();

@@ -187,7 +187,7 @@ public class SseTailTests
     [Fact]
     public async Task Reconnection_waits_exactly_the_retry_the_daemon_sent()
     {
-        var clock = new ManualClock(Timestamp.Parse("2026-11-21T12:00:00.000Z"));
+        var clock = new TimerWatchingTimeProvider(Timestamp.Parse("2026-11-21T12:00:00.000Z"));
         await using var daemon = await StartStreamAsync("/v1/sessions/{id}/events/stream",
         [
             async ctx =>
@@ -225,7 +225,7 @@ public class SseTailTests
     [Fact]
     public async Task Silent_connection_is_taken_as_dead_and_reopened()
     {
-        var clock = new ManualClock(Timestamp.Parse("2026-11-21T12:00:00.000Z"));
+        var clock = new TimerWatchingTimeProvider(Timestamp.Parse("2026-11-21T12:00:00.000Z"));
         await using var daemon = await StartStreamAsync("/v1/sessions/{id}/events/stream",
         [
             async ctx =>

@@ -47,7 +47,7 @@ public class SubscriptionRequestTests
     [Fact]
     public async Task Subscribing_signs_a_subscription_create_envelope_and_returns_the_secret()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var daemon = await ScriptedDaemon.StartAsync((app, _) => app.MapPost("/v1/subscriptions", (HttpContext ctx) =>
         {
             var answer = SubscriptionJson();

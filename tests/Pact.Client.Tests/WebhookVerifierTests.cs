@@ -21,7 +21,7 @@ public class WebhookVerifierTests
     public void The_standard_webhooks_vectors_verify_and_sign_to_their_signature(int index)
     {
         var (secret, id, timestamp, signature, body, at) = Vector(index);
-        var verifier = new WebhookVerifier(secret, new ManualClock(at));
+        var verifier = new WebhookVerifier(secret, new FakeTimeProvider(at));
 
         verifier.Verify(id, timestamp, signature, body).Should().BeNull();
         verifier.Verify(id, timestamp, "v1,bm9wZQ== " + signature, body).Should().BeNull("any one listed signature may match");
@@ -32,7 +32,7 @@ public class WebhookVerifierTests
     public void Altered_bodies_other_ids_wrong_secrets_and_stale_timestamps_are_refused()
     {
         var (secret, id, timestamp, signature, body, at) = Vector(0);
-        var clock = new ManualClock(at);
+        var clock = new FakeTimeProvider(at);
         var verifier = new WebhookVerifier(secret, clock);
 
         verifier.Verify(id, timestamp, signature, Encoding.UTF8.GetBytes("{\"test\": 2432232315}")).Should().Be("no signature matches");
@@ -53,8 +53,8 @@ public class WebhookVerifierTests
         var (secret, id, timestamp, signature, body, at) = Vector(1);
         var newer = "whsec_" + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
-        var rotating = new WebhookVerifier([newer, secret], new ManualClock(at));
-        var newOnly = new WebhookVerifier(newer, new ManualClock(at));
+        var rotating = new WebhookVerifier([newer, secret], new FakeTimeProvider(at));
+        var newOnly = new WebhookVerifier(newer, new FakeTimeProvider(at));
 
         rotating.Verify(id, timestamp, signature, body).Should().BeNull();
         newOnly.Verify(id, timestamp, signature, body).Should().Be("no signature matches");

@@ -10,7 +10,7 @@ public class DeadlineTests
     [Fact]
     public async Task A_proposal_expires_at_its_negotiation_timeout_with_a_failure_event_that_records_its_prevHash()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var host = await DaemonHost.StartAsync(clock);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
@@ -32,7 +32,7 @@ public class DeadlineTests
     [Fact]
     public async Task A_deadline_reached_while_the_daemon_was_down_fires_on_start()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var host = await DaemonHost.StartAsync(clock);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
@@ -51,7 +51,7 @@ public class DeadlineTests
     [Fact]
     public async Task A_request_after_the_deadline_is_judged_as_if_the_timer_had_fired()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var host = await DaemonHost.StartAsync(clock);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
@@ -65,7 +65,7 @@ public class DeadlineTests
     [Fact]
     public async Task An_acknowledgment_arriving_at_the_ack_deadline_loses_to_the_escalation()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         await using var host = await DaemonHost.StartAsync(clock);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);

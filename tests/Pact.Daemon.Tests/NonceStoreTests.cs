@@ -10,7 +10,7 @@ namespace Pact.Daemon.Tests;
 
 public sealed class NonceStoreTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
     private DaemonHost _host = null!;
     private HttpClient _http = null!;
 

@@ -11,7 +11,7 @@ namespace Pact.Daemon.Tests.TransparencyLog;
 
 public sealed class CheckpointerTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private DaemonHost _host = null!;
 
     public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(_clock);

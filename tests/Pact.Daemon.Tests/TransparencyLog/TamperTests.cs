@@ -235,7 +235,7 @@ public sealed class TamperTests : IAsyncLifetime
     public async Task Deadlines_of_a_quarantined_session_do_not_fire_while_an_untouched_sessions_do()
     {
         var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-        var clock = new ManualClock(start);
+        var clock = new FakeTimeProvider(start);
         await using var host = await DaemonHost.StartAsync(clock);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
@@ -267,7 +267,7 @@ public sealed class TamperTests : IAsyncLifetime
     public async Task A_lifecycle_deadline_cascading_into_a_quarantined_session_waits_without_blocking_other_sessions()
     {
         var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-        var clock = new ManualClock(start);
+        var clock = new FakeTimeProvider(start);
         await using var host = await DaemonHost.StartAsync(clock);
         var homeowner = await Negotiator.RegisterAsync(host, "Homeowner", "human", clock);
         var contractor = await Negotiator.RegisterAsync(host, "Contractor", clock: clock);

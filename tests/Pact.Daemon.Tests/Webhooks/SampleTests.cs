@@ -54,7 +54,7 @@ public class SampleTests
         var v = Vector(1);
         var body = Encoding.UTF8.GetBytes(v["body"]!.GetValue<string>());
         var at = DateTimeOffset.FromUnixTimeSeconds(v["timestamp"]!.GetValue<long>());
-        var handler = new WebhookHandler(secret, new ManualClock(at));
+        var handler = new WebhookHandler(secret, new FakeTimeProvider(at));
         var timestamp = v["timestamp"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var forged = handler.Handle("evt_4", timestamp, "v1,AAAA", body);

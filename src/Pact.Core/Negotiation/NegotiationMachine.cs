@@ -102,7 +102,7 @@ public static class NegotiationMachine
     {
         if (!deadline.IsReached(Timestamp.Truncate(now))) return Decision.Empty;
         if (deadline.Kind is not (DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation))
-            return LifecycleMachine.Fire(state, deadline, now);
+            return LifecycleDeadlines.Fire(state, deadline, now);
         var p = state.Proposal(deadline.Id);
         if (p is null || p.PendingDeadline != deadline) return Decision.Empty;
         var dueAt = Timestamp.ToText(deadline.DueAt);

@@ -7,7 +7,23 @@ namespace Pact.Core.Events;
 /// <param name="Type">The event type, e.g. "proposal.created".</param>
 /// <param name="Actor">The signer's did:key for an event carrying an envelope, else <see cref="TranscriptEvent.DaemonActor"/>.</param>
 /// <param name="Data">The type's data members; members a request left out are present as null.</param>
-public sealed record EventDraft(string Type, string Actor, JsonObject Data);
+public sealed record EventDraft(string Type, string Actor, JsonObject Data)
+{
+    /// <summary>An event carrying a request's envelope: the actor is its signer; data starts with the envelope, then <paramref name="members"/> (moved, not copied).</summary>
+    public static EventDraft Signed(string type, JsonObject envelope, string signer, JsonObject members)
+    {
+        var data = new JsonObject { ["envelope"] = envelope.DeepClone() };
+        foreach (var (key, value) in members.ToList())
+        {
+            members.Remove(key);
+            data[key] = value;
+        }
+        return new EventDraft(type, signer, data);
+    }
+
+    /// <summary>An event the daemon records on its own (a deadline, a consequence of a request).</summary>
+    public static EventDraft ByDaemon(string type, JsonObject data) => new(type, TranscriptEvent.DaemonActor, data);
+}
 
 /// <summary>
 /// One event of the transcript (§8.1), hash-linked into its stream by <see cref="EventChain"/>.

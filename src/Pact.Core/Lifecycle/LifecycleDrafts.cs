@@ -20,17 +20,7 @@ internal static class LifecycleDrafts
         return Daemon(EventTypes.CompactRevoked, data);
     }
 
-    /// <summary>An event carrying the request's envelope: actor is the signer, data starts with the envelope.</summary>
-    public static EventDraft Signed(string type, LifecycleCommand c, JsonObject members)
-    {
-        var data = new JsonObject { ["envelope"] = c.Envelope.DeepClone() };
-        foreach (var (key, value) in members.ToList())
-        {
-            members.Remove(key);
-            data[key] = value;
-        }
-        return new EventDraft(type, c.Signer, data);
-    }
+    public static EventDraft Signed(string type, LifecycleCommand c, JsonObject members) => EventDraft.Signed(type, c.Envelope, c.Signer, members);
 
-    public static EventDraft Daemon(string type, JsonObject data) => new(type, TranscriptEvent.DaemonActor, data);
+    public static EventDraft Daemon(string type, JsonObject data) => EventDraft.ByDaemon(type, data);
 }

@@ -346,16 +346,7 @@ public static class NegotiationMachine
     private static string SessionOf(NegotiationState state, string proposalId) => state.Proposal(proposalId)!.SessionId;
 
     /// <summary>An event carrying the request's envelope: actor is the signer, data starts with the envelope.</summary>
-    private static EventDraft Draft(string type, NegotiationCommand c, JsonObject members)
-    {
-        var data = new JsonObject { ["envelope"] = c.Envelope.DeepClone() };
-        foreach (var (key, value) in members.ToList())
-        {
-            members.Remove(key);
-            data[key] = value;
-        }
-        return new EventDraft(type, c.Signer, data);
-    }
+    private static EventDraft Draft(string type, NegotiationCommand c, JsonObject members) => EventDraft.Signed(type, c.Envelope, c.Signer, members);
 
-    private static EventDraft Daemon(string type, JsonObject data) => new(type, TranscriptEvent.DaemonActor, data);
+    private static EventDraft Daemon(string type, JsonObject data) => EventDraft.ByDaemon(type, data);
 }

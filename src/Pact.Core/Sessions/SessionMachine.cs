@@ -88,14 +88,5 @@ public static class SessionMachine
 
     private static Decision One(SessionState state, EventDraft draft) => Decision.Of(new StreamEvent(state.SessionId, draft));
 
-    private static EventDraft Signed(string type, SessionCommand c, JsonObject members)
-    {
-        var data = new JsonObject { ["envelope"] = c.Envelope.DeepClone() };
-        foreach (var (key, value) in members.ToList())
-        {
-            members.Remove(key);
-            data[key] = value;
-        }
-        return new EventDraft(type, c.Signer, data);
-    }
+    private static EventDraft Signed(string type, SessionCommand c, JsonObject members) => EventDraft.Signed(type, c.Envelope, c.Signer, members);
 }

@@ -16,8 +16,9 @@ using Pact.Core.TransparencyLog;
 using Pact.Core.Sessions;
 using daemon::Pact.Daemon.Hosting;
 using daemon::Pact.Daemon.TransparencyLog;
-using daemon::Pact.Daemon.Persistence;
+
 using Pact.Store;
+using Pact.Store.Sqlite;
 
 namespace Pact.Benchmarks;
 
@@ -32,11 +33,11 @@ internal sealed class LogBenchData : IAsyncDisposable
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>Bump when the shape of the built data changes, so an older cached transcript is not reused.</summary>
-    private const string CacheVersion = "v1";
+    private const string CacheVersion = "v2"; // v2: the store projects its read models as the data is written
 
     private readonly bool _keep;
 
-    private LogBenchData(string directory, TranscriptStore store, DaemonIdentity identity, LogCheckpointer checkpointer, bool keep = false)
+    private LogBenchData(string directory, IPactStore store, DaemonIdentity identity, LogCheckpointer checkpointer, bool keep = false)
     {
         Directory = directory;
         Store = store;
@@ -47,7 +48,7 @@ internal sealed class LogBenchData : IAsyncDisposable
 
     public string Directory { get; }
 
-    public TranscriptStore Store { get; }
+    public IPactStore Store { get; }
 
     public DaemonIdentity Identity { get; }
 
@@ -84,13 +85,12 @@ internal sealed class LogBenchData : IAsyncDisposable
         return data;
     }
 
-    private static async Task<(TranscriptStore, DaemonIdentity, LogCheckpointer)> OpenAsync(string directory, KeyPair daemonKey)
+    private static async Task<(IPactStore, DaemonIdentity, LogCheckpointer)> OpenAsync(string directory, KeyPair daemonKey)
     {
-        var store = await TranscriptStore.OpenAsync(new TranscriptStoreOptions
+        var store = await SqlitePactStore.OpenAsync(new PactStoreOptions
         {
             DatabasePath = Path.Combine(directory, "pact.db"),
             Synchronous = "NORMAL", // setup speed only; reads are what is measured
-            Migrations = ReadModelSchema.Migrations,
         });
         var identity = new DaemonIdentity(daemonKey, "bench.example/pact");
         return (store, identity, new LogCheckpointer(store, identity, TimeProvider.System, NullLogger<LogCheckpointer>.Instance));

@@ -6,15 +6,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Crypto;
 using Pact.Core.Events;
 using Pact.Store;
+using Pact.Store.Sqlite;
 using daemon::Pact.Daemon.Hosting;
 using daemon::Pact.Daemon.TransparencyLog;
-using daemon::Pact.Daemon.Persistence;
+
 
 namespace Pact.Benchmarks;
 
 /// <summary>
 /// What signing log checkpoints costs the append path (§9). Each call appends the same 40,000 signed
-/// session events through a fresh TranscriptStore — 16 writers, each in its own session, one event per
+/// session events through a fresh IPactStore — 16 writers, each in its own session, one event per
 /// request and the next request only after the previous one is acknowledged (the shape of 16 agents
 /// flipping their sessions) — three ways: no checkpointer (baseline); the daemon's LogCheckpointer on its
 /// normal schedule (a checkpoint per second of growth, on the real clock); and a checkpoint started after
@@ -42,7 +43,7 @@ public class LogCheckpointOverheadBenchmarks
     private string[] _sessions = [];
     private DaemonIdentity _identity = null!;
     private string _directory = "";
-    private TranscriptStore _store = null!;
+    private SqlitePactStore _store = null!;
     private LogCheckpointer? _checkpointer;
     private Task _everyCommit = Task.CompletedTask;
     private Channel<bool>? _committed;
@@ -137,11 +138,10 @@ public class LogCheckpointOverheadBenchmarks
     private void Open()
     {
         _directory = Path.Combine(Path.GetTempPath(), "pact-bench-" + Guid.NewGuid().ToString("N"));
-        _store = LogBenchData.Run(() => TranscriptStore.OpenAsync(new TranscriptStoreOptions
+        _store = LogBenchData.Run(() => SqlitePactStore.OpenAsync(new PactStoreOptions
         {
             DatabasePath = Path.Combine(_directory, "pact.db"),
             Synchronous = Synchronous,
-            Migrations = ReadModelSchema.Migrations,
         }));
         _commitsBefore = _store.CommitCount;
     }

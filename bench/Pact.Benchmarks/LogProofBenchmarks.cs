@@ -45,15 +45,13 @@ public class LogProofBenchmarks
         _data = LogBenchData.Run(() => LogBenchData.CreateAsync(1, filler: TreeSize - 1));
         // The in-memory tree from the events' hash column (no JSON parsing: a million events).
         _memory = new MemoryMerkleTree();
-        var hashes = LogBenchData.Run(() => _data.Store.ReadAsync(connection =>
+        var hashes = LogBenchData.Run(async () =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT hash FROM events ORDER BY seq";
-            using var reader = command.ExecuteReader();
             var list = new List<string>(TreeSize);
-            while (reader.Read()) list.Add(reader.GetString(0));
+            for (IReadOnlyList<Pact.Store.StoredEventRow> page; (page = await _data.Store.ReadRowsAsync(list.Count, 10_000)).Count > 0;)
+                list.AddRange(page.Select(row => row.Hash));
             return list;
-        }));
+        });
         foreach (var hash in hashes) _memory.Append(MerkleHash.LeafHash(Hex.Decode(hash)));
         if (!LogBenchData.Run(() => _data.Store.RootAsync(TreeSize)).AsSpan().SequenceEqual(_memory.Root()))
             throw new InvalidOperationException("The stored tree is not the tree of the stored events.");

@@ -27,14 +27,14 @@ internal sealed class InProcessDaemon : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
-        Store = app.Services.GetRequiredService<TranscriptStore>();
+        Store = app.Services.GetRequiredService<IPactStore>();
     }
 
     public string DataDirectory { get; }
 
     public Uri BaseAddress { get; }
 
-    public TranscriptStore Store { get; }
+    public IPactStore Store { get; }
 
     public static async Task<InProcessDaemon> StartAsync()
     {
@@ -64,15 +64,23 @@ internal sealed class InProcessDaemon : IAsyncDisposable
 
     /// <summary>The stored columns of one event of <paramref name="type"/>: the row shape the SQLite baseline copies.</summary>
     public Task<EventRow?> SampleRowAsync(string type) =>
-        Store.ReadAsync(connection =>
+        Task.Run(() =>
         {
+            // The bench reads the file beside the daemon (read-only): the store's API has no query by event type.
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(DataDirectory, "pact.db"),
+                Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString());
+            connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT stream, type, time, actor, data, prev_hash, hash FROM events WHERE type = $type ORDER BY seq DESC LIMIT 1;";
             command.Parameters.AddWithValue("$type", type);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new EventRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6))
-                : null;
+                : (EventRow?)null;
         });
 
     public async ValueTask DisposeAsync()

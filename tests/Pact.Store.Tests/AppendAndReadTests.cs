@@ -16,7 +16,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Appended_events_read_back_identical_and_hash_chained()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
 
         var first = await store.AppendAsync(Append("ses_a", 3));
         var second = await store.AppendAsync(new AppendRequest(T0.AddSeconds(1), [
@@ -56,7 +56,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Data_is_stored_as_its_canonical_text()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         var data = new JsonObject { ["b"] = 2.0, ["a"] = "x", ["c"] = 1e21 };
         await store.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [new EventDraft("t", "daemon", data)])]));
 
@@ -72,7 +72,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Event_time_never_goes_back_within_a_stream()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_a", 1, T0));
         var earlier = await store.AppendAsync(new AppendRequest(T0.AddMinutes(-5), [
             new StreamAppend("ses_a", [Draft("t", 2)]),
@@ -87,7 +87,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Paging_by_after_and_limit_walks_streams_and_the_global_log_in_order()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         for (var i = 0; i < 7; i++)
             await store.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [Draft("a", i)]), new StreamAppend("ses_b", [Draft("b", i)])]));
 
@@ -113,7 +113,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Committed_is_raised_once_per_event_in_seq_order()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         var seen = new List<long>();
         var calls = 0;
         store.Committed += events =>
@@ -138,7 +138,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task WriteAsync_runs_on_the_writer_and_returns_its_value_without_events()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         await store.AppendAsync(Append("ses_a", 1));
 
         var id = await store.WriteAsync(ctx =>
@@ -156,7 +156,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Apply_sees_its_own_events_with_assigned_positions_and_its_value_is_returned()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         await store.AppendAsync(Append("ses_a", 2));
 
         var result = await store.AppendAsync(Append("ses_a", 2, apply: ctx =>
@@ -178,7 +178,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Stored_events_cannot_be_updated_or_deleted()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_a", 1));
 
         var update = () => store.WriteAsync(ctx => ctx.CreateCommand("UPDATE events SET type = 'forged';").ExecuteNonQuery());
@@ -193,7 +193,7 @@ public sealed class AppendAndReadTests : IDisposable
     public async Task Reading_an_altered_event_fails_its_hash_check()
     {
         var options = Options(_dir);
-        await using (var store = await TranscriptStore.OpenAsync(options))
+        await using (var store = await SqliteEventLog.OpenAsync(options))
             await store.AppendAsync(Append("ses_a", 2));
 
         // Tamper behind the store's back, as someone with the file could.
@@ -208,7 +208,7 @@ public sealed class AppendAndReadTests : IDisposable
             command.ExecuteNonQuery().Should().Be(1);
         }
 
-        await using var reopened = await TranscriptStore.OpenAsync(options);
+        await using var reopened = await SqliteEventLog.OpenAsync(options);
         (await reopened.GetBySeqAsync(1))!.Seq.Should().Be(1);
         await reopened.Invoking(s => s.GetBySeqAsync(2)).Should().ThrowAsync<TranscriptIntegrityException>().WithMessage("*seq 2*");
         await reopened.Invoking(s => s.VerifyAsync()).Should().ThrowAsync<TranscriptIntegrityException>();
@@ -217,7 +217,7 @@ public sealed class AppendAndReadTests : IDisposable
     [Fact]
     public async Task Invalid_requests_are_refused_before_they_reach_the_writer()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.Invoking(s => s.AppendAsync(new AppendRequest(T0, [new StreamAppend("", [Draft("t", 1)])])))
             .Should().ThrowAsync<ArgumentException>();
         await store.Invoking(s => s.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [new EventDraft("", "daemon", [])])])))

@@ -18,7 +18,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Every_acknowledged_event_survives_a_crash_that_leaves_only_the_db_and_wal_files()
     {
-        var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         var acknowledged = new List<TranscriptEvent>();
         var appenders = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
         {
@@ -36,7 +36,7 @@ public sealed class DurabilityTests : IDisposable
 
         try
         {
-            await using var recovered = await TranscriptStore.OpenAsync(Options(_crashCopy, NotesMigration));
+            await using var recovered = await SqliteEventLog.OpenAsync(Options(_crashCopy, NotesMigration));
             var all = await recovered.ReadAllAsync(0, 1000);
 
             all.Select(e => e.ToJson().ToJsonString())

@@ -23,7 +23,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task Concurrent_appenders_get_a_gapless_log_and_unbroken_chains_in_fewer_commits()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var appenders = Enumerable.Range(0, 16).Select(t => Task.Run(async () =>
         {
@@ -56,17 +56,20 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task A_request_whose_Apply_throws_is_rolled_back_alone_and_the_log_stays_gapless()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         await store.AppendAsync(Append("ses_a", 1));
         var (blocker, gate) = await HoldWriterAsync(store);
         var commitsBefore = store.CommitCount;
 
         var good1 = store.AppendAsync(Append("ses_a", 2, apply: WriteNote("good1")));
-        var bad = store.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [Draft("bad", 1)]), new StreamAppend("ses_bad", [Draft("bad", 2)])], ctx =>
+        var bad = store.AppendAsync(new AppendRequest(T0, [new StreamAppend("ses_a", [Draft("bad", 1)]), new StreamAppend("ses_bad", [Draft("bad", 2)])])
         {
-            WriteNote("bad")(ctx);
-            throw new InvalidOperationException("refused by the read model");
-        }));
+            Apply = ctx =>
+            {
+                WriteNote("bad")(ctx);
+                throw new InvalidOperationException("refused by the read model");
+            },
+        });
         var good2 = store.AppendAsync(Append("ses_a", 1, apply: WriteNote("good2")));
         gate.Release();
         await blocker;
@@ -96,7 +99,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
     public async Task A_request_whose_insert_fails_is_rolled_back_alone()
     {
         const string poison = "CREATE TRIGGER refuse_poison BEFORE INSERT ON events WHEN NEW.type = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END;";
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration, poison));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration, poison));
         var (blocker, gate) = await HoldWriterAsync(store);
 
         var before = store.AppendAsync(Append("ses_a", 1));
@@ -122,7 +125,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
     {
         // A deferred foreign key is checked only at COMMIT: a reliable way to make a real COMMIT fail.
         const string deferred = "CREATE TABLE deferred_notes (seq INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED) STRICT;";
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, deferred));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, deferred));
         var committed = new List<long>();
         store.Committed += events => committed.AddRange(events.Select(e => e.Seq));
         var first = await store.AppendAsync(Append("ses_a", 1));
@@ -153,7 +156,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task A_request_cancelled_while_queued_is_never_written()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         var (blocker, gate) = await HoldWriterAsync(store);
         using var cts = new CancellationTokenSource();
 
@@ -171,7 +174,7 @@ public sealed class GroupCommitTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task Batches_are_capped_at_MaxBatchSize()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir) with { MaxBatchSize = 4 });
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir) with { MaxBatchSize = 4 });
         var (blocker, gate) = await HoldWriterAsync(store);
         var commitsBefore = store.CommitCount;
         var queued = Enumerable.Range(0, 10).Select(i => store.AppendAsync(Append("ses_a", 1))).ToList();

@@ -16,13 +16,13 @@ public sealed class LifecycleTests : IDisposable
     {
         var options = Options(_dir);
         TranscriptEvent lastA;
-        await using (var store = await TranscriptStore.OpenAsync(options))
+        await using (var store = await SqliteEventLog.OpenAsync(options))
         {
             await store.AppendAsync(Append("ses_b", 2));
             lastA = (await store.AppendAsync(Append("ses_a", 3))).Events[^1];
         }
 
-        await using var reopened = await TranscriptStore.OpenAsync(options);
+        await using var reopened = await SqliteEventLog.OpenAsync(options);
         reopened.HeadSeq.Should().Be(5);
         var next = (await reopened.AppendAsync(Append("ses_a", 1, T0.AddMinutes(-1)))).Events.Single();
 
@@ -37,7 +37,7 @@ public sealed class LifecycleTests : IDisposable
     public async Task Dispose_commits_every_queued_request_and_later_appends_are_refused()
     {
         var options = Options(_dir);
-        var store = await TranscriptStore.OpenAsync(options);
+        var store = await SqliteEventLog.OpenAsync(options);
         var queued = Enumerable.Range(0, 300).Select(i => store.AppendAsync(Append($"ses_{i % 5}", 1))).ToList();
 
         await store.DisposeAsync();
@@ -48,7 +48,7 @@ public sealed class LifecycleTests : IDisposable
         await store.Invoking(s => s.ReadAllAsync(0, 1)).Should().ThrowAsync<ObjectDisposedException>();
         await store.DisposeAsync(); // twice is harmless
 
-        await using var reopened = await TranscriptStore.OpenAsync(options);
+        await using var reopened = await SqliteEventLog.OpenAsync(options);
         reopened.HeadSeq.Should().Be(300);
         (await reopened.ReadAllAsync(0, 1000)).Select(e => e.Seq)
             .Should().BeEquivalentTo((await Task.WhenAll(queued)).SelectMany(r => r.Events).Select(e => e.Seq));
@@ -59,17 +59,17 @@ public sealed class LifecycleTests : IDisposable
     [InlineData("normal", 1)]
     public async Task Pragmas_are_set_and_read_back(string synchronous, long expected)
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration) with { Synchronous = synchronous });
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration) with { Synchronous = synchronous });
 
         var pragmas = await store.GetPragmasAsync();
 
-        pragmas.Should().Be(new TranscriptPragmas("wal", expected, true, 5000, 2, TempStore: 2));
+        pragmas.Should().Be(new SqlitePragmas("wal", expected, true, 5000, 2, TempStore: 2));
     }
 
     [Fact]
     public async Task Synchronous_other_than_FULL_or_NORMAL_is_refused()
     {
-        var open = () => TranscriptStore.OpenAsync(Options(_dir) with { Synchronous = "OFF" });
+        var open = () => SqliteEventLog.OpenAsync(Options(_dir) with { Synchronous = "OFF" });
         (await open.Should().ThrowAsync<ArgumentException>()).WithMessage("*FULL or NORMAL*");
         File.Exists(_dir.File("pact.db")).Should().BeFalse();
     }
@@ -78,21 +78,21 @@ public sealed class LifecycleTests : IDisposable
     public async Task A_second_store_on_the_same_file_is_refused_while_the_first_is_open()
     {
         var options = Options(_dir);
-        await using (var first = await TranscriptStore.OpenAsync(options))
+        await using (var first = await SqliteEventLog.OpenAsync(options))
         {
-            var second = () => TranscriptStore.OpenAsync(options);
+            var second = () => SqliteEventLog.OpenAsync(options);
             (await second.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*already open*");
             await first.AppendAsync(Append("ses_a", 1));
         }
-        await using var again = await TranscriptStore.OpenAsync(options);
+        await using var again = await SqliteEventLog.OpenAsync(options);
         again.HeadSeq.Should().Be(1);
     }
 
     [Fact]
     public async Task Missing_directories_are_created()
     {
-        var options = new TranscriptStoreOptions { DatabasePath = Path.Combine(_dir.Path, "a", "b", "pact.db") };
-        await using var store = await TranscriptStore.OpenAsync(options);
+        var options = new PactStoreOptions { DatabasePath = Path.Combine(_dir.Path, "a", "b", "pact.db") };
+        await using var store = await SqliteEventLog.OpenAsync(options);
         (await store.AppendAsync(Append("ses_a", 1))).Events.Single().Seq.Should().Be(1);
         File.Exists(options.DatabasePath).Should().BeTrue();
     }
@@ -100,7 +100,7 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task Read_connections_cannot_write()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         await using var connection = await store.OpenReadConnectionAsync();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO notes (seq, body) VALUES (1, 'x');";

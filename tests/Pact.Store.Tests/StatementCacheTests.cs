@@ -13,7 +13,7 @@ public sealed class StatementCacheTests : IDisposable
     [Fact]
     public async Task A_writer_command_is_prepared_once_and_reused_by_later_requests_with_fresh_parameters()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         await store.AppendAsync(Append("ses_a", 2));
         const string insert = "INSERT INTO notes(seq, body) VALUES ($seq, $body)";
 
@@ -49,7 +49,7 @@ public sealed class StatementCacheTests : IDisposable
     [Fact]
     public async Task The_same_statement_used_again_while_its_reader_is_open_gets_a_separate_command()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_a", 3));
         const string select = "SELECT seq FROM events WHERE seq >= $from ORDER BY seq";
 
@@ -75,7 +75,7 @@ public sealed class StatementCacheTests : IDisposable
     [Fact]
     public async Task A_request_that_fails_after_using_a_cached_command_leaves_it_usable_for_the_next()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir, NotesMigration));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir, NotesMigration));
         await store.AppendAsync(Append("ses_a", 1));
         const string insert = "INSERT INTO notes(seq, body) VALUES ($seq, $body)";
 
@@ -101,7 +101,7 @@ public sealed class StatementCacheTests : IDisposable
     [Fact]
     public async Task A_reader_left_open_is_closed_when_its_command_goes_back_so_the_statement_stays_usable()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_a", 3));
         const string select = "SELECT seq FROM events ORDER BY seq";
 

@@ -52,16 +52,16 @@ internal static class Requests
         });
 
     public static AppendRequest Append(string stream, int count, DateTimeOffset? time = null, Func<AppendContext, object?>? apply = null) =>
-        new(time ?? T0, [new StreamAppend(stream, Enumerable.Range(1, count).Select(i => Draft("test.event", i)).ToList())], apply);
+        new(time ?? T0, [new StreamAppend(stream, Enumerable.Range(1, count).Select(i => Draft("test.event", i)).ToList())]) { Apply = apply };
 
-    public static TranscriptStoreOptions Options(TempDirectory dir, params string[] migrations) =>
+    public static PactStoreOptions Options(TempDirectory dir, params string[] migrations) =>
         new() { DatabasePath = dir.File("pact.db"), Migrations = migrations };
 
     /// <summary>
     /// Occupies the writer inside a transaction until the returned gate is released, so that everything
     /// queued meanwhile is taken as one batch afterwards — deterministic group commit for tests.
     /// </summary>
-    public static async Task<(Task Blocker, SemaphoreSlim Gate)> HoldWriterAsync(TranscriptStore store)
+    public static async Task<(Task Blocker, SemaphoreSlim Gate)> HoldWriterAsync(SqliteEventLog store)
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new SemaphoreSlim(0);
@@ -75,7 +75,7 @@ internal static class Requests
         return (blocker, gate);
     }
 
-    public static async Task<long> CountAsync(TranscriptStore store, string sql) =>
+    public static async Task<long> CountAsync(SqliteEventLog store, string sql) =>
         await store.ReadAsync(c =>
         {
             using var command = c.CreateCommand();

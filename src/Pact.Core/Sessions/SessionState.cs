@@ -57,59 +57,25 @@ public sealed record SessionState(
     {
         if (e.Stream != SessionId)
             throw new ArgumentException($"Event {e.Seq} belongs to stream {e.Stream}, not {SessionId}.", nameof(e));
-        var data = e.Data;
-        switch (e.Type)
-        {
-            case EventTypes.SessionCreated:
-                throw new InvalidOperationException($"Session {SessionId} is created twice (event {e.Seq}).");
-            case EventTypes.SessionSuspended:
-                return this with { Status = SessionStatus.Suspended };
-            case EventTypes.SessionResumed:
-                return this with { Status = SessionStatus.Active };
-            case EventTypes.SessionTerminated:
-                return this with { Status = SessionStatus.Terminated };
-
-            case EventTypes.ProposalCreated:
-                {
-                    var payload = data["envelope"]!["payload"]!.AsObject();
-                    if (!Wire.TryParse<PartyRole>(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
-                        throw new ArgumentException($"Event {e.Seq}: the proposal's signature.party is not \"a\" or \"b\".", nameof(e));
-                    var proposal = new SessionProposal(
-                        data["proposalId"]!.GetValue<string>(),
-                        data["compactId"]!.GetValue<string>(),
-                        JsonRead.Integer(data["version"]),
-                        data["termsHash"]!.GetValue<string>(),
-                        proposer,
-                        ProposalStatus.Open);
-                    return this with { Proposals = Proposals.SetItem(proposal.ProposalId, proposal) };
-                }
-            case EventTypes.ProposalCountered: return WithProposalStatus(data, ProposalStatus.Countered);
-            case EventTypes.ProposalSigned: return WithProposalStatus(data, ProposalStatus.Signed);
-            case EventTypes.ProposalDeclined: return WithProposalStatus(data, ProposalStatus.Declined);
-            case EventTypes.WithdrawalInitiated: return WithProposalStatus(data, ProposalStatus.WithdrawalPending);
-            case EventTypes.ProposalWithdrawn: return WithProposalStatus(data, ProposalStatus.Withdrawn);
-            case EventTypes.ProposalExpired: return WithProposalStatus(data, ProposalStatus.Expired);
-            case EventTypes.ProposalRetired: return WithProposalStatus(data, ProposalStatus.Retired);
-
-            case EventTypes.CompactInForce:
-                {
-                    var compact = new SessionCompact(
-                        data["compactId"]!.GetValue<string>(),
-                        JsonRead.Integer(data["version"]),
-                        data["compactHash"]!.GetValue<string>(),
-                        CompactVersionStatus.InForce);
-                    return this with { Compacts = Compacts.SetItem(new CompactVersionKey(compact.CompactId, compact.Version), compact) };
-                }
-            case EventTypes.CompactSuperseded: return WithCompactStatus(data, CompactVersionStatus.Superseded);
-            case EventTypes.CompactRevoked: return WithCompactStatus(data, CompactVersionStatus.Revoked);
-            case EventTypes.CompactExpired: return WithCompactStatus(data, CompactVersionStatus.Expired);
-
-            // session.checkpointed, withdrawal acknowledgment/escalation, revocations, markers, failures and
-            // upstream triggers are recorded in the stream but change no member of the state.
-            default:
-                return this;
-        }
+        if (e.Type == EventTypes.SessionCreated)
+            throw new InvalidOperationException($"Session {SessionId} is created twice (event {e.Seq}).");
+        return SessionChange.Of(e) is { } change ? Apply(change) : this;
     }
+
+    /// <summary>Folds one change (what <see cref="SessionChange.Of"/> says an event does).</summary>
+    public SessionState Apply(SessionChange change) => change switch
+    {
+        SessionChange.StatusChanged s => this with { Status = s.Status },
+        SessionChange.ProposalOpened p => this with { Proposals = Proposals.SetItem(p.Proposal.ProposalId, p.Proposal) },
+        SessionChange.ProposalStatusChanged p => Proposals.TryGetValue(p.ProposalId, out var proposal)
+            ? this with { Proposals = Proposals.SetItem(p.ProposalId, proposal with { Status = p.Status }) }
+            : this,
+        SessionChange.CompactInForce c => this with { Compacts = Compacts.SetItem(new CompactVersionKey(c.Compact.CompactId, c.Compact.Version), c.Compact) },
+        SessionChange.CompactStatusChanged c => Compacts.TryGetValue(c.Key, out var compact)
+            ? this with { Compacts = Compacts.SetItem(c.Key, compact with { Status = c.Status }) }
+            : this,
+        _ => throw new ArgumentOutOfRangeException(nameof(change)),
+    };
 
     public SessionState ApplyAll(IEnumerable<TranscriptEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
 
@@ -191,16 +157,4 @@ public sealed record SessionState(
 
     /// <summary>stateHash = hex SHA-256( "pact-state-v1\n" ‖ JCS(state) ).</summary>
     public string StateHash() => Jcs.DomainHash(HashDomain, ToJson());
-
-    private SessionState WithProposalStatus(JsonObject data, ProposalStatus status)
-    {
-        var id = data["proposalId"]!.GetValue<string>();
-        return Proposals.TryGetValue(id, out var p) ? this with { Proposals = Proposals.SetItem(id, p with { Status = status }) } : this;
-    }
-
-    private SessionState WithCompactStatus(JsonObject data, CompactVersionStatus status)
-    {
-        var key = new CompactVersionKey(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
-        return Compacts.TryGetValue(key, out var c) ? this with { Compacts = Compacts.SetItem(key, c with { Status = status }) } : this;
-    }
 }

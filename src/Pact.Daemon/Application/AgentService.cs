@@ -9,15 +9,14 @@ using Pact.Core.Time;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
 using Pact.Store;
 
 namespace Pact.Daemon.Application;
 
 /// <summary>Agent registration with proof of possession, invites and bearer tokens (§3).</summary>
 public sealed class AgentService(
-    DecisionEngine engine, AgentDirectory agents, BearerTokens tokens, ListenerInfo listener,
-    IOptions<PactOptions> options, TranscriptStore store, TimeProvider time)
+    DecisionEngine engine, IAgentDirectory agents, BearerTokens tokens, ListenerInfo listener,
+    IOptions<PactOptions> options, TimeProvider time)
 {
     public static PayloadShape RegisterSpec => AgentRegisterPayload.Shape;
 
@@ -34,12 +33,12 @@ public sealed class AgentService(
         DidKey.TryGetPublicKey(auth.Signer, out var publicKey);
         var record = new AgentRecord(auth.Signer, Base64Url.Encode(publicKey), (JsonObject)auth.Payload["principal"]!.DeepClone(),
             auth.Payload["displayName"]?.GetValue<string>(), Timestamp.ToText(auth.Now));
-        return await engine.CommitWithoutEventsAsync(auth, context =>
+        return await engine.CommitWithoutEventsAsync(auth, transaction =>
         {
-            if (invite is not null && !ConsumeInvite(context, invite, auth.Signer, auth.Now) && needsInvite)
+            if (invite is not null && !transaction.ConsumeInvite(invite, auth.Signer, auth.Now) && needsInvite)
                 return new PactError(PactCodes.Forbidden, 403, "Invalid invite", "The invite code is unknown, used or expired.");
-            if (!AgentDirectory.Insert(context, record))
-                return CommandOutcome.Ok(200, AgentDirectory.Find(context, auth.Signer)!.ToJson());
+            if (!transaction.InsertAgent(record))
+                return CommandOutcome.Ok(200, transaction.FindAgent(auth.Signer)!.ToJson());
             return CommandOutcome.Ok(201, record.ToJson());
         }, ct);
     }
@@ -59,23 +58,7 @@ public sealed class AgentService(
         var duration = expiresIn is null ? IsoDuration.Parse("P7D") : IsoDuration.Parse(expiresIn);
         var code = "inv_" + Base64Url.Encode(RandomNumberGenerator.GetBytes(18));
         var expiresAt = Timestamp.ToText(duration.AddTo(time.GetUtcNow()));
-        await store.WriteAsync(context =>
-        {
-            using var command = context.CreateCommand("INSERT INTO invites(code, expires_at) VALUES ($code, $expires)");
-            command.Parameters.AddWithValue("$code", code);
-            command.Parameters.AddWithValue("$expires", expiresAt);
-            return command.ExecuteNonQuery();
-        }, ct);
+        await agents.CreateInviteAsync(code, expiresAt, ct);
         return new JsonObject { ["code"] = code, ["expiresAt"] = expiresAt };
-    }
-
-    private static bool ConsumeInvite(AppendContext context, string code, string agent, DateTimeOffset now)
-    {
-        using var command = context.CreateCommand(
-            "UPDATE invites SET used_by = $agent, used_at = $now WHERE code = $code AND used_by IS NULL AND expires_at > $now");
-        command.Parameters.AddWithValue("$agent", agent);
-        command.Parameters.AddWithValue("$now", Timestamp.ToText(now));
-        command.Parameters.AddWithValue("$code", code);
-        return command.ExecuteNonQuery() == 1;
     }
 }

@@ -1,8 +1,8 @@
 using Pact.Core.Contracts;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
 using Pact.Daemon.Telemetry;
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 
@@ -10,7 +10,7 @@ namespace Pact.Daemon.Application;
 /// The path every signed request takes: authenticate (§2), then replay a remembered response or run the
 /// command (which commits through <see cref="DecisionEngine.CommitAsync"/>).
 /// </summary>
-public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStore nonces, IHttpContextAccessor http)
+public sealed class CommandRunner(EnvelopeAuthenticator authenticator, INonceStore nonces, IHttpContextAccessor http)
 {
     public async Task<IResult> RunAsync(
         SignedEnvelope body, PayloadShape spec, IReadOnlyDictionary<string, string>? targets,
@@ -32,12 +32,12 @@ public sealed class CommandRunner(EnvelopeAuthenticator authenticator, NonceStor
         {
             return (await handler(envelope, ct)).ToResult();
         }
-        catch (Exception e) when (NonceStore.IsDuplicate(e) || (e.InnerException is { } inner && NonceStore.IsDuplicate(inner)))
+        catch (DuplicateNonceException)
         {
             // An identical twin of this request committed first: answer as it was answered.
             var stored = await nonces.FindAsync(envelope.Signer, envelope.Envelope.Nonce, ct);
             if (stored is not null && stored.PayloadHash == envelope.PayloadHash) return CommandOutcome.Json(stored.Status, stored.Body);
-            return Problems.Result(NonceStore.Reused(envelope.Envelope.Nonce));
+            return Problems.Result(NonceRefusals.Reused(envelope.Envelope.Nonce));
         }
     }
 }

@@ -2,7 +2,6 @@ using Pact.Core.Events;
 using Pact.Core.Negotiation;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
-using Pact.Daemon.Persistence;
 using Pact.Daemon.Telemetry;
 using Pact.Store;
 
@@ -16,7 +15,7 @@ public sealed record DecisionInput(NegotiationState State, DateTimeOffset Now);
 /// decide with the pure machines of Pact.Core, append the events with their read-model writes, and fold
 /// the committed events into the in-memory state with the same Apply that replay uses (ADR 0004).
 /// </summary>
-public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, NonceStore nonces, TimeProvider time, TranscriptQuarantine quarantine, ILogger<DecisionEngine> logger)
+public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvider time, TranscriptQuarantine quarantine, ILogger<DecisionEngine> logger)
 {
     private readonly Lock _gate = new();
     private NegotiationState _state = NegotiationState.Empty;
@@ -48,7 +47,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
     /// <summary>A signed command: decide under the keys' locks, commit events, nonce and response together.</summary>
     public async Task<CommandOutcome> ExecuteAsync(
         AuthenticatedEnvelope auth, IEnumerable<string> lockKeys, Func<DecisionInput, Task<Verdict>> decide,
-        Func<AppendContext, CommandOutcome> respond, CancellationToken ct)
+        Func<IStoreTransaction, CommandOutcome> respond, CancellationToken ct)
     {
         var keys = lockKeys.ToList();
         using var held = await locks.AcquireAsync(keys, ct);
@@ -64,54 +63,47 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         PactTelemetry.Commands.Add(1, new KeyValuePair<string, object?>("type", auth.Envelope.Type), new KeyValuePair<string, object?>("outcome", verdict.IsAccepted ? "accepted" : verdict.Error!.Code));
         if (!verdict.IsAccepted) return verdict.Error;
         if (quarantine.IsDegraded && quarantine.Refuse(verdict.Decision.Streams) is { } touches) return touches;
-        var outcome = await CommitAsync(auth, now, ToAppends(verdict.Decision), context =>
-        {
-            ReadModelProjector.Project(context);
-            return respond(context);
-        }, ct);
-        return outcome;
+        return await CommitAsync(auth, now, ToAppends(verdict.Decision), respond, ct);
     }
 
     /// <summary>
-    /// Appends a command's events and runs <paramref name="project"/> (read-model writes and the response,
-    /// computed from the committed events) in the same transaction as the nonce and its response; then
-    /// folds the events in before the caller releases its locks.
+    /// Appends a command's events (the store projects them) and computes the response with <paramref name="respond"/>
+    /// in the same transaction as the nonce and its response; then folds the events in before the caller releases its locks.
     /// </summary>
     public async Task<CommandOutcome> CommitAsync(
         AuthenticatedEnvelope auth, DateTimeOffset time, IReadOnlyList<StreamAppend> streams,
-        Func<AppendContext, CommandOutcome> project, CancellationToken ct)
+        Func<IStoreTransaction, CommandOutcome> respond, CancellationToken ct)
     {
-        var result = await AppendAsync(time, streams, context =>
+        var result = await AppendAsync(time, streams, transaction =>
         {
-            var outcome = project(context);
+            var outcome = respond(transaction);
             if (outcome.Error is null)
             {
-                nonces.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash,
-                    outcome.Status, outcome.Body!.ToJsonString(Pact.Core.Json.PactJson.Options));
+                transaction.RememberNonce(new NonceRecord(auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash,
+                    outcome.Status, outcome.Body!.ToJsonString(Pact.Core.Json.PactJson.Options)));
             }
             return outcome;
         }, ct);
         Observe(result.Events);
-        return (CommandOutcome)result.Value!;
+        return result.Value;
     }
 
     /// <summary>A command with no transcript events (registration, tokens): same transaction discipline.</summary>
-    public Task<CommandOutcome> CommitWithoutEventsAsync(AuthenticatedEnvelope auth, Func<AppendContext, CommandOutcome> project, CancellationToken ct) =>
-        CommitAsync(auth, auth.Now, [], project, ct);
+    public Task<CommandOutcome> CommitWithoutEventsAsync(AuthenticatedEnvelope auth, Func<IStoreTransaction, CommandOutcome> respond, CancellationToken ct) =>
+        CommitAsync(auth, auth.Now, [], respond, ct);
 
     /// <summary>
     /// Appends through the store's writer under an append span, which the writer's fan-out of these events
     /// continues (<see cref="CommitTraces"/>).
     /// </summary>
-    private async Task<AppendResult> AppendAsync(DateTimeOffset time, IReadOnlyList<StreamAppend> streams, Func<AppendContext, object?> apply, CancellationToken ct)
+    private async Task<AppendResult<T>> AppendAsync<T>(DateTimeOffset time, IReadOnlyList<StreamAppend> streams, Func<IStoreTransaction, T> respond, CancellationToken ct)
     {
         using var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Append);
-        var result = await store.AppendAsync(new AppendRequest(time, streams, context =>
+        var result = await store.AppendAsync(new AppendRequest(time, streams) { PrepareDraft = FailureEvents.Seal }, transaction =>
         {
-            CommitTraces.Remember(context.Events, span);
-            return apply(context);
-        })
-        { PrepareDraft = FailureEvents.Seal }, ct);
+            CommitTraces.Remember(transaction.Events, span);
+            return respond(transaction);
+        }, ct);
         span?.SetTag("pact.events", result.Events.Count);
         if (result.Events.Count > 0) span?.SetTag("pact.seq", result.Events[^1].Seq);
         return result;
@@ -146,11 +138,7 @@ public sealed class DecisionEngine(TranscriptStore store, KeyedLock locks, Nonce
         var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !Held(state, d, now));
         if (decision.IsEmpty) return now;
         if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
-        var result = await AppendAsync(now, ToAppends(decision), context =>
-        {
-            ReadModelProjector.Project(context);
-            return null;
-        }, ct);
+        var result = await AppendAsync<object?>(now, ToAppends(decision), _ => null, ct);
         Observe(result.Events);
         logger.LogInformation("Recorded {Count} deadline events", result.Events.Count);
         return now;

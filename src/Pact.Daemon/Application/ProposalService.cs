@@ -10,8 +10,9 @@ using Pact.Core.Terms;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
-using Pact.Daemon.Persistence;
 using Pact.Daemon.Telemetry;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 
@@ -19,7 +20,7 @@ namespace Pact.Daemon.Application;
 /// The two-phase negotiation over REST (§5): proposals, counter-proposals, countersignatures that put a
 /// compact in force, declines, withdrawals and their acknowledgments.
 /// </summary>
-public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents, ProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon, IOptions<PactOptions> options)
+public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon, IOptions<PactOptions> options)
 {
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
@@ -109,8 +110,8 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
         var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
         var stored = await proposals.GetProposalAsync(proposalId, ct);
         var keys = new List<string> { known.SessionId, known.CompactId };
-        if (known.Version > 1 || stored?["terms"]?["upstream"] is JsonArray { Count: > 0 }) keys.Add(DecisionEngine.LifecycleKey);
-        if (stored?["terms"]?["upstream"] is JsonArray upstream)
+        if (known.Version > 1 || stored?.Terms?["upstream"] is JsonArray { Count: > 0 }) keys.Add(DecisionEngine.LifecycleKey);
+        if (stored?.Terms?["upstream"] is JsonArray upstream)
             keys.AddRange(upstream.Select(u => u?["compactId"]?.GetValue<string>()).OfType<string>());
         return await engine.ExecuteAsync(auth, keys, input =>
         {
@@ -118,8 +119,8 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
             var check = new SignProposal(auth.ToEventJson(), proposalId, termsHash);
             if (NegotiationMachine.Check(state, check, input.Now) is { } refusal) return Task.FromResult<Verdict>(refusal);
             if (signature is null) return Task.FromResult<Verdict>(PactError.FromFieldErrors("Signature is invalid", signatureErrors));
-            var (terms, _) = TermsReader.Read(stored!["terms"]);
-            var first = SignatureOf(stored["signatures"]![0]!.AsObject());
+            var (terms, _) = TermsReader.Read(stored!.Terms);
+            var first = SignatureOf(stored.Signatures![0]!.AsObject());
             if (signature.Party == first.Party)
                 return Task.FromResult<Verdict>(new PactError(PactCodes.BadCompactSignature, 422, "Signature is invalid",
                     "The countersignature must be the other party's.", [new FieldError("/payload/signature/party", PactCodes.BadCompactSignature, "The countersignature must be the other party's.")]));
@@ -145,22 +146,22 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
 
     public Task<CommandOutcome> DeclineAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new DeclineProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context, proposalId)!), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToJson()), ct);
 
     public Task<CommandOutcome> WithdrawAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new WithdrawProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
             (context, proposalId) => CommandOutcome.Ok(200, new JsonObject
             {
-                ["proposal"] = ProposalReadModel.GetProposal(context, proposalId),
+                ["proposal"] = context.GetProposal(proposalId)?.ToJson(),
                 ["withdrawalHash"] = context.Events[0].Hash,
             }), ct);
 
     public Task<CommandOutcome> AcknowledgeWithdrawalAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, ProposalReadModel.GetProposal(context, proposalId)!), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToJson()), ct);
 
     private async Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
-        Func<Pact.Store.AppendContext, string, CommandOutcome> respond, CancellationToken ct)
+        Func<IStoreTransaction, string, CommandOutcome> respond, CancellationToken ct)
     {
         var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
         if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);
@@ -178,9 +179,8 @@ public sealed class ProposalService(DecisionEngine engine, AgentDirectory agents
     {
         if (quarantine.IsDegraded
             && await proposals.GetProposalAsync(proposalId, ct) is { } stored
-            && stored["sessionId"]?.GetValue<string>() is { } sessionId
-            && engine.State.Session(sessionId) is { } session && session.IsParticipant(signer)
-            && quarantine.Refuse([sessionId, stored["compactId"]!.GetValue<string>()]) is { } refusal)
+            && engine.State.Session(stored.SessionId) is { } session && session.IsParticipant(signer)
+            && quarantine.Refuse([stored.SessionId, stored.CompactId]) is { } refusal)
             return refusal;
         return PactError.NotFound($"Proposal {proposalId}");
     }

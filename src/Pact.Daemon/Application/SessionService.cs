@@ -5,13 +5,12 @@ using Pact.Core.Ids;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Daemon.Auth;
-using Pact.Daemon.Persistence;
 using Pact.Store;
 
 namespace Pact.Daemon.Application;
 
 /// <summary>Sessions (§7): create, suspend, resume, terminate, checkpoint; each an event in the session's stream.</summary>
-public sealed class SessionService(DecisionEngine engine, AgentDirectory agents, SessionReadModel sessions, SessionCheckpointReadModel checkpoints, TranscriptStore store)
+public sealed class SessionService(DecisionEngine engine, IAgentDirectory agents, ISessionReadModel sessions, ISessionCheckpointReadModel checkpoints, IPactStore store)
 {
     public static PayloadShape CreateSpec => SessionCreatePayload.Shape;
 
@@ -72,10 +71,10 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
         var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
         return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
         {
-            var row = SessionReadModel.Get(context, sessionId)!;
-            var state = SessionReadModel.GetState(context, row);
+            var row = context.GetSession(sessionId)!;
+            var state = context.GetSessionState(row);
             var last = context.Events[^1];
-            var list = SessionCheckpointReadModel.List(context, sessionId);
+            var list = context.ListSessionCheckpoints(sessionId);
             return CommandOutcome.Ok(200, View(row, state, (last.StreamSeq, last.Hash), list));
         }, ct);
     }
@@ -96,7 +95,7 @@ public sealed class SessionService(DecisionEngine engine, AgentDirectory agents,
     }
 
     /// <summary>The state's members (§7) plus the session's metadata, stream head and checkpoints.</summary>
-    public static JsonObject View(SessionRow row, SessionState state, (long StreamSeq, string Hash)? head, IReadOnlyList<CheckpointRow> checkpointRows)
+    public static JsonObject View(SessionRow row, SessionState state, (long StreamSeq, string Hash)? head, IReadOnlyList<SessionCheckpointRow> checkpointRows)
     {
         var members = state.ToJson();
         JsonNode? Take(string name)

@@ -35,7 +35,7 @@ public static class TranscriptReplay
     /// <summary>The check name for an event that hashes and links but cannot be folded.</summary>
     public const string Fold = "fold";
 
-    public static async Task<(NegotiationState State, long Events, ReplayFindings Findings)> RunAsync(TranscriptStore store, CancellationToken ct)
+    public static async Task<(NegotiationState State, long Events, ReplayFindings Findings)> RunAsync(IPactStore store, CancellationToken ct)
     {
         var state = NegotiationState.Empty;
         var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);

@@ -7,7 +7,8 @@ using Pact.Core.Errors;
 using Pact.Core.Json;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Auth;
 
@@ -35,7 +36,7 @@ public sealed record AuthOutcome(AuthenticatedEnvelope? Envelope, StoredResponse
 /// members, targets (PACT-101); audience (206); freshness (204); signature (201); registered signer
 /// (202); nonce (203, or the original response for an identical resend).
 /// </summary>
-public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, AgentDirectory agents, NonceStore nonces, RequestBudget budget)
+public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, IAgentDirectory agents, INonceStore nonces, RequestBudget budget)
 {
     public async Task<AuthOutcome> AuthenticateAsync(
         SignedEnvelope body, PayloadShape spec, IReadOnlyDictionary<string, string>? pathTargets = null,
@@ -86,7 +87,7 @@ public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider ti
         if (remembered is not null)
         {
             if (remembered.PayloadHash == payloadHash) return new AuthOutcome(null, remembered, null);
-            return Refuse(NonceStore.Reused(envelope.Nonce));
+            return Refuse(NonceRefusals.Reused(envelope.Nonce));
         }
         return new AuthOutcome(new AuthenticatedEnvelope(envelope, payloadHash, now), null, null);
     }

@@ -4,12 +4,13 @@ using Pact.Core.Errors;
 using Pact.Core.Time;
 using Pact.Daemon.Application;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Agents, their bearer tokens, and registration invites (§3).</summary>
-public sealed class AgentsController(CommandRunner commands, AgentService service, AgentDirectory agents) : PactControllerBase
+public sealed class AgentsController(CommandRunner commands, AgentService service, IAgentDirectory agents) : PactControllerBase
 {
     /// <summary>Registers the signing agent (an agent.register envelope signed by the new key: proof of possession).</summary>
     /// <response code="201">Registered.</response>

@@ -7,12 +7,13 @@ using Pact.Daemon.Application;
 using Pact.Daemon.Http;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
-using Pact.Daemon.Persistence;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Signed compacts, the standard library, and terms drafts (§4.4, §6).</summary>
-public sealed class CompactsController(ResourceVisibility visibility, ProposalReadModel compacts, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
+public sealed class CompactsController(ResourceVisibility visibility, IProposalReadModel compacts, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>A compact: parties, status, current version, every version and its history.</summary>
     [HttpGet("/v1/compacts/{compactId}")]

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Time;
 using Pact.Daemon.Hosting;
 
+using Pact.Store;
+
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Who this daemon is (liveness and readiness: <see cref="Http.HealthEndpoints"/>).</summary>

@@ -1,3 +1,5 @@
+using Pact.Core.Sessions;
+using Pact.Core.Negotiation;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
@@ -5,14 +7,13 @@ using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Core.Events;
 using Pact.Daemon.Hosting;
-using Pact.Daemon.Persistence;
 using Pact.Daemon.Streaming;
 using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Reading and streaming transcript events (§8.3).</summary>
-public sealed class EventsController(ResourceVisibility visibility, TranscriptStore store, SessionReadModel sessions, EventStreamer streamer, IOptions<PactOptions> options) : PactControllerBase
+public sealed class EventsController(ResourceVisibility visibility, IPactStore store, ISessionReadModel sessions, EventStreamer streamer, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>A page of a session's events in streamSeq order; <c>next</c> is the <c>after</c> of the next page, null at the end.</summary>
     [HttpGet("/v1/sessions/{sessionId}/events")]
@@ -107,31 +108,8 @@ public sealed class EventsController(ResourceVisibility visibility, TranscriptSt
 /// <summary>A page of events.</summary>
 public sealed record EventPageBody(IReadOnlyList<JsonObject> Events, long? Next);
 
-/// <summary>The <c>types</c> filter of §8.3 and §10: exact types or "prefix.*", comma-separated; empty matches all.</summary>
-public sealed class TypeFilter
-{
-    private readonly List<string> _exact = [];
-    private readonly List<string> _prefixes = [];
-
-    public static TypeFilter Parse(string? types)
-    {
-        var filter = new TypeFilter();
-        foreach (var item in (types ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (item.EndsWith(".*", StringComparison.Ordinal)) filter._prefixes.Add(item[..^1]);
-            else filter._exact.Add(item);
-        }
-        return filter;
-    }
-
-    public bool Matches(string type) =>
-        (_exact.Count == 0 && _prefixes.Count == 0) ||
-        _exact.Contains(type, StringComparer.Ordinal) ||
-        _prefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal));
-}
-
 /// <summary>The streams an agent may read, kept current as sessions naming it are created.</summary>
-internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibility, SessionReadModel sessions)
+internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibility, ISessionReadModel sessions)
 {
     private HashSet<string> _streams = new(StringComparer.Ordinal);
 
@@ -143,8 +121,8 @@ internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibilit
     public bool Observe(TranscriptEvent e)
     {
         if (caller.IsAdmin) return true;
-        if (e.Type == "session.created" && e.Data["participants"] is JsonArray participants &&
-            visibility.CanSeeSession(caller, participants.Select(p => p?.GetValue<string>() ?? "")))
+        // A session created since the load: Core says who takes part in it, as the session read model does.
+        if (e.Type == EventTypes.SessionCreated && visibility.CanSeeSession(caller, SessionState.Created(e).Participants))
         {
             lock (_streams) _streams.Add(e.Stream);
         }

@@ -10,7 +10,7 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>The verifiable log (§9): signed checkpoints and Merkle proofs, all public.</summary>
-public sealed class LogController(TranscriptStore store, LogCheckpointer checkpointer, DaemonIdentity identity) : PactControllerBase
+public sealed class LogController(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity) : PactControllerBase
 {
     /// <summary>
     /// The latest signed checkpoint: a C2SP signed note (text/plain), or with <c>Accept: application/json</c>

@@ -4,12 +4,13 @@ using Pact.Daemon.Auth;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>The two-phase negotiation (§5): propose, counter, sign, decline, withdraw, acknowledge.</summary>
-public sealed class ProposalsController(ResourceVisibility visibility, CommandRunner commands, ProposalService service, ProposalReadModel proposals) : PactControllerBase
+public sealed class ProposalsController(ResourceVisibility visibility, CommandRunner commands, ProposalService service, IProposalReadModel proposals) : PactControllerBase
 {
     /// <summary>Proposes terms (proposal.create, first signature included); with <c>replaces</c> it counters the open proposal.</summary>
     /// <response code="201">Open; <c>warnings</c> may hold NEGOTIATION_TIMEOUT_OMITTED or STANDING_POLICY_UNVERIFIED.</response>
@@ -69,7 +70,7 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
     {
         var caller = Reader;
         var proposal = await proposals.GetProposalAsync(proposalId, ct);
-        return proposal is null || !(proposal["sessionId"]?.GetValue<string>() is { } sessionId && visibility.CanSeeInSession(caller, sessionId)) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal);
+        return proposal is null || !visibility.CanSeeInSession(caller, proposal.SessionId) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal.ToJson());
     }
 }
 

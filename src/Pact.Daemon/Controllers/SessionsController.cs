@@ -6,12 +6,13 @@ using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Long-lived sessions in which agents negotiate (§7).</summary>
-public sealed class SessionsController(ResourceVisibility visibility, CommandRunner commands, SessionService service, SessionReadModel sessions, IOptions<PactOptions> options) : PactControllerBase
+public sealed class SessionsController(ResourceVisibility visibility, CommandRunner commands, SessionService service, ISessionReadModel sessions, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>Creates a session (session.create envelope; the signer must be a participant).</summary>
     [HttpPost("/v1/sessions")]

@@ -7,10 +7,12 @@ using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
 using Pact.Daemon.Webhooks;
 
+using Pact.Store;
+
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Webhook subscriptions of persistent agents and their deliveries (§10).</summary>
-public sealed class SubscriptionsController(SubscriptionService service, WebhookStore webhooks, WebhookDispatcher dispatcher, IOptions<PactOptions> options) : PactControllerBase
+public sealed class SubscriptionsController(SubscriptionService service, IWebhookOutbox webhooks, WebhookDispatcher dispatcher, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>
     /// Subscribes the signer's callback to future events of its sessions (subscription.create envelope). The

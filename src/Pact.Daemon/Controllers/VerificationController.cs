@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
 using Pact.Core.Errors;
 using Pact.Daemon.TransparencyLog;
-using Pact.Daemon.Persistence;
+
+using Pact.Store;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Checking a session's transcript on the daemon (§7 verify) and taking it away to check elsewhere (§8.4 export).</summary>
-public sealed class VerificationController(ResourceVisibility visibility, SessionReadModel sessions, SessionCheckpointReadModel checkpoints, SessionVerifier verifier, SessionExporter exporter) : PactControllerBase
+public sealed class VerificationController(ResourceVisibility visibility, ISessionReadModel sessions, ISessionCheckpointReadModel checkpoints, SessionVerifier verifier, SessionExporter exporter) : PactControllerBase
 {
     /// <summary>
     /// Re-checks the session's events as stored: streamSeq, prevHash links, hashes, every envelope, compact and
@@ -26,7 +27,7 @@ public sealed class VerificationController(ResourceVisibility visibility, Sessio
         var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
         if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
-        CheckpointRow? start = null;
+        SessionCheckpointRow? start = null;
         if (from is not null)
         {
             start = await checkpoints.GetAsync(from, ct);

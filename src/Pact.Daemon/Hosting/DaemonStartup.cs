@@ -19,7 +19,7 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
     {
         var identity = services.GetRequiredService<DaemonIdentity>();
         services.GetRequiredService<Pact.Daemon.Auth.AdminToken>();
-        var store = services.GetRequiredService<TranscriptStore>();
+        var store = services.GetRequiredService<IPactStore>();
         services.GetRequiredService<EventHub>();
         await services.GetRequiredService<DecisionEngine>().LoadAsync(cancellationToken);
         _complete = true;

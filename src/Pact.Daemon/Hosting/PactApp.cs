@@ -7,7 +7,6 @@ using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
 using Pact.Daemon.Streaming;
 using Pact.Store;
 
@@ -86,32 +85,26 @@ public static class PactApp
             var secret = data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _);
             return new BearerTokens(Pact.Core.Encoding.Base64Url.Decode(secret), sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(sp => TranscriptStore.OpenAsync(new TranscriptStoreOptions
+        services.AddPactStore(sp => new PactStoreOptions
         {
             DatabasePath = sp.GetRequiredService<DataDirectory>().DatabasePath,
             Synchronous = pact.Synchronous,
-            Migrations = ReadModelSchema.Migrations,
             // A damaged log must not keep the daemon down: it starts degraded so verify can name the damage.
             OpenWithBrokenLog = true,
-        }, sp.GetRequiredService<ILogger<TranscriptStore>>()).GetAwaiter().GetResult());
+        });
         services.AddHttpContextAccessor();
         services.AddPactReverseProxy(pact.ReverseProxy);
         services.AddPactAuthentication();
         services.AddPactRateLimiting();
         services.AddPactProblems();
         services.AddPactHealthChecks();
-        services.AddSingleton<AgentDirectory>();
-        services.AddSingleton<NonceStore>();
         services.AddSingleton<EnvelopeAuthenticator>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<KeyedLock>();
         services.AddSingleton<AgentService>();
         services.AddSingleton<TranscriptQuarantine>();
         services.AddSingleton<DecisionEngine>();
-        services.AddSingleton<SessionReadModel>();
-        services.AddSingleton<SessionCheckpointReadModel>();
         services.AddSingleton<SessionService>();
-        services.AddSingleton<ProposalReadModel>();
         services.AddSingleton<ProposalService>();
         services.AddSingleton<LifecycleService>();
         services.AddHostedService<DeadlineTimer>();
@@ -212,7 +205,7 @@ public static class PactApp
 }
 
 /// <summary>Forgets expired nonces every few minutes.</summary>
-internal sealed class NonceJanitor(NonceStore nonces, TimeProvider time, ILogger<NonceJanitor> logger) : BackgroundService
+internal sealed class NonceJanitor(INonceStore nonces, TimeProvider time, ILogger<NonceJanitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -13,10 +13,10 @@ namespace Pact.Daemon.Streaming;
 /// </summary>
 public sealed class EventHub : IDisposable
 {
-    private readonly TranscriptStore _store;
+    private readonly IPactStore _store;
     private ImmutableArray<Subscription> _subscriptions = [];
 
-    public EventHub(TranscriptStore store)
+    public EventHub(IPactStore store)
     {
         _store = store;
         store.Committed += Publish;

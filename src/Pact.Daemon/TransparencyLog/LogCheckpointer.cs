@@ -11,7 +11,7 @@ namespace Pact.Daemon.TransparencyLog;
 /// that covers newer events (export, verify). Each new checkpoint is first proved consistent with the
 /// previous one — an append-only log can only grow — and one that is not is refused and logged.
 /// </summary>
-public sealed class LogCheckpointer(TranscriptStore store, DaemonIdentity identity, TimeProvider time, ILogger<LogCheckpointer> logger) : BackgroundService
+public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, TimeProvider time, ILogger<LogCheckpointer> logger) : BackgroundService
 {
     /// <summary>How often the log is checkpointed while it grows.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);

@@ -6,7 +6,6 @@ using Pact.Core.TransparencyLog;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Daemon.Hosting;
-using Pact.Daemon.Persistence;
 using Pact.Store;
 
 namespace Pact.Daemon.TransparencyLog;
@@ -17,7 +16,7 @@ namespace Pact.Daemon.TransparencyLog;
 /// the log that covers them all, and an inclusion proof of each event in it — enough for a verifier that
 /// trusts only the daemon's public key.
 /// </summary>
-public sealed class SessionExporter(TranscriptStore store, SessionCheckpointReadModel checkpoints, LogCheckpointer checkpointer, DaemonIdentity identity)
+public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadModel checkpoints, LogCheckpointer checkpointer, DaemonIdentity identity)
 {
     public const string Format = "pact-export/1";
 

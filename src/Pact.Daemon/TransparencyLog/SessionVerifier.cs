@@ -7,7 +7,6 @@ using Pact.Core.TransparencyLog;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Daemon.Hosting;
-using Pact.Daemon.Persistence;
 using Pact.Store;
 
 namespace Pact.Daemon.TransparencyLog;
@@ -50,7 +49,7 @@ public sealed record SessionVerification(
 /// proven head is what vouches for it) and the stored state snapshot that replay starts from must hash to the
 /// stateHash that event recorded.
 /// </remarks>
-public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer checkpointer, DaemonIdentity identity)
+public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity)
 {
     /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
     public int PageSize { get; init; } = 2048;
@@ -60,7 +59,7 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
     public const string StreamSeq = EventChain.StreamSeqCheck;
     public const string Inclusion = "inclusion";
 
-    public async Task<SessionVerification> VerifyAsync(string sessionId, CheckpointRow? from, CancellationToken ct)
+    public async Task<SessionVerification> VerifyAsync(string sessionId, SessionCheckpointRow? from, CancellationToken ct)
     {
         var daemonKey = identity.Key.PublicKey;
         long eventsChecked = 0, signaturesChecked = 0;
@@ -121,7 +120,7 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
     /// signatures. Stops early past the first failure by order: Break (not Stop) lets every row before a
     /// failing one finish, so the earliest failure is always known.
     /// </summary>
-    private static EventOutcome[] CheckEvents(IReadOnlyList<StoredEventRow> rows, int count, CheckpointRow? from, byte[] daemonKey, CancellationToken ct)
+    private static EventOutcome[] CheckEvents(IReadOnlyList<StoredEventRow> rows, int count, SessionCheckpointRow? from, byte[] daemonKey, CancellationToken ct)
     {
         var outcomes = new EventOutcome[rows.Count];
         Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, (i, loop) =>
@@ -133,7 +132,7 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
         return outcomes;
     }
 
-    private static EventOutcome CheckEvent(StoredEventRow row, CheckpointRow? from, byte[] daemonKey)
+    private static EventOutcome CheckEvent(StoredEventRow row, SessionCheckpointRow? from, byte[] daemonKey)
     {
         var (e, broken) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
         if (broken is not null) return new(0, Fail(row, broken.Check, broken.Message));
@@ -143,7 +142,7 @@ public sealed class SessionVerifier(TranscriptStore store, LogCheckpointer check
         return new(signatures.Checked, signatures.Failed ? Fail(row, signatures.Check!, signatures.Message!) : null);
     }
 
-    private static VerificationFailure? CheckAnchor(StoredEventRow row, JsonObject data, CheckpointRow from)
+    private static VerificationFailure? CheckAnchor(StoredEventRow row, JsonObject data, SessionCheckpointRow from)
     {
         if (row.Type != EventTypes.SessionCheckpointed || data["checkpointId"]?.GetValue<string>() != from.CheckpointId)
             return Fail(row, Hash, $"The event at streamSeq {row.StreamSeq} is not the session.checkpointed event of {from.CheckpointId}.");

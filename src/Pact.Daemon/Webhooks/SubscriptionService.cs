@@ -9,7 +9,6 @@ using Pact.Core.Time;
 using Pact.Daemon.Application;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
-using Pact.Daemon.Persistence;
 using Pact.Daemon.Telemetry;
 using Pact.Store;
 
@@ -17,8 +16,8 @@ namespace Pact.Daemon.Webhooks;
 
 /// <summary>Creating subscriptions (a signed subscription.create) and the owner-or-operator rule for everything else (§10, §3).</summary>
 public sealed partial class SubscriptionService(
-    EnvelopeAuthenticator authenticator, NonceStore nonces, TranscriptStore store, WebhookStore webhooks,
-    WebhookOutbox outbox, WebhookSecrets secrets, AddressPolicy policy)
+    EnvelopeAuthenticator authenticator, INonceStore nonces, IPactStore store, IWebhookOutbox webhooks,
+    WebhookSecrets secrets, AddressPolicy policy)
 {
     public const int MaxCallbackLength = 2048;
     public const int MaxDescriptionLength = 1000;
@@ -46,11 +45,11 @@ public sealed partial class SubscriptionService(
             PactTelemetry.Commands.Add(1, new KeyValuePair<string, object?>("type", CreateSpec.Type), new KeyValuePair<string, object?>("outcome", outcome.Error?.Code ?? "accepted"));
             return outcome.ToResult();
         }
-        catch (Exception e) when (NonceStore.IsDuplicate(e) || (e.InnerException is { } inner && NonceStore.IsDuplicate(inner)))
+        catch (DuplicateNonceException)
         {
             var stored = await nonces.FindAsync(envelope.Signer, envelope.Envelope.Nonce, ct);
             if (stored is not null && stored.PayloadHash == envelope.PayloadHash) return Replay(stored);
-            return Problems.Result(NonceStore.Reused(envelope.Envelope.Nonce));
+            return Problems.Result(NonceRefusals.Reused(envelope.Envelope.Nonce));
         }
     }
 
@@ -71,26 +70,15 @@ public sealed partial class SubscriptionService(
         var sealedSecret = secrets.Seal(key, id);
         var draft = new SubscriptionRecord(id, auth.Signer, callback, types, sessions, description, Timestamp.ToText(auth.Now), 0,
             SubscriptionRecord.Active, null, null, 0);
-        try
+        return await store.WriteAsync(transaction =>
         {
-            return await store.WriteAsync(context =>
-            {
-                var record = draft with { AfterSeq = WebhookStore.HeadSeq(context) };
-                WebhookStore.Insert(context, record, sealedSecret);
-                nonces.Remember(context, auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash, 201,
-                    WithSecret(record.ToJson(), SealedSecretMember, sealedSecret).ToJsonString(PactJson.Options));
-                // Last, once nothing in this request can fail: events appended after this point in the same
-                // batch are already offered to the new subscription.
-                outbox.Cache.Put(ActiveSubscription.From(record));
-                return CommandOutcome.Ok(201, WithSecret(record.ToJson(), "secret", secret));
-            }, ct);
-        }
-        catch
-        {
-            // The batch did not commit: forget the entry (the hook would not have used it anyway, the row being absent).
-            outbox.Cache.Remove(id);
-            throw;
-        }
+            // A new subscription receives what comes after the log as this transaction sees it.
+            var record = draft with { AfterSeq = transaction.HeadSeq };
+            transaction.InsertSubscription(record, sealedSecret);
+            transaction.RememberNonce(new NonceRecord(auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash, 201,
+                WithSecret(record.ToJson(), SealedSecretMember, sealedSecret).ToJsonString(PactJson.Options)));
+            return CommandOutcome.Ok(201, WithSecret(record.ToJson(), "secret", secret));
+        }, ct);
     }
 
     /// <summary>The subscription when the caller owns it or is the operator; otherwise 404 as if it did not exist (§3).</summary>
@@ -104,9 +92,7 @@ public sealed partial class SubscriptionService(
     /// <summary>Deletes the subscription and its outbox; no delivery starts for it once this returns.</summary>
     public async Task<bool> DeleteAsync(string subscriptionId, CancellationToken ct)
     {
-        var deleted = await webhooks.DeleteAsync(subscriptionId, ct);
-        outbox.Cache.Remove(subscriptionId);
-        return deleted;
+        return await webhooks.DeleteAsync(subscriptionId, ct);
     }
 
     /// <summary>Refusals of a callback URL: http/https, absolute, no credentials or fragment, and a literal address the policy allows.</summary>

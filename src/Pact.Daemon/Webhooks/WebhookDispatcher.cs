@@ -31,7 +31,7 @@ public sealed class WebhookClient(HttpClient http) : IDisposable
 /// them, so a restart resumes the schedule where it stood.
 /// </summary>
 public sealed class WebhookDispatcher(
-    TranscriptStore store, WebhookStore webhooks, WebhookOutbox outbox, WebhookSecrets secrets, WebhookClient client,
+    IPactStore store, IWebhookOutbox webhooks, WebhookSecrets secrets, WebhookClient client,
     RetrySchedule schedule, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private static readonly string UserAgent = "Pact-Daemon/" + DaemonIdentity.ProductVersion + " (webhooks)";
@@ -106,7 +106,7 @@ public sealed class WebhookDispatcher(
     {
         // A subscription whose lane is draining picks its new rows up itself (and a lane that is closing wakes
         // the loop as it goes), so only events some idle subscription may want are worth a scan of the outbox.
-        var active = outbox.Cache.Active;
+        var active = webhooks.ActiveSubscriptions;
         if (active.IsEmpty) return;
         foreach (var subscription in active.Values)
         {
@@ -307,8 +307,7 @@ public sealed class WebhookDispatcher(
         IReadOnlyList<RecordedAttempt?> recorded;
         try
         {
-            recorded = await webhooks.RecordManyAsync(page.ConvertAll(p => p.Outcome), schedule,
-                Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
+            recorded = await webhooks.RecordManyAsync(page.ConvertAll(p => p.Outcome), RetryPolicy, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -426,12 +425,15 @@ public sealed class WebhookDispatcher(
 
     private async Task RecordAsync(DueDelivery delivery, DateTimeOffset attemptedAt, AttemptResult result)
     {
-        var recorded = await webhooks.RecordAsync(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result, schedule,
-            Math.Max(1, options.DisableAfterFailedDeliveries), Random.Shared, CancellationToken.None);
+        var recorded = await webhooks.RecordAsync(new AttemptOutcome(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result), RetryPolicy, CancellationToken.None);
         Report(delivery, result, recorded);
     }
 
-    /// <summary>Telemetry and logs of a recorded attempt, and dropping a subscription it disabled from the cache.</summary>
+    /// <summary>When the store schedules a failed delivery's next attempt, and how many failed deliveries in a row disable a subscription.</summary>
+    private RetryPolicy RetryPolicy => field ??= new RetryPolicy(
+        (attempts, now, retryAfter) => schedule.Next(attempts, now, retryAfter, Random.Shared), Math.Max(1, options.DisableAfterFailedDeliveries));
+
+    /// <summary>Telemetry and logs of a recorded attempt (the store stopped queueing for a subscription it disabled).</summary>
     private void Report(DueDelivery delivery, AttemptResult result, RecordedAttempt? recorded)
     {
         if (recorded is null) return;
@@ -448,7 +450,6 @@ public sealed class WebhookDispatcher(
         }
         if (recorded.DisabledReason is { } reason)
         {
-            outbox.Cache.Remove(delivery.SubscriptionId);
             WebhookTelemetry.SubscriptionsDisabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
             logger.LogWarning("Subscription {SubscriptionId} disabled ({Reason})", delivery.SubscriptionId, reason);
         }

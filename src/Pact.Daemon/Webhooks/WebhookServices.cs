@@ -3,6 +3,8 @@ using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
 
+using Pact.Store;
+
 namespace Pact.Daemon.Webhooks;
 
 /// <summary>Registers subscriptions, the outbox and the dispatcher (§10).</summary>
@@ -26,8 +28,6 @@ public static class WebhookServices
             return new WebhookSecrets(Base64Url.Decode(key));
         });
         services.AddSingleton(sp => new WebhookClient(WebhookHttp.CreateClient(sp.GetRequiredService<IWebhookHostResolver>(), sp.GetRequiredService<AddressPolicy>())));
-        services.AddSingleton<WebhookStore>();
-        services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Pact.Client;
 using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Events;
 using Pact.Core.Json;
+using Pact.Store;
+using Pact.Store.Sqlite;
 using Xunit.Abstractions;
 
 namespace Pact.Daemon.Tests.Durability;
@@ -114,7 +115,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             (await second.KillHardAsync()).Should().Be(137);
         }
 
-        var stored = ReadWholeLog(Path.Combine(_dataDirectory, "pact.db"));
+        var stored = await ReadWholeLogAsync(Path.Combine(_dataDirectory, "pact.db"));
         output.WriteLine($"after restart: {stored.Count} events in {stored.Select(e => e.Stream).Distinct().Count()} streams, head seq {headSeq}");
         stored.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), "the global seq has no gaps");
         stored.Count.Should().Be((int)headSeq);
@@ -138,20 +139,16 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private static List<TranscriptEvent> ReadWholeLog(string databasePath)
+    /// <summary>Every event as stored, read through a store opened on the file the killed daemon left (rows unchecked: the test checks them).</summary>
+    private static async Task<List<TranscriptEvent>> ReadWholeLogAsync(string databasePath)
     {
         File.Exists(databasePath).Should().BeTrue($"the transcript is expected at {databasePath}");
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        using var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, stream, stream_seq, type, time, actor, data, prev_hash, hash FROM events ORDER BY seq;";
-        using var reader = command.ExecuteReader();
+        await using var store = await SqlitePactStore.OpenAsync(new PactStoreOptions { DatabasePath = databasePath, OpenWithBrokenLog = true });
         var events = new List<TranscriptEvent>();
-        while (reader.Read())
+        for (IReadOnlyList<StoredEventRow> page; (page = await store.ReadRowsAsync(events.Count == 0 ? 0 : events[^1].Seq, 1000)).Count > 0;)
         {
-            events.Add(new TranscriptEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), (JsonObject)StrictJson.Parse(reader.GetString(6))!, reader.GetString(7), reader.GetString(8)));
+            events.AddRange(page.Select(r => new TranscriptEvent(r.Seq, r.Stream, r.StreamSeq, r.Type, r.Time, r.Actor,
+                (JsonObject)StrictJson.Parse(r.Data)!, r.PrevHash, r.Hash)));
         }
         return events;
     }

@@ -18,7 +18,7 @@ public sealed class CheckpointerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private TranscriptStore Store => _host.Services.GetRequiredService<TranscriptStore>();
+    private IPactStore Store => _host.Services.GetRequiredService<IPactStore>();
 
     /// <summary>The timer's work runs on the thread pool after the clock moves; wait (bounded) until it shows.</summary>
     private async Task<SignedLogCheckpoint> WaitForCheckpointCoveringAsync(long size)

@@ -67,7 +67,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         (await _daemon.KillHardAsync()).Should().Be(137, "a SIGKILL, not a shutdown");
 
         await using var restarted = await DaemonHost.StartAsync(dataDirectory: _dataDirectory);
-        var store = restarted.Services.GetRequiredService<TranscriptStore>();
+        var store = restarted.Services.GetRequiredService<IPactStore>();
         var client = new PactClient(restarted.CreateHttpClient(), options: new PactClientOptions { AdminToken = DaemonHost.AdminToken });
         (await client.ListSessionsAsync(limit: 1000)).Items.Should().HaveCount(lastSession, "every acknowledged session.created survived");
         store.HeadSeq.Should().Be(11 + 6, "eleven events in the first session and one per later session");

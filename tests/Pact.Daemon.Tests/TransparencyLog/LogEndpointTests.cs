@@ -32,7 +32,7 @@ public sealed class LogEndpointTests : IAsyncLifetime
 
     private byte[] DaemonKey => Base64Url.Decode(_daemon.PublicKey);
 
-    private TranscriptStore Store => _host.Services.GetRequiredService<TranscriptStore>();
+    private IPactStore Store => _host.Services.GetRequiredService<IPactStore>();
 
     private async Task<(HttpStatusCode Status, string Text, string? ContentType)> GetAsync(string path, string? accept = null)
     {

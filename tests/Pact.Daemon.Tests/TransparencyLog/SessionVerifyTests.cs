@@ -48,14 +48,9 @@ public sealed class SessionVerifyTests : IAsyncLifetime
     public async Task A_checkpoint_snapshot_that_no_longer_hashes_to_its_events_state_hash_is_named_at_the_checkpoint()
     {
         var s = await LogScenario.CreateAsync(_host);
-        var store = _host.Services.GetRequiredService<TranscriptStore>();
-        // The snapshot lives in a read model the daemon writes freely; an edit to it must not go unnoticed.
-        await store.WriteAsync(ctx =>
-        {
-            using var command = ctx.CreateCommand("UPDATE checkpoints SET state = json_set(state, '$.status', 'terminated') WHERE checkpoint_id = $id");
-            command.Parameters.AddWithValue("$id", s.CheckpointId);
-            return command.ExecuteNonQuery();
-        });
+        // The snapshot lives in a read model, not in the hash-linked log; an edit to it must not go unnoticed.
+        using (var db = new DatabaseTamperer(_host.DataDirectory))
+            db.Execute($"UPDATE checkpoints SET state = json_set(state, '$.status', 'terminated') WHERE checkpoint_id = '{s.CheckpointId}'");
         var report = await s.A.Client.VerifyAsync(s.SessionId, s.CheckpointId);
         report.Ok.Should().BeFalse();
         report.FirstError!["streamSeq"]!.GetValue<long>().Should().Be(7);
@@ -90,7 +85,7 @@ public sealed class SessionVerifyTests : IAsyncLifetime
     {
         var s = await LogScenario.CreateAsync(_host);
         var verifier = new Pact.Daemon.TransparencyLog.SessionVerifier(
-            _host.Services.GetRequiredService<TranscriptStore>(),
+            _host.Services.GetRequiredService<IPactStore>(),
             _host.Services.GetRequiredService<Pact.Daemon.TransparencyLog.LogCheckpointer>(),
             _host.Services.GetRequiredService<Pact.Daemon.Hosting.DaemonIdentity>()) { PageSize = 2 };
         var result = await verifier.VerifyAsync(s.SessionId, null, CancellationToken.None);

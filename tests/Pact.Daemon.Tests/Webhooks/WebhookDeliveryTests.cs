@@ -6,6 +6,8 @@ using Pact.Core.Time;
 using Pact.Daemon.Tests.Infrastructure;
 using Pact.Daemon.Webhooks;
 
+using Pact.Store;
+
 namespace Pact.Daemon.Tests.Webhooks;
 
 /// <summary>Deliveries to a real receiver on loopback, through a real daemon; time-driven cases run on a FakeTimeProvider.</summary>
@@ -448,9 +450,9 @@ public class WebhookDeliveryTests
         (await WebhookTestKit.SendAsync(setup.Http, HttpMethod.Delete, $"/v1/subscriptions/{subscriptionId}", await a.TokenAsync())).Status.Should().Be(HttpStatusCode.NoContent);
         await WebhookTestKit.ActiveSessionEventAsync(a, session, "suspend");
 
-        var store = setup.Host.Services.GetRequiredService<WebhookStore>();
-        (await store.ListDeliveriesAsync(subscriptionId, 0, null, 100, CancellationToken.None)).Should().BeEmpty();
-        setup.Host.Services.GetRequiredService<WebhookOutbox>().Cache.Active.Should().NotContainKey(subscriptionId);
+        var outbox = setup.Host.Services.GetRequiredService<IWebhookOutbox>();
+        (await outbox.ListDeliveriesAsync(subscriptionId, 0, null, 100, CancellationToken.None)).Should().BeEmpty();
+        outbox.ActiveSubscriptions.Should().NotContainKey(subscriptionId);
         setup.Receiver.Received.Should().HaveCount(1);
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Data.Sqlite;
 using Pact.Core.Encoding;
 using Pact.Core.Events;
 using Pact.Core.TransparencyLog;
-using Pact.Store.Merkle;
 using static Pact.Store.Tests.Requests;
 
 namespace Pact.Store.Tests.Merkle;
@@ -16,7 +15,7 @@ public sealed class MerkleStoreTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     /// <summary>Appends batches of random sizes over a few streams, mirroring every acknowledged event into an in-memory tree.</summary>
-    private static async Task AppendRandomAsync(TranscriptStore store, MemoryMerkleTree mirror, Random random, int events)
+    private static async Task AppendRandomAsync(SqliteEventLog store, MemoryMerkleTree mirror, Random random, int events)
     {
         var appended = 0;
         while (appended < events)
@@ -32,7 +31,7 @@ public sealed class MerkleStoreTests : IDisposable
         }
     }
 
-    private static Task<long> NodeCountAsync(TranscriptStore store) => CountAsync(store, "SELECT count(*) FROM merkle_nodes");
+    private static Task<long> NodeCountAsync(SqliteEventLog store) => CountAsync(store, "SELECT count(*) FROM merkle_nodes");
 
     /// <summary>Every perfect subtree of n leaves: n at level 0, n/2 at level 1, … = 2n − popcount(n).</summary>
     /// <summary>Removes one leaf of the stored tree behind the store's back (the store must be closed).</summary>
@@ -53,7 +52,7 @@ public sealed class MerkleStoreTests : IDisposable
     {
         var random = new Random(20261121);
         var mirror = new MemoryMerkleTree();
-        await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
+        await using (var store = await SqliteEventLog.OpenAsync(Options(_dir)))
         {
             (await store.RootAsync(0)).Should().Equal(MerkleHash.EmptyRoot());
             await AppendRandomAsync(store, mirror, random, 137);
@@ -62,7 +61,7 @@ public sealed class MerkleStoreTests : IDisposable
             (await NodeCountAsync(store)).Should().Be(PerfectSubtrees(137));
         }
 
-        await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
+        await using (var store = await SqliteEventLog.OpenAsync(Options(_dir)))
         {
             store.HeadSeq.Should().Be(137);
             foreach (var size in new long[] { 1, 2, 64, 100, 128, 137 })
@@ -84,7 +83,7 @@ public sealed class MerkleStoreTests : IDisposable
     {
         var random = new Random(7);
         var mirror = new MemoryMerkleTree();
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await AppendRandomAsync(store, mirror, random, 300);
 
         for (var i = 0; i < 200; i++)
@@ -116,7 +115,7 @@ public sealed class MerkleStoreTests : IDisposable
     public async Task A_proof_reads_O_log_n_nodes()
     {
         var mirror = new MemoryMerkleTree();
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_big", 3000));
         var random = new Random(3);
         var bound = 2 * (int)Math.Ceiling(Math.Log2(3000));
@@ -138,7 +137,7 @@ public sealed class MerkleStoreTests : IDisposable
     [Fact]
     public async Task Sizes_beyond_the_committed_head_are_refused()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_a", 5));
         await store.Invoking(s => s.RootAsync(6)).Should().ThrowAsync<ArgumentOutOfRangeException>();
         await store.Invoking(s => s.InclusionProofAsync(5, 5)).Should().ThrowAsync<ArgumentOutOfRangeException>();
@@ -151,7 +150,7 @@ public sealed class MerkleStoreTests : IDisposable
     public async Task A_rolled_back_request_leaves_no_nodes_and_its_seqs_are_reused_by_the_next_leaf()
     {
         var mirror = new MemoryMerkleTree();
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         foreach (var e in (await store.AppendAsync(Append("ses_a", 3))).Events) mirror.Append(MerkleHash.LeafHash(Hex.Decode(e.Hash)));
 
         var (blocker, gate) = await HoldWriterAsync(store);
@@ -179,23 +178,23 @@ public sealed class MerkleStoreTests : IDisposable
     [Fact]
     public async Task A_tree_that_lost_a_leaf_is_refused_at_open()
     {
-        await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
+        await using (var store = await SqliteEventLog.OpenAsync(Options(_dir)))
             await store.AppendAsync(Append("ses_a", 4));
 
         DeleteLeaf(3);
 
-        var open = () => TranscriptStore.OpenAsync(Options(_dir));
+        var open = () => SqliteEventLog.OpenAsync(Options(_dir));
         (await open.Should().ThrowAsync<TranscriptIntegrityException>()).WithMessage("*3 leaves*4 events*");
     }
 
     [Fact]
     public async Task A_tree_that_lost_a_leaf_opens_without_appends_when_asked_and_still_serves_reads()
     {
-        await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
+        await using (var store = await SqliteEventLog.OpenAsync(Options(_dir)))
             await store.AppendAsync(Append("ses_a", 4));
         DeleteLeaf(3);
 
-        await using var reopened = await TranscriptStore.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
+        await using var reopened = await SqliteEventLog.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
         reopened.LogIntegrityFailure.Should().Contain("3 leaves").And.Contain("4 events");
         (await reopened.ReadStreamAsync("ses_a", 0, 10)).Should().HaveCount(4);
         (await reopened.ReadRowsAsync(1, 10)).Select(r => r.Seq).Should().Equal(2, 3, 4);
@@ -208,7 +207,7 @@ public sealed class MerkleStoreTests : IDisposable
     [Fact]
     public async Task A_sound_store_opened_with_OpenWithBrokenLog_appends_as_usual()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir) with { OpenWithBrokenLog = true });
         store.LogIntegrityFailure.Should().BeNull();
         (await store.AppendAsync(Append("ses_a", 2))).Events.Select(e => e.Seq).Should().Equal(1, 2);
     }
@@ -216,7 +215,7 @@ public sealed class MerkleStoreTests : IDisposable
     [Fact]
     public async Task Merkle_nodes_refuse_updates_and_deletes()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         await store.AppendAsync(Append("ses_a", 2));
         var update = () => store.WriteAsync(ctx =>
         {
@@ -235,7 +234,7 @@ public sealed class MerkleStoreTests : IDisposable
     [Fact]
     public async Task Signed_checkpoints_are_kept_with_their_history_and_each_size_once()
     {
-        await using var store = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var store = await SqliteEventLog.OpenAsync(Options(_dir));
         (await store.LatestLogCheckpointAsync()).Should().BeNull();
         await store.AppendAsync(Append("ses_a", 5));
         await store.SaveLogCheckpointAsync(new SignedLogCheckpoint(3, await store.RootAsync(3), "note 3\n", "2026-11-21T22:33:31.123Z"));
@@ -259,7 +258,7 @@ public sealed class MerkleStoreTests : IDisposable
     [Fact]
     public async Task Raw_rows_come_back_even_when_the_checked_reader_refuses_them()
     {
-        await using (var store = await TranscriptStore.OpenAsync(Options(_dir)))
+        await using (var store = await SqliteEventLog.OpenAsync(Options(_dir)))
             await store.AppendAsync(Append("ses_a", 3));
         using (var connection = new SqliteConnection($"Data Source={_dir.File("pact.db")};Pooling=False"))
         {
@@ -269,7 +268,7 @@ public sealed class MerkleStoreTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        await using var reopened = await TranscriptStore.OpenAsync(Options(_dir));
+        await using var reopened = await SqliteEventLog.OpenAsync(Options(_dir));
         await reopened.Invoking(s => s.ReadStreamAsync("ses_a", 0, 10)).Should().ThrowAsync<TranscriptIntegrityException>();
         var rows = await reopened.ReadStreamRowsAsync("ses_a", 0, 10);
         rows.Select(r => r.StreamSeq).Should().Equal(1, 2, 3);

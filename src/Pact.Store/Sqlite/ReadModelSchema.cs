@@ -1,10 +1,11 @@
-namespace Pact.Daemon.Persistence;
+namespace Pact.Store.Sqlite;
 
 /// <summary>
-/// The daemon's read models, applied after the transcript store's own schema. Append new scripts at the
-/// end; never edit a released one (PRAGMA user_version counts them).
+/// The read models' tables (agents, nonces, invites, sessions, session checkpoints, proposals, compacts, the webhook
+/// outbox), applied after the log's own migration. Append new scripts at the end; never edit a released one
+/// (PRAGMA user_version counts them, and a data directory written by an earlier build must open unchanged).
 /// </summary>
-public static class ReadModelSchema
+internal static class ReadModelSchema
 {
     public static readonly IReadOnlyList<string> Migrations =
     [

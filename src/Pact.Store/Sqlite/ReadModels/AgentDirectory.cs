@@ -1,26 +1,16 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
-using Pact.Store;
+using Pact.Core.Time;
 
-namespace Pact.Daemon.Persistence;
+namespace Pact.Store.Sqlite.ReadModels;
 
-/// <summary>A registered agent (§3).</summary>
-public sealed record AgentRecord(string AgentId, string PublicKey, JsonObject Principal, string? DisplayName, string RegisteredAt)
+/// <summary>Registered agents and invites. Registration is permanent, so known agents are cached in memory.</summary>
+internal sealed class SqliteAgentDirectory(SqliteEventLog store) : IAgentDirectory
 {
-    public JsonObject ToJson() => new()
-    {
-        ["agentId"] = AgentId,
-        ["publicKey"] = PublicKey,
-        ["principal"] = Principal.DeepClone(),
-        ["displayName"] = DisplayName,
-        ["registeredAt"] = RegisteredAt,
-    };
-}
+    private const string SelectSql = "SELECT did, public_key, principal, display_name, registered_at FROM agents WHERE did = $did";
 
-/// <summary>Registered agents. Registration is permanent, so known agents are cached in memory.</summary>
-public sealed class AgentDirectory(TranscriptStore store)
-{
     private readonly ConcurrentDictionary<string, AgentRecord> _cache = new(StringComparer.Ordinal);
 
     public async Task<bool> IsRegisteredAsync(string did, CancellationToken ct) => await GetAsync(did, ct) is not null;
@@ -31,7 +21,7 @@ public sealed class AgentDirectory(TranscriptStore store)
         var record = await store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT did, public_key, principal, display_name, registered_at FROM agents WHERE did = $did";
+            command.CommandText = SelectSql;
             command.Parameters.AddWithValue("$did", did);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
@@ -40,7 +30,16 @@ public sealed class AgentDirectory(TranscriptStore store)
         return record;
     }
 
-    /// <summary>Inserts the agent inside the caller's transaction; returns false when it already exists.</summary>
+    public Task CreateInviteAsync(string code, string expiresAt, CancellationToken ct) =>
+        store.WriteAsync(context =>
+        {
+            using var command = context.CreateCommand("INSERT INTO invites(code, expires_at) VALUES ($code, $expires)");
+            command.Parameters.AddWithValue("$code", code);
+            command.Parameters.AddWithValue("$expires", expiresAt);
+            return command.ExecuteNonQuery();
+        }, ct);
+
+    /// <summary>Inserts the agent inside the writer's transaction; returns false when it already exists.</summary>
     public static bool Insert(AppendContext context, AgentRecord agent)
     {
         using var command = context.CreateCommand(
@@ -55,13 +54,24 @@ public sealed class AgentDirectory(TranscriptStore store)
 
     public static AgentRecord? Find(AppendContext context, string did)
     {
-        using var command = context.CreateCommand("SELECT did, public_key, principal, display_name, registered_at FROM agents WHERE did = $did");
+        using var command = context.CreateCommand(SelectSql);
         command.Parameters.AddWithValue("$did", did);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
-    private static AgentRecord Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+    /// <summary>Marks an unused, unexpired invite used, inside the writer's transaction.</summary>
+    public static bool ConsumeInvite(AppendContext context, string code, string agent, DateTimeOffset now)
+    {
+        using var command = context.CreateCommand(
+            "UPDATE invites SET used_by = $agent, used_at = $now WHERE code = $code AND used_by IS NULL AND expires_at > $now");
+        command.Parameters.AddWithValue("$agent", agent);
+        command.Parameters.AddWithValue("$now", Timestamp.ToText(now));
+        command.Parameters.AddWithValue("$code", code);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private static AgentRecord Read(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         (JsonObject)StrictJson.Parse(reader.GetString(2))!,

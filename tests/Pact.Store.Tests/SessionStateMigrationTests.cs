@@ -1,9 +1,7 @@
 using FluentAssertions;
 using Pact.Core.Json;
-using Pact.Daemon.Persistence;
-using Pact.Store;
 
-namespace Pact.Daemon.Tests.Persistence;
+namespace Pact.Store.Tests;
 
 /// <summary>
 /// The fourth read-model migration replaced each session's stored state text with the session's proposal and compact
@@ -52,16 +50,16 @@ public sealed class SessionStateMigrationTests : IDisposable
             });
         }
 
-        await using var store = await OpenAsync(ReadModelSchema.Migrations);
-        var sessions = new SessionReadModel(store);
+        await using var store = await SqlitePactStore.OpenAsync(new PactStoreOptions { DatabasePath = Path.Combine(_dir, "pact.db") });
+        var sessions = store.Sessions;
         var row = await sessions.GetAsync(SessionId, CancellationToken.None);
         row!.Participants.Should().Equal(Participants, "the creation order survives the move out of the state text");
         var state = await sessions.GetStateAsync(SessionId, CancellationToken.None);
         Jcs.CanonicalString(state!.ToJson()).Should().Be(Jcs.CanonicalString(stored));
     }
 
-    private Task<TranscriptStore> OpenAsync(IEnumerable<string> migrations) =>
-        TranscriptStore.OpenAsync(new TranscriptStoreOptions { DatabasePath = Path.Combine(_dir, "pact.db"), Migrations = [.. migrations] });
+    private Task<SqliteEventLog> OpenAsync(IEnumerable<string> migrations) =>
+        SqliteEventLog.OpenAsync(new PactStoreOptions { DatabasePath = Path.Combine(_dir, "pact.db"), Migrations = [.. migrations] });
 
     private static void Execute(AppendContext context, string sql, params object[] values)
     {

@@ -3,7 +3,7 @@ using Pact.Core.Encoding;
 using Pact.Core.Events;
 using Pact.Core.TransparencyLog;
 
-namespace Pact.Store.Merkle;
+namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// Keeps <c>merkle_nodes</c> in step with <c>events</c>, inside the writer's transaction: leaf i is the
@@ -36,5 +36,5 @@ internal static class MerkleTreeWriter
 
     /// <summary>How many leaves the stored tree holds: one past the highest leaf index.</summary>
     public static long LeafCount(SqliteConnection connection, SqliteTransaction? transaction) =>
-        TranscriptSchema.ScalarLong(connection, transaction, "SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0;");
+        SqliteSchema.ScalarLong(connection, transaction, "SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0;");
 }

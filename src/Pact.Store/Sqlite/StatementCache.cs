@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Pact.Store;
+namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// The writer connection's prepared statements, kept across requests. Microsoft.Data.Sqlite prepares a command's

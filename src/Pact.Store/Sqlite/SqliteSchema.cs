@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Encoding;
 
-namespace Pact.Store;
+namespace Pact.Store.Sqlite;
 
 /// <summary>The store's own schema and the migration runner shared with the daemon's read-model scripts.</summary>
-internal static class TranscriptSchema
+internal static class SqliteSchema
 {
     /// <summary>
     /// The store's migrations. user_version counts these and the daemon's together, so this list is frozen:

@@ -1,17 +1,16 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
-using Pact.Store;
 
-namespace Pact.Daemon.Persistence;
+namespace Pact.Store.Sqlite.ReadModels;
 
-/// <summary>Proposals and compact versions as the read endpoints show them (written by <see cref="ReadModelProjector"/>).</summary>
-public sealed class ProposalReadModel(TranscriptStore store)
+/// <summary>Proposals and compact versions as the read endpoints show them (written by the proposal and compact projections).</summary>
+internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalReadModel
 {
     private const string ProposalColumns = "proposal_id, session_id, compact_id, version, status, proposer, terms, terms_hash, signatures, expires_at, history";
 
     /// <summary>GET /v1/proposals/{id} (§5), plus compactId and version.</summary>
-    public Task<JsonObject?> GetProposalAsync(string proposalId, CancellationToken ct) =>
+    public Task<ProposalRow?> GetProposalAsync(string proposalId, CancellationToken ct) =>
         store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
@@ -20,7 +19,7 @@ public sealed class ProposalReadModel(TranscriptStore store)
         }, ct);
 
     /// <summary>The proposal as the writer's open transaction sees it.</summary>
-    public static JsonObject? GetProposal(AppendContext context, string proposalId)
+    public static ProposalRow? GetProposal(AppendContext context, string proposalId)
     {
         using var command = context.CreateCommand(GetProposalSql);
         return GetProposal(command, proposalId);
@@ -28,25 +27,14 @@ public sealed class ProposalReadModel(TranscriptStore store)
 
     private const string GetProposalSql = $"SELECT {ProposalColumns} FROM proposals WHERE proposal_id = $id";
 
-    private static JsonObject? GetProposal(SqliteCommand command, string proposalId)
+    private static ProposalRow? GetProposal(SqliteCommand command, string proposalId)
     {
         command.Parameters.AddWithValue("$id", proposalId);
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;
-        return new JsonObject
-        {
-            ["proposalId"] = r.GetString(0),
-            ["sessionId"] = r.GetString(1),
-            ["compactId"] = r.GetString(2),
-            ["version"] = r.GetInt64(3),
-            ["status"] = r.GetString(4),
-            ["proposer"] = r.GetString(5),
-            ["terms"] = StrictJson.Parse(r.GetString(6)),
-            ["termsHash"] = r.GetString(7),
-            ["signatures"] = StrictJson.Parse(r.GetString(8)),
-            ["expiresAt"] = r.IsDBNull(9) ? null : r.GetString(9),
-            ["history"] = StrictJson.Parse(r.GetString(10)),
-        };
+        return new ProposalRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
+            StrictJson.Parse(r.GetString(6)), r.GetString(7), StrictJson.Parse(r.GetString(8)), r.IsDBNull(9) ? null : r.GetString(9),
+            StrictJson.Parse(r.GetString(10)));
     }
 
     /// <summary>The signed record of one compact version.</summary>
@@ -112,7 +100,3 @@ public sealed class ProposalReadModel(TranscriptStore store)
         return rows;
     }
 }
-
-/// <summary>One compact version row.</summary>
-public sealed record CompactVersionRow(string CompactId, long Version, string SessionId, string Status, string AgentA, string AgentB,
-    string CompactHash, string InForceAt, JsonArray History);

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Envelopes;
-using Pact.Core.Errors;
-using Pact.Store;
 
-namespace Pact.Daemon.Persistence;
-
-/// <summary>A response remembered with the nonce of the envelope that caused it (§2).</summary>
-public sealed record StoredResponse(string PayloadHash, int Status, string Body);
+namespace Pact.Store.Sqlite.ReadModels;
 
 /// <summary>
 /// Accepted envelopes' (signer, nonce) pairs with their responses, kept until issuedAt + 300 s. Written in
@@ -19,13 +14,13 @@ public sealed record StoredResponse(string PayloadHash, int Status, string Body)
 /// writes the row — before the commit, so the index is always a superset of the table. A hit (a resend, or a pair
 /// whose request rolled back) is confirmed against SQLite, which stays the only authority.
 /// </remarks>
-public sealed class NonceStore
+internal sealed class SqliteNonceStore : INonceStore
 {
-    private readonly TranscriptStore _store;
+    private readonly SqliteEventLog _store;
     private readonly ConcurrentDictionary<(string Signer, string Nonce), long> _index = new();
     private Task<int>? _loading;
 
-    public NonceStore(TranscriptStore store) => _store = store;
+    public SqliteNonceStore(SqliteEventLog store) => _store = store;
 
     public async Task<StoredResponse?> FindAsync(string signer, string nonce, CancellationToken ct)
     {
@@ -43,8 +38,9 @@ public sealed class NonceStore
     }
 
     /// <summary>Records the nonce inside the caller's transaction; a concurrent twin hits the primary key.</summary>
-    public void Remember(AppendContext context, string signer, string nonce, DateTimeOffset issuedAt, string payloadHash, int status, string body)
+    public void Remember(AppendContext context, NonceRecord record)
     {
+        var (signer, nonce, issuedAt, payloadHash, status, body) = record;
         var expires = (issuedAt + Envelope.FreshnessWindow).ToUnixTimeMilliseconds();
         _index[(signer, nonce)] = expires;
         using var command = context.CreateCommand(
@@ -55,7 +51,15 @@ public sealed class NonceStore
         command.Parameters.AddWithValue("$expires", expires);
         command.Parameters.AddWithValue("$status", status);
         command.Parameters.AddWithValue("$body", body);
-        command.ExecuteNonQuery();
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            // The primary key: a twin of this request committed the same (signer, nonce) first.
+            throw new DuplicateNonceException($"Nonce {nonce} of {signer} is already remembered.", e);
+        }
     }
 
     /// <summary>Forgets nonces whose envelopes can no longer pass the freshness check anyway.</summary>
@@ -77,12 +81,6 @@ public sealed class NonceStore
         }
         return removed;
     }
-
-    public static PactError Reused(string nonce) => new(PactCodes.NonceReused, 409, "Nonce reused",
-        $"Nonce {nonce} was already used by this signer for a different payload; sign every new request with a fresh nonce.");
-
-    public static bool IsDuplicate(Exception e) =>
-        e is SqliteException { SqliteErrorCode: 19 } sqlite && sqlite.Message.Contains("nonces", StringComparison.Ordinal);
 
     /// <summary>The index load, started by the first request; a failed load is retried by the next one.</summary>
     private Task<int> IndexLoadedAsync()

@@ -2,12 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
 using Pact.Core.Sessions;
-using Pact.Store;
 
-namespace Pact.Daemon.Persistence;
-
-/// <summary>A session row: what the list and visibility queries need, without the session's proposals and compacts.</summary>
-public sealed record SessionRow(string SessionId, string Status, string? Topic, JsonNode? Metadata, string CreatedAt, IReadOnlyList<string> Participants);
+namespace Pact.Store.Sqlite.ReadModels;
 
 /// <summary>
 /// The sessions read model, written in the same transaction as the events that change it, and the
@@ -15,7 +11,7 @@ public sealed record SessionRow(string SessionId, string Status, string? Topic, 
 /// assembled on read from this row and the session's rows in <c>proposals</c> and <c>compacts</c>, which the
 /// projector keeps per entry: an event costs the same in a session with ten compacts as in one with ten thousand.
 /// </summary>
-public sealed class SessionReadModel(TranscriptStore store)
+internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionReadModel
 {
     public Task<SessionRow?> GetAsync(string sessionId, CancellationToken ct) =>
         store.ReadAsync(connection => GetRow(Commands(connection), sessionId), ct);

@@ -1,12 +1,12 @@
 using Microsoft.Data.Sqlite;
 using Pact.Core.TransparencyLog;
-using Pact.Store.Merkle;
 
-namespace Pact.Store;
+
+namespace Pact.Store.Sqlite;
 
 // The verifiable log (§9): roots and proofs over the stored Merkle tree, signed checkpoints, and the
 // unchecked row reads verification needs.
-public sealed partial class TranscriptStore
+internal sealed partial class SqliteEventLog
 {
     /// <summary>MTH of the first <paramref name="treeSize"/> events (0 ≤ size ≤ <see cref="HeadSeq"/>): at most log2(n) node reads.</summary>
     public Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default)

@@ -1,16 +1,15 @@
 using Microsoft.Data.Sqlite;
 using Pact.Core.Ids;
 using Pact.Core.Time;
-using Pact.Store;
+using Pact.Store.Sqlite.Webhooks;
 
-namespace Pact.Daemon.Webhooks;
+namespace Pact.Store.Sqlite.Projections;
 
 /// <summary>
-/// The transactional outbox of §10. <see cref="Project"/> runs inside the transaction that appends events
-/// (called from the read-model projector), so a delivery row exists exactly when its event does: a crash
-/// can neither lose one nor invent one. The dispatcher then works from those rows.
+/// The transactional outbox of §10: runs inside the transaction that appends events, so a delivery row exists
+/// exactly when its event does: a crash can neither lose one nor invent one. The dispatcher then works from those rows.
 /// </summary>
-public sealed class WebhookOutbox : IDisposable
+internal sealed class WebhookOutboxProjection(SubscriptionCache cache) : IInlineProjection
 {
     private const string InsertSql = """
         INSERT OR IGNORE INTO webhook_deliveries(delivery_id, subscription_id, seq, type, stream, status, attempt, next_attempt_at, created_at)
@@ -18,23 +17,14 @@ public sealed class WebhookOutbox : IDisposable
         WHERE EXISTS (SELECT 1 FROM webhook_subscriptions WHERE subscription_id = $subscription AND status = 'active')
         """;
 
-    /// <summary>Loads the active subscriptions through the writer before the daemon appends anything.</summary>
-    public WebhookOutbox(TranscriptStore store)
-    {
-        Cache = store.WriteAsync(SubscriptionCache.LoadAndRegister).GetAwaiter().GetResult();
-    }
-
-    public SubscriptionCache Cache { get; }
-
     /// <summary>
     /// Queues a delivery for every active subscription that wants each appended event and whose owner takes
-    /// part in the event's session (§3). Runs after the session read model saw the same events, so a
-    /// session.created already lists its participants.
+    /// part in the event's session (§3). Registered after the session projection, so a session.created already
+    /// lists its participants.
     /// </summary>
-    public static void Project(AppendContext context)
+    public void Apply(AppendContext context)
     {
-        if (context.Events.Count == 0) return;
-        var active = SubscriptionCache.For(context).Active;
+        var active = cache.Active;
         if (active.IsEmpty) return;
 
         Dictionary<(string Owner, string Session), bool>? visible = null;
@@ -82,6 +72,4 @@ public sealed class WebhookOutbox : IDisposable
         command.Parameters.AddWithValue("$session", sessionId);
         return command.ExecuteScalar() is not null;
     }
-
-    public void Dispose() => Cache.Unregister();
 }

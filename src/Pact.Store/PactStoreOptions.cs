@@ -1,7 +1,7 @@
 namespace Pact.Store;
 
-/// <summary>How a <see cref="TranscriptStore"/> opens its SQLite file.</summary>
-public sealed record TranscriptStoreOptions
+/// <summary>How the SQLite store (<see cref="Sqlite.SqlitePactStore"/>) opens its file.</summary>
+public sealed record PactStoreOptions
 {
     /// <summary>Path of the database file; its directory is created when missing.</summary>
     public required string DatabasePath { get; init; }
@@ -16,11 +16,14 @@ public sealed record TranscriptStoreOptions
     public int MaxBatchSize { get; init; } = 256;
 
     /// <summary>
-    /// The daemon's read-model schema scripts, applied in order after the store's own migrations, each in
-    /// its own transaction. <c>PRAGMA user_version</c> counts every applied migration (store's + these), so
-    /// a script may only ever be appended to this list, never edited, removed or reordered.
+    /// Schema scripts applied in order after the log's own migration, each in its own transaction (the store passes
+    /// its read models'; tests their own). <c>PRAGMA user_version</c> counts every applied migration, so a script
+    /// may only ever be appended, never edited, removed or reordered.
     /// </summary>
-    public IReadOnlyList<string> Migrations { get; init; } = [];
+    internal IReadOnlyList<string> Migrations { get; init; } = [];
+
+    /// <summary>The inline projections the writer runs on each request's events inside its transaction.</summary>
+    internal IReadOnlyList<Sqlite.IInlineProjection> Projections { get; init; } = [];
 
     /// <summary>How long a connection waits for a lock held by another connection (<c>PRAGMA busy_timeout</c>).</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -31,7 +34,7 @@ public sealed record TranscriptStoreOptions
     /// <summary>
     /// When the Merkle tree does not hold exactly one leaf per event, open anyway instead of throwing
     /// <see cref="TranscriptIntegrityException"/>: reads, proofs and plain writes keep working, every append of
-    /// events is refused, and <see cref="TranscriptStore.LogIntegrityFailure"/> says why. For a daemon that must
+    /// events is refused, and <see cref="IEventLog.LogIntegrityFailure"/> says why. For a daemon that must
     /// still let an auditor verify a damaged transcript.
     /// </summary>
     public bool OpenWithBrokenLog { get; init; }

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Pact.Core.TransparencyLog;
 
-namespace Pact.Store.Merkle;
+namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// The perfect-subtree hashes of the log as stored in <c>merkle_nodes</c>, read through one connection

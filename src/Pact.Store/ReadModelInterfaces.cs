@@ -1,0 +1,68 @@
+using Pact.Core.Sessions;
+
+namespace Pact.Store;
+
+/// <summary>Sessions as the list and visibility queries need them, and their §7 state assembled from the projected rows.</summary>
+public interface ISessionReadModel
+{
+    Task<SessionRow?> GetAsync(string sessionId, CancellationToken ct);
+
+    /// <summary>The session's §7 state as of the last commit (row, proposals and compacts read as of one commit); null for an unknown session.</summary>
+    Task<SessionState?> GetStateAsync(string sessionId, CancellationToken ct);
+
+    /// <summary>Sessions <paramref name="agent"/> takes part in (all when null: the operator), filtered, in id order after a cursor.</summary>
+    Task<IReadOnlyList<SessionRow>> ListAsync(string? agent, string? participant, string? status, string? after, int limit, CancellationToken ct);
+
+    /// <summary>The ids of every session the agent takes part in.</summary>
+    Task<HashSet<string>> SessionsOfAsync(string agent, CancellationToken ct);
+}
+
+/// <summary>Proposals and compact versions as the read endpoints show them.</summary>
+public interface IProposalReadModel
+{
+    Task<ProposalRow?> GetProposalAsync(string proposalId, CancellationToken ct);
+
+    /// <summary>The signed record of one compact version.</summary>
+    Task<System.Text.Json.Nodes.JsonObject?> GetRecordAsync(string compactId, long version, CancellationToken ct);
+
+    /// <summary>Every version of a compact, oldest first, with the history of each.</summary>
+    Task<IReadOnlyList<CompactVersionRow>> GetVersionsAsync(string compactId, CancellationToken ct);
+
+    /// <summary>Current compact versions an agent is a party to (all when null: the operator), in id order after a cursor.</summary>
+    Task<IReadOnlyList<CompactVersionRow>> ListCurrentAsync(string? agent, string? status, string? after, int limit, CancellationToken ct);
+}
+
+/// <summary>Session checkpoints (state snapshots, §7), for listing and for replay from the nearest one.</summary>
+public interface ISessionCheckpointReadModel
+{
+    Task<IReadOnlyList<SessionCheckpointRow>> ListAsync(string sessionId, CancellationToken ct);
+
+    /// <summary>The latest session checkpoint at or before streamSeq <paramref name="atOrBefore"/>.</summary>
+    Task<SessionCheckpointRow?> NearestAsync(string sessionId, long atOrBefore, CancellationToken ct);
+
+    Task<SessionCheckpointRow?> GetAsync(string checkpointId, CancellationToken ct);
+}
+
+/// <summary>Registered agents (§3) and operator invites.</summary>
+public interface IAgentDirectory
+{
+    Task<bool> IsRegisteredAsync(string did, CancellationToken ct);
+
+    Task<AgentRecord?> GetAsync(string did, CancellationToken ct);
+
+    /// <summary>Stores a new invite code valid until <paramref name="expiresAt"/>.</summary>
+    Task CreateInviteAsync(string code, string expiresAt, CancellationToken ct);
+}
+
+/// <summary>
+/// Accepted envelopes' (signer, nonce) pairs with their responses (§2), kept until issuedAt + 300 s. They are
+/// written with <see cref="IStoreTransaction.RememberNonce"/>, in the transaction of what the envelope caused.
+/// </summary>
+public interface INonceStore
+{
+    /// <summary>The response remembered for this signer's nonce, or null when it was never used.</summary>
+    Task<StoredResponse?> FindAsync(string signer, string nonce, CancellationToken ct);
+
+    /// <summary>Forgets nonces that expired before <paramref name="now"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset now, CancellationToken ct);
+}

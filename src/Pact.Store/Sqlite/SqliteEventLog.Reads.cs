@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Time;
+
+namespace Pact.Store.Sqlite;
+
+// Reads on pooled read-only connections: pages of a stream or of the whole log, checked as they are read, and the full scan.
+internal sealed partial class SqliteEventLog
+{
+    /// <summary>Events of one stream with streamSeq &gt; <paramref name="afterStreamSeq"/>, in streamSeq order, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<TranscriptEvent>> ReadStreamAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterStreamSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<TranscriptEvent>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = StreamPageSql;
+            command.Parameters.AddWithValue("$stream", stream);
+            command.Parameters.AddWithValue("$after", afterStreamSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            var events = ReadEvents(command);
+            var head = ChainHead.Before(afterStreamSeq + 1);
+            foreach (var e in events)
+            {
+                if (head.Check(e.Seq, e.StreamSeq, e.PrevHash) is { } broken)
+                    throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {e.StreamSeq} (seq {e.Seq}): {broken.Message}");
+                head = ChainHead.After(e);
+            }
+            return events;
+        }, ct);
+    }
+
+    /// <summary>Events of every stream with seq &gt; <paramref name="afterSeq"/>, in seq order, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<TranscriptEvent>> ReadAllAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<TranscriptEvent>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = GlobalPageSql;
+            command.Parameters.AddWithValue("$after", afterSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            var events = ReadEvents(command);
+            var expected = afterSeq + 1;
+            foreach (var e in events)
+                if (e.Seq != expected++)
+                    throw new TranscriptIntegrityException($"The global log has a gap before seq {e.Seq}.");
+            return events;
+        }, ct);
+    }
+
+    public Task<TranscriptEvent?> GetBySeqAsync(long seq, CancellationToken ct = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {EventColumns} FROM events WHERE seq = $seq;";
+            command.Parameters.AddWithValue("$seq", seq);
+            var events = ReadEvents(command);
+            return events.Count == 0 ? null : events[0];
+        }, ct);
+
+    /// <summary>The stream's last committed streamSeq and hash, or null for a stream without events.</summary>
+    public Task<(long StreamSeq, string Hash)?> GetStreamHeadAsync(string stream, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadAsync<(long, string)?>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT stream_seq, hash FROM events WHERE stream = $stream ORDER BY stream_seq DESC LIMIT 1;";
+            command.Parameters.AddWithValue("$stream", stream);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        }, ct);
+    }
+
+    /// <summary>An open, pooled, read-only connection for read-model queries; dispose it to return it to the pool.</summary>
+    public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="query"/> on a pooled read-only connection.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            ct.ThrowIfCancellationRequested();
+            return query(connection);
+        }
+    }
+
+    /// <summary>
+    /// Scans the whole transcript: seq from 1 without gaps, every stream's streamSeq from 1 without gaps,
+    /// every prevHash linking to the previous hash, every hash recomputing, time never going back in a stream.
+    /// Throws <see cref="TranscriptIntegrityException"/> at the first break.
+    /// </summary>
+    public Task<TranscriptVerification> VerifyAsync(CancellationToken ct = default) =>
+        ReadAsync(connection =>
+        {
+            using var tx = connection.BeginTransaction(deferred: true); // one snapshot for the whole scan
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"SELECT {EventColumns} FROM events ORDER BY seq;";
+            var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+            long expected = 1;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var e = ReadEvent(reader);
+                if (e.Seq != expected) throw new TranscriptIntegrityException($"Expected seq {expected}, found {e.Seq}.");
+                var head = heads.GetValueOrDefault(e.Stream, ChainHead.Genesis);
+                if ((head.Check(e.Seq, e.StreamSeq, e.PrevHash) ?? head.CheckTime(e.Time)) is { } broken)
+                    throw new TranscriptIntegrityException($"Event seq {e.Seq} does not follow streamSeq {head.StreamSeq} of stream '{e.Stream}': {broken.Message}");
+                heads[e.Stream] = ChainHead.After(e);
+                expected++;
+            }
+            return new TranscriptVerification(expected - 1, heads.Count);
+        }, ct);
+
+    private static List<TranscriptEvent> ReadEvents(SqliteCommand command)
+    {
+        var events = new List<TranscriptEvent>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) events.Add(ReadEvent(reader));
+        return events;
+    }
+
+    private static TranscriptEvent ReadEvent(SqliteDataReader reader)
+    {
+        var seq = reader.GetInt64(0);
+        JsonObject data;
+        try
+        {
+            data = StrictJson.Parse(reader.GetString(6)) as JsonObject
+                ?? throw new TranscriptIntegrityException($"The data of event seq {seq} is not a JSON object.");
+        }
+        catch (Pact.Core.Errors.InvalidJsonException e)
+        {
+            throw new TranscriptIntegrityException($"The data of event seq {seq} is not valid JSON.", e);
+        }
+        var ev = new TranscriptEvent(seq, reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), data, reader.GetString(7), reader.GetString(8));
+        if (EventChain.CheckHash(ev) is { } broken)
+            throw new TranscriptIntegrityException($"Event seq {seq} does not match its hash: the stored transcript was altered. {broken.Message}");
+        return ev;
+    }
+}

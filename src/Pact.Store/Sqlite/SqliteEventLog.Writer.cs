@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Time;
+
+namespace Pact.Store.Sqlite;
+
+// The single writer: batches of queued requests, each in its savepoint, committed in one transaction (ADR 0003).
+internal sealed partial class SqliteEventLog
+{
+    private async Task WriterLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<WorkItem>(_options.MaxBatchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
+                    if (item.TryTake()) batch.Add(item);
+                if (batch.Count > 0) ProcessBatch(batch);
+            }
+        }
+        catch (Exception e)
+        {
+            // ProcessBatch handles its own failures; reaching here is a bug. Fail everything rather than hang callers.
+            _logger.LogCritical(e, "The transcript writer stopped");
+            _queue.Writer.TryComplete(e);
+            foreach (var item in batch) item.Fail(e);
+            while (reader.TryRead(out var item))
+                if (item.TryTake()) item.Fail(e);
+        }
+    }
+
+    private void ProcessBatch(List<WorkItem> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var results = new AppendResult?[batch.Count];
+        var errors = new Exception?[batch.Count];
+        var batchHeads = new Dictionary<string, StreamHead>(StringComparer.Ordinal);
+        var batchEvents = new List<TranscriptEvent>();
+        SqliteTransaction? tx = null;
+        long nextSeq = 0;
+        try
+        {
+            if (_reloadHeads) ReloadHeads();
+            nextSeq = _headSeq + 1;
+            tx = _writer.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now, not mid-batch
+            using var insert = _statements.Rent(InsertEventSql, tx);
+            var p = InsertParameters.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+            p[0].SqliteType = SqliteType.Integer;
+            p[2].SqliteType = SqliteType.Integer;
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var request = batch[i].Request;
+                var seqBefore = nextSeq;
+                var requestHeads = new Dictionary<string, StreamHead>(StringComparer.Ordinal);
+                tx.Save(Savepoint);
+                try
+                {
+                    var events = InsertEvents(request, tx, insert, p, batchHeads, requestHeads, ref nextSeq).AsReadOnly();
+                    // Merkle log (§9): the leaves and completed subtrees of these events, undone with the savepoint.
+                    MerkleTreeWriter.Append(_statements, tx, events);
+                    object? value = null;
+                    if (request.Apply is not null || (events.Count > 0 && _projections.Count > 0))
+                    {
+                        var context = new AppendContext(_writer, tx, events, _statements);
+                        // Inline projections: the read models change in the same transaction (and savepoint) as the events.
+                        if (events.Count > 0)
+                            foreach (var projection in _projections) projection.Apply(context);
+                        value = request.Apply?.Invoke(context);
+                    }
+                    tx.Release(Savepoint);
+                    foreach (var (stream, head) in requestHeads) batchHeads[stream] = head;
+                    batchEvents.AddRange(events);
+                    results[i] = new AppendResult(events, value);
+                }
+                catch (Exception e) when (!TransactionLost())
+                {
+                    // This request alone is undone; the next one reuses its seq numbers so the log stays gapless.
+                    tx.Rollback(Savepoint);
+                    tx.Release(Savepoint);
+                    nextSeq = seqBefore;
+                    errors[i] = e;
+                }
+            }
+            tx.Commit();
+        }
+        catch (Exception e)
+        {
+            // Nothing of this batch is committed (or, after a failed COMMIT, we cannot be sure what is):
+            // fail every caller and rebuild seq and stream heads from the database before the next batch.
+            _logger.LogError(e, "Transcript batch of {Count} requests failed; none was acknowledged", batch.Count);
+            try
+            {
+                if (tx is not null && !TransactionLost()) tx.Rollback();
+            }
+            catch (Exception rollback)
+            {
+                _logger.LogError(rollback, "Rolling back the failed transcript batch failed too");
+            }
+            try
+            {
+                tx?.Dispose();
+            }
+            catch (Exception dispose)
+            {
+                _logger.LogError(dispose, "Disposing the failed transcript transaction failed");
+            }
+            _heads.Clear();
+            _reloadHeads = true;
+            for (var i = 0; i < batch.Count; i++) batch[i].Fail(errors[i] ?? e);
+            return;
+        }
+        tx.Dispose();
+
+        foreach (var (stream, head) in batchHeads) _heads[stream] = head;
+        if (_heads.Count > _options.StreamHeadCacheLimit) _heads.Clear();
+        Volatile.Write(ref _headSeq, nextSeq - 1);
+        Interlocked.Increment(ref _commitCount);
+        CommitCounter.Add(1);
+        EventCounter.Add(batchEvents.Count);
+        BatchSize.Record(batch.Count);
+        CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } error) batch[i].Fail(error);
+            else batch[i].Complete(results[i]!);
+        }
+        if (batchEvents.Count > 0) RaiseCommitted(batchEvents.AsReadOnly());
+    }
+
+    private List<TranscriptEvent> InsertEvents(
+        AppendRequest request, SqliteTransaction tx, SqliteCommand insert, SqliteParameter[] p,
+        Dictionary<string, StreamHead> batchHeads, Dictionary<string, StreamHead> requestHeads, ref long nextSeq)
+    {
+        var events = new List<TranscriptEvent>();
+        var requestTime = Timestamp.ToText(request.Time);
+        foreach (var append in request.Streams)
+        {
+            if (!requestHeads.TryGetValue(append.Stream, out var head)
+                && !batchHeads.TryGetValue(append.Stream, out head)
+                && !_heads.TryGetValue(append.Stream, out head))
+            {
+                // Not touched by this batch, so the transaction's view of it is the committed one.
+                head = LoadHead(tx, append.Stream);
+                _heads[append.Stream] = head;
+            }
+            foreach (var pending in append.Events)
+            {
+                var draft = request.PrepareDraft?.Invoke(pending, head.Hash) ?? pending;
+                // Store the canonical text and hand out what parses back from it, so every reader re-hashes identically.
+                var text = Jcs.CanonicalString(draft.Data);
+                if (StrictJson.Parse(text) is not JsonObject data || Jcs.CanonicalString(data) != text)
+                    throw new ArgumentException($"The data of a '{draft.Type}' event does not survive canonical JSON unchanged.", nameof(request));
+                var time = head.Time is not null && string.CompareOrdinal(head.Time, requestTime) > 0 ? head.Time : requestTime;
+                var streamSeq = head.StreamSeq + 1;
+                var hash = EventChain.HashCanonical(append.Stream, streamSeq, draft.Type, time, draft.Actor, text, head.Hash);
+                var e = new TranscriptEvent(nextSeq, append.Stream, streamSeq, draft.Type, time, draft.Actor, data, head.Hash, hash);
+                p[0].Value = e.Seq;
+                p[1].Value = e.Stream;
+                p[2].Value = e.StreamSeq;
+                p[3].Value = e.Type;
+                p[4].Value = e.Time;
+                p[5].Value = e.Actor;
+                p[6].Value = text;
+                p[7].Value = e.PrevHash;
+                p[8].Value = e.Hash;
+                insert.ExecuteNonQuery();
+                events.Add(e);
+                nextSeq++;
+                head = new StreamHead(streamSeq, hash, time);
+            }
+            requestHeads[append.Stream] = head;
+        }
+        return events;
+    }
+
+    private StreamHead LoadHead(SqliteTransaction tx, string stream)
+    {
+        using var command = _statements.Rent("SELECT stream_seq, hash, time FROM events WHERE stream = $stream ORDER BY stream_seq DESC LIMIT 1;", tx);
+        command.Parameters.AddWithValue("$stream", stream);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new StreamHead(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)) : StreamHead.Empty;
+    }
+
+    private void ReloadHeads()
+    {
+        _heads.Clear();
+        Volatile.Write(ref _headSeq, SqliteSchema.ScalarLong(_writer, null, "SELECT COALESCE(MAX(seq), 0) FROM events;"));
+        _reloadHeads = false;
+    }
+
+    // SQLite rolls back the whole transaction by itself on some errors (disk full, I/O); then no savepoint is left to undo.
+    private bool TransactionLost() => SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) != 0;
+
+    private void RaiseCommitted(System.Collections.ObjectModel.ReadOnlyCollection<TranscriptEvent> events)
+    {
+        if (Committed is not { } handlers) return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<IReadOnlyList<TranscriptEvent>>>())
+        {
+            try
+            {
+                handler(events);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "A Committed handler threw for seq {First}..{Last}", events[0].Seq, events[^1].Seq);
+            }
+        }
+    }
+
+    private readonly record struct StreamHead(long StreamSeq, string Hash, string? Time)
+    {
+        public static StreamHead Empty => new(0, EventChain.GenesisHash, null);
+    }
+
+    private sealed class WorkItem(AppendRequest request)
+    {
+        private const int Waiting = 0, Taken = 1, Cancelled = 2;
+        private readonly TaskCompletionSource<AppendResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenRegistration _registration;
+        private int _state;
+
+        public AppendRequest Request { get; } = request;
+
+        public Task<AppendResult> Task => _tcs.Task;
+
+        public void Register(CancellationToken ct)
+        {
+            if (!ct.CanBeCanceled) return;
+            _registration = ct.Register(static (state, token) =>
+            {
+                var item = (WorkItem)state!;
+                if (Interlocked.CompareExchange(ref item._state, Cancelled, Waiting) == Waiting)
+                    item._tcs.TrySetCanceled(token);
+            }, this);
+        }
+
+        public void Unregister() => _registration.Dispose();
+
+        /// <summary>The writer claims the request; from here on cancellation no longer applies and the caller waits for the outcome.</summary>
+        public bool TryTake()
+        {
+            if (Interlocked.CompareExchange(ref _state, Taken, Waiting) != Waiting) return false;
+            _registration.Dispose();
+            return true;
+        }
+
+        public void Complete(AppendResult result) => _tcs.TrySetResult(result);
+
+        public void Fail(Exception e) => _tcs.TrySetException(e);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Time;
+
+namespace Pact.Store.Sqlite;
+
+/// <summary>
+/// The append-only transcript (§8.1) in one SQLite file. Every write goes through one writer task that
+/// commits waiting requests together (group commit) in one <c>BEGIN IMMEDIATE</c> transaction, each
+/// request in its own savepoint. An append's task completes only after its batch committed, so an
+/// acknowledged event survives a crash (§9); reads use their own pooled connections.
+/// </summary>
+internal sealed partial class SqliteEventLog : IAsyncDisposable
+{
+    private const string Savepoint = "pact_request";
+    private const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
+    // One page of a stream, or of the whole log, in order: read checked (events) or as stored (rows, for verifiers).
+    private const string StreamPageSql = $"SELECT {EventColumns} FROM events WHERE stream = $stream AND stream_seq > $after ORDER BY stream_seq LIMIT $limit;";
+    private const string GlobalPageSql = $"SELECT {EventColumns} FROM events WHERE seq > $after ORDER BY seq LIMIT $limit;";
+    private const string InsertEventSql = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
+    private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$type", "$time", "$actor", "$data", "$prevHash", "$hash"];
+
+    private static readonly Meter Meter = new("Pact");
+    private static readonly Counter<long> CommitCounter = Meter.CreateCounter<long>("pact.transcript.commits", description: "Committed writer transactions.");
+    private static readonly Counter<long> EventCounter = Meter.CreateCounter<long>("pact.transcript.events", description: "Events appended.");
+    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("pact.transcript.batch.requests", description: "Requests per committed batch.");
+    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("pact.transcript.batch.duration", "ms", "Time from BEGIN to COMMIT of a batch.");
+
+    private readonly PactStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _readConnectionString;
+    private readonly SqliteConnection _writer;
+    private readonly StatementCache _statements;
+    private readonly FileStream _lock;
+    private readonly IReadOnlyList<IInlineProjection> _projections;
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal); // committed heads; writer only
+    private readonly Task _writerTask;
+    private long _headSeq;
+    private long _commitCount;
+    private bool _reloadHeads;
+    private int _disposed;
+
+    private SqliteEventLog(PactStoreOptions options, ILogger logger, string readConnectionString, SqliteConnection writer, FileStream lockFile, long headSeq)
+    {
+        _options = options;
+        _logger = logger;
+        _readConnectionString = readConnectionString;
+        _writer = writer;
+        _statements = new StatementCache(writer);
+        _lock = lockFile;
+        _projections = options.Projections;
+        _headSeq = headSeq;
+        _writerTask = Task.Run(WriterLoopAsync);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath => _options.DatabasePath;
+
+    /// <summary>The last committed global seq (0 for an empty transcript).</summary>
+    public long HeadSeq => Volatile.Read(ref _headSeq);
+
+    /// <summary>
+    /// Why no event may be appended, when the store was opened with <see cref="PactStoreOptions.OpenWithBrokenLog"/>
+    /// on a Merkle tree that does not match the events; null for a sound store.
+    /// </summary>
+    public string? LogIntegrityFailure { get; private init; }
+
+    /// <summary>Transactions the writer has committed since open (group commit makes this smaller than the number of requests).</summary>
+    public long CommitCount => Interlocked.Read(ref _commitCount);
+
+    /// <summary>
+    /// Raised on the writer after each commit that appended events, with that batch's events in seq order,
+    /// after the callers' tasks were completed. Handlers must be quick; an exception is logged and ignored.
+    /// </summary>
+    public event Action<IReadOnlyList<TranscriptEvent>>? Committed;
+
+    /// <summary>
+    /// Queues the request for the writer. The task completes after the batch holding it committed (the
+    /// events are then durable), or fails with the exception of this request's own insert or Apply, or of
+    /// the batch's COMMIT. Cancellation takes effect only while the request still waits in the queue.
+    /// </summary>
+    public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        Validate(request);
+        // Appending to a tree that lost or gained leaves would sign a log that proves the wrong events.
+        if (LogIntegrityFailure is { } broken && request.Streams.Any(s => s.Events.Count > 0))
+            throw new TranscriptIntegrityException(broken + " No event can be appended until it is repaired.");
+        return Enqueue(request, ct);
+    }
+
+    /// <summary>A write with no events (agents, tokens, …) through the same single writer and transaction discipline.</summary>
+    internal async Task<T> WriteAsync<T>(Func<AppendContext, T> write, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var result = await Enqueue(new AppendRequest(default, []) { Apply = ctx => write(ctx) }, ct).ConfigureAwait(false);
+        return (T)result.Value!;
+    }
+
+    /// <summary>The writer connection's pragmas and schema version, read through the writer.</summary>
+    public Task<SqlitePragmas> GetPragmasAsync(CancellationToken ct = default) =>
+        WriteAsync(ctx => ReadPragmas(ctx.Connection, ctx.Transaction), ct);
+
+    /// <summary>Stops taking requests, lets the writer commit every request already queued, then closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await _writerTask.ConfigureAwait(false);
+            return;
+        }
+        _queue.Writer.TryComplete();
+        await _writerTask.ConfigureAwait(false);
+        _statements.Dispose();
+        _writer.Dispose();
+        using (var pooled = new SqliteConnection(_readConnectionString))
+            SqliteConnection.ClearPool(pooled);
+        await _lock.DisposeAsync().ConfigureAwait(false);
+        _logger.LogInformation("Transcript {Path} closed at head seq {HeadSeq}", _options.DatabasePath, HeadSeq);
+    }
+
+    private Task<AppendResult> Enqueue(AppendRequest request, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var item = new WorkItem(request);
+        item.Register(ct);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            item.Unregister();
+            // The channel closes only on dispose or when the writer died; either way the request was not taken.
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            throw new InvalidOperationException("The transcript writer has stopped.");
+        }
+        return item.Task;
+    }
+
+    private static void Validate(AppendRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Streams is null) throw new ArgumentException("Streams is null.", nameof(request));
+        foreach (var append in request.Streams)
+        {
+            if (append is null) throw new ArgumentException("A StreamAppend is null.", nameof(request));
+            if (string.IsNullOrEmpty(append.Stream)) throw new ArgumentException("A stream name is empty.", nameof(request));
+            if (append.Events is null) throw new ArgumentException($"The events for stream '{append.Stream}' are null.", nameof(request));
+            foreach (var draft in append.Events)
+            {
+                if (draft is null) throw new ArgumentException($"An event for stream '{append.Stream}' is null.", nameof(request));
+                if (string.IsNullOrEmpty(draft.Type) || string.IsNullOrEmpty(draft.Actor) || draft.Data is null)
+                    throw new ArgumentException($"An event for stream '{append.Stream}' lacks its type, actor or data.", nameof(request));
+            }
+        }
+    }
+}

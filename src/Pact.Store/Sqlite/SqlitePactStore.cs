@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Pact.Core.Events;
+using Pact.Store.Sqlite.Projections;
+using Pact.Store.Sqlite.ReadModels;
+using Pact.Store.Sqlite.Webhooks;
+
+namespace Pact.Store.Sqlite;
+
+/// <summary>
+/// The embedded default implementation of <see cref="IPactStore"/>: one SQLite file in WAL mode, one writer
+/// (<see cref="SqliteEventLog"/>, group commit) that runs the read models' inline projections inside each commit.
+/// </summary>
+public sealed class SqlitePactStore : IPactStore
+{
+    private readonly SqliteEventLog _log;
+    private readonly SqliteNonceStore _nonces;
+
+    internal SqliteNonceStore NonceTable => _nonces;
+
+    private SqlitePactStore(SqliteEventLog log, SubscriptionCache subscriptions)
+    {
+        _log = log;
+        Subscriptions = subscriptions;
+        Webhooks = new SqliteWebhookOutbox(log, subscriptions);
+        _nonces = new SqliteNonceStore(log);
+        Sessions = new SqliteSessionReadModel(log);
+        Proposals = new SqliteProposalReadModel(log);
+        SessionCheckpoints = new SqliteSessionCheckpointReadModel(log);
+        Agents = new SqliteAgentDirectory(log);
+    }
+
+    /// <summary>
+    /// The projections every SQLite store registers, run in this order: sessions (whose participants the outbox
+    /// checks), proposals, compacts, then the webhook outbox of this store's active subscriptions.
+    /// </summary>
+    private static IReadOnlyList<IInlineProjection> ReadModelProjections(SubscriptionCache subscriptions) =>
+        [new SessionProjection(), new ProposalProjection(), new CompactProjection(), new WebhookOutboxProjection(subscriptions)];
+
+    /// <summary>Opens (creating or migrating) the database file and starts the writer.</summary>
+    public static async Task<SqlitePactStore> OpenAsync(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var subscriptions = new SubscriptionCache();
+        var log = await SqliteEventLog.OpenAsync(
+            options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(subscriptions) }, logger, ct).ConfigureAwait(false);
+        try
+        {
+            // Through the writer, before anything is appended: no subscription can be created between load and use.
+            await log.WriteAsync(subscriptions.Load, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new SqlitePactStore(log, subscriptions);
+    }
+
+    public ISessionReadModel Sessions { get; }
+
+    public IProposalReadModel Proposals { get; }
+
+    public ISessionCheckpointReadModel SessionCheckpoints { get; }
+
+    public IAgentDirectory Agents { get; }
+
+    public INonceStore Nonces => _nonces;
+
+    public IWebhookOutbox Webhooks { get; }
+
+    internal SubscriptionCache Subscriptions { get; }
+
+    public long HeadSeq => _log.HeadSeq;
+
+    public long CommitCount => _log.CommitCount;
+
+    public string? LogIntegrityFailure => _log.LogIntegrityFailure;
+
+    public event Action<IReadOnlyList<TranscriptEvent>>? Committed
+    {
+        add => _log.Committed += value;
+        remove => _log.Committed -= value;
+    }
+
+    public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default) => _log.AppendAsync(request, ct);
+
+    public async Task<AppendResult<T>> AppendAsync<T>(AppendRequest request, Func<IStoreTransaction, T> respond, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(respond);
+        SqliteStoreTransaction? transaction = null;
+        try
+        {
+            var result = await _log.AppendAsync(request with { Apply = context => respond(transaction = new SqliteStoreTransaction(context, this)) }, ct).ConfigureAwait(false);
+            return new AppendResult<T>(result.Events, (T)result.Value!);
+        }
+        catch
+        {
+            transaction?.Undo();
+            throw;
+        }
+    }
+
+    public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> write, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return WriteCoreAsync(write, ct);
+    }
+
+    private async Task<T> WriteCoreAsync<T>(Func<IStoreTransaction, T> write, CancellationToken ct)
+    {
+        SqliteStoreTransaction? transaction = null;
+        try
+        {
+            return await _log.WriteAsync(context => write(transaction = new SqliteStoreTransaction(context, this)), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            transaction?.Undo();
+            throw;
+        }
+    }
+
+    public async Task<StoreDiagnostics> GetDiagnosticsAsync(CancellationToken ct = default)
+    {
+        var pragmas = await _log.GetPragmasAsync(ct).ConfigureAwait(false);
+        return new StoreDiagnostics("sqlite", pragmas.UserVersion, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["path"] = _log.DatabasePath,
+            ["journal_mode"] = pragmas.JournalMode,
+            ["synchronous"] = pragmas.Synchronous.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["foreign_keys"] = pragmas.ForeignKeys ? "1" : "0",
+            ["busy_timeout"] = pragmas.BusyTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["temp_store"] = pragmas.TempStore.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+    }
+
+    public Task<IReadOnlyList<TranscriptEvent>> ReadStreamAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default) =>
+        _log.ReadStreamAsync(stream, afterStreamSeq, limit, ct);
+
+    public Task<IReadOnlyList<TranscriptEvent>> ReadAllAsync(long afterSeq, int limit, CancellationToken ct = default) => _log.ReadAllAsync(afterSeq, limit, ct);
+
+    public Task<TranscriptEvent?> GetBySeqAsync(long seq, CancellationToken ct = default) => _log.GetBySeqAsync(seq, ct);
+
+    public Task<(long StreamSeq, string Hash)?> GetStreamHeadAsync(string stream, CancellationToken ct = default) => _log.GetStreamHeadAsync(stream, ct);
+
+    public Task<IReadOnlyList<StoredEventRow>> ReadStreamRowsAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default) =>
+        _log.ReadStreamRowsAsync(stream, afterStreamSeq, limit, ct);
+
+    public Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(long afterSeq, int limit, CancellationToken ct = default) => _log.ReadRowsAsync(afterSeq, limit, ct);
+
+    public Task<TranscriptVerification> VerifyAsync(CancellationToken ct = default) => _log.VerifyAsync(ct);
+
+    public Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default) => _log.RootAsync(treeSize, ct);
+
+    public Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken ct = default) =>
+        _log.InclusionProofAsync(leafIndex, treeSize, ct);
+
+    public Task<IReadOnlyList<IReadOnlyList<byte[]>>> InclusionProofsAsync(IReadOnlyList<long> leafIndexes, long treeSize, CancellationToken ct = default) =>
+        _log.InclusionProofsAsync(leafIndexes, treeSize, ct);
+
+    public Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long size1, long size2, CancellationToken ct = default) => _log.ConsistencyProofAsync(size1, size2, ct);
+
+    public Task SaveLogCheckpointAsync(SignedLogCheckpoint checkpoint, CancellationToken ct = default) => _log.SaveLogCheckpointAsync(checkpoint, ct);
+
+    public Task<SignedLogCheckpoint?> LatestLogCheckpointAsync(CancellationToken ct = default) => _log.LatestLogCheckpointAsync(ct);
+
+    public Task<SignedLogCheckpoint?> GetLogCheckpointAsync(long treeSize, CancellationToken ct = default) => _log.GetLogCheckpointAsync(treeSize, ct);
+
+    public Task<IReadOnlyList<SignedLogCheckpoint>> ListLogCheckpointsAsync(long afterTreeSize, int limit, CancellationToken ct = default) =>
+        _log.ListLogCheckpointsAsync(afterTreeSize, limit, ct);
+
+    public ValueTask DisposeAsync() => _log.DisposeAsync();
+}

@@ -1,0 +1,53 @@
+using Pact.Core.Events;
+using Pact.Core.Sessions;
+using Pact.Store.Sqlite.ReadModels;
+using Pact.Store.Sqlite.Webhooks;
+
+namespace Pact.Store.Sqlite;
+
+/// <summary>The typed operations of <see cref="IStoreTransaction"/> over the writer's open SQLite transaction.</summary>
+internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactStore store) : IStoreTransaction
+{
+    private List<string>? _addedSubscriptions;
+
+    public IReadOnlyList<TranscriptEvent> Events => context.Events;
+
+    public long HeadSeq
+    {
+        get
+        {
+            using var command = context.CreateCommand("SELECT COALESCE(MAX(seq), 0) FROM events");
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    public SessionRow? GetSession(string sessionId) => SqliteSessionReadModel.Get(context, sessionId);
+
+    public SessionState GetSessionState(SessionRow row) => SqliteSessionReadModel.GetState(context, row);
+
+    public ProposalRow? GetProposal(string proposalId) => SqliteProposalReadModel.GetProposal(context, proposalId);
+
+    public IReadOnlyList<SessionCheckpointRow> ListSessionCheckpoints(string sessionId) => SqliteSessionCheckpointReadModel.List(context, sessionId);
+
+    public AgentRecord? FindAgent(string did) => SqliteAgentDirectory.Find(context, did);
+
+    public bool InsertAgent(AgentRecord agent) => SqliteAgentDirectory.Insert(context, agent);
+
+    public bool ConsumeInvite(string code, string agent, DateTimeOffset now) => SqliteAgentDirectory.ConsumeInvite(context, code, agent, now);
+
+    public void RememberNonce(NonceRecord nonce) => store.NonceTable.Remember(context, nonce);
+
+    public void InsertSubscription(SubscriptionRecord subscription, string sealedSecret)
+    {
+        SqliteWebhookOutbox.Insert(context, subscription, sealedSecret);
+        // In the creating transaction: events appended after this point in the same batch are already offered to it.
+        store.Subscriptions.Put(ActiveSubscription.From(subscription));
+        (_addedSubscriptions ??= []).Add(subscription.SubscriptionId);
+    }
+
+    /// <summary>The request did not commit: forget the subscriptions it added (the projection would not have used them, their rows being absent).</summary>
+    public void Undo()
+    {
+        foreach (var id in _addedSubscriptions ?? []) store.Subscriptions.Remove(id);
+    }
+}

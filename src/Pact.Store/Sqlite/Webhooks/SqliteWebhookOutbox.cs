@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Pact.Core.Json;
+using Pact.Core.Time;
+using System.Collections.Immutable;
+
+namespace Pact.Store.Sqlite.Webhooks;
+
+/// <summary>The subscriptions and deliveries tables (the outbox), and the in-memory set of active subscriptions the outbox projection reads.</summary>
+internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, SubscriptionCache cache) : IWebhookOutbox
+{
+    public ImmutableDictionary<string, ActiveSubscription> ActiveSubscriptions => cache.Active;
+
+    internal const string SubscriptionSelect =
+        "SELECT subscription_id, owner, callback, filter_types, filter_sessions, description, created_at, after_seq, status, disabled_reason, disabled_at, consecutive_failures FROM webhook_subscriptions";
+
+    private const string DeliverySelect =
+        "SELECT delivery_id, subscription_id, seq, type, stream, status, attempt, http_status, error, attempted_at, next_attempt_at, created_at FROM webhook_deliveries";
+
+    public static void Insert(AppendContext context, SubscriptionRecord record, string sealedSecret)
+    {
+        using var command = context.CreateCommand("""
+            INSERT INTO webhook_subscriptions(subscription_id, owner, callback, filter_types, filter_sessions, description, sealed_secret, created_at, after_seq, status, consecutive_failures)
+            VALUES ($id, $owner, $callback, $types, $sessions, $description, $secret, $created, $after, $status, 0)
+            """);
+        command.Parameters.AddWithValue("$id", record.SubscriptionId);
+        command.Parameters.AddWithValue("$owner", record.Owner);
+        command.Parameters.AddWithValue("$callback", record.Callback);
+        command.Parameters.AddWithValue("$types", Array(record.Types));
+        command.Parameters.AddWithValue("$sessions", Array(record.Sessions));
+        command.Parameters.AddWithValue("$description", (object?)record.Description ?? DBNull.Value);
+        command.Parameters.AddWithValue("$secret", sealedSecret);
+        command.Parameters.AddWithValue("$created", record.CreatedAt);
+        command.Parameters.AddWithValue("$after", record.AfterSeq);
+        command.Parameters.AddWithValue("$status", record.Status);
+        command.ExecuteNonQuery();
+    }
+
+    public Task<SubscriptionRecord?> GetAsync(string subscriptionId, CancellationToken ct) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SubscriptionSelect + " WHERE subscription_id = $id";
+            command.Parameters.AddWithValue("$id", subscriptionId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadSubscription(reader) : null;
+        }, ct);
+
+    /// <summary>Subscriptions in id order after a cursor; only the owner's unless owner is null (the operator).</summary>
+    public Task<IReadOnlyList<SubscriptionRecord>> ListAsync(string? owner, string? after, int limit, CancellationToken ct) =>
+        store.ReadAsync<IReadOnlyList<SubscriptionRecord>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            var sql = SubscriptionSelect + " WHERE 1 = 1";
+            if (owner is not null)
+            {
+                sql += " AND owner = $owner";
+                command.Parameters.AddWithValue("$owner", owner);
+            }
+            if (after is not null)
+            {
+                sql += " AND subscription_id > $after";
+                command.Parameters.AddWithValue("$after", after);
+            }
+            command.CommandText = sql + " ORDER BY subscription_id LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var rows = new List<SubscriptionRecord>();
+            while (reader.Read()) rows.Add(ReadSubscription(reader));
+            return rows;
+        }, ct);
+
+    public async Task<bool> DeleteAsync(string subscriptionId, CancellationToken ct)
+    {
+        var deleted = await store.WriteAsync(context =>
+        {
+            using (var deliveries = context.CreateCommand("DELETE FROM webhook_deliveries WHERE subscription_id = $id"))
+            {
+                deliveries.Parameters.AddWithValue("$id", subscriptionId);
+                deliveries.ExecuteNonQuery();
+            }
+            using var command = context.CreateCommand("DELETE FROM webhook_subscriptions WHERE subscription_id = $id");
+            command.Parameters.AddWithValue("$id", subscriptionId);
+            return command.ExecuteNonQuery() == 1;
+        }, ct).ConfigureAwait(false);
+        cache.Remove(subscriptionId);
+        return deleted;
+    }
+
+    public Task<DeliveryTarget?> GetTargetAsync(string subscriptionId, CancellationToken ct) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = $id";
+            command.Parameters.AddWithValue("$id", subscriptionId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? new DeliveryTarget(subscriptionId, reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+        }, ct);
+
+    /// <summary>A subscription's deliveries in seq order after a cursor, optionally of one status.</summary>
+    public Task<IReadOnlyList<DeliveryRecord>> ListDeliveriesAsync(string subscriptionId, long after, string? status, int limit, CancellationToken ct) =>
+        store.ReadAsync<IReadOnlyList<DeliveryRecord>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            var sql = DeliverySelect + " WHERE subscription_id = $id AND seq > $after";
+            if (status is not null)
+            {
+                sql += " AND status = $status";
+                command.Parameters.AddWithValue("$status", status);
+            }
+            command.CommandText = sql + " ORDER BY seq LIMIT $limit";
+            command.Parameters.AddWithValue("$id", subscriptionId);
+            command.Parameters.AddWithValue("$after", after);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var rows = new List<DeliveryRecord>();
+            while (reader.Read()) rows.Add(ReadDelivery(reader));
+            return rows;
+        }, ct);
+
+    public Task<DeliveryRecord?> GetDeliveryAsync(string subscriptionId, string deliveryId, CancellationToken ct) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = DeliverySelect + " WHERE delivery_id = $delivery AND subscription_id = $id";
+            command.Parameters.AddWithValue("$delivery", deliveryId);
+            command.Parameters.AddWithValue("$id", subscriptionId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadDelivery(reader) : null;
+        }, ct);
+
+    internal static SubscriptionRecord ReadSubscription(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        ReadArray(reader, 3),
+        ReadArray(reader, 4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.GetString(6),
+        reader.GetInt64(7),
+        reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.GetInt32(11));
+
+    private static DeliveryRecord ReadDelivery(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetInt32(6),
+        reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        reader.GetString(11));
+
+    private static object Array(IReadOnlyList<string>? items) =>
+        items is null ? DBNull.Value : Jcs.CanonicalString(new JsonArray(items.Select(i => (JsonNode?)i).ToArray()));
+
+    private static List<string>? ReadArray(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : StrictJson.Parse(reader.GetString(ordinal))!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+}

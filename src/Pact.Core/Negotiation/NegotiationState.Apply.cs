@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Pact.Core.Events;
+using Pact.Core.Lifecycle;
+using Pact.Core.Sessions;
+using Pact.Core.Time;
+
+namespace Pact.Core.Negotiation;
+
+// The fold: one transcript event at a time, the same for live commits and replay (ADR 0004).
+public sealed partial record NegotiationState
+{
+    /// <summary>Folds one transcript event (of any stream) into the state; events it does not read change nothing.</summary>
+    public NegotiationState Apply(TranscriptEvent e)
+    {
+        var (instant, clock) = OperationClock.Advance(Clock, e);
+        var next = ApplyCore(e, instant);
+        return next.Clock == clock ? next : next with { Clock = clock };
+    }
+
+    private NegotiationState ApplyCore(TranscriptEvent e, DateTimeOffset instant)
+    {
+        var data = e.Data;
+        switch (e.Type)
+        {
+            case EventTypes.SessionCreated:
+                return With(new SessionInfo(e.Stream, SessionStatus.Active,
+                    data["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray()));
+            case EventTypes.SessionSuspended:
+                return WithSessionStatus(e.Stream, SessionStatus.Suspended);
+            case EventTypes.SessionResumed:
+                return WithSessionStatus(e.Stream, SessionStatus.Active);
+            case EventTypes.SessionTerminated:
+                return WithSessionStatus(e.Stream, SessionStatus.Terminated);
+
+            case EventTypes.ProposalCreated:
+                {
+                    var payload = data["envelope"]!["payload"]!.AsObject();
+                    var facts = ProposalFacts.FromCreatePayload(payload, data["termsHash"]!.GetValue<string>());
+                    var expiresAt = data["expiresAt"]?.GetValue<string>();
+                    var proposal = new ProposalRecord(
+                        data["proposalId"]!.GetValue<string>(), e.Stream, facts.CompactId, facts.Version, facts.TermsHash,
+                        facts.Proposer, facts.AgentA, facts.AgentB, ProposalStatus.Open,
+                        expiresAt is null ? null : Timestamp.Parse(expiresAt), facts.AckTimeout, facts.Predecessor, e.Hash);
+                    var next = With(proposal);
+                    return Bindings.ContainsKey(facts.CompactId)
+                        ? next
+                        : next.With(new CompactBinding(facts.CompactId, facts.AgentA, facts.AgentB));
+                }
+            case EventTypes.ProposalCountered:
+                return WithProposalStatus(data, ProposalStatus.Countered);
+            case EventTypes.ProposalSigned:
+                return WithProposalStatus(data, ProposalStatus.Signed);
+            case EventTypes.ProposalDeclined:
+                return WithProposalStatus(data, ProposalStatus.Declined);
+            case EventTypes.WithdrawalInitiated:
+                {
+                    var id = data["proposalId"]!.GetValue<string>();
+                    return Proposals.TryGetValue(id, out var p)
+                        ? With(p with { Status = ProposalStatus.WithdrawalPending, Withdrawal = new WithdrawalInfo(Timestamp.Parse(e.Time), e.Hash) })
+                        : this;
+                }
+            case EventTypes.ProposalWithdrawn:
+                return WithProposalStatus(data, ProposalStatus.Withdrawn);
+            case EventTypes.ProposalExpired:
+                return WithProposalStatus(data, ProposalStatus.Expired);
+            case EventTypes.ProposalRetired:
+                return WithProposalStatus(data, ProposalStatus.Retired);
+
+            case EventTypes.CompactInForce:
+                return LifecycleFold.InForce(With(new CompactVersionInfo(
+                    data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]),
+                    data["compactHash"]!.GetValue<string>(), e.Stream, CompactVersionStatus.InForce)), e, instant);
+            case EventTypes.CompactSuperseded:
+                return LifecycleFold.Ended(WithCompactStatus(data, CompactVersionStatus.Superseded), e, instant);
+            case EventTypes.CompactRevoked:
+                return LifecycleFold.Ended(WithCompactStatus(data, CompactVersionStatus.Revoked), e, instant, this);
+            case EventTypes.CompactExpired:
+                return LifecycleFold.Ended(WithCompactStatus(data, CompactVersionStatus.Expired), e, instant);
+            case EventTypes.RevocationInitiated:
+                {
+                    var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
+                    var next = c is null ? this : With(c with { OpenRevocationId = data["revocationId"]!.GetValue<string>() });
+                    return LifecycleFold.Initiated(next, e, instant);
+                }
+            case EventTypes.RevocationLapsed:
+                {
+                    var id = data["revocationId"]!.GetValue<string>();
+                    var c = Revocation(id) is { } r && Compact(r.CompactId, r.Version) is { } v && v.OpenRevocationId == id ? v : null;
+                    var next = c is null ? this : With(c with { OpenRevocationId = null });
+                    return LifecycleFold.Lapsed(next, e, instant);
+                }
+            default:
+                return LifecycleFold.Apply(this, e, instant);
+        }
+    }
+
+    /// <summary>Folds events in order.</summary>
+    public NegotiationState ApplyAll(IEnumerable<TranscriptEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
+
+    private NegotiationState WithSessionStatus(string sessionId, SessionStatus status) =>
+        Sessions.TryGetValue(sessionId, out var s) ? With(s with { Status = status }) : this;
+
+    private NegotiationState WithProposalStatus(JsonObject data, ProposalStatus status) =>
+        Proposals.TryGetValue(data["proposalId"]!.GetValue<string>(), out var p) ? With(p with { Status = status }) : this;
+
+    private NegotiationState WithCompactStatus(JsonObject data, CompactVersionStatus status)
+    {
+        var c = Compact(data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]));
+        if (c is null) return this;
+        // A revoked version's revocation became active; superseded and expired versions get a lapsed event that clears it.
+        return With(c with { Status = status, OpenRevocationId = status == CompactVersionStatus.Revoked ? null : c.OpenRevocationId });
+    }
+}

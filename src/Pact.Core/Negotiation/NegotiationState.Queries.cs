@@ -1,0 +1,121 @@
+using Pact.Core.Lifecycle;
+
+namespace Pact.Core.Negotiation;
+
+// The questions decisions and the daemon ask of the state, answered from its indexes.
+public sealed partial record NegotiationState
+{
+    /// <summary>The open and withdrawal-pending proposals whose counterparty is <paramref name="agent"/>, in id (creation) order.</summary>
+    public IEnumerable<ProposalRecord> LiveProposalsAwaiting(string agent)
+    {
+        var ids = IdIndex.Get(LiveProposalIdsByCounterparty, agent);
+        CheckIndex(ids, Proposals.Values.Where(p => p.Status.IsLive() && p.CounterpartyAgent == agent).Select(p => p.ProposalId), "live proposals of " + agent);
+        return ids.Select(id => Proposals[id]);
+    }
+
+    /// <summary>The ids of the compacts <paramref name="agent"/> is bound to as party a or b, in id order.</summary>
+    public IEnumerable<string> CompactIdsOf(string agent)
+    {
+        var ids = IdIndex.Get(BoundCompactIdsByAgent, agent);
+        CheckIndex(ids, Bindings.Values.Where(b => b.AgentA == agent || b.AgentB == agent).Select(b => b.CompactId).Order(StringComparer.Ordinal), "compacts of " + agent);
+        return ids;
+    }
+
+    /// <summary>Every revocation of any version of <paramref name="compactId"/>, in id (creation) order.</summary>
+    public IEnumerable<RevocationRecord> RevocationsOf(string compactId)
+    {
+        var ids = IdIndex.Get(RevocationIdsByCompact, compactId);
+        CheckIndex(ids, Revocations.Values.Where(r => r.CompactId == compactId).Select(r => r.RevocationId), "revocations of " + compactId);
+        return ids.Select(id => Revocations[id]);
+    }
+
+    /// <summary>Every marker of <paramref name="compactId"/>, in id (creation) order.</summary>
+    public IEnumerable<MarkerRecord> MarkersOf(string compactId)
+    {
+        var ids = IdIndex.Get(MarkerIdsByCompact, compactId);
+        CheckIndex(ids, Markers.Values.Where(m => m.CompactId == compactId).Select(m => m.MarkerId), "markers of " + compactId);
+        return ids.Select(id => Markers[id]);
+    }
+
+    /// <summary>The ids of the compacts some signed version of which names <paramref name="upstreamId"/> as upstream, in id order.</summary>
+    public IEnumerable<string> DependentsOf(string upstreamId)
+    {
+        var ids = IdIndex.Get(DependentIdsByUpstream, upstreamId);
+        CheckIndex(ids, Lifecycles.Values.Where(l => l.Terms?.Upstream.Any(u => u.CompactId == upstreamId) == true)
+            .Select(l => l.CompactId).Distinct().Order(StringComparer.Ordinal), "dependents of " + upstreamId);
+        return ids;
+    }
+
+    // Debug builds (every test run) prove each look-up index equal to the scan it replaces, each time it is read.
+    [System.Diagnostics.Conditional("DEBUG")]
+    private static void CheckIndex(IEnumerable<string> indexed, IEnumerable<string> scanned, string what)
+    {
+        if (!indexed.SequenceEqual(scanned))
+            throw new InvalidOperationException($"The index of {what} drifted: index [{string.Join(", ", indexed)}], scan [{string.Join(", ", scanned)}].");
+    }
+
+    public RevocationRecord? Revocation(string revocationId) => Revocations.GetValueOrDefault(revocationId);
+
+    public MarkerRecord? Marker(string markerId) => Markers.GetValueOrDefault(markerId);
+
+    public CompactVersionLifecycle? Lifecycle(string compactId, long version) => Lifecycles.GetValueOrDefault(new CompactVersionKey(compactId, version));
+
+    /// <summary>Every signed version of <paramref name="compactId"/>, oldest first.</summary>
+    public IEnumerable<CompactVersionInfo> Versions(string compactId) =>
+        VersionNumbers.TryGetValue(compactId, out var numbers) ? numbers.Select(v => Compacts[new CompactVersionKey(compactId, v)]) : [];
+
+    /// <summary>The compact's current version: its highest signed one (the compact's status is that version's, §6.1).</summary>
+    public CompactVersionInfo? CurrentVersion(string compactId) => Versions(compactId).LastOrDefault();
+
+    /// <summary>The open revocation of a version (initiated, acknowledged or escalated), if any.</summary>
+    public RevocationRecord? OpenRevocation(string compactId, long version) =>
+        Compact(compactId, version)?.OpenRevocationId is { } id ? Revocation(id) : null;
+
+    /// <summary>
+    /// The session and compact a deadline concerns (for locking): the proposal's session and compactId, the
+    /// revoked or expiring version's session, the marker's stream. Null when the id is unknown.
+    /// A revocation or expiry may cascade into dependent compacts' sessions as well.
+    /// </summary>
+    public (string SessionId, string CompactId)? SubjectOf(Deadline deadline) => deadline.Kind switch
+    {
+        DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation =>
+            Proposal(deadline.Id) is { } p ? (p.SessionId, p.CompactId) : null,
+        DeadlineKind.RevocationEscalation or DeadlineKind.RevocationEffective =>
+            Revocation(deadline.Id) is { } r ? (r.SessionId, r.CompactId) : null,
+        DeadlineKind.MarkerEffective => Marker(deadline.Id) is { } m ? (m.SessionId, m.CompactId) : null,
+        DeadlineKind.CompactExpiry => InForce(deadline.Id) is { } c ? (c.SessionId, c.CompactId) : null,
+        _ => null,
+    };
+
+    public SessionInfo? Session(string sessionId) => Sessions.GetValueOrDefault(sessionId);
+
+    public ProposalRecord? Proposal(string proposalId) => Proposals.GetValueOrDefault(proposalId);
+
+    public CompactVersionInfo? Compact(string compactId, long version) => Compacts.GetValueOrDefault(new CompactVersionKey(compactId, version));
+
+    /// <summary>The version of <paramref name="compactId"/> currently in force, if any.</summary>
+    public CompactVersionInfo? InForce(string compactId) => Versions(compactId).FirstOrDefault(c => c.Status == CompactVersionStatus.InForce);
+
+    /// <summary>Every proposal ever made for (compactId, version), in id (creation) order.</summary>
+    public IEnumerable<ProposalRecord> SlotProposals(string compactId, long version) =>
+        SlotProposalIds.TryGetValue(new CompactVersionKey(compactId, version), out var ids) ? ids.Select(id => Proposals[id]) : [];
+
+    /// <summary>
+    /// Every deadline still pending, of all six kinds, in firing order: proposal expiry and withdrawal escalation
+    /// (§5), revocation escalation and activation, marker effect and compact expiry (§6, §8.2).
+    /// </summary>
+    public IEnumerable<Deadline> PendingDeadlines()
+    {
+#if DEBUG
+        // Debug builds (every test run) prove the index equal to a full recomputation each time it is read.
+        var full = RecomputePendingDeadlines();
+        if (!full.SequenceEqual(Pending.InOrder()))
+            throw new InvalidOperationException($"The pending-deadline index drifted: index [{string.Join(", ", Pending.InOrder())}], full [{string.Join(", ", full)}].");
+#endif
+        return Pending.InOrder();
+    }
+
+    /// <summary>The pending deadlines computed from every record, as the index must always hold them.</summary>
+    internal List<Deadline> RecomputePendingDeadlines() =>
+        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Concat(LifecycleFold.PendingDeadlines(this)).Order().ToList();
+}

@@ -1,5 +1,6 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
 using Pact.Daemon.Telemetry;
 using Serilog;
@@ -36,6 +37,19 @@ public static class ObservabilityServices
             RequestLog.Configure(options);
             options.Logger = logger;
         });
+    }
+
+    /// <summary>
+    /// <c>GET /metrics</c> in Prometheus' text format (<see cref="TelemetryOptions.Prometheus"/> says to whom). After
+    /// authentication, so an exposed daemon can ask for the admin token; before the rate limiter, so a scraper does
+    /// not spend a budget. A request it does not serve falls through to the 404 ProblemDetails.
+    /// </summary>
+    public static IApplicationBuilder UsePactMetricsEndpoint(this IApplicationBuilder app, TelemetryOptions telemetry, ListenerInfo listener)
+    {
+        if (telemetry.Prometheus == false) return app;
+        return app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            context.Request.Path == "/metrics" &&
+            (listener.LoopbackOnly || (telemetry.Prometheus == true && context.User.IsOperator())));
     }
 
     private static void AddPactLogging(this IServiceCollection services, IConfiguration configuration, LoggingOptions logging)
@@ -76,6 +90,7 @@ public static class ObservabilityServices
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
                 if (endpoint is not null) metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
+                if (telemetry.Prometheus != false) metrics.AddPrometheusExporter();
             });
     }
 }

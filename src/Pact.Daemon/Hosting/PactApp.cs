@@ -179,6 +179,7 @@ public static class PactApp
         app.UseExceptionHandler();
         app.UseMiddleware<LoopbackHostMiddleware>();
         app.UseAuthentication();
+        app.UsePactMetricsEndpoint(app.Services.GetRequiredService<IOptions<PactOptions>>().Value.Telemetry, listener);
         app.UseRateLimiter();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.MapPactHealthChecks();

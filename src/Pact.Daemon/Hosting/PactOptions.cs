@@ -64,6 +64,12 @@ public sealed class TelemetryOptions
 {
     /// <summary>OTLP endpoint (e.g. http://localhost:4317); traces and metrics are exported only when set.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Serve the Pact and ASP.NET metrics for Prometheus at <c>/metrics</c>: null (the default) while the daemon is
+    /// loopback-only, to anyone who can reach it; true also when exposed, to the admin token only; false never.
+    /// </summary>
+    public bool? Prometheus { get; set; }
 }
 
 public sealed class ReverseProxyOptions

@@ -27,6 +27,8 @@ public class TelemetryTests
 
         public void AddTo(WebApplicationBuilder builder)
         {
+            // The Prometheus reader only collects when scraped, so ForceFlush (which these tests assert) would report false.
+            builder.Configuration["Pact:Telemetry:Prometheus"] = "false";
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
             builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
         }

@@ -215,6 +215,9 @@ public static class NegotiationMachine
     {
         if (Visible(state, c.ProposalId, c.Signer) is not (var p, var session)) return Refusals.NotFound($"Proposal {c.ProposalId}");
         if (c.Signer != p.CounterpartyAgent) return Refusals.Forbidden("Only the other party may sign a proposal.");
+        // A countersignature in the proposer's role is a matter of who may act, not of the signature (§11).
+        if (ClaimedParty(c) is { } claimed && claimed != p.Proposer.Other())
+            return Refusals.Forbidden($"The countersignature is party {p.Proposer.Other().ToWire()}'s; the signer is not party {claimed.ToWire()}.");
         if (session.Status != SessionStatus.Active) return SessionRefusal(session);
         var status = p.StatusAt(now);
         if (!status.IsLive()) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
@@ -254,6 +257,12 @@ public static class NegotiationMachine
             return Refusals.HashMismatch("/payload/withdrawalHash", "withdrawalHash is not the hash of the proposal.withdrawal.initiated event.");
         return null;
     }
+
+    /// <summary>The role payload.signature.party claims, when it names one; a malformed signature is judged with the terms and signatures.</summary>
+    private static PartyRole? ClaimedParty(SignProposal c) =>
+        c.Envelope["payload"]?["signature"]?["party"] is JsonValue v && v.TryGetValue<string>(out var text) && Wire.TryParse<PartyRole>(text, out var role)
+            ? role
+            : null;
 
     /// <summary>Version n+1 only succeeds the in-force version n, named with its compactHash (PACT-304).</summary>
     private static PactError? CheckSuccession(NegotiationState state, string compactId, long version, PredecessorRef? predecessor)

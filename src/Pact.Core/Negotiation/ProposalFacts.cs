@@ -36,6 +36,46 @@ public sealed record ProposalFacts(
     public string CounterpartyAgent => AgentOf(Proposer.Other());
 
     /// <summary>
+    /// The facts a proposal's state checks need (compactId, version, both agents, signature.party, predecessor), read
+    /// from a payload whose terms have not been validated — or null when one of them is unreadable. The daemon judges
+    /// who may act and the session and slot states on these before it reports what is wrong with the terms (§11).
+    /// Durations are left null: only deciding, after validation, needs them.
+    /// </summary>
+    public static ProposalFacts? ForStateChecks(JsonObject payload, string termsHash)
+    {
+        var terms = payload["terms"] as JsonObject;
+        if (Text(terms?["compactId"]) is not { } compactId || Text(terms!["parties"]?["a"]?["agent"]) is not { } agentA ||
+            Text(terms["parties"]?["b"]?["agent"]) is not { } agentB || !TryInteger(terms["version"], out var version) ||
+            !Wire.TryParse<PartyRole>(Text(payload["signature"]?["party"]), out var proposer))
+            return null;
+        PredecessorRef? predecessor = terms["predecessor"] is JsonObject p && TryInteger(p["version"], out var v) && Text(p["compactHash"]) is { } hash
+            ? new PredecessorRef(v, hash)
+            : null;
+        return new ProposalFacts(compactId, version, agentA, agentB, proposer, termsHash, null, null, predecessor);
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static bool TryInteger(JsonNode? node, out long value)
+    {
+        value = 0;
+        if (node is not JsonValue) return false;
+        try
+        {
+            value = JsonRead.Integer(node);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Reads the facts from an accepted <c>proposal.create</c> payload (terms and signature.party), as
     /// replay does from <c>proposal.created</c>'s <c>data.envelope.payload</c>. The payload must already
     /// have passed validation; a missing member here is a bug and throws.

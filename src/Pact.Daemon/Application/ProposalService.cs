@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Pact.Core.Compacts;
 using Pact.Core.Contracts;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
-using Pact.Core.Json;
 using Pact.Core.Negotiation;
+using Pact.Core.Sessions;
 using Pact.Core.Terms;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
@@ -20,7 +19,7 @@ namespace Pact.Daemon.Application;
 /// The two-phase negotiation over REST (§5): proposals, counter-proposals, countersignatures that put a
 /// compact in force, declines, withdrawals and their acknowledgments.
 /// </summary>
-public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon, IOptions<PactOptions> options)
+public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon)
 {
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
@@ -40,8 +39,6 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
         var payload = auth.Payload;
         var sessionId = payload["sessionId"]!.GetValue<string>();
         var termsNode = payload["terms"]!;
-        if (Jcs.Canonicalize(termsNode).Length > options.Value.Limits.MaxTermsBytes)
-            return new PactError(PactCodes.BodyTooLarge, 413, "Terms too large", $"Terms are limited to {options.Value.Limits.MaxTermsBytes} bytes in canonical form.");
         var (terms, readErrors) = TermsReader.Read(termsNode);
         var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
         var proposalId = PactIds.New(PactIds.Proposal, auth.Now);
@@ -65,12 +62,19 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
         return await engine.ExecuteAsync(auth, keys, input =>
         {
             var state = input.State;
-            // Visibility comes before anything about the terms (§11).
+            // Visibility, the right to act, the session and the slot come before anything about the terms (§11): judged
+            // on the facts that can be read even from invalid terms, or on the session alone when those cannot.
             if (state.Session(sessionId) is not { } session || !session.IsParticipant(auth.Signer))
                 return Task.FromResult<Verdict>(PactError.NotFound($"Session {sessionId}"));
             if (terms is null || signature is null)
-                return Task.FromResult<Verdict>(PactError.FromFieldErrors("Terms are invalid",
+            {
+                var readable = ProposalFacts.ForStateChecks(payload, termsHash);
+                var stateRefusal = readable is not null
+                    ? NegotiationMachine.Check(state, new CreateProposal(auth.ToEventJson(), sessionId, proposalId, readable, replaces), input.Now)
+                    : session.Status != SessionStatus.Active ? Refusals.SessionNotActive(sessionId, session.Status.ToWire()) : null;
+                return Task.FromResult<Verdict>(stateRefusal ?? PactError.FromFieldErrors("Terms are invalid",
                     readErrors.Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).Concat(signatureErrors)));
+            }
             var facts = new ProposalFacts(terms.CompactId, terms.Version, terms.Parties.A.Agent, terms.Parties.B.Agent, signature.Party, termsHash,
                 terms.NegotiationTimeoutDuration, terms.Revocation.AckTimeoutDuration, terms.Predecessor);
             var command = new CreateProposal(auth.ToEventJson(), sessionId, proposalId, facts, replaces);
@@ -120,17 +124,16 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
             if (NegotiationMachine.Check(state, check, input.Now) is { } refusal) return Task.FromResult<Verdict>(refusal);
             if (signature is null) return Task.FromResult<Verdict>(PactError.FromFieldErrors("Signature is invalid", signatureErrors));
             var (terms, _) = TermsReader.Read(stored!.Terms);
+            // The countersigner's role was judged with the right to act (PACT-205) in Check.
             var first = SignatureOf(stored.Signatures![0]!.AsObject());
-            if (signature.Party == first.Party)
-                return Task.FromResult<Verdict>(new PactError(PactCodes.BadCompactSignature, 422, "Signature is invalid",
-                    "The countersignature must be the other party's.", [new FieldError("/payload/signature/party", PactCodes.BadCompactSignature, "The countersignature must be the other party's.")]));
             if (CompactCrypto.CheckSignature(terms!, termsHash, signature, first.Sig, "/payload/signature") is { } badSignature)
                 return Task.FromResult<Verdict>(badSignature);
             foreach (var (upstream, i) in terms!.Upstream.Select((u, i) => (u, i)))
             {
                 if (Upstream(state, upstream.CompactId, upstream.Version) is not { } info || info.InForceVersion != upstream.Version)
+                    // The pointer goes into the request body as sent (§4.2); the terms are the proposal's, not in this body.
                     return Task.FromResult<Verdict>(PactError.FromFieldErrors("Upstream not in force",
-                        [new FieldError($"/payload/terms/upstream/{i}", PactCodes.InvalidUpstream, $"{upstream.CompactId} version {upstream.Version} is no longer in force.")]));
+                        [new FieldError("/payload/proposalId", PactCodes.InvalidUpstream, $"upstream/{i} of the proposal's terms: {upstream.CompactId} version {upstream.Version} is no longer in force.")]));
             }
             var second = new SignatureEntry(signature.Party, auth.Signer, signature.Sig, auth.Envelope.IssuedAt, signature.PrincipalAuthorization);
             var record = SignedCompactRecord.Create(terms, first, second, input.Now, daemon.Key);

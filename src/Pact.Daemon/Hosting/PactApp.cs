@@ -178,6 +178,7 @@ public static class PactApp
         app.UsePactRequestLogging();
         app.UseExceptionHandler();
         app.UseMiddleware<LoopbackHostMiddleware>();
+        app.UseMiddleware<BodyLimitMiddleware>();
         app.UseAuthentication();
         app.UsePactMetricsEndpoint(app.Services.GetRequiredService<IOptions<PactOptions>>().Value.Telemetry, listener);
         app.UseRateLimiter();

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Pact.Core.Errors;
 using Pact.Core.Json;
+using Pact.Daemon.Hosting;
 
 namespace Pact.Daemon.Http;
 
@@ -30,7 +32,13 @@ public sealed class StrictJsonInputFormatter : InputFormatter
         if (buffer.Length == 0)
             throw new InvalidJsonException("The request body is empty; send a JSON document.");
         var node = StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        if (context.ModelType == typeof(SignedEnvelope)) return await InputFormatterResult.SuccessAsync(new SignedEnvelope(node));
+        if (context.ModelType == typeof(SignedEnvelope))
+        {
+            var maxTerms = context.HttpContext.RequestServices.GetRequiredService<IOptions<PactOptions>>().Value.Limits.MaxTermsBytes;
+            if (TermsTooLarge(node, maxTerms)) throw new PactProblemException(new PactError(PactCodes.BodyTooLarge, 413, "Terms too large",
+                $"Terms are limited to {maxTerms} bytes in canonical form."));
+            return await InputFormatterResult.SuccessAsync(new SignedEnvelope(node));
+        }
         if (context.ModelType.IsAssignableFrom(typeof(JsonObject)) && node is JsonObject) return await InputFormatterResult.SuccessAsync(node);
         try
         {
@@ -39,6 +47,23 @@ public sealed class StrictJsonInputFormatter : InputFormatter
         catch (JsonException e)
         {
             throw new PactProblemException(PactError.InvalidPayload($"The body does not have the expected shape: {e.Message}", e.Path is { } p ? p.TrimStart('$').Replace('.', '/') : ""));
+        }
+    }
+
+    /// <summary>
+    /// The terms' own limit (§11: 256 KiB) is a limit of the body, so it is judged with the body, before any
+    /// envelope check. Terms that cannot be put in canonical form are left to the later checks.
+    /// </summary>
+    private static bool TermsTooLarge(JsonNode? body, int maxTermsBytes)
+    {
+        if (body is not JsonObject envelope || envelope["payload"] is not JsonObject payload || payload["terms"] is not { } terms) return false;
+        try
+        {
+            return Jcs.Canonicalize(terms).Length > maxTermsBytes;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidJsonException)
+        {
+            return false;
         }
     }
 }

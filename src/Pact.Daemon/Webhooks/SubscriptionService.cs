@@ -17,7 +17,7 @@ namespace Pact.Daemon.Webhooks;
 /// <summary>Creating subscriptions (a signed subscription.create) and the owner-or-operator rule for everything else (§10, §3).</summary>
 public sealed partial class SubscriptionService(
     EnvelopeAuthenticator authenticator, INonceStore nonces, IPactStore store, IWebhookOutbox webhooks,
-    WebhookSecrets secrets, AddressPolicy policy)
+    WebhookSecrets secrets, AddressPolicy policy, ResourceVisibility visibility)
 {
     public const int MaxCallbackLength = 2048;
     public const int MaxDescriptionLength = 1000;
@@ -63,6 +63,10 @@ public sealed partial class SubscriptionService(
         if (description is { Length: > MaxDescriptionLength })
             errors.Add(Error("/payload/description", $"'description' is longer than {MaxDescriptionLength} characters."));
         if (errors.Count > 0) return PactError.FromFieldErrors("Invalid subscription", errors);
+        // A filter naming a session is a reference like any other: one the signer cannot see is not found (§10, §3).
+        var signer = new Caller(auth.Signer, false);
+        if (sessions?.FirstOrDefault(s => !visibility.CanSeeInSession(signer, s)) is { } invisible)
+            return PactError.NotFound($"Session {invisible}");
 
         var id = PactIds.New(PactIds.Subscription, auth.Now);
         var key = WebhookSecrets.NewSigningKey();

@@ -14,16 +14,18 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
 // Only phase 1, for profiling the append path (e.g. under dotnet-trace); prints its line and stops.
 var appendsOnly = args.Contains("--appends-only");
+// Phase 1 and then the floor in the same process: the before/after comparison of the append path (docs/performance.md).
+var appendsAndFloor = args.Contains("--appends-and-floor");
 // Tiered JIT keeps compiling optimized code for ~15–20 s of load on 2 cores (a daemon runs for days), so the append
 // window opens after a longer warm-up than the other phases; --warmup <s> overrides it.
 var warmupAt = Array.IndexOf(args, "--warmup");
 double? appendWarmup = warmupAt >= 0 && warmupAt + 1 < args.Length && double.TryParse(args[warmupAt + 1], CultureInfo.InvariantCulture, out var w) ? w : null;
-var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
+var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only" or "--appends-and-floor") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
 if (warmupAt >= 0 && appendWarmup is not (>= 0 and <= 600))
     unknown.Insert(0, "--warmup " + (warmupAt + 1 < args.Length ? args[warmupAt + 1] : "(no value)") + " (seconds, 0–600)");
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only] [--warmup <seconds>]");
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor] [--warmup <seconds>]");
     return 2;
 }
 
@@ -51,6 +53,13 @@ await using (var daemon = await InProcessDaemon.StartAsync())
     append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.AppendWarmup, s.Append);
     Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.CpuMsPerAppend:F2} ms CPU per append, p50 {append.Latency.Percentile(50):F1} ms, {append.Errors} errors");
     if (appendsOnly) return 0;
+    if (appendsAndFloor)
+    {
+        await daemon.DisposeAsync();
+        var bareFloor = await Floor.AppendsAsync(FloorWork.Append, AppendClients, s.FloorWarmup, s.Floor);
+        Console.WriteLine($"      floor {bareFloor.AppendsPerSecond:F0} appends/s ({bareFloor.CpuMsPerAppend:F2} ms CPU each); daemon ÷ floor {append.AppendsPerSecond / bareFloor.AppendsPerSecond:P1}");
+        return 0;
+    }
 
     Console.WriteLine($"[2/8] negotiations (propose → countersign) at 1 client for {s.Neg.TotalSeconds} s …");
     one = await DaemonBenchmarks.NegotiationsAsync(daemon, 1, s.Warmup, s.Neg);

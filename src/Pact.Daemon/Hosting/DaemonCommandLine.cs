@@ -47,6 +47,8 @@ public static class DaemonCommandLine
     private static readonly HashSet<string> KnownOptions = new(StringComparer.OrdinalIgnoreCase)
     {
         "urls", "environment", "data-dir", "origin", "admin-token",
+        "AllowedHosts", "detailedErrors", "shutdownTimeoutSeconds", "hostingStartupAssemblies",
+        "hostingStartupExcludeAssemblies", "preventHostingStartup", "webroot", "contentRoot", "applicationName",
     };
 
     /// <summary>The action the arguments ask for, or the one-line reason they are refused.</summary>
@@ -85,7 +87,9 @@ public static class DaemonCommandLine
             }
             if (name.Equals("urls", StringComparison.OrdinalIgnoreCase)) urls.Add(value);
         }
-        if (urls.Count == 0 && environment("ASPNETCORE_URLS") is { Length: > 0 } fromEnvironment) urls.Add(fromEnvironment);
+        if (urls.Count == 0 && (environment("ASPNETCORE_URLS") ?? environment("DOTNET_URLS")) is { Length: > 0 } fromEnvironment) urls.Add(fromEnvironment);
+        // Kestrel endpoints from configuration decide the addresses themselves: nothing to check or probe here.
+        if (urls.Count == 0 && args.Any(a => a.StartsWith("--Kestrel:", StringComparison.OrdinalIgnoreCase))) return (DaemonAction.Run, null);
         if (urls.Count == 0) urls.Add(PactApp.DefaultUrl);
         var each = urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         foreach (var url in each)
@@ -120,9 +124,17 @@ public static class DaemonCommandLine
             {
                 return $"error: cannot listen on {url}: the address is already in use.\n{InUseAdvice}";
             }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+            {
+                return $"error: cannot listen on {url}: permission denied.\n{PrivilegedPortAdvice}";
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
+            {
+                return $"error: cannot listen on {url}: this host has no such address.\nListen on one of its addresses (e.g. --urls http://127.0.0.1:7700, or http://0.0.0.0:7700 for all).";
+            }
             catch (SocketException)
             {
-                // Not ours to judge here (e.g. an address this host does not have): Kestrel reports it.
+                // Anything else is Kestrel's to report.
             }
             finally
             {
@@ -132,11 +144,15 @@ public static class DaemonCommandLine
         return null;
     }
 
+    private const string PrivilegedPortAdvice = "Ports below 1024 need privileges: choose a port above 1023 with --urls, or run it as a service (docs/operations.md).";
+
     private const string InUseAdvice = "Another process (another Pact daemon?) listens there: stop it, or choose another port with --urls http://127.0.0.1:<port>.";
 
     /// <summary>Why Kestrel could not listen on <paramref name="url"/>, or null when it is a listening URL.</summary>
     public static string? ListeningUrlError(string url)
     {
+        // A Unix domain socket (http://unix:/run/pact.sock) has a path, not a port.
+        if (url.Contains("://unix:", StringComparison.OrdinalIgnoreCase)) return null;
         // Kestrel's wildcard hosts (http://+:80, http://*:80) are not URI hosts: check them as 0.0.0.0.
         var normalized = url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal);
         var authority = normalized.IndexOf("://", StringComparison.Ordinal) is var at and >= 0 ? normalized[(at + 3)..].Split('/')[0] : "";
@@ -162,9 +178,11 @@ public static class DaemonCommandLine
             if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
                 return $"error: {what}\n{InUseAdvice}";
             if (e is SocketException { SocketErrorCode: SocketError.AccessDenied })
-                return $"error: {what}\nPorts below 1024 need privileges: choose a port above 1023 with --urls, or run it as a service (docs/operations.md).";
+                return $"error: {what}\n{PrivilegedPortAdvice}";
             if (e.Message.Contains("already open by another store", StringComparison.Ordinal))
                 return $"error: {FirstLine(e.Message)}\nAnother Pact daemon uses this data directory: stop it first, or give this one its own with --data-dir.";
+            if (e.Message.StartsWith("Pact:ReverseProxy:", StringComparison.Ordinal) || e is Microsoft.Extensions.Options.OptionsValidationException)
+                return $"error: {FirstLine(e.Message)}\nFix the setting (README, \"Configuration\").";
             if (e is UnauthorizedAccessException)
                 return $"error: {FirstLine(e.Message)}\nThe data directory must be writable by this user: fix its owner or mode, or choose another with --data-dir.";
         }

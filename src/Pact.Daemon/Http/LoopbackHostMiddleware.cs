@@ -29,8 +29,11 @@ public sealed class LoopbackHostMiddleware(RequestDelegate next, ListenerInfo li
 /// <param name="behindProxy">A reverse proxy forwards requests from elsewhere: the daemon is exposed whatever it listens on.</param>
 public sealed class ListenerInfo(bool behindProxy = false)
 {
-    /// <summary>True while every address the server reports is loopback and no reverse proxy is in front.</summary>
-    public bool LoopbackOnly { get; private set; } = !behindProxy;
+    /// <summary>
+    /// True while every address the server reports is loopback and no reverse proxy is in front. False until the
+    /// server has reported its addresses: in that moment the safe answer is "exposed" (invites, no open /metrics).
+    /// </summary>
+    public bool LoopbackOnly { get; private set; }
 
     public IReadOnlyList<string> Addresses { get; private set; } = [];
 

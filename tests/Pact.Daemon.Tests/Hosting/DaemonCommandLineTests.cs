@@ -103,6 +103,9 @@ public sealed class DaemonCommandLineTests : IDisposable
     [InlineData("--Pact:Limits:MaxBodyBytes=5|--urls|http://+:7700;http://[::1]:0", null)]
     [InlineData("--urls=http://*:8080|--origin|example.org/pact", null)]
     [InlineData("--Serilog:MinimumLevel:Default|Warning", null)]
+    [InlineData("--AllowedHosts=pact.example.org|--shutdownTimeoutSeconds|30", null)]
+    [InlineData("--urls|http://unix:/run/pact.sock", null)]
+    [InlineData("--Kestrel:Endpoints:Http:Url=http://127.0.0.1:7801", null)]
     [InlineData("--admin-tokn|t", "unknown option '--admin-tokn' (did you mean --admin-token?)")]
     [InlineData("--frobnicate", "unknown option '--frobnicate'; see --help")]
     public void Options_and_configuration_keys_are_told_apart(string line, string? error)
@@ -123,6 +126,38 @@ public sealed class DaemonCommandLineTests : IDisposable
         byDefault.Should().Equal(PactApp.DefaultUrl);
         fromEnvironment.Should().Equal("http://127.0.0.1:1", "http://127.0.0.1:2");
         bad.Should().Contain("'nonsense' is not a URL to listen on");
+    }
+
+    [Fact]
+    public async Task Dotnet_run_of_the_project_keeps_its_data_in_the_directory_it_was_typed_in()
+    {
+        // The README's first command, from another directory: RunWorkingDirectory (Directory.Build.props) makes
+        // `dotnet run` keep the caller's directory, so ./data is there and not in src/Pact.Daemon.
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Pact.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("No Pact.sln above the test output.");
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
+        var start = new System.Diagnostics.ProcessStartInfo(host) { WorkingDirectory = _work, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "run", "--no-build", "--project", Path.Combine(root, "src", "Pact.Daemon"), "--", "--urls", "http://127.0.0.1:0" })
+            start.ArgumentList.Add(arg);
+        using var daemon = System.Diagnostics.Process.Start(start)!;
+        daemon.OutputDataReceived += (_, _) => { };
+        daemon.ErrorDataReceived += (_, _) => { };
+        daemon.BeginOutputReadLine();
+        daemon.BeginErrorReadLine();
+        try
+        {
+            var database = Path.Combine(_work, "data", "pact.db");
+            var deadline = DateTime.UtcNow + Timeout;
+            // Polling for a file the daemon creates at start, not a timing assertion.
+            while (!File.Exists(database) && !daemon.HasExited && DateTime.UtcNow < deadline) await Task.Delay(200);
+
+            File.Exists(database).Should().BeTrue("the daemon started by dotnet run keeps ./data under the caller's directory");
+        }
+        finally
+        {
+            daemon.Kill(entireProcessTree: true);
+            await daemon.WaitForExitAsync();
+        }
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

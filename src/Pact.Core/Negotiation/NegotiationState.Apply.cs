@@ -47,12 +47,10 @@ public sealed partial record NegotiationState
                         ? next
                         : next.With(new CompactBinding(facts.CompactId, facts.AgentA, facts.AgentB));
                 }
-            case EventTypes.ProposalCountered:
-                return WithProposalStatus(data, ProposalStatus.Countered);
-            case EventTypes.ProposalSigned:
-                return WithProposalStatus(data, ProposalStatus.Signed);
-            case EventTypes.ProposalDeclined:
-                return WithProposalStatus(data, ProposalStatus.Declined);
+            case EventTypes.ProposalCountered or EventTypes.ProposalSigned or EventTypes.ProposalDeclined
+                or EventTypes.ProposalWithdrawn or EventTypes.ProposalExpired or EventTypes.ProposalRetired:
+                // The status each of these events sets is SessionChange's: the one mapping the read models project too.
+                return SessionChange.Of(e) is SessionChange.ProposalStatusChanged moved ? WithProposalStatus(data, moved.Status) : this;
             case EventTypes.WithdrawalInitiated:
                 {
                     var id = data["proposalId"]!.GetValue<string>();
@@ -60,12 +58,6 @@ public sealed partial record NegotiationState
                         ? With(p with { Status = ProposalStatus.WithdrawalPending, Withdrawal = new WithdrawalInfo(Timestamp.Parse(e.Time), e.Hash) })
                         : this;
                 }
-            case EventTypes.ProposalWithdrawn:
-                return WithProposalStatus(data, ProposalStatus.Withdrawn);
-            case EventTypes.ProposalExpired:
-                return WithProposalStatus(data, ProposalStatus.Expired);
-            case EventTypes.ProposalRetired:
-                return WithProposalStatus(data, ProposalStatus.Retired);
 
             case EventTypes.CompactInForce:
                 return LifecycleFold.InForce(With(new CompactVersionInfo(

@@ -101,55 +101,6 @@ internal sealed partial class SqliteEventLog
         }, ct);
     }
 
-    /// <summary>
-    /// Rows of one stream with stream_seq &gt; <paramref name="afterStreamSeq"/>, in stream_seq order, exactly as stored:
-    /// no hash, link or JSON check, so a verifier can name a damaged row instead of failing on it.
-    /// </summary>
-    public Task<IReadOnlyList<StoredEventRow>> ReadStreamRowsAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = StreamPageSql;
-            command.Parameters.AddWithValue("$stream", stream);
-            command.Parameters.AddWithValue("$after", afterStreamSeq);
-            command.Parameters.AddWithValue("$limit", limit);
-            return ReadRows(command);
-        }, ct);
-    }
-
-    /// <summary>
-    /// Rows of every stream with seq &gt; <paramref name="afterSeq"/>, in seq order, exactly as stored (no hash, link,
-    /// gap or JSON check): what a start-up replay reads so that one damaged stream does not stop the others.
-    /// </summary>
-    public Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(long afterSeq, int limit, CancellationToken ct = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = GlobalPageSql;
-            command.Parameters.AddWithValue("$after", afterSeq);
-            command.Parameters.AddWithValue("$limit", limit);
-            return ReadRows(command);
-        }, ct);
-    }
-
-    private static List<StoredEventRow> ReadRows(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        var rows = new List<StoredEventRow>();
-        while (reader.Read())
-        {
-            rows.Add(new StoredEventRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8)));
-        }
-        return rows;
-    }
-
     private void CheckTreeSize(long treeSize, string name)
     {
         var head = HeadSeq;

@@ -23,11 +23,7 @@ internal sealed partial class SqliteEventLog
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return ReadAsync<IReadOnlyList<TranscriptEvent>>(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = StreamPageSql;
-            command.Parameters.AddWithValue("$stream", stream);
-            command.Parameters.AddWithValue("$after", afterStreamSeq);
-            command.Parameters.AddWithValue("$limit", limit);
+            using var command = StreamPage(connection, stream, afterStreamSeq, limit);
             var events = ReadEvents(command);
             var head = ChainHead.Before(afterStreamSeq + 1);
             foreach (var e in events)
@@ -47,10 +43,7 @@ internal sealed partial class SqliteEventLog
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return ReadAsync<IReadOnlyList<TranscriptEvent>>(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = GlobalPageSql;
-            command.Parameters.AddWithValue("$after", afterSeq);
-            command.Parameters.AddWithValue("$limit", limit);
+            using var command = GlobalPage(connection, afterSeq, limit);
             var events = ReadEvents(command);
             var expected = afterSeq + 1;
             foreach (var e in events)
@@ -168,5 +161,68 @@ internal sealed partial class SqliteEventLog
         if (EventChain.CheckHash(ev) is { } broken)
             throw new TranscriptIntegrityException($"Event seq {seq} does not match its hash: the stored transcript was altered. {broken.Message}");
         return ev;
+    }
+
+    /// <summary>
+    /// Rows of one stream with stream_seq &gt; <paramref name="afterStreamSeq"/>, in stream_seq order, exactly as stored:
+    /// no hash, link or JSON check, so a verifier can name a damaged row instead of failing on it.
+    /// </summary>
+    public Task<IReadOnlyList<StoredEventRow>> ReadStreamRowsAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
+        {
+            using var command = StreamPage(connection, stream, afterStreamSeq, limit);
+            return ReadRows(command);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Rows of every stream with seq &gt; <paramref name="afterSeq"/>, in seq order, exactly as stored (no hash, link,
+    /// gap or JSON check): what a start-up replay reads so that one damaged stream does not stop the others.
+    /// </summary>
+    public Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadAsync<IReadOnlyList<StoredEventRow>>(connection =>
+        {
+            using var command = GlobalPage(connection, afterSeq, limit);
+            return ReadRows(command);
+        }, ct);
+    }
+
+    private static List<StoredEventRow> ReadRows(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<StoredEventRow>();
+        while (reader.Read())
+        {
+            rows.Add(new StoredEventRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8)));
+        }
+        return rows;
+    }
+
+    /// <summary>One page of a stream, in stream_seq order: what the checked and the raw stream readers both run.</summary>
+    private static SqliteCommand StreamPage(SqliteConnection connection, string stream, long afterStreamSeq, int limit)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = StreamPageSql;
+        command.Parameters.AddWithValue("$stream", stream);
+        command.Parameters.AddWithValue("$after", afterStreamSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        return command;
+    }
+
+    /// <summary>One page of the whole log, in seq order: what the checked and the raw readers both run.</summary>
+    private static SqliteCommand GlobalPage(SqliteConnection connection, long afterSeq, int limit)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = GlobalPageSql;
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        return command;
     }
 }

@@ -48,9 +48,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     private static async Task<DaemonProcess> StartAsync(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
     {
-        // The dotnet CLI tells its children where its host is; outside it, "dotnet" on the PATH.
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
+        var start = new ProcessStartInfo(Pact.Daemon.Tests.Infrastructure.ChildProgram.DotnetHost)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

@@ -135,8 +135,7 @@ public sealed class DaemonCommandLineTests : IDisposable
         // `dotnet run` keep the caller's directory, so ./data is there and not in src/Pact.Daemon.
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Pact.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("No Pact.sln above the test output.");
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new System.Diagnostics.ProcessStartInfo(host) { WorkingDirectory = _work, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new System.Diagnostics.ProcessStartInfo(ChildProgram.DotnetHost) { WorkingDirectory = _work, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "run", "--no-build", "--project", Path.Combine(root, "src", "Pact.Daemon"), "--", "--urls", "http://127.0.0.1:0" })
             start.ArgumentList.Add(arg);
         using var daemon = System.Diagnostics.Process.Start(start)!;

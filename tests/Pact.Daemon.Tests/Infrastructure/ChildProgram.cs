@@ -15,9 +15,7 @@ public static class ChildProgram
     {
         var path = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(path)) throw new FileNotFoundException($"{assembly} is expected in the test output {AppContext.BaseDirectory}.", path);
-        // The dotnet CLI tells its children where its host is; outside it, "dotnet" on the PATH.
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
+        var start = new ProcessStartInfo(DotnetHost)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -43,6 +41,10 @@ public static class ChildProgram
         }
         return new ChildProgramResult(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The dotnet host: the dotnet CLI tells its children where it is; outside it, "dotnet" on the PATH.</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
 
     /// <summary>A loopback URL on which nothing listens: a port the kernel handed out and that was closed again.</summary>
     public static Uri ClosedLoopbackUrl()

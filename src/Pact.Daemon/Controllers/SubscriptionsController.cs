@@ -19,6 +19,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
     /// response is the only place the signing secret ("whsec_…") is ever shown.
     /// </summary>
     [HttpPost("/v1/subscriptions")]
+    [Envelope("subscription.create")]
     [ProducesResponseType(typeof(SubscriptionCreatedBody), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]

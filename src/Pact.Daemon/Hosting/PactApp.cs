@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Pact.Core.Crypto;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
+using Pact.Daemon.Http.OpenApi;
 using Pact.Daemon.Streaming;
 using Pact.Store;
 
@@ -144,29 +144,7 @@ public static class PactApp
                     };
                 };
             });
-        services.AddOpenApi(openapi =>
-        {
-            openapi.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
-            openapi.AddOperationTransformer<EnvelopeExampleTransformer>();
-            openapi.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "Pact daemon";
-                document.Info.Version = "pact/1";
-                document.Info.Description = "Agents negotiate signed compacts and live under them; every step is an event in a verifiable transcript. " +
-                    "State changes are signed envelopes (see PROTOCOL §2); reads take a bearer token from POST /v1/auth/token, or the operator's admin token.";
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "An agent token (POST /v1/auth/token) or the admin token.",
-                };
-                document.Security ??= [];
-                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
-                return Task.CompletedTask;
-            });
-        });
+        services.AddPactOpenApi();
     }
 
     private static void ConfigurePipeline(WebApplication app)
@@ -184,13 +162,7 @@ public static class PactApp
         app.UseRateLimiter();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.MapPactHealthChecks();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.UseSwaggerUI(ui =>
-        {
-            ui.SwaggerEndpoint("/openapi/v1.json", "Pact v1");
-            ui.RoutePrefix = "swagger";
-            ui.DocumentTitle = "Pact daemon";
-        });
+        app.MapPactOpenApi();
         app.MapControllers();
     }
 

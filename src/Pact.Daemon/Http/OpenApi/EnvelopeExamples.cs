@@ -2,15 +2,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Pact.Core.Contracts;
+using Pact.Daemon.Http;
 
-namespace Pact.Daemon.Http;
-
-/// <summary>Marks an action whose body is a signed envelope of this type, so the OpenAPI document shows an example.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class EnvelopeAttribute(string type) : Attribute
-{
-    public string Type { get; } = type;
-}
+namespace Pact.Daemon.Http.OpenApi;
 
 /// <summary>Adds an example envelope to every operation marked with <see cref="EnvelopeAttribute"/>.</summary>
 public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
@@ -44,6 +38,12 @@ public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
         [EnvelopeTypes.ProposalDecline] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["reason"] = "The retention period is too long." },
         [EnvelopeTypes.ProposalWithdraw] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash },
         [EnvelopeTypes.ProposalWithdrawalAck] = () => new() { ["proposalId"] = ProposalId, ["withdrawalHash"] = Hash },
+        [EnvelopeTypes.SubscriptionCreate] = () => new()
+        {
+            ["callback"] = "https://agent.example/pact/events",
+            ["filter"] = new JsonObject { ["types"] = new JsonArray("proposal.*", "compact.signed"), ["sessions"] = new JsonArray(SessionId) },
+            ["description"] = "Acme's scheduling agent",
+        },
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -68,8 +68,7 @@ public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
             ["sig"] = "<base64url Ed25519 signature over \"pact-msg-v1\\n\" + JCS(payload)>",
         };
         foreach (var media in operation.RequestBody.Content.Values) media.Example = example;
-        operation.Description = (operation.Description is null ? "" : operation.Description + "\n\n") +
-            $"Body: a signed `{marker.Type}` envelope (PROTOCOL §2).";
+        CallerTransformer.Append(operation, $"Body: a signed `{marker.Type}` envelope (PROTOCOL §2).");
         return Task.CompletedTask;
     }
 

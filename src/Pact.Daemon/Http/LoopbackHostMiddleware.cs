@@ -9,11 +9,50 @@ namespace Pact.Daemon.Http;
 /// </summary>
 public sealed class LoopbackHostMiddleware(RequestDelegate next, ListenerInfo listener)
 {
+    /// <summary>How much of a refused Host header the problem's detail repeats.</summary>
+    private const int EchoedHostLength = 100;
+
     public Task InvokeAsync(HttpContext context)
     {
-        if (!listener.LoopbackOnly || IsLoopbackHost(context.Request.Host.Host)) return next(context);
-        return Problems.WriteAsync(context, new PactError(PactCodes.HostNotAllowed, 421, "Host not allowed",
-            $"This daemon listens only on loopback and answers only loopback host names, not '{context.Request.Host.Host}'."));
+        // The raw header: Request.Host decodes punycode and throws on an invalid label such as "xn--localhost",
+        // which would be a 500 wherever it is read next (routing, the OpenAPI server URL, the request log).
+        var host = HostName(context.Request.Headers.Host.ToString());
+        if (!IsDecodable(host)) return Refuse(context, host, "is not a valid host name");
+        if (!listener.LoopbackOnly || IsLoopbackHost(host)) return next(context);
+        return Refuse(context, host, "is not a loopback host name, and this daemon listens only on loopback");
+    }
+
+    private static Task Refuse(HttpContext context, string host, string why)
+    {
+        var echoed = host.Length <= EchoedHostLength ? host : host[..EchoedHostLength] + "…";
+        return Problems.WriteAsync(context, new PactError(PactCodes.HostNotAllowed, 421, "Host not allowed", $"'{echoed}' {why}."));
+    }
+
+    /// <summary>Whether ASP.NET can turn the header into a <see cref="HostString"/> (it decodes punycode labels).</summary>
+    private static bool IsDecodable(string host)
+    {
+        if (!host.Contains("xn--", StringComparison.OrdinalIgnoreCase)) return true;
+        try
+        {
+            _ = HostString.FromUriComponent(host).Host;
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The host part of a raw Host header: without the port, an IPv6 literal keeping its brackets.</summary>
+    public static string HostName(string header)
+    {
+        if (header.StartsWith('['))
+        {
+            var close = header.IndexOf(']');
+            return close < 0 ? header : header[..(close + 1)];
+        }
+        var colon = header.IndexOf(':');
+        return colon < 0 ? header : header[..colon];
     }
 
     public static bool IsLoopbackHost(string host)

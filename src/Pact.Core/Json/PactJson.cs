@@ -16,6 +16,7 @@ public static class PactJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             WriteIndented = false,
+            MaxDepth = JsonLimits.DocumentDepth,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

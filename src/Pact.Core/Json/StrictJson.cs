@@ -12,20 +12,23 @@ namespace Pact.Core.Json;
 /// </summary>
 public static class StrictJson
 {
-    private static readonly JsonReaderOptions ReaderOptions = new()
-    {
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-        MaxDepth = 64,
-    };
-
-    public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Parses a document nesting at most <paramref name="maxDepth"/> levels (objects and arrays). The default suits
+    /// what the daemon stores and serves; request bodies are read with <see cref="JsonLimits.RequestDepth"/>.
+    /// </summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8, int maxDepth = JsonLimits.DocumentDepth)
     {
         // Utf8JsonReader checks UTF-8 inside strings only; check the whole document first.
         if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new InvalidJsonException("The body is not valid UTF-8.");
         if (utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF)
             throw new InvalidJsonException("A byte-order mark is not allowed.");
-        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        // The reader counts the members of the outermost value as depth 1 and fails beyond MaxDepth.
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+            MaxDepth = maxDepth,
+        });
         try
         {
             if (!reader.Read()) throw new InvalidJsonException("The body is empty.");
@@ -39,7 +42,7 @@ public static class StrictJson
         }
     }
 
-    public static JsonNode? Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
+    public static JsonNode? Parse(string json, int maxDepth = JsonLimits.DocumentDepth) => Parse(System.Text.Encoding.UTF8.GetBytes(json), maxDepth);
 
     private static JsonNode? ReadValue(ref Utf8JsonReader reader, string pointer)
     {

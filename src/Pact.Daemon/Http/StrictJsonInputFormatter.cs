@@ -31,7 +31,7 @@ public sealed class StrictJsonInputFormatter : InputFormatter
         await request.Body.CopyToAsync(buffer, context.HttpContext.RequestAborted);
         if (buffer.Length == 0)
             throw new InvalidJsonException("The request body is empty; send a JSON document.");
-        var node = StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var node = StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), JsonLimits.RequestDepth);
         if (context.ModelType == typeof(SignedEnvelope))
         {
             var maxTerms = context.HttpContext.RequestServices.GetRequiredService<IOptions<PactOptions>>().Value.Limits.MaxTermsBytes;

@@ -126,6 +126,7 @@ public static class PactApp
         services.AddControllers(mvc =>
             {
                 mvc.InputFormatters.Insert(0, new StrictJsonInputFormatter());
+                mvc.Conventions.Add(new HeadServedLikeGet());
             })
             .ConfigureApiBehaviorOptions(api =>
             {
@@ -135,13 +136,7 @@ public static class PactApp
                 {
                     var message = context.ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m))
                         ?? "The request body is missing or malformed.";
-                    var error = new PactError(PactCodes.InvalidJson, 400, "Body is not valid JSON", message);
-                    RequestLog.NoteRefusal(context.HttpContext, error.Code);
-                    return new ObjectResult(Problems.ToJson(error, Problems.TraceId(context.HttpContext)))
-                    {
-                        StatusCode = 400,
-                        ContentTypes = { Problems.ContentType },
-                    };
+                    return Problems.ActionResult(new PactError(PactCodes.InvalidJson, 400, "Body is not valid JSON", message));
                 };
             });
         services.AddPactOpenApi();

@@ -16,6 +16,12 @@ public static class Problems
     public static string TraceId(HttpContext context) =>
         Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
 
+    /// <summary>
+    /// The longest detail or message a problem carries. Messages quote what was wrong (a member name, a value), so a
+    /// 0.9 MB bad value would otherwise come back twice, in the detail and in its error.
+    /// </summary>
+    public const int MaxTextLength = 1000;
+
     public static JsonObject ToJson(PactError error, string traceId)
     {
         var body = new JsonObject
@@ -23,7 +29,7 @@ public static class Problems
             ["type"] = "urn:pact:error:" + error.Code,
             ["title"] = error.Title,
             ["status"] = error.Status,
-            ["detail"] = error.Detail,
+            ["detail"] = Capped(error.Detail),
             ["code"] = error.Code,
             ["traceId"] = traceId,
         };
@@ -33,11 +39,14 @@ public static class Problems
             {
                 ["pointer"] = e.Pointer,
                 ["code"] = e.Code,
-                ["message"] = e.Message,
+                ["message"] = Capped(e.Message),
             }).ToArray());
         }
         return body;
     }
+
+    private static string? Capped(string? text) =>
+        text is null || text.Length <= MaxTextLength ? text : string.Concat(text.AsSpan(0, MaxTextLength), "… (cut)");
 
     public static async Task WriteAsync(HttpContext context, PactError error, TimeSpan? retryAfter = null)
     {
@@ -56,9 +65,14 @@ public static class Problems
     /// <summary>A result rendering the error as ProblemDetails (with Retry-After when a wait is given).</summary>
     public static IResult Result(PactError error, TimeSpan? retryAfter = null) => new ProblemResult(error, retryAfter);
 
-    private sealed class ProblemResult(PactError error, TimeSpan? retryAfter) : IResult
+    /// <summary>The same for MVC, where model binding answers with an action result.</summary>
+    public static Microsoft.AspNetCore.Mvc.IActionResult ActionResult(PactError error) => new ProblemResult(error, null);
+
+    private sealed class ProblemResult(PactError error, TimeSpan? retryAfter) : IResult, Microsoft.AspNetCore.Mvc.IActionResult
     {
         public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error, retryAfter);
+
+        public Task ExecuteResultAsync(Microsoft.AspNetCore.Mvc.ActionContext context) => WriteAsync(context.HttpContext, error, retryAfter);
     }
 
     public static PactError ForStatus(int status) => status switch

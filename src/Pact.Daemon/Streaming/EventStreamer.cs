@@ -28,6 +28,7 @@ public sealed class EventStreamer(EventHub hub, IOptions<PactOptions> options)
         using var live = hub.Subscribe(filter, limits.SseBufferEvents);
         var writer = new SseWriter(context.Response);
         await writer.StartAsync(ct);
+        if (HttpMethods.IsHead(context.Request.Method)) return; // the headers say what a GET would stream
         var last = startAtHead ? await currentHead(ct) : start;
 
         while (true)

@@ -33,6 +33,8 @@ public static class OpenApiServices
         services.AddOpenApi(openapi =>
         {
             openapi.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            // HEAD is served for every GET (HeadServedLikeGet); documenting it again per path would only repeat the GET.
+            openapi.ShouldInclude = description => description.HttpMethod != HttpMethods.Head;
             openapi.AddOperationTransformer<OperationIdTransformer>();
             openapi.AddOperationTransformer<CallerTransformer>();
             openapi.AddOperationTransformer<EventStreamTransformer>();
@@ -49,7 +51,9 @@ public static class OpenApiServices
 
     public static void MapPactOpenApi(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The one document by its literal path, so that any other name is routing's 404 ProblemDetails, not the
+        // OpenAPI middleware's plain-text one.
+        app.MapOpenApi(DocumentPath);
         app.UseSwaggerUI(ui =>
         {
             ui.SwaggerEndpoint(DocumentPath, "Pact v1");

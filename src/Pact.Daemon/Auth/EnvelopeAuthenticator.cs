@@ -36,7 +36,7 @@ public sealed record AuthOutcome(AuthenticatedEnvelope? Envelope, StoredResponse
 /// members, targets (PACT-101); audience (206); freshness (204); signature (201); registered signer
 /// (202); nonce (203, or the original response for an identical resend).
 /// </summary>
-public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, IAgentDirectory agents, INonceStore nonces, RequestBudget budget)
+public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider time, IAgentDirectory agents, INonceStore nonces, RequestBudget budget, IHttpContextAccessor http)
 {
     public async Task<AuthOutcome> AuthenticateAsync(
         SignedEnvelope body, PayloadShape spec, IReadOnlyDictionary<string, string>? pathTargets = null,
@@ -73,10 +73,16 @@ public sealed class EnvelopeAuthenticator(DaemonIdentity daemon, TimeProvider ti
         if (!envelope.IsFresh(now))
             return Refuse(new PactError(PactCodes.StaleIssuedAt, 401, "issuedAt outside the window",
                 $"issuedAt {payload["issuedAt"]} is more than {Envelope.FreshnessWindow.TotalSeconds:0} s from the daemon's time {Pact.Core.Time.Timestamp.ToText(now)}."));
+        // An address that keeps sending forgeries is refused before it costs another verification.
+        var address = http.HttpContext?.Connection.RemoteIpAddress;
+        if (budget.MayVerify(address) is { } flooded) return new AuthOutcome(null, null, flooded.Error, flooded.RetryAfter);
         var canonicalPayload = Jcs.Canonicalize(payload);
         if (!envelope.VerifySignature(canonicalPayload))
+        {
+            budget.SpendInvalidSignature(address);
             return Refuse(new PactError(PactCodes.BadEnvelopeSignature, 401, "Envelope signature does not verify",
                 "sig is not the signer's Ed25519 signature over \"pact-msg-v1\\n\" followed by the JCS form of payload."));
+        }
         // The signer's budget is spent only once the signature shows it is the signer asking.
         if (budget.TrySpend(envelope.Signer) is { } limited) return new AuthOutcome(null, null, limited.Error, limited.RetryAfter);
         if (!signerMayBeUnregistered && !await agents.IsRegisteredAsync(envelope.Signer, ct))

@@ -50,6 +50,13 @@ public sealed class LimitOptions
 
     public int RateWindowSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Envelopes whose signature fails to verify, per client address per window. Past it, the address's signed
+    /// requests are refused (429) before their signature is checked, so a flood of forgeries cannot buy a
+    /// verification each. Valid signatures never spend it.
+    /// </summary>
+    public int InvalidSignaturesPerWindow { get; set; } = 100;
+
     /// <summary>Events an SSE subscriber may fall behind by before it is disconnected (it then resumes).</summary>
     public int SseBufferEvents { get; set; } = 1024;
 

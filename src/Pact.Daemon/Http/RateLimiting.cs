@@ -12,6 +12,7 @@ namespace Pact.Daemon.Http;
 /// others (Pact:Limits:RequestsPerWindow per RateWindowSeconds). Reads spend it through ASP.NET's rate-limiting
 /// middleware, keyed by the authenticated agent; a signed request spends its signer's budget once the signature
 /// verifies (<see cref="EnvelopeAuthenticator"/>), so nobody can spend another agent's budget by naming it.
+/// Signatures that fail to verify spend a second budget, per client address, checked before verifying.
 /// </summary>
 public sealed class RequestBudget : IDisposable
 {
@@ -19,6 +20,7 @@ public sealed class RequestBudget : IDisposable
     private const string Signed = "";
 
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<string> _forgeries;
 
     public RequestBudget(IOptions<PactOptions> options)
     {
@@ -33,6 +35,13 @@ public sealed class RequestBudget : IDisposable
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
+        _forgeries = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limits.InvalidSignaturesPerWindow,
+            Window = Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
     }
 
     public TimeSpan Window { get; }
@@ -47,6 +56,22 @@ public sealed class RequestBudget : IDisposable
         return lease.IsAcquired ? null : Refusal(lease);
     }
 
+    /// <summary>
+    /// Null when this address may have a signature checked; otherwise the 429, because its invalid signatures
+    /// this window have reached <c>InvalidSignaturesPerWindow</c>. Asking spends nothing.
+    /// </summary>
+    public (PactError Error, TimeSpan RetryAfter)? MayVerify(System.Net.IPAddress? address)
+    {
+        using var lease = _forgeries.AttemptAcquire(AddressKey(address), permitCount: 0);
+        return lease.IsAcquired ? null : Refusal(lease);
+    }
+
+    /// <summary>Counts a signature that did not verify against its address.</summary>
+    public void SpendInvalidSignature(System.Net.IPAddress? address)
+    {
+        using var _ = _forgeries.AttemptAcquire(AddressKey(address));
+    }
+
     public (PactError Error, TimeSpan RetryAfter) Refusal(RateLimitLease lease)
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : Window;
@@ -59,10 +84,16 @@ public sealed class RequestBudget : IDisposable
     {
         if (HttpMethods.IsPost(context.Request.Method) && context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
             return Signed;
-        return context.User.AgentOf() ?? "ip:" + context.Connection.RemoteIpAddress;
+        return context.User.AgentOf() ?? AddressKey(context.Connection.RemoteIpAddress);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    private static string AddressKey(System.Net.IPAddress? address) => "ip:" + address;
+
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _forgeries.Dispose();
+    }
 }
 
 public static class RateLimitingServices

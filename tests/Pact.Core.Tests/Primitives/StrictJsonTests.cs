@@ -111,10 +111,13 @@ public class StrictJsonTests
     public void Non_json_is_refused(string json, string why) => Refused(json, why);
 
     [Fact]
-    public void Nesting_deeper_than_64_is_refused()
+    public void Nesting_deeper_than_the_limit_is_refused()
     {
-        StrictJson.Parse(new string('[', 64) + new string(']', 64)).Should().NotBeNull();
-        Refused(new string('[', 65) + new string(']', 65), "depth 65");
+        StrictJson.Parse(new string('[', 64) + new string(']', 64), JsonLimits.RequestDepth).Should().NotBeNull();
+        var requestTooDeep = () => StrictJson.Parse(new string('[', 65) + new string(']', 65), JsonLimits.RequestDepth);
+        requestTooDeep.Should().Throw<InvalidJsonException>();
+        StrictJson.Parse(new string('[', 128) + new string(']', 128)).Should().NotBeNull("stored documents take 128 levels");
+        Refused(new string('[', 129) + new string(']', 129), "depth 129");
     }
 
     [Fact]

@@ -175,6 +175,8 @@ public static class DaemonCommandLine
         var what = FirstLine(failure.Message);
         for (var e = failure; e is not null; e = e.InnerException)
         {
+            if (e is StartRefusedException refused)
+                return $"error: {refused.Message}\n{refused.Advice}";
             if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
                 return $"error: {what}\n{InUseAdvice}";
             if (e is SocketException { SocketErrorCode: SocketError.AccessDenied })

@@ -20,6 +20,7 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
         var identity = services.GetRequiredService<DaemonIdentity>();
         services.GetRequiredService<Pact.Daemon.Auth.AdminToken>();
         var store = services.GetRequiredService<IPactStore>();
+        RefuseAnOlderStore(services.GetRequiredService<DataDirectory>(), store);
         services.GetRequiredService<EventHub>();
         await services.GetRequiredService<DecisionEngine>().LoadAsync(cancellationToken);
         _complete = true;
@@ -28,4 +29,18 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// A store with fewer events than this key has signed is a copy from the past (classically pact.db copied
+    /// without pact.db-wal): serving it would make the daemon sign a second, different history.
+    /// </summary>
+    private static void RefuseAnOlderStore(DataDirectory data, IPactStore store)
+    {
+        var signed = data.ReadSignedTreeSize();
+        if (signed > store.HeadSeq)
+            throw new StartRefusedException(
+                $"the daemon key has signed a log of {signed} events, but the store in {data.Root} holds {store.HeadSeq}.",
+                "The database is older than the key: restore the complete backup (see docs/operations.md, \"Backups\"), " +
+                $"or, to start this data over on purpose, remove {Path.GetFileName(data.SignedTreeSizePath)} beside the key.");
+    }
 }

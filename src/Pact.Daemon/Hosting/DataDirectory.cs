@@ -30,6 +30,29 @@ public sealed class DataDirectory
 
     public string TokenSecretPath => Path.Combine(Root, "token.secret");
 
+    /// <summary>
+    /// The largest tree size the daemon key has signed a log checkpoint for, kept beside the key and outside the
+    /// database: a store restored from an older copy is recognized because the key has vouched for more.
+    /// </summary>
+    public string SignedTreeSizePath => Path.Combine(Root, "log.signed-size");
+
+    /// <summary>The recorded signed tree size; 0 before the first checkpoint.</summary>
+    public long ReadSignedTreeSize() =>
+        File.Exists(SignedTreeSizePath) && long.TryParse(File.ReadAllText(SignedTreeSizePath).Trim(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : 0;
+
+    /// <summary>Records a signed tree size durably (written aside, flushed, then renamed over the old record).</summary>
+    public void RecordSignedTreeSize(long size)
+    {
+        var temporary = SignedTreeSizePath + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, SignedTreeSizePath, overwrite: true);
+    }
+
     /// <summary>Loads the daemon key, creating it on first start.</summary>
     public KeyPair LoadOrCreateDaemonKey(out bool created)
     {

@@ -11,7 +11,7 @@ namespace Pact.Daemon.TransparencyLog;
 /// that covers newer events (export, verify). Each new checkpoint is first proved consistent with the
 /// previous one — an append-only log can only grow — and one that is not is refused and logged.
 /// </summary>
-public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, TimeProvider time, ILogger<LogCheckpointer> logger) : BackgroundService
+public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, DataDirectory data, TimeProvider time, ILogger<LogCheckpointer> logger) : BackgroundService
 {
     /// <summary>How often the log is checkpointed while it grows.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -50,6 +50,8 @@ public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, T
             var root = await store.RootAsync(size, ct);
             if (previous is not null && !IsConsistent(previous, size, root, await ProofFromAsync(previous, size, ct)))
                 return previous;
+            // Recorded before anything is signed, so no checkpoint exists that the record does not cover.
+            data.RecordSignedTreeSize(size);
             var note = SignedNote.Sign(identity.Origin, size, root, identity.Key);
             var checkpoint = new SignedLogCheckpoint(size, root, note, Timestamp.ToText(time.GetUtcNow()));
             await store.SaveLogCheckpointAsync(checkpoint, ct);

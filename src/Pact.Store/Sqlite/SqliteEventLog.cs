@@ -122,11 +122,31 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _writerTask.ConfigureAwait(false);
         _statements.Dispose();
+        CheckpointWal();
         _writer.Dispose();
         using (var pooled = new SqliteConnection(_readConnectionString))
             SqliteConnection.ClearPool(pooled);
         await _lock.DisposeAsync().ConfigureAwait(false);
         _logger.LogInformation("Transcript {Path} closed at head seq {HeadSeq}", _options.DatabasePath, HeadSeq);
+    }
+
+    /// <summary>
+    /// Moves every committed page from pact.db-wal into pact.db and empties the WAL, so that after a clean stop
+    /// the database file alone holds the whole log (a copy of it is a complete backup). Best effort: a reader
+    /// still open elsewhere can keep it from completing, and the WAL is then replayed at the next open as usual.
+    /// </summary>
+    private void CheckpointWal()
+    {
+        try
+        {
+            using var command = _writer.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            _logger.LogWarning(e, "Could not fold the WAL of {Path} into the database at close; it is replayed at the next open", _options.DatabasePath);
+        }
     }
 
     private Task<AppendResult> Enqueue(AppendRequest request, CancellationToken ct)

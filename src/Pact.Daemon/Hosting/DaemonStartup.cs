@@ -20,7 +20,7 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
         var identity = services.GetRequiredService<DaemonIdentity>();
         services.GetRequiredService<Pact.Daemon.Auth.AdminToken>();
         var store = services.GetRequiredService<IPactStore>();
-        RefuseAnOlderStore(services.GetRequiredService<DataDirectory>(), store);
+        await RefuseAnOlderStoreAsync(services.GetRequiredService<DataDirectory>(), store, cancellationToken);
         services.GetRequiredService<EventHub>();
         await services.GetRequiredService<DecisionEngine>().LoadAsync(cancellationToken);
         _complete = true;
@@ -31,13 +31,17 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// A store with fewer events than this key has signed is a copy from the past (classically pact.db copied
-    /// without pact.db-wal): serving it would make the daemon sign a second, different history.
+    /// A store with fewer events than this key has signed, and that does not itself remember that checkpoint, is a
+    /// copy from the past (classically pact.db copied without pact.db-wal): serving it would make the daemon sign a
+    /// second, different history. A store that does remember it but lost events was damaged, and the start-up
+    /// checks quarantine it (reads and verify served, appends refused) so that it can be examined.
     /// </summary>
-    private static void RefuseAnOlderStore(DataDirectory data, IPactStore store)
+    private static async Task RefuseAnOlderStoreAsync(DataDirectory data, IPactStore store, CancellationToken ct)
     {
         var signed = data.ReadSignedTreeSize();
-        if (signed > store.HeadSeq)
+        if (signed <= store.HeadSeq) return;
+        var remembered = await store.LatestLogCheckpointAsync(ct);
+        if ((remembered?.TreeSize ?? 0) < signed)
             throw new StartRefusedException(
                 $"the daemon key has signed a log of {signed} events, but the store in {data.Root} holds {store.HeadSeq}.",
                 "The database is older than the key: restore the complete backup (see docs/operations.md, \"Backups\"), " +

@@ -125,8 +125,19 @@ public static class PactApp
 
         services.AddControllers(mvc =>
             {
-                mvc.InputFormatters.Insert(0, new StrictJsonInputFormatter());
+                // The strict reader is the only one: no other formatter may accept a body it would refuse.
+                mvc.InputFormatters.Clear();
+                mvc.InputFormatters.Add(new StrictJsonInputFormatter());
                 mvc.Conventions.Add(new HeadServedLikeGet());
+                // Bodies are JSON only: MVC's form readers would parse a form-encoded body before the action could
+                // refuse it (415), and the jQuery one throws on a key with an unclosed bracket (a 500).
+                for (var i = mvc.ValueProviderFactories.Count - 1; i >= 0; i--)
+                {
+                    if (mvc.ValueProviderFactories[i] is Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory
+                        or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
+                        or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory)
+                        mvc.ValueProviderFactories.RemoveAt(i);
+                }
             })
             .ConfigureApiBehaviorOptions(api =>
             {

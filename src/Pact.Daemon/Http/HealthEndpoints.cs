@@ -14,7 +14,8 @@ namespace Pact.Daemon.Http;
 /// /healthz (liveness: the process answers) and /readyz (readiness: the start-up replay is done and the store accepts
 /// a write) on ASP.NET's health checks, answering with the bodies §12 and the tests fix. A daemon whose transcript
 /// failed its checks at start says "degraded" in place of "ok"/"ready" (still 200: a restart would not help); the
-/// admin token also sees which sessions are quarantined.
+/// admin token also sees which sessions are quarantined. The probes spend no rate budget: a supervisor must see a
+/// busy daemon as alive.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -35,13 +36,13 @@ public static class HealthEndpoints
             Predicate = _ => false,
             ResponseWriter = (context, _) => WriteJsonAsync(context, new JsonObject { ["status"] = "ok" }),
             AllowCachingResponses = true,
-        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).DisableRateLimiting();
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(Readiness),
             ResponseWriter = WriteReadinessAsync,
             AllowCachingResponses = true,
-        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).DisableRateLimiting();
     }
 
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

@@ -20,6 +20,7 @@ public sealed class StrictJsonInputFormatter : InputFormatter
     {
         SupportedMediaTypes.Add(MediaTypeHeaderValue.Parse("application/json"));
         SupportedMediaTypes.Add(MediaTypeHeaderValue.Parse("application/*+json"));
+        SupportedMediaTypes.Add(MediaTypeHeaderValue.Parse("text/json"));
     }
 
     protected override bool CanReadType(Type type) => true;
@@ -72,6 +73,7 @@ public sealed class StrictJsonInputFormatter : InputFormatter
 /// A signed request body, { payload, signer, sig } (§2). The members are described for the OpenAPI
 /// document; the daemon reads the raw parsed value.
 /// </summary>
+[Microsoft.AspNetCore.Mvc.ModelBinding.Validation.ValidateNever] // checked by the envelope authenticator, not by MVC
 public sealed class SignedEnvelope
 {
     public SignedEnvelope()

@@ -23,6 +23,21 @@ public class ProblemAnswersTests(DaemonFixture daemon) : IClassFixture<DaemonFix
         reply.Code.Should().Be("PACT-100");
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "a[=1", 415, "PACT-415")]
+    [InlineData("multipart/form-data; boundary=x", "--x--", 415, "PACT-415")]
+    [InlineData("text/json", "{\"payload\":{\"type\":\"a\",\"type\":\"b\"},\"signer\":\"a\",\"sig\":\"b\"}", 400, "PACT-100")]
+    [InlineData("application/problem+json", "{\"a\":1,\"a\":2}", 400, "PACT-100")]
+    public async Task Only_the_strict_JSON_reader_reads_bodies(string contentType, string body, int status, string code)
+    {
+        // Found by the fuzz test: MVC's form reader threw on "a[" and the lenient JSON reader took text/json.
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var reply = await Reply.From(await daemon.Http.PostAsync("/v1/sessions/ses_x/resume", content));
+        ((int)reply.Status).Should().Be(status, reply.Text);
+        reply.Code.Should().Be(code);
+    }
+
     [Fact]
     public async Task An_unknown_OpenAPI_document_is_a_PACT_404()
     {

@@ -93,7 +93,7 @@ internal sealed class LogBenchData : IAsyncDisposable
             Synchronous = "NORMAL", // setup speed only; reads are what is measured
         });
         var identity = new DaemonIdentity(daemonKey, "bench.example/pact");
-        return (store, identity, new LogCheckpointer(store, identity, TimeProvider.System, NullLogger<LogCheckpointer>.Instance));
+        return (store, identity, new LogCheckpointer(store, identity, new DataDirectory(directory), TimeProvider.System, NullLogger<LogCheckpointer>.Instance));
     }
 
     private static async Task<LogBenchData> CreateInAsync(string directory, KeyPair daemonKey, bool keep, int events, int filler, string[] sessions)

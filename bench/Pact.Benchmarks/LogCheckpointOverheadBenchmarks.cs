@@ -146,7 +146,7 @@ public class LogCheckpointOverheadBenchmarks
         _commitsBefore = _store.CommitCount;
     }
 
-    private LogCheckpointer NewCheckpointer() => new(_store, _identity, TimeProvider.System, NullLogger<LogCheckpointer>.Instance);
+    private LogCheckpointer NewCheckpointer() => new(_store, _identity, new DataDirectory(_directory), TimeProvider.System, NullLogger<LogCheckpointer>.Instance);
 
     private void Signal(IReadOnlyList<TranscriptEvent> events) => _committed?.Writer.TryWrite(true);
 }

@@ -25,7 +25,8 @@ public static class PactApp
         ["--admin-token"] = "Pact:AdminToken",
     };
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    /// <summary>Builds the daemon and opens its store (asynchronously: nothing in start-up blocks a thread).</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null, CancellationToken ct = default)
     {
         // Fails at start if the bundled libsodium cannot load or miscomputes, rather than at the first signature.
         Ed25519.EnsureAvailable();
@@ -49,6 +50,7 @@ public static class PactApp
         AddPactServices(builder.Services, pact);
 
         var app = builder.Build();
+        await app.Services.OpenPactStoreAsync(ct);
         ConfigurePipeline(app);
         return app;
     }

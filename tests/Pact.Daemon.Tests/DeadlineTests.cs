@@ -24,6 +24,7 @@ public class DeadlineTests
         expired.Data["dueAt"]!.GetValue<string>().Should().Be(Pact.Core.Time.Timestamp.ToText(Start.AddDays(14)));
         var failure = events.Single(e => e.Type == "failure");
         failure.Data["code"]!.GetValue<string>().Should().Be("PACT-501");
+        failure.Data["agent"]!.GetValue<string>().Should().Be(b.Did, "the party that had to answer (§16)");
         failure.Data["transcriptHash"]!.GetValue<string>().Should().Be(failure.PrevHash);
         failure.RecomputeHash().Should().Be(failure.Hash);
         (await a.Client.GetProposalAsync(proposal.ProposalId)).Status.Should().Be("expired");
@@ -82,6 +83,7 @@ public class DeadlineTests
         var events = await WaitForAsync(a, session, e => e.Any(x => x.Type == "compact.revocation.escalated"));
         var failure = events.Last(e => e.Type == "failure");
         failure.Data["code"]!.GetValue<string>().Should().Be("PACT-502");
+        failure.Data["agent"]!.GetValue<string>().Should().Be(b.Did, "the party that had to acknowledge (§16)");
         var state = await a.Client.GetRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>());
         state["status"]!.GetValue<string>().Should().Be("escalated");
     }

@@ -35,7 +35,7 @@ internal static class LifecycleDeadlines
                         return Decision.Of([new StreamEvent(c.SessionId, LifecycleDrafts.Revoked(r, dueAt)), .. Cascade(state, c, UpstreamTrigger.Revocation)]);
 
                     var failure = new StreamEvent(c.SessionId, FailureEvents.Draft(PactCodes.AcknowledgmentTimeout, FailureEvents.LifecycleStage,
-                        FailureEvents.NonTerminal, "event:" + r.InitiationHash, "compact:" + c.CompactHash));
+                        FailureEvents.NonTerminal, "event:" + r.InitiationHash, "compact:" + c.CompactHash, Acknowledger(state, r)));
                     if (r.Mode == RevocationMode.Mutual)
                     {
                         // Mutual revocation needs the counterparty: silence lapses it and the compact stays in force.
@@ -98,6 +98,14 @@ internal static class LifecycleDeadlines
             default:
                 return Decision.Empty;
         }
+    }
+
+    /// <summary>The party that had to acknowledge a revocation: the compact's party other than its initiator (§16).</summary>
+    private static string Acknowledger(NegotiationState state, RevocationRecord r)
+    {
+        var binding = state.Bindings.GetValueOrDefault(r.CompactId)
+            ?? throw new InvalidOperationException($"Revocation {r.RevocationId} names {r.CompactId}, which has no binding.");
+        return binding.AgentA == r.InitiatedBy ? binding.AgentB : binding.AgentA;
     }
 
     /// <summary>

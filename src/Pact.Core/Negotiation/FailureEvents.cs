@@ -18,8 +18,12 @@ public static class FailureEvents
     public const string NonTerminal = "non_terminal";
     public const string TranscriptHashMember = "transcriptHash";
 
-    /// <summary>A failure draft (actor daemon) awaiting its transcriptHash.</summary>
-    public static EventDraft Draft(string code, string stage, string terminality, string evidenceEvent, string evidenceResource)
+    /// <summary>
+    /// A failure draft (actor daemon) awaiting its transcriptHash. <paramref name="agent"/> is the party whose silence
+    /// caused it (§16's attribution): for PACT-501 the party that had to answer the expired proposal, for PACT-502
+    /// the party that had to acknowledge.
+    /// </summary>
+    public static EventDraft Draft(string code, string stage, string terminality, string evidenceEvent, string evidenceResource, string agent)
     {
         var data = new JsonObject
         {
@@ -29,6 +33,7 @@ public static class FailureEvents
             ["terminality"] = terminality,
             ["evidenceRefs"] = new JsonArray(evidenceEvent, evidenceResource),
             [TranscriptHashMember] = null,
+            ["agent"] = agent,
         };
         return new EventDraft(EventTypes.Failure, TranscriptEvent.DaemonActor, data);
     }

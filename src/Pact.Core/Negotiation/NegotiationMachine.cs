@@ -112,11 +112,11 @@ public static class NegotiationMachine
             DeadlineKind.ProposalExpiry => Decision.Of(
                 new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalExpired, new JsonObject { ["proposalId"] = p.ProposalId, ["dueAt"] = dueAt })),
                 new StreamEvent(p.SessionId, FailureEvents.Draft(PactCodes.NegotiationTimeout, FailureEvents.NegotiationStage,
-                    FailureEvents.Terminal, "event:" + p.CreatedEventHash, evidence))),
+                    FailureEvents.Terminal, "event:" + p.CreatedEventHash, evidence, p.CounterpartyAgent))),
             _ => Decision.Of(
                 new StreamEvent(p.SessionId, Daemon(EventTypes.WithdrawalEscalated, new JsonObject { ["proposalId"] = p.ProposalId, ["dueAt"] = dueAt })),
                 new StreamEvent(p.SessionId, FailureEvents.Draft(PactCodes.AcknowledgmentTimeout, FailureEvents.NegotiationStage,
-                    FailureEvents.NonTerminal, "event:" + p.Withdrawal!.InitiationHash, evidence)),
+                    FailureEvents.NonTerminal, "event:" + p.Withdrawal!.InitiationHash, evidence, p.CounterpartyAgent)),
                 new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalWithdrawn, new JsonObject { ["proposalId"] = p.ProposalId }))),
         };
     }

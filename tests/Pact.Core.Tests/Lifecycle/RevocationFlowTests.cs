@@ -145,6 +145,7 @@ public class RevocationFlowTests
         failure["evidenceRefs"]!.AsArray().Select(n => n!.GetValue<string>())
             .Should().Equal("event:" + initiated.Hash, "compact:" + w.CompactHash(Id));
         failure["transcriptHash"]!.GetValue<string>().Should().Be(events[1].PrevHash);
+        failure["agent"]!.GetValue<string>().Should().Be(Bob.Did, "the party that had to acknowledge Alice's revocation (§16)");
         events[2].Data.Keys().Should().Equal("compactId", "version", "revocationId", "cause");
 
         var r = w.State.Revocation(id)!;
@@ -152,6 +153,20 @@ public class RevocationFlowTests
         r.EscalatedAt.Should().Be(ackDeadline);
         r.ActiveAt.Should().Be(ackDeadline, "an event following a deadline event happened at its dueAt, not when it was recorded");
         w.State.Lifecycle(Id, 1)!.End.Should().Be(new CompactEnd(LifecycleEvent.Revocation, ackDeadline));
+    }
+
+    [Fact]
+    public void A_revocation_by_party_b_that_goes_unacknowledged_names_party_a()
+    {
+        var (w, _) = Signed(new RevocationSpec(NoticePeriod: "P1D"));
+        w.At("2027-01-15T00:00:00.000Z");
+        w.Revoked(Bob, Id);
+        w.At("2027-01-22T00:00:00.000Z");
+
+        var events = w.Tick();
+
+        events.Types().Should().Equal("compact.revocation.escalated", "failure", "compact.revoked");
+        events[1].Data["agent"]!.GetValue<string>().Should().Be(Alice.Did);
     }
 
     [Fact]
@@ -210,6 +225,7 @@ public class RevocationFlowTests
         events[0].Data.Keys().Should().Equal("revocationId", "reason", "dueAt");
         events[0].Data["reason"]!.GetValue<string>().Should().Be("ack-timeout");
         events[1].Data["evidenceRefs"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("event:" + initiated.Hash, "compact:" + w.CompactHash(Id));
+        events[1].Data["agent"]!.GetValue<string>().Should().Be(Bob.Did, "the failure names the silent party, though it counts for no figure (§16)");
         w.State.Revocation(id)!.Status.Should().Be(RevocationStatus.Lapsed);
         w.State.Revocation(id)!.LapseReason.Should().Be("ack-timeout");
         w.State.Compact(Id, 1)!.Status.Should().Be(CompactVersionStatus.InForce);

@@ -44,8 +44,9 @@ public class DeadlineTests
         events[0].Data["dueAt"]!.GetValue<string>().Should().Be(Timestamp.ToText(expiresAt));
         events[0].Time.Should().Be(Timestamp.ToText(w.Now));
         var failure = events[1].Data;
-        failure.Keys().Should().Equal("code", "stage", "faultDomain", "terminality", "evidenceRefs", "transcriptHash");
+        failure.Keys().Should().Equal("code", "stage", "faultDomain", "terminality", "evidenceRefs", "transcriptHash", "agent");
         failure["code"]!.GetValue<string>().Should().Be("PACT-501");
+        failure["agent"]!.GetValue<string>().Should().Be(Bob.Did, "the party that had to answer Alice's proposal (§16)");
         failure["stage"]!.GetValue<string>().Should().Be("negotiation");
         failure["faultDomain"]!.GetValue<string>().Should().Be("counterparty");
         failure["terminality"]!.GetValue<string>().Should().Be("terminal");
@@ -101,6 +102,7 @@ public class DeadlineTests
         failure["terminality"]!.GetValue<string>().Should().Be("non_terminal");
         failure["evidenceRefs"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("event:" + initiated.Hash, "proposal:" + id);
         failure["transcriptHash"]!.GetValue<string>().Should().Be(events[0].Hash);
+        failure["agent"]!.GetValue<string>().Should().Be(Bob.Did, "the party that had to acknowledge Alice's withdrawal (§16)");
         events[2].Data.Keys().Should().Equal("proposalId");
         w.StatusOf(id).Should().Be(ProposalStatus.Withdrawn);
     }
@@ -117,8 +119,21 @@ public class DeadlineTests
         Accept(w.Negotiate(w.Withdraw(Alice, id)));
 
         w.Advance("P30D");
-        w.Tick().Types().Should().Equal("proposal.expired", "failure");
+        var events = w.Tick();
+        events.Types().Should().Equal("proposal.expired", "failure");
+        events[1].Data["agent"]!.GetValue<string>().Should().Be(Bob.Did, "a withdrawal-pending proposal's expiry names the proposer's counterparty (§16)");
         w.StatusOf(id).Should().Be(ProposalStatus.Expired);
+    }
+
+    [Fact]
+    public void An_expiry_names_the_party_that_had_to_answer_whichever_role_proposed()
+    {
+        var w = new World();
+        var session = w.OpenSession(Alice, Alice, Bob);
+        var id = w.Create(session, Bob, PartyRole.B, TermsFor(CompactId, 1, Alice, Bob));
+        w.Now = w.Negotiation.Proposal(id)!.ExpiresAt!.Value;
+
+        w.Tick()[1].Data["agent"]!.GetValue<string>().Should().Be(Alice.Did);
     }
 
     [Fact]

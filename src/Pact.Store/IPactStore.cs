@@ -19,6 +19,8 @@ public interface IPactStore : IEventLog, IMerkleLog, IAsyncDisposable
 
     IAgentDirectory Agents { get; }
 
+    IPassportReadModel Passports { get; }
+
     INonceStore Nonces { get; }
 
     IWebhookOutbox Webhooks { get; }

@@ -22,6 +22,7 @@ public static class PactStoreServices
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Proposals);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().SessionCheckpoints);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Agents);
+        services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Passports);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Nonces);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Webhooks);
         return services;

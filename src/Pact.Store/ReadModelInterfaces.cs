@@ -1,3 +1,4 @@
+using Pact.Core.Passport;
 using Pact.Core.Sessions;
 
 namespace Pact.Store;
@@ -65,4 +66,23 @@ public interface INonceStore
 
     /// <summary>Forgets nonces that expired before <paramref name="now"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>
+/// Passports (§16) as of any seq, from counts the store keeps as events commit: answering never reads the log, so it
+/// takes the same time at the head and far back, whatever the log's length.
+/// </summary>
+public interface IPassportReadModel
+{
+    /// <summary>
+    /// The passport of <paramref name="agent"/> over the events with seq ≤ <paramref name="asOfSeq"/> (a committed
+    /// seq), with <paramref name="asOf"/> as its time and the end of its recentFailures window.
+    /// </summary>
+    Task<AgentPassport> GetAsync(string agent, long asOfSeq, string asOf, CancellationToken ct);
+
+    /// <summary>The largest seq whose event's time is at or before <paramref name="time"/> (a §0 timestamp); 0 when none is.</summary>
+    Task<long> LastSeqAtOrBeforeAsync(string time, CancellationToken ct);
+
+    /// <summary>The time of event <paramref name="seq"/>, or null when there is none.</summary>
+    Task<string?> TimeOfAsync(long seq, CancellationToken ct);
 }

@@ -28,4 +28,7 @@ internal sealed class AppendContext
     /// reused by later requests. Dispose it (a <c>using</c>) before the request's work returns.
     /// </summary>
     public SqliteCommand CreateCommand(string sql) => _statements.Rent(sql, Transaction);
+
+    /// <summary>The same transaction with other events to project: how a projection added later catches up on the log (<see cref="ProjectionBackfill"/>).</summary>
+    internal AppendContext WithEvents(IReadOnlyList<TranscriptEvent> events) => new(Connection, Transaction, events, _statements);
 }

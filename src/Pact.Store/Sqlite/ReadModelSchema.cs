@@ -2,7 +2,7 @@ namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// The read models' tables (agents, nonces, invites, sessions, session checkpoints, proposals, compacts, the webhook
-/// outbox), applied after the log's own migration. Append new scripts at the end; never edit a released one
+/// outbox, passports and the log clock), applied after the log's own migration. Append new scripts at the end; never edit a released one
 /// (PRAGMA user_version counts them, and a data directory written by an earlier build must open unchanged).
 /// </summary>
 internal static class ReadModelSchema
@@ -126,6 +126,48 @@ internal static class ReadModelSchema
         DROP INDEX proposals_by_session;
         CREATE INDEX proposals_by_session ON proposals(session_id, proposal_id, compact_id, version, terms_hash, proposer, status);
         CREATE INDEX compacts_by_session ON compacts(session_id, compact_id, version, compact_hash, status);
+        """,
+        // Passports (§16), answered as of any seq without reading the log: an agent's counts after each event that
+        // changed them, the failures counted against it, who initiated each revocation. The log clock keeps, for
+        // every instant, the last event at or before it (times are ordered within a stream, not across streams).
+        // A log written before this migration is folded into the passport tables once, at open (projection_backfill).
+        """
+        CREATE TABLE passport_counts(
+            agent TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            compacts INTEGER NOT NULL,
+            honored INTEGER NOT NULL,
+            active INTEGER NOT NULL,
+            revoked_by_agent INTEGER NOT NULL,
+            revoked_by_counterparty INTEGER NOT NULL,
+            failures INTEGER NOT NULL,
+            declined INTEGER NOT NULL,
+            PRIMARY KEY(agent, seq)) WITHOUT ROWID;
+        CREATE TABLE passport_failures(
+            agent TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            code TEXT NOT NULL,
+            evidence_refs TEXT NOT NULL,
+            PRIMARY KEY(agent, seq)) WITHOUT ROWID;
+        CREATE INDEX passport_failures_by_time ON passport_failures(agent, at, seq);
+        CREATE TABLE passport_revocations(
+            revocation_id TEXT PRIMARY KEY,
+            initiator TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE log_clock(
+            time TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO log_clock(time, seq)
+            SELECT time, seq FROM (
+                SELECT time, max(seq) AS seq, max(max(seq)) OVER (ORDER BY time ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+                FROM events GROUP BY time)
+            WHERE earlier IS NULL OR seq > earlier;
+        CREATE TABLE projection_backfill(
+            projection TEXT PRIMARY KEY,
+            after_seq INTEGER NOT NULL,
+            through_seq INTEGER NOT NULL);
+        INSERT INTO projection_backfill(projection, after_seq, through_seq)
+            SELECT 'passport', 0, seq FROM events ORDER BY seq DESC LIMIT 1;
         """,
     ];
 }

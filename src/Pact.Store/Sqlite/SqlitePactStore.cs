@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Events;
 using Pact.Store.Sqlite.Projections;
 using Pact.Store.Sqlite.ReadModels;
@@ -27,14 +28,19 @@ public sealed class SqlitePactStore : IPactStore
         Proposals = new SqliteProposalReadModel(log);
         SessionCheckpoints = new SqliteSessionCheckpointReadModel(log);
         Agents = new SqliteAgentDirectory(log);
+        Passports = new SqlitePassportReadModel(log);
     }
 
     /// <summary>
     /// The projections every SQLite store registers, run in this order: sessions (whose participants the outbox
-    /// checks), proposals, compacts, then the webhook outbox of this store's active subscriptions.
+    /// checks), proposals, compacts, passports (which read the compacts' parties), the log clock, then the webhook
+    /// outbox of this store's active subscriptions.
     /// </summary>
     private static IReadOnlyList<IInlineProjection> ReadModelProjections(SubscriptionCache subscriptions) =>
-        [new SessionProjection(), new ProposalProjection(), new CompactProjection(), new WebhookOutboxProjection(subscriptions)];
+    [
+        new SessionProjection(), new ProposalProjection(), new CompactProjection(), new PassportProjection(), new LogClockProjection(),
+        new WebhookOutboxProjection(subscriptions),
+    ];
 
     /// <summary>Opens (creating or migrating) the database file and starts the writer.</summary>
     public static async Task<SqlitePactStore> OpenAsync(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null, CancellationToken ct = default)
@@ -47,6 +53,8 @@ public sealed class SqlitePactStore : IPactStore
         {
             // Through the writer, before anything is appended: no subscription can be created between load and use.
             await log.WriteAsync(subscriptions.Load, ct).ConfigureAwait(false);
+            // A log written before the passport tables existed is folded into them once.
+            await ProjectionBackfill.RunAsync(log, "passport", new PassportProjection(), (ILogger?)logger ?? NullLogger.Instance, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -63,6 +71,8 @@ public sealed class SqlitePactStore : IPactStore
     public ISessionCheckpointReadModel SessionCheckpoints { get; }
 
     public IAgentDirectory Agents { get; }
+
+    public IPassportReadModel Passports { get; }
 
     public INonceStore Nonces => _nonces;
 

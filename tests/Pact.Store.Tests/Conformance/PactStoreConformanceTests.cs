@@ -10,7 +10,7 @@ namespace Pact.Store.Tests.Conformance;
 /// What every <see cref="IPactStore"/> must do, through the interface alone: an implementation runs this suite by
 /// deriving from it and saying how to open its store (the SQLite fixture is <see cref="SqlitePactStoreConformanceTests"/>).
 /// </summary>
-public abstract class PactStoreConformanceTests : IAsyncLifetime
+public abstract partial class PactStoreConformanceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 22, 33, 31, 123, TimeSpan.Zero);
     private const string Session = "ses_01JD0000000000000000000001";

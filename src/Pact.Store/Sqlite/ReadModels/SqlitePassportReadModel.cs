@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Json;
+using Pact.Core.Passport;
+using Pact.Store.Sqlite.Projections;
+
+namespace Pact.Store.Sqlite.ReadModels;
+
+/// <summary>Passports from the rows <see cref="PassportProjection"/> and <see cref="LogClockProjection"/> keep: index seeks, whatever the log's length.</summary>
+internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportReadModel
+{
+    private const string CountsSql = $"SELECT {PassportRows.CountColumns} FROM passport_counts WHERE agent = $agent AND seq <= $seq ORDER BY seq DESC LIMIT 1";
+    private const string RecentSql = """
+        SELECT code, at, seq, evidence_refs FROM passport_failures
+        WHERE agent = $agent AND at > $start AND at <= $asOf AND seq <= $seq
+        ORDER BY at DESC, seq DESC LIMIT $limit
+        """;
+
+    public Task<AgentPassport> GetAsync(string agent, long asOfSeq, string asOf, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentOutOfRangeException.ThrowIfNegative(asOfSeq);
+        var start = RecentFailures.WindowStart(asOf);
+        return store.ReadAsync(connection =>
+        {
+            // Rows at or before a committed seq never change, so the two reads need no common snapshot.
+            PassportCounts counts;
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = CountsSql;
+                command.Parameters.AddWithValue("$agent", agent);
+                command.Parameters.AddWithValue("$seq", asOfSeq);
+                using var reader = command.ExecuteReader();
+                counts = reader.Read() ? PassportRows.ReadCounts(reader) : PassportCounts.None;
+            }
+            var recent = new List<PassportFailure>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = RecentSql;
+                command.Parameters.AddWithValue("$agent", agent);
+                command.Parameters.AddWithValue("$start", start);
+                command.Parameters.AddWithValue("$asOf", asOf);
+                command.Parameters.AddWithValue("$seq", asOfSeq);
+                command.Parameters.AddWithValue("$limit", RecentFailures.Limit);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var refs = ((JsonArray)StrictJson.Parse(reader.GetString(3))!).Select(r => r!.GetValue<string>()).ToList();
+                    recent.Add(new PassportFailure(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), refs));
+                }
+            }
+            return new AgentPassport(agent, asOfSeq, asOf, counts, recent);
+        }, ct);
+    }
+
+    public Task<long> LastSeqAtOrBeforeAsync(string time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq FROM log_clock WHERE time <= $time ORDER BY time DESC LIMIT 1";
+            command.Parameters.AddWithValue("$time", time);
+            return command.ExecuteScalar() is long seq ? seq : 0;
+        }, ct);
+    }
+
+    public Task<string?> TimeOfAsync(long seq, CancellationToken ct) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT time FROM events WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", seq);
+            return command.ExecuteScalar() as string;
+        }, ct);
+}

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pact.Core.Errors;
 using Pact.Core.Json;
 
 namespace Pact.Core.Passport;
@@ -23,6 +26,27 @@ public readonly record struct PassportRequirement(long MinScore, long MinConfide
 {
     /// <summary>Both thresholds 0: every passport passes, whatever its history.</summary>
     public bool IsNone => MinScore == 0 && MinConfidence == 0;
+
+    /// <summary>
+    /// Reads <c>minScore</c> and <c>minConfidence</c> from <paramref name="holder"/> (a check's body, or a session's
+    /// <c>admission</c>): each required, a JSON integer of at least 0. Each violation is added to
+    /// <paramref name="errors"/> with its pointer under <paramref name="pointer"/>; null when there is one.
+    /// </summary>
+    public static PassportRequirement? Read(JsonObject? holder, string pointer, ICollection<FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var minScore = Threshold(holder?["minScore"], pointer + "/minScore", "in hundredths: 6000 is a score of 60", errors);
+        var minConfidence = Threshold(holder?["minConfidence"], pointer + "/minConfidence", "in percent: 50 is a confidence of 0.5", errors);
+        return minScore is { } score && minConfidence is { } confidence ? new PassportRequirement(score, confidence) : null;
+    }
+
+    private static long? Threshold(JsonNode? node, string pointer, string unit, ICollection<FieldError> errors)
+    {
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var value) && value >= 0) return value;
+        var name = pointer[(pointer.LastIndexOf('/') + 1)..];
+        errors.Add(new FieldError(pointer, PactCodes.InvalidPayload, $"'{name}' is required: an integer of at least 0, {unit}."));
+        return null;
+    }
 }
 
 /// <summary>

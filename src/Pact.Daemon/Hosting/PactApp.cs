@@ -109,6 +109,7 @@ public static class PactApp
         services.AddSingleton<SessionService>();
         services.AddSingleton<ProposalService>();
         services.AddSingleton<LifecycleService>();
+        services.AddPactPassports();
         services.AddHostedService<DeadlineTimer>();
         services.AddSingleton<EventHub>();
         services.AddSingleton<EventStreamer>();

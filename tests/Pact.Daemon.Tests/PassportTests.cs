@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Pact.Core.Json;
+using Pact.Core.Passport;
+using Pact.Daemon.Tests.Infrastructure;
+using Pact.Store;
+
+namespace Pact.Daemon.Tests;
+
+/// <summary>GET /v1/agents/{id}/passport and POST …/passport/check (§16) against a live daemon and its log.</summary>
+public sealed class PassportTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _clock = new(Start);
+    private DaemonHost _host = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await DaemonHost.StartAsync(_clock);
+        _admin = _host.CreateHttpClient();
+        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DaemonHost.AdminToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A and B enter a compact; A revokes it and B stays silent past the acknowledgment deadline: a PACT-502 in
+    /// stage lifecycle counted against B.
+    /// </summary>
+    private async Task<(Negotiator A, Negotiator B, long SeqBeforeFailure)> SilentCounterpartyAsync()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
+        var b = await Negotiator.RegisterAsync(_host, "B", "human", _clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var terms = await a.DraftAsync(b, from: Start.AddDays(-1));
+        await a.NegotiateAsync(b, session, terms);
+        var compactId = terms["compactId"]!.GetValue<string>();
+        var revocation = await a.Client.RevokeAsync(compactId, 1);
+        var before = Store.HeadSeq;
+        // The standard tier's ackTimeout is P7D. B's acknowledgment at that instant comes too late: the request first
+        // records the deadline reached (§0), as the timer would, and is refused.
+        _clock.Advance(TimeSpan.FromDays(7));
+        var late = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        (await late.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-304");
+        (await Store.ReadAllAsync(before, 100)).Should().Contain(e => e.Type == "failure");
+        return (a, b, before);
+    }
+
+    private IPactStore Store => (IPactStore)_host.Services.GetService(typeof(IPactStore))!;
+
+    [Fact]
+    public async Task The_passport_counts_what_the_log_says_and_its_hash_is_what_a_full_fold_of_the_log_gives()
+    {
+        var (a, b, _) = await SilentCounterpartyAsync();
+
+        var passport = await GetJsonAsync($"v1/agents/{b.Did}/passport");
+        passport.Select(m => m.Key).Should().Equal("agent", "asOfSeq", "asOf", "score", "confidence", "counts", "recentFailures", "passportHash");
+        passport["asOfSeq"]!.GetValue<long>().Should().Be(Store.HeadSeq);
+        passport["counts"]!.ToJsonString().Should().Be("""{"compacts":1,"honored":0,"active":1,"revokedByAgent":0,"revokedByCounterparty":0,"failures":1,"declined":0}""");
+        passport["score"]!.ToJsonString().Should().Be("33.33", "(0 + 1 + 2) / (0 + 1 + 4 + 4)");
+        passport["confidence"]!.ToJsonString().Should().Be("0.1");
+        var failure = passport["recentFailures"]!.AsArray().Should().ContainSingle().Subject!;
+        failure["code"]!.GetValue<string>().Should().Be("PACT-502");
+        failure["evidenceRefs"]!.AsArray().Should().HaveCount(2);
+        passport["passportHash"]!.GetValue<string>().Should().Be(AgentPassport.HashOf(passport));
+
+        // The audit: fold the whole log in Core and compare.
+        var ledger = new PassportLedger().ApplyAll(await Store.ReadAllAsync(0, 10_000));
+        Jcs.CanonicalString(passport).Should().Be(Jcs.CanonicalString(ledger.PassportOf(b.Did).ToJson()));
+        (await GetJsonAsync($"v1/agents/{a.Did}/passport"))["counts"]!["failures"]!.GetValue<long>().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_past_seq_or_instant_selects_the_prefix_and_the_same_seq_gives_the_same_hash()
+    {
+        var (_, b, before) = await SilentCounterpartyAsync();
+
+        var earlier = await GetJsonAsync($"v1/agents/{b.Did}/passport?asOfSeq={before}");
+        earlier["asOfSeq"]!.GetValue<long>().Should().Be(before);
+        earlier["counts"]!["failures"]!.GetValue<long>().Should().Be(0);
+        var asOf = earlier["asOf"]!.GetValue<string>();
+        (await Store.GetBySeqAsync(before))!.Time.Should().Be(asOf);
+
+        var byInstant = await GetJsonAsync($"v1/agents/{b.Did}/passport?asOf={Uri.EscapeDataString(Pact.Core.Time.Timestamp.ToText(Start.AddDays(3)))}");
+        byInstant["asOfSeq"]!.GetValue<long>().Should().Be(before, "the last event before the escalation was recorded before day 3");
+        byInstant["passportHash"]!.GetValue<string>().Should().Be(earlier["passportHash"]!.GetValue<string>());
+
+        var beforeAll = await GetJsonAsync($"v1/agents/{b.Did}/passport?asOf=2020-01-01T00:00:00.000Z");
+        beforeAll["asOfSeq"]!.GetValue<long>().Should().Be(0);
+        beforeAll["asOf"]!.GetValue<string>().Should().Be("2020-01-01T00:00:00.000Z");
+        beforeAll["score"]!.ToJsonString().Should().Be("50");
+        beforeAll["confidence"]!.ToJsonString().Should().Be("0");
+    }
+
+    [Fact]
+    public async Task The_same_passport_after_a_restart()
+    {
+        var (_, b, _) = await SilentCounterpartyAsync();
+        var first = await GetJsonAsync($"v1/agents/{b.Did}/passport");
+
+        await _host.RestartAsync();
+
+        (await GetJsonAsync($"v1/agents/{b.Did}/passport")).ToJsonString().Should().Be(first.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("?asOfSeq=999999", "/asOfSeq")]
+    [InlineData("?asOfSeq=0", "/asOfSeq")]
+    [InlineData("?asOfSeq=-1", "/asOfSeq")]
+    [InlineData("?asOfSeq=x", "/asOfSeq")]
+    [InlineData("?asOf=2030-01-01T00:00:00.000Z", "/asOf")]
+    [InlineData("?asOf=yesterday", "/asOf")]
+    [InlineData("?asOf=2026-11-21T12:00:00.000Z&asOfSeq=1", "/asOf")]
+    public async Task Bad_selections_are_PACT_101(string query, string pointer)
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
+
+        using var response = await _admin.GetAsync($"v1/agents/{a.Did}/passport{query}");
+
+        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, "PACT-101", pointer);
+    }
+
+    [Fact]
+    public async Task An_unknown_agent_is_404_and_a_missing_token_401()
+    {
+        using var unknown = await _admin.GetAsync("v1/agents/did:key:z6MkUnknown/passport");
+        await ExpectProblemAsync(unknown, HttpStatusCode.NotFound, "PACT-404", null);
+
+        using var anonymous = _host.CreateHttpClient();
+        using var refused = await anonymous.GetAsync("v1/agents/did:key:z6MkUnknown/passport");
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Any_agent_may_read_and_check_another_agents_passport_with_its_bearer_token()
+    {
+        var (a, b, _) = await SilentCounterpartyAsync();
+        var c = await Negotiator.RegisterAsync(_host, "C", clock: _clock);
+        using var reader = _host.CreateHttpClient();
+        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await c.Client.GetTokenAsync()).Token);
+
+        using var response = await reader.GetAsync($"v1/agents/{b.Did}/passport");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var check = await reader.PostAsync($"v1/agents/{a.Did}/passport/check", Json("""{"minScore":0,"minConfidence":0}"""));
+        check.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_check_answers_with_the_first_reason_and_the_figure_or_failure_that_decided()
+    {
+        var (a, b, before) = await SilentCounterpartyAsync();
+
+        var open = await CheckAsync(b.Did, """{"minScore":0,"minConfidence":0}""");
+        open.ToJsonString().Should().StartWith("""{"pass":true,"reason":null,"score":33.33,"confidence":0.1,"minScoreRequired":0,"minConfidenceRequired":0,"triggeringFactor":null,"passportHash":""");
+
+        var history = await CheckAsync(b.Did, """{"minScore":1,"minConfidence":0}""");
+        history["pass"]!.GetValue<bool>().Should().BeFalse();
+        history["reason"]!.GetValue<string>().Should().Be("INSUFFICIENT_HISTORY");
+        history["triggeringFactor"]!.GetValue<string>().Should().Contain("1 compact");
+        history["minScoreRequired"]!.GetValue<long>().Should().Be(1);
+        history["passportHash"]!.GetValue<string>().Should().Be((await GetJsonAsync($"v1/agents/{b.Did}/passport"))["passportHash"]!.GetValue<string>());
+
+        var past = await CheckAsync(a.Did, $$"""{"minScore":0,"minConfidence":0,"asOfSeq":{{before}}}""");
+        past["passportHash"]!.GetValue<string>().Should().Be((await GetJsonAsync($"v1/agents/{a.Did}/passport?asOfSeq={before}"))["passportHash"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"minConfidence":0}""", "/minScore")]
+    [InlineData("""{"minScore":0}""", "/minConfidence")]
+    [InlineData("""{"minScore":-1,"minConfidence":0}""", "/minScore")]
+    [InlineData("""{"minScore":1.5,"minConfidence":0}""", "/minScore")]
+    [InlineData("""{"minScore":"60","minConfidence":0}""", "/minScore")]
+    [InlineData("""{"minScore":0,"minConfidence":0,"asOfSeq":999999}""", "/asOfSeq")]
+    public async Task Bad_thresholds_are_PACT_101(string body, string pointer)
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
+
+        using var response = await _admin.PostAsync($"v1/agents/{a.Did}/passport/check", Json(body));
+
+        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, "PACT-101", pointer);
+    }
+
+    [Fact]
+    public async Task A_check_body_that_is_not_JSON_is_PACT_100()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
+
+        using var response = await _admin.PostAsync($"v1/agents/{a.Did}/passport/check", Json("{minScore:"));
+
+        await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "PACT-100", null);
+    }
+
+    private async Task<JsonObject> GetJsonAsync(string path)
+    {
+        using var response = await _admin.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
+        return (JsonObject)JsonNode.Parse(text)!;
+    }
+
+    private async Task<JsonObject> CheckAsync(string agent, string body)
+    {
+        using var response = await _admin.PostAsync($"v1/agents/{agent}/passport/check", Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
+        return (JsonObject)JsonNode.Parse(text)!;
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? pointer)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(status, text);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = JsonNode.Parse(text)!;
+        problem["code"]!.GetValue<string>().Should().Be(code);
+        if (pointer is not null) problem["errors"]![0]!["pointer"]!.GetValue<string>().Should().Be(pointer, text);
+    }
+}

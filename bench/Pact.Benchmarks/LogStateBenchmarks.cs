@@ -43,7 +43,8 @@ public class LogStateBenchmarks
         _data = LogBenchData.Run(() => LogBenchData.CreateAsync(Events, 0, WithCheckpoint, WithoutCheckpoint));
         var store = _data.Store;
         var engine = new DecisionEngine(store, new KeyedLock(), TimeProvider.System, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), NullLogger<DecisionEngine>.Instance);
-        _service = new SessionService(engine, store.Agents, store.Sessions, store.SessionCheckpoints, store);
+        _service = new SessionService(engine, store.Agents, store.Sessions, store.SessionCheckpoints, store,
+            new PassportService(store, store.Passports, store.Agents, TimeProvider.System));
 
         // The snapshot the daemon's projector would have written for a checkpoint at streamSeq N − 100.
         var events = LogBenchData.Run(() => _data.ReadSessionAsync(WithCheckpoint));

@@ -56,6 +56,24 @@ public sealed partial class PactClient
         return Read<SessionCreated>(await SendSignedAsync("v1/sessions", payload, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// <c>POST /v1/sessions</c> with a passport admission (§16): every participant but this agent must pass the check
+    /// with these thresholds, or the daemon refuses with 403 PACT-208 and records nothing.
+    /// </summary>
+    /// <param name="participants">The participants' did:keys, this agent among them.</param>
+    /// <param name="admission">The thresholds: minScore in hundredths (6000 is 60), minConfidence in percent.</param>
+    /// <param name="topic">An optional topic.</param>
+    /// <param name="metadata">Optional metadata.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<SessionCreated> CreateSessionAsync(IEnumerable<string> participants, SessionAdmission admission, string? topic = null, JsonObject? metadata = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(participants);
+        ArgumentNullException.ThrowIfNull(admission);
+        var payload = new SessionCreatePayload([.. participants], topic, metadata?.DeepClone().AsObject(), admission);
+        return Read<SessionCreated>(await SendSignedAsync("v1/sessions", payload, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary><c>GET /v1/sessions/{sessionId}</c>.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>

@@ -78,6 +78,14 @@ public static class PayloadRules
         return n => n is null ? null : check(n);
     }
 
+    /// <summary>session.create's <c>admission</c>: exactly minScore and minConfidence, integers of at least 0 (§16).</summary>
+    public static string? Admission(JsonNode? n)
+    {
+        const string Expected = "must be an object { minScore, minConfidence } of integers of at least 0 (hundredths and percent)";
+        if (n is not JsonObject admission || admission.Any(m => m.Key is not ("minScore" or "minConfidence"))) return Expected;
+        return Passport.PassportRequirement.Read(admission, "", new List<Errors.FieldError>()) is null ? Expected : null;
+    }
+
     public static string? DidArray(JsonNode? n)
     {
         if (n is not JsonArray a) return "must be an array of did:key";

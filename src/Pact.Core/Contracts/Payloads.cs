@@ -68,18 +68,26 @@ public sealed record AuthTokenPayload : IEnvelopePayload<AuthTokenPayload>
     public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.AuthToken);
 }
 
-/// <summary><c>session.create</c> (§7); the signer must be among the participants.</summary>
+/// <summary>
+/// <c>session.create</c> (§7); the signer must be among the participants. With <see cref="Admission"/>, every other
+/// participant must pass the passport check (§16) or nothing is recorded (PACT-208).
+/// </summary>
 public sealed record SessionCreatePayload(
     IReadOnlyList<string> Participants,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Topic = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SessionAdmission? Admission = null)
     : IEnvelopePayload<SessionCreatePayload>
 {
     public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.SessionCreate)
         .Required("participants", PayloadRules.DidArray)
         .Optional("topic", PayloadRules.StringOrNull)
-        .Optional("metadata", PayloadRules.ObjectOrNull);
+        .Optional("metadata", PayloadRules.ObjectOrNull)
+        .Optional("admission", PayloadRules.Admission);
 }
+
+/// <summary>A session's passport admission (§16): thresholds in hundredths (score) and percent (confidence).</summary>
+public sealed record SessionAdmission(long MinScore, long MinConfidence);
 
 /// <summary><c>session.suspend</c> (§7).</summary>
 public sealed record SessionSuspendPayload(string SessionId) : IEnvelopePayload<SessionSuspendPayload>

@@ -22,6 +22,7 @@ public static class PactCodes
     public const string Forbidden = "PACT-205";
     public const string WrongAudience = "PACT-206";
     public const string BadToken = "PACT-207";
+    public const string AdmissionRefused = "PACT-208";
     public const string ProposalStatus = "PACT-301";
     public const string SlotOccupied = "PACT-302";
     public const string SlotBurned = "PACT-303";

@@ -9,6 +9,9 @@ public sealed record FieldError(string Pointer, string Code, string Message);
 /// </summary>
 public sealed record PactError(string Code, int Status, string Title, string? Detail = null, IReadOnlyList<FieldError>? Errors = null)
 {
+    /// <summary>Extension members the problem carries besides code, traceId and errors (PACT-208's agent, reason, triggeringFactor).</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>>? Members { get; init; }
+
     /// <summary>Builds a 422 from field errors, sorted by pointer then code, answering with the first one's code (§4.2).</summary>
     public static PactError FromFieldErrors(string title, IEnumerable<FieldError> errors)
     {

@@ -97,6 +97,21 @@ public static class PassportCheck
         return new(passport, requirement, null, null);
     }
 
+    /// <summary>
+    /// session.create's refusal when a participant fails the session's admission: 403 PACT-208 naming the agent, the
+    /// reason and the triggering factor.
+    /// </summary>
+    public static PactError AdmissionRefusal(PassportVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        var agent = verdict.Passport.Agent;
+        return new PactError(PactCodes.AdmissionRefused, 403, "Passport admission refused",
+            Invariant($"{agent} does not pass the session's admission ({verdict.Reason}): {verdict.TriggeringFactor}"))
+        {
+            Members = [new("agent", agent), new("reason", verdict.Reason), new("triggeringFactor", verdict.TriggeringFactor)],
+        };
+    }
+
     private static string Figure(long hundredths) => Jcs.FormatNumber(PassportArithmetic.AsNumber(hundredths));
 
     private static string Compacts(long n) => n == 1 ? "1 compact" : Invariant($"{n} compacts");

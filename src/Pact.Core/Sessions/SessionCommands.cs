@@ -12,8 +12,13 @@ public abstract record SessionCommand(JsonObject Envelope)
         ?? throw new ArgumentException("The envelope has no signer.", nameof(Envelope));
 }
 
-/// <summary>session.create; <paramref name="SessionId"/> is daemon-generated. Registration of the participants is the caller's check.</summary>
-public sealed record CreateSession(JsonObject Envelope, string SessionId, IReadOnlyList<string> Participants, string? Topic = null, JsonNode? Metadata = null)
+/// <summary>
+/// session.create; <paramref name="SessionId"/> is daemon-generated. Registration of the participants, and the
+/// passport <paramref name="Admission"/> when the request carries one, are the caller's checks.
+/// </summary>
+public sealed record CreateSession(
+    JsonObject Envelope, string SessionId, IReadOnlyList<string> Participants, string? Topic = null, JsonNode? Metadata = null,
+    Passport.PassportRequirement? Admission = null)
     : SessionCommand(Envelope);
 
 public sealed record SuspendSession(JsonObject Envelope) : SessionCommand(Envelope);

@@ -66,12 +66,16 @@ public static class SessionMachine
         if (errors.Count > 0) return PactError.FromFieldErrors("Invalid payload", errors);
         if (!seen.Contains(c.Signer)) return Refusals.Forbidden("The signer must be one of the participants.");
 
-        return Decision.Of(new StreamEvent(c.SessionId, Signed(EventTypes.SessionCreated, c, new JsonObject
+        var data = new JsonObject
         {
             ["participants"] = new JsonArray(c.Participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
             ["topic"] = c.Topic,
             ["metadata"] = c.Metadata?.DeepClone(),
-        })));
+        };
+        // Only when the request had it (§16): a session without admission keeps §8.2's exact bytes.
+        if (c.Admission is { } admission)
+            data["admission"] = new JsonObject { ["minScore"] = admission.MinScore, ["minConfidence"] = admission.MinConfidence };
+        return Decision.Of(new StreamEvent(c.SessionId, Signed(EventTypes.SessionCreated, c, data)));
     }
 
     private static Decision Terminate(SessionState state, TerminateSession c)

@@ -3,6 +3,7 @@ using Pact.Core.Contracts;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Negotiation;
+using Pact.Core.Passport;
 using Pact.Core.Sessions;
 using Pact.Daemon.Auth;
 using Pact.Store;
@@ -10,7 +11,8 @@ using Pact.Store;
 namespace Pact.Daemon.Application;
 
 /// <summary>Sessions (§7): create, suspend, resume, terminate, checkpoint; each an event in the session's stream.</summary>
-public sealed class SessionService(DecisionEngine engine, IAgentDirectory agents, ISessionReadModel sessions, ISessionCheckpointReadModel checkpoints, IPactStore store)
+public sealed class SessionService(
+    DecisionEngine engine, IAgentDirectory agents, ISessionReadModel sessions, ISessionCheckpointReadModel checkpoints, IPactStore store, PassportService passports)
 {
     public static PayloadShape CreateSpec => SessionCreatePayload.Shape;
 
@@ -23,8 +25,10 @@ public sealed class SessionService(DecisionEngine engine, IAgentDirectory agents
     {
         var sessionId = PactIds.New(PactIds.Session, auth.Now);
         var participants = auth.Payload["participants"]!.AsArray().Select(p => p!.GetValue<string>()).ToList();
+        // The payload's shape was checked with the envelope: an admission present is well formed.
+        var admission = auth.Payload["admission"] is JsonObject given ? PassportRequirement.Read(given, "/payload/admission", new List<FieldError>()) : null;
         var command = new CreateSession(auth.ToEventJson(), sessionId, participants,
-            auth.Payload["topic"]?.GetValue<string>(), auth.Payload["metadata"]?.DeepClone());
+            auth.Payload["topic"]?.GetValue<string>(), auth.Payload["metadata"]?.DeepClone(), admission);
         return engine.ExecuteAsync(auth, [sessionId], async input =>
         {
             var verdict = SessionMachine.Decide(null, command, input.Now);
@@ -35,8 +39,24 @@ public sealed class SessionService(DecisionEngine engine, IAgentDirectory agents
                 if (!await agents.IsRegisteredAsync(participants[i], ct))
                     unknown.Add(new FieldError($"/payload/participants/{i}", PactCodes.InvalidPayload, $"{participants[i]} is not a registered agent."));
             }
-            return unknown.Count > 0 ? PactError.FromFieldErrors("Invalid payload", unknown) : verdict;
+            if (unknown.Count > 0) return PactError.FromFieldErrors("Invalid payload", unknown);
+            return await AdmitAsync(command, ct) ?? verdict;
         }, _ => CommandOutcome.Ok(201, new JsonObject { ["sessionId"] = sessionId }), ct);
+    }
+
+    /// <summary>
+    /// Admission (§16), judged after every other check: each participant but the signer, in the given order, must
+    /// pass the passport check as of the last committed event; the first that does not is the refusal.
+    /// </summary>
+    private async Task<PactError?> AdmitAsync(CreateSession command, CancellationToken ct)
+    {
+        if (command.Admission is not { } requirement) return null;
+        foreach (var participant in command.Participants.Where(p => p != command.Signer))
+        {
+            var verdict = await passports.CheckAtHeadAsync(participant, requirement, ct);
+            if (!verdict.Pass) return PassportCheck.AdmissionRefusal(verdict);
+        }
+        return null;
     }
 
     public Task<CommandOutcome> SuspendAsync(AuthenticatedEnvelope auth, CancellationToken ct) => Change(auth, new SuspendSession(auth.ToEventJson()), ct);

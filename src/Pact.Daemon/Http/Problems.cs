@@ -33,6 +33,7 @@ public static class Problems
             ["code"] = error.Code,
             ["traceId"] = traceId,
         };
+        foreach (var (name, value) in error.Members ?? []) body[name] = value;
         if (error.Errors is { Count: > 0 } errors)
         {
             body["errors"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject

@@ -37,6 +37,31 @@ public class SessionMachineTests
     }
 
     [Fact]
+    public void Create_with_an_admission_records_it_last_and_without_one_keeps_the_four_members()
+    {
+        var w = new World();
+        var command = w.CreateSessionCommand(Alice, [Alice.Did, Bob.Did]) with { Admission = new Pact.Core.Passport.PassportRequirement(6000, 50) };
+
+        var data = SessionMachine.Decide(null, command, w.Now).Decision!.Events.Single().Draft.Data;
+
+        data.Keys().Should().Equal("envelope", "participants", "topic", "metadata", "admission");
+        data["admission"]!.ToJsonString().Should().Be("""{"minScore":6000,"minConfidence":50}""");
+        SessionMachine.Decide(null, command with { Admission = null }, w.Now).Decision!.Events.Single().Draft.Data.Keys()
+            .Should().Equal("envelope", "participants", "topic", "metadata");
+    }
+
+    [Theory]
+    [InlineData("""{"minScore":6000,"minConfidence":50}""", true)]
+    [InlineData("""{"minScore":0,"minConfidence":0}""", true)]
+    [InlineData("""{"minScore":6000}""", false)]
+    [InlineData("""{"minScore":"6000","minConfidence":50}""", false)]
+    [InlineData("""{"minScore":-1,"minConfidence":50}""", false)]
+    [InlineData("""{"minScore":1,"minConfidence":1,"other":1}""", false)]
+    [InlineData("null", false)]
+    public void The_admission_member_is_two_non_negative_integers(string json, bool valid) =>
+        (Pact.Core.Contracts.PayloadRules.Admission(JsonNode.Parse(json)) is null).Should().Be(valid);
+
+    [Fact]
     public void Create_refuses_fewer_than_two_distinct_participants_and_a_signer_outside_them()
     {
         var w = new World();

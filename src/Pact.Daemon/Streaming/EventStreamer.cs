@@ -25,10 +25,11 @@ public sealed class EventStreamer(EventHub hub, IOptions<PactOptions> options)
     {
         var ct = context.RequestAborted;
         var limits = options.Value.Limits;
-        using var live = hub.Subscribe(filter, limits.SseBufferEvents);
         var writer = new SseWriter(context.Response);
         await writer.StartAsync(ct);
         if (HttpMethods.IsHead(context.Request.Method)) return; // the headers say what a GET would stream
+        // Subscribed before the backlog is read, so nothing committed in between is missed.
+        using var live = hub.Subscribe(filter, limits.SseBufferEvents);
         var last = startAtHead ? await currentHead(ct) : start;
 
         while (true)

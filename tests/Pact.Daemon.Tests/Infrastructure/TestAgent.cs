@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Envelopes;
 using Pact.Core.Json;
@@ -31,6 +32,10 @@ public sealed class TestAgent(HttpClient http, string daemonId, KeyPair? key = n
     public Task<Reply> PostAsync(string path, Envelope envelope) => PostRawAsync(path, envelope.ToJson().ToJsonString());
 
     public Task<Reply> PostAsync(string path, string type, JsonObject? fields = null) => PostAsync(path, Sign(type, fields));
+
+    /// <summary>Signs a payload record (its type and members as Core writes them) and posts it.</summary>
+    public Task<Reply> PostAsync<T>(string path, T payload) where T : IEnvelopePayload<T> =>
+        PostAsync(path, Envelope.Sign(Key, DaemonId, (clock ?? TimeProvider.System).GetUtcNow(), payload));
 
     public async Task<Reply> PostRawAsync(string path, string body, string contentType = "application/json")
     {

@@ -14,7 +14,7 @@ namespace Pact.Daemon.Tests.Conformance;
 /// </summary>
 internal static partial class WireShape
 {
-    public static readonly string[] Documents = ["terms", "data", "entries"];
+    public static readonly string[] Documents = ["terms", "data"];
 
     public static string Of(JsonNode? node, IReadOnlyCollection<string>? documents = null)
     {

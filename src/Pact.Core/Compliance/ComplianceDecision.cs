@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pact.Core.Time;
-
 namespace Pact.Core.Compliance;
 
 /// <summary>The answer codes of the compliance check (§6.3).</summary>
@@ -40,13 +37,12 @@ public sealed record TraceStep(string Step, string Result, string Detail)
     public const string Pass = "pass";
     public const string Fail = "fail";
     public const string Skip = "skip";
-
-    public JsonObject ToJson() => new() { ["step"] = Step, ["result"] = Result, ["detail"] = Detail };
 }
 
 /// <summary>
-/// The check's answer (§6.3). <see cref="Trace"/> holds the steps in order up to and including the first failure
-/// (all eight when allowed). <see cref="Dimension"/> is the failing step's name, null when allowed.
+/// The check's answer (§6.3), and the body of <c>POST /v1/compacts/{id}/check</c> as it is:
+/// <c>{ allowed, code, dimension, explanation, trace, compactHash, version, at }</c> (written with PactJson's options).
+/// <see cref="Trace"/> holds the steps in order up to and including the first failure (all eight when allowed). <see cref="Dimension"/> is the failing step's name, null when allowed.
 /// </summary>
 public sealed record ComplianceDecision(
     bool Allowed,
@@ -56,18 +52,4 @@ public sealed record ComplianceDecision(
     IReadOnlyList<TraceStep> Trace,
     string CompactHash,
     long Version,
-    DateTimeOffset At)
-{
-    /// <summary>{ allowed, code, dimension, explanation, trace, compactHash, version, at }.</summary>
-    public JsonObject ToJson() => new()
-    {
-        ["allowed"] = Allowed,
-        ["code"] = Code,
-        ["dimension"] = Dimension,
-        ["explanation"] = Explanation,
-        ["trace"] = new JsonArray(Trace.Select(t => (JsonNode?)t.ToJson()).ToArray()),
-        ["compactHash"] = CompactHash,
-        ["version"] = Version,
-        ["at"] = Timestamp.ToText(At),
-    };
-}
+    DateTimeOffset At);

@@ -27,8 +27,7 @@ public static class DutyKinds
 
 /// <summary>
 /// One party's duty for one category at an instant.
-/// <para>JSON: <c>{ "category", "duty", "until", "since", "derive", "propagate", "basis", "suspended" }</c> — every
-/// member always present, null where it does not apply:</para>
+/// <para>Served as <see cref="Pact.Core.Contracts.Responses.DutyInfo"/> — every member always present, null where it does not apply:</para>
 /// <list type="bullet">
 /// <item><c>duty</c>: one of <see cref="DutyKinds"/>.</item>
 /// <item><c>until</c>: end of a <c>retain-until</c> or of a <c>transition</c> with a period.</item>
@@ -49,26 +48,12 @@ public sealed record CategoryDuty(
     IReadOnlyList<string>? Derive,
     IReadOnlyList<PropagationEdge>? Propagate,
     string Basis,
-    bool Suspended)
-{
-    public JsonObject ToJson() => new()
-    {
-        ["category"] = Category,
-        ["duty"] = Duty,
-        ["until"] = Until is { } u ? Timestamp.ToText(u) : null,
-        ["since"] = Since is { } s ? Timestamp.ToText(s) : null,
-        ["derive"] = Derive is null ? null : new JsonArray(Derive.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
-        ["propagate"] = Propagate is null ? null : new JsonArray(Propagate.Select(p => (JsonNode?)p.ToJson()).ToArray()),
-        ["basis"] = Basis,
-        ["suspended"] = Suspended,
-    };
-}
+    bool Suspended);
 
 /// <summary>
 /// The answer of GET /v1/compacts/{id}/dispositions.
-/// <para>JSON: <c>{ "compactId", "version", "compactHash", "status", "at", "governedBy", "endedAt", "parties": { "a": [duty…], "b": [duty…] } }</c>
-/// — <c>status</c> is the version's at <c>at</c>; <c>governedBy</c> is <c>"retention"</c> while in force, else the
-/// ending event whose dispositions apply; <c>endedAt</c> is when the version ended (null while in force); each
+/// <para>Served as <see cref="Pact.Core.Contracts.Responses.Dispositions"/>: <c>status</c> is the version's at <c>at</c>;
+/// <c>governedBy</c> is <c>"retention"</c> while in force, else the ending event whose dispositions apply; <c>endedAt</c> is when the version ended (null while in force); each
 /// party's duties follow its slice's category order (<see cref="CategoryDuty"/>).</para>
 /// </summary>
 public sealed record DispositionReport(
@@ -83,22 +68,6 @@ public sealed record DispositionReport(
     IReadOnlyList<CategoryDuty> B)
 {
     public IReadOnlyList<CategoryDuty> this[PartyRole role] => role == PartyRole.A ? A : B;
-
-    public JsonObject ToJson() => new()
-    {
-        ["compactId"] = CompactId,
-        ["version"] = Version,
-        ["compactHash"] = CompactHash,
-        ["status"] = Status,
-        ["at"] = Timestamp.ToText(At),
-        ["governedBy"] = GovernedBy,
-        ["endedAt"] = EndedAt is { } e ? Timestamp.ToText(e) : null,
-        ["parties"] = new JsonObject
-        {
-            ["a"] = new JsonArray(A.Select(d => (JsonNode?)d.ToJson()).ToArray()),
-            ["b"] = new JsonArray(B.Select(d => (JsonNode?)d.ToJson()).ToArray()),
-        },
-    };
 }
 
 /// <summary>

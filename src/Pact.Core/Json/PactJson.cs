@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace Pact.Core.Json;
 
-/// <summary>The serializer settings every Pact component shares: camelCase, nulls written, enums as protocol strings.</summary>
+/// <summary>
+/// The serializer settings every Pact component shares: camelCase, nulls written, instants as §0 writes them. The
+/// daemon writes its responses (Pact.Core.Contracts.Responses) with them and the SDK reads them back with them.
+/// </summary>
 public static class PactJson
 {
     public static readonly JsonSerializerOptions Options = Create();
@@ -18,6 +21,7 @@ public static class PactJson
             WriteIndented = false,
             MaxDepth = JsonLimits.DocumentDepth,
         };
+        options.Converters.Add(new TimestampConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

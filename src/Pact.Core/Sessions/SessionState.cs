@@ -1,6 +1,8 @@
 using Pact.Core.Terms;
 using System.Collections.Immutable;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Negotiation;
@@ -88,29 +90,16 @@ public sealed record SessionState(
     public SessionInfo Info => new(SessionId, Status, Participants);
 
     /// <summary>The state exactly as §7 writes it: participants in creation order, proposals by id, compacts by (compactId, version).</summary>
-    public JsonObject ToJson() => new()
-    {
-        ["sessionId"] = SessionId,
-        ["status"] = Status.ToWire(),
-        ["topic"] = Topic,
-        ["participants"] = new JsonArray(Participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
-        ["proposals"] = new JsonArray(Proposals.Values.Select(p => (JsonNode?)new JsonObject
-        {
-            ["proposalId"] = p.ProposalId,
-            ["compactId"] = p.CompactId,
-            ["version"] = p.Version,
-            ["termsHash"] = p.TermsHash,
-            ["proposer"] = p.Proposer.ToWire(),
-            ["status"] = p.Status.ToWire(),
-        }).ToArray()),
-        ["compacts"] = new JsonArray(Compacts.Values.Select(c => (JsonNode?)new JsonObject
-        {
-            ["compactId"] = c.CompactId,
-            ["version"] = c.Version,
-            ["compactHash"] = c.CompactHash,
-            ["status"] = c.Status.ToWire(),
-        }).ToArray()),
-    };
+    public SessionSnapshot Snapshot() => new(
+        SessionId,
+        Status.ToWire(),
+        Topic,
+        Participants,
+        [.. Proposals.Values.Select(p => new SessionProposalInfo(p.ProposalId, p.CompactId, p.Version, p.TermsHash, p.Proposer.ToWire(), p.Status.ToWire()))],
+        [.. Compacts.Values.Select(c => new SessionCompactInfo(c.CompactId, c.Version, c.CompactHash, c.Status.ToWire()))]);
+
+    /// <summary>The <see cref="Snapshot"/> as JSON: what <see cref="StateHash"/> covers and checkpoints store.</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(Snapshot(), PactJson.Options)!.AsObject();
 
     /// <summary>Reads a state written by <see cref="ToJson"/> (a stored checkpoint state).</summary>
     public static SessionState FromJson(JsonObject o)

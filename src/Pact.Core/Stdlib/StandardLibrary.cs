@@ -1,3 +1,4 @@
+using Pact.Core.Contracts.Responses;
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Pact.Core.Errors;
@@ -104,44 +105,17 @@ public sealed class StandardLibrary
     public LibraryTier Tier(Tier tier) => Tiers.First(t => t.Id == tier);
 
     /// <summary>This library's entries as <c>GET /v1/stdlib</c> lists them: categories, operations, recipients, tiers.</summary>
-    public IEnumerable<JsonObject> EntriesJson()
+    public IEnumerable<StdlibEntry> EntryList()
     {
-        foreach (var c in Categories) yield return Entry(c.Id, "category", c.Definition);
-        foreach (var o in Operations)
-        {
-            var entry = Entry(o.Id, "operation", o.Definition);
-            entry["operatesOn"] = new JsonArray(o.OperatesOn.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray());
-            entry["typicalParty"] = o.TypicalParty;
-            yield return entry;
-        }
-        foreach (var r in Recipients) yield return Entry(r.Id, "recipient", r.Definition);
-        foreach (var t in Tiers)
-        {
-            var entry = Entry(t.Id.ToWire(), "tier", t.Definition);
-            entry["defaults"] = t.DefaultsToJson();
-            yield return entry;
-        }
+        foreach (var c in Categories) yield return new StdlibEntry(c.Id, "category", Domain, Version, c.Definition);
+        foreach (var o in Operations) yield return new StdlibEntry(o.Id, "operation", Domain, Version, o.Definition, o.OperatesOn, o.TypicalParty);
+        foreach (var r in Recipients) yield return new StdlibEntry(r.Id, "recipient", Domain, Version, r.Definition);
+        foreach (var t in Tiers) yield return new StdlibEntry(t.Id.ToWire(), "tier", Domain, Version, t.Definition, Defaults: t.DefaultsToJson());
     }
 
-    /// <summary>The body of <c>GET /v1/stdlib</c>: <c>{ "entries": [ … ] }</c> over the given libraries (default: all).</summary>
-    public static JsonObject Entries(IEnumerable<StandardLibrary>? libraries = null)
-    {
-        var entries = new JsonArray();
-        foreach (var library in libraries ?? All)
-        {
-            foreach (var entry in library.EntriesJson()) entries.Add(entry);
-        }
-        return new JsonObject { ["entries"] = entries };
-    }
-
-    private JsonObject Entry(string id, string kind, string definition) => new()
-    {
-        ["id"] = id,
-        ["kind"] = kind,
-        ["domain"] = Domain,
-        ["version"] = Version,
-        ["definition"] = definition,
-    };
+    /// <summary>The body of <c>GET /v1/stdlib</c> over the given libraries (default: all).</summary>
+    public static StdlibEntries Entries(IEnumerable<StandardLibrary>? libraries = null) =>
+        new([.. (libraries ?? All).SelectMany(library => library.EntryList())]);
 
     private static StandardLibrary Load(string resourceName)
     {

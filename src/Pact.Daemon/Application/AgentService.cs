@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
 using Pact.Core.Identity;
@@ -25,7 +26,7 @@ public sealed class AgentService(
     /// <summary>The envelope is signed by the new agent's own key: that is the proof of possession.</summary>
     public async Task<CommandOutcome> RegisterAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {
-        if (await agents.GetAsync(auth.Signer, ct) is { } existing) return CommandOutcome.Ok(200, existing.ToJson());
+        if (await agents.GetAsync(auth.Signer, ct) is { } existing) return CommandOutcome.Ok(200, existing.ToResponse());
         var invite = auth.Payload["invite"]?.GetValue<string>();
         var needsInvite = !listener.LoopbackOnly && !options.Value.OpenRegistration;
         if (needsInvite && invite is null)
@@ -38,27 +39,23 @@ public sealed class AgentService(
             if (invite is not null && !transaction.ConsumeInvite(invite, auth.Signer, auth.Now) && needsInvite)
                 return new PactError(PactCodes.Forbidden, 403, "Invalid invite", "The invite code is unknown, used or expired.");
             if (!transaction.InsertAgent(record))
-                return CommandOutcome.Ok(200, transaction.FindAgent(auth.Signer)!.ToJson());
-            return CommandOutcome.Ok(201, record.ToJson());
+                return CommandOutcome.Ok(200, transaction.FindAgent(auth.Signer)!.ToResponse());
+            return CommandOutcome.Ok(201, record.ToResponse());
         }, ct);
     }
 
     public Task<CommandOutcome> IssueTokenAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {
         var (token, expiresAt) = tokens.Issue(auth.Signer);
-        return engine.CommitWithoutEventsAsync(auth, _ => CommandOutcome.Ok(200, new JsonObject
-        {
-            ["token"] = token,
-            ["expiresAt"] = Timestamp.ToText(expiresAt),
-        }), ct);
+        return engine.CommitWithoutEventsAsync(auth, _ => CommandOutcome.Ok(200, new BearerToken(token, expiresAt)), ct);
     }
 
-    public async Task<JsonObject> CreateInviteAsync(string? expiresIn, CancellationToken ct)
+    public async Task<Invite> CreateInviteAsync(string? expiresIn, CancellationToken ct)
     {
         var duration = expiresIn is null ? IsoDuration.Parse("P7D") : IsoDuration.Parse(expiresIn);
         var code = "inv_" + Base64Url.Encode(RandomNumberGenerator.GetBytes(18));
-        var expiresAt = Timestamp.ToText(duration.AddTo(time.GetUtcNow()));
-        await agents.CreateInviteAsync(code, expiresAt, ct);
-        return new JsonObject { ["code"] = code, ["expiresAt"] = expiresAt };
+        var expiresAt = Timestamp.Truncate(duration.AddTo(time.GetUtcNow()));
+        await agents.CreateInviteAsync(code, Timestamp.ToText(expiresAt), ct);
+        return new Invite(code, expiresAt);
     }
 }

@@ -80,7 +80,7 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
             if (outcome.Error is null)
             {
                 transaction.RememberNonce(new NonceRecord(auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash,
-                    outcome.Status, outcome.Body!.ToJsonString(Pact.Core.Json.PactJson.Options)));
+                    outcome.Status, outcome.Body!));
             }
             return outcome;
         }, ct);

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Compliance;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Lifecycle;
 using Pact.Core.Negotiation;
+using Pact.Core.Time;
 using Pact.Daemon.Auth;
 
 namespace Pact.Daemon.Application;
@@ -34,16 +36,8 @@ public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility v
         return Run(auth, compactId, command, (state, events) =>
         {
             var initiated = events[0];
-            return CommandOutcome.Ok(201, new JsonObject
-            {
-                ["revocationId"] = revocationId,
-                ["status"] = "initiated",
-                ["effectiveAt"] = initiated.Data["effectiveAt"]?.DeepClone(),
-                ["ackDeadline"] = initiated.Data["ackDeadline"]?.DeepClone(),
-                ["initiationHash"] = initiated.Hash,
-                ["compactId"] = compactId,
-                ["version"] = command.Version,
-            });
+            return CommandOutcome.Ok(201, new RevocationInitiated(revocationId, RevocationStatus.Initiated.ToWire(),
+                Instant(initiated.Data["effectiveAt"]), Instant(initiated.Data["ackDeadline"]), initiated.Hash, compactId, command.Version));
         }, ct);
     }
 
@@ -63,14 +57,8 @@ public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility v
         var compactId = p["compactId"]!.GetValue<string>();
         var markerId = PactIds.New(PactIds.Marker, auth.Now);
         var command = new RecordMarker(auth.ToEventJson(), compactId, markerId, p["marker"]!.GetValue<string>());
-        return Run(auth, compactId, command, (state, events) => CommandOutcome.Ok(201, new JsonObject
-        {
-            ["markerId"] = markerId,
-            ["status"] = "recorded",
-            ["initiationHash"] = events[0].Hash,
-            ["compactId"] = compactId,
-            ["marker"] = command.Marker,
-        }), ct);
+        return Run(auth, compactId, command, (state, events) =>
+            CommandOutcome.Ok(201, new MarkerRecorded(markerId, MarkerStatus.Recorded.ToWire(), events[0].Hash, compactId, command.Marker)), ct);
     }
 
     public Task<CommandOutcome> AcknowledgeMarkerAsync(AuthenticatedEnvelope auth, CancellationToken ct)
@@ -84,39 +72,41 @@ public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility v
     }
 
     /// <summary>The compliance decision of §6.3 for a visible compact; null when the caller may not see it.</summary>
-    public (JsonObject? Body, PactError? Error) Check(Caller caller, string compactId, JsonNode? body)
+    public (ComplianceDecision? Body, PactError? Error) Check(Caller caller, string compactId, JsonNode? body)
     {
         var state = engine.State;
         if (!visibility.CanSeeCompact(caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
         var (request, invalid) = ComplianceRequest.FromJson(body);
         if (invalid is not null) return (null, invalid);
         var (decision, error) = ComplianceCheck.Evaluate(state, compactId, request!, time.GetUtcNow());
-        return error is not null ? (null, error) : (decision!.ToJson(), null);
+        return error is not null ? (null, error) : (decision, null);
     }
 
     /// <summary>The duty in force now for each party and category.</summary>
-    public (JsonObject? Body, PactError? Error) Dispositions(Caller caller, string compactId, long? version)
+    public (Dispositions? Body, PactError? Error) Dispositions(Caller caller, string compactId, long? version)
     {
         var state = engine.State;
         if (!visibility.CanSeeCompact(caller, compactId)) return (null, PactError.NotFound($"Compact {compactId}"));
         var now = time.GetUtcNow();
         var report = DispositionDuties.Compute(LifecycleMachine.AsOf(state, now), compactId, now, version);
-        return report is null ? (null, PactError.NotFound($"Compact {compactId}")) : (report.ToJson(), null);
+        return report is null ? (null, PactError.NotFound($"Compact {compactId}")) : (Pact.Core.Contracts.Responses.Dispositions.From(report), null);
     }
 
-    public (JsonObject? Body, PactError? Error) Revocation(Caller caller, string compactId, string revocationId)
+    public (RevocationInfo? Body, PactError? Error) Revocation(Caller caller, string compactId, string revocationId)
     {
         var state = engine.State;
         var body = visibility.CanSeeCompact(caller, compactId) ? LifecycleResources.Revocation(state, revocationId, time.GetUtcNow()) : null;
-        return body is not null && body["compactId"]?.GetValue<string>() == compactId ? (body, null) : (null, PactError.NotFound($"Revocation {revocationId}"));
+        return body is not null && body.CompactId == compactId ? (body, null) : (null, PactError.NotFound($"Revocation {revocationId}"));
     }
 
-    public (JsonObject? Body, PactError? Error) Marker(Caller caller, string compactId, string markerId)
+    public (MarkerInfo? Body, PactError? Error) Marker(Caller caller, string compactId, string markerId)
     {
         var state = engine.State;
         var body = visibility.CanSeeCompact(caller, compactId) ? LifecycleResources.Marker(state, markerId, time.GetUtcNow()) : null;
-        return body is not null && body["compactId"]?.GetValue<string>() == compactId ? (body, null) : (null, PactError.NotFound($"Marker {markerId}"));
+        return body is not null && body.CompactId == compactId ? (body, null) : (null, PactError.NotFound($"Marker {markerId}"));
     }
+
+    private static DateTimeOffset? Instant(JsonNode? text) => text is null ? null : Timestamp.Parse(text.GetValue<string>());
 
     private Task<CommandOutcome> Run(AuthenticatedEnvelope auth, string compactId, LifecycleCommand command,
         Func<NegotiationState, IReadOnlyList<Pact.Core.Events.TranscriptEvent>, CommandOutcome> respond, CancellationToken ct)

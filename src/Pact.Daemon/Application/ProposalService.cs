@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Compacts;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Negotiation;
@@ -87,21 +88,12 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
             return Task.FromResult(NegotiationMachine.Decide(state, command, input.Now));
         }, context =>
         {
-            var created = context.Events[0];
-            var warnings = new JsonArray();
+            var expiresAt = context.Events[0].Data["expiresAt"]?.GetValue<string>();
+            var warnings = new List<string>();
             if (terms!.NegotiationTimeout is null) warnings.Add(NegotiationTimeoutOmitted);
             if (!signature!.PrincipalAuthorization.IsVerifiable) warnings.Add(StandingPolicyUnverified);
-            return CommandOutcome.Ok(201, new JsonObject
-            {
-                ["proposalId"] = proposalId,
-                ["termsHash"] = termsHash,
-                ["status"] = "open",
-                ["expiresAt"] = created.Data["expiresAt"]?.DeepClone(),
-                ["warnings"] = warnings,
-                ["sessionId"] = sessionId,
-                ["compactId"] = terms.CompactId,
-                ["version"] = terms.Version,
-            });
+            return CommandOutcome.Ok(201, new ProposalCreated(proposalId, termsHash, ProposalStatus.Open.ToWire(),
+                expiresAt is null ? null : Timestamp.Parse(expiresAt), warnings, sessionId, terms.CompactId, terms.Version));
         }, ct);
     }
 
@@ -143,25 +135,21 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
         {
             PactTelemetry.Negotiations.Add(1);
             var inForce = context.Events.First(e => e.Type == EventTypes.CompactInForce);
-            return CommandOutcome.Ok(200, inForce.Data["record"]!.DeepClone());
+            return CommandOutcome.Ok(200, StoreRecordResponses.ToCompactRecord(inForce.Data["record"]!));
         }, ct);
     }
 
     public Task<CommandOutcome> DeclineAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new DeclineProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToJson()), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToResponse()), ct);
 
     public Task<CommandOutcome> WithdrawAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new WithdrawProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, new JsonObject
-            {
-                ["proposal"] = context.GetProposal(proposalId)?.ToJson(),
-                ["withdrawalHash"] = context.Events[0].Hash,
-            }), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, new Withdrawal(context.GetProposal(proposalId)?.ToResponse(), context.Events[0].Hash)), ct);
 
     public Task<CommandOutcome> AcknowledgeWithdrawalAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToJson()), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToResponse()), ct);
 
     private async Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
         Func<IStoreTransaction, string, CommandOutcome> respond, CancellationToken ct)

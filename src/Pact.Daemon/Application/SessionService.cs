@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Negotiation;
@@ -41,7 +41,7 @@ public sealed class SessionService(
             }
             if (unknown.Count > 0) return PactError.FromFieldErrors("Invalid payload", unknown);
             return await AdmitAsync(command, ct) ?? verdict;
-        }, _ => CommandOutcome.Ok(201, new JsonObject { ["sessionId"] = sessionId }), ct);
+        }, _ => CommandOutcome.Ok(201, new SessionCreated(sessionId)), ct);
     }
 
     /// <summary>
@@ -76,13 +76,7 @@ public sealed class SessionService(
         return engine.ExecuteAsync(auth, [sessionId, DecisionEngine.LifecycleKey], input => DecideOnSession(sessionId, command, input, ct), context =>
         {
             var e = context.Events[^1];
-            return CommandOutcome.Ok(201, new JsonObject
-            {
-                ["checkpointId"] = checkpointId,
-                ["streamSeq"] = e.StreamSeq,
-                ["stateHash"] = e.Data["stateHash"]!.GetValue<string>(),
-                ["treeSize"] = e.Seq,
-            });
+            return CommandOutcome.Ok(201, new CheckpointCreated(checkpointId, e.StreamSeq, e.Data["stateHash"]!.GetValue<string>(), e.Seq));
         }, ct);
     }
 
@@ -95,7 +89,7 @@ public sealed class SessionService(
             var state = context.GetSessionState(row);
             var last = context.Events[^1];
             var list = context.ListSessionCheckpoints(sessionId);
-            return CommandOutcome.Ok(200, View(row, state, (last.StreamSeq, last.Hash), list));
+            return CommandOutcome.Ok(200, View(row, state, new StreamHead(last.StreamSeq, last.Hash), list));
         }, ct);
     }
 
@@ -106,42 +100,23 @@ public sealed class SessionService(
     }
 
     /// <summary>GET /v1/sessions/{id}: the state of §7 plus topic, metadata, head and checkpoints.</summary>
-    public async Task<JsonObject> GetViewAsync(SessionRow row, CancellationToken ct)
+    public async Task<SessionView> GetViewAsync(SessionRow row, CancellationToken ct)
     {
         var state = await sessions.GetStateAsync(row.SessionId, ct) ?? throw new InvalidOperationException($"Session {row.SessionId} has a row but no state.");
         var head = await store.GetStreamHeadAsync(row.SessionId, ct);
         var list = await checkpoints.ListAsync(row.SessionId, ct);
-        return View(row, state, head, list);
+        return View(row, state, head is { } h ? new StreamHead(h.StreamSeq, h.Hash) : null, list);
     }
 
     /// <summary>The state's members (§7) plus the session's metadata, stream head and checkpoints.</summary>
-    public static JsonObject View(SessionRow row, SessionState state, (long StreamSeq, string Hash)? head, IReadOnlyList<SessionCheckpointRow> checkpointRows)
-    {
-        var members = state.ToJson();
-        JsonNode? Take(string name)
-        {
-            members.Remove(name, out var node);
-            return node;
-        }
-        return new JsonObject
-        {
-            ["sessionId"] = Take("sessionId"),
-            ["status"] = Take("status"),
-            ["participants"] = Take("participants"),
-            ["topic"] = Take("topic"),
-            ["metadata"] = row.Metadata?.DeepClone(),
-            ["proposals"] = Take("proposals"),
-            ["compacts"] = Take("compacts"),
-            ["head"] = head is { } h ? new JsonObject { ["streamSeq"] = h.StreamSeq, ["hash"] = h.Hash } : null,
-            ["checkpoints"] = new JsonArray(checkpointRows.Select(c => (JsonNode)c.ToJson()).ToArray()),
-        };
-    }
+    public static SessionView View(SessionRow row, SessionState state, StreamHead? head, IReadOnlyList<SessionCheckpointRow> checkpointRows) =>
+        SessionView.Of(state.Snapshot(), row.Metadata, head, [.. checkpointRows.Select(c => c.ToResponse())]);
 
     /// <summary>
     /// The state after event k, rebuilt from the nearest checkpoint at or before k with only the later
     /// events applied — the same fold the live path uses (§7).
     /// </summary>
-    public async Task<(JsonObject? Body, PactError? Error)> StateAtAsync(string sessionId, long? at, CancellationToken ct)
+    public async Task<(SessionStateView? Body, PactError? Error)> StateAtAsync(string sessionId, long? at, CancellationToken ct)
     {
         var head = await store.GetStreamHeadAsync(sessionId, ct);
         if (head is null) return (null, PactError.NotFound($"Session {sessionId}"));
@@ -163,13 +138,6 @@ public sealed class SessionService(
             }
             from = page[^1].StreamSeq;
         }
-        var json = state!.ToJson();
-        return (new JsonObject
-        {
-            ["state"] = json,
-            ["at"] = k,
-            ["stateHash"] = state.StateHash(),
-            ["replay"] = new JsonObject { ["fromCheckpoint"] = checkpoint?.CheckpointId, ["eventsApplied"] = applied },
-        }, null);
+        return (new SessionStateView(state!.Snapshot(), k, state.StateHash(), new ReplayInfo(checkpoint?.CheckpointId, applied)), null);
     }
 }

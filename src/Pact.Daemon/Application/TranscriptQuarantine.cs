@@ -1,4 +1,7 @@
+using Pact.Core.Contracts.Responses;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pact.Core.Json;
 using Pact.Core.Errors;
 using Pact.Daemon.TransparencyLog;
 
@@ -91,7 +94,7 @@ public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
         {
             body["quarantined"] = new JsonArray(findings.Sessions.Select(s =>
             {
-                var entry = s.Value.ToJson();
+                var entry = JsonSerializer.SerializeToNode(s.Value, PactJson.Options)!.AsObject();
                 entry["sessionId"] = s.Key;
                 return (JsonNode)entry;
             }).ToArray());

@@ -1,3 +1,4 @@
+using Pact.Core.Contracts.Responses;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Errors;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Time;
 using Pact.Daemon.Application;
@@ -16,8 +17,8 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
     /// <response code="201">Registered.</response>
     /// <response code="200">Already registered: the existing record.</response>
     [HttpPost("/v1/agents")]
-    [ProducesResponseType(typeof(AgentBody), StatusCodes.Status201Created)]
-    [ProducesResponseType(typeof(AgentBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(AgentInfo), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(AgentInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [Envelope("agent.register")]
@@ -26,14 +27,14 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
 
     /// <summary>An agent's public record.</summary>
     [HttpGet("/v1/agents/{agentId}")]
-    [ProducesResponseType(typeof(AgentBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(AgentInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IResult> Get(string agentId, CancellationToken ct) =>
-        await agents.GetAsync(agentId, ct) is { } agent ? JsonResult(200, agent.ToJson()) : Problem(PactError.NotFound($"Agent {agentId}"));
+        await agents.GetAsync(agentId, ct) is { } agent ? Json(200, agent.ToResponse()) : Problem(PactError.NotFound($"Agent {agentId}"));
 
     /// <summary>Issues a one-hour bearer token for reads to the signing agent (auth.token envelope).</summary>
     [HttpPost("/v1/auth/token")]
-    [ProducesResponseType(typeof(TokenBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(BearerToken), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [Envelope("auth.token")]
     public Task<IResult> Token([FromBody] SignedEnvelope body, CancellationToken ct) =>
@@ -41,7 +42,7 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
 
     /// <summary>Creates a one-time registration code (admin token).</summary>
     [HttpPost("/v1/invites")]
-    [ProducesResponseType(typeof(InviteBody), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(Invite), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Operator, Forbidden = "Only the operator's admin token may create invites.")]
@@ -49,21 +50,9 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
     {
         if (request?.ExpiresIn is { } expiresIn && !IsoDuration.IsValid(expiresIn))
             return Problem(PactError.InvalidPayload("'expiresIn' must be an ISO 8601 duration like P7D.", "/expiresIn"));
-        return JsonResult(201, await service.CreateInviteAsync(request?.ExpiresIn, ct));
+        return Json(201, await service.CreateInviteAsync(request?.ExpiresIn, ct));
     }
 }
 
-/// <summary>A registered agent.</summary>
-public sealed record AgentBody(string AgentId, string PublicKey, PrincipalBody Principal, string? DisplayName, string RegisteredAt);
-
-/// <summary>The person, organization or agent an agent acts for.</summary>
-public sealed record PrincipalBody(string Id, string Kind, string Name);
-
-/// <summary>A bearer token and its expiry.</summary>
-public sealed record TokenBody(string Token, string ExpiresAt);
-
 /// <summary>POST /v1/invites body.</summary>
 public sealed record InviteRequest(string? ExpiresIn);
-
-/// <summary>A one-time registration code.</summary>
-public sealed record InviteBody(string Code, string ExpiresAt);

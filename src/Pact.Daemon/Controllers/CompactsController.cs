@@ -1,7 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Pact.Core.Compliance;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
+using Pact.Core.Json;
 using Pact.Core.Stdlib;
 using Pact.Daemon.Application;
 using Pact.Daemon.Http;
@@ -17,7 +21,7 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
 {
     /// <summary>A compact: parties, status, current version, every version and its history.</summary>
     [HttpGet("/v1/compacts/{compactId}")]
-    [ProducesResponseType(typeof(CompactBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(CompactInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string compactId, CancellationToken ct)
@@ -27,27 +31,14 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
         if (versions.Count == 0 || !visibility.CanSeeCompact(caller, compactId)) return Problem(PactError.NotFound($"Compact {compactId}"));
         var current = versions[^1];
         var record = await compacts.GetRecordAsync(compactId, current.Version, ct);
-        return JsonResult(200, new JsonObject
-        {
-            ["compactId"] = compactId,
-            ["parties"] = record!["terms"]!["parties"]!.DeepClone(),
-            ["status"] = current.Status,
-            ["currentVersion"] = current.Version,
-            ["versions"] = new JsonArray(versions.Select(v => (JsonNode)new JsonObject
-            {
-                ["version"] = v.Version,
-                ["compactHash"] = v.CompactHash,
-                ["status"] = v.Status,
-                ["sessionId"] = v.SessionId,
-                ["inForceAt"] = v.InForceAt,
-            }).ToArray()),
-            ["history"] = new JsonArray(versions.SelectMany(v => v.History.Select(h => h!.DeepClone())).ToArray()),
-        });
+        var parties = record!["terms"]!["parties"]!.Deserialize<CompactParties>(PactJson.Options)!;
+        return Json(200, new CompactInfo(compactId, parties, current.Status, current.Version, [.. versions.Select(v => v.ToResponse())],
+            [.. versions.SelectMany(v => v.History.Deserialize<List<HistoryEntry>>(PactJson.Options)!)]));
     }
 
     /// <summary>The caller's compacts (the operator's: all), current versions, optionally by status.</summary>
     [HttpGet("/v1/compacts")]
-    [ProducesResponseType(typeof(CompactPageBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(CompactPage), StatusCodes.Status200OK)]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List([FromQuery] string? party, [FromQuery] string? status, [FromQuery] string? after, [FromQuery] int limit = 50, CancellationToken ct = default)
     {
@@ -58,24 +49,12 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
         var agent = caller.IsAdmin && party is null ? null : caller.Agent;
         var rows = await compacts.ListCurrentAsync(agent, status, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
-        return JsonResult(200, new JsonObject
-        {
-            ["compacts"] = new JsonArray(page.Select(v => (JsonNode)new JsonObject
-            {
-                ["compactId"] = v.CompactId,
-                ["currentVersion"] = v.Version,
-                ["status"] = v.Status,
-                ["compactHash"] = v.CompactHash,
-                ["sessionId"] = v.SessionId,
-                ["parties"] = new JsonObject { ["a"] = v.AgentA, ["b"] = v.AgentB },
-            }).ToArray()),
-            ["next"] = rows.Count > limit ? page[^1].CompactId : null,
-        });
+        return Json(200, new CompactPage([.. page.Select(v => v.ToSummary())], rows.Count > limit ? page[^1].CompactId : null));
     }
 
     /// <summary>One version's signed compact record, identical in both parties' copies.</summary>
     [HttpGet("/v1/compacts/{compactId}/versions/{version:long}")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(CompactRecordInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> GetVersion(string compactId, long version, CancellationToken ct)
@@ -84,32 +63,26 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
         var versions = await compacts.GetVersionsAsync(compactId, ct);
         if (versions.Count == 0 || !visibility.CanSeeCompact(caller, compactId)) return Problem(PactError.NotFound($"Compact {compactId}"));
         var record = await compacts.GetRecordAsync(compactId, version, ct);
-        return record is null ? Problem(PactError.NotFound($"Version {version} of compact {compactId}")) : JsonResult(200, record);
+        return record is null ? Problem(PactError.NotFound($"Version {version} of compact {compactId}")) : Json(200, StoreRecordResponses.ToCompactRecord(record));
     }
 
     /// <summary>The standard library's entries (public): categories, operations, recipients and tiers.</summary>
     [HttpGet("/v1/stdlib")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
-    public IResult Stdlib() => JsonResult(200, StandardLibrary.Entries());
+    [ProducesResponseType(typeof(StdlibEntries), StatusCodes.Status200OK)]
+    public IResult Stdlib() => Json(200, StandardLibrary.Entries());
 
     /// <summary>Complete, explicit, unsigned terms from a tier's defaults; they pass validation as they are.</summary>
     [HttpPost("/v1/compacts/draft")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(CompactDraft), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public IResult Draft([FromBody] JsonObject body)
     {
         var (terms, error) = DraftBuilder.Build(body, time.GetUtcNow());
-        return error is not null ? Problem(error) : JsonResult(200, new JsonObject { ["terms"] = terms });
+        return error is not null ? Problem(error) : Json(200, new CompactDraft(terms!));
     }
 
 }
-
-/// <summary>A compact and its versions.</summary>
-public sealed record CompactBody(string CompactId, JsonObject Parties, string Status, long CurrentVersion, JsonArray Versions, JsonArray History);
-
-/// <summary>A page of compacts.</summary>
-public sealed record CompactPageBody(JsonArray Compacts, string? Next);
 
 /// <summary>Living under a compact (§6): revocations, markers, the compliance check and disposition duties.</summary>
 public sealed class LifecycleController(CommandRunner commands, LifecycleService service) : PactControllerBase
@@ -117,7 +90,7 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     /// <summary>Starts a revocation of a version in force (compact.revoke). It stays in force until the revocation is active.</summary>
     [Envelope("compact.revoke")]
     [HttpPost("/v1/compacts/{compactId}/revocations")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(RevocationInitiated), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
@@ -128,7 +101,7 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     /// <summary>The other party acknowledges a revocation, naming its initiationHash (compact.revoke.ack).</summary>
     [Envelope("compact.revoke.ack")]
     [HttpPost("/v1/compacts/{compactId}/revocations/{revocationId}/ack")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(RevocationInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
@@ -137,20 +110,20 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
 
     /// <summary>A revocation of a visible compact.</summary>
     [HttpGet("/v1/compacts/{compactId}/revocations/{revocationId}")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(RevocationInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public IResult GetRevocation(string compactId, string revocationId)
     {
         var caller = Reader;
         var (body, error) = service.Revocation(caller, compactId, revocationId);
-        return error is not null ? Problem(error) : JsonResult(200, body!);
+        return error is not null ? Problem(error) : Json(200, body!);
     }
 
     /// <summary>Records a marker such as work-complete (compact.marker); it takes effect on acknowledgment or after ackTimeout.</summary>
     [Envelope("compact.marker")]
     [HttpPost("/v1/compacts/{compactId}/markers")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(MarkerRecorded), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
@@ -160,7 +133,7 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     /// <summary>The other party acknowledges a marker (compact.marker.ack); the marker takes effect.</summary>
     [Envelope("compact.marker.ack")]
     [HttpPost("/v1/compacts/{compactId}/markers/{markerId}/ack")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(MarkerInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
@@ -169,14 +142,14 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
 
     /// <summary>A marker of a visible compact.</summary>
     [HttpGet("/v1/compacts/{compactId}/markers/{markerId}")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(MarkerInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public IResult GetMarker(string compactId, string markerId)
     {
         var caller = Reader;
         var (body, error) = service.Marker(caller, compactId, markerId);
-        return error is not null ? Problem(error) : JsonResult(200, body!);
+        return error is not null ? Problem(error) : Json(200, body!);
     }
 
     /// <summary>
@@ -184,7 +157,7 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     /// default-deny, with the failing dimension, a readable explanation and the full trace.
     /// </summary>
     [HttpPost("/v1/compacts/{compactId}/check")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ComplianceDecision), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -192,18 +165,18 @@ public sealed class LifecycleController(CommandRunner commands, LifecycleService
     {
         var caller = Reader;
         var (decision, error) = service.Check(caller, compactId, body);
-        return error is not null ? Problem(error) : JsonResult(200, decision!);
+        return error is not null ? Problem(error) : Json(200, decision!);
     }
 
     /// <summary>For each party and category, the duty in force now: delete, retain-until a date, transition, indefinite or none.</summary>
     [HttpGet("/v1/compacts/{compactId}/dispositions")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Dispositions), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public IResult Dispositions(string compactId, [FromQuery] long? version)
     {
         var caller = Reader;
         var (report, error) = service.Dispositions(caller, compactId, version);
-        return error is not null ? Problem(error) : JsonResult(200, report!);
+        return error is not null ? Problem(error) : Json(200, report!);
     }
 }

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
-using Pact.Core.Time;
+using Pact.Core.Contracts.Responses;
+using Pact.Core.Stdlib;
 using Pact.Daemon.Hosting;
 
 using Pact.Store;
@@ -12,19 +12,7 @@ public sealed class DaemonController(DaemonIdentity daemon, TimeProvider time) :
 {
     /// <summary>The daemon's identity and protocol versions (public). Agents address envelopes to its daemonId.</summary>
     [HttpGet("/v1/daemon")]
-    [ProducesResponseType(typeof(DaemonInfoBody), StatusCodes.Status200OK)]
-    public IResult Get() => JsonResult(200, new JsonObject
-    {
-        ["daemonId"] = daemon.DaemonId,
-        ["publicKey"] = daemon.PublicKey,
-        ["origin"] = daemon.Origin,
-        ["protocol"] = DaemonIdentity.Protocol,
-        ["acp"] = DaemonIdentity.AcpVersion,
-        ["version"] = DaemonIdentity.ProductVersion,
-        ["stdlib"] = new JsonArray("contractor-and-service@0.1"),
-        ["time"] = Timestamp.ToText(time.GetUtcNow()),
-    });
+    [ProducesResponseType(typeof(DaemonInfo), StatusCodes.Status200OK)]
+    public IResult Get() => Json(200, new DaemonInfo(daemon.DaemonId, daemon.PublicKey, daemon.Origin, DaemonIdentity.Protocol,
+        DaemonIdentity.AcpVersion, DaemonIdentity.ProductVersion, [StandardLibrary.ContractorAndServicePin], time.GetUtcNow()));
 }
-
-/// <summary>GET /v1/daemon (§1).</summary>
-public sealed record DaemonInfoBody(string DaemonId, string PublicKey, string Origin, string Protocol, string Acp, string Version, IReadOnlyList<string> Stdlib, string Time);

@@ -1,9 +1,9 @@
 using Pact.Core.Sessions;
 using Pact.Core.Negotiation;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Events;
 using Pact.Daemon.Hosting;
@@ -17,7 +17,7 @@ public sealed class EventsController(ResourceVisibility visibility, IPactStore s
 {
     /// <summary>A page of a session's events in streamSeq order; <c>next</c> is the <c>after</c> of the next page, null at the end.</summary>
     [HttpGet("/v1/sessions/{sessionId}/events")]
-    [ProducesResponseType(typeof(EventPageBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(EventPage), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -30,11 +30,7 @@ public sealed class EventsController(ResourceVisibility visibility, IPactStore s
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
         var events = await store.ReadStreamAsync(sessionId, after, limit + 1, ct);
         var page = events.Take(limit).ToList();
-        return JsonResult(200, new JsonObject
-        {
-            ["events"] = new JsonArray(page.Select(e => (JsonNode)e.ToJson()).ToArray()),
-            ["next"] = events.Count > limit ? page[^1].StreamSeq : null,
-        });
+        return Json(200, new EventPage(page, events.Count > limit ? page[^1].StreamSeq : null));
     }
 
     /// <summary>Live SSE of one session (id = streamSeq), resuming after Last-Event-ID, ?after=n, or ?after=head.</summary>
@@ -104,9 +100,6 @@ public sealed class EventsController(ResourceVisibility visibility, IPactStore s
             start, atHead);
     }
 }
-
-/// <summary>A page of events.</summary>
-public sealed record EventPageBody(IReadOnlyList<JsonObject> Events, long? Next);
 
 /// <summary>The streams an agent may read, kept current as sessions naming it are created.</summary>
 internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibility, ISessionReadModel sessions)

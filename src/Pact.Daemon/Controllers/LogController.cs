@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
 using Pact.Daemon.Hosting;
@@ -19,7 +19,7 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
     /// </summary>
     [HttpGet("/v1/log/checkpoint")]
     [Produces("text/plain", "application/json")]
-    [ProducesResponseType(typeof(LogCheckpointBody), StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType(typeof(LogCheckpointInfo), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/plain")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IResult> Checkpoint(CancellationToken ct)
@@ -29,13 +29,7 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
         if (latest is null && store.HeadSeq > 0) latest = await checkpointer.CheckpointAsync(ct);
         if (latest is null) return Problem(PactError.NotFound("A signed checkpoint (the log is still empty)"));
         if (!WantsJson(Request)) return Results.Text(latest.Note, "text/plain; charset=utf-8", System.Text.Encoding.UTF8, 200);
-        return JsonResult(200, new JsonObject
-        {
-            ["origin"] = identity.Origin,
-            ["treeSize"] = latest.TreeSize,
-            ["rootHash"] = Hex.Encode(latest.RootHash),
-            ["note"] = latest.Note,
-        });
+        return Json(200, new LogCheckpointInfo(identity.Origin, latest.TreeSize, Hex.Encode(latest.RootHash), latest.Note));
     }
 
     /// <summary>
@@ -43,7 +37,7 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
     /// (RFC 9162 §2.1.3, nearest sibling first). <c>treeSize</c> must be a checkpointed size.
     /// </summary>
     [HttpGet("/v1/log/proof/inclusion")]
-    [ProducesResponseType(typeof(InclusionProofBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(InclusionProof), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<IResult> Inclusion([FromQuery] string? seq, [FromQuery] string? treeSize, CancellationToken ct)
@@ -55,7 +49,7 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
         if (errors.Count > 0) return Problem(PactError.FromFieldErrors("Invalid query", errors));
         if (await store.GetLogCheckpointAsync(size, ct) is null) return Problem(NotCheckpointed(size));
         var proof = await store.InclusionProofAsync(n - 1, size, ct);
-        return JsonResult(200, new JsonObject { ["leafIndex"] = n - 1, ["treeSize"] = size, ["hashes"] = HexArray(proof) });
+        return Json(200, new InclusionProof(n - 1, size, HexList(proof)));
     }
 
     /// <summary>
@@ -63,7 +57,7 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
     /// they are equal. Both must be checkpointed sizes.
     /// </summary>
     [HttpGet("/v1/log/proof/consistency")]
-    [ProducesResponseType(typeof(ConsistencyProofBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ConsistencyProof), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<IResult> Consistency([FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
@@ -78,7 +72,7 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
             if (await store.GetLogCheckpointAsync(size, ct) is null) return Problem(NotCheckpointed(size));
         }
         var proof = await store.ConsistencyProofAsync(size1, size2, ct);
-        return JsonResult(200, new JsonObject { ["from"] = size1, ["to"] = size2, ["hashes"] = HexArray(proof) });
+        return Json(200, new ConsistencyProof(size1, size2, HexList(proof)));
     }
 
     /// <summary>JSON when the client asks for it at least as much as for text; the note otherwise.</summary>
@@ -108,14 +102,5 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
     private static PactError NotCheckpointed(long size) =>
         new(PactCodes.NotFound, 404, "Not found", $"No signed checkpoint has tree size {size}; proofs are served for checkpointed sizes only.");
 
-    private static JsonArray HexArray(IReadOnlyList<byte[]> hashes) => new(hashes.Select(h => (JsonNode)Hex.Encode(h)).ToArray());
+    private static List<string> HexList(IReadOnlyList<byte[]> hashes) => [.. hashes.Select(h => Hex.Encode(h))];
 }
-
-/// <summary>GET /v1/log/checkpoint as JSON.</summary>
-public sealed record LogCheckpointBody(string Origin, long TreeSize, string RootHash, string Note);
-
-/// <summary>An inclusion proof (hex hashes, the sibling nearest the leaf first).</summary>
-public sealed record InclusionProofBody(long LeafIndex, long TreeSize, IReadOnlyList<string> Hashes);
-
-/// <summary>A consistency proof (hex hashes).</summary>
-public sealed record ConsistencyProofBody(long From, long To, IReadOnlyList<string> Hashes);

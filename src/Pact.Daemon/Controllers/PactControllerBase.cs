@@ -17,8 +17,8 @@ public abstract class PactControllerBase : ControllerBase
 
     protected static IResult Problem(PactError error) => Problems.Result(error);
 
-    protected static IResult JsonResult(int status, System.Text.Json.Nodes.JsonNode body) =>
-        Application.CommandOutcome.Json(status, body.ToJsonString(Pact.Core.Json.PactJson.Options));
+    /// <summary>A response record of Pact.Core.Contracts.Responses, written as every answer is (<see cref="Application.CommandOutcome.Serialize"/>).</summary>
+    protected static IResult Json<T>(int status, T body) => Application.CommandOutcome.Json(status, Application.CommandOutcome.Serialize(body));
 
     protected static Dictionary<string, string> Targets(params (string Name, string Value)[] targets) =>
         targets.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);

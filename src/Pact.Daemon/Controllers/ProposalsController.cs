@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Http;
@@ -15,7 +15,7 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
     /// <summary>Proposes terms (proposal.create, first signature included); with <c>replaces</c> it counters the open proposal.</summary>
     /// <response code="201">Open; <c>warnings</c> may hold NEGOTIATION_TIMEOUT_OMITTED or STANDING_POLICY_UNVERIFIED.</response>
     [HttpPost("/v1/sessions/{sessionId}/proposals")]
-    [ProducesResponseType(typeof(ProposalCreatedBody), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(ProposalCreated), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
@@ -27,7 +27,7 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
 
     /// <summary>Countersigns (proposal.sign): the compact goes in force and both parties get the identical signed record.</summary>
     [HttpPost("/v1/proposals/{proposalId}/sign")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(CompactRecordInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
@@ -38,7 +38,7 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
 
     /// <summary>Declines (proposal.decline); the compact id and version are burned.</summary>
     [HttpPost("/v1/proposals/{proposalId}/decline")]
-    [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Proposal), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [Envelope("proposal.decline")]
     public Task<IResult> Decline(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
@@ -46,7 +46,7 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
 
     /// <summary>The proposer withdraws (proposal.withdraw); the other party acknowledges with the returned withdrawalHash.</summary>
     [HttpPost("/v1/proposals/{proposalId}/withdraw")]
-    [ProducesResponseType(typeof(WithdrawalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Withdrawal), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [Envelope("proposal.withdraw")]
     public Task<IResult> Withdraw(string proposalId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
@@ -54,7 +54,7 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
 
     /// <summary>Acknowledges a withdrawal (proposal.withdrawal.ack naming the withdrawalHash).</summary>
     [HttpPost("/v1/proposals/{proposalId}/withdrawal/ack")]
-    [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Proposal), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [Envelope("proposal.withdrawal.ack")]
@@ -63,23 +63,13 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
 
     /// <summary>A proposal visible to the caller, with its terms, signatures and history.</summary>
     [HttpGet("/v1/proposals/{proposalId}")]
-    [ProducesResponseType(typeof(ProposalBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Proposal), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string proposalId, CancellationToken ct)
     {
         var caller = Reader;
         var proposal = await proposals.GetProposalAsync(proposalId, ct);
-        return proposal is null || !visibility.CanSeeInSession(caller, proposal.SessionId) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : JsonResult(200, proposal.ToJson());
+        return proposal is null || !visibility.CanSeeInSession(caller, proposal.SessionId) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : Json(200, proposal.ToResponse());
     }
 }
-
-/// <summary>201 of proposal.create.</summary>
-public sealed record ProposalCreatedBody(string ProposalId, string TermsHash, string Status, string? ExpiresAt, IReadOnlyList<string> Warnings);
-
-/// <summary>A proposal.</summary>
-public sealed record ProposalBody(string ProposalId, string SessionId, string CompactId, long Version, string Status, JsonObject Terms, string TermsHash,
-    string Proposer, JsonArray Signatures, string? ExpiresAt, JsonArray History);
-
-/// <summary>200 of proposal.withdraw.</summary>
-public sealed record WithdrawalBody(ProposalBody Proposal, string WithdrawalHash);

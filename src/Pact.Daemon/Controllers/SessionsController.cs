@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Daemon.Application;
 using Pact.Daemon.Hosting;
@@ -16,7 +16,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
 {
     /// <summary>Creates a session (session.create envelope; the signer must be a participant).</summary>
     [HttpPost("/v1/sessions")]
-    [ProducesResponseType(typeof(SessionCreatedBody), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(SessionCreated), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
@@ -27,7 +27,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
 
     /// <summary>A session visible to the caller: status, participants, proposals, compacts, head, checkpoints.</summary>
     [HttpGet("/v1/sessions/{sessionId}")]
-    [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SessionView), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -36,12 +36,12 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
         var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
         if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
-        return JsonResult(200, await service.GetViewAsync(row, ct));
+        return Json(200, await service.GetViewAsync(row, ct));
     }
 
     /// <summary>Sessions visible to the caller, in id order; pass <c>next</c> as <c>after</c> for the next page.</summary>
     [HttpGet("/v1/sessions")]
-    [ProducesResponseType(typeof(SessionPageBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SessionPage), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List([FromQuery] string? participant, [FromQuery] string? status, [FromQuery] string? after, [FromQuery] int limit = 50, CancellationToken ct = default)
@@ -53,14 +53,14 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
         var rows = await sessions.ListAsync(caller.IsAdmin ? null : caller.Agent, participant, status, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
-        var items = new JsonArray();
+        var items = new List<SessionView>(page.Count);
         foreach (var row in page) items.Add(await service.GetViewAsync(row, ct));
-        return JsonResult(200, new JsonObject { ["sessions"] = items, ["next"] = rows.Count > limit ? page[^1].SessionId : null });
+        return Json(200, new SessionPage(items, rows.Count > limit ? page[^1].SessionId : null));
     }
 
     /// <summary>Suspends an active session: no new proposals, signatures, declines or counters until resumed.</summary>
     [HttpPost("/v1/sessions/{sessionId}/suspend")]
-    [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SessionView), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [Envelope("session.suspend")]
@@ -69,7 +69,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
 
     /// <summary>Resumes a suspended session.</summary>
     [HttpPost("/v1/sessions/{sessionId}/resume")]
-    [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SessionView), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [Envelope("session.resume")]
@@ -78,7 +78,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
 
     /// <summary>Terminates the session for good; open and withdrawal-pending proposals are retired. Compacts outlive it.</summary>
     [HttpPost("/v1/sessions/{sessionId}/terminate")]
-    [ProducesResponseType(typeof(SessionBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SessionView), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [Envelope("session.terminate")]
@@ -87,7 +87,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
 
     /// <summary>Records a checkpoint: a snapshot of the session state with its stateHash, a starting point for replay.</summary>
     [HttpPost("/v1/sessions/{sessionId}/checkpoints")]
-    [ProducesResponseType(typeof(CheckpointCreatedBody), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(CheckpointCreated), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [Envelope("session.checkpoint")]
     public Task<IResult> Checkpoint(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
@@ -95,7 +95,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
 
     /// <summary>The session state after event <c>at</c> (default: the head), rebuilt from the nearest checkpoint.</summary>
     [HttpGet("/v1/sessions/{sessionId}/state")]
-    [ProducesResponseType(typeof(StateBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SessionStateView), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> State(string sessionId, [FromQuery] long? at, CancellationToken ct)
@@ -104,28 +104,6 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
         var row = await sessions.GetAsync(sessionId, ct);
         if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         var (body, error) = await service.StateAtAsync(sessionId, at, ct);
-        return error is not null ? Problem(error) : JsonResult(200, body!);
+        return error is not null ? Problem(error) : Json(200, body!);
     }
 }
-
-/// <summary>201 of session.create.</summary>
-public sealed record SessionCreatedBody(string SessionId);
-
-/// <summary>A session as GET /v1/sessions/{id} answers it.</summary>
-public sealed record SessionBody(string SessionId, string Status, IReadOnlyList<string> Participants, string? Topic, JsonObject? Metadata,
-    IReadOnlyList<JsonObject> Proposals, IReadOnlyList<JsonObject> Compacts, HeadBody? Head, IReadOnlyList<JsonObject> Checkpoints);
-
-/// <summary>The newest event of a stream.</summary>
-public sealed record HeadBody(long StreamSeq, string Hash);
-
-/// <summary>A page of sessions.</summary>
-public sealed record SessionPageBody(IReadOnlyList<SessionBody> Sessions, string? Next);
-
-/// <summary>201 of session.checkpoint.</summary>
-public sealed record CheckpointCreatedBody(string CheckpointId, long StreamSeq, string StateHash, long TreeSize);
-
-/// <summary>The session state at an event, and how it was rebuilt.</summary>
-public sealed record StateBody(JsonObject State, long At, string StateHash, ReplayBody Replay);
-
-/// <summary>Where replay started and how many events it applied.</summary>
-public sealed record ReplayBody(string? FromCheckpoint, long EventsApplied);

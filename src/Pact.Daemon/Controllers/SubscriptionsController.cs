@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
@@ -20,7 +20,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
     /// </summary>
     [HttpPost("/v1/subscriptions")]
     [Envelope("subscription.create")]
-    [ProducesResponseType(typeof(SubscriptionCreatedBody), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(SubscriptionCreated), StatusCodes.Status201Created)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
@@ -28,7 +28,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
 
     /// <summary>The caller's subscriptions (every one for the admin token), in id order; pass <c>next</c> as <c>after</c>.</summary>
     [HttpGet("/v1/subscriptions")]
-    [ProducesResponseType(typeof(SubscriptionPageBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(SubscriptionPage), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> List([FromQuery] string? after, [FromQuery] int limit = 100, CancellationToken ct = default)
@@ -38,16 +38,12 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
         var rows = await webhooks.ListAsync(caller.IsAdmin ? null : caller.Agent, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
-        return JsonResult(200, new JsonObject
-        {
-            ["subscriptions"] = new JsonArray(page.Select(s => (JsonNode)s.ToJson()).ToArray()),
-            ["next"] = rows.Count > limit ? page[^1].SubscriptionId : null,
-        });
+        return Json(200, new SubscriptionPage([.. page.Select(s => s.ToResponse())], rows.Count > limit ? page[^1].SubscriptionId : null));
     }
 
     /// <summary>One subscription of the caller (any for the admin token).</summary>
     [HttpGet("/v1/subscriptions/{subscriptionId}")]
-    [ProducesResponseType(typeof(SubscriptionBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Subscription), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -55,7 +51,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
     {
         var caller = Reader;
         var (subscription, error) = await service.FindAsync(caller, subscriptionId, ct);
-        return error is not null ? Problem(error) : JsonResult(200, subscription!.ToJson());
+        return error is not null ? Problem(error) : Json(200, subscription!.ToResponse());
     }
 
     /// <summary>Deletes a subscription with its pending deliveries (bearer token of the owner, or the admin token).</summary>
@@ -74,7 +70,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
 
     /// <summary>The subscription's deliveries in seq order: status, attempts made, last HTTP status, when, and when next.</summary>
     [HttpGet("/v1/subscriptions/{subscriptionId}/deliveries")]
-    [ProducesResponseType(typeof(DeliveryPageBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(DeliveryPage), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -89,16 +85,12 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
         var rows = await webhooks.ListDeliveriesAsync(subscriptionId, after, status, limit + 1, ct);
         var page = rows.Take(limit).ToList();
-        return JsonResult(200, new JsonObject
-        {
-            ["deliveries"] = new JsonArray(page.Select(d => (JsonNode)d.ToJson()).ToArray()),
-            ["next"] = rows.Count > limit ? page[^1].Seq : null,
-        });
+        return Json(200, new DeliveryPage([.. page.Select(d => d.ToResponse())], rows.Count > limit ? page[^1].Seq : null));
     }
 
     /// <summary>Attempts a delivery again now, whatever its status; the outcome shows in the deliveries list.</summary>
     [HttpPost("/v1/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry")]
-    [ProducesResponseType(typeof(DeliveryBody), StatusCodes.Status202Accepted)]
+    [ProducesResponseType(typeof(WebhookDelivery), StatusCodes.Status202Accepted)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -110,27 +102,6 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
         var delivery = await webhooks.GetDeliveryAsync(subscriptionId, deliveryId, ct);
         if (delivery is null) return Problem(PactError.NotFound($"Delivery {deliveryId}"));
         dispatcher.AttemptNow(delivery);
-        return JsonResult(202, delivery.ToJson());
+        return Json(202, delivery.ToResponse());
     }
 }
-
-/// <summary>A subscription's filter: exact types or "prefix.*", and session ids; null matches all.</summary>
-public sealed record SubscriptionFilterBody(IReadOnlyList<string>? Types, IReadOnlyList<string>? Sessions);
-
-/// <summary>A subscription as the API shows it (never with its secret).</summary>
-public sealed record SubscriptionBody(string SubscriptionId, string Owner, string Callback, SubscriptionFilterBody Filter, string? Description,
-    string CreatedAt, long AfterSeq, string Status, string? DisabledReason, string? DisabledAt, int ConsecutiveFailures);
-
-/// <summary>201 of subscription.create: the subscription and, only here, its secret.</summary>
-public sealed record SubscriptionCreatedBody(string SubscriptionId, string Secret, string Owner, string Callback, SubscriptionFilterBody Filter, string? Description,
-    string CreatedAt, long AfterSeq, string Status);
-
-/// <summary>A page of subscriptions.</summary>
-public sealed record SubscriptionPageBody(IReadOnlyList<SubscriptionBody> Subscriptions, string? Next);
-
-/// <summary>One event's delivery to a subscription.</summary>
-public sealed record DeliveryBody(string DeliveryId, string SubscriptionId, string WebhookId, long Seq, string Type, string Stream, int Attempt,
-    string Status, int? HttpStatus, string? Error, string? At, string? NextAttemptAt, string CreatedAt);
-
-/// <summary>A page of deliveries.</summary>
-public sealed record DeliveryPageBody(IReadOnlyList<DeliveryBody> Deliveries, long? Next);

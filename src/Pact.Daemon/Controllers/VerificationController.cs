@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Pact.Daemon.Auth;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Daemon.TransparencyLog;
 
@@ -18,7 +18,7 @@ public sealed class VerificationController(ResourceVisibility visibility, ISessi
     /// does not hold.
     /// </summary>
     [HttpGet("/v1/sessions/{sessionId}/verify")]
-    [ProducesResponseType(typeof(VerifyBody), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(VerifyReport), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [RequirePolicy(PactAuthorization.Reader)]
@@ -34,7 +34,7 @@ public sealed class VerificationController(ResourceVisibility visibility, ISessi
             if (start is null || start.SessionId != sessionId) return Problem(PactError.NotFound($"Checkpoint {from} of session {sessionId}"));
         }
         var result = await verifier.VerifyAsync(sessionId, start, ct);
-        return JsonResult(200, result.ToJson());
+        return Json(200, result.ToReport());
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ public sealed class VerificationController(ResourceVisibility visibility, ISessi
     /// daemon's public key (Pact.Client's ExportVerifier; docs/export-format.md).
     /// </summary>
     [HttpGet("/v1/sessions/{sessionId}/export")]
-    [ProducesResponseType(typeof(JsonObject), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(ExportBundle), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status500InternalServerError, "application/problem+json")]
@@ -54,19 +54,6 @@ public sealed class VerificationController(ResourceVisibility visibility, ISessi
         var row = await sessions.GetAsync(sessionId, ct);
         if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
         var (bundle, error) = await exporter.ExportAsync(sessionId, ct);
-        return error is not null ? Problem(error) : JsonResult(200, bundle!);
+        return error is not null ? Problem(error) : Json(200, bundle!);
     }
 }
-
-/// <summary>The outcome of GET /v1/sessions/{id}/verify.</summary>
-public sealed record VerifyBody(bool Ok, long EventsChecked, long SignaturesChecked, VerifyHeadBody? Head, string? From, VerifyLogBody? Log, VerifyErrorBody? FirstError);
-
-/// <summary>The last event verification reached.</summary>
-public sealed record VerifyHeadBody(long Seq, long StreamSeq, string Hash);
-
-/// <summary>The signed checkpoint the head was proved in.</summary>
-public sealed record VerifyLogBody(long TreeSize, string RootHash);
-
-/// <summary>The first failed check: where and which.</summary>
-/// <param name="Check">hash, prev-hash, stream-seq, envelope-signature, compact-signature, in-force-signature or inclusion.</param>
-public sealed record VerifyErrorBody(long Seq, long StreamSeq, string Check, string Message);

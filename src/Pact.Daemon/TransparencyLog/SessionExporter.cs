@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
 using Pact.Core.Events;
@@ -18,12 +18,10 @@ namespace Pact.Daemon.TransparencyLog;
 /// </summary>
 public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadModel checkpoints, LogCheckpointer checkpointer, DaemonIdentity identity)
 {
-    public const string Format = "pact-export/1";
-
     private const int PageSize = 1000;
 
     /// <summary>The bundle, or the refusal: 404 for a stream without events, 500 PACT-401 when the stored transcript or log fails its own checks.</summary>
-    public async Task<(JsonObject? Bundle, PactError? Error)> ExportAsync(string sessionId, CancellationToken ct)
+    public async Task<(ExportBundle? Bundle, PactError? Error)> ExportAsync(string sessionId, CancellationToken ct)
     {
         var events = new List<TranscriptEvent>();
         try
@@ -72,23 +70,17 @@ public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadMode
         }
 
         var head = events[^1].StreamSeq;
-        var sessionCheckpoints = (await checkpoints.ListAsync(sessionId, ct)).Where(c => c.StreamSeq <= head).Select(c => (JsonNode)c.ToJson());
-        var compacts = events.Where(e => e.Type == EventTypes.CompactInForce).Select(e => e.Data["record"]!.DeepClone());
-        return (new JsonObject
-        {
-            ["format"] = Format,
-            ["daemon"] = new JsonObject { ["daemonId"] = identity.DaemonId, ["publicKey"] = identity.PublicKey, ["origin"] = identity.Origin },
-            ["session"] = state.ToJson(),
-            ["events"] = new JsonArray(events.Select(e => (JsonNode)e.ToJson()).ToArray()),
-            ["compacts"] = new JsonArray(compacts.ToArray()),
-            ["checkpoints"] = new JsonArray(sessionCheckpoints.ToArray()),
-            ["log"] = new JsonObject { ["note"] = log.Note, ["treeSize"] = signed.TreeSize, ["rootHash"] = Hex.Encode(signed.RootHash) },
-            ["proofs"] = new JsonArray(events.Select((e, i) => (JsonNode)new JsonObject
-            {
-                ["seq"] = e.Seq,
-                ["hashes"] = new JsonArray(proofs[i].Select(h => (JsonNode)Hex.Encode(h)).ToArray()),
-            }).ToArray()),
-        }, null);
+        var sessionCheckpoints = (await checkpoints.ListAsync(sessionId, ct)).Where(c => c.StreamSeq <= head).Select(c => c.ToResponse());
+        var compacts = events.Where(e => e.Type == EventTypes.CompactInForce).Select(e => StoreRecordResponses.ToCompactRecord(e.Data["record"]!));
+        return (new ExportBundle(
+            ExportBundle.FormatName,
+            new ExportDaemon(identity.DaemonId, identity.PublicKey, identity.Origin),
+            state.Snapshot(),
+            events,
+            [.. compacts],
+            [.. sessionCheckpoints],
+            new ExportLog(log.Note, signed.TreeSize, Hex.Encode(signed.RootHash)),
+            [.. events.Select((e, i) => new EventProof(e.Seq, [.. proofs[i].Select(h => Hex.Encode(h))]))]), null);
     }
 
     private static PactError Integrity(string detail) => new(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", detail);

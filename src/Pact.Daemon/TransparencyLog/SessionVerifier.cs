@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
 using Pact.Core.Events;
@@ -11,29 +12,19 @@ using Pact.Store;
 
 namespace Pact.Daemon.TransparencyLog;
 
-/// <summary>The first thing verification found wrong, at one event (§7 verify).</summary>
-/// <param name="Check">hash, prev-hash, stream-seq, envelope-signature, compact-signature, in-force-signature or inclusion.</param>
-public sealed record VerificationFailure(long Seq, long StreamSeq, string Check, string Message)
-{
-    public JsonObject ToJson() => new() { ["seq"] = Seq, ["streamSeq"] = StreamSeq, ["check"] = Check, ["message"] = Message };
-}
-
 /// <summary>What verifying a session found.</summary>
 /// <param name="Head">The last stored event of the stream that was read.</param>
 /// <param name="Log">The signed checkpoint the head was proved against, when it got that far.</param>
 public sealed record SessionVerification(
     bool Ok, long EventsChecked, long SignaturesChecked, StoredEventRow? Head, string? FromCheckpoint, SignedLogCheckpoint? Log, VerificationFailure? FirstError)
 {
-    public JsonObject ToJson() => new()
-    {
-        ["ok"] = Ok,
-        ["eventsChecked"] = EventsChecked,
-        ["signaturesChecked"] = SignaturesChecked,
-        ["head"] = Head is null ? null : new JsonObject { ["seq"] = Head.Seq, ["streamSeq"] = Head.StreamSeq, ["hash"] = Head.Hash },
-        ["from"] = FromCheckpoint,
-        ["log"] = Log is null ? null : new JsonObject { ["treeSize"] = Log.TreeSize, ["rootHash"] = Hex.Encode(Log.RootHash) },
-        ["firstError"] = FirstError?.ToJson(),
-    };
+    /// <summary>The answer of GET /v1/sessions/{id}/verify.</summary>
+    public VerifyReport ToReport() => new(
+        Ok, EventsChecked, SignaturesChecked,
+        Head is null ? null : new VerifiedHead(Head.Seq, Head.StreamSeq, Head.Hash),
+        FromCheckpoint,
+        Log is null ? null : new VerifiedLog(Log.TreeSize, Hex.Encode(Log.RootHash)),
+        FirstError);
 }
 
 /// <summary>

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Json;
@@ -79,9 +81,9 @@ public sealed partial class SubscriptionService(
             // A new subscription receives what comes after the log as this transaction sees it.
             var record = draft with { AfterSeq = transaction.HeadSeq };
             transaction.InsertSubscription(record, sealedSecret);
-            transaction.RememberNonce(new NonceRecord(auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash, 201,
-                WithSecret(record.ToJson(), SealedSecretMember, sealedSecret).ToJsonString(PactJson.Options)));
-            return CommandOutcome.Ok(201, WithSecret(record.ToJson(), "secret", secret));
+            var view = record.ToResponse();
+            transaction.RememberNonce(new NonceRecord(auth.Signer, auth.Envelope.Nonce, auth.Envelope.IssuedAt, auth.PayloadHash, 201, Sealed(view, sealedSecret)));
+            return CommandOutcome.Ok(201, SubscriptionCreated.Of(view, secret));
         }, ct);
     }
 
@@ -172,26 +174,28 @@ public sealed partial class SubscriptionService(
 
     private IResult Replay(StoredResponse stored)
     {
-        if (StrictJson.Parse(stored.Body) is JsonObject body && body[SealedSecretMember] is JsonValue sealedValue && body["subscriptionId"] is JsonValue idValue)
+        if (StrictJson.Parse(stored.Body) is JsonObject body && body[SealedSecretMember] is JsonValue sealedValue)
         {
-            var key = secrets.Open(sealedValue.GetValue<string>(), idValue.GetValue<string>());
-            body.Remove(SealedSecretMember);
-            return CommandOutcome.Json(stored.Status, WithSecret(body, "secret", WebhookSecrets.Format(key)).ToJsonString(PactJson.Options));
+            var view = body.Deserialize<Subscription>(PactJson.Options)!;
+            var key = secrets.Open(sealedValue.GetValue<string>(), view.SubscriptionId);
+            return CommandOutcome.Ok(stored.Status, SubscriptionCreated.Of(view, WebhookSecrets.Format(key))).ToResult();
         }
         return CommandOutcome.Json(stored.Status, stored.Body);
     }
 
-    /// <summary>The view with one more member placed right after subscriptionId.</summary>
-    private static JsonObject WithSecret(JsonObject view, string member, string value)
+    /// <summary>
+    /// The response as remembered with the nonce: the subscription with the sealed secret right after its id, where
+    /// the answer has the secret (the database never holds the secret readable).
+    /// </summary>
+    private static string Sealed(Subscription view, string sealedSecret)
     {
         var result = new JsonObject();
-        foreach (var (name, node) in view.ToList())
+        foreach (var (name, node) in JsonSerializer.SerializeToNode(view, PactJson.Options)!.AsObject().ToList())
         {
-            view.Remove(name);
-            result[name] = node;
-            if (name == "subscriptionId") result[member] = value;
+            result[name] = node?.DeepClone();
+            if (name == "subscriptionId") result[SealedSecretMember] = sealedSecret;
         }
-        return result;
+        return result.ToJsonString(PactJson.Options);
     }
 
     private static FieldError Error(string pointer, string message) => new(pointer, PactCodes.InvalidPayload, message);

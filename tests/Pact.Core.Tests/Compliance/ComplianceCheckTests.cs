@@ -27,7 +27,7 @@ public class ComplianceCheckTests
         var decision = Ask("in force", new ComplianceRequest(PartyRole.A, ComplianceAction.Propagate, "work-record", Recipient: "tax-authority",
             RecipientCompactTier: Tier.Standard));
 
-        var json = decision.ToJson();
+        var json = decision.Wire();
 
         json.Keys().Should().Equal("allowed", "code", "dimension", "explanation", "trace", "compactHash", "version", "at");
         json["allowed"]!.GetValue<bool>().Should().BeFalse();

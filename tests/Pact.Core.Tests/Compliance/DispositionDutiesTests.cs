@@ -122,7 +122,7 @@ public class DispositionDutiesTests
     [Fact]
     public void The_report_json_writes_every_member()
     {
-        var json = Report("revoked").ToJson();
+        var json = Pact.Core.Contracts.Responses.Dispositions.From(Report("revoked")).Wire();
 
         json.Keys().Should().Equal("compactId", "version", "compactHash", "status", "at", "governedBy", "endedAt", "parties");
         json["parties"]!.AsObject().Keys().Should().Equal("a", "b");

@@ -34,7 +34,7 @@ public class MarkerTests
         recorded[0].Data["marker"]!.GetValue<string>().Should().Be("work-complete");
         var m = w.State.Marker(command.MarkerId)!;
         (m.Status, m.InitiationHash, m.AckDeadline).Should().Be((MarkerStatus.Recorded, recorded[0].Hash, Timestamp.Parse("2027-03-08T09:00:00.000Z")));
-        LifecycleResources.Marker(m).Keys().Take(7).Should().Equal("markerId", "compactId", "marker", "recordedBy", "status", "initiationHash", "effectiveAt");
+        LifecycleResources.Marker(m).Wire().Keys().Take(7).Should().Equal("markerId", "compactId", "marker", "recordedBy", "status", "initiationHash", "effectiveAt");
 
         w.At("2027-03-02T10:00:00.000Z");
         var acked = w.Must(w.AckMarker(Bob, Id, command.MarkerId));
@@ -44,7 +44,7 @@ public class MarkerTests
         acked[0].Data.Keys().Should().Equal("envelope", "markerId", "initiationHash");
         m = w.State.Marker(command.MarkerId)!;
         (m.Status, m.EffectiveAt).Should().Be((MarkerStatus.Effective, Timestamp.Parse("2027-03-02T10:00:00.000Z")));
-        var json = LifecycleResources.Marker(m);
+        var json = LifecycleResources.Marker(m).Wire();
         json["status"]!.GetValue<string>().Should().Be("effective");
         json["effectiveAt"]!.GetValue<string>().Should().Be("2027-03-02T10:00:00.000Z");
         json["recordedBy"]!.GetValue<string>().Should().Be(Alice.Did);
@@ -58,7 +58,7 @@ public class MarkerTests
         var id = w.Marked(Bob, Id);
         var due = Timestamp.Parse("2027-03-08T09:00:00.000Z");
         NegotiationMachine.NextDeadline(w.State).Should().Be(new Deadline(due, DeadlineKind.MarkerEffective, id));
-        LifecycleResources.Marker(w.State.Marker(id)!)["effectiveAt"]!.GetValue<string>().Should().Be("2027-03-08T09:00:00.000Z",
+        LifecycleResources.Marker(w.State.Marker(id)!).Wire()["effectiveAt"]!.GetValue<string>().Should().Be("2027-03-08T09:00:00.000Z",
             "while recorded, effectiveAt says when it will take effect unless acknowledged sooner");
 
         w.Now = due.AddMinutes(1);

@@ -277,7 +277,7 @@ public class RevocationFlowTests
         r.Condition.Should().Be("safety-hazard");
         r.Mode.Should().Be(RevocationMode.Conditional);
         r.InitiatorRole.Should().Be(PartyRole.B);
-        LifecycleResources.Revocation(r)["condition"]!.GetValue<string>().Should().Be("safety-hazard");
+        LifecycleResources.Revocation(r).Wire()["condition"]!.GetValue<string>().Should().Be("safety-hazard");
     }
 
     [Fact]
@@ -349,7 +349,7 @@ public class RevocationFlowTests
         w.At("2027-01-15T00:00:00.000Z");
         var id = w.Revoked(Alice, Id);
 
-        var json = LifecycleResources.Revocation(w.State, id, w.Now)!;
+        var json = LifecycleResources.Revocation(w.State, id, w.Now)!.Wire();
 
         json.Keys().Take(8).Should().Equal("revocationId", "compactId", "version", "initiatedBy", "status", "effectiveAt", "ackDeadline", "initiationHash");
         json["initiatedBy"]!.GetValue<string>().Should().Be(Alice.Did);
@@ -357,7 +357,7 @@ public class RevocationFlowTests
         json["reason"].Should().BeNull();
 
         // Read after the ack deadline without the timer having run: the resource shows the escalation.
-        LifecycleResources.Revocation(w.State, id, Timestamp.Parse("2027-01-22T00:00:00.000Z"))!["status"]!.GetValue<string>().Should().Be("escalated");
+        LifecycleResources.Revocation(w.State, id, Timestamp.Parse("2027-01-22T00:00:00.000Z"))!.Wire()["status"]!.GetValue<string>().Should().Be("escalated");
         LifecycleResources.Revocation(w.State, "rev_01JD0000000000000000000000", w.Now).Should().BeNull();
     }
 }

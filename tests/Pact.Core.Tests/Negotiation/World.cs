@@ -213,4 +213,7 @@ internal static class VerdictAssertions
     public static IReadOnlyList<string> Types(this IEnumerable<TranscriptEvent> events) => events.Select(e => e.Type).ToList();
 
     public static IReadOnlyList<string> Keys(this JsonObject data) => data.Select(kv => kv.Key).ToList();
+
+    /// <summary>A response record as the daemon writes it on the wire.</summary>
+    public static JsonObject Wire<T>(this T response) => System.Text.Json.JsonSerializer.SerializeToNode(response, Pact.Core.Json.PactJson.Options)!.AsObject();
 }

@@ -3,6 +3,7 @@ using FluentAssertions;
 using Pact.Core.Json;
 using Pact.Core.Stdlib;
 using Pact.Core.Terms;
+using Pact.Core.Tests.Negotiation;
 
 namespace Pact.Core.Tests.Terms;
 
@@ -86,7 +87,7 @@ public class StandardLibraryTests
     [Fact]
     public void Stdlib_answer_lists_every_entry_in_the_protocol_shape()
     {
-        var entries = StandardLibrary.Entries()["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var entries = StandardLibrary.Entries().Wire()["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
         entries.Select(e => e["kind"]!.GetValue<string>()).Should().Equal(
             Enumerable.Repeat("category", 6).Concat(Enumerable.Repeat("operation", 4)).Concat(Enumerable.Repeat("recipient", 3)).Concat(Enumerable.Repeat("tier", 3)));
         entries.Should().OnlyContain(e => e["domain"]!.GetValue<string>() == "contractor-and-service" && e["version"]!.GetValue<string>() == "0.1"
@@ -113,7 +114,7 @@ public class StandardLibraryTests
     public void Stdlib_answer_is_a_fresh_copy_each_time()
     {
         var first = StandardLibrary.Entries();
-        first["entries"]![13]!["defaults"]!["negotiationTimeout"] = "P1D";
-        StandardLibrary.Entries()["entries"]![13]!["defaults"]!["negotiationTimeout"]!.GetValue<string>().Should().Be("P3D");
+        first.Entries[13].Defaults!["negotiationTimeout"] = "P1D";
+        StandardLibrary.Entries().Entries[13].Defaults!["negotiationTimeout"]!.GetValue<string>().Should().Be("P3D");
     }
 }

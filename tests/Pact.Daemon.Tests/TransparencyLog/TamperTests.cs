@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
+using VerificationFailure = Pact.Core.Contracts.Responses.VerificationFailure;
 using Pact.Daemon.Application;
 using Pact.Daemon.TransparencyLog;
 using Pact.Daemon.Tests.Infrastructure;

@@ -3,6 +3,7 @@ extern alias daemon;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Json;
 using Pact.Core.Sessions;
 using daemon::Pact.Daemon.Application;
@@ -69,9 +70,9 @@ public class LogStateBenchmarks
         }));
         var fromCheckpoint = FromCheckpoint();
         var fromStart = FromStart();
-        if (fromCheckpoint["stateHash"]!.GetValue<string>() != Jcs.DomainHash(SessionState.HashDomain, SessionState.Replay(events).ToJson())
-            || fromCheckpoint["replay"]!["eventsApplied"]!.GetValue<long>() != Tail
-            || fromStart["replay"]!["eventsApplied"]!.GetValue<long>() != Events)
+        if (fromCheckpoint.StateHash != Jcs.DomainHash(SessionState.HashDomain, SessionState.Replay(events).ToJson())
+            || fromCheckpoint.Replay.EventsApplied != Tail
+            || fromStart.Replay.EventsApplied != Events)
             throw new InvalidOperationException("The two replays do not do what they are meant to.");
     }
 
@@ -79,8 +80,8 @@ public class LogStateBenchmarks
     public void Cleanup() => _data.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark]
-    public JsonObject FromCheckpoint() => _service.StateAtAsync(WithCheckpoint, Events, CancellationToken.None).GetAwaiter().GetResult().Body!;
+    public SessionStateView FromCheckpoint() => _service.StateAtAsync(WithCheckpoint, Events, CancellationToken.None).GetAwaiter().GetResult().Body!;
 
     [Benchmark(Baseline = true)]
-    public JsonObject FromStart() => _service.StateAtAsync(WithoutCheckpoint, Events, CancellationToken.None).GetAwaiter().GetResult().Body!;
+    public SessionStateView FromStart() => _service.StateAtAsync(WithoutCheckpoint, Events, CancellationToken.None).GetAwaiter().GetResult().Body!;
 }

@@ -137,13 +137,13 @@ internal sealed record Pair(Agent A, Agent B, string SessionId, JsonObject Terms
         var b = await Agent.RegisterAsync(http, $"Homeowner {label}", PrincipalKinds.Human);
         var sessionId = (await a.Client.CreateSessionAsync([a.Did, b.Did], "load " + label)).SessionId;
         var terms = draft
-            ? await a.Client.DraftAsync("standard", "contractor-and-service",
+            ? (await a.Client.DraftAsync("standard", "contractor-and-service",
                 new JsonObject { ["a"] = a.PartyJson(), ["b"] = b.PartyJson() },
                 new JsonObject
                 {
                     ["interaction"] = "Kitchen remodel as described in scope-of-work SOW-17",
                     ["effective"] = new JsonObject { ["from"] = "2026-12-01T00:00:00.000Z", ["until"] = "2027-12-01T00:00:00.000Z" },
-                })
+                })).Terms
             : [];
         return new Pair(a, b, sessionId, terms);
     }

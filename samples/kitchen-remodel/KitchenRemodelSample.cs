@@ -64,14 +64,14 @@ public static class KitchenRemodelSample
         // The library turns a tier and a scope into complete, explicit terms; the work starts next month and runs a year.
         var start = TimeProvider.System.GetUtcNow();
         var from = new DateTimeOffset(start.Year, start.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
-        var terms = await contractor.Client.DraftAsync("standard", "contractor-and-service",
+        var terms = (await contractor.Client.DraftAsync("standard", "contractor-and-service",
             new JsonObject { ["a"] = contractor.PartyJson(), ["b"] = homeowner.PartyJson() },
             new JsonObject
             {
                 ["interaction"] = "Kitchen remodel: demolition, cabinets, counters and lighting per scope-of-work SOW-17",
                 ["effective"] = new JsonObject { ["from"] = Timestamp.ToText(from), ["until"] = Timestamp.ToText(from.AddYears(1)) },
             },
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken)).Terms;
         var compactId = terms["compactId"]!.GetValue<string>();
         var proposal = await contractor.Client.ProposeAsync(sessionId, terms, contractor.Authority, cancellationToken: cancellationToken);
         output.WriteLine($"Proposal    {proposal.ProposalId} by the contractor: standard tier, compact {compactId}, termsHash {proposal.TermsHash}");
@@ -83,18 +83,18 @@ public static class KitchenRemodelSample
         output.WriteLine($"Counter     {counter.ProposalId} by the homeowner: outOfScope \"{OutOfScope}\"");
 
         var record = await contractor.Client.SignProposalAsync(counter.ProposalId, contractor.Authority, cancellationToken);
-        var compactHash = record["compactHash"]?.GetValue<string>() ?? "";
+        var compactHash = record.CompactHash;
         var compact = await homeowner.Client.GetCompactAsync(compactId, cancellationToken);
         output.WriteLine($"Signed      by the contractor: compact {compactId} version {compact.CurrentVersion} is {compact.Status}");
         output.WriteLine($"compactHash {compactHash}");
 
         // Each party fetches its own copy; both must be the record the signer was handed, byte for byte under JCS.
-        var contractorCopy = Jcs.CanonicalString(await contractor.Client.GetCompactVersionAsync(compactId, 1, cancellationToken));
-        var homeownerCopy = Jcs.CanonicalString(await homeowner.Client.GetCompactVersionAsync(compactId, 1, cancellationToken));
-        var identical = contractorCopy == homeownerCopy && contractorCopy == Jcs.CanonicalString(record);
+        var contractorCopy = Jcs.CanonicalString((await contractor.Client.GetCompactVersionAsync(compactId, 1, cancellationToken)).ToJson());
+        var homeownerCopy = Jcs.CanonicalString((await homeowner.Client.GetCompactVersionAsync(compactId, 1, cancellationToken)).ToJson());
+        var identical = contractorCopy == homeownerCopy && contractorCopy == Jcs.CanonicalString(record.ToJson());
         output.WriteLine($"Copies      contractor's and homeowner's records identical: {(identical ? "yes" : "NO")}");
 
-        var (parsed, error) = SignedCompactRecord.FromJson(record);
+        var (parsed, error) = SignedCompactRecord.FromJson(record.ToJson());
         var verification = parsed?.Verify(Base64Url.Decode(info.PublicKey));
         var verifies = error is null && verification is { IsValid: true } && parsed!.ComputeCompactHash() == compactHash;
         output.WriteLine($"Verified    compactHash, both signatures and the daemon's signature: {(verifies ? "yes" : "NO " + (error?.Detail ?? verification?.Failure?.Message))}");

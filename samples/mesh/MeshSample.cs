@@ -47,20 +47,21 @@ public static class MeshSample
         output.WriteLine($"in force: {plumbingId} (plumbing, upstream {remodelId})");
 
         var before = await plumber.Client.CheckAsync(plumbingId, "b", "retain", "property-access-details", cancellationToken: ct);
-        output.WriteLine($"plumber may keep the access details: {before["allowed"]} — {before["explanation"]}");
+        output.WriteLine($"plumber may keep the access details: {Yes(before.Allowed)} — {before.Explanation}");
 
         // 3. The homeowner revokes the remodel (an emergency revocation, which the standard tier allows) and the contractor acknowledges.
         var revocation = await homeowner.Client.RevokeAsync(remodelId, 1, "The house is being sold", emergency: true, cancellationToken: ct);
-        await contractor.Client.AcknowledgeRevocationAsync(remodelId, revocation["revocationId"]!.GetValue<string>(),
-            revocation["initiationHash"]!.GetValue<string>(), ct);
+        await contractor.Client.AcknowledgeRevocationAsync(remodelId, revocation.RevocationId, revocation.InitiationHash, ct);
         output.WriteLine($"revoked: {remodelId}");
 
         var status = (await plumber.Client.GetCompactAsync(plumbingId, ct)).Status;
         var after = await plumber.Client.CheckAsync(plumbingId, "b", "retain", "property-access-details", cancellationToken: ct);
         output.WriteLine($"plumbing compact is now {status}");
-        output.WriteLine($"plumber may keep the access details: {after["allowed"]} ({after["code"]}) — {after["explanation"]}");
-        return new Outcome(remodelId, plumbingId, status, after["code"]!.GetValue<string>());
+        output.WriteLine($"plumber may keep the access details: {Yes(after.Allowed)} ({after.Code}) — {after.Explanation}");
+        return new Outcome(remodelId, plumbingId, status, after.Code);
     }
+
+    private static string Yes(bool allowed) => allowed ? "true" : "false";
 
     private static async Task Negotiate(Party proposer, Party other, string session, JsonObject terms, CancellationToken ct)
     {
@@ -90,10 +91,10 @@ public static class MeshSample
             ["principal"] = new JsonObject { ["id"] = Principal.Did, ["kind"] = Kind, ["name"] = Name },
         };
 
-        public Task<JsonObject> DraftAsync(Party other, string interaction, CancellationToken ct)
+        public async Task<JsonObject> DraftAsync(Party other, string interaction, CancellationToken ct)
         {
             var from = DateTimeOffset.UtcNow.Date;
-            return Client.DraftAsync("standard", "contractor-and-service",
+            return (await Client.DraftAsync("standard", "contractor-and-service",
                 new JsonObject { ["a"] = PartyJson(), ["b"] = other.PartyJson() },
                 new JsonObject
                 {
@@ -104,7 +105,7 @@ public static class MeshSample
                         ["until"] = Timestamp.ToText(new DateTimeOffset(from.AddYears(1), TimeSpan.Zero)),
                     },
                 },
-                cancellationToken: ct);
+                cancellationToken: ct)).Terms;
         }
     }
 }

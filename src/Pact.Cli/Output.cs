@@ -107,6 +107,10 @@ internal sealed class Output
         return string.Join("  ", parts).TrimEnd();
     }
 
+    /// <summary>Records (a history, a list of duties) as a table of their JSON members; see the JsonArray overload.</summary>
+    public void ObjectTable<T>(string title, IEnumerable<T>? items, bool abbreviate = true) =>
+        ObjectTable(title, items is null ? null : new JsonArray([.. items.Select(i => (JsonNode?)ToJsonObject(i))]), abbreviate);
+
     /// <summary>An array of JSON objects as a table, its columns the union of their members in first-seen order.</summary>
     /// <param name="title">The table's title.</param>
     /// <param name="items">The objects.</param>
@@ -188,21 +192,13 @@ internal sealed class Output
     /// <summary>Indented JSON for files the user keeps (terms).</summary>
     public static string Indented(JsonNode node) => node.ToJsonString(IndentedOptions);
 
+    /// <summary>A result record as indented JSON for a file the user keeps (an export bundle).</summary>
+    public static string Indented<T>(T value) => JsonSerializer.Serialize(value, IndentedOptions);
+
     private static JsonSerializerOptions JsonOptions(bool indented)
     {
         var options = new JsonSerializerOptions(PactJson.Options) { WriteIndented = indented };
-        options.Converters.Add(new TimestampConverter());
         options.MakeReadOnly();
         return options;
-    }
-
-    /// <summary>DateTimeOffset written as the protocol writes instants (UTC, three fractional digits, Z).</summary>
-    private sealed class TimestampConverter : JsonConverter<DateTimeOffset>
-    {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            Timestamp.TryParse(reader.GetString(), out var t) ? t : DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Timestamp.ToText(value));
     }
 }

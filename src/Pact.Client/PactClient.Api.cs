@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Events;
 
 namespace Pact.Client;
@@ -18,19 +19,19 @@ public sealed partial class PactClient
     {
         ArgumentNullException.ThrowIfNull(principal);
         var response = await SendSignedAsync("v1/agents", new AgentRegisterPayload(principal, displayName, invite), cancellationToken).ConfigureAwait(false);
-        return new Registration(Read<AgentRecord>(response), response.Status == HttpStatusCode.Created);
+        return new Registration(Read<AgentInfo>(response), response.Status == HttpStatusCode.Created);
     }
 
     /// <summary><c>GET /v1/agents/{agentId}</c> (public).</summary>
     /// <param name="agentId">The agent's did:key.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<AgentRecord> GetAgentAsync(string agentId, CancellationToken cancellationToken = default) =>
-        Read<AgentRecord>(await GetAsync($"v1/agents/{Segment(agentId)}", Access.Public, cancellationToken).ConfigureAwait(false));
+    public async Task<AgentInfo> GetAgentAsync(string agentId, CancellationToken cancellationToken = default) =>
+        Read<AgentInfo>(await GetAsync($"v1/agents/{Segment(agentId)}", Access.Public, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>GET /v1/agents/me/pending</c>: what waits on this agent (proposals to sign, acknowledgments due), as the daemon reports it.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<JsonObject> GetPendingAsync(CancellationToken cancellationToken = default) =>
-        ReadObject(await GetAsync("v1/agents/me/pending", Access.Reader, cancellationToken).ConfigureAwait(false));
+    public async Task<PendingWork> GetPendingAsync(CancellationToken cancellationToken = default) =>
+        Read<PendingWork>(await GetAsync("v1/agents/me/pending", Access.Reader, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>POST /v1/invites</c> with the admin token: a one-time registration code.</summary>
     /// <param name="expiresIn">How long the code stays valid, an ISO 8601 duration such as "P1D"; the daemon's default when null.</param>
@@ -77,42 +78,42 @@ public sealed partial class PactClient
     /// <summary><c>GET /v1/sessions/{sessionId}</c>.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<SessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        Read<SessionInfo>(await GetAsync($"v1/sessions/{Segment(sessionId)}", Access.Reader, cancellationToken).ConfigureAwait(false));
+    public async Task<SessionView> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        Read<SessionView>(await GetAsync($"v1/sessions/{Segment(sessionId)}", Access.Reader, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>GET /v1/sessions</c>: one page of the sessions this agent may see.</summary>
     /// <param name="participant">Only sessions with this participant.</param>
     /// <param name="status">Only sessions in this status.</param>
-    /// <param name="after">The cursor of the previous page (<see cref="Page{T}.Next"/>).</param>
+    /// <param name="after">The cursor of the previous page (<see cref="SessionPage.Next"/>).</param>
     /// <param name="limit">The page size.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<Page<SessionInfo>> ListSessionsAsync(string? participant = null, string? status = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
+    public async Task<SessionPage> ListSessionsAsync(string? participant = null, string? status = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         var path = WithQuery("v1/sessions", ("participant", participant), ("status", status), ("after", after), ("limit", limit is null ? null : Num(limit.Value)));
-        return ReadPage<SessionInfo>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false), "sessions");
+        return Read<SessionPage>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>POST /v1/sessions/{sessionId}/suspend</c>: active → suspended.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public Task<SessionInfo> SuspendSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+    public Task<SessionView> SuspendSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SessionTransitionAsync(sessionId, "suspend", new SessionSuspendPayload(sessionId), cancellationToken);
 
     /// <summary><c>POST /v1/sessions/{sessionId}/resume</c>: suspended → active.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public Task<SessionInfo> ResumeSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+    public Task<SessionView> ResumeSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SessionTransitionAsync(sessionId, "resume", new SessionResumePayload(sessionId), cancellationToken);
 
     /// <summary><c>POST /v1/sessions/{sessionId}/terminate</c>: final; open proposals are retired.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public Task<SessionInfo> TerminateSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+    public Task<SessionView> TerminateSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SessionTransitionAsync(sessionId, "terminate", new SessionTerminatePayload(sessionId), cancellationToken);
 
-    private async Task<SessionInfo> SessionTransitionAsync<T>(string sessionId, string action, T payload, CancellationToken cancellationToken)
+    private async Task<SessionView> SessionTransitionAsync<T>(string sessionId, string action, T payload, CancellationToken cancellationToken)
         where T : IEnvelopePayload<T> =>
-        Read<SessionInfo>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/{action}", payload, cancellationToken).ConfigureAwait(false));
+        Read<SessionView>(await SendSignedAsync($"v1/sessions/{Segment(sessionId)}/{action}", payload, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>POST /v1/sessions/{sessionId}/checkpoints</c>: records a checkpoint of the session state.</summary>
     /// <param name="sessionId">The session id.</param>
@@ -154,14 +155,7 @@ public sealed partial class PactClient
     public async Task<EventPage> GetEventsAsync(string sessionId, long? after = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         var path = WithQuery($"v1/sessions/{Segment(sessionId)}/events", ("after", after is null ? null : Num(after.Value)), ("limit", limit is null ? null : Num(limit.Value)));
-        var body = ReadObject(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
-        var events = new List<TranscriptEvent>();
-        if (body["events"] is JsonArray array)
-        {
-            foreach (var item in array) events.Add(ParseEvent(item));
-        }
-        long? next = body["next"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-        return new EventPage(events, next);
+        return Read<EventPage>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Every event of a session after <paramref name="after"/>, fetched page by page until the end of the stored stream.</summary>
@@ -249,10 +243,10 @@ public sealed partial class PactClient
         var termsHash = CompactSigning.TermsHash(proposal.Terms);
         if (termsHash != proposal.TermsHash)
             throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the daemon's termsHash {proposal.TermsHash} is not the hash of its terms ({termsHash}).");
-        if (proposal.Signatures is not { Count: > 0 } || proposal.Signatures[0] is not JsonObject first)
+        if (proposal.Signatures is not [var first, ..])
             throw new InvalidOperationException($"Proposal {proposal.ProposalId} carries no first signature.");
-        var firstParty = Text(first, "party");
-        var firstSig = Text(first, "sig") ?? throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the first signature has no 'sig'.");
+        var firstParty = first.Party;
+        var firstSig = first.Sig ?? throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the first signature has no 'sig'.");
         if (firstParty == party) throw new InvalidOperationException($"Agent {key.Did} made the first signature of proposal {proposal.ProposalId}; the other party countersigns.");
         var proposerDid = firstParty is null ? null : CompactSigning.AgentOf(proposal.Terms, firstParty);
         if (proposerDid is null || !CompactSigning.VerifyFirstSignature(proposerDid, termsHash, firstSig))
@@ -265,18 +259,18 @@ public sealed partial class PactClient
     /// <param name="termsHash">The terms hash being signed.</param>
     /// <param name="signature">The <c>{ party, sig, principalAuthorization }</c> object.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<JsonObject> SignProposalAsync(string proposalId, string termsHash, JsonObject signature, CancellationToken cancellationToken = default)
+    public async Task<CompactRecordInfo> SignProposalAsync(string proposalId, string termsHash, JsonObject signature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signature);
         var payload = new ProposalSignPayload(proposalId, termsHash, signature.DeepClone().AsObject());
-        return ReadObject(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/sign", payload, cancellationToken).ConfigureAwait(false));
+        return Read<CompactRecordInfo>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/sign", payload, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Countersigns a proposal already fetched (and, one hopes, read): see <see cref="CreateCountersignature"/>. Answers the signed compact record.</summary>
     /// <param name="proposal">The proposal.</param>
     /// <param name="authority">The principal's authorization.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public Task<JsonObject> SignProposalAsync(Proposal proposal, PrincipalAuthority authority, CancellationToken cancellationToken = default)
+    public Task<CompactRecordInfo> SignProposalAsync(Proposal proposal, PrincipalAuthority authority, CancellationToken cancellationToken = default)
     {
         var signature = CreateCountersignature(proposal, authority);
         return SignProposalAsync(proposal.ProposalId, proposal.TermsHash, signature, cancellationToken);
@@ -286,7 +280,7 @@ public sealed partial class PactClient
     /// <param name="proposalId">The proposal id.</param>
     /// <param name="authority">The principal's authorization.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
-    public async Task<JsonObject> SignProposalAsync(string proposalId, PrincipalAuthority authority, CancellationToken cancellationToken = default)
+    public async Task<CompactRecordInfo> SignProposalAsync(string proposalId, PrincipalAuthority authority, CancellationToken cancellationToken = default)
     {
         var proposal = await GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false);
         return await SignProposalAsync(proposal, authority, cancellationToken).ConfigureAwait(false);
@@ -344,28 +338,30 @@ public sealed partial class PactClient
     /// A client without a key (the admin token) lists every compact.
     /// </summary>
     /// <param name="status">Only compacts whose current version has this status (e.g. "in-force").</param>
-    /// <param name="after">The cursor of the previous page (<see cref="Page{T}.Next"/>).</param>
+    /// <param name="after">The cursor of the previous page (<see cref="CompactPage.Next"/>).</param>
     /// <param name="limit">The page size.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<Page<CompactSummary>> ListCompactsAsync(string? status = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
+    public async Task<CompactPage> ListCompactsAsync(string? status = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         var path = WithQuery("v1/compacts", ("party", _key is null ? null : "me"), ("status", status), ("after", after), ("limit", limit is null ? null : Num(limit.Value)));
-        return ReadPage<CompactSummary>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false), "compacts");
+        return Read<CompactPage>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary><c>GET /v1/compacts/{compactId}/versions/{version}</c>: the signed compact record, as JSON for exact hashing.</summary>
+    /// <summary>
+    /// <c>GET /v1/compacts/{compactId}/versions/{version}</c>: the signed compact record. To verify it, read it back with
+    /// <see cref="Pact.Core.Compacts.SignedCompactRecord.FromJson"/> (its terms are kept exactly as signed).
+    /// </summary>
     /// <param name="compactId">The compact id.</param>
     /// <param name="version">The version.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<JsonObject> GetCompactVersionAsync(string compactId, int version, CancellationToken cancellationToken = default) =>
-        ReadObject(await GetAsync($"v1/compacts/{Segment(compactId)}/versions/{Num(version)}", Access.Reader, cancellationToken).ConfigureAwait(false));
+    public async Task<CompactRecordInfo> GetCompactVersionAsync(string compactId, int version, CancellationToken cancellationToken = default) =>
+        Read<CompactRecordInfo>(await GetAsync($"v1/compacts/{Segment(compactId)}/versions/{Num(version)}", Access.Reader, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>GET /v1/stdlib</c> (public): the standard library's entries.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<IReadOnlyList<StdlibEntry>> GetStdlibAsync(CancellationToken cancellationToken = default)
     {
-        var body = ReadObject(await GetAsync("v1/stdlib", Access.Public, cancellationToken).ConfigureAwait(false));
-        return Read<List<StdlibEntry>>(body["entries"]);
+        return Read<StdlibEntries>(await GetAsync("v1/stdlib", Access.Public, cancellationToken).ConfigureAwait(false)).Entries;
     }
 
     /// <summary><c>POST /v1/compacts/draft</c>: complete, explicit, unsigned terms built from a tier's defaults.</summary>
@@ -376,7 +372,7 @@ public sealed partial class PactClient
     /// <param name="categories">Per side, the category ids to include ({ a: [...], b: [...] }); all of them when null.</param>
     /// <param name="compactId">The compact id to use, or null for the daemon's choice.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<JsonObject> DraftAsync(string tier, string domain, JsonObject parties, JsonObject scope, JsonObject? categories = null, string? compactId = null, CancellationToken cancellationToken = default)
+    public async Task<CompactDraft> DraftAsync(string tier, string domain, JsonObject parties, JsonObject scope, JsonObject? categories = null, string? compactId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parties);
         ArgumentNullException.ThrowIfNull(scope);
@@ -389,14 +385,14 @@ public sealed partial class PactClient
         };
         SetIfNotNull(body, "categories", categories?.DeepClone());
         SetIfNotNull(body, "compactId", compactId);
-        var answer = ReadObject(await PostJsonAsync("v1/compacts/draft", body, Access.Reader, cancellationToken).ConfigureAwait(false));
-        return answer["terms"] as JsonObject ?? throw new InvalidDataException("The draft answer carries no 'terms' object.");
+        var draft = Read<CompactDraft>(await PostJsonAsync("v1/compacts/draft", body, Access.Reader, cancellationToken).ConfigureAwait(false));
+        return draft.Terms is null ? throw new InvalidDataException("The draft answer carries no 'terms' object.") : draft;
     }
 
     /// <summary><c>GET /v1/log/checkpoint</c> (public) as JSON: the latest signed checkpoint of the log.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<LogCheckpoint> GetCheckpointAsync(CancellationToken cancellationToken = default) =>
-        Read<LogCheckpoint>(await GetAsync("v1/log/checkpoint", Access.Public, cancellationToken).ConfigureAwait(false));
+    public async Task<LogCheckpointInfo> GetCheckpointAsync(CancellationToken cancellationToken = default) =>
+        Read<LogCheckpointInfo>(await GetAsync("v1/log/checkpoint", Access.Public, cancellationToken).ConfigureAwait(false));
 
     // ---------------------------------------------------------------- helpers
 
@@ -405,38 +401,4 @@ public sealed partial class PactClient
         var envelope = await CreateEnvelopeAsync(payload, cancellationToken).ConfigureAwait(false);
         return await SendEnvelopeAsync(path, envelope, cancellationToken).ConfigureAwait(false);
     }
-
-    private static TranscriptEvent ParseEvent(JsonNode? node)
-    {
-        if (node is not JsonObject obj) throw new InvalidDataException("An event is not a JSON object.");
-        try
-        {
-            return TranscriptEvent.FromJson(obj);
-        }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or InvalidCastException)
-        {
-            throw new InvalidDataException($"An event lacks a member of §8.1 or has one of the wrong type: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// Reads a paged list. The contract fixes only "paged list", so the items are taken from the named member,
-    /// else "items"; <c>next</c> is the cursor.
-    /// </summary>
-    private static Page<T> ReadPage<T>(PactResponse response, string member)
-    {
-        var body = ReadObject(response);
-        var items = body[member] as JsonArray ?? body["items"] as JsonArray
-            ?? throw new InvalidDataException($"The list answer carries neither '{member}' nor 'items'.");
-        string? next = body["next"] switch
-        {
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            JsonValue v when v.TryGetValue<long>(out var n) => Num(n),
-            _ => null,
-        };
-        return new Page<T>(Read<List<T>>(items), next);
-    }
-
-    private static string? Text(JsonObject obj, string name) =>
-        obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -1,19 +1,7 @@
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 
 namespace Pact.Client;
-
-/// <summary>An inclusion proof of the log (§9): hex hashes, the sibling nearest the leaf first.</summary>
-/// <param name="LeafIndex">The leaf: the event's seq − 1.</param>
-/// <param name="TreeSize">The tree the proof is for (a checkpointed size).</param>
-/// <param name="Hashes">The audit path, hex.</param>
-public sealed record InclusionProof(long LeafIndex, long TreeSize, IReadOnlyList<string> Hashes);
-
-/// <summary>A consistency proof of the log (§9) between two checkpointed sizes.</summary>
-/// <param name="From">The older tree size.</param>
-/// <param name="To">The newer tree size.</param>
-/// <param name="Hashes">The proof, hex.</param>
-public sealed record ConsistencyProof(long From, long To, IReadOnlyList<string> Hashes);
 
 public sealed partial class PactClient
 {
@@ -53,11 +41,11 @@ public sealed partial class PactClient
     }
 
     /// <summary>
-    /// <c>GET /v1/sessions/{sessionId}/export</c>: the session's export bundle (pact-export/1), as JSON to keep or to
-    /// check with <see cref="Verification.ExportVerifier.Verify"/>.
+    /// <c>GET /v1/sessions/{sessionId}/export</c>: the session's export bundle (pact-export/1), to keep (written with
+    /// <see cref="Pact.Core.Json.PactJson.Options"/>) or to check with <see cref="Verification.ExportVerifier"/>.
     /// </summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<JsonObject> ExportSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        ReadObject(await GetAsync($"v1/sessions/{Segment(sessionId)}/export", Access.Reader, cancellationToken).ConfigureAwait(false));
+    public async Task<ExportBundle> ExportSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        Read<ExportBundle>(await GetAsync($"v1/sessions/{Segment(sessionId)}/export", Access.Reader, cancellationToken).ConfigureAwait(false));
 }

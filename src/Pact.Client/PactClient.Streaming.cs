@@ -227,6 +227,14 @@ public sealed partial class PactClient
         {
             throw new InvalidDataException($"An SSE message's data is not JSON: {e.Message}", e);
         }
-        return ParseEvent(node);
+        if (node is not JsonObject obj) throw new InvalidDataException("An SSE message's data is not a JSON object.");
+        try
+        {
+            return TranscriptEvent.FromJson(obj);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or InvalidCastException)
+        {
+            throw new InvalidDataException($"An event lacks a member of §8.1 or has one of the wrong type: {e.Message}", e);
+        }
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Pact.Core.Contracts;
+using Pact.Core.Contracts.Responses;
 
 namespace Pact.Client;
 
@@ -28,19 +28,18 @@ public sealed partial class PactClient
         ArgumentNullException.ThrowIfNull(callback);
         var filter = types is null && sessions is null ? null : new SubscriptionFilterPayload(types?.ToList(), sessions?.ToList());
         var payload = new SubscriptionCreatePayload(callback, filter, description);
-        var body = ReadObject(await SendSignedAsync("v1/subscriptions", payload, cancellationToken).ConfigureAwait(false));
-        var secret = Text(body, "secret") ?? throw new InvalidDataException("The subscription answer carries no 'secret'.");
-        return new SubscriptionCreated(Read<Subscription>(body), secret);
+        var created = Read<SubscriptionCreated>(await SendSignedAsync("v1/subscriptions", payload, cancellationToken).ConfigureAwait(false));
+        return created.Secret is null ? throw new InvalidDataException("The subscription answer carries no 'secret'.") : created;
     }
 
     /// <summary><c>GET /v1/subscriptions</c>: one page of this agent's subscriptions (every one for the admin token), in id order.</summary>
-    /// <param name="after">The cursor of the previous page (<see cref="Page{T}.Next"/>).</param>
+    /// <param name="after">The cursor of the previous page (<see cref="SubscriptionPage.Next"/>).</param>
     /// <param name="limit">The page size.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<Page<Subscription>> ListSubscriptionsAsync(string? after = null, int? limit = null, CancellationToken cancellationToken = default)
+    public async Task<SubscriptionPage> ListSubscriptionsAsync(string? after = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         var path = WithQuery("v1/subscriptions", ("after", after), ("limit", limit is null ? null : Num(limit.Value)));
-        return ReadPage<Subscription>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false), "subscriptions");
+        return Read<SubscriptionPage>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /v1/subscriptions/{subscriptionId}</c>: one subscription of this agent (any for the admin token), never with its secret.</summary>
@@ -67,10 +66,7 @@ public sealed partial class PactClient
     {
         var path = WithQuery($"v1/subscriptions/{Segment(subscriptionId)}/deliveries",
             ("after", after is null ? null : Num(after.Value)), ("status", status), ("limit", limit is null ? null : Num(limit.Value)));
-        var body = ReadObject(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
-        var items = Read<List<WebhookDelivery>>(body["deliveries"]);
-        long? next = body["next"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-        return new DeliveryPage(items, next);
+        return Read<DeliveryPage>(await GetAsync(path, Access.Reader, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed class WebhookVerifier
     private readonly TimeProvider _time;
 
     /// <summary>A verifier for one subscription's secret.</summary>
-    /// <param name="secret">The "whsec_…" secret from <see cref="SubscriptionCreated.Secret"/>.</param>
+    /// <param name="secret">The "whsec_…" secret from <see cref="Pact.Core.Contracts.Responses.SubscriptionCreated.Secret"/>.</param>
     /// <param name="timeProvider">The receiver's clock; the system clock when null.</param>
     /// <param name="tolerance">How far the timestamp may be from now; <see cref="DefaultTolerance"/> when null.</param>
     /// <exception cref="ArgumentException">The secret is not "whsec_" + standard base64.</exception>

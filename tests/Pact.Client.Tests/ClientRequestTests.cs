@@ -101,7 +101,7 @@ public class ClientRequestTests
 
         first.Created.Should().BeTrue();
         again.Created.Should().BeFalse();
-        first.Agent.Should().Be(new AgentRecord(key.Did, key.PublicKeyB64u, principal, null, Timestamp.Parse("2026-11-21T12:00:00.000Z")));
+        first.Agent.Should().Be(new AgentInfo(key.Did, key.PublicKeyB64u, principal, null, Timestamp.Parse("2026-11-21T12:00:00.000Z")));
         var payload = ParseEnvelope(daemon.RequestsTo("/v1/agents")[0]).Payload;
         payload["type"]!.GetValue<string>().Should().Be("agent.register");
         Jcs.CanonicalString(payload["principal"]).Should().Be("""{"id":"acme","kind":"organization","name":"Acme"}""");
@@ -170,7 +170,7 @@ public class ClientRequestTests
 
         var signed = await client.SignProposalAsync("prp_1", PrincipalAuthority.StandingPolicy(policyHash));
 
-        signed["compactHash"]!.GetValue<string>().Should().Be(record["compactHash"]!.GetValue<string>());
+        signed.CompactHash.Should().Be(record["compactHash"]!.GetValue<string>());
         daemon.RequestsTo("/v1/proposals/prp_1").Single().Header("Authorization").Should().Be("Bearer token-1");
         var payload = ParseEnvelope(daemon.RequestsTo("/v1/proposals/prp_1/sign").Single()).Payload;
         payload["type"]!.GetValue<string>().Should().Be("proposal.sign");
@@ -368,7 +368,7 @@ public class ClientRequestTests
 
         var page = await client.ListSessionsAsync(status: "active", limit: 1);
 
-        page.Items.Should().ContainSingle().Which.SessionId.Should().Be("ses_1");
+        page.Sessions.Should().ContainSingle().Which.SessionId.Should().Be("ses_1");
         page.Next.Should().Be("ses_1");
         daemon.RequestsTo("/v1/sessions").Single().Query.Should().Be("?status=active&limit=1");
     }
@@ -404,7 +404,7 @@ public class ClientRequestTests
         var checkpoint = await client.GetCheckpointAsync();
         var stdlib = await client.GetStdlibAsync();
 
-        checkpoint.Should().Be(new LogCheckpoint("localhost/pact", 1042, new string('d', 64), "localhost/pact\n1042\n...\n"));
+        checkpoint.Should().Be(new LogCheckpointInfo("localhost/pact", 1042, new string('d', 64), "localhost/pact\n1042\n...\n"));
         stdlib.Should().ContainSingle().Which.OperatesOn.Should().Equal("work-record");
         var request = daemon.RequestsTo("/v1/log/checkpoint").Single();
         request.Header("Accept").Should().Be("application/json");
@@ -425,7 +425,7 @@ public class ClientRequestTests
 
         var draft = await client.DraftAsync("standard", "contractor-and-service", parties, scope, compactId: "cmp_kitchen-2026-0042");
 
-        CompactSigning.TermsHash(draft).Should().Be(TestData.PactVectors["compact"]!["termsHash"]!.GetValue<string>());
+        CompactSigning.TermsHash(draft.Terms).Should().Be(TestData.PactVectors["compact"]!["termsHash"]!.GetValue<string>());
         var request = daemon.RequestsTo("/v1/compacts/draft").Single();
         request.Header("Authorization").Should().Be("Bearer token-1");
         var body = request.Json();

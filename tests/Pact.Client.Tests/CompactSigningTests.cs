@@ -2,6 +2,7 @@ using Pact.Core.Compacts;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Pact.Core.Json;
+using System.Text.Json;
 
 namespace Pact.Client.Tests;
 
@@ -110,8 +111,8 @@ public class CompactSigningTests
     public void Countersigning_a_first_signature_that_does_not_verify_is_refused()
     {
         var client = new PactClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }, AgentKey.FromSeed(TestData.Key("homeowner").Seed));
-        var forged = new JsonObject { ["party"] = "a", ["sig"] = S(Vector["secondSig"]) };
-        var proposal = VectorProposal() with { Signatures = new JsonArray(forged) };
+        var forged = VectorProposal().Signatures![0] with { Sig = S(Vector["secondSig"]) };
+        var proposal = VectorProposal() with { Signatures = [forged] };
 
         var act = () => client.CreateCountersignature(proposal, PrincipalAuthority.StandingPolicyDocument("p"u8));
 
@@ -142,11 +143,13 @@ public class CompactSigningTests
     private static Proposal VectorProposal() => new(
         "prp_01JDQ8Z7X4V3W2Y1T0S9R8Q7P6",
         "ses_01JDQ8Z7X4V3W2Y1T0S9R8Q7P5",
+        S(Terms["compactId"]),
+        1,
         "open",
+        "a",
         Terms,
         S(Vector["termsHash"]),
-        "a",
-        new JsonArray(RecordSignature(0).DeepClone()),
+        [RecordSignature(0).Deserialize<CompactSignatureInfo>(PactJson.Options)!],
         null,
         null);
 }

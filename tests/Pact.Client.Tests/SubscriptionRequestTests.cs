@@ -101,7 +101,7 @@ public class SubscriptionRequestTests
         var deliveries = await client.ListDeliveriesAsync("sub_9", status: "pending", after: 41, limit: 2);
         var retried = await client.RetryDeliveryAsync("sub_9", "dlv_42");
 
-        page.Items.Select(s => s.SubscriptionId).Should().Equal("sub_1", "sub_2");
+        page.Subscriptions.Select(s => s.SubscriptionId).Should().Equal("sub_1", "sub_2");
         page.Next.Should().Be("sub_2");
         one.SubscriptionId.Should().Be("sub_9");
         one.CreatedAt.Should().Be(Start);
@@ -143,7 +143,7 @@ public class SubscriptionRequestTests
         var page = await agent.ListCompactsAsync(status: "in-force", limit: 5);
         await admin.ListCompactsAsync();
 
-        page.Items.Should().ContainSingle().Which.Should().Be(new CompactSummary("cmp_kitchen-2026", 2, "in-force", new string('a', 64), "ses_1",
+        page.Compacts.Should().ContainSingle().Which.Should().Be(new CompactSummary("cmp_kitchen-2026", 2, "in-force", new string('a', 64), "ses_1",
             new CompactPartyAgents("did:key:z6MkA", "did:key:z6MkB")));
         page.Next.Should().BeNull();
         daemon.RequestsTo("/v1/compacts").Select(r => r.Query).Should().Equal("?party=me&status=in-force&limit=5", "");

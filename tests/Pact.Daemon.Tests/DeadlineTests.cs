@@ -78,14 +78,14 @@ public class DeadlineTests
 
         // The standard tier's ackTimeout is P7D: at that very instant the deadline is reached (time >= D).
         clock.Advance(TimeSpan.FromDays(7));
-        var ack = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        var ack = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, revocation.InitiationHash);
         (await ack.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-304");
         var events = await WaitForAsync(a, session, e => e.Any(x => x.Type == "compact.revocation.escalated"));
         var failure = events.Last(e => e.Type == "failure");
         failure.Data["code"]!.GetValue<string>().Should().Be("PACT-502");
         failure.Data["agent"]!.GetValue<string>().Should().Be(b.Did, "the party that had to acknowledge (§16)");
-        var state = await a.Client.GetRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>());
-        state["status"]!.GetValue<string>().Should().Be("escalated");
+        var state = await a.Client.GetRevocationAsync(compactId, revocation.RevocationId);
+        state.Status.Should().Be("escalated");
     }
 
     private static async Task<IReadOnlyList<Pact.Core.Events.TranscriptEvent>> WaitForAsync(Negotiator reader, string session,

@@ -32,16 +32,16 @@ public class LifecycleTests : IAsyncLifetime
         await contractor.NegotiateAsync(plumber, plumbingSession, plumbing);
 
         var before = await plumber.Client.CheckAsync(plumbingId, "b", "retain", "property-access-details");
-        before["allowed"]!.GetValue<bool>().Should().BeTrue(before.ToJsonString());
+        before.Allowed.Should().BeTrue(before.ToJsonString());
 
         var revocation = await homeowner.Client.RevokeAsync(remodelId, 1, "Moving house", emergency: true);
-        await contractor.Client.AcknowledgeRevocationAsync(remodelId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        await contractor.Client.AcknowledgeRevocationAsync(remodelId, revocation.RevocationId, revocation.InitiationHash);
 
         (await plumber.Client.GetCompactAsync(plumbingId)).Status.Should().Be("revoked");
         var after = await plumber.Client.CheckAsync(plumbingId, "b", "retain", "property-access-details");
-        after["allowed"]!.GetValue<bool>().Should().BeFalse();
-        after["code"]!.GetValue<string>().Should().Be("DISPOSED");
-        after["explanation"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+        after.Allowed.Should().BeFalse();
+        after.Code.Should().Be("DISPOSED");
+        after.Explanation.Should().NotBeNullOrWhiteSpace();
 
         var plumbingEvents = new List<string>();
         await foreach (var e in plumber.Client.GetAllEventsAsync(plumbingSession)) plumbingEvents.Add(e.Type);
@@ -59,7 +59,7 @@ public class LifecycleTests : IAsyncLifetime
         var v1 = await contractor.DraftAsync(homeowner);
         var compactId = v1["compactId"]!.GetValue<string>();
         await contractor.NegotiateAsync(homeowner, first, v1);
-        var v1Hash = (await contractor.Client.GetSessionAsync(first)).Compacts![0]!["compactHash"]!.GetValue<string>();
+        var v1Hash = (await contractor.Client.GetSessionAsync(first)).Compacts[0].CompactHash;
 
         // Version 2 is negotiated in another session; its compact.superseded event lands in the first one's stream.
         var second = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did], "kitchen, phase 2")).SessionId;
@@ -76,13 +76,13 @@ public class LifecycleTests : IAsyncLifetime
             var view = await contractor.Client.GetSessionAsync(session);
             var folded = folds[session] = await contractor.Client.GetStateAsync(session);
             folded.Replay!.FromCheckpoint.Should().BeNull();
-            view.Status.Should().Be(folded.State["status"]!.GetValue<string>());
-            view.Participants.Should().Equal(folded.State["participants"]!.AsArray().Select(p => p!.GetValue<string>()));
-            view.Proposals!.ToJsonString().Should().Be(folded.State["proposals"]!.ToJsonString());
-            view.Compacts!.ToJsonString().Should().Be(folded.State["compacts"]!.ToJsonString());
+            view.Status.Should().Be(folded.State.Status);
+            view.Participants.Should().Equal(folded.State.Participants);
+            view.Proposals.ToJsonString().Should().Be(folded.State.Proposals.ToJsonString());
+            view.Compacts.ToJsonString().Should().Be(folded.State.Compacts.ToJsonString());
         }
-        folds[first].State["compacts"]![0]!["status"]!.GetValue<string>().Should().Be("superseded");
-        folds[second].State["status"]!.GetValue<string>().Should().Be("suspended");
+        folds[first].State.Compacts[0].Status.Should().Be("superseded");
+        folds[second].State.Status.Should().Be("suspended");
 
         // A checkpoint records that state's hash, and the snapshot it stores (built from the rows) hashes to it.
         var checkpoint = await contractor.Client.CheckpointAsync(first, "after phase 2");
@@ -106,11 +106,11 @@ public class LifecycleTests : IAsyncLifetime
         var eventsBefore = (await a.Client.GetEventsAsync(session)).Events.Count;
 
         var revocation = await a.Client.RevokeAsync(compactId, 1, "no longer needed");
-        revocation["status"]!.GetValue<string>().Should().Be("initiated");
+        revocation.Status.Should().Be("initiated");
 
-        var own = () => a.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        var own = () => a.Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, revocation.InitiationHash);
         (await own.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-205");
-        var wrongHash = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), new string('a', 64));
+        var wrongHash = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, new string('a', 64));
         (await wrongHash.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-110");
         var second = () => b.Client.RevokeAsync(compactId, 1);
         (await second.Should().ThrowAsync<PactApiException>()).Which.Code.Should().Be("PACT-304");
@@ -121,7 +121,7 @@ public class LifecycleTests : IAsyncLifetime
 
         (await a.Client.GetEventsAsync(session)).Events.Count.Should().Be(eventsBefore + 1, "only the accepted revocation was recorded");
         var pending = await b.Client.GetPendingAsync();
-        pending["revocations"]!.AsArray().Should().ContainSingle();
+        pending.Revocations.Should().ContainSingle();
     }
 
     [Fact]
@@ -137,10 +137,10 @@ public class LifecycleTests : IAsyncLifetime
         await a.Client.RevokeAsync(compactId, 1);
         (await a.Client.GetCompactAsync(compactId)).Status.Should().Be("in-force");
         var gap = await b.Client.CheckAsync(compactId, "b", "retain", "work-record");
-        gap["code"]!.GetValue<string>().Should().Be("SUSPENDED_LIFECYCLE_GAP");
-        gap["dimension"]!.GetValue<string>().Should().Be("lifecycle-gap");
+        gap.Code.Should().Be("SUSPENDED_LIFECYCLE_GAP");
+        gap.Dimension.Should().Be("lifecycle-gap");
         var initiator = await a.Client.CheckAsync(compactId, "a", "retain", "work-record");
-        initiator["allowed"]!.GetValue<bool>().Should().BeTrue();
+        initiator.Allowed.Should().BeTrue();
     }
 
     [Fact]
@@ -153,11 +153,11 @@ public class LifecycleTests : IAsyncLifetime
         var compactId = terms["compactId"]!.GetValue<string>();
         await a.NegotiateAsync(b, session, terms);
 
-        (await a.Client.CheckAsync(compactId, "a", "retain", "property-access-details"))["allowed"]!.GetValue<bool>().Should().BeTrue();
+        (await a.Client.CheckAsync(compactId, "a", "retain", "property-access-details")).Allowed.Should().BeTrue();
         var marker = await a.Client.RecordMarkerAsync(compactId, "work-complete");
-        var acknowledged = await b.Client.AcknowledgeMarkerAsync(compactId, marker["markerId"]!.GetValue<string>(), marker["initiationHash"]!.GetValue<string>());
-        acknowledged["status"]!.GetValue<string>().Should().Be("effective");
+        var acknowledged = await b.Client.AcknowledgeMarkerAsync(compactId, marker.MarkerId, marker.InitiationHash);
+        acknowledged.Status.Should().Be("effective");
         var after = await a.Client.CheckAsync(compactId, "a", "retain", "property-access-details");
-        after["code"]!.GetValue<string>().Should().Be("DISPOSED");
+        after.Code.Should().Be("DISPOSED");
     }
 }

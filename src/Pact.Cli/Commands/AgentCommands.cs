@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Client;
 using Pact.Core.Contracts;
 
@@ -131,7 +132,7 @@ internal static class AgentCommands
                 inv.Out.Json(pending);
                 return;
             }
-            foreach (var (name, value) in pending)
+            foreach (var (name, value) in Output.ToJsonObject(pending))
             {
                 if (value is JsonArray list) inv.Out.ObjectTable(name, list, abbreviate: false);
             }
@@ -139,7 +140,7 @@ internal static class AgentCommands
         return command;
     }
 
-    internal static void WriteAgent(Output output, string title, AgentRecord record) => output.Fields(title,
+    internal static void WriteAgent(Output output, string title, AgentInfo record) => output.Fields(title,
     [
         ("agentId", record.AgentId),
         ("displayName", record.DisplayName),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Client;
 using Pact.Core.Time;
 
@@ -89,7 +90,7 @@ internal static class CompactCommands
                 if (ca is not null) categories["a"] = new JsonArray(ca.Select(x => (JsonNode?)x).ToArray());
                 if (cb is not null) categories["b"] = new JsonArray(cb.Select(x => (JsonNode?)x).ToArray());
             }
-            var terms = await client.DraftAsync(inv.Get(tier)!, inv.Get(domain)!, parties, scope, categories, inv.Get(compactId), inv.CancellationToken);
+            var terms = (await client.DraftAsync(inv.Get(tier)!, inv.Get(domain)!, parties, scope, categories, inv.Get(compactId), inv.CancellationToken)).Terms;
             if (inv.Get(output) is not { } path)
             {
                 inv.Out.Json(terms);
@@ -142,8 +143,8 @@ internal static class CompactCommands
             [
                 ("status", compact.Status),
                 ("currentVersion", compact.CurrentVersion.ToString(CultureInfo.InvariantCulture)),
-                ("party a", PartyText(compact.Parties?["a"])),
-                ("party b", PartyText(compact.Parties?["b"])),
+                ("party a", PartyText(compact.Parties.A)),
+                ("party b", PartyText(compact.Parties.B)),
             ]);
             inv.Out.Table("Versions", ["version", "status", "compactHash", "session"], compact.Versions.Select(x => (IReadOnlyList<string?>)
                 [x.Version.ToString(CultureInfo.InvariantCulture), x.Status, x.CompactHash, x.SessionId]));
@@ -171,7 +172,7 @@ internal static class CompactCommands
             do
             {
                 var page = await client.ListCompactsAsync(inv.Get(status), after, null, inv.CancellationToken);
-                all.AddRange(page.Items);
+                all.AddRange(page.Compacts);
                 // A cursor that does not move would loop forever.
                 after = page.Next is { } next && next != after ? next : null;
             }
@@ -190,36 +191,38 @@ internal static class CompactCommands
         return command;
     }
 
-    internal static void WriteRecord(Output output, JsonObject record)
+    internal static void WriteRecord(Output output, CompactRecordInfo record)
     {
-        var terms = record["terms"] as JsonObject;
+        var terms = record.Terms;
         output.Fields($"Compact {Output.Scalar(terms?["compactId"])} version {Output.Scalar(terms?["version"])}",
         [
-            ("compactHash", Output.Text(record["compactHash"])),
-            ("termsHash", Output.Text(record["termsHash"])),
+            ("compactHash", record.CompactHash),
+            ("termsHash", record.TermsHash),
             ("tier", Output.Scalar(terms?["tier"])),
-            ("inForceAt", Output.Scalar(record["inForceAt"])),
+            ("inForceAt", Output.Time(record.InForceAt)),
             ("party a", PartyText(terms?["parties"]?["a"])),
             ("party b", PartyText(terms?["parties"]?["b"])),
             ("effective", $"{Output.Scalar(terms?["scope"]?["effective"]?["from"])} – {Output.Scalar(terms?["scope"]?["effective"]?["until"])}"),
             ("interaction", Output.Scalar(terms?["scope"]?["interaction"])),
         ]);
-        WriteSignatures(output, record["signatures"] as JsonArray);
+        WriteSignatures(output, record.Signatures);
     }
 
     /// <summary>Compact signatures: who signed for which party, when, and how the principal authorized it.</summary>
-    internal static void WriteSignatures(Output output, JsonArray? signatures) =>
-        output.Table("Signatures", ["party", "agent", "signedAt", "authorization"], (signatures ?? []).OfType<JsonObject>().Select(sig =>
+    internal static void WriteSignatures(Output output, IReadOnlyList<CompactSignatureInfo>? signatures) =>
+        output.Table("Signatures", ["party", "agent", "signedAt", "authorization"], (signatures ?? []).Select(sig =>
         {
-            var auth = sig["principalAuthorization"] as JsonObject;
-            var how = Output.Text(auth?["method"]) switch
+            var auth = sig.PrincipalAuthorization;
+            var how = auth?.Method switch
             {
-                "principal-signature" => $"principal-signature by {Output.Text(auth?["principal"])}",
-                "standing-policy" => $"standing-policy {Output.Text(auth?["policyHash"])}",
+                "principal-signature" => $"principal-signature by {auth.Principal}",
+                "standing-policy" => $"standing-policy {auth.PolicyHash}",
                 var other => other,
             };
-            return (IReadOnlyList<string?>)[Output.Text(sig["party"]), Output.Text(sig["agent"]), Output.Text(sig["signedAt"]), how];
+            return (IReadOnlyList<string?>)[sig.Party, sig.Agent, Output.Time(sig.SignedAt), how];
         }));
+
+    private static string PartyText(CompactParty party) => $"{party.Agent} for {party.Principal.Name}";
 
     private static string? PartyText(JsonNode? party)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 
 namespace Pact.Cli.Commands;
@@ -8,7 +9,6 @@ namespace Pact.Cli.Commands;
 /// <summary><c>pact revoke | mark | ack | check | dispositions</c>: living under a compact (§6).</summary>
 internal static class LifecycleCommands
 {
-    private static readonly string[] Sides = ["a", "b"];
 
     public static IEnumerable<Command> Build(CliContext c) => [Revoke(c), Mark(c), Ack(c), Check(c), Dispositions(c)];
 
@@ -43,7 +43,7 @@ internal static class LifecycleCommands
                 return;
             }
             inv.Out.Fields($"Revocation of {compactId} version {v.ToString(CultureInfo.InvariantCulture)}", Members(revocation));
-            inv.Out.Line($"The other party acknowledges with: pact ack {compactId} {Output.Text(revocation["revocationId"])} --hash {Output.Text(revocation["initiationHash"])}");
+            inv.Out.Line($"The other party acknowledges with: pact ack {compactId} {revocation.RevocationId} --hash {revocation.InitiationHash}");
         });
         return command;
     }
@@ -69,7 +69,7 @@ internal static class LifecycleCommands
                 return;
             }
             inv.Out.Fields($"Marker on {compactId}", Members(recorded));
-            inv.Out.Line($"The other party acknowledges with: pact ack {compactId} {Output.Text(recorded["markerId"])} --hash {Output.Text(recorded["initiationHash"])}");
+            inv.Out.Line($"The other party acknowledges with: pact ack {compactId} {recorded.MarkerId} --hash {recorded.InitiationHash}");
         });
         return command;
     }
@@ -104,8 +104,8 @@ internal static class LifecycleCommands
             var which = inv.Get(target)!;
             var isRevocation = which.StartsWith("rev_", StringComparison.Ordinal);
             var answer = isRevocation
-                ? await client.AcknowledgeRevocationAsync(compactId, which, inv.Get(hash)!, inv.CancellationToken)
-                : await client.AcknowledgeMarkerAsync(compactId, which, inv.Get(hash)!, inv.CancellationToken);
+                ? Output.ToJsonObject(await client.AcknowledgeRevocationAsync(compactId, which, inv.Get(hash)!, inv.CancellationToken))
+                : Output.ToJsonObject(await client.AcknowledgeMarkerAsync(compactId, which, inv.Get(hash)!, inv.CancellationToken));
             if (inv.Json) inv.Out.Json(answer);
             else inv.Out.Fields(isRevocation ? $"Revocation {which}" : $"Marker {which}", Members(answer));
         });
@@ -152,18 +152,17 @@ internal static class LifecycleCommands
                 inv.Out.Json(decision);
                 return;
             }
-            var allowed = decision["allowed"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-            var code = Output.Text(decision["code"]) ?? (allowed ? "ALLOWED" : "DENIED");
-            inv.Out.Markup(allowed ? $"[green]{code}[/]" : $"[red]{code}[/]", code);
+            var code = decision.Code ?? (decision.Allowed ? "ALLOWED" : "DENIED");
+            inv.Out.Markup(decision.Allowed ? $"[green]{code}[/]" : $"[red]{code}[/]", code);
             inv.Out.Fields("Decision",
             [
-                ("explanation", Output.Text(decision["explanation"])),
-                ("dimension", Output.Text(decision["dimension"])),
-                ("version", Output.Text(decision["version"])),
-                ("compactHash", Output.Text(decision["compactHash"])),
-                ("at", Output.Text(decision["at"])),
+                ("explanation", decision.Explanation),
+                ("dimension", decision.Dimension),
+                ("version", decision.Version.ToString(CultureInfo.InvariantCulture)),
+                ("compactHash", decision.CompactHash),
+                ("at", Output.Time(decision.At)),
             ]);
-            inv.Out.ObjectTable("Trace", decision["trace"] as JsonArray);
+            inv.Out.ObjectTable("Trace", decision.Trace);
         });
         return command;
     }
@@ -187,24 +186,23 @@ internal static class LifecycleCommands
                 inv.Out.Json(report);
                 return;
             }
-            inv.Out.Fields($"Dispositions of {Output.Text(report["compactId"])} version {Output.Text(report["version"])}",
+            inv.Out.Fields($"Dispositions of {report.CompactId} version {report.Version.ToString(CultureInfo.InvariantCulture)}",
             [
-                ("status", Output.Text(report["status"])),
-                ("governedBy", Output.Text(report["governedBy"])),
-                ("endedAt", Output.Text(report["endedAt"])),
-                ("at", Output.Text(report["at"])),
+                ("status", report.Status),
+                ("governedBy", report.GovernedBy),
+                ("endedAt", Output.Time(report.EndedAt)),
+                ("at", Output.Time(report.At)),
             ]);
-            foreach (var side in Sides)
+            foreach (var (side, duties) in new[] { ("a", report.Parties.A), ("b", report.Parties.B) })
             {
-                var duties = (report["parties"]?[side] as JsonArray ?? []).OfType<JsonObject>();
                 inv.Out.Table($"Party {side}", ["category", "duty", "until", "since", "basis", "suspended", "rights"], duties.Select(d => (IReadOnlyList<string?>)
                 [
-                    Output.Text(d["category"]),
-                    Output.Text(d["duty"]),
-                    Output.Text(d["until"]),
-                    Output.Text(d["since"]),
-                    Output.Text(d["basis"]),
-                    d["suspended"] is JsonValue s && s.TryGetValue<bool>(out var x) && x ? "yes" : "no",
+                    d.Category,
+                    d.Duty,
+                    Output.Time(d.Until),
+                    Output.Time(d.Since),
+                    d.Basis,
+                    d.Suspended ? "yes" : "no",
                     Rights(d),
                 ]));
             }
@@ -213,16 +211,17 @@ internal static class LifecycleCommands
     }
 
     /// <summary>A transition's remaining rights: derive operations and propagate recipients.</summary>
-    private static string? Rights(JsonObject duty)
+    private static string? Rights(DutyInfo duty)
     {
         var parts = new List<string>();
-        if (duty["derive"] is JsonArray derive && derive.Count > 0) parts.Add("derive " + string.Join(", ", derive.Select(Output.Text)));
-        if (duty["propagate"] is JsonArray propagate && propagate.Count > 0)
-            parts.Add("propagate to " + string.Join(", ", propagate.Select(p => Output.Text(p?["to"]))));
+        if (duty.Derive is { Count: > 0 } derive) parts.Add("derive " + string.Join(", ", derive));
+        if (duty.Propagate is { Count: > 0 } propagate) parts.Add("propagate to " + string.Join(", ", propagate.Select(p => p.To)));
         return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     /// <summary>Every member of a resource, in full (hashes included: they are copied into acknowledgments).</summary>
     private static IEnumerable<(string, string?)> Members(JsonObject resource) =>
         resource.Select(p => (p.Key, Output.Text(p.Value)));
+
+    private static IEnumerable<(string, string?)> Members<T>(T resource) => Members(Output.ToJsonObject(resource));
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Client;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
@@ -124,14 +125,14 @@ internal static class NegotiationCommands
                 inv.Out.Json(proposal);
                 return;
             }
-            var t = proposal.Terms;
+            var t = proposal.Terms ?? [];
             inv.Out.Fields($"Proposal {proposal.ProposalId}",
             [
                 ("status", proposal.Status),
                 ("session", proposal.SessionId),
                 ("compact", $"{Output.Text(t["compactId"])} version {Output.Text(t["version"])} ({Output.Text(t["tier"])})"),
                 ("termsHash", proposal.TermsHash),
-                ("proposer", Output.Scalar(proposal.Proposer)),
+                ("proposer", proposal.Proposer),
                 ("party a", Output.Text(t["parties"]?["a"]?["agent"])),
                 ("party b", Output.Text(t["parties"]?["b"]?["agent"])),
                 ("interaction", Output.Text(t["scope"]?["interaction"])),
@@ -209,12 +210,13 @@ internal static class NegotiationCommands
                 inv.Out.Json(withdrawal);
                 return;
             }
-            inv.Out.Fields($"Proposal {withdrawal.Proposal.ProposalId}",
+            var proposalId = inv.Get(id)!;
+            inv.Out.Fields($"Proposal {proposalId}",
             [
-                ("status", withdrawal.Proposal.Status),
+                ("status", withdrawal.Proposal?.Status),
                 ("withdrawalHash", withdrawal.WithdrawalHash),
             ]);
-            inv.Out.Line($"The other party acknowledges with: pact ack-withdrawal {withdrawal.Proposal.ProposalId} --hash {withdrawal.WithdrawalHash}");
+            inv.Out.Line($"The other party acknowledges with: pact ack-withdrawal {proposalId} --hash {withdrawal.WithdrawalHash}");
         });
         return command;
     }

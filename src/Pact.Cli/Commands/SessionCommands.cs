@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Client;
 using Pact.Core.Errors;
 using Pact.Core.Json;
@@ -105,12 +106,12 @@ internal static class SessionCommands
         {
             var client = inv.Client(Access.Reader);
             var who = inv.Get(participant) is { } p ? AgentCommands.ResolveDid(c, p, "--participant") : null;
-            var all = new List<SessionInfo>();
+            var all = new List<SessionView>();
             string? after = null;
             do
             {
                 var page = await client.ListSessionsAsync(who, inv.Get(status), after, null, inv.CancellationToken);
-                all.AddRange(page.Items);
+                all.AddRange(page.Sessions);
                 // A cursor that does not move would loop forever.
                 after = page.Next is { } next && next != after ? next : null;
             }
@@ -154,7 +155,7 @@ internal static class SessionCommands
         return command;
     }
 
-    internal static void WriteSession(Output output, SessionInfo s, bool details)
+    internal static void WriteSession(Output output, SessionView s, bool details)
     {
         output.Fields($"Session {s.SessionId}",
         [

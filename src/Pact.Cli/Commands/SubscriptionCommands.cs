@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Client;
 
 namespace Pact.Cli.Commands;
@@ -99,7 +100,7 @@ internal static class SubscriptionCommands
             do
             {
                 var page = await client.ListSubscriptionsAsync(after, null, inv.CancellationToken);
-                all.AddRange(page.Items);
+                all.AddRange(page.Subscriptions);
                 // A cursor that does not move would loop forever.
                 after = page.Next is { } next && next != after ? next : null;
             }

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Client;
 using Pact.Client.Verification;
 using Pact.Core.Events;
@@ -188,8 +189,8 @@ internal static class TranscriptCommands
             [
                 ("events", NegotiationCommands.Num(report.EventsChecked)),
                 ("signatures", NegotiationCommands.Num(report.SignaturesChecked)),
-                ("head", Output.Text(report.Head)),
-                ("firstError", Output.Text(report.FirstError)),
+                ("head", report.Head is { } head ? Output.Text(Output.ToJsonObject(head)) : null),
+                ("firstError", report.FirstError is { } error ? Output.Text(Output.ToJsonObject(error)) : null),
             ]);
             if (!report.Ok) inv.ExitCode = ExitCodes.VerificationFailed;
         });
@@ -230,7 +231,7 @@ internal static class TranscriptCommands
             if (inv.Get(output) is { } file)
             {
                 await File.WriteAllTextAsync(file, Output.Indented(bundle), inv.CancellationToken);
-                if (!inv.Json) inv.Out.Line($"Wrote {file} ({bundle["events"]?.AsArray().Count ?? 0} events).");
+                if (!inv.Json) inv.Out.Line($"Wrote {file} ({bundle.Events.Count} events).");
             }
             else inv.Out.Json(bundle);
         });
@@ -259,18 +260,18 @@ internal static class TranscriptCommands
                 return;
             }
             var s = view.State;
-            inv.Out.Fields($"State of {Output.Text(s["sessionId"])} at {NegotiationCommands.Num(view.At)}",
+            inv.Out.Fields($"State of {s.SessionId} at {NegotiationCommands.Num(view.At)}",
             [
                 ("stateHash", view.StateHash),
-                ("status", Output.Text(s["status"])),
-                ("topic", Output.Text(s["topic"])),
-                ("participants", s["participants"] is JsonArray p ? string.Join(", ", p.Select(Output.Text)) : null),
+                ("status", s.Status),
+                ("topic", s.Topic),
+                ("participants", string.Join(", ", s.Participants)),
                 ("replay", view.Replay is { } r
                     ? $"{NegotiationCommands.Num(r.EventsApplied)} event(s) applied after {r.FromCheckpoint ?? "the start"}"
                     : null),
             ]);
-            inv.Out.ObjectTable("Proposals", s["proposals"] as JsonArray);
-            inv.Out.ObjectTable("Compacts", s["compacts"] as JsonArray);
+            inv.Out.ObjectTable("Proposals", s.Proposals);
+            inv.Out.ObjectTable("Compacts", s.Compacts);
         });
         return command;
     }

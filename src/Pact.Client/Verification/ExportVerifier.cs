@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Events;
 using Pact.Core.Identity;
@@ -21,7 +22,7 @@ namespace Pact.Client.Verification;
 public static class ExportVerifier
 {
     /// <summary>The bundle format this verifier reads.</summary>
-    public const string Format = "pact-export/1";
+    public const string Format = ExportBundle.FormatName;
 
     private const int Chunk = 1024;
 
@@ -36,6 +37,16 @@ public static class ExportVerifier
         if (trustedDaemonPublicKey.Length != Pact.Core.Crypto.Ed25519.PublicKeySize)
             throw new ArgumentException("An Ed25519 public key is 32 bytes.", nameof(trustedDaemonPublicKey));
         return new Run(bundle, trustedDaemonPublicKey, progress).Execute();
+    }
+
+    /// <summary>Verifies a bundle as <see cref="PactClient.ExportSessionAsync"/> returned it: exactly as the daemon wrote it.</summary>
+    /// <param name="bundle">The bundle.</param>
+    /// <param name="trustedDaemonPublicKey">The daemon's Ed25519 public key, obtained out of band — not from the bundle.</param>
+    /// <param name="progress">Receives progress per chunk of events and per later stage; may be null.</param>
+    public static ExportVerification Verify(ExportBundle bundle, byte[] trustedDaemonPublicKey, IProgress<ExportVerificationProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        return Verify(JsonSerializer.SerializeToNode(bundle, PactJson.Options)!.AsObject(), trustedDaemonPublicKey, progress);
     }
 
     private sealed class Run(JsonObject bundle, byte[] key, IProgress<ExportVerificationProgress>? progress)

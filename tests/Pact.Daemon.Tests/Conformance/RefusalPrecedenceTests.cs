@@ -299,7 +299,7 @@ public class RefusalPrecedenceTests(DaemonFixture daemon) : IClassFixture<Daemon
         var dependent = Negotiator.DependOn(await n.A.DraftAsync(n.B, from: DateTimeOffset.UtcNow.AddDays(-1)), upstreamId, "revocation");
         var proposal = await n.A.Client.ProposeAsync(n.SessionId, dependent, n.A.Authority);
         var revocation = await n.B.Client.RevokeAsync(upstreamId, 1, "ended", emergency: true);
-        await n.A.Client.AcknowledgeRevocationAsync(upstreamId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        await n.A.Client.AcknowledgeRevocationAsync(upstreamId, revocation.RevocationId, revocation.InitiationHash);
 
         var reply = await PostSignAsync(n.RawB, proposal.ProposalId, proposal.TermsHash, CountersignatureBy(n.B, n with { Terms = dependent, TermsHash = proposal.TermsHash }));
 

@@ -101,9 +101,9 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             foreach (var (compactId, record) in ledger.Compacts)
             {
                 var copy = await admin.GetCompactVersionAsync(compactId, 1);
-                Jcs.CanonicalString(copy).Should().Be(Jcs.CanonicalString(record), $"compact {compactId} must be the record its signer was handed");
+                Jcs.CanonicalString(copy.ToJson()).Should().Be(Jcs.CanonicalString(record.ToJson()), $"compact {compactId} must be the record its signer was handed");
                 (await admin.GetCompactAsync(compactId)).Status.Should().Be("in-force");
-                var (parsed, error) = Pact.Core.Compacts.SignedCompactRecord.FromJson(copy);
+                var (parsed, error) = Pact.Core.Compacts.SignedCompactRecord.FromJson(copy.ToJson());
                 error.Should().BeNull();
                 parsed!.Verify(Pact.Core.Encoding.Base64Url.Decode(daemon.PublicKey)).IsValid.Should().BeTrue();
             }
@@ -200,7 +200,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
 
         public ConcurrentDictionary<string, bool> Proposals { get; } = new(StringComparer.Ordinal);
 
-        public ConcurrentDictionary<string, JsonObject> Compacts { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, CompactRecordInfo> Compacts { get; } = new(StringComparer.Ordinal);
 
         public ConcurrentQueue<string> ErrorsBeforeKill { get; } = new();
 
@@ -235,13 +235,13 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var a = await Party.RegisterAsync(http, $"Contractor {index}", PrincipalKinds.Organization);
             var b = await Party.RegisterAsync(http, $"Homeowner {index}", PrincipalKinds.Human);
-            var terms = await a.Client.DraftAsync("standard", "contractor-and-service",
+            var terms = (await a.Client.DraftAsync("standard", "contractor-and-service",
                 new JsonObject { ["a"] = a.PartyJson(), ["b"] = b.PartyJson() },
                 new JsonObject
                 {
                     ["interaction"] = "Kitchen remodel, durability run",
                     ["effective"] = new JsonObject { ["from"] = "2026-12-01T00:00:00.000Z", ["until"] = "2027-12-01T00:00:00.000Z" },
-                });
+                })).Terms;
             return new Pair(index, a, b, terms);
         }
     }

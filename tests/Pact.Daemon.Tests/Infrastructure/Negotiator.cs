@@ -49,7 +49,7 @@ public sealed class Negotiator
     {
         var start = from ?? new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         var end = until ?? start.AddYears(1);
-        return await Client.DraftAsync(tier, "contractor-and-service",
+        return (await Client.DraftAsync(tier, "contractor-and-service",
             new JsonObject { ["a"] = PartyJson(), ["b"] = other.PartyJson("human") },
             new JsonObject
             {
@@ -60,11 +60,11 @@ public sealed class Negotiator
                     ["until"] = Pact.Core.Time.Timestamp.ToText(end),
                 },
             },
-            compactId: compactId ?? "cmp_" + Guid.NewGuid().ToString("N")[..12]);
+            compactId: compactId ?? "cmp_" + Guid.NewGuid().ToString("N")[..12])).Terms;
     }
 
     /// <summary>Proposes these terms in the session and has the other party countersign: the compact goes in force.</summary>
-    public async Task<JsonObject> NegotiateAsync(Negotiator other, string sessionId, JsonObject terms)
+    public async Task<CompactRecordInfo> NegotiateAsync(Negotiator other, string sessionId, JsonObject terms)
     {
         var proposal = await Client.ProposeAsync(sessionId, terms, Authority);
         return await other.Client.SignProposalAsync(proposal.ProposalId, other.Authority);

@@ -96,3 +96,11 @@ public sealed record Reply(HttpStatusCode Status, string Text, JsonNode? Json, s
         return new Reply(response.StatusCode, text, json, response.Content.Headers.ContentType?.MediaType, response);
     }
 }
+
+/// <summary>Response records as the wire carries them, for comparisons and assertion messages.</summary>
+public static class WireJson
+{
+    public static string ToJsonString<T>(this T value) => System.Text.Json.JsonSerializer.Serialize(value, PactJson.Options);
+
+    public static JsonObject ToJsonObject<T>(this T value) => System.Text.Json.JsonSerializer.SerializeToNode(value, PactJson.Options)!.AsObject();
+}

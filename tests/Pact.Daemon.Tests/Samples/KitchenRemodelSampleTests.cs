@@ -27,8 +27,8 @@ public sealed class KitchenRemodelSampleTests : IAsyncLifetime
         var admin = new PactClient(http, key: null, new PactClientOptions { AdminToken = DaemonHost.AdminToken });
         (await admin.GetCompactAsync(outcome.CompactId)).Status.Should().Be("in-force");
         var record = await admin.GetCompactVersionAsync(outcome.CompactId, 1);
-        record["compactHash"]!.GetValue<string>().Should().Be(outcome.CompactHash);
-        record["terms"]!["scope"]!["outOfScope"]!.GetValue<string>().Should().Be(KitchenRemodelSample.OutOfScope);
+        record.CompactHash.Should().Be(outcome.CompactHash);
+        record.Terms["scope"]!["outOfScope"]!.GetValue<string>().Should().Be(KitchenRemodelSample.OutOfScope);
 
         var types = new List<string>();
         await foreach (var e in admin.GetAllEventsAsync(outcome.SessionId)) types.Add(e.Type);

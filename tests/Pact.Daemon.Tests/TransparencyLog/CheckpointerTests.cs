@@ -79,9 +79,9 @@ public sealed class CheckpointerTests : IAsyncLifetime
 
         var report = await a.Client.VerifyAsync(session);
         report.Ok.Should().BeFalse();
-        report.FirstError!["check"]!.GetValue<string>().Should().Be("inclusion");
-        report.FirstError["streamSeq"]!.GetValue<long>().Should().Be(2);
-        report.FirstError["message"]!.GetValue<string>().Should().Contain("No signed checkpoint covers");
+        report.FirstError!.Check.Should().Be("inclusion");
+        report.FirstError.StreamSeq.Should().Be(2);
+        report.FirstError.Message.Should().Contain("No signed checkpoint covers");
         Hex.Encode(signed.RootHash).Should().NotBe(Hex.Encode(await Store.RootAsync(signed.TreeSize)), "the stored tree was changed under the signed root");
     }
 }

@@ -63,13 +63,13 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             var other = (await b.CreateSessionAsync([a.AgentId!, b.AgentId!], $"late {i}")).SessionId;
             acknowledged.Add((await b.GetSessionAsync(other)).Head!.StreamSeq);
         }
-        var lastSession = (await a.ListSessionsAsync(limit: 1000)).Items.Count;
+        var lastSession = (await a.ListSessionsAsync(limit: 1000)).Sessions.Count;
         (await _daemon.KillHardAsync()).Should().Be(137, "a SIGKILL, not a shutdown");
 
         await using var restarted = await DaemonHost.StartAsync(dataDirectory: _dataDirectory);
         var store = restarted.Services.GetRequiredService<IPactStore>();
         var client = new PactClient(restarted.CreateHttpClient(), options: new PactClientOptions { AdminToken = DaemonHost.AdminToken });
-        (await client.ListSessionsAsync(limit: 1000)).Items.Should().HaveCount(lastSession, "every acknowledged session.created survived");
+        (await client.ListSessionsAsync(limit: 1000)).Sessions.Should().HaveCount(lastSession, "every acknowledged session.created survived");
         store.HeadSeq.Should().Be(11 + 6, "eleven events in the first session and one per later session");
 
         // The checkpoint signed before the kill is still there, and a new one extends it.

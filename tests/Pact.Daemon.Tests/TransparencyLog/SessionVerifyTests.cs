@@ -29,9 +29,9 @@ public sealed class SessionVerifyTests : IAsyncLifetime
         // signature and its principal signature (3 × 2). The record: two compact signatures, two principal
         // signatures and the daemon's in-force signature (5). Plus the log's note: 7 + 6 + 5 + 1.
         report.SignaturesChecked.Should().Be(19);
-        report.Head!["streamSeq"]!.GetValue<long>().Should().Be(LogScenario.Events);
+        report.Head!.StreamSeq.Should().Be(LogScenario.Events);
         var head = await s.B.Client.GetSessionAsync(s.SessionId);
-        report.Head["hash"]!.GetValue<string>().Should().Be(head.Head!.Hash);
+        report.Head.Hash.Should().Be(head.Head!.Hash);
     }
 
     [Fact]
@@ -53,9 +53,9 @@ public sealed class SessionVerifyTests : IAsyncLifetime
             db.Execute($"UPDATE checkpoints SET state = json_set(state, '$.status', 'terminated') WHERE checkpoint_id = '{s.CheckpointId}'");
         var report = await s.A.Client.VerifyAsync(s.SessionId, s.CheckpointId);
         report.Ok.Should().BeFalse();
-        report.FirstError!["streamSeq"]!.GetValue<long>().Should().Be(7);
-        report.FirstError["check"]!.GetValue<string>().Should().Be("hash");
-        report.FirstError["message"]!.GetValue<string>().Should().Contain(s.CheckpointId);
+        report.FirstError!.StreamSeq.Should().Be(7);
+        report.FirstError.Check.Should().Be("hash");
+        report.FirstError.Message.Should().Contain(s.CheckpointId);
         (await s.A.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue("the events themselves are intact");
     }
 

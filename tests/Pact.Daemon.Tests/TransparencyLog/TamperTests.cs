@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
-using VerificationFailure = Pact.Core.Contracts.Responses.VerificationFailure;
 using Pact.Daemon.Application;
 using Pact.Daemon.TransparencyLog;
 using Pact.Daemon.Tests.Infrastructure;
@@ -36,10 +35,10 @@ public sealed class TamperTests : IAsyncLifetime
     {
         report.Ok.Should().BeFalse();
         var error = report.FirstError!;
-        error["check"]!.GetValue<string>().Should().Be(check, error["message"]!.GetValue<string>());
-        error["streamSeq"]!.GetValue<long>().Should().Be(streamSeq);
-        error["seq"]!.GetValue<long>().Should().Be(seq);
-        error["message"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+        error.Check.Should().Be(check, error.Message);
+        error.StreamSeq.Should().Be(streamSeq);
+        error.Seq.Should().Be(seq);
+        error.Message.Should().NotBeNullOrWhiteSpace();
     }
 
     /// <summary>

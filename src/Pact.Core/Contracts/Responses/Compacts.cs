@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pact.Core.Json;
 using System.Text.Json.Serialization;
 
 namespace Pact.Core.Contracts.Responses;
@@ -48,7 +50,11 @@ public sealed record CompactRecordInfo(
     DateTimeOffset InForceAt,
     IReadOnlyList<CompactSignatureInfo> Signatures,
     JsonObject Terms,
-    string TermsHash);
+    string TermsHash)
+{
+    /// <summary>The record as JSON, to hash (JCS) or to read back for verification with <see cref="Pact.Core.Compacts.SignedCompactRecord.FromJson"/>.</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, PactJson.Options)!.AsObject();
+}
 
 /// <summary>200 of <c>POST /v1/compacts/draft</c>: complete, explicit, unsigned terms that pass validation as they are.</summary>
 public sealed record CompactDraft(JsonObject Terms);

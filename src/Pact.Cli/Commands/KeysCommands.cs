@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Pact.Core.Contracts.Responses;
 using Pact.Client;
 
 namespace Pact.Cli.Commands;

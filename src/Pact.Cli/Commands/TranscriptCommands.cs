@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Pact.Core.Contracts.Responses;
 using Pact.Client;
 using Pact.Client.Verification;
 using Pact.Core.Events;

@@ -48,7 +48,7 @@ public sealed class PassportTests : IAsyncLifetime
         // The standard tier's ackTimeout is P7D. B's acknowledgment at that instant comes too late: the request first
         // records the deadline reached (§0), as the timer would, and is refused.
         _clock.Advance(TimeSpan.FromDays(7));
-        var late = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation["revocationId"]!.GetValue<string>(), revocation["initiationHash"]!.GetValue<string>());
+        var late = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, revocation.InitiationHash);
         (await late.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-304");
         (await Store.ReadAllAsync(before, 100)).Should().Contain(e => e.Type == "failure");
         return (a, b, before);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Pact.Core.Contracts;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Pact.Daemon.Auth;
 
-/// <summary>The daemon's authentication scheme (bearer agent token or admin token) and its two policies.</summary>
+/// <summary>The daemon's two authorization policies (registered by <see cref="AuthServices"/>).</summary>
 public static class PactAuthorization
 {
     /// <summary>Any valid bearer token: an agent's or the operator's.</summary>
@@ -16,17 +16,6 @@ public static class PactAuthorization
 
     /// <summary>Authentication property carrying the detail of a 403 (PACT-205).</summary>
     public const string ForbiddenDetail = "pact:forbidden-detail";
-
-    public static IServiceCollection AddPactAuthentication(this IServiceCollection services)
-    {
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Reader, policy => policy.RequireAuthenticatedUser())
-            .AddPolicy(Operator, policy => policy.RequireRole(PactClaims.OperatorRole));
-        services.AddSingleton<ResourceVisibility>();
-        return services;
-    }
 }
 
 /// <summary>

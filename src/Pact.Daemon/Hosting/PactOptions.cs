@@ -9,6 +9,10 @@ public sealed class PactOptions
 {
     public const string Section = "Pact";
 
+    /// <summary>The settings as configured, read when services are registered.</summary>
+    public static PactOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<PactOptions>() ?? new PactOptions();
+
     /// <summary>Where the SQLite transcript, the daemon key and the admin token live.</summary>
     public string DataDirectory { get; set; } = "data";
 

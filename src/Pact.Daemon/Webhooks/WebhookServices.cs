@@ -3,15 +3,14 @@ using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
 
-using Pact.Store;
-
 namespace Pact.Daemon.Webhooks;
 
 /// <summary>Registers subscriptions, the outbox and the dispatcher (§10).</summary>
 public static class WebhookServices
 {
-    public static IServiceCollection AddPactWebhooks(this IServiceCollection services, WebhookOptions options)
+    public static IServiceCollection AddPactWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = PactOptions.From(configuration).Webhooks;
         var schedule = RetrySchedule.From(options); // a bad schedule fails at start, not at the first retry
         services.AddSingleton(options);
         services.AddSingleton(schedule);

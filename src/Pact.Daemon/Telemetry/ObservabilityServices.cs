@@ -2,12 +2,12 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Http;
-using Pact.Daemon.Telemetry;
+using Pact.Daemon.Hosting;
 using Serilog;
 using Serilog.Extensions.Hosting;
 using Serilog.Formatting.Compact;
 
-namespace Pact.Daemon.Hosting;
+namespace Pact.Daemon.Telemetry;
 
 /// <summary>
 /// Logging (Serilog) and telemetry (OpenTelemetry) for the daemon: where log lines go and in which format, the
@@ -20,7 +20,7 @@ public static class ObservabilityServices
     /// <summary>Registers Serilog as the logging provider and OpenTelemetry's tracing and metrics.</summary>
     public static IServiceCollection AddPactObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        var pact = configuration.GetSection(PactOptions.Section).Get<PactOptions>() ?? new PactOptions();
+        var pact = PactOptions.From(configuration);
         services.AddPactLogging(configuration, pact.Logging);
         services.AddPactTelemetry(pact.Telemetry);
         return services;

@@ -1,0 +1,19 @@
+namespace Pact.Daemon.Application;
+
+/// <summary>What the daemon decides: agents, sessions, proposals and the compact lifecycle, the decision engine and its deadlines.</summary>
+public static class ApplicationServices
+{
+    public static IServiceCollection AddPactNegotiation(this IServiceCollection services)
+    {
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<KeyedLock>();
+        services.AddSingleton<TranscriptQuarantine>();
+        services.AddSingleton<DecisionEngine>();
+        services.AddSingleton<AgentService>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<ProposalService>();
+        services.AddSingleton<LifecycleService>();
+        services.AddHostedService<DeadlineTimer>();
+        return services;
+    }
+}

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pact.Store.Sqlite;
 
 namespace Pact.Store;
@@ -8,15 +9,16 @@ namespace Pact.Store;
 public static class PactStoreServices
 {
     /// <summary>
-    /// Adds <see cref="IPactStore"/> with the options <paramref name="options"/> builds, and its roles (read models,
-    /// agents, nonces, webhook outbox) resolved through it. The store is opened asynchronously by
-    /// <see cref="OpenPactStoreAsync"/> once the container is built and before the host starts, so that no
-    /// constructor blocks on I/O; resolving it earlier is a programming error and says so.
+    /// Adds <see cref="IPactStore"/> and its roles (read models, agents, nonces, webhook outbox) resolved through it.
+    /// The store is opened asynchronously by <see cref="OpenPactStoreAsync"/> once the container is built and before
+    /// the host starts, so that no constructor blocks on I/O; resolving it earlier is a programming error and says so.
+    /// The caller configures the <see cref="PactStoreOptions"/> returned (at least <see cref="PactStoreOptions.DatabasePath"/>);
+    /// they are checked when the host starts.
     /// </summary>
-    public static IServiceCollection AddPactStore(this IServiceCollection services, Func<IServiceProvider, PactStoreOptions> options)
+    public static OptionsBuilder<PactStoreOptions> AddPactStore(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        services.AddSingleton(sp => new OpenedStore(() => options(sp), sp.GetService<ILogger<SqlitePactStore>>()));
+        services.AddSingleton<IValidateOptions<PactStoreOptions>, PactStoreOptionsValidator>();
+        services.AddSingleton(sp => new OpenedStore(() => sp.GetRequiredService<IOptions<PactStoreOptions>>().Value, sp.GetService<ILogger<SqlitePactStore>>()));
         services.AddSingleton(sp => sp.GetRequiredService<OpenedStore>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Proposals);
@@ -25,12 +27,20 @@ public static class PactStoreServices
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Passports);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Nonces);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Webhooks);
-        return services;
+        return services.AddOptions<PactStoreOptions>().ValidateOnStart();
     }
 
     /// <summary>Opens the registered store (migrations, the log's checks); call once, before the host starts.</summary>
     public static Task OpenPactStoreAsync(this IServiceProvider services, CancellationToken ct = default) =>
         services.GetRequiredService<OpenedStore>().OpenAsync(ct);
+
+    private sealed class PactStoreOptionsValidator : IValidateOptions<PactStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PactStoreOptions options) =>
+            options.Validate() is { Count: > 0 } problems
+                ? ValidateOptionsResult.Fail(problems.Select(p => "The store's " + p))
+                : ValidateOptionsResult.Success;
+    }
 
     /// <summary>Holds the store once opened; the container disposes it through its <see cref="IPactStore"/> registration.</summary>
     private sealed class OpenedStore(Func<PactStoreOptions> options, ILogger<SqlitePactStore>? logger)

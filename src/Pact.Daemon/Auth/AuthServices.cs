@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
 
@@ -7,12 +8,11 @@ namespace Pact.Daemon.Auth;
 /// <summary>Who is calling: the admin and bearer tokens, the authentication scheme and policies, resource visibility, and signed envelopes with their nonces.</summary>
 public static class AuthServices
 {
-    public static IServiceCollection AddPactAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPactAuthentication(this IServiceCollection services)
     {
-        var pact = PactOptions.From(configuration);
         services.AddSingleton(sp =>
         {
-            if (!string.IsNullOrEmpty(pact.AdminToken)) return new AdminToken(pact.AdminToken);
+            if (sp.GetRequiredService<IOptions<PactOptions>>().Value.AdminToken is { Length: > 0 } configured) return new AdminToken(configured);
             var data = sp.GetRequiredService<DataDirectory>();
             var token = data.LoadOrCreateSecret(data.AdminTokenPath, 32, out var created);
             // The token itself never goes to the log (logs are shipped and kept): only where to read it.

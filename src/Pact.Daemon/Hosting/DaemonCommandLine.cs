@@ -183,7 +183,9 @@ public static class DaemonCommandLine
                 return $"error: {what}\n{PrivilegedPortAdvice}";
             if (e.Message.Contains("already open by another store", StringComparison.Ordinal))
                 return $"error: {FirstLine(e.Message)}\nAnother Pact daemon uses this data directory: stop it first, or give this one its own with --data-dir.";
-            if (e.Message.StartsWith("Pact:ReverseProxy:", StringComparison.Ordinal) || e is Microsoft.Extensions.Options.OptionsValidationException)
+            // A value Settings refused ("Pact:Limits:MaxBodyBytes must be at least 1."), or one the binder could not convert.
+            if (e is Microsoft.Extensions.Options.OptionsValidationException ||
+                (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)))
                 return $"error: {FirstLine(e.Message)}\nFix the setting (README, \"Configuration\").";
             if (e is UnauthorizedAccessException)
                 return $"error: {FirstLine(e.Message)}\nThe data directory must be writable by this user: fix its owner or mode, or choose another with --data-dir.";

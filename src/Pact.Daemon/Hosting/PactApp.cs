@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Pact.Core.Crypto;
 using Pact.Daemon.Application;
 using Pact.Daemon.Auth;
@@ -45,8 +44,8 @@ public static class PactApp
         builder.Services
             .AddPactObservability(configuration)     // Telemetry: Serilog, OpenTelemetry, the request log
             .AddPactDaemon(configuration)            // Hosting: settings, data directory, daemon key, start-up replay
-            .AddPactTranscriptStore(configuration)   // Hosting → Pact.Store: the transcript store
-            .AddPactAuthentication(configuration)    // Auth: admin and bearer tokens, policies, visibility, signed envelopes
+            .AddPactTranscriptStore()                // Hosting → Pact.Store: the transcript store
+            .AddPactAuthentication()                 // Auth: admin and bearer tokens, policies, visibility, signed envelopes
             .AddPactNegotiation()                    // Application: agents, sessions, proposals, lifecycle, decisions, deadlines
             .AddPactPassports()                      // Application: passports and admission (§16)
             .AddPactStreaming()                      // Streaming: the event hub and SSE (§8.3)
@@ -73,7 +72,7 @@ public static class PactApp
         app.UseMiddleware<LoopbackHostMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
         app.UseAuthentication();
-        app.UsePactMetricsEndpoint(app.Services.GetRequiredService<IOptions<PactOptions>>().Value.Telemetry, listener);
+        app.UsePactMetricsEndpoint();
         app.UseRateLimiter();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.MapPactHealthChecks();

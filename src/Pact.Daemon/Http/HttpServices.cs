@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Daemon.Hosting;
 
@@ -12,14 +13,13 @@ public static class HttpServices
 {
     public static IServiceCollection AddPactHttp(this IServiceCollection services, IConfiguration configuration)
     {
-        var pact = PactOptions.From(configuration);
-        services.Configure<KestrelServerOptions>(kestrel =>
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<PactOptions>>((kestrel, pact) =>
         {
-            kestrel.Limits.MaxRequestBodySize = pact.Limits.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = pact.Value.Limits.MaxBodyBytes;
             kestrel.AddServerHeader = false;
         });
         services.AddHttpContextAccessor();
-        services.AddPactReverseProxy(pact.ReverseProxy);
+        services.AddPactReverseProxy(configuration);
         services.AddPactRateLimiting();
         services.AddPactProblems();
         services.AddPactHealthChecks();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Pact.Daemon.Auth;
@@ -20,9 +21,11 @@ public static class ObservabilityServices
     /// <summary>Registers Serilog as the logging provider and OpenTelemetry's tracing and metrics.</summary>
     public static IServiceCollection AddPactObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        var pact = PactOptions.From(configuration);
-        services.AddPactLogging(configuration, pact.Logging);
-        services.AddPactTelemetry(pact.Telemetry);
+        services.AddPactSettings<LoggingOptions>(configuration, LoggingOptions.Section);
+        services.AddPactSettings<TelemetryOptions>(configuration, TelemetryOptions.Section);
+        services.AddPactLogging(configuration);
+        // Which exporters exist is decided as services are registered; a bad value is refused at start like any other.
+        services.AddPactTelemetry(Settings.Read<TelemetryOptions>(configuration, TelemetryOptions.Section));
         return services;
     }
 
@@ -44,15 +47,17 @@ public static class ObservabilityServices
     /// authentication, so an exposed daemon can ask for the admin token; before the rate limiter, so a scraper does
     /// not spend a budget. A request it does not serve falls through to the 404 ProblemDetails.
     /// </summary>
-    public static IApplicationBuilder UsePactMetricsEndpoint(this IApplicationBuilder app, TelemetryOptions telemetry, ListenerInfo listener)
+    public static IApplicationBuilder UsePactMetricsEndpoint(this IApplicationBuilder app)
     {
+        var telemetry = app.ApplicationServices.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+        var listener = app.ApplicationServices.GetRequiredService<ListenerInfo>();
         if (telemetry.Prometheus == false) return app;
         return app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Request.Path == "/metrics" &&
             (listener.LoopbackOnly || (telemetry.Prometheus == true && context.User.IsOperator())));
     }
 
-    private static void AddPactLogging(this IServiceCollection services, IConfiguration configuration, LoggingOptions logging)
+    private static void AddPactLogging(this IServiceCollection services, IConfiguration configuration)
     {
         // Program.cs installs a bootstrap logger; here it is reconfigured from the settings and frozen. A host
         // built without it (the tests build several in one process) gets a logger of its own instead.
@@ -65,7 +70,7 @@ public static class ObservabilityServices
             // Program.cs reports a failed start itself (a line naming the fix, or the exception once); the host's
             // own "Hosting failed to start" would repeat it as a stack trace.
             if (hasBootstrapLogger) logger.Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start");
-            if (logging.Format == LogFormat.Json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            if (provider.GetRequiredService<IOptions<LoggingOptions>>().Value.Format == LogFormat.Json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             else logger.WriteTo.Console(outputTemplate: TextTemplate);
         }, preserveStaticLogger: !hasBootstrapLogger);
     }
@@ -74,7 +79,7 @@ public static class ObservabilityServices
     {
         // Exported only when an endpoint is configured. Without one the providers still run, so the spans and
         // metrics are the same ones a test's in-memory exporter (or a debugger's listener) sees.
-        var endpoint = string.IsNullOrEmpty(telemetry.OtlpEndpoint) ? null : new Uri(telemetry.OtlpEndpoint);
+        var endpoint = telemetry.OtlpUri;
         services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {

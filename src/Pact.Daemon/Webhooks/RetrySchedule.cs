@@ -24,14 +24,22 @@ public sealed class RetrySchedule
 
     public static RetrySchedule From(WebhookOptions options)
     {
+        var (waits, error) = ParseWaits(options.RetrySchedule);
+        if (error is not null) throw new InvalidOperationException(error.Replace("{0}", WebhookOptions.Section + ":" + nameof(WebhookOptions.RetrySchedule), StringComparison.Ordinal));
+        return new RetrySchedule(waits, options.Jitter, TimeSpan.FromSeconds(Math.Max(0, options.MaxRetryAfterSeconds)));
+    }
+
+    /// <summary>The waits of a comma-separated schedule of ISO 8601 durations, or why it is not one (<c>{0}</c> stands for the setting).</summary>
+    public static (List<TimeSpan> Waits, string? Error) ParseWaits(string? schedule)
+    {
         var waits = new List<TimeSpan>();
-        foreach (var item in options.RetrySchedule.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var item in (schedule ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             if (!IsoDuration.TryParse(item, out var duration) || duration.Years != 0 || duration.Months != 0)
-                throw new InvalidOperationException($"Pact:Webhooks:RetrySchedule entry '{item}' is not an ISO 8601 duration of weeks, days, hours, minutes and seconds.");
+                return (waits, $"{{0}} entry '{item}' is not an ISO 8601 duration of weeks, days, hours, minutes and seconds.");
             waits.Add(TimeSpan.FromSeconds(duration.ComparableSeconds));
         }
-        return new RetrySchedule(waits, options.Jitter, TimeSpan.FromSeconds(Math.Max(0, options.MaxRetryAfterSeconds)));
+        return waits.Count == 0 ? (waits, "{0} needs at least one attempt, e.g. PT0S,PT5S,PT5M.") : (waits, null);
     }
 
     /// <summary>How many attempts a delivery gets.</summary>

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Daemon.Hosting;
@@ -32,8 +33,9 @@ public sealed class WebhookClient(HttpClient http) : IDisposable
 /// </summary>
 public sealed class WebhookDispatcher(
     IPactStore store, IWebhookOutbox webhooks, WebhookSecrets secrets, WebhookClient client,
-    RetrySchedule schedule, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+    RetrySchedule schedule, IOptions<WebhookOptions> settings, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
+    private readonly WebhookOptions _options = settings.Value;
     private static readonly string UserAgent = "Pact-Daemon/" + DaemonIdentity.ProductVersion + " (webhooks)";
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
@@ -124,7 +126,7 @@ public sealed class WebhookDispatcher(
     private async Task<long?> ScheduleAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var max = Math.Max(1, options.MaxConcurrentDeliveries);
+        var max = Math.Max(1, _options.MaxConcurrentDeliveries);
         var work = await webhooks.LoadDueAsync(now, max * 4, ct);
         long? coolingUntil = null;
         foreach (var (id, until) in _coolDown)
@@ -401,7 +403,7 @@ public sealed class WebhookDispatcher(
         span?.SetTag("pact.webhook.id", webhookId);
         span?.SetTag("pact.subscription.id", target.SubscriptionId);
         AttemptResult result;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds)), time);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds)), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
@@ -412,7 +414,7 @@ public sealed class WebhookDispatcher(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            result = new AttemptResult(null, null, $"no response within {Math.Max(1, options.TimeoutSeconds)} s");
+            result = new AttemptResult(null, null, $"no response within {Math.Max(1, _options.TimeoutSeconds)} s");
         }
         catch (HttpRequestException failure)
         {
@@ -431,7 +433,7 @@ public sealed class WebhookDispatcher(
 
     /// <summary>When the store schedules a failed delivery's next attempt, and how many failed deliveries in a row disable a subscription.</summary>
     private RetryPolicy RetryPolicy => field ??= new RetryPolicy(
-        (attempts, now, retryAfter) => schedule.Next(attempts, now, retryAfter, Random.Shared), Math.Max(1, options.DisableAfterFailedDeliveries));
+        (attempts, now, retryAfter) => schedule.Next(attempts, now, retryAfter, Random.Shared), Math.Max(1, _options.DisableAfterFailedDeliveries));
 
     /// <summary>Telemetry and logs of a recorded attempt (the store stopped queueing for a subscription it disabled).</summary>
     private void Report(DueDelivery delivery, AttemptResult result, RecordedAttempt? recorded)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
@@ -10,14 +11,14 @@ public static class WebhookServices
 {
     public static IServiceCollection AddPactWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = PactOptions.From(configuration).Webhooks;
-        var schedule = RetrySchedule.From(options); // a bad schedule fails at start, not at the first retry
-        services.AddSingleton(options);
-        services.AddSingleton(schedule);
+        // A bad schedule fails at start (WebhookOptions.Validate), not at the first retry.
+        services.AddPactSettings<WebhookOptions>(configuration, WebhookOptions.Section);
+        services.AddSingleton(sp => RetrySchedule.From(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
         services.TryAddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
         services.AddSingleton(sp =>
         {
             var listener = sp.GetRequiredService<ListenerInfo>();
+            var options = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
             return new AddressPolicy(() => options.AllowLoopback ?? listener.LoopbackOnly, () => options.AllowPrivate);
         });
         services.AddSingleton(sp =>

@@ -18,20 +18,8 @@ internal sealed partial class SqliteEventLog
     public static Task<SqliteEventLog> OpenAsync(PactStoreOptions options, ILogger? logger = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
-        ArgumentNullException.ThrowIfNull(options.Migrations);
-        var synchronous = (options.Synchronous ?? "").ToUpperInvariant() switch
-        {
-            "FULL" => 2L,
-            "NORMAL" => 1L,
-            _ => throw new ArgumentException($"Synchronous must be FULL or NORMAL, not '{options.Synchronous}'.", nameof(options)),
-        };
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.StreamHeadCacheLimit, 1);
-        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(options), "BusyTimeout must be between zero and int.MaxValue milliseconds.");
-        if (options.Migrations.Any(string.IsNullOrWhiteSpace))
-            throw new ArgumentException("A migration script is empty.", nameof(options));
+        if (options.Validate() is [var problem, ..]) throw new ArgumentException(problem, nameof(options));
+        var synchronous = options.Synchronous.Equals("FULL", StringComparison.OrdinalIgnoreCase) ? 2L : 1L;
         ct.ThrowIfCancellationRequested();
 
         var log = logger ?? NullLogger<SqliteEventLog>.Instance;

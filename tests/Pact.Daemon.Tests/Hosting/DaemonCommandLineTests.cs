@@ -99,6 +99,18 @@ public sealed class DaemonCommandLineTests : IDisposable
         (run.Stdout + run.Stderr).Should().NotContain("   at ");
     }
 
+    [Fact]
+    public async Task A_bad_setting_is_named_in_two_lines_with_its_fix()
+    {
+        var run = await RunAsync("--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(_work, "data"), "--Pact:Limits:MaxBodyBytes=0");
+
+        run.ExitCode.Should().Be(1, run.Stdout + run.Stderr);
+        run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "error: Pact:Limits:MaxBodyBytes must be at least 1.",
+            "Fix the setting (README, \"Configuration\").");
+        (run.Stdout + run.Stderr).Should().NotContain("   at ");
+    }
+
     [Theory]
     [InlineData("--Pact:Limits:MaxBodyBytes=5|--urls|http://+:7700;http://[::1]:0", null)]
     [InlineData("--urls=http://*:8080|--origin|example.org/pact", null)]

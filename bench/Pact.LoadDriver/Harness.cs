@@ -12,7 +12,7 @@ using Pact.Store;
 namespace Pact.LoadDriver;
 
 /// <summary>
-/// The daemon, built exactly as Program.cs builds it (<see cref="PactApp.BuildAsync"/>), hosted in this process on
+/// The daemon, built exactly as Program.cs builds it (<see cref="PactApp.Build"/>), hosted in this process on
 /// 127.0.0.1 with a kernel-chosen port over a fresh temp data directory. Hosting it here lets the driver read the
 /// transcript store's commit counter (the group-commit batch shape) directly.
 /// </summary>
@@ -39,7 +39,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     public static async Task<InProcessDaemon> StartAsync()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "pact-load-" + Guid.NewGuid().ToString("N"));
-        var app = await PactApp.BuildAsync(
+        var app = PactApp.Build(
         [
             "--urls", "http://127.0.0.1:0",
             "--data-dir", dataDirectory,

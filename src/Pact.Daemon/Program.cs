@@ -31,7 +31,7 @@ if (DaemonCommandLine.AddressInUse(listeningUrls) is { } inUse)
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {
-    var app = await PactApp.BuildAsync(args);
+    var app = PactApp.Build(args);
     await app.RunAsync();
     return 0;
 }

@@ -1,25 +1,28 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pact.Store.Sqlite;
 
 namespace Pact.Store;
 
-/// <summary>Registers the store: <see cref="IPactStore"/> (SQLite, the embedded default) and each of its roles.</summary>
+/// <summary>Registers the store: <see cref="IPactStore"/> (SQLite, the embedded default), each of its roles, and its opening.</summary>
 public static class PactStoreServices
 {
     /// <summary>
     /// Adds <see cref="IPactStore"/> and its roles (read models, agents, nonces, webhook outbox) resolved through it.
-    /// The store is opened asynchronously by <see cref="OpenPactStoreAsync"/> once the container is built and before
-    /// the host starts, so that no constructor blocks on I/O; resolving it earlier is a programming error and says so.
-    /// The caller configures the <see cref="PactStoreOptions"/> returned (at least <see cref="PactStoreOptions.DatabasePath"/>);
-    /// they are checked when the host starts.
+    /// Resolving them opens nothing: <see cref="PactStoreOpener"/> opens the store as the host starts, before any
+    /// hosted service's StartAsync, and closes it when the host's services are disposed. The read-model projections
+    /// are the store's own. The caller configures the <see cref="PactStoreOptions"/> returned (at least
+    /// <see cref="PactStoreOptions.DatabasePath"/>); they are checked when the host starts.
     /// </summary>
     public static OptionsBuilder<PactStoreOptions> AddPactStore(this IServiceCollection services)
     {
         services.AddSingleton<IValidateOptions<PactStoreOptions>, PactStoreOptionsValidator>();
-        services.AddSingleton(sp => new OpenedStore(() => sp.GetRequiredService<IOptions<PactStoreOptions>>().Value, sp.GetService<ILogger<SqlitePactStore>>()));
-        services.AddSingleton(sp => sp.GetRequiredService<OpenedStore>().Store);
+        services.AddSingleton(sp => new SqlitePactStore(sp.GetRequiredService<IOptions<PactStoreOptions>>().Value, sp.GetService<ILogger<SqlitePactStore>>()));
+        services.AddSingleton<IPactStore>(sp => sp.GetRequiredService<SqlitePactStore>());
+        services.AddSingleton(sp => new PactStoreOpener(sp.GetRequiredService<SqlitePactStore>().OpenAsync));
+        services.AddHostedService(sp => sp.GetRequiredService<PactStoreOpener>());
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Proposals);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().SessionCheckpoints);
@@ -30,10 +33,6 @@ public static class PactStoreServices
         return services.AddOptions<PactStoreOptions>().ValidateOnStart();
     }
 
-    /// <summary>Opens the registered store (migrations, the log's checks); call once, before the host starts.</summary>
-    public static Task OpenPactStoreAsync(this IServiceProvider services, CancellationToken ct = default) =>
-        services.GetRequiredService<OpenedStore>().OpenAsync(ct);
-
     private sealed class PactStoreOptionsValidator : IValidateOptions<PactStoreOptions>
     {
         public ValidateOptionsResult Validate(string? name, PactStoreOptions options) =>
@@ -41,19 +40,34 @@ public static class PactStoreServices
                 ? ValidateOptionsResult.Fail(problems.Select(p => "The store's " + p))
                 : ValidateOptionsResult.Success;
     }
+}
 
-    /// <summary>Holds the store once opened; the container disposes it through its <see cref="IPactStore"/> registration.</summary>
-    private sealed class OpenedStore(Func<PactStoreOptions> options, ILogger<SqlitePactStore>? logger)
+/// <summary>
+/// Opens the store when the host starts: in <see cref="IHostedLifecycleService.StartingAsync"/>, which the host awaits
+/// before any hosted service's StartAsync (and an ASP.NET Core host before its server listens), so nothing reads or
+/// writes a store that is not open, and nothing blocks a thread while it opens.
+/// </summary>
+public sealed class PactStoreOpener(Func<CancellationToken, Task> open) : IHostedLifecycleService
+{
+    private volatile bool _open;
+
+    /// <summary>Whether the store is open (readiness checks say "not ready" until it is).</summary>
+    public bool IsOpen => _open;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        private SqlitePactStore? _store;
-
-        public IPactStore Store => _store ?? throw new InvalidOperationException(
-            "The store is not open: call OpenPactStoreAsync on the service provider before the host starts.");
-
-        public async Task OpenAsync(CancellationToken ct)
-        {
-            if (_store is not null) throw new InvalidOperationException("The store is already open.");
-            _store = await SqlitePactStore.OpenAsync(options(), logger, ct).ConfigureAwait(false);
-        }
+        await open(cancellationToken).ConfigureAwait(false);
+        _open = true;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Closed when the service provider disposes the store, after every hosted service and request has stopped.
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

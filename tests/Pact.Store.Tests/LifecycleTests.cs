@@ -54,6 +54,35 @@ public sealed class LifecycleTests : IDisposable
             .Should().BeEquivalentTo((await Task.WhenAll(queued)).SelectMany(r => r.Events).Select(e => e.Seq));
     }
 
+    [Fact]
+    public async Task Nothing_is_opened_until_OpenAsync_and_nothing_is_used_before()
+    {
+        await using var log = new SqliteEventLog(Options(_dir));
+
+        File.Exists(_dir.File("pact.db")).Should().BeFalse("creating the log only checks its options");
+        await log.Invoking(l => l.AppendAsync(Append("ses_a", 1))).Should().ThrowAsync<InvalidOperationException>().WithMessage("*is not open yet*");
+        await log.Invoking(l => l.ReadAllAsync(0, 1)).Should().ThrowAsync<InvalidOperationException>().WithMessage("*is not open yet*");
+
+        await log.OpenAsync();
+
+        (await log.AppendAsync(Append("ses_a", 2))).Events.Should().HaveCount(2);
+        await log.Invoking(l => l.OpenAsync()).Should().ThrowAsync<InvalidOperationException>().WithMessage("*already opened*");
+    }
+
+    [Fact]
+    public async Task A_store_is_opened_by_its_owner_and_one_never_opened_disposes_quietly()
+    {
+        await using (var never = new SqlitePactStore(Options(_dir)))
+            await never.Invoking(s => s.ReadAllAsync(0, 1)).Should().ThrowAsync<InvalidOperationException>().WithMessage("*is not open yet*");
+        File.Exists(_dir.File("pact.db")).Should().BeFalse();
+
+        await using var store = new SqlitePactStore(Options(_dir));
+        await store.OpenAsync();
+
+        (await store.ReadAllAsync(0, 1)).Should().BeEmpty();
+        (await store.GetDiagnosticsAsync()).Engine.Should().Be("sqlite");
+    }
+
     [Theory]
     [InlineData("FULL", 2)]
     [InlineData("normal", 1)]

@@ -6,8 +6,9 @@ namespace Pact.Daemon.Hosting;
 
 /// <summary>
 /// Start-up work, awaited before the server takes requests and before the other hosted services start (it is
-/// registered first): the daemon key and admin token are created if missing, the store is opened, and the whole
-/// transcript is replayed into the decision state. /readyz answers 503 until this is complete.
+/// registered first): the daemon key and admin token are created if missing, a store older than what the key has
+/// signed is refused, and the whole transcript is replayed into the decision state. The store it reads was opened just before, in the host's starting phase
+/// (<see cref="PactStoreOpener"/>). /readyz answers 503 until both are done.
 /// </summary>
 internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonStartup> logger) : IHostedService
 {

@@ -27,8 +27,11 @@ public static class PactApp
         ["--admin-token"] = "Pact:AdminToken",
     };
 
-    /// <summary>Builds the daemon and opens its store (asynchronously: nothing in start-up blocks a thread).</summary>
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null, CancellationToken ct = default)
+    /// <summary>
+    /// Builds the daemon. Nothing is opened yet: starting the host checks the settings, then opens the store
+    /// (<see cref="PactStoreOpener"/>), then runs the start-up replay, and only then listens.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         // Fails at start if the bundled libsodium cannot load or miscomputes, rather than at the first signature.
         Ed25519.EnsureAvailable();
@@ -55,7 +58,6 @@ public static class PactApp
             .AddPactOpenApi();                       // Http: the OpenAPI document and Swagger UI
 
         var app = builder.Build();
-        await app.Services.OpenPactStoreAsync(ct);
         UsePactPipeline(app);
         return app;
     }

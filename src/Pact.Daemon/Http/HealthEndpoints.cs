@@ -72,11 +72,12 @@ internal sealed class StartupCompleteCheck(DaemonStartup startup) : IHealthCheck
             : HealthCheckResult.Unhealthy("The daemon is still replaying its transcript."));
 }
 
-/// <summary>The store takes a write: a read of its settings through the writer.</summary>
-internal sealed class StoreWritableCheck(IPactStore store) : IHealthCheck
+/// <summary>The store is open (<see cref="PactStoreOpener"/>) and takes a write: a read of its settings through the writer.</summary>
+internal sealed class StoreWritableCheck(PactStoreOpener opener, IPactStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!opener.IsOpen) return HealthCheckResult.Unhealthy("The transcript store is not open yet.");
         try
         {
             // Through the writer: the database answers and the writer takes requests.

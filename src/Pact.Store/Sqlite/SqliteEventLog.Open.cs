@@ -15,17 +15,54 @@ namespace Pact.Store.Sqlite;
 // Opening the file: the lock against a second writer, pragmas set and read back, migrations, the Merkle tree checked against the events.
 internal sealed partial class SqliteEventLog
 {
-    public static Task<SqliteEventLog> OpenAsync(PactStoreOptions options, ILogger? logger = null, CancellationToken ct = default)
+    private enum LifecycleState
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Validate() is [var problem, ..]) throw new ArgumentException(problem, nameof(options));
-        var synchronous = options.Synchronous.Equals("FULL", StringComparison.OrdinalIgnoreCase) ? 2L : 1L;
-        ct.ThrowIfCancellationRequested();
+        Created,
+        Opening,
+        Open,
+    }
 
-        var log = logger ?? NullLogger<SqliteEventLog>.Instance;
-        var path = Path.GetFullPath(options.DatabasePath);
+    /// <summary>Creates the log and opens it: <see cref="SqliteEventLog(PactStoreOptions, ILogger?)"/>, then <see cref="OpenAsync(Func{AppendContext, object?}?, CancellationToken)"/>.</summary>
+    public static async Task<SqliteEventLog> OpenAsync(PactStoreOptions options, ILogger? logger = null, CancellationToken ct = default)
+    {
+        var log = new SqliteEventLog(options, logger);
+        try
+        {
+            await log.OpenAsync(ct: ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return log;
+    }
+
+    /// <summary>
+    /// Opens (creating or migrating) the file and starts the writer; every read and write before this throws. Once
+    /// only: after a failed open the log is only disposed.
+    /// </summary>
+    /// <param name="firstWrite">Runs through the writer before any other request can be queued (the store loads its caches so).</param>
+    /// <param name="ct">Cancels the open.</param>
+    public async Task OpenAsync(Func<AppendContext, object?>? firstWrite = null, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.CompareExchange(ref _state, (int)LifecycleState.Opening, (int)LifecycleState.Created) != (int)LifecycleState.Created)
+            throw new InvalidOperationException($"The transcript '{_options.DatabasePath}' was already opened.");
+        OpenFile(ct);
+        _writerTask = Task.Run(WriterLoopAsync, CancellationToken.None); // stops when disposed, not when the open is cancelled
+        if (firstWrite is not null) await EnqueueCore(new AppendRequest(default, []) { Apply = firstWrite }, ct).ConfigureAwait(false);
+        Volatile.Write(ref _state, (int)LifecycleState.Open);
+    }
+
+    // SQLite's API is synchronous: the file is opened, checked and migrated on the caller's thread.
+    private void OpenFile(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var options = _options;
+        var path = options.DatabasePath;
+        var synchronous = options.Synchronous == "FULL" ? 2L : 1L;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        options = options with { DatabasePath = path, Synchronous = synchronous == 2 ? "FULL" : "NORMAL" };
 
         // Two writers on one file would each trust their own in-memory seq and stream heads: refuse the second.
         FileStream lockFile;
@@ -77,7 +114,7 @@ internal sealed partial class SqliteEventLog
             {
                 logFailure = $"The Merkle tree of the log holds {leaves} leaves but the transcript has {headSeq} events.";
                 if (!options.OpenWithBrokenLog) throw new TranscriptIntegrityException($"The Merkle tree of '{path}' holds {leaves} leaves but the transcript has {headSeq} events.");
-                log.LogCritical("Transcript {Path} opened without appends: the Merkle tree holds {Leaves} leaves for {HeadSeq} events", path, leaves, headSeq);
+                _logger.LogCritical("Transcript {Path} opened without appends: the Merkle tree holds {Leaves} leaves for {HeadSeq} events", path, leaves, headSeq);
             }
 
             var read = new SqliteConnectionStringBuilder
@@ -88,9 +125,14 @@ internal sealed partial class SqliteEventLog
                 DefaultTimeout = (int)Math.Max(1, options.BusyTimeout.TotalSeconds),
             }.ToString();
 
-            log.LogInformation("Transcript {Path} open: schema version {Version}, head seq {HeadSeq}, synchronous {Synchronous}",
+            _logger.LogInformation("Transcript {Path} open: schema version {Version}, head seq {HeadSeq}, synchronous {Synchronous}",
                 path, version, headSeq, options.Synchronous);
-            return Task.FromResult(new SqliteEventLog(options, log, read, writer, lockFile, headSeq) { LogIntegrityFailure = logFailure });
+            _readConnectionString = read;
+            _writer = writer;
+            _statements = new StatementCache(writer);
+            _lock = lockFile;
+            _headSeq = headSeq;
+            LogIntegrityFailure = logFailure;
         }
         catch
         {
@@ -100,6 +142,11 @@ internal sealed partial class SqliteEventLog
         }
     }
 
+    private void ThrowIfNotOpen()
+    {
+        if (Volatile.Read(ref _state) != (int)LifecycleState.Open)
+            throw new InvalidOperationException($"The transcript '{_options.DatabasePath}' is not open yet: open the store before using it.");
+    }
 
     private static SqlitePragmas ReadPragmas(SqliteConnection connection, SqliteTransaction? tx) => new(
         SqliteSchema.ScalarString(connection, tx, "PRAGMA journal_mode;"),

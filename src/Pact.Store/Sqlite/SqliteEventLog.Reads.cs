@@ -81,6 +81,7 @@ internal sealed partial class SqliteEventLog
     public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfNotOpen();
         var connection = new SqliteConnection(_readConnectionString);
         try
         {

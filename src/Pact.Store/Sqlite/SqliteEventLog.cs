@@ -36,30 +36,29 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
 
     private readonly PactStoreOptions _options;
     private readonly ILogger _logger;
-    private readonly string _readConnectionString;
-    private readonly SqliteConnection _writer;
-    private readonly StatementCache _statements;
-    private readonly FileStream _lock;
     private readonly IReadOnlyList<IInlineProjection> _projections;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal); // committed heads; writer only
-    private readonly Task _writerTask;
+    // Set once by OpenAsync, before _state says Open (see SqliteEventLog.Open.cs).
+    private string _readConnectionString = null!;
+    private SqliteConnection _writer = null!;
+    private StatementCache _statements = null!;
+    private FileStream _lock = null!;
+    private Task _writerTask = Task.CompletedTask;
+    private int _state; // a LifecycleState
     private long _headSeq;
     private long _commitCount;
     private bool _reloadHeads;
     private int _disposed;
 
-    private SqliteEventLog(PactStoreOptions options, ILogger logger, string readConnectionString, SqliteConnection writer, FileStream lockFile, long headSeq)
+    /// <summary>Checks <paramref name="options"/>; the file is opened by <see cref="OpenAsync(CancellationToken)"/>.</summary>
+    public SqliteEventLog(PactStoreOptions options, ILogger? logger = null)
     {
-        _options = options;
-        _logger = logger;
-        _readConnectionString = readConnectionString;
-        _writer = writer;
-        _statements = new StatementCache(writer);
-        _lock = lockFile;
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is [var problem, ..]) throw new ArgumentException(problem, nameof(options));
+        _options = options with { DatabasePath = Path.GetFullPath(options.DatabasePath), Synchronous = options.Synchronous.ToUpperInvariant() };
+        _logger = logger ?? NullLogger<SqliteEventLog>.Instance;
         _projections = options.Projections;
-        _headSeq = headSeq;
-        _writerTask = Task.Run(WriterLoopAsync);
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -72,7 +71,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     /// Why no event may be appended, when the store was opened with <see cref="PactStoreOptions.OpenWithBrokenLog"/>
     /// on a Merkle tree that does not match the events; null for a sound store.
     /// </summary>
-    public string? LogIntegrityFailure { get; private init; }
+    public string? LogIntegrityFailure { get; private set; }
 
     /// <summary>Transactions the writer has committed since open (group commit makes this smaller than the number of requests).</summary>
     public long CommitCount => Interlocked.Read(ref _commitCount);
@@ -121,6 +120,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
         }
         _queue.Writer.TryComplete();
         await _writerTask.ConfigureAwait(false);
+        if (_lock is null) return; // never opened, or its open failed before it took the file
         _statements.Dispose();
         CheckpointWal();
         _writer.Dispose();
@@ -150,6 +150,12 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     }
 
     private Task<AppendResult> Enqueue(AppendRequest request, CancellationToken ct)
+    {
+        ThrowIfNotOpen();
+        return EnqueueCore(request, ct);
+    }
+
+    private Task<AppendResult> EnqueueCore(AppendRequest request, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var item = new WorkItem(request);

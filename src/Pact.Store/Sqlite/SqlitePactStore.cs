@@ -15,20 +15,24 @@ public sealed class SqlitePactStore : IPactStore
 {
     private readonly SqliteEventLog _log;
     private readonly SqliteNonceStore _nonces;
+    private readonly ILogger _logger;
 
     internal SqliteNonceStore NonceTable => _nonces;
 
-    private SqlitePactStore(SqliteEventLog log, SubscriptionCache subscriptions)
+    /// <summary>Creates the store over the file <paramref name="options"/> names; nothing is opened until <see cref="OpenAsync(CancellationToken)"/>.</summary>
+    public SqlitePactStore(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null)
     {
-        _log = log;
-        Subscriptions = subscriptions;
-        Webhooks = new SqliteWebhookOutbox(log, subscriptions);
-        _nonces = new SqliteNonceStore(log);
-        Sessions = new SqliteSessionReadModel(log);
-        Proposals = new SqliteProposalReadModel(log);
-        SessionCheckpoints = new SqliteSessionCheckpointReadModel(log);
-        Agents = new SqliteAgentDirectory(log);
-        Passports = new SqlitePassportReadModel(log);
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Subscriptions = new SubscriptionCache();
+        _log = new SqliteEventLog(options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(Subscriptions) }, logger);
+        Webhooks = new SqliteWebhookOutbox(_log, Subscriptions);
+        _nonces = new SqliteNonceStore(_log);
+        Sessions = new SqliteSessionReadModel(_log);
+        Proposals = new SqliteProposalReadModel(_log);
+        SessionCheckpoints = new SqliteSessionCheckpointReadModel(_log);
+        Agents = new SqliteAgentDirectory(_log);
+        Passports = new SqlitePassportReadModel(_log);
     }
 
     /// <summary>
@@ -42,26 +46,32 @@ public sealed class SqlitePactStore : IPactStore
         new WebhookOutboxProjection(subscriptions),
     ];
 
-    /// <summary>Opens (creating or migrating) the database file and starts the writer.</summary>
+    /// <summary>Creates the store and opens it (see <see cref="OpenAsync(CancellationToken)"/>).</summary>
     public static async Task<SqlitePactStore> OpenAsync(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var subscriptions = new SubscriptionCache();
-        var log = await SqliteEventLog.OpenAsync(
-            options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(subscriptions) }, logger, ct).ConfigureAwait(false);
+        var store = new SqlitePactStore(options, logger);
         try
         {
-            // Through the writer, before anything is appended: no subscription can be created between load and use.
-            await log.WriteAsync(subscriptions.Load, ct).ConfigureAwait(false);
-            // A log written before the passport tables existed is folded into them once.
-            await ProjectionBackfill.RunAsync(log, "passport", new PassportProjection(), (ILogger?)logger ?? NullLogger.Instance, ct).ConfigureAwait(false);
+            await store.OpenAsync(ct).ConfigureAwait(false);
         }
         catch
         {
-            await log.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new SqlitePactStore(log, subscriptions);
+        return store;
+    }
+
+    /// <summary>
+    /// Opens (creating or migrating) the database file and starts the writer; until then every read and write throws.
+    /// Once only: after a failed open the store is only disposed.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken ct = default)
+    {
+        // The subscriptions load through the writer before any request can: none is created between load and use.
+        await _log.OpenAsync(context => Subscriptions.Load(context), ct).ConfigureAwait(false);
+        // A log written before the passport tables existed is folded into them once.
+        await ProjectionBackfill.RunAsync(_log, "passport", new PassportProjection(), _logger, ct).ConfigureAwait(false);
     }
 
     public ISessionReadModel Sessions { get; }

@@ -40,7 +40,7 @@ public sealed class SettingsTests : IDisposable
     {
         var start = async () =>
         {
-            await using var app = await PactApp.BuildAsync(Args(
+            await using var app = PactApp.Build(Args(
                 "--Pact:Limits:MaxBodyBytes=2097152", "--Pact:Synchronous=normal", "--Pact:ReverseProxy:KnownProxies:0=::1",
                 "--Pact:Webhooks:RetrySchedule=PT0S,PT1M", "--Pact:Webhooks:Jitter=0", "--Pact:Logging:Format=Json",
                 "--Pact:Telemetry:Prometheus=false"));
@@ -55,7 +55,7 @@ public sealed class SettingsTests : IDisposable
     {
         var start = async () =>
         {
-            await using var app = await PactApp.BuildAsync(Args(settings));
+            await using var app = PactApp.Build(Args(settings));
             await app.StartAsync();
         };
         return (await start.Should().ThrowAsync<Exception>()).Which;

@@ -55,7 +55,7 @@ public sealed class DaemonHost : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
         };
         args.AddRange(Settings.Select(s => $"--{s.Key}={s.Value}"));
-        _app = await PactApp.BuildAsync(args.ToArray(), builder =>
+        _app = PactApp.Build(args.ToArray(), builder =>
         {
             if (Clock is not null) builder.Services.AddSingleton(Clock);
             _configure?.Invoke(builder);

@@ -1,26 +1,11 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Pact.Core.Events;
-using Pact.Core.Json;
-using Pact.Daemon.Hosting;
-using Pact.Daemon.Telemetry;
 using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
-
-/// <summary>The HTTP client that deliveries use (see <see cref="WebhookHttp"/>), as its own service type.</summary>
-public sealed class WebhookClient(HttpClient http) : IDisposable
-{
-    public HttpClient Http { get; } = http;
-
-    public void Dispose() => Http.Dispose();
-}
 
 /// <summary>
 /// Sends what the outbox holds (§10), at least once. It wakes when an append commits and when the next
@@ -32,11 +17,10 @@ public sealed class WebhookClient(HttpClient http) : IDisposable
 /// them, so a restart resumes the schedule where it stood.
 /// </summary>
 public sealed class WebhookDispatcher(
-    IPactStore store, IWebhookOutbox webhooks, WebhookSecrets secrets, WebhookClient client,
+    IPactStore store, IWebhookOutbox webhooks, WebhookSecrets secrets, WebhookSender sender,
     RetrySchedule schedule, IOptions<WebhookOptions> settings, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly WebhookOptions _options = settings.Value;
-    private static readonly string UserAgent = "Pact-Daemon/" + DaemonIdentity.ProductVersion + " (webhooks)";
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _busyLanes = new(StringComparer.Ordinal);
@@ -60,15 +44,6 @@ public sealed class WebhookDispatcher(
     /// <summary>Attempts one delivery now, outside the schedule (the manual retry of §10). False when it is already being attempted.</summary>
     public bool AttemptNow(DeliveryRecord delivery) =>
         Start(new DueDelivery(delivery.DeliveryId, delivery.SubscriptionId, delivery.Seq, delivery.Attempt), manual: true);
-
-    /// <summary>The body of a delivery: { type, timestamp: the event's time, data: the event }.</summary>
-    public static byte[] Body(TranscriptEvent e) =>
-        System.Text.Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["type"] = e.Type,
-            ["timestamp"] = e.Time,
-            ["data"] = e.ToJson(),
-        }.ToJsonString(PactJson.Options));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -157,7 +132,7 @@ public sealed class WebhookDispatcher(
             var delay = due - time.GetUtcNow().ToUnixTimeMilliseconds();
             if (delay <= 0) return;
             timer = time.CreateTimer(static state => ((WebhookDispatcher)state!).Wake(), this, TimeSpan.FromMilliseconds(delay), Timeout.InfiniteTimeSpan);
-            // A clock that jumped between reading it and arming the timer (a test's ManualClock) armed it late: look again.
+            // A clock that jumped between reading it and arming the timer (a test's FakeTimeProvider) armed it late: look again.
             if (time.GetUtcNow().ToUnixTimeMilliseconds() >= due) Wake();
         }
         try
@@ -319,28 +294,26 @@ public sealed class WebhookDispatcher(
             return false;
         }
         for (var i = 0; i < page.Count; i++)
-            Report(page[i].Delivery, page[i].Outcome.Result, recorded[i]);
+            WebhookTelemetry.Report(logger, page[i].Delivery.SubscriptionId, page[i].Outcome.Result, recorded[i]);
         return true;
     }
 
     /// <summary>One first attempt of a lane; "cannot be prepared" counts as a failed attempt, as for retries.</summary>
     private async Task<AttemptOutcome> SendAsync(DueDelivery delivery, DeliveryTarget target, byte[]? key, Exception? keyFailure, CancellationToken ct)
     {
-        var webhookId = "evt_" + delivery.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var webhookId = WebhookSender.WebhookId(delivery.Seq);
         var attemptedAt = time.GetUtcNow();
         if (keyFailure is not null) return Unprepared(delivery, webhookId, attemptedAt, keyFailure);
         byte[] body;
         try
         {
-            var e = await store.GetBySeqAsync(delivery.Seq, ct)
-                ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
-            body = Body(e);
+            body = await sender.ReadBodyAsync(delivery.Seq, ct);
         }
         catch (Exception failure) when (failure is TranscriptIntegrityException or InvalidOperationException)
         {
             return Unprepared(delivery, webhookId, attemptedAt, failure);
         }
-        var result = await PostAsync(target, key!, webhookId, attemptedAt, body, ct);
+        var result = await sender.PostAsync(target, key!, webhookId, attemptedAt, body, ct);
         ct.ThrowIfCancellationRequested();
         return new AttemptOutcome(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result);
     }
@@ -364,14 +337,12 @@ public sealed class WebhookDispatcher(
         }
         var target = await webhooks.GetTargetAsync(delivery.SubscriptionId, ct);
         if (target is null || (!manual && target.Status != SubscriptionRecord.Active)) return;
-        var webhookId = "evt_" + delivery.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var webhookId = WebhookSender.WebhookId(delivery.Seq);
         var attemptedAt = time.GetUtcNow();
         byte[] body, key;
         try
         {
-            var e = await store.GetBySeqAsync(delivery.Seq, ct)
-                ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} names seq {delivery.Seq}, which is not in the transcript.");
-            body = Body(e);
+            body = await sender.ReadBodyAsync(delivery.Seq, ct);
             key = secrets.Open(target.SealedSecret, target.SubscriptionId);
         }
         catch (Exception failure) when (failure is CryptographicException or TranscriptIntegrityException or InvalidOperationException)
@@ -383,87 +354,18 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var result = await PostAsync(target, key, webhookId, attemptedAt, body, ct);
+        var result = await sender.PostAsync(target, key, webhookId, attemptedAt, body, ct);
         ct.ThrowIfCancellationRequested();
         await RecordAsync(delivery, attemptedAt, result);
-    }
-
-    /// <summary>Sends one signed attempt and says how it ended; only shutdown makes it throw.</summary>
-    private async Task<AttemptResult> PostAsync(DeliveryTarget target, byte[] key, string webhookId, DateTimeOffset attemptedAt, byte[] body, CancellationToken ct)
-    {
-        var timestamp = attemptedAt.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, target.Callback) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        request.Headers.Add("webhook-id", webhookId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(key, webhookId, timestamp, body));
-
-        using var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.WebhookDelivery);
-        span?.SetTag("pact.webhook.id", webhookId);
-        span?.SetTag("pact.subscription.id", target.SubscriptionId);
-        AttemptResult result;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds)), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        try
-        {
-            using var response = await client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var status = (int)response.StatusCode;
-            var retryAfter = status is 429 or 503 ? RetrySchedule.ParseRetryAfter(response.Headers.RetryAfter?.ToString(), time.GetUtcNow()) : null;
-            result = new AttemptResult(status, retryAfter, status is >= 200 and < 300 ? null : $"HTTP {status}");
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            result = new AttemptResult(null, null, $"no response within {Math.Max(1, _options.TimeoutSeconds)} s");
-        }
-        catch (HttpRequestException failure)
-        {
-            result = new AttemptResult(null, null, Describe(failure));
-        }
-        if (result.HttpStatus is { } answered) span?.SetTag("http.response.status_code", answered);
-        if (!result.Succeeded) span.Refused(result.Error ?? "failed");
-        return result;
     }
 
     private async Task RecordAsync(DueDelivery delivery, DateTimeOffset attemptedAt, AttemptResult result)
     {
         var recorded = await webhooks.RecordAsync(new AttemptOutcome(delivery.DeliveryId, attemptedAt, time.GetUtcNow(), result), RetryPolicy, CancellationToken.None);
-        Report(delivery, result, recorded);
+        WebhookTelemetry.Report(logger, delivery.SubscriptionId, result, recorded);
     }
 
     /// <summary>When the store schedules a failed delivery's next attempt, and how many failed deliveries in a row disable a subscription.</summary>
     private RetryPolicy RetryPolicy => field ??= new RetryPolicy(
         (attempts, now, retryAfter) => schedule.Next(attempts, now, retryAfter, Random.Shared), Math.Max(1, _options.DisableAfterFailedDeliveries));
-
-    /// <summary>Telemetry and logs of a recorded attempt (the store stopped queueing for a subscription it disabled).</summary>
-    private void Report(DueDelivery delivery, AttemptResult result, RecordedAttempt? recorded)
-    {
-        if (recorded is null) return;
-        var webhookId = recorded.Delivery.WebhookId;
-        var outcome = result.Succeeded ? "succeeded"
-            : recorded.Delivery.Status == DeliveryRecord.Pending ? "retrying"
-            : result.HttpStatus == 410 ? "gone" : "failed";
-        WebhookTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-        if (!result.Succeeded)
-        {
-            logger.LogInformation("Webhook {WebhookId} to {SubscriptionId} failed (attempt {Attempt}): {Error}; {Next}",
-                webhookId, delivery.SubscriptionId, recorded.Delivery.Attempt, result.Error,
-                recorded.Delivery.NextAttemptAt is { } next ? "next attempt at " + DateTimeOffset.FromUnixTimeMilliseconds(next).ToString("O") : "no further attempts");
-        }
-        if (recorded.DisabledReason is { } reason)
-        {
-            WebhookTelemetry.SubscriptionsDisabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
-            logger.LogWarning("Subscription {SubscriptionId} disabled ({Reason})", delivery.SubscriptionId, reason);
-        }
-    }
-
-    private static string Describe(HttpRequestException failure)
-    {
-        for (Exception? inner = failure; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is WebhookAddressRefusedException refused) return refused.Message;
-            if (inner is SocketException socket) return "connection failed: " + socket.SocketErrorCode;
-        }
-        return failure.Message;
-    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
+using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
 
@@ -27,7 +28,9 @@ public static class WebhookServices
             var key = data.LoadOrCreateSecret(Path.Combine(data.Root, WebhookSecrets.FileName), 32, out _);
             return new WebhookSecrets(Base64Url.Decode(key));
         });
-        services.AddSingleton(sp => new WebhookClient(WebhookHttp.CreateClient(sp.GetRequiredService<IWebhookHostResolver>(), sp.GetRequiredService<AddressPolicy>())));
+        services.AddSingleton(sp => new WebhookSender(
+            WebhookHttp.CreateClient(sp.GetRequiredService<IWebhookHostResolver>(), sp.GetRequiredService<AddressPolicy>()),
+            sp.GetRequiredService<IPactStore>(), sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

@@ -65,7 +65,7 @@ public class WebhookSigningTests
         var expected = (System.Text.Json.Nodes.JsonObject)Pact.Core.Json.StrictJson.Parse(vector["body"]!.GetValue<string>())!;
         var e = Pact.Core.Events.TranscriptEvent.FromJson(expected["data"]!.AsObject());
 
-        var body = Pact.Core.Json.StrictJson.Parse(WebhookDispatcher.Body(e))!;
+        var body = Pact.Core.Json.StrictJson.Parse(WebhookSender.Body(e))!;
 
         Pact.Core.Json.Jcs.CanonicalString(body).Should().Be(Pact.Core.Json.Jcs.CanonicalString(expected));
         body.AsObject().Select(p => p.Key).Should().Equal("type", "timestamp", "data");

@@ -1,6 +1,7 @@
 using Pact.Core.Crypto;
 using Pact.Daemon.Application;
 using Pact.Daemon.Auth;
+using Pact.Daemon.WebConsole;
 using Pact.Daemon.Http;
 using Pact.Daemon.Http.OpenApi;
 using Pact.Daemon.Streaming;
@@ -79,6 +80,7 @@ public static class PactApp
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.MapPactHealthChecks();
         app.MapPactOpenApi();
+        app.UsePactConsole();
         app.MapControllers();
     }
 

@@ -1,0 +1,320 @@
+// The console: sign-in, sessions (live), a session's timeline (SSE with resume), compacts, and the log, each
+// checked in the page against the daemon's signed checkpoint. Routes live in the URL fragment: #/sessions, …
+
+import * as api from "./api.js";
+import { describe, el, rememberName, termsView, when, who } from "./describe.js";
+import * as verify from "./verify.js";
+
+const main = document.getElementById("main");
+const status = document.getElementById("status");
+let cleanup = [];
+let daemonInfo = null;
+let routeCount = 0;
+
+/** Whether the view that started as route number `n` is still the one shown (a slow load must not open a stream for a page left behind). */
+function stillShowing(n) { return n === routeCount; }
+
+/** State the browser tests read: the open timeline's stream, and what was verified. */
+window.pactConsole = { stream: null, verified: {} };
+
+function say(text, tone = "neutral") {
+  status.textContent = text;
+  status.dataset.tone = tone;
+}
+
+let firstView = true;
+
+/** Replaces the page's content; after a navigation (not on load) focus moves to its heading, for screen readers. */
+function show(...nodes) {
+  main.replaceChildren(...nodes);
+  if (!firstView) main.querySelector("h1")?.focus();
+  firstView = false;
+}
+
+function heading(text) { return el("h1", { tabindex: "-1" }, text); }
+
+function link(href, text) { return el("a", { href }, text); }
+
+function problemText(e) { return e instanceof api.ApiError ? `${e.code ?? "HTTP " + e.status}: ${e.message}` : String(e?.message ?? e); }
+
+async function daemon() {
+  return daemonInfo ??= await api.get("/v1/daemon");
+}
+
+async function nameAgents(dids) {
+  await Promise.all([...new Set(dids)].filter(d => d && d.startsWith("did:")).map(async did => {
+    try { rememberName(did, (await api.get(`/v1/agents/${encodeURIComponent(did)}`)).displayName); } catch { /* an unknown agent keeps its did */ }
+  }));
+}
+
+// ---- sign-in ----
+
+function signIn() {
+  const input = el("input", { id: "token", type: "password", autocomplete: "off", required: "", "aria-describedby": "token-help" });
+  const form = el("form", { class: "card" },
+    el("label", { for: "token" }, "Token"),
+    input,
+    el("p", { id: "token-help", class: "help" },
+      "The admin token (data/admin.token on the daemon's machine) sees everything; an agent's bearer token (from POST /v1/auth/token) sees what that agent may read. It stays in this tab's session storage."),
+    el("button", { type: "submit" }, "Sign in"));
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    api.session.token = input.value.trim();
+    try {
+      await api.get("/v1/sessions?limit=1");
+      location.hash = "#/sessions";
+    } catch (e) {
+      api.session.token = null;
+      say(`Sign-in refused — ${problemText(e)}`, "bad");
+    }
+  });
+  show(heading("Sign in to the Pact console"), form);
+}
+
+// ---- sessions ----
+
+async function sessionsView() {
+  const shown = routeCount;
+  const body = el("tbody");
+  const table = el("table", { class: "list", id: "sessions" },
+    el("caption", {}, "Sessions you may read, newest activity first"),
+    el("thead", {}, el("tr", {}, ...["Session", "Status", "Participants", "Topic", "Events", "Last activity"].map(h => el("th", { scope: "col" }, h)))),
+    body);
+  show(heading("Sessions"), table);
+  const lastActivity = new Map();
+
+  async function load() {
+    const all = [];
+    let after = null;
+    do {
+      const page = await api.get("/v1/sessions?limit=200" + (after ? "&after=" + encodeURIComponent(after) : ""));
+      all.push(...page.sessions);
+      after = page.next;
+    } while (after && all.length < 2000);
+    await nameAgents(all.flatMap(s => s.participants));
+    all.sort((x, y) => (lastActivity.get(y.sessionId) ?? "").localeCompare(lastActivity.get(x.sessionId) ?? "") || y.sessionId.localeCompare(x.sessionId));
+    body.replaceChildren(...all.map(s => el("tr", { "data-session": s.sessionId },
+      el("td", {}, link(`#/sessions/${s.sessionId}`, s.sessionId)),
+      el("td", {}, el("span", { class: "badge " + s.status }, s.status)),
+      el("td", {}, s.participants.map(who).join(", ")),
+      el("td", {}, s.topic ?? "—"),
+      el("td", { class: "num" }, s.head?.streamSeq ?? 0),
+      el("td", {}, when(lastActivity.get(s.sessionId)) || "—"))));
+    if (all.length === 0) body.append(el("tr", {}, el("td", { colspan: "6" }, "No sessions yet. Run the kitchen-remodel sample to see one.")));
+  }
+
+  try {
+    await load();
+    if (!stillShowing(shown)) return;
+    say("Sessions are live: new activity appears as it is committed.");
+  } catch (e) { if (stillShowing(shown)) say(problemText(e), "bad"); return; }
+
+  // Every committed event the caller may read arrives here; the list reloads at most every half second.
+  let pending = null;
+  const stream = api.tail("/v1/events/stream?after=head", {
+    onEvent: e => {
+      lastActivity.set(e.stream, e.time);
+      pending ??= setTimeout(() => { pending = null; load().catch(err => say(problemText(err), "bad")); }, 500);
+    },
+    onState: (state, error) => state === "refused" && say(problemText(error), "bad"),
+  });
+  cleanup.push(() => stream.stop());
+}
+
+// ---- a session's timeline ----
+
+async function sessionView(sessionId) {
+  const shown = routeCount;
+  const list = el("ol", { class: "timeline", id: "timeline", "aria-live": "polite" });
+  const chain = el("p", { id: "chain", class: "check" }, "Checking the chain…");
+  const state = el("p", { id: "stream-state", class: "help" }, "Connecting…");
+  let session;
+  try {
+    session = await api.get(`/v1/sessions/${encodeURIComponent(sessionId)}`);
+  } catch (e) { show(heading("Session"), el("p", { class: "bad" }, problemText(e))); return; }
+  await nameAgents(session.participants);
+  if (!stillShowing(shown)) return;
+  const compacts = el("ul", {}, ...session.compacts.map(c => el("li", {}, link(`#/compacts/${c.compactId}`, `${c.compactId} v${c.version}`), ` — ${c.status}`)));
+  show(heading(`Session ${sessionId}`),
+    el("dl", { class: "facts" },
+      el("dt", {}, "Status"), el("dd", {}, el("span", { class: "badge " + session.status }, session.status)),
+      el("dt", {}, "Participants"), el("dd", {}, session.participants.map(who).join(", ")),
+      el("dt", {}, "Topic"), el("dd", {}, session.topic ?? "—")),
+    session.compacts.length ? el("section", {}, el("h2", {}, "Compacts"), compacts) : "",
+    el("h2", {}, "Timeline"), state, chain, list);
+
+  const events = [];
+  const seen = new Set();
+  let checking = Promise.resolve();
+
+  function render(e) {
+    const { text, tone } = describe(e);
+    const raw = el("details", {}, el("summary", {}, "Raw event"), el("pre", {}, JSON.stringify(e, null, 2)));
+    const proof = el("button", { type: "button", class: "small" }, "Check inclusion");
+    const proofResult = el("span", { class: "check" });
+    proof.addEventListener("click", async () => {
+      proofResult.textContent = "checking…";
+      try {
+        const ok = await checkInclusion(e);
+        proofResult.textContent = ok ? "✓ in the signed log" : "✗ does not verify";
+        proofResult.dataset.tone = ok ? "good" : "bad";
+      } catch (err) { proofResult.textContent = "✗ " + problemText(err); proofResult.dataset.tone = "bad"; }
+    });
+    return el("li", { class: "event " + tone, "data-seq": e.seq, "data-stream-seq": e.streamSeq, "data-type": e.type },
+      el("div", { class: "when" }, `#${e.streamSeq} · ${when(e.time)}`),
+      el("div", { class: "what" }, text),
+      el("div", { class: "tools" }, proof, proofResult), raw);
+  }
+
+  function add(e) {
+    // Resuming with Last-Event-ID must neither skip nor repeat: a repeat would show here as a duplicate.
+    if (seen.has(e.streamSeq)) { window.pactConsole.duplicates = (window.pactConsole.duplicates ?? 0) + 1; return; }
+    seen.add(e.streamSeq);
+    events.push(e);
+    list.append(render(e));
+    checking = checking.then(async () => {
+      const result = await verify.checkChain(events);
+      chain.textContent = result.ok ? `✓ Chain of ${result.checked} events verified: every hash recomputed and linked.` : `✗ ${result.failure}`;
+      chain.dataset.tone = result.ok ? "good" : "bad";
+      window.pactConsole.verified.chain = result;
+    });
+  }
+
+  const stream = api.tail(`/v1/sessions/${encodeURIComponent(sessionId)}/events/stream?after=0`, {
+    onEvent: e => add(e),
+    onState: (s, error) => {
+      state.textContent = s === "live" ? "Live: new events appear as they are committed."
+        : s === "reconnecting" ? "Connection lost; resuming from the last event received…" : problemText(error);
+    },
+  });
+  window.pactConsole.stream = stream;
+  cleanup.push(() => { stream.stop(); window.pactConsole.stream = null; });
+}
+
+// ---- the log ----
+
+async function latestCheckpoint() {
+  const info = await daemon();
+  const note = await api.get("/v1/log/checkpoint", "text/plain");
+  return verify.verifyCheckpointNote(note, verify.fromBase64(info.publicKey), info.origin);
+}
+
+async function checkInclusion(e) {
+  const checkpoint = await latestCheckpoint();
+  if (checkpoint.treeSize < e.seq) throw new Error("not yet covered by a signed checkpoint; try again in a second");
+  const proof = await api.get(`/v1/log/proof/inclusion?seq=${e.seq}&treeSize=${checkpoint.treeSize}`);
+  const ok = await verify.verifyInclusion(e, proof, checkpoint);
+  window.pactConsole.verified[e.seq] = ok;
+  return ok;
+}
+
+async function logView() {
+  const result = el("div", { id: "checkpoint", class: "card" }, "Verifying the latest checkpoint…");
+  const form = el("form", { class: "inline" },
+    el("label", { for: "seq" }, "Event seq"), el("input", { id: "seq", type: "number", min: "1", required: "" }),
+    el("button", { type: "submit" }, "Check inclusion"));
+  const proofResult = el("p", { id: "inclusion", class: "check" });
+  show(heading("The log"), el("p", { class: "help" },
+    "Every event is a leaf of one Merkle tree. The daemon signs its root and size; this page checks that signature with the daemon's public key, and checks inclusion proofs against the signed root, here in your browser."),
+    result, el("h2", {}, "Inclusion of one event"), form, proofResult);
+  try {
+    const info = await daemon();
+    const checkpoint = await latestCheckpoint();
+    window.pactConsole.verified.checkpoint = true;
+    result.dataset.tone = "good";
+    result.replaceChildren(
+      el("p", {}, "✓ Signature verified with the daemon's key."),
+      el("dl", { class: "facts" },
+        el("dt", {}, "Origin"), el("dd", {}, checkpoint.origin),
+        el("dt", {}, "Tree size"), el("dd", {}, checkpoint.treeSize),
+        el("dt", {}, "Root hash"), el("dd", { class: "mono" }, checkpoint.rootHex),
+        el("dt", {}, "Daemon"), el("dd", { class: "mono" }, info.daemonId)));
+  } catch (e) {
+    window.pactConsole.verified.checkpoint = false;
+    result.dataset.tone = "bad";
+    result.textContent = "✗ The checkpoint does not verify: " + problemText(e);
+  }
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const seq = Number(form.querySelector("#seq").value);
+    proofResult.textContent = "checking…";
+    try {
+      const page = await findEvent(seq);
+      const ok = await checkInclusion(page);
+      proofResult.textContent = ok ? `✓ Event ${seq} (${page.type}) is in the signed log.` : `✗ The proof for event ${seq} does not lead to the signed root.`;
+      proofResult.dataset.tone = ok ? "good" : "bad";
+    } catch (e) { proofResult.textContent = "✗ " + problemText(e); proofResult.dataset.tone = "bad"; }
+  });
+}
+
+/** An event by its global seq, read from its session's stream (the only place events are served from). */
+async function findEvent(seq) {
+  let after = null;
+  do {
+    const page = await api.get("/v1/sessions?limit=200" + (after ? "&after=" + encodeURIComponent(after) : ""));
+    for (const s of page.sessions) {
+      let from = 0;
+      for (;;) {
+        const events = await api.get(`/v1/sessions/${encodeURIComponent(s.sessionId)}/events?after=${from}&limit=500`);
+        const hit = events.events.find(e => e.seq === seq);
+        if (hit) return hit;
+        if (events.next === null || events.events.length === 0 || events.events[events.events.length - 1].seq > seq) break;
+        from = events.next;
+      }
+    }
+    after = page.next;
+  } while (after);
+  throw new Error(`no event ${seq} that you may read`);
+}
+
+// ---- compacts ----
+
+async function compactView(compactId) {
+  let compact, record;
+  try {
+    compact = await api.get(`/v1/compacts/${encodeURIComponent(compactId)}`);
+    record = await api.get(`/v1/compacts/${encodeURIComponent(compactId)}/versions/${compact.currentVersion}`);
+  } catch (e) { show(heading("Compact"), el("p", { class: "bad" }, problemText(e))); return; }
+  await nameAgents([compact.parties.a.agent, compact.parties.b.agent]);
+  const versions = el("table", { class: "list" },
+    el("caption", {}, "Versions"),
+    el("thead", {}, el("tr", {}, ...["Version", "Status", "In force since", "Session", "Compact hash"].map(h => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, ...compact.versions.map(v => el("tr", {},
+      el("td", { class: "num" }, v.version), el("td", {}, el("span", { class: "badge " + v.status }, v.status)),
+      el("td", {}, when(v.inForceAt)), el("td", {}, link(`#/sessions/${v.sessionId}`, v.sessionId)), el("td", { class: "mono" }, v.compactHash.slice(0, 16) + "…")))));
+  const signatures = el("ul", {}, ...record.signatures.map(s => el("li", {}, `Party ${s.party.toUpperCase()} (${who(s.agent)}) signed at ${when(s.signedAt)}, authorized by ${s.principalAuthorization?.method ?? "?"}`)));
+  show(heading(`Compact ${compactId}`),
+    el("dl", { class: "facts" },
+      el("dt", {}, "State"), el("dd", {}, el("span", { class: "badge " + compact.status }, compact.status)),
+      el("dt", {}, "Current version"), el("dd", {}, compact.currentVersion)),
+    el("h2", {}, "Terms"), termsView(record.terms),
+    el("h2", {}, "Signatures"), signatures,
+    versions);
+}
+
+// ---- routing ----
+
+async function route() {
+  routeCount++;
+  for (const undo of cleanup.splice(0)) undo();
+  const signedIn = !!api.session.token;
+  document.getElementById("signout").hidden = !signedIn;
+  say("");
+  const path = location.hash.replace(/^#/, "") || "/sessions";
+  if (!signedIn) return signIn();
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  for (const a of document.querySelectorAll("nav a")) a.toggleAttribute("aria-current", path.startsWith(a.getAttribute("href").slice(1)));
+  try {
+    if (parts[0] === "sessions" && parts[1]) return await sessionView(parts[1]);
+    if (parts[0] === "compacts" && parts[1]) return await compactView(parts[1]);
+    if (parts[0] === "log") return await logView();
+    return await sessionsView();
+  } catch (e) {
+    if (e instanceof api.ApiError && e.status === 401) { api.session.token = null; return signIn(); }
+    say(problemText(e), "bad");
+  }
+}
+
+document.getElementById("signout").addEventListener("click", () => { api.session.token = null; location.hash = "#/"; route(); });
+window.addEventListener("hashchange", route);
+route();

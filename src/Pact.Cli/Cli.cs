@@ -95,6 +95,7 @@ public static class Cli
         foreach (var command in LifecycleCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in TranscriptCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in SubscriptionCommands.Build(context)) root.Subcommands.Add(command);
+        root.Subcommands.Add(PassportCommands.Build(context));
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpWithExamples((HelpAction)help.Action!, context.Examples);
         return root;

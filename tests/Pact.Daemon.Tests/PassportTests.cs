@@ -172,6 +172,34 @@ public sealed class PassportTests : IAsyncLifetime
         past["passportHash"]!.GetValue<string>().Should().Be((await GetJsonAsync($"v1/agents/{a.Did}/passport?asOfSeq={before}"))["passportHash"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task The_SDK_reads_the_passport_and_the_check_as_Core_records_with_the_served_figures()
+    {
+        var (a, b, before) = await SilentCounterpartyAsync();
+
+        var served = await GetJsonAsync($"v1/agents/{b.Did}/passport");
+        var passport = await a.Client.GetPassportAsync(b.Did);
+        var past = await a.Client.GetPassportAsync(b.Did, asOfSeq: before);
+        var byInstant = await a.Client.GetPassportAsync(b.Did, asOf: Start.AddDays(3));
+        var verdict = await a.Client.CheckPassportAsync(b.Did, minScore: 3000, minConfidence: 5);
+        var pastVerdict = await a.Client.CheckPassportAsync(b.Did, 0, 0, asOfSeq: before);
+
+        Jcs.CanonicalString(System.Text.Json.JsonSerializer.SerializeToNode(passport, PactJson.Options)).Should().Be(Jcs.CanonicalString(served));
+        passport.Counts.Failures.Should().Be(1);
+        passport.RecentFailures.Should().ContainSingle().Which.Code.Should().Be("PACT-502");
+        past.AsOfSeq.Should().Be(before);
+        byInstant.PassportHash.Should().Be(past.PassportHash);
+        verdict.Pass.Should().BeFalse();
+        verdict.Reason.Should().Be(PassportReasons.InsufficientHistory);
+        verdict.MinScoreRequired.Should().Be(3000);
+        verdict.PassportHash.Should().Be(passport.PassportHash);
+        pastVerdict.Pass.Should().BeTrue();
+        pastVerdict.PassportHash.Should().Be(past.PassportHash);
+        await a.Client.Invoking(c => c.GetPassportAsync(b.Did, 1, Start)).Should().ThrowAsync<ArgumentException>();
+        (await a.Client.Invoking(c => c.GetPassportAsync(b.Did, asOfSeq: 999_999)).Should().ThrowAsync<Pact.Client.PactApiException>())
+            .Which.Code.Should().Be("PACT-101");
+    }
+
     [Theory]
     [InlineData("""{"minConfidence":0}""", "/minScore")]
     [InlineData("""{"minScore":0}""", "/minConfidence")]

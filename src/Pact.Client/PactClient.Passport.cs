@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Pact.Core.Contracts.Responses;
+using Pact.Core.Events;
 using Pact.Core.Time;
 
 namespace Pact.Client;
@@ -45,5 +47,42 @@ public sealed partial class PactClient
         var body = new JsonObject { ["minScore"] = minScore, ["minConfidence"] = minConfidence };
         SetIfNotNull(body, "asOfSeq", asOfSeq);
         return Read<PassportCheckResponse>(await PostJsonAsync($"v1/agents/{Segment(agentId)}/passport/check", body, Access.Reader, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The audit of a passport (§16): the daemon's passport as of <paramref name="asOfSeq"/> (default: the last committed
+    /// event), recomputed here from the log itself with Pact Core's fold and compared (see
+    /// <see cref="Verification.PassportAudit"/>). Reads every event up to that seq with <see cref="ReadLogAsync"/>, so
+    /// the client needs the admin token (<see cref="PactClientOptions.AdminToken"/>).
+    /// </summary>
+    /// <param name="agentId">The agent's did:key.</param>
+    /// <param name="asOfSeq">The seq to audit, or null for the last committed event.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <exception cref="InvalidOperationException">The client has no admin token.</exception>
+    public async Task<Verification.PassportAuditResult> AuditPassportAsync(string agentId, long? asOfSeq = null, CancellationToken cancellationToken = default)
+    {
+        if (_options.AdminToken is null) throw new InvalidOperationException("An audit reads every event of the log: it needs the admin token (PactClientOptions.AdminToken).");
+        var served = await GetPassportAsync(agentId, asOfSeq, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Verification.PassportAudit.CompareAsync(served, ReadLogAsync(served.AsOfSeq, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every event of the log, in seq order, through <paramref name="throughSeq"/> (a committed seq): read from
+    /// <c>/v1/events/stream</c> with the admin token, the one that reads every stream, and closed once that seq has
+    /// arrived.
+    /// </summary>
+    /// <param name="throughSeq">The last seq wanted (0: nothing is read).</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    /// <exception cref="InvalidOperationException">The client has no admin token.</exception>
+    public async IAsyncEnumerable<TranscriptEvent> ReadLogAsync(long throughSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (throughSeq <= 0) yield break;
+        var log = TailAsync("v1/events/stream", null, 0, fromHead: false, contiguous: true, e => e.Seq, null, cancellationToken, Access.Admin);
+        await foreach (var e in log.ConfigureAwait(false))
+        {
+            if (e.Seq > throughSeq) yield break;
+            yield return e;
+            if (e.Seq == throughSeq) yield break;
+        }
     }
 }

@@ -92,6 +92,7 @@ public sealed partial class PactClient
     /// <param name="idOf">The SSE id of an event.</param>
     /// <param name="onConnected">Called each time a connection is accepted, or null.</param>
     /// <param name="cancellationToken">Stops the tail.</param>
+    /// <param name="access">Whose token reads: the agent's (or the admin token without a key), or the admin token only.</param>
     private async IAsyncEnumerable<TranscriptEvent> TailAsync(
         string path,
         string? types,
@@ -100,7 +101,8 @@ public sealed partial class PactClient
         bool contiguous,
         Func<TranscriptEvent, long> idOf,
         Action? onConnected,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        Access access = Access.Reader)
     {
         var last = startAfter;               // the id of the last event delivered (or the start position)
         var reconnectDelay = _options.DefaultReconnectDelay;
@@ -131,7 +133,7 @@ public sealed partial class PactClient
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
             if (lastEventId is not null) request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-            request.Headers.Authorization = await AuthorizationAsync(Access.Reader, cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = await AuthorizationAsync(access, cancellationToken).ConfigureAwait(false);
 
             HttpResponseMessage response;
             try
@@ -150,7 +152,7 @@ public sealed partial class PactClient
                 if (!response.IsSuccessStatusCode)
                 {
                     var status = (int)response.StatusCode;
-                    if (status == 401 && !refreshed && CanRefresh(Access.Reader))
+                    if (status == 401 && !refreshed && CanRefresh(access))
                     {
                         refreshed = true;
                         InvalidateToken();

@@ -200,6 +200,27 @@ public sealed class PassportTests : IAsyncLifetime
             .Which.Code.Should().Be("PACT-101");
     }
 
+    [Fact]
+    public async Task The_SDK_audit_recomputes_the_passport_from_the_log_with_the_admin_token()
+    {
+        var (a, b, before) = await SilentCounterpartyAsync();
+        var c = await Negotiator.RegisterAsync(_host, "C", clock: _clock);
+        using var http = _host.CreateHttpClient();
+        var admin = new Pact.Client.PactClient(http, key: null, new Pact.Client.PactClientOptions { AdminToken = DaemonHost.AdminToken });
+
+        var atHead = await admin.AuditPassportAsync(b.Did);
+        var atOld = await admin.AuditPassportAsync(b.Did, before);
+
+        atHead.Ok.Should().BeTrue(atHead.FirstDifference);
+        atHead.EventsFolded.Should().Be(Store.HeadSeq);
+        atHead.RecomputedHash.Should().Be((await a.Client.GetPassportAsync(b.Did)).PassportHash);
+        atOld.Ok.Should().BeTrue(atOld.FirstDifference);
+        atOld.AsOfSeq.Should().Be(before);
+        (await c.Client.AuditPassportAsync(b.Did)).Ok.Should().BeTrue("C's client carries the admin token too: it reads the log with it");
+        var noToken = new Pact.Client.PactClient(http, c.Key);
+        await noToken.Invoking(x => x.AuditPassportAsync(b.Did)).Should().ThrowAsync<InvalidOperationException>("only the admin token reads every stream");
+    }
+
     [Theory]
     [InlineData("""{"minConfidence":0}""", "/minScore")]
     [InlineData("""{"minScore":0}""", "/minConfidence")]

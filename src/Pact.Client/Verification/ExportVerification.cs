@@ -36,6 +36,9 @@ public static class ExportChecks
     /// <summary>The daemon's in-force signature of a compact record does not verify under the trusted key.</summary>
     public const string InForceSignature = Pact.Core.TransparencyLog.EventSignatures.InForceSignature;
 
+    /// <summary>A passport recorded in an event (policy.decided, bundle.committed) does not hold: its passportHash or figures are not its content's.</summary>
+    public const string Passport = Pact.Core.Passport.RecordedPassports.Check;
+
     /// <summary><c>compacts</c> is not exactly the records the events put in force.</summary>
     public const string Compacts = "compacts";
 

@@ -7,6 +7,7 @@ using Pact.Core.Identity;
 using Pact.Core.Json;
 using Pact.Core.TransparencyLog;
 using Pact.Core.Negotiation;
+using Pact.Core.Passport;
 using Pact.Core.Sessions;
 
 namespace Pact.Client.Verification;
@@ -15,7 +16,7 @@ namespace Pact.Client.Verification;
 /// Verifies a session's export bundle (pact-export/1, PROTOCOL §8.4) offline, trusting only the daemon's public
 /// key handed over out of band: the signed note of the log, then per event its place in the stream (streamSeq,
 /// seq, prevHash), its hash, its inclusion proof against the note's root and size, and every signature it
-/// carries; then that <c>compacts</c> are the records put in force, that each session checkpoint matches its
+/// carries and every passport it records (§14, §15); then that <c>compacts</c> are the records put in force, that each session checkpoint matches its
 /// event and the replayed state, and that <c>session</c> is the state the events fold to. Everything else in
 /// the bundle is only a claim to check. Names the first failure; never throws on what the bundle holds.
 /// </summary>
@@ -204,8 +205,11 @@ public static class ExportVerifier
                 return Failed(ExportChecks.Proof, $"/proofs/{proof.Index}", $"The proof does not put seq {seq} in the signed tree.");
 
             var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(type, actor, data, key);
-            return signatures.Failed
-                ? new(signatures.Checked, null, new ExportFailure(signatures.Check!, at + signatures.Pointer, signatures.Message!, seq, streamSeq))
+            if (signatures.Failed)
+                return new(signatures.Checked, null, new ExportFailure(signatures.Check!, at + signatures.Pointer, signatures.Message!, seq, streamSeq));
+            var passports = RecordedPassports.Verify(type, data);
+            return passports.Failed
+                ? new(signatures.Checked, null, new ExportFailure(RecordedPassports.Check, at + passports.Pointer, passports.Message!, seq, streamSeq))
                 : new(signatures.Checked, e, null);
 
             EventOutcome Failed(string check, string pointer, string message) => new(0, null, new ExportFailure(check, pointer, message, seq, streamSeq));

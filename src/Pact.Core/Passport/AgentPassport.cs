@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Json;
+using Pact.Core.Negotiation;
 
 namespace Pact.Core.Passport;
 
@@ -71,21 +72,21 @@ public sealed record AgentPassport(string Agent, long AsOfSeq, string AsOf, Pass
         var counts = json["counts"]!.AsObject();
         return new AgentPassport(
             json["agent"]!.GetValue<string>(),
-            json["asOfSeq"]!.GetValue<long>(),
+            JsonRead.Integer(json["asOfSeq"]),
             json["asOf"]!.GetValue<string>(),
             new PassportCounts(
-                counts["compacts"]!.GetValue<long>(),
-                counts["honored"]!.GetValue<long>(),
-                counts["active"]!.GetValue<long>(),
-                counts["revokedByAgent"]!.GetValue<long>(),
-                counts["revokedByCounterparty"]!.GetValue<long>(),
-                counts["failures"]!.GetValue<long>(),
-                counts["declined"]!.GetValue<long>()),
+                JsonRead.Integer(counts["compacts"]),
+                JsonRead.Integer(counts["honored"]),
+                JsonRead.Integer(counts["active"]),
+                JsonRead.Integer(counts["revokedByAgent"]),
+                JsonRead.Integer(counts["revokedByCounterparty"]),
+                JsonRead.Integer(counts["failures"]),
+                JsonRead.Integer(counts["declined"])),
             [
                 .. json["recentFailures"]!.AsArray().Select(f => new PassportFailure(
                     f!["code"]!.GetValue<string>(),
                     f["at"]!.GetValue<string>(),
-                    f["seq"]!.GetValue<long>(),
+                    JsonRead.Integer(f["seq"]),
                     [.. f["evidenceRefs"]!.AsArray().Select(r => r!.GetValue<string>())])),
             ]);
     }

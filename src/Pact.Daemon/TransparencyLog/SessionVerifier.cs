@@ -6,6 +6,7 @@ using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.TransparencyLog;
 using Pact.Core.Negotiation;
+using Pact.Core.Passport;
 using Pact.Core.Sessions;
 using Pact.Daemon.Hosting;
 using Pact.Store;
@@ -29,7 +30,8 @@ public sealed record SessionVerification(
 
 /// <summary>
 /// Re-checks a session's stream from the rows as stored (§7 verify): each event's streamSeq and seq order,
-/// its prevHash link, its recomputed hash; every signature it carries (in parallel across cores); and that
+/// its prevHash link, its recomputed hash; every signature it carries (in parallel across cores) and every passport
+/// it records (§14, §15: passportHash over the recorded content); and that
 /// the stream head is in the latest signed checkpoint of the log. Because every hash covers its prevHash, a
 /// head proved in the signed tree vouches for the whole chain behind it. Reads raw rows, so a damaged event
 /// is named, not thrown on.
@@ -49,6 +51,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
     public const string PrevHash = EventChain.PrevHashCheck;
     public const string StreamSeq = EventChain.StreamSeqCheck;
     public const string Inclusion = "inclusion";
+    public const string Passport = RecordedPassports.Check;
 
     public async Task<SessionVerification> VerifyAsync(string sessionId, SessionCheckpointRow? from, CancellationToken ct)
     {
@@ -130,7 +133,9 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         var data = e!.Data;
         if (from is not null && row.StreamSeq == from.StreamSeq && CheckAnchor(row, data, from) is { } anchor) return new(0, anchor);
         var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(row.Type, row.Actor, data, daemonKey);
-        return new(signatures.Checked, signatures.Failed ? Fail(row, signatures.Check!, signatures.Message!) : null);
+        if (signatures.Failed) return new(signatures.Checked, Fail(row, signatures.Check!, signatures.Message!));
+        var passports = RecordedPassports.Verify(row.Type, data);
+        return new(signatures.Checked, passports.Failed ? Fail(row, Passport, $"{passports.Pointer}: {passports.Message}") : null);
     }
 
     private static VerificationFailure? CheckAnchor(StoredEventRow row, JsonObject data, SessionCheckpointRow from)

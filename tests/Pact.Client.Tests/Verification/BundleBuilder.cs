@@ -145,6 +145,13 @@ internal sealed class BundleBuilder
         };
     }
 
+    /// <summary>Appends an event the daemon records on its own (no envelope), such as a policy.decided; returns its streamSeq.</summary>
+    public int AddDaemonEvent(string type, JsonObject data)
+    {
+        _drafts.Add(new EventDraft(type, TranscriptEvent.DaemonActor, data));
+        return _drafts.Count;
+    }
+
     private DateTimeOffset Now() => T0.AddSeconds(_tick++);
 
     private JsonObject Add(KeyPair signer, string type, JsonObject fields, Func<JsonObject, JsonObject> data)

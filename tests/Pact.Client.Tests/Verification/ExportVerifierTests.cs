@@ -4,6 +4,7 @@ using Pact.Client.Verification;
 using Pact.Core.Compacts;
 using Pact.Core.Crypto;
 using Pact.Core.Json;
+using Pact.Core.Passport;
 
 namespace Pact.Client.Tests.Verification;
 
@@ -36,6 +37,27 @@ public sealed class ExportVerifierTests
         // note 1; envelopes 6; the proposal's compact and principal signatures 2; the record 2 + 2 + 1.
         result.SignaturesChecked.Should().Be(14);
         result.TreeSize.Should().Be(2 * 7 + 3);
+    }
+
+    [Fact]
+    public void A_passport_recorded_in_an_event_is_checked_by_its_passportHash_over_its_content()
+    {
+        var builder = new BundleBuilder();
+        var passport = new AgentPassport(builder.B.Did, 4, "2026-11-21T12:00:03.000Z", new PassportCounts(1, 0, 1, 0, 0, 0, 0), []).ToJson();
+        var at = builder.AddDaemonEvent("policy.decided", new JsonObject { ["proposalId"] = "prp_01JD00000000000000000000AB", ["passport"] = passport });
+
+        ExportVerifier.Verify(builder.Build(), builder.Daemon.PublicKey).FirstFailure.Should().BeNull();
+
+        // A daemon that records a passport it did not compute: the event's hash and proof hold, the passport does not.
+        builder.BeforeHash = (streamSeq, data) =>
+        {
+            if (streamSeq == at) data["passport"]!["counts"]!["honored"] = 1;
+        };
+        var failure = Fails(builder, builder.Build());
+        failure.Check.Should().Be(ExportChecks.Passport);
+        failure.Pointer.Should().Be($"/events/{at - 1}/data/passport");
+        failure.StreamSeq.Should().Be(at);
+        failure.Message.Should().Contain("is not the hash of the recorded passport");
     }
 
     [Fact]

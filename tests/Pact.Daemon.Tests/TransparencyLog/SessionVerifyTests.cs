@@ -94,4 +94,30 @@ public sealed class SessionVerifyTests : IAsyncLifetime
         result.SignaturesChecked.Should().Be(19);
         result.Head!.StreamSeq.Should().Be(LogScenario.Events);
     }
+
+    [Fact]
+    public async Task A_passport_recorded_in_the_session_is_checked_by_its_passportHash_and_a_forged_one_is_the_first_error()
+    {
+        var s = await LogScenario.CreateAsync(_host);
+        var store = _host.Services.GetRequiredService<IPactStore>();
+        var served = await s.A.Client.GetPassportAsync(s.B.Did);
+        var passport = System.Text.Json.JsonSerializer.SerializeToNode(served, PactJson.Options)!.AsObject();
+        // Recorded as §14's policy.decided records the counterparty passport a decision saw (no such event is written yet).
+        await store.AppendAsync(new AppendRequest(DateTimeOffset.UtcNow,
+            [new StreamAppend(s.SessionId, [new Pact.Core.Events.EventDraft("policy.decided", "daemon", new JsonObject { ["proposalId"] = "prp_x", ["passport"] = passport.DeepClone() })])]));
+
+        var sound = await s.A.Client.VerifyAsync(s.SessionId);
+        sound.Ok.Should().BeTrue(sound.FirstError?.Message);
+        sound.EventsChecked.Should().Be(LogScenario.Events + 1);
+
+        passport["counts"]!["failures"] = 3;
+        await store.AppendAsync(new AppendRequest(DateTimeOffset.UtcNow,
+            [new StreamAppend(s.SessionId, [new Pact.Core.Events.EventDraft("policy.decided", "daemon", new JsonObject { ["proposalId"] = "prp_y", ["passport"] = passport })])]));
+
+        var forged = await s.A.Client.VerifyAsync(s.SessionId);
+        forged.Ok.Should().BeFalse();
+        forged.FirstError!.StreamSeq.Should().Be(LogScenario.Events + 2);
+        forged.FirstError.Check.Should().Be("passport");
+        forged.FirstError.Message.Should().StartWith("/data/passport: passportHash ");
+    }
 }

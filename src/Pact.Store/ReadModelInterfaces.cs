@@ -85,4 +85,10 @@ public interface IPassportReadModel
 
     /// <summary>The time of event <paramref name="seq"/>, or null when there is none.</summary>
     Task<string?> TimeOfAsync(long seq, CancellationToken ct);
+
+    /// <summary>
+    /// The seqs of the <c>compact.in-force</c> events, seq ≤ <paramref name="asOfSeq"/>, in which <paramref name="agent"/>
+    /// entered a compact, in order: where its running count of compacts went up.
+    /// </summary>
+    Task<IReadOnlyList<long>> CompactsEnteredAsync(string agent, long asOfSeq, CancellationToken ct);
 }

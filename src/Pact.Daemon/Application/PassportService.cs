@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Pact.Core.Errors;
 using Pact.Core.Passport;
 using Pact.Core.Time;
+using Pact.Daemon.Hosting;
 using Pact.Store;
 
 namespace Pact.Daemon.Application;
@@ -105,12 +106,15 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
     }
 }
 
-/// <summary>Registers the passport service.</summary>
+/// <summary>Registers the passport service and the extra reputation providers (Pact:Passport).</summary>
 public static class PassportServices
 {
-    public static IServiceCollection AddPactPassports(this IServiceCollection services)
+    public static IServiceCollection AddPactPassports(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddPactSettings<Reputation.PassportOptions>(configuration, Reputation.PassportOptions.Section);
         services.AddSingleton<PassportService>();
+        services.AddSingleton<Reputation.ReputationProviders>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reputation.ReputationProviders>());
         return services;
     }
 }

@@ -4,16 +4,18 @@ using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Json;
 using Pact.Daemon.Application;
+using Pact.Daemon.Application.Reputation;
 using Pact.Daemon.Auth;
 
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Agents' passports: reputation computed from this daemon's log by fixed integer arithmetic (§16).</summary>
-public sealed class PassportsController(PassportService service) : PactControllerBase
+public sealed class PassportsController(PassportService service, ReputationProviders providers) : PactControllerBase
 {
     /// <summary>
     /// An agent's passport over the log up to <c>asOfSeq</c>, or up to the last event at or before <c>asOf</c>, or by
-    /// default up to the last committed event: its counts, score, confidence, recent failures and passportHash.
+    /// default up to the last committed event: its counts, score, confidence, recent failures and passportHash; then,
+    /// outside the hash, the figures of the deployment's extra reputation providers, if it has any.
     /// </summary>
     [HttpGet("/v1/agents/{agentId}/passport")]
     [ProducesResponseType(typeof(PassportResponse), StatusCodes.Status200OK)]
@@ -24,7 +26,8 @@ public sealed class PassportsController(PassportService service) : PactControlle
     public async Task<IResult> Get(string agentId, [FromQuery] string? asOfSeq, [FromQuery] string? asOf, CancellationToken ct)
     {
         var (passport, error) = await service.GetAsync(agentId, asOfSeq, asOf, ct);
-        return error is not null ? Problem(error) : Json(PassportResponse.From(passport!));
+        if (error is not null) return Problem(error);
+        return Json(PassportResponse.From(passport!) with { Providers = await providers.EvaluateAsync(passport!, ct) });
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class PactApp
             .AddPactTranscriptStore()                // Hosting → Pact.Store: the transcript store
             .AddPactAuthentication()                 // Auth: admin and bearer tokens, policies, visibility, signed envelopes
             .AddPactNegotiation()                    // Application: agents, sessions, proposals, lifecycle, decisions, deadlines
-            .AddPactPassports()                      // Application: passports and admission (§16)
+            .AddPactPassports(configuration)         // Application: passports, admission, reputation providers (§16)
             .AddPactStreaming()                      // Streaming: the event hub and SSE (§8.3)
             .AddPactWebhooks(configuration)          // Webhooks: subscriptions, outbox, dispatcher (§10)
             .AddPactTransparencyLog()                // TransparencyLog: log checkpoints, verify, export (§7–§9)

@@ -39,6 +39,15 @@ public abstract partial class PactStoreConformanceTests
                 Jcs.CanonicalString(stored.ToJson()).Should().Be(Jcs.CanonicalString(ledger.PassportOf(agent).ToJson()), $"seed {seed}, {agent} as of seq {e.Seq}");
             }
         }
+        foreach (var agent in PassportLogGenerator.Agents)
+        {
+            // What a reputation provider reads as the compacts an agent entered, at the head and half-way.
+            foreach (var seq in new[] { log[^1].Seq, log[^1].Seq / 2 })
+            {
+                var entered = log.Where(e => e.Seq <= seq && PassportEvents.PartiesEntered(e) is { } p && p.Agents.Contains(agent)).Select(e => e.Seq);
+                (await Store.Passports.CompactsEnteredAsync(agent, seq, CancellationToken.None)).Should().Equal(entered, $"seed {seed}, {agent} as of seq {seq}");
+            }
+        }
         ledger.Agents.Should().HaveCount(PassportLogGenerator.Agents.Length, "every agent got some history");
         var counted = PassportLogGenerator.Agents.Sum(a => ledger.CountsOf(a).Failures);
         var named = log.Count(e => e.Type == EventTypes.Failure && e.Data["agent"] != null && e.Data["stage"]!.GetValue<string>() == "lifecycle" && e.Data["code"]!.GetValue<string>() == "PACT-502");

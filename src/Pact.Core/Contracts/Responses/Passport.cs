@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Pact.Core.Passport;
 
 namespace Pact.Core.Contracts.Responses;
@@ -16,6 +18,13 @@ public sealed record PassportResponse(
     IReadOnlyList<PassportFailureResponse> RecentFailures,
     string PassportHash)
 {
+    /// <summary>
+    /// The extra reputation providers' entries, in their configured order: outside passportHash, and absent when a
+    /// deployment has none, so that the answer is §16's document byte for byte.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReputationProviderEntry>? Providers { get; init; }
+
     public static PassportResponse From(AgentPassport passport)
     {
         ArgumentNullException.ThrowIfNull(passport);
@@ -25,6 +34,12 @@ public sealed record PassportResponse(
             passport.Hash);
     }
 }
+
+/// <summary>
+/// One extra reputation provider's answer under <c>providers</c>: its <c>figures</c> (a JSON object of its own
+/// shape), or <c>error</c> when it failed, answered late or answered what cannot be served.
+/// </summary>
+public sealed record ReputationProviderEntry(string Name, JsonObject? Figures, string? Error);
 
 /// <summary>The <c>counts</c> of a passport.</summary>
 public sealed record PassportCountsResponse(long Compacts, long Honored, long Active, long RevokedByAgent, long RevokedByCounterparty, long Failures, long Declined)

@@ -15,6 +15,14 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
         ORDER BY at DESC, seq DESC LIMIT $limit
         """;
 
+    // Only compact.in-force raises an agent's compacts, by one: a row whose count is above the previous row's is one.
+    private const string EnteredSql = """
+        SELECT seq FROM (
+            SELECT seq, compacts - LAG(compacts, 1, 0) OVER (ORDER BY seq) AS entered
+            FROM passport_counts WHERE agent = $agent AND seq <= $seq)
+        WHERE entered > 0 ORDER BY seq
+        """;
+
     public Task<AgentPassport> GetAsync(string agent, long asOfSeq, string asOf, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(agent);
@@ -61,6 +69,22 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
             command.CommandText = "SELECT seq FROM log_clock WHERE time <= $time ORDER BY time DESC LIMIT 1";
             command.Parameters.AddWithValue("$time", time);
             return command.ExecuteScalar() is long seq ? seq : 0;
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<long>> CompactsEnteredAsync(string agent, long asOfSeq, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return store.ReadAsync<IReadOnlyList<long>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = EnteredSql;
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$seq", asOfSeq);
+            using var reader = command.ExecuteReader();
+            var seqs = new List<long>();
+            while (reader.Read()) seqs.Add(reader.GetInt64(0));
+            return seqs;
         }, ct);
     }
 

@@ -62,6 +62,20 @@ public class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task The_problem_schema_documents_PACT_208s_members_and_the_passport_its_providers()
+    {
+        var document = await FetchAsync();
+        var schemas = document["components"]!["schemas"]!;
+
+        var problem = schemas["ProblemBody"]!["properties"]!.AsObject();
+        problem.Select(p => p.Key).Should().Contain(["code", "traceId", "errors", "agent", "reason", "triggeringFactor"]);
+        problem["triggeringFactor"]!["description"]!.GetValue<string>().Should().StartWith("PACT-208 only");
+        var passport = schemas["PassportResponse"]!["properties"]!.AsObject();
+        passport.Select(p => p.Key).Should().EndWith(["passportHash", "providers"]);
+        document["paths"]!["/v1/sessions"]!["post"]!["responses"]!["403"].Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task Event_streams_are_documented_as_text_event_stream_resumable_by_after_or_Last_Event_ID()
     {
         var document = await FetchAsync();

@@ -24,7 +24,10 @@ public abstract class PactControllerBase : ControllerBase
         targets.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
 }
 
-/// <summary>RFC 9457 ProblemDetails as Pact answers it (§11), for the OpenAPI document.</summary>
+/// <summary>
+/// RFC 9457 ProblemDetails as Pact answers it (§11), for the OpenAPI document: the standard members, <c>code</c> and
+/// <c>traceId</c> always, <c>errors</c> on validation failures, and the members only one code carries (absent otherwise).
+/// </summary>
 public sealed class ProblemBody
 {
     /// <summary>urn:pact:error:PACT-xxx</summary>
@@ -43,6 +46,15 @@ public sealed class ProblemBody
 
     /// <summary>Every violation found in the body, sorted by pointer then code.</summary>
     public IReadOnlyList<ProblemFieldError>? Errors { get; init; }
+
+    /// <summary>PACT-208 only: the first participant, in the order given, that does not pass the session's passport admission (§16).</summary>
+    public string? Agent { get; init; }
+
+    /// <summary>PACT-208 only: why it does not pass — INSUFFICIENT_HISTORY, RECENT_POLICY_VIOLATION, LOW_SCORE or LOW_CONFIDENCE.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>PACT-208 only: a sentence naming the figure, or the failure with its date and evidence, that decided.</summary>
+    public string? TriggeringFactor { get; init; }
 }
 
 public sealed record ProblemFieldError(string Pointer, string Code, string Message);

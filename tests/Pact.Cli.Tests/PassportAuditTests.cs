@@ -104,21 +104,9 @@ public sealed class PassportAuditTests : IAsyncLifetime, IDisposable
         return hashes;
     }
 
-    /// <summary>A and B enter a compact; A revokes it and B stays silent past the acknowledgment deadline (PACT-502 against B).</summary>
     private async Task<(string B, long SeqBeforeFailure)> SilentCounterpartyAsync()
     {
-        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
-        var b = await Negotiator.RegisterAsync(_host, "B", "human", _clock);
-        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
-        var terms = await a.DraftAsync(b, from: Start.AddDays(-1));
-        await a.NegotiateAsync(b, session, terms);
-        var compactId = terms["compactId"]!.GetValue<string>();
-        var revocation = await a.Client.RevokeAsync(compactId, 1);
-        var before = Store.HeadSeq;
-        _clock.Advance(TimeSpan.FromDays(7));
-        var late = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, revocation.InitiationHash);
-        await late.Should().ThrowAsync<PactApiException>();
-        (await Store.ReadAllAsync(before, 100)).Should().Contain(e => e.Type == "failure");
-        return (b.Did, before);
+        var scenario = await PassportScenario.SilentCounterpartyAsync(_host, _clock);
+        return (scenario.B.Did, scenario.SeqBeforeFailure);
     }
 }

@@ -31,26 +31,9 @@ public sealed class PassportTests : IAsyncLifetime
         await _host.DisposeAsync();
     }
 
-    /// <summary>
-    /// A and B enter a compact; A revokes it and B stays silent past the acknowledgment deadline: a PACT-502 in
-    /// stage lifecycle counted against B.
-    /// </summary>
     private async Task<(Negotiator A, Negotiator B, long SeqBeforeFailure)> SilentCounterpartyAsync()
     {
-        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
-        var b = await Negotiator.RegisterAsync(_host, "B", "human", _clock);
-        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
-        var terms = await a.DraftAsync(b, from: Start.AddDays(-1));
-        await a.NegotiateAsync(b, session, terms);
-        var compactId = terms["compactId"]!.GetValue<string>();
-        var revocation = await a.Client.RevokeAsync(compactId, 1);
-        var before = Store.HeadSeq;
-        // The standard tier's ackTimeout is P7D. B's acknowledgment at that instant comes too late: the request first
-        // records the deadline reached (§0), as the timer would, and is refused.
-        _clock.Advance(TimeSpan.FromDays(7));
-        var late = () => b.Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, revocation.InitiationHash);
-        (await late.Should().ThrowAsync<Pact.Client.PactApiException>()).Which.Code.Should().Be("PACT-304");
-        (await Store.ReadAllAsync(before, 100)).Should().Contain(e => e.Type == "failure");
+        var (a, b, before) = await PassportScenario.SilentCounterpartyAsync(_host, _clock);
         return (a, b, before);
     }
 

@@ -77,7 +77,8 @@ public sealed partial class PactClient
     public async IAsyncEnumerable<TranscriptEvent> ReadLogAsync(long throughSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (throughSeq <= 0) yield break;
-        var log = TailAsync("v1/events/stream", null, 0, fromHead: false, contiguous: true, e => e.Seq, null, cancellationToken, Access.Admin);
+        // Not held contiguous here: a gap is the audit's to name (PassportAudit), not a reason to reconnect.
+        var log = TailAsync("v1/events/stream", null, 0, fromHead: false, contiguous: false, e => e.Seq, null, cancellationToken, Access.Admin);
         await foreach (var e in log.ConfigureAwait(false))
         {
             if (e.Seq > throughSeq) yield break;

@@ -153,6 +153,63 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>, IAsy
     }
 
     [BrowserFact]
+    public async Task A_counter_proposal_shows_the_terms_it_changed()
+    {
+        var outcome = await KitchenRemodelSample.RunAsync(_host.BaseAddress, TextWriter.Null, CancellationToken.None);
+        await SignInAsync();
+        await _page.GotoAsync(Url($"#/sessions/{outcome.SessionId}"));
+        var counter = _page.Locator("#timeline li[data-type='proposal.countered']");
+        await Expect(counter.Locator("table.changes tbody tr")).ToHaveCountAsync(1);
+        await Expect(counter.Locator("table.changes")).ToContainTextAsync("/scope/outOfScope");
+        await Expect(counter.Locator("table.changes ins")).ToHaveTextAsync(KitchenRemodelSample.OutOfScope);
+        await Expect(_page.Locator("#chain")).ToContainTextAsync("✓ Chain of 6 events verified");
+        _errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task The_compliance_form_shows_the_eight_steps_with_the_failing_one_highlighted()
+    {
+        var outcome = await KitchenRemodelSample.RunAsync(_host.BaseAddress, TextWriter.Null, CancellationToken.None);
+        await SignInAsync();
+        await _page.GotoAsync(Url($"#/compacts/{outcome.CompactId}"));
+        await Expect(_page.Locator("#dispositions tbody tr").First).ToBeVisibleAsync();
+
+        // Inside the effective period (the sample's terms run through 2027), party A may keep its work record ...
+        await _page.GetByLabel("Category").SelectOptionAsync("work-record");
+        await _page.GetByLabel("At (optional)").FillAsync("2027-06-01T00:00:00.000Z");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Check", Exact = true }).ClickAsync();
+        await Expect(_page.Locator("#check-result .check")).ToContainTextAsync("✓ Allowed");
+        await Expect(_page.Locator("#check-result li.step.pass")).ToHaveCountAsync(5); // derivation, propagation and the recipient's compact do not apply to retain
+        await Expect(_page.Locator("#check-result li.step.skip")).ToHaveCountAsync(3);
+
+        // ... but not pass it to a recipient its slice does not name: step 7 fails, step 8 is not reached.
+        await _page.GetByLabel("Action").SelectOptionAsync("propagate");
+        await _page.GetByLabel("Recipient (propagate)").FillAsync("licensing-board");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Check", Exact = true }).ClickAsync();
+        await Expect(_page.Locator("#check-result .check")).ToContainTextAsync("✗ RECIPIENT_NOT_ALLOWED");
+        await Expect(_page.Locator("#check-result li.step.fail")).ToHaveAttributeAsync("data-step", "propagation");
+        await Expect(_page.Locator("#check-result li[data-step='recipient-compact']")).ToContainTextAsync("not reached");
+        await ScreenshotAsync("compliance");
+        _errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task A_participant_links_to_its_passport()
+    {
+        var outcome = await KitchenRemodelSample.RunAsync(_host.BaseAddress, TextWriter.Null, CancellationToken.None);
+        await SignInAsync();
+        await _page.GotoAsync(Url($"#/sessions/{outcome.SessionId}"));
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Dana Homeowner" }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Dana Homeowner" })).ToBeVisibleAsync();
+        using var http = _host.CreateHttpClient();
+        var compact = await Admin(http).GetCompactAsync(outcome.CompactId);
+        var passport = await Admin(http).GetPassportAsync(compact.Parties.B.Agent);
+        await Expect(_page.Locator("#passport")).ToContainTextAsync(passport.PassportHash);
+        await Expect(_page.Locator("#passport")).ToContainTextAsync($"{passport.Counts.Compacts}");
+        _errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task The_checkpoint_and_an_inclusion_proof_verify_green_and_an_altered_proof_shows_red()
     {
         await KitchenRemodelSample.RunAsync(_host.BaseAddress, TextWriter.Null, CancellationToken.None);

@@ -2,7 +2,7 @@
 // checked in the page against the daemon's signed checkpoint. Routes live in the URL fragment: #/sessions, …
 
 import * as api from "./api.js";
-import { describe, el, rememberName, termsView, when, who } from "./describe.js";
+import { changesView, describe, el, rememberName, termsChanges, termsView, when, who } from "./describe.js";
 import * as verify from "./verify.js";
 
 const main = document.getElementById("main");
@@ -138,7 +138,7 @@ async function sessionView(sessionId) {
   show(heading(`Session ${sessionId}`),
     el("dl", { class: "facts" },
       el("dt", {}, "Status"), el("dd", {}, el("span", { class: "badge " + session.status }, session.status)),
-      el("dt", {}, "Participants"), el("dd", {}, session.participants.map(who).join(", ")),
+      el("dt", {}, "Participants"), el("dd", {}, ...session.participants.flatMap((p, i) => i ? [", ", agentLink(p)] : [agentLink(p)])),
       el("dt", {}, "Topic"), el("dd", {}, session.topic ?? "—")),
     session.compacts.length ? el("section", {}, el("h2", {}, "Compacts"), compacts) : "",
     el("h2", {}, "Timeline"), state, chain, list);
@@ -160,10 +160,12 @@ async function sessionView(sessionId) {
         proofResult.dataset.tone = ok ? "good" : "bad";
       } catch (err) { proofResult.textContent = "✗ " + problemText(err); proofResult.dataset.tone = "bad"; }
     });
-    return el("li", { class: "event " + tone, "data-seq": e.seq, "data-stream-seq": e.streamSeq, "data-type": e.type },
+    const item = el("li", { class: "event " + tone, "data-seq": e.seq, "data-stream-seq": e.streamSeq, "data-type": e.type },
       el("div", { class: "when" }, `#${e.streamSeq} · ${when(e.time)}`),
       el("div", { class: "what" }, text),
       el("div", { class: "tools" }, proof, proofResult), raw);
+    if (e.type === "proposal.countered") showCounterChanges(item, e.data.proposalId, e.data.by);
+    return item;
   }
 
   function add(e) {
@@ -189,6 +191,15 @@ async function sessionView(sessionId) {
   });
   window.pactConsole.stream = stream;
   cleanup.push(() => { stream.stop(); window.pactConsole.stream = null; });
+}
+
+/** Under a counter-proposal, the terms it changed: the replaced proposal's against the new one's. */
+async function showCounterChanges(item, replacedId, byId) {
+  try {
+    const [before, after] = await Promise.all([replacedId, byId].map(id => api.get(`/v1/proposals/${encodeURIComponent(id)}`)));
+    const changes = termsChanges(before.terms ?? {}, after.terms ?? {});
+    item.querySelector(".what").after(changesView(changes));
+  } catch (e) { item.querySelector(".what").after(el("p", { class: "help" }, "The changed terms cannot be shown: " + problemText(e))); }
 }
 
 // ---- the log ----
@@ -286,10 +297,114 @@ async function compactView(compactId) {
   show(heading(`Compact ${compactId}`),
     el("dl", { class: "facts" },
       el("dt", {}, "State"), el("dd", {}, el("span", { class: "badge " + compact.status }, compact.status)),
-      el("dt", {}, "Current version"), el("dd", {}, compact.currentVersion)),
+      el("dt", {}, "Current version"), el("dd", {}, compact.currentVersion),
+      el("dt", {}, "Parties"), el("dd", {}, agentLink(compact.parties.a.agent), " and ", agentLink(compact.parties.b.agent))),
     el("h2", {}, "Terms"), termsView(record.terms),
     el("h2", {}, "Signatures"), signatures,
-    versions);
+    versions,
+    el("h2", {}, "Dispositions in force"), await dispositionsView(compactId),
+    el("h2", {}, "May a party do this?"), complianceForm(compactId, record.terms));
+}
+
+async function dispositionsView(compactId) {
+  let report;
+  try { report = await api.get(`/v1/compacts/${encodeURIComponent(compactId)}/dispositions`); }
+  catch (e) { return el("p", { class: "bad" }, problemText(e)); }
+  const duty = d => {
+    const parts = [d.duty];
+    if (d.until) parts.push(`until ${when(d.until)}`);
+    if (d.since) parts.push(`since ${when(d.since)}`);
+    if (d.derive?.length) parts.push(`may derive ${d.derive.join(", ")}`);
+    if (d.propagate?.length) parts.push(`may pass to ${d.propagate.map(p => p.to).join(", ")}`);
+    return parts.join("; ");
+  };
+  return el("div", { id: "dispositions" },
+    el("p", { class: "help" }, `Version ${report.version}, ${report.status}, governed by ${report.governedBy} as of ${when(report.at)}.`),
+    el("table", { class: "list" },
+      el("caption", {}, "What each party must do with each category now"),
+      el("thead", {}, el("tr", {}, ...["Party", "Category", "Duty", "Basis", "Suspended"].map(h => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, ...["a", "b"].flatMap(role => report.parties[role].map(d => el("tr", {},
+        el("td", {}, role.toUpperCase()), el("th", { scope: "row" }, d.category), el("td", {}, duty(d)), el("td", {}, d.basis),
+        el("td", {}, d.suspended ? "yes, a revocation by the other party is pending" : "no")))))));
+}
+
+const complianceSteps = ["compact-status", "effective", "lifecycle-gap", "retention", "retention-period", "derivation", "propagation", "recipient-compact"];
+
+/** The §6.3 check as a form: the eight steps in order, the failing one highlighted, the ones not reached greyed. */
+function complianceForm(compactId, terms) {
+  const field = (id, label, control) => el("div", { class: "field" }, el("label", { for: id }, label), control);
+  const party = el("select", { id: "check-party" }, el("option", { value: "a" }, "A"), el("option", { value: "b" }, "B"));
+  const action = el("select", { id: "check-action" }, ...["retain", "derive", "propagate"].map(a => el("option", { value: a }, a)));
+  const category = el("select", { id: "check-category" });
+  const operation = el("input", { id: "check-operation", placeholder: "e.g. work-history-summary" });
+  const recipient = el("input", { id: "check-recipient", placeholder: "e.g. licensing-board" });
+  const at = el("input", { id: "check-at", placeholder: "now, or 2027-06-01T00:00:00.000Z" });
+  const tier = el("select", { id: "check-tier" }, el("option", { value: "" }, "—"), ...["basic", "standard", "advanced"].map(t => el("option", { value: t }, t)));
+  const fillCategories = () => category.replaceChildren(...(terms.retention?.[party.value] ?? []).map(e => el("option", { value: e.category }, e.category)));
+  party.addEventListener("change", fillCategories);
+  fillCategories();
+  const result = el("div", { id: "check-result", "aria-live": "polite" });
+  const form = el("form", { class: "card check-form" },
+    field("check-party", "Party", party), field("check-action", "Action", action), field("check-category", "Category", category),
+    field("check-operation", "Operation (derive)", operation), field("check-recipient", "Recipient (propagate)", recipient),
+    field("check-tier", "Recipient's compact tier (propagate)", tier), field("check-at", "At (optional)", at),
+    el("button", { type: "submit" }, "Check"));
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const request = { party: party.value, action: action.value, category: category.value };
+    if (at.value.trim()) request.at = at.value.trim();
+    if (action.value === "derive") request.operation = operation.value.trim();
+    if (action.value === "propagate") {
+      request.recipient = recipient.value.trim();
+      if (tier.value) request.recipientCompactTier = tier.value;
+    }
+    try {
+      const decision = await api.post(`/v1/compacts/${encodeURIComponent(compactId)}/check`, request);
+      const byStep = new Map(decision.trace.map(t => [t.step, t]));
+      result.replaceChildren(
+        el("p", { class: "check", "data-tone": decision.allowed ? "good" : "bad" }, `${decision.allowed ? "✓ Allowed" : "✗ " + decision.code}: ${decision.explanation}`),
+        el("ol", { class: "steps" }, ...complianceSteps.map(step => {
+          const t = byStep.get(step);
+          return el("li", { class: "step " + (t?.result ?? "unreached"), "data-step": step },
+            el("strong", {}, step), " — ", t ? `${t.result}: ${t.detail}` : "not reached");
+        })));
+    } catch (e) { result.replaceChildren(el("p", { class: "bad" }, problemText(e))); }
+  });
+  return el("div", {}, form, result);
+}
+
+// ---- an agent and its passport ----
+
+function agentLink(did) { return link(`#/agents/${encodeURIComponent(did)}`, who(did)); }
+
+async function agentView(agentId) {
+  let agent, passport;
+  try {
+    agent = await api.get(`/v1/agents/${encodeURIComponent(agentId)}`);
+    passport = await api.get(`/v1/agents/${encodeURIComponent(agentId)}/passport`);
+  } catch (e) { show(heading("Agent"), el("p", { class: "bad" }, problemText(e))); return; }
+  rememberName(agent.agentId, agent.displayName);
+  const c = passport.counts;
+  show(heading(agent.displayName ? `${agent.displayName}` : `Agent ${agentId}`),
+    el("dl", { class: "facts" },
+      el("dt", {}, "Agent"), el("dd", { class: "mono" }, agent.agentId),
+      el("dt", {}, "Acts for"), el("dd", {}, `${agent.principal.name} (${agent.principal.kind})`),
+      el("dt", {}, "Registered"), el("dd", {}, when(agent.registeredAt))),
+    el("h2", {}, "Passport"),
+    el("p", { class: "help" }, `Computed from this daemon's log as of event ${passport.asOfSeq} (${when(passport.asOf)}); anyone holding the log gets the same figures and hash.`),
+    el("dl", { class: "facts", id: "passport" },
+      el("dt", {}, "Score"), el("dd", {}, `${passport.score} of 100`),
+      el("dt", {}, "Confidence"), el("dd", {}, `${Math.round(passport.confidence * 100)} %`),
+      el("dt", {}, "Compacts entered"), el("dd", {}, c.compacts),
+      el("dt", {}, "Honored"), el("dd", {}, c.honored),
+      el("dt", {}, "In force"), el("dd", {}, c.active),
+      el("dt", {}, "Revoked by it / by the other side"), el("dd", {}, `${c.revokedByAgent} / ${c.revokedByCounterparty}`),
+      el("dt", {}, "Acknowledgments it left waiting"), el("dd", {}, c.failures),
+      el("dt", {}, "Passport hash"), el("dd", { class: "mono" }, passport.passportHash)),
+    passport.recentFailures.length
+      ? el("section", {}, el("h3", {}, "Recent failures"), el("ul", {}, ...passport.recentFailures.map(f =>
+          el("li", {}, `${f.code} at ${when(f.at)} (event ${f.seq}); evidence ${f.evidenceRefs.join(", ")}`))))
+      : el("p", {}, "No failures counted against it."));
 }
 
 // ---- routing ----
@@ -307,6 +422,7 @@ async function route() {
   try {
     if (parts[0] === "sessions" && parts[1]) return await sessionView(parts[1]);
     if (parts[0] === "compacts" && parts[1]) return await compactView(parts[1]);
+    if (parts[0] === "agents" && parts[1]) return await agentView(parts[1]);
     if (parts[0] === "log") return await logView();
     return await sessionsView();
   } catch (e) {

@@ -137,3 +137,27 @@ export function termsView(terms) {
   });
   return el("div", { class: "terms-view" }, frame, ...sections);
 }
+
+/** The JSON pointers at which two term documents differ, with the value before and after (leaves, or whole arrays whose length changed). */
+export function termsChanges(before, after, pointer = "") {
+  const isObject = v => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap(k => termsChanges(before[k], after[k], `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length)
+    return before.flatMap((v, i) => termsChanges(v, after[i], `${pointer}/${i}`));
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ pointer, before, after }];
+}
+
+/** A counter-proposal's changes as a table: what the replaced terms said, struck through, and what the new ones say. */
+export function changesView(changes) {
+  const show = v => v === undefined ? "(absent)" : typeof v === "string" ? v : JSON.stringify(v);
+  return el("table", { class: "changes" },
+    el("caption", {}, `${changes.length} change${changes.length === 1 ? "" : "s"} to the terms`),
+    el("thead", {}, el("tr", {}, ...["Where", "Before", "After"].map(h => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, ...changes.map(c => el("tr", {},
+      el("th", { scope: "row", class: "mono" }, c.pointer),
+      el("td", {}, el("del", {}, show(c.before))),
+      el("td", {}, el("ins", {}, show(c.after)))))));
+}

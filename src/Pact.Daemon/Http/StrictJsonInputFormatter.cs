@@ -41,6 +41,10 @@ public sealed class StrictJsonInputFormatter : InputFormatter
             return await InputFormatterResult.SuccessAsync(new SignedEnvelope(node));
         }
         if (context.ModelType.IsAssignableFrom(typeof(JsonObject)) && node is JsonObject) return await InputFormatterResult.SuccessAsync(node);
+        // A JSON document that is not an object (null, an array, a number) where an object is read: say so plainly
+        // (422, like any other shape error) rather than with the serializer's type names or as a missing body.
+        if (context.ModelType == typeof(JsonObject))
+            throw new PactProblemException(PactError.InvalidPayload("The body must be a JSON object.", ""));
         try
         {
             return await InputFormatterResult.SuccessAsync(node.Deserialize(context.ModelType, PactJson.Options));

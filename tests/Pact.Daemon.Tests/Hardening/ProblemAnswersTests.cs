@@ -38,6 +38,22 @@ public class ProblemAnswersTests(DaemonFixture daemon) : IClassFixture<DaemonFix
         reply.Code.Should().Be(code);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("[{\"minScore\":1}]")]
+    [InlineData("5")]
+    public async Task A_JSON_body_that_is_not_an_object_is_a_PACT_101_in_plain_words(string body)
+    {
+        // Found by review: an array's detail quoted the serializer's .NET type names, and null was taken for a missing body.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/compacts/cmp_x/check") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DaemonHost.AdminToken);
+        var reply = await Reply.From(await daemon.Http.SendAsync(request));
+        ((int)reply.Status).Should().Be(422, reply.Text);
+        reply.Code.Should().Be("PACT-101");
+        reply.Text.Should().Contain("The body must be a JSON object.").And.NotContain("System.");
+    }
+
     [Fact]
     public async Task An_unknown_OpenAPI_document_is_a_PACT_404()
     {

@@ -81,6 +81,7 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>, IAsy
         var row = _page.Locator($"tr[data-session='{outcome.SessionId}']");
         await Expect(row).ToContainTextAsync("active");
         await Expect(row).ToContainTextAsync("6"); // the sample's six events
+        await Expect(row.Locator("td").Last).ToContainTextAsync(" UTC"); // the time of its newest event
         _page.Url.Should().NotContain(DaemonHost.AdminToken, "the token never goes into a URL");
         await ScreenshotAsync("sessions");
         _errors.Should().BeEmpty();

@@ -92,6 +92,7 @@ async function sessionsView() {
       after = page.next;
     } while (after && all.length < 2000);
     await nameAgents(all.flatMap(s => s.participants));
+    await lastEventTimes(all.filter(s => !lastActivity.has(s.sessionId) && s.head).slice(0, 200));
     all.sort((x, y) => (lastActivity.get(y.sessionId) ?? "").localeCompare(lastActivity.get(x.sessionId) ?? "") || y.sessionId.localeCompare(x.sessionId));
     body.replaceChildren(...all.map(s => el("tr", { "data-session": s.sessionId },
       el("td", {}, link(`#/sessions/${s.sessionId}`, s.sessionId)),
@@ -101,6 +102,18 @@ async function sessionsView() {
       el("td", { class: "num" }, s.head?.streamSeq ?? 0),
       el("td", {}, when(lastActivity.get(s.sessionId)) || "—"))));
     if (all.length === 0) body.append(el("tr", {}, el("td", { colspan: "6" }, "No sessions yet. Run the kitchen-remodel sample to see one.")));
+  }
+
+  /** The time of each session's newest event (its stream head), a few requests at a time. */
+  async function lastEventTimes(sessions) {
+    for (let i = 0; i < sessions.length; i += 6) {
+      await Promise.all(sessions.slice(i, i + 6).map(async s => {
+        try {
+          const page = await api.get(`/v1/sessions/${encodeURIComponent(s.sessionId)}/events?after=${s.head.streamSeq - 1}&limit=1`);
+          if (page.events[0]) lastActivity.set(s.sessionId, page.events[0].time);
+        } catch { /* shown as unknown */ }
+      }));
+    }
   }
 
   try {

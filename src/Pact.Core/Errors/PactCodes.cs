@@ -15,6 +15,8 @@ public static class PactCodes
     public const string BadCompactSignature = "PACT-109";
     public const string HashMismatch = "PACT-110";
     public const string RevocationNotAllowed = "PACT-111";
+    public const string StandingPolicyRefused = "PACT-112";
+    public const string PolicyInvalid = "PACT-120";
     public const string BadEnvelopeSignature = "PACT-201";
     public const string UnknownSigner = "PACT-202";
     public const string NonceReused = "PACT-203";
@@ -28,6 +30,7 @@ public static class PactCodes
     public const string SlotBurned = "PACT-303";
     public const string CompactState = "PACT-304";
     public const string SessionNotActive = "PACT-305";
+    public const string MandateInactive = "PACT-306";
     public const string IntegrityFailure = "PACT-401";
     public const string NotFound = "PACT-404";
     public const string MethodNotAllowed = "PACT-405";

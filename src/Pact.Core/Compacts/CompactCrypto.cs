@@ -68,7 +68,8 @@ public static class CompactCrypto
     /// holds (PACT-109), and the advanced tier's demand for a principal signature (PACT-105, unless an extension
     /// covers that party's principal). Null when all is well. Whether the envelope's signer is that agent is the caller's check.
     /// </summary>
-    public static PactError? CheckSignature(CompactTerms terms, string termsHash, CompactSignature signature, string? firstSig = null, string pointer = "/signature")
+    public static PactError? CheckSignature(CompactTerms terms, string termsHash, CompactSignature signature, string? firstSig = null, string pointer = "/signature",
+        DateTimeOffset? signedAt = null)
     {
         var errors = new List<FieldError>();
         var agent = terms.Parties[signature.Party].Agent;
@@ -76,12 +77,18 @@ public static class CompactCrypto
         if (!ok)
             errors.Add(new FieldError(pointer + "/sig", PactCodes.BadCompactSignature,
                 $"Not a {(firstSig is null ? "first signature" : "countersignature")} by party {signature.Party.ToWire()}'s agent over these terms."));
-        errors.AddRange(CheckAuthorization(terms, termsHash, signature.Party, signature.PrincipalAuthorization, pointer + "/principalAuthorization"));
+        errors.AddRange(CheckAuthorization(terms, termsHash, signature.Party, signature.PrincipalAuthorization, pointer + "/principalAuthorization", signedAt));
         return errors.Count == 0 ? null : PactError.FromFieldErrors(SignatureTitle, errors);
     }
 
-    /// <summary>The principal authorization of one party: PACT-109 when a principal signature is wrong or names another principal, PACT-105 for a standing policy in the advanced tier.</summary>
-    public static IReadOnlyList<FieldError> CheckAuthorization(CompactTerms terms, string termsHash, PartyRole party, PrincipalAuthorization authorization, string pointer)
+    /// <summary>
+    /// The principal authorization of one party: PACT-109 when a principal signature is wrong or names another principal
+    /// (for a verified standing policy also when <c>notAfter</c> is not later than <paramref name="signedAt"/>), PACT-105
+    /// for an unverified standing policy in the advanced tier. Whether a verified policy is published and signs these
+    /// terms is the daemon's question (§13).
+    /// </summary>
+    public static IReadOnlyList<FieldError> CheckAuthorization(CompactTerms terms, string termsHash, PartyRole party, PrincipalAuthorization authorization, string pointer,
+        DateTimeOffset? signedAt = null)
     {
         var errors = new List<FieldError>();
         var principal = terms.Parties[party].Principal.Id;
@@ -97,6 +104,23 @@ public static class CompactCrypto
                 break;
             case PrincipalSignatureAuthorization ps when !VerifyPrincipal(ps.Principal, termsHash, ps.Sig):
                 errors.Add(new FieldError(pointer + "/sig", PactCodes.BadCompactSignature, "Not the principal's signature over these terms."));
+                break;
+            case VerifiedStandingPolicyAuthorization vs when vs.Principal != principal:
+                errors.Add(new FieldError(pointer + "/principal", PactCodes.BadCompactSignature,
+                    $"Names {vs.Principal}, but party {party.ToWire()}'s principal is {principal}."));
+                break;
+            case VerifiedStandingPolicyAuthorization when !DidKey.IsValid(principal):
+                errors.Add(new FieldError(pointer + "/principal", PactCodes.BadCompactSignature,
+                    $"Party {party.ToWire()}'s principal is not a did:key, so it cannot authorize a policy."));
+                break;
+            case VerifiedStandingPolicyAuthorization vs when signedAt is { } at && vs.NotAfter <= at:
+                errors.Add(new FieldError(pointer + "/notAfter", PactCodes.BadCompactSignature,
+                    $"The policy authorization ended at {Time.Timestamp.ToText(vs.NotAfter)}, before this signature ({Time.Timestamp.ToText(at)})."));
+                break;
+            case VerifiedStandingPolicyAuthorization vs
+                when !Verify(vs.Principal, VerifiedStandingPolicyAuthorization.SigningInput(vs.PolicyHash, terms.Parties[party].Agent, vs.NotAfter), vs.Sig):
+                errors.Add(new FieldError(pointer + "/sig", PactCodes.BadCompactSignature,
+                    $"Not the principal's authorization of policy {vs.PolicyHash} for party {party.ToWire()}'s agent."));
                 break;
             case StandingPolicyAuthorization when terms.Tier == Tier.Advanced
                 && !TermsValidator.IsCoveredByExtension(terms, TermsValidator.PrincipalPointer(party)):

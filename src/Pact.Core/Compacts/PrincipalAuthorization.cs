@@ -15,6 +15,7 @@ public abstract record PrincipalAuthorization
 
     private static readonly string[] SignatureMembers = ["method", "principal", "sig"];
     private static readonly string[] PolicyMembers = ["method", "policyHash"];
+    private static readonly string[] VerifiedPolicyMembers = ["method", "policyHash", "principal", "notAfter", "sig"];
 
     private protected PrincipalAuthorization()
     {
@@ -51,6 +52,17 @@ public abstract record PrincipalAuthorization
                     var sig = SchemaReader.Member(obj, "sig", pointer, r.Signature);
                     return principal is null || sig is null ? null : new PrincipalSignatureAuthorization(principal, sig);
                 }
+            case StandingPolicyMethod when obj.ContainsKey("principal") || obj.ContainsKey("notAfter") || obj.ContainsKey("sig"):
+                {
+                    r.Object(obj, pointer, VerifiedPolicyMembers);
+                    var hash = SchemaReader.Member(obj, "policyHash", pointer, r.Hash);
+                    var principal = SchemaReader.Member(obj, "principal", pointer, (n, p) => r.String(n, p, 1, 256));
+                    var notAfter = SchemaReader.MemberValue(obj, "notAfter", pointer, r.Instant);
+                    var sig = SchemaReader.Member(obj, "sig", pointer, r.Signature);
+                    return hash is null || principal is null || notAfter is null || sig is null
+                        ? null
+                        : new VerifiedStandingPolicyAuthorization(hash, principal, notAfter.Value, sig);
+                }
             case StandingPolicyMethod:
                 {
                     r.Object(obj, pointer, PolicyMembers);
@@ -84,6 +96,35 @@ public sealed record StandingPolicyAuthorization(string PolicyHash) : PrincipalA
     public override bool IsVerifiable => false;
 
     public override JsonObject ToJson() => new() { ["method"] = Method, ["policyHash"] = PolicyHash };
+}
+
+/// <summary>
+/// A verified standing policy (§13): the principal signed UTF-8 "pact-policy-authorize-v1\n" + policyHash + "\n" + agent +
+/// "\n" + notAfter + "\n", authorizing the agent to sign whatever the published policy signs until <see cref="NotAfter"/>.
+/// </summary>
+public sealed record VerifiedStandingPolicyAuthorization(string PolicyHash, string Principal, DateTimeOffset NotAfter, string Sig) : PrincipalAuthorization
+{
+    public const string SigningDomain = "pact-policy-authorize-v1\n";
+
+    public override string Method => StandingPolicyMethod;
+
+    public override bool IsVerifiable => true;
+
+    public override JsonObject ToJson() => new()
+    {
+        ["method"] = Method, ["policyHash"] = PolicyHash, ["principal"] = Principal, ["notAfter"] = Time.Timestamp.ToText(NotAfter), ["sig"] = Sig,
+    };
+
+    /// <summary>The bytes the principal signs for <paramref name="agent"/>.</summary>
+    public static byte[] SigningInput(string policyHash, string agent, DateTimeOffset notAfter) =>
+        System.Text.Encoding.UTF8.GetBytes($"{SigningDomain}{policyHash}\n{agent}\n{Time.Timestamp.ToText(notAfter)}\n");
+
+    /// <summary>The principal's authorization of a policy for an agent until <paramref name="notAfter"/>.</summary>
+    public static VerifiedStandingPolicyAuthorization Sign(Crypto.KeyPair principal, string policyHash, string agent, DateTimeOffset notAfter)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return new(policyHash, principal.Did, notAfter, principal.SignB64u(SigningInput(policyHash, agent, notAfter)));
+    }
 }
 
 /// <summary>

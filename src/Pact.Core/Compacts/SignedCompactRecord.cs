@@ -152,7 +152,8 @@ public sealed record SignedCompactRecord(
             return Fail("/signatures/1/sig", PactCodes.BadCompactSignature, "The countersignature does not verify.");
         for (var i = 0; i < 2; i++)
         {
-            var errors = CompactCrypto.CheckAuthorization(Terms, TermsHash, Signatures[i].Party, Signatures[i].PrincipalAuthorization, $"/signatures/{i}/principalAuthorization");
+            var errors = CompactCrypto.CheckAuthorization(Terms, TermsHash, Signatures[i].Party, Signatures[i].PrincipalAuthorization, $"/signatures/{i}/principalAuthorization",
+                Signatures[i].SignedAt);
             if (errors.Count > 0) return new CompactRecordVerification(errors[0]);
         }
 

@@ -12,6 +12,9 @@ public sealed record PactError(string Code, int Status, string Title, string? De
     /// <summary>Extension members the problem carries besides code, traceId and errors (PACT-208's agent, reason, triggeringFactor).</summary>
     public IReadOnlyList<KeyValuePair<string, string?>>? Members { get; init; }
 
+    /// <summary>Extension members with JSON values (PACT-112's <c>decision</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>>? JsonMembers { get; init; }
+
     /// <summary>Builds a 422 from field errors, sorted by pointer then code, answering with the first one's code (§4.2).</summary>
     public static PactError FromFieldErrors(string title, IEnumerable<FieldError> errors)
     {

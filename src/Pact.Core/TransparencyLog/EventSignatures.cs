@@ -56,7 +56,7 @@ public static class EventSignatures
                 var (signature, signatureErrors) = Pact.Core.Compacts.CompactSignature.FromJson(payload["signature"], "");
                 if (signature is null) return new(count, check, pointer + "/signature" + FirstPointer(signatureErrors), $"The proposer's signature does not read: {FirstMessage(signatureErrors)}");
                 count += 1 + (signature.PrincipalAuthorization is PrincipalSignatureAuthorization ? 1 : 0);
-                if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "") is { } refused)
+                if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "", signedAt: envelope.IssuedAt) is { } refused)
                     return new(count, check, pointer + "/signature" + FirstPointer(refused.Errors), $"The proposer's compact signature is refused: {FirstMessage(refused.Errors) ?? refused.Detail}");
             }
             else if (type == EventTypes.CompactInForce)

@@ -34,6 +34,7 @@ public static class Problems
             ["traceId"] = traceId,
         };
         foreach (var (name, value) in error.Members ?? []) body[name] = value;
+        foreach (var (name, value) in error.JsonMembers ?? []) body[name] = value?.DeepClone();
         if (error.Errors is { Count: > 0 } errors)
         {
             body["errors"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject

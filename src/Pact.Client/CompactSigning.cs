@@ -33,6 +33,14 @@ public abstract record PrincipalAuthority
     public static PrincipalAuthority StandingPolicyDocument(ReadOnlySpan<byte> policyDocument) =>
         new StandingPolicyHash(Hex.Encode(SHA256.HashData(policyDocument)));
 
+    /// <summary>
+    /// A verified standing policy (§13): the principal's signed authorization of a published policy for the agent, until
+    /// <c>notAfter</c>. The daemon evaluates the policy on the terms and refuses the signature (PACT-112) unless it signs.
+    /// </summary>
+    /// <param name="authorization">Made by the principal with <see cref="VerifiedStandingPolicyAuthorization.Sign"/>.</param>
+    public static PrincipalAuthority VerifiedStandingPolicy(VerifiedStandingPolicyAuthorization authorization) =>
+        new VerifiedPolicy(authorization ?? throw new ArgumentNullException(nameof(authorization)));
+
     /// <summary>The <c>principalAuthorization</c> object for these terms.</summary>
     /// <param name="termsHash">The terms hash being authorized.</param>
     public abstract JsonObject Authorize(string termsHash);
@@ -45,6 +53,11 @@ public abstract record PrincipalAuthority
             ["principal"] = Key.Did,
             ["sig"] = Key.SignB64u(CompactCrypto.PrincipalSigningInput(termsHash)),
         };
+    }
+
+    private sealed record VerifiedPolicy(VerifiedStandingPolicyAuthorization Authorization) : PrincipalAuthority
+    {
+        public override JsonObject Authorize(string termsHash) => Authorization.ToJson();
     }
 
     private sealed record StandingPolicyHash(string PolicyHash) : PrincipalAuthority

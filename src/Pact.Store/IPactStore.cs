@@ -21,6 +21,8 @@ public interface IPactStore : IEventLog, IMerkleLog, IAsyncDisposable
 
     IPassportReadModel Passports { get; }
 
+    IPolicyStore Policies { get; }
+
     INonceStore Nonces { get; }
 
     IWebhookOutbox Webhooks { get; }
@@ -135,6 +137,11 @@ public interface IStoreTransaction
     /// fail with <see cref="DuplicateNonceException"/>.
     /// </summary>
     void RememberNonce(NonceRecord nonce);
+
+    PolicyRecord? FindPolicy(string policyHash);
+
+    /// <summary>Publishes a policy; false when that hash is already published (the stored one stays).</summary>
+    bool InsertPolicy(PolicyRecord policy);
 
     /// <summary>Stores a new active subscription with its sealed signing secret; events committed after this one are offered to it.</summary>
     void InsertSubscription(SubscriptionRecord subscription, string sealedSecret);

@@ -28,6 +28,7 @@ public static class PactStoreServices
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().SessionCheckpoints);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Agents);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Passports);
+        services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Policies);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Nonces);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Webhooks);
         return services.AddOptions<PactStoreOptions>().ValidateOnStart();

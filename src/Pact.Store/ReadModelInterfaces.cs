@@ -92,3 +92,9 @@ public interface IPassportReadModel
     /// </summary>
     Task<IReadOnlyList<long>> CompactsEnteredAsync(string agent, long asOfSeq, CancellationToken ct);
 }
+
+/// <summary>Published policies (§13), by hash. Published through <see cref="IStoreTransaction.InsertPolicy"/>; never changed.</summary>
+public interface IPolicyStore
+{
+    Task<PolicyRecord?> GetAsync(string policyHash, CancellationToken ct);
+}

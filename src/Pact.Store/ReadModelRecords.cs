@@ -43,3 +43,6 @@ public sealed class DuplicateNonceException : Exception
 
 /// <summary>The database's settings as read back from it: what it is, its schema version, and engine-specific settings by name.</summary>
 public sealed record StoreDiagnostics(string Engine, long SchemaVersion, IReadOnlyDictionary<string, string> Settings);
+
+/// <summary>A published policy (§13): its canonical document (what <see cref="PolicyHash"/> covers), who published it and when.</summary>
+public sealed record PolicyRecord(string PolicyHash, string Name, JsonObject Document, int EffectiveRules, string PublishedBy, string PublishedAt);

@@ -27,4 +27,6 @@ public static class EnvelopeTypes
     public const string CompactMarkerAck = "compact.marker.ack";
 
     public const string SubscriptionCreate = "subscription.create";
+
+    public const string PolicyPublish = "policy.publish";
 }

@@ -237,3 +237,13 @@ public sealed record SubscriptionCreatePayload(
 public sealed record SubscriptionFilterPayload(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Types = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Sessions = null);
+
+/// <summary>
+/// <c>policy.publish</c> (§13). The policy stays JSON: it is hashed as sent, and every defect inside it is PACT-120,
+/// judged by the policy reader after the envelope checks (which look only at the payload's own members).
+/// </summary>
+public sealed record PolicyPublishPayload(JsonObject Policy) : IEnvelopePayload<PolicyPublishPayload>
+{
+    public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.PolicyPublish)
+        .Required("policy", _ => null);
+}

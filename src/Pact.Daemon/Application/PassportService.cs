@@ -69,6 +69,14 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
         return PassportCheck.Judge(await passports.GetAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct), requirement);
     }
 
+    /// <summary>The passport over the log up to <paramref name="asOfSeq"/> (0: the empty log, as of now), as a policy's input takes it (§13).</summary>
+    public async Task<AgentPassport> AsOfSeqAsync(string agent, long asOfSeq, CancellationToken ct)
+    {
+        if (asOfSeq <= 0) return await passports.GetAsync(agent, 0, Timestamp.ToText(time.GetUtcNow()), ct);
+        var at = await passports.TimeOfAsync(asOfSeq, ct) ?? throw new InvalidOperationException($"Event {asOfSeq} is committed but has no time.");
+        return await passports.GetAsync(agent, asOfSeq, at, ct);
+    }
+
     /// <summary>
     /// The prefix of the log a passport is computed over, and the passport's asOf: the time of event asOfSeq; with
     /// ?asOf= matching no event, the instant given; on an empty log, now.

@@ -10,6 +10,7 @@ using Pact.Core.Terms;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
+using Pact.Daemon.Policies;
 using Pact.Daemon.Telemetry;
 
 using Pact.Store;
@@ -20,7 +21,9 @@ namespace Pact.Daemon.Application;
 /// The two-phase negotiation over REST (§5): proposals, counter-proposals, countersignatures that put a
 /// compact in force, declines, withdrawals and their acknowledgments.
 /// </summary>
-public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon)
+public sealed class ProposalService(
+    DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon,
+    StandingPolicies standingPolicies, PolicyInputs policyInputs)
 {
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
@@ -60,32 +63,36 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
         // Upstream compacts are judged from their state too: naming them makes a quarantined one refuse the command.
         if (terms is not null) keys.AddRange(terms.Upstream.Select(u => u.CompactId));
 
-        return await engine.ExecuteAsync(auth, keys, input =>
+        return await engine.ExecuteAsync(auth, keys, async input =>
         {
             var state = input.State;
             // Visibility, the right to act, the session and the slot come before anything about the terms (§11): judged
             // on the facts that can be read even from invalid terms, or on the session alone when those cannot.
             if (state.Session(sessionId) is not { } session || !session.IsParticipant(auth.Signer))
-                return Task.FromResult<Verdict>(PactError.NotFound($"Session {sessionId}"));
+                return PactError.NotFound($"Session {sessionId}");
             if (terms is null || signature is null)
             {
                 var readable = ProposalFacts.ForStateChecks(payload, termsHash);
                 var stateRefusal = readable is not null
                     ? NegotiationMachine.Check(state, new CreateProposal(auth.ToEventJson(), sessionId, proposalId, readable, replaces), input.Now)
                     : session.Status != SessionStatus.Active ? Refusals.SessionNotActive(sessionId, session.Status.ToWire()) : null;
-                return Task.FromResult<Verdict>(stateRefusal ?? PactError.FromFieldErrors("Terms are invalid",
-                    readErrors.Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).Concat(signatureErrors)));
+                return stateRefusal ?? PactError.FromFieldErrors("Terms are invalid",
+                    readErrors.Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).Concat(signatureErrors));
             }
             var facts = new ProposalFacts(terms.CompactId, terms.Version, terms.Parties.A.Agent, terms.Parties.B.Agent, signature.Party, termsHash,
                 terms.NegotiationTimeoutDuration, terms.Revocation.AckTimeoutDuration, terms.Predecessor);
             var command = new CreateProposal(auth.ToEventJson(), sessionId, proposalId, facts, replaces);
-            if (NegotiationMachine.Check(state, command, input.Now) is { } refusal) return Task.FromResult<Verdict>(refusal);
+            if (NegotiationMachine.Check(state, command, input.Now) is { } refusal) return refusal;
             var context = new TermsValidationContext(registered.Contains, (id, version) => Upstream(state, id, version), auth.Signer);
             var errors = TermsValidator.Validate(terms, context).Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).ToList();
-            if (errors.Count > 0) return Task.FromResult<Verdict>(PactError.FromFieldErrors("Terms are invalid", errors));
-            if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "/payload/signature") is { } badSignature)
-                return Task.FromResult<Verdict>(badSignature);
-            return Task.FromResult(NegotiationMachine.Decide(state, command, input.Now));
+            if (errors.Count > 0) return PactError.FromFieldErrors("Terms are invalid", errors);
+            if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "/payload/signature", signedAt: auth.Envelope.IssuedAt) is { } badSignature)
+                return badSignature;
+            var me = signature.Party.ToWire();
+            if (await standingPolicies.CheckAsync(signature.PrincipalAuthorization, "/payload/signature/principalAuthorization", termsNode.AsObject(),
+                    () => policyInputs.ForNewProposalAsync(termsNode.AsObject(), me, proposalId, sessionId, replaces, termsHash, input.Now, ct), ct) is { } notAuthorized)
+                return notAuthorized;
+            return NegotiationMachine.Decide(state, command, input.Now);
         }, context =>
         {
             var expiresAt = context.Events[0].Data["expiresAt"]?.GetValue<string>();
@@ -109,28 +116,33 @@ public sealed class ProposalService(DecisionEngine engine, IAgentDirectory agent
         if (known.Version > 1 || stored?.Terms?["upstream"] is JsonArray { Count: > 0 }) keys.Add(DecisionEngine.LifecycleKey);
         if (stored?.Terms?["upstream"] is JsonArray upstream)
             keys.AddRange(upstream.Select(u => u?["compactId"]?.GetValue<string>()).OfType<string>());
-        return await engine.ExecuteAsync(auth, keys, input =>
+        return await engine.ExecuteAsync(auth, keys, async input =>
         {
             var state = input.State;
             var check = new SignProposal(auth.ToEventJson(), proposalId, termsHash);
-            if (NegotiationMachine.Check(state, check, input.Now) is { } refusal) return Task.FromResult<Verdict>(refusal);
-            if (signature is null) return Task.FromResult<Verdict>(PactError.FromFieldErrors("Signature is invalid", signatureErrors));
+            if (NegotiationMachine.Check(state, check, input.Now) is { } refusal) return refusal;
+            if (signature is null) return PactError.FromFieldErrors("Signature is invalid", signatureErrors);
             var (terms, _) = TermsReader.Read(stored!.Terms);
             // The countersigner's role was judged with the right to act (PACT-205) in Check.
             var first = SignatureOf(stored.Signatures![0]!.AsObject());
-            if (CompactCrypto.CheckSignature(terms!, termsHash, signature, first.Sig, "/payload/signature") is { } badSignature)
-                return Task.FromResult<Verdict>(badSignature);
+            if (CompactCrypto.CheckSignature(terms!, termsHash, signature, first.Sig, "/payload/signature", auth.Envelope.IssuedAt) is { } badSignature)
+                return badSignature;
             foreach (var (upstream, i) in terms!.Upstream.Select((u, i) => (u, i)))
             {
                 if (Upstream(state, upstream.CompactId, upstream.Version) is not { } info || info.InForceVersion != upstream.Version)
                     // The pointer goes into the request body as sent (§4.2); the terms are the proposal's, not in this body.
-                    return Task.FromResult<Verdict>(PactError.FromFieldErrors("Upstream not in force",
-                        [new FieldError("/payload/proposalId", PactCodes.InvalidUpstream, $"upstream/{i} of the proposal's terms: {upstream.CompactId} version {upstream.Version} is no longer in force.")]));
+                    return PactError.FromFieldErrors("Upstream not in force",
+                        [new FieldError("/payload/proposalId", PactCodes.InvalidUpstream, $"upstream/{i} of the proposal's terms: {upstream.CompactId} version {upstream.Version} is no longer in force.")]);
             }
+            var me = signature.Party.ToWire();
+            if (await standingPolicies.CheckAsync(signature.PrincipalAuthorization, "/payload/signature/principalAuthorization", stored.Terms!.AsObject(),
+                    async () => await policyInputs.ForProposalAsync(stored, me, ct) ?? throw new InvalidOperationException($"Proposal {proposalId} has no readable terms."),
+                    ct) is { } notAuthorized)
+                return notAuthorized;
             var second = new SignatureEntry(signature.Party, auth.Signer, signature.Sig, auth.Envelope.IssuedAt, signature.PrincipalAuthorization);
             var record = SignedCompactRecord.Create(terms, first, second, input.Now, daemon.Key);
             var command = check with { Compact = new SignedCompact(record.ToJson(), record.CompactHash) };
-            return Task.FromResult(NegotiationMachine.Decide(state, command, input.Now));
+            return NegotiationMachine.Decide(state, command, input.Now);
         }, context =>
         {
             PactTelemetry.Negotiations.Add(1);

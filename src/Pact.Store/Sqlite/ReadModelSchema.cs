@@ -2,7 +2,7 @@ namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// The read models' tables (agents, nonces, invites, sessions, session checkpoints, proposals, compacts, the webhook
-/// outbox, passports and the log clock), applied after the log's own migration. Append new scripts at the end; never edit a released one
+/// outbox, passports, the log clock and published policies), applied after the log's own migration. Append new scripts at the end; never edit a released one
 /// (PRAGMA user_version counts them, and a data directory written by an earlier build must open unchanged).
 /// </summary>
 internal static class ReadModelSchema
@@ -168,6 +168,16 @@ internal static class ReadModelSchema
             through_seq INTEGER NOT NULL);
         INSERT INTO projection_backfill(projection, after_seq, through_seq)
             SELECT 'passport', 0, seq FROM events ORDER BY seq DESC LIMIT 1;
+        """,
+        // Published policies (§13): content-addressed documents, not events; a policy is never changed or removed.
+        """
+        CREATE TABLE policies(
+            policy_hash TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            effective_rules INTEGER NOT NULL,
+            published_by TEXT NOT NULL,
+            published_at TEXT NOT NULL) WITHOUT ROWID;
         """,
     ];
 }

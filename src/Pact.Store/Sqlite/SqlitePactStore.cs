@@ -33,6 +33,7 @@ public sealed class SqlitePactStore : IPactStore
         SessionCheckpoints = new SqliteSessionCheckpointReadModel(_log);
         Agents = new SqliteAgentDirectory(_log);
         Passports = new SqlitePassportReadModel(_log);
+        Policies = new SqlitePolicyStore(_log);
     }
 
     /// <summary>
@@ -83,6 +84,8 @@ public sealed class SqlitePactStore : IPactStore
     public IAgentDirectory Agents { get; }
 
     public IPassportReadModel Passports { get; }
+
+    public IPolicyStore Policies { get; }
 
     public INonceStore Nonces => _nonces;
 

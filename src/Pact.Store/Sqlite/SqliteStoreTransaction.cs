@@ -35,6 +35,10 @@ internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactSt
 
     public bool ConsumeInvite(string code, string agent, DateTimeOffset now) => SqliteAgentDirectory.ConsumeInvite(context, code, agent, now);
 
+    public PolicyRecord? FindPolicy(string policyHash) => SqlitePolicyStore.Find(context, policyHash);
+
+    public bool InsertPolicy(PolicyRecord policy) => SqlitePolicyStore.Insert(context, policy);
+
     public void RememberNonce(NonceRecord nonce) => store.NonceTable.Remember(context, nonce);
 
     public void InsertSubscription(SubscriptionRecord subscription, string sealedSecret)

@@ -38,6 +38,18 @@ public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
         [EnvelopeTypes.ProposalDecline] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash, ["reason"] = "The retention period is too long." },
         [EnvelopeTypes.ProposalWithdraw] = () => new() { ["proposalId"] = ProposalId, ["termsHash"] = Hash },
         [EnvelopeTypes.ProposalWithdrawalAck] = () => new() { ["proposalId"] = ProposalId, ["withdrawalHash"] = Hash },
+        [EnvelopeTypes.PolicyPublish] = () => new()
+        {
+            ["policy"] = new JsonObject
+            {
+                ["format"] = "pact-policy/1",
+                ["name"] = "acme-intake",
+                ["rules"] = new JsonArray(
+                    new JsonObject { ["id"] = "no-advanced", ["when"] = "terms.tier == 'advanced'", ["effect"] = "decline", ["reason"] = "Advanced-tier compacts need a human." },
+                    new JsonObject { ["id"] = "trusted-standard", ["when"] = "terms.tier == 'standard' && counterparty.passport.score >= 6000", ["effect"] = "sign" }),
+                ["default"] = "escalate",
+            },
+        },
         [EnvelopeTypes.SubscriptionCreate] = () => new()
         {
             ["callback"] = "https://agent.example/pact/events",

@@ -70,7 +70,7 @@ public sealed class CompiledPolicy
     {
         ArgumentNullException.ThrowIfNull(resolver);
         var (document, programs, errors) = PolicyReader.Read(node);
-        if (document is null) return (null, Refusal(errors, pointerPrefix));
+        if (document is null) return (null, Refusal(errors.Concat(UnpublishedExtends(node, resolver)), pointerPrefix));
         var json = node!.AsObject();
         var hash = PolicyDocument.HashOf(json);
         var composeErrors = new List<FieldError>();
@@ -115,6 +115,17 @@ public sealed class CompiledPolicy
             composeErrors.Add(PolicyReader.Error("/rules", $"The composed policy has {rules.Count} rules; at most {PolicyLimits.EffectiveRulesMax} are allowed."));
         if (composeErrors.Count > 0) return (null, Refusal(composeErrors, pointerPrefix));
         return (new CompiledPolicy(document, (JsonObject)json.DeepClone(), hash, rules, reached, depth), null);
+    }
+
+    // Reported with the document's own defects, so that one answer names every one.
+    private static IEnumerable<FieldError> UnpublishedExtends(JsonNode? node, IPolicyResolver resolver)
+    {
+        if (node is not JsonObject obj || obj["extends"] is not JsonArray extends) yield break;
+        for (var i = 0; i < extends.Count; i++)
+        {
+            if (extends[i] is JsonValue v && v.TryGetValue<string>(out var hash) && Encoding.Hex.IsDigest(hash) && resolver.Find(hash) is null)
+                yield return PolicyReader.Error($"/extends/{i}", $"The policy {hash} is not published on this daemon.");
+        }
     }
 
     private static PactError Refusal(IEnumerable<FieldError> errors, string prefix) =>

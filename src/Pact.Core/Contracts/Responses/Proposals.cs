@@ -45,10 +45,12 @@ public sealed record CompactSignatureInfo(string Agent, string Party, PrincipalA
 
 /// <summary>
 /// How the principal stands behind a signature (§4.3): <c>{ method: "principal-signature", principal, sig }</c> or
-/// <c>{ method: "standing-policy", policyHash }</c>; the other method's members are left out.
+/// <c>{ method: "standing-policy", policyHash }</c>, or a verified standing policy <c>{ method: "standing-policy", notAfter,
+/// policyHash, principal, sig }</c> (§13); members a form does not have are left out.
 /// </summary>
 public sealed record PrincipalAuthorizationInfo(
     string Method,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NotAfter = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PolicyHash = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Principal = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sig = null);

@@ -250,7 +250,10 @@ internal static class NegotiationCommands
         else inv.Out.Fields($"Proposal {proposal.ProposalId}", [("status", status), ("termsHash", proposal.TermsHash), ("session", proposal.SessionId)]);
     }
 
-    private static JsonObject ReadTerms(CliContext c, string path)
+    private static JsonObject ReadTerms(CliContext c, string path) => ReadJsonObject(c, path, "terms");
+
+    /// <summary>A JSON object from a file, or from stdin for "-"; <paramref name="what"/> names it in errors.</summary>
+    internal static JsonObject ReadJsonObject(CliContext c, string path, string what)
     {
         var text = path == "-" ? c.Environment.StandardInput.ReadToEnd() : File.ReadAllText(path);
         JsonNode? node;
@@ -260,9 +263,9 @@ internal static class NegotiationCommands
         }
         catch (Exception e) when (e is InvalidJsonException or System.Text.Json.JsonException)
         {
-            throw new CliException($"The terms in {(path == "-" ? "stdin" : path)} are not valid JSON: {e.Message}");
+            throw new CliException($"The {what} in {(path == "-" ? "stdin" : path)} are not valid JSON: {e.Message}");
         }
-        return node as JsonObject ?? throw new CliException($"The terms in {(path == "-" ? "stdin" : path)} are not a JSON object.");
+        return node as JsonObject ?? throw new CliException($"The {what} in {(path == "-" ? "stdin" : path)} are not a JSON object.");
     }
 
     internal static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);

@@ -72,17 +72,19 @@ public sealed record PolicyInput(
     /// <summary>The values of <see cref="PolicyEnvironment.Variables"/>, in slot order; timestamps are CEL timestamps.</summary>
     public object?[] ToCelVariables()
     {
-        var json = ToJson();
-        var proposal = (CelMap)CelJson.FromJson(json["proposal"])!;
-        var proposalEntries = proposal.Keys.Select(k =>
-        {
-            proposal.TryGet(k, out var v);
-            return new KeyValuePair<object, object?>(k, (string)k == "createdAt" ? Time.Timestamp.Truncate(Proposal.CreatedAt) : v);
-        });
-        return
-        [
-            CelJson.FromJson(json["terms"]), Me, Them, new CelMap(proposalEntries),
-            CelJson.FromJson(json["counterparty"]), CelJson.FromJson(json["session"]), Time.Timestamp.Truncate(Now),
-        ];
+        var p = Proposal;
+        var proposal = CelMap.OfStrings(
+            ("proposalId", p.ProposalId), ("sessionId", p.SessionId), ("compactId", p.CompactId), ("version", p.Version),
+            ("proposer", p.Proposer), ("replaces", p.Replaces), ("termsHash", p.TermsHash), ("createdAt", Time.Timestamp.Truncate(p.CreatedAt)),
+            ("bundleId", p.BundleId));
+        var passport = Counterparty.Passport;
+        var counterparty = CelMap.OfStrings(
+            ("agent", Counterparty.Agent), ("principal", CelJson.FromJson(Counterparty.Principal)),
+            ("passport", CelMap.OfStrings(("score", passport.Score), ("confidence", passport.Confidence), ("compacts", passport.Compacts),
+                ("failures", passport.Failures), ("asOfSeq", passport.AsOfSeq))));
+        var session = CelMap.OfStrings(
+            ("sessionId", Session.SessionId), ("topic", Session.Topic),
+            ("participants", Session.Participants is { } list ? list.Cast<object?>().ToArray() : null));
+        return [CelJson.FromJson(Terms), Me, Them, proposal, counterparty, session, Time.Timestamp.Truncate(Now)];
     }
 }

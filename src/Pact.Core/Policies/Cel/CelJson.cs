@@ -17,7 +17,9 @@ public static class CelJson
         {
             case null: return null;
             case JsonObject obj:
-                return new CelMap(obj.Select(p => new KeyValuePair<object, object?>(p.Key, FromJson(p.Value))));
+                var values = new Dictionary<object, object?>(obj.Count, CelKeyComparer.Instance);
+                foreach (var (key, value) in obj) values[key] = FromJson(value);
+                return new CelMap(values);
             case JsonArray array:
                 var items = new object?[array.Count];
                 for (var i = 0; i < items.Length; i++) items[i] = FromJson(array[i]);

@@ -26,7 +26,27 @@ public sealed class CelMap
     {
         _values = new Dictionary<object, object?>(CelKeyComparer.Instance);
         foreach (var (key, value) in entries) _values[key] = value;
-        Keys = _values.Keys.OrderBy(k => k, CelKeyComparer.Instance).ToArray();
+        var keys = new object[_values.Count];
+        _values.Keys.CopyTo(keys, 0);
+        Array.Sort(keys, CelKeyComparer.Instance);
+        Keys = keys;
+    }
+
+    /// <summary>A map of string keys (a JSON object, an input record): the commonest kind, built without LINQ.</summary>
+    public static CelMap OfStrings(params ReadOnlySpan<(string Key, object? Value)> entries)
+    {
+        var values = new Dictionary<object, object?>(entries.Length, CelKeyComparer.Instance);
+        foreach (var (key, value) in entries) values[key] = value;
+        return new CelMap(values);
+    }
+
+    internal CelMap(Dictionary<object, object?> values)
+    {
+        _values = values;
+        var keys = new object[values.Count];
+        values.Keys.CopyTo(keys, 0);
+        Array.Sort(keys, CelKeyComparer.Instance);
+        Keys = keys;
     }
 
     /// <summary>The keys in iteration order.</summary>

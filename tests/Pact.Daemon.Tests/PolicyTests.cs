@@ -58,6 +58,29 @@ public sealed class PolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_published_policy_and_its_extends_survive_a_restart_and_decide_the_same()
+    {
+        var (a, b) = (await Negotiator.RegisterAsync(_host, "A"), await Negotiator.RegisterAsync(_host, "B"));
+        var baseline = new PolicyBuilder("baseline").Decline("no-advanced", "terms.tier == 'advanced'").Build();
+        await a.Client.PublishPolicyAsync(baseline);
+        var derived = new PolicyBuilder("derived").Extends(baseline.PolicyHash).Sign("standard", "terms.tier == 'standard'").Build();
+        await a.Client.PublishPolicyAsync(derived);
+        var terms = await a.DraftAsync(b);
+        var at = new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
+        var passport = new PolicyPassportFacts(5000, 0, 0, 0, 0);
+        var before = await b.Client.EvaluatePolicyOnTermsAsync(null, derived.PolicyHash, terms, "b", passport, at);
+
+        await _host.RestartAsync();
+        using var http = _host.CreateHttpClient();
+        var client = new PactClient(http, b.Key, new PactClientOptions { AdminToken = DaemonHost.AdminToken });
+
+        Jcs.CanonicalString(await client.GetPolicyAsync(derived.PolicyHash)).Should().Be(Jcs.CanonicalString(derived.ToJson()));
+        var after = await client.EvaluatePolicyOnTermsAsync(null, derived.PolicyHash, terms, "b", passport, at);
+        after.DecisionHash.Should().Be(before.DecisionHash);
+        after.Decision.Trace.Select(t => t.PolicyHash).Should().Equal(baseline.PolicyHash, derived.PolicyHash);
+    }
+
+    [Fact]
     public async Task Reading_needs_a_token_and_an_unknown_hash_is_404()
     {
         var a = await Negotiator.RegisterAsync(_host, "A");

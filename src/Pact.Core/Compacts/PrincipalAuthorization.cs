@@ -52,7 +52,9 @@ public abstract record PrincipalAuthorization
                     var sig = SchemaReader.Member(obj, "sig", pointer, r.Signature);
                     return principal is null || sig is null ? null : new PrincipalSignatureAuthorization(principal, sig);
                 }
-            case StandingPolicyMethod when obj.ContainsKey("principal") || obj.ContainsKey("notAfter") || obj.ContainsKey("sig"):
+            // The verified form (§13) is told by what only it has, its principal and notAfter; a stray sig alone stays
+            // an unknown member of the short form.
+            case StandingPolicyMethod when obj.ContainsKey("principal") || obj.ContainsKey("notAfter"):
                 {
                     r.Object(obj, pointer, VerifiedPolicyMembers);
                     var hash = SchemaReader.Member(obj, "policyHash", pointer, r.Hash);

@@ -37,6 +37,13 @@ public interface IPactStore : IEventLog, IMerkleLog, IAsyncDisposable
     /// <summary>A unit of work with no events (registration, subscriptions, invites) through the same single writer and transaction discipline.</summary>
     Task<T> WriteAsync<T>(Func<IStoreTransaction, T> write, CancellationToken ct = default);
 
+    /// <summary>
+    /// Checks everything the store serves besides the events against the events: the read models and the Merkle tree
+    /// rebuilt from the log and compared with the stored ones, each log checkpoint's root, and the database file's own
+    /// structure. Reads the whole store (in one snapshot; appends go on): run it in the background.
+    /// </summary>
+    Task<StoreAudit> AuditAsync(CancellationToken ct = default);
+
     /// <summary>Settings of the underlying database as read back from it, for diagnostics and tests.</summary>
     Task<StoreDiagnostics> GetDiagnosticsAsync(CancellationToken ct = default);
 }

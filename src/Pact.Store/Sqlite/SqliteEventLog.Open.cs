@@ -142,7 +142,7 @@ internal sealed partial class SqliteEventLog
         }
     }
 
-    private void ThrowIfNotOpen()
+    internal void ThrowIfNotOpen()
     {
         if (Volatile.Read(ref _state) != (int)LifecycleState.Open)
             throw new InvalidOperationException($"The transcript '{_options.DatabasePath}' is not open yet: open the store before using it.");

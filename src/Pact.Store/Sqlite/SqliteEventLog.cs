@@ -21,11 +21,11 @@ namespace Pact.Store.Sqlite;
 internal sealed partial class SqliteEventLog : IAsyncDisposable
 {
     private const string Savepoint = "pact_request";
-    private const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
+    internal const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
     // One page of a stream, or of the whole log, in order: read checked (events) or as stored (rows, for verifiers).
     private const string StreamPageSql = $"SELECT {EventColumns} FROM events WHERE stream = $stream AND stream_seq > $after ORDER BY stream_seq LIMIT $limit;";
     private const string GlobalPageSql = $"SELECT {EventColumns} FROM events WHERE seq > $after ORDER BY seq LIMIT $limit;";
-    private const string InsertEventSql = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
+    internal const string InsertEventSql = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
     private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$type", "$time", "$actor", "$data", "$prevHash", "$hash"];
 
     private static readonly Meter Meter = new("Pact");

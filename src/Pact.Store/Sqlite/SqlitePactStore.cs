@@ -42,10 +42,23 @@ public sealed class SqlitePactStore : IPactStore
     /// outbox of this store's active subscriptions.
     /// </summary>
     private static IReadOnlyList<IInlineProjection> ReadModelProjections(SubscriptionCache subscriptions) =>
-    [
-        new SessionProjection(), new ProposalProjection(), new CompactProjection(), new PassportProjection(), new LogClockProjection(),
-        new WebhookOutboxProjection(subscriptions),
-    ];
+        [.. LogProjections(), new WebhookOutboxProjection(subscriptions)];
+
+    /// <summary>The projections whose tables are a function of the log alone: what an audit rebuilds and compares.</summary>
+    private static IReadOnlyList<IInlineProjection> LogProjections() =>
+        [new SessionProjection(), new ProposalProjection(), new CompactProjection(), new PassportProjection(), new LogClockProjection()];
+
+    /// <summary>
+    /// Rebuilds the read models and the Merkle tree from the events in a scratch database and compares them with the
+    /// stored ones, checks each log checkpoint's root and runs SQLite's integrity_check, all in one snapshot (appends
+    /// go on meanwhile). Reads the whole file: minutes for a large log, so a daemon runs it in the background.
+    /// </summary>
+    public Task<StoreAudit> AuditAsync(CancellationToken ct = default)
+    {
+        var path = _log.DatabasePath;
+        _log.ThrowIfNotOpen();
+        return Task.Run(() => SqliteStoreAudit.Run(path, ReadModelSchema.Migrations, LogProjections(), ct), ct);
+    }
 
     /// <summary>Creates the store and opens it (see <see cref="OpenAsync(CancellationToken)"/>).</summary>
     public static async Task<SqlitePactStore> OpenAsync(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null, CancellationToken ct = default)

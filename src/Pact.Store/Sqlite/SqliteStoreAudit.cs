@@ -1,0 +1,245 @@
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Pact.Core.Encoding;
+using Pact.Core.Errors;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.TransparencyLog;
+
+namespace Pact.Store.Sqlite;
+
+/// <summary>
+/// The full check of a store file (<see cref="IPactStore.AuditAsync"/>). The read models are rebuilt from the events
+/// by the very projections the writer runs, in a private scratch database, and compared row for row with the stored
+/// tables; the Merkle tree is rebuilt the same way and each log checkpoint's root recomputed; SQLite's
+/// <c>integrity_check</c> covers what a comparison of tables cannot see (a damaged page, an index that no longer
+/// matches its table). Everything is read in one snapshot of the file, so the writer may go on meanwhile.
+/// </summary>
+internal static class SqliteStoreAudit
+{
+    /// <summary>The compared tables, with the column that names a row's session, or the seq that leads to it, or neither.</summary>
+    private static readonly (string Table, string? SessionColumn, string? SeqColumn)[] Compared =
+    [
+        ("sessions", "session_id", null),
+        ("session_participants", "session_id", null),
+        ("checkpoints", "session_id", null),
+        ("proposals", "session_id", null),
+        ("compacts", "session_id", null),
+        ("passport_counts", null, "seq"),
+        ("passport_failures", null, "seq"),
+        ("log_clock", null, "seq"),
+        ("passport_revocations", null, null),
+        ("merkle_nodes", null, null),
+    ];
+
+    /// <summary>At most this many differences are described per table (the first are what an operator needs).</summary>
+    private const int ReportLimit = 20;
+
+    public static StoreAudit Run(string databasePath, IReadOnlyList<string> migrations, IReadOnlyList<IInlineProjection> projections, CancellationToken ct)
+    {
+        // An empty Data Source is a private temporary database on disk, deleted when the connection closes.
+        using var scratch = new SqliteConnection("Data Source=");
+        scratch.Open();
+        SqliteSchema.Execute(scratch, null, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+        SqliteSchema.Migrate(scratch, migrations);
+        using (var attach = scratch.CreateCommand())
+        {
+            attach.CommandText = "ATTACH DATABASE $path AS stored;";
+            attach.Parameters.AddWithValue("$path", databasePath);
+            attach.ExecuteNonQuery();
+        }
+
+        using var tx = scratch.BeginTransaction(deferred: true);
+        var fileDamage = new List<string>();
+        var sessions = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var global = new List<string>();
+        long head = 0;
+        try
+        {
+            // The first read of the stored file fixes the snapshot everything below sees.
+            head = SqliteSchema.ScalarLong(scratch, tx, "SELECT COALESCE(MAX(seq), 0) FROM stored.events;");
+            fileDamage.AddRange(IntegrityCheck(scratch, tx));
+            var brokenStreams = Fold(scratch, tx, head, projections, ct);
+            foreach (var (table, sessionColumn, seqColumn) in Compared)
+            {
+                ct.ThrowIfCancellationRequested();
+                Compare(scratch, tx, table, sessionColumn, seqColumn, brokenStreams, sessions, global);
+            }
+            global.AddRange(CheckpointRoots(scratch, tx, head));
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
+        {
+            fileDamage.Add($"SQLite cannot read the file: {e.Message}");
+        }
+        return new StoreAudit(head, fileDamage,
+            sessions.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)[.. s.Value], StringComparer.Ordinal), global);
+    }
+
+    private static List<string> IntegrityCheck(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"PRAGMA stored.integrity_check({ReportLimit});";
+        using var reader = command.ExecuteReader();
+        var messages = new List<string>();
+        while (reader.Read()) messages.Add(reader.GetString(0));
+        return messages is ["ok"] ? [] : messages;
+    }
+
+    /// <summary>
+    /// Replays every stored event into the scratch database as the writer did: the row, its Merkle leaf and the
+    /// subtrees it completes, then each projection. Events are folded as stored (checking them is the replay's and
+    /// verify's work); a stream with a row that fails its checks is returned, so that what differs because of it is
+    /// put down to its session rather than to the whole store.
+    /// </summary>
+    private static HashSet<string> Fold(SqliteConnection scratch, SqliteTransaction tx, long head, IReadOnlyList<IInlineProjection> projections, CancellationToken ct)
+    {
+        var broken = new HashSet<string>(StringComparer.Ordinal);
+        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        using var statements = new StatementCache(scratch);
+        using var read = scratch.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = $"SELECT {SqliteEventLog.EventColumns} FROM stored.events WHERE seq <= $head ORDER BY seq;";
+        read.Parameters.AddWithValue("$head", head);
+        using var reader = read.ExecuteReader();
+        var folded = 0L;
+        while (reader.Read())
+        {
+            if (++folded % 4096 == 0) ct.ThrowIfCancellationRequested();
+            var row = new StoredEventRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
+            var chain = heads.GetValueOrDefault(row.Stream, ChainHead.Genesis);
+            var (_, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
+            if (chain.Check(row.Seq, row.StreamSeq, row.PrevHash) is not null || hashBreak is not null) broken.Add(row.Stream);
+            heads[row.Stream] = ChainHead.After(row.Seq, row.StreamSeq, row.Hash, row.Time);
+            if (Parse(row.Data) is not { } data)
+            {
+                broken.Add(row.Stream);
+                continue;
+            }
+            var e = new TranscriptEvent(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash, row.Hash);
+            try
+            {
+                Insert(statements, tx, row);
+                MerkleTreeWriter.Append(statements, tx, [e]);
+                var context = new AppendContext(scratch, tx, [e], statements);
+                foreach (var projection in projections) projection.Apply(context);
+            }
+            catch (Exception x) when (x is not OperationCanceledException and not SqliteException { SqliteErrorCode: 11 or 26 })
+            {
+                // What this event left half-written differs from the stored rows and is put down to its stream.
+                broken.Add(row.Stream);
+            }
+        }
+        return broken;
+    }
+
+    private static void Insert(StatementCache statements, SqliteTransaction tx, StoredEventRow row)
+    {
+        using var insert = statements.Rent(SqliteEventLog.InsertEventSql, tx);
+        insert.Parameters.AddWithValue("$seq", row.Seq);
+        insert.Parameters.AddWithValue("$stream", row.Stream);
+        insert.Parameters.AddWithValue("$streamSeq", row.StreamSeq);
+        insert.Parameters.AddWithValue("$type", row.Type);
+        insert.Parameters.AddWithValue("$time", row.Time);
+        insert.Parameters.AddWithValue("$actor", row.Actor);
+        insert.Parameters.AddWithValue("$data", row.Data);
+        insert.Parameters.AddWithValue("$prevHash", row.PrevHash);
+        insert.Parameters.AddWithValue("$hash", row.Hash);
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="table"/> that only the fold has or only the file has. Each is put down to a
+    /// session: its own session column, or the stream of the event its seq names when that stream is broken
+    /// (the replay quarantines it already); what is left is a difference of the whole store.
+    /// </summary>
+    private static void Compare(SqliteConnection connection, SqliteTransaction tx, string table, string? sessionColumn, string? seqColumn,
+        HashSet<string> brokenStreams, SortedDictionary<string, SortedSet<string>> sessions, List<string> global)
+    {
+        var key = sessionColumn ?? seqColumn ?? (table == "merkle_nodes" ? "level, idx" : "*");
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"""
+            SELECT 'fold', {key} FROM (SELECT * FROM main.{table} EXCEPT SELECT * FROM stored.{table})
+            UNION ALL
+            SELECT 'file', {key} FROM (SELECT * FROM stored.{table} EXCEPT SELECT * FROM main.{table})
+            """;
+        using var reader = command.ExecuteReader();
+        var described = 0;
+        while (reader.Read())
+        {
+            var side = reader.GetString(0);
+            if (sessionColumn is not null)
+            {
+                Add(sessions, reader.IsDBNull(1) ? "(null)" : Convert.ToString(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)!, table);
+                continue;
+            }
+            var stream = seqColumn is not null ? StreamOf(connection, tx, reader.GetValue(1))
+                : table == "merkle_nodes" && reader.GetValue(1) is 0L && reader.GetValue(2) is long leaf ? StreamOf(connection, tx, leaf + 1) : null;
+            if (stream is not null && brokenStreams.Contains(stream))
+            {
+                Add(sessions, stream, table);
+                continue;
+            }
+            if (described++ < ReportLimit)
+                global.Add($"{table}: a row {(side == "fold" ? "the events give is missing or altered in the file" : "in the file is not what the events give")} ({Describe(reader)}).");
+        }
+    }
+
+    private static void Add(SortedDictionary<string, SortedSet<string>> sessions, string sessionId, string table)
+    {
+        if (!sessions.TryGetValue(sessionId, out var tables)) sessions[sessionId] = tables = new SortedSet<string>(StringComparer.Ordinal);
+        tables.Add(table);
+    }
+
+    private static string? StreamOf(SqliteConnection connection, SqliteTransaction tx, object seq)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT stream FROM main.events WHERE seq = $seq;";
+        command.Parameters.AddWithValue("$seq", seq);
+        return command.ExecuteScalar() as string;
+    }
+
+    private static string Describe(SqliteDataReader reader)
+    {
+        var parts = new List<string>();
+        for (var i = 1; i < reader.FieldCount; i++)
+            parts.Add($"{reader.GetName(i)} {(reader.IsDBNull(i) ? "null" : reader.GetValue(i) is byte[] b ? Hex.Encode(b) : reader.GetValue(i))}");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>Each stored log checkpoint's root against the root of the rebuilt tree at its size.</summary>
+    private static List<string> CheckpointRoots(SqliteConnection connection, SqliteTransaction tx, long head)
+    {
+        var failures = new List<string>();
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT tree_size, root FROM stored.log_checkpoints WHERE tree_size <= $head ORDER BY tree_size;";
+        command.Parameters.AddWithValue("$head", head);
+        using var reader = command.ExecuteReader();
+        using var source = new SqliteSubtreeSource(new SqliteCommand("SELECT hash FROM main.merkle_nodes WHERE level = $level AND idx = $idx;", connection, tx));
+        while (reader.Read() && failures.Count < ReportLimit)
+        {
+            var size = reader.GetInt64(0);
+            var stored = reader.GetValue(1) as byte[];
+            var root = MerkleProofs.Root(source, size);
+            if (stored is null || !root.AsSpan().SequenceEqual(stored))
+                failures.Add($"log_checkpoints: the checkpoint of tree size {size} records root {(stored is null ? "null" : Hex.Encode(stored))}, but the events give {Hex.Encode(root)}.");
+        }
+        return failures;
+    }
+
+    private static JsonObject? Parse(string data)
+    {
+        try
+        {
+            return StrictJson.Parse(data) as JsonObject;
+        }
+        catch (InvalidJsonException)
+        {
+            return null;
+        }
+    }
+}

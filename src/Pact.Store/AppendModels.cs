@@ -32,10 +32,16 @@ public sealed record AppendResult<T>(IReadOnlyList<TranscriptEvent> Events, T Va
 /// <summary>What a full scan by <see cref="IEventLog.VerifyAsync"/> checked.</summary>
 public sealed record TranscriptVerification(long EventCount, int StreamCount);
 
-/// <summary>Stored events that do not re-verify: a hash, a chain link or the global sequence is broken.</summary>
+/// <summary>
+/// Stored events that do not re-verify (a hash, a chain link or the global sequence is broken), or a stored row the
+/// store serves besides them that is damaged or no longer what the events give.
+/// </summary>
 public sealed class TranscriptIntegrityException : Exception
 {
     public TranscriptIntegrityException() { }
+
+    /// <summary>The session whose stored data failed, when one is known (the answer names it).</summary>
+    public string? SessionId { get; init; }
 
     public TranscriptIntegrityException(string message) : base(message) { }
 

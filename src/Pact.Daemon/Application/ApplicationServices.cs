@@ -14,6 +14,9 @@ public static class ApplicationServices
         services.AddSingleton<ProposalService>();
         services.AddSingleton<LifecycleService>();
         services.AddHostedService<DeadlineTimer>();
+        // After the start-up replay (a hosted service registered before this one): the audit runs once the daemon is ready.
+        services.AddSingleton<TranscriptAuditor>();
+        services.AddHostedService(sp => sp.GetRequiredService<TranscriptAuditor>());
         return services;
     }
 }

@@ -13,8 +13,15 @@ namespace Pact.Daemon.Application;
 /// Passports (§16) from the store's passport read model: which prefix of the log a request means (asOfSeq, asOf or
 /// the last committed event), the passport over it, and the check against thresholds — the figures admission uses.
 /// </summary>
-public sealed class PassportService(IPactStore store, IPassportReadModel passports, IAgentDirectory agents, TimeProvider time)
+public sealed class PassportService(IPactStore store, IPassportReadModel passports, IAgentDirectory agents, TranscriptQuarantine quarantine, TimeProvider time)
 {
+    /// <summary>The passport read model, unless the audit found the store's read models altered (then 500 PACT-401).</summary>
+    private Task<AgentPassport> PassportAsync(string agent, long asOfSeq, string asOf, CancellationToken ct)
+    {
+        quarantine.ThrowIfUnreadable(null);
+        return passports.GetAsync(agent, asOfSeq, asOf, ct);
+    }
+
     /// <summary>
     /// The passport of a registered agent over the prefix the query names: <paramref name="asOfSeqText"/> (a committed
     /// seq), <paramref name="asOfText"/> (the last event at or before that instant, which may not be in the future), or
@@ -40,7 +47,7 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
             asOf = instant;
         }
         var (prefix, error) = await PrefixAsync(asOfSeq, asOf, "/asOfSeq", ct);
-        return error is not null ? (null, error) : (await passports.GetAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct), null);
+        return error is not null ? (null, error) : (await PassportAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct), null);
     }
 
     /// <summary>The check of §16 against the body's thresholds, as of its asOfSeq or the last committed event.</summary>
@@ -58,7 +65,7 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
         if (errors.Count > 0) return (null, PactError.FromFieldErrors("Invalid payload", errors));
         var (prefix, error) = await PrefixAsync(asOfSeq, null, "/asOfSeq", ct);
         if (error is not null) return (null, error);
-        var passport = await passports.GetAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct);
+        var passport = await PassportAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct);
         return (PassportCheck.Judge(passport, requirement!.Value), null);
     }
 
@@ -66,7 +73,7 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
     public async Task<PassportVerdict> CheckAtHeadAsync(string agent, PassportRequirement requirement, CancellationToken ct)
     {
         var (prefix, _) = await PrefixAsync(null, null, "", ct);
-        return PassportCheck.Judge(await passports.GetAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct), requirement);
+        return PassportCheck.Judge(await PassportAsync(agent, prefix.AsOfSeq, prefix.AsOf, ct), requirement);
     }
 
     /// <summary>The passport over the log up to <paramref name="asOfSeq"/> (0: the empty log, as of now), as a policy's input takes it (§13).</summary>

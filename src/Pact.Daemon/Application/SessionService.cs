@@ -125,7 +125,7 @@ public sealed class SessionService(
         if (k < 1 || k > head.Value.StreamSeq)
             return (null, PactError.InvalidPayload($"'at' must be between 1 and the stream head {head.Value.StreamSeq}.", "/at"));
         var checkpoint = await checkpoints.NearestAsync(sessionId, k, ct);
-        SessionState? state = checkpoint is null ? null : SessionState.FromJson(checkpoint.State);
+        SessionState? state = checkpoint is null ? null : await VerifiedSnapshotAsync(checkpoint, ct);
         var from = checkpoint?.StreamSeq ?? 0;
         var applied = 0L;
         while (from < k)
@@ -140,5 +140,32 @@ public sealed class SessionService(
             from = page[^1].StreamSeq;
         }
         return (new SessionStateView(state!.Snapshot(), k, state.StateHash(), new ReplayInfo(checkpoint?.CheckpointId, applied)), null);
+    }
+
+    /// <summary>
+    /// The state a stored session checkpoint holds, once it is shown to be the one its event recorded: the snapshot
+    /// must hash to the row's stateHash, and the session.checkpointed event at the row's streamSeq (read checked
+    /// against its hash) must name this checkpoint and this stateHash. Anything else is 500 PACT-401 for the session.
+    /// </summary>
+    private async Task<SessionState> VerifiedSnapshotAsync(SessionCheckpointRow checkpoint, CancellationToken ct)
+    {
+        var sessionId = checkpoint.SessionId;
+        TranscriptIntegrityException Altered(string why, Exception? inner = null) =>
+            new($"The stored checkpoint {checkpoint.CheckpointId} of session {sessionId} {why}", inner!) { SessionId = sessionId };
+        SessionState state;
+        try
+        {
+            state = SessionState.FromJson(checkpoint.State);
+        }
+        catch (Exception x) when (x is not OperationCanceledException)
+        {
+            throw Altered("cannot be read.", x);
+        }
+        if (state.StateHash() != checkpoint.StateHash) throw Altered("does not hash to its stateHash.");
+        var recorded = await store.ReadStreamAsync(sessionId, checkpoint.StreamSeq - 1, 1, ct);
+        if (recorded is not [{ Type: EventTypes.SessionCheckpointed } e] || e.StreamSeq != checkpoint.StreamSeq
+            || e.Data["checkpointId"]?.GetValue<string>() != checkpoint.CheckpointId || e.Data["stateHash"]?.GetValue<string>() != checkpoint.StateHash)
+            throw Altered("is not the one its session.checkpointed event recorded.");
+        return state;
     }
 }

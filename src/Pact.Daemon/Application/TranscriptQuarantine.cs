@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Pact.Core.Json;
 using Pact.Core.Errors;
 using Pact.Daemon.TransparencyLog;
+using Pact.Store;
 
 namespace Pact.Daemon.Application;
 
@@ -12,11 +13,14 @@ namespace Pact.Daemon.Application;
 /// a quarantined session, or on a compact whose state comes from one, are neither decided nor appended; after
 /// a global break (the Merkle tree, a truncated or gapped log) no command that appends events is. Reads,
 /// verify and export are untouched: they check the rows themselves and name or refuse what is damaged.
-/// Set once, by the start-up replay; a clean transcript leaves it empty and costs one reference read per command.
+/// Set by the start-up replay, then added to by the audit (<see cref="TranscriptAuditor"/>), which also quarantines
+/// reads: a session whose read-model rows are not what its events give is not served from them (500 PACT-401), and
+/// after a difference of the whole store nothing is. A clean transcript costs one reference read per command.
 /// </summary>
 public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
 {
     private ReplayFindings _findings = ReplayFindings.Clean;
+    private ReplayFindings _unreadable = ReplayFindings.Clean;
 
     public ReplayFindings Findings => Volatile.Read(ref _findings);
 
@@ -37,6 +41,42 @@ public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
         var compacts = findings.Compacts.Keys.Order(StringComparer.Ordinal).ToList();
         if (compacts.Count > 0)
             logger.LogCritical("Compacts quarantined with their sessions: {CompactIds}", compacts);
+    }
+
+    /// <summary>
+    /// Adds what the audit found: its commands are refused as the replay's are, and its reads too
+    /// (<see cref="ThrowIfUnreadable"/>). Said at Critical level like the replay's.
+    /// </summary>
+    public void AddAudit(ReplayFindings audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        if (audit.IsClean) return;
+        Volatile.Write(ref _unreadable, audit);
+        var before = Findings;
+        Volatile.Write(ref _findings, new ReplayFindings(
+            before.Global is null ? audit.Global : audit.Global is null ? before.Global : before.Global + " " + audit.Global,
+            before.Sessions.SetItems(audit.Sessions.Where(s => !before.Sessions.ContainsKey(s.Key))),
+            before.Compacts.SetItems(audit.Compacts.Where(c => !before.Compacts.ContainsKey(c.Key)))));
+        if (audit.Global is { } global)
+            logger.LogCritical("Store audit failure: {Reason} Commands that append events are refused and read models are not served (PACT-401); events, verify and export keep working.", global);
+        foreach (var (sessionId, f) in audit.Sessions)
+            logger.LogCritical("Store audit failure in session {SessionId}: {Message} The session is quarantined: its commands and its reads are refused with PACT-401.", sessionId, f.Message);
+    }
+
+    /// <summary>
+    /// Throws the 500 PACT-401 of a read that would serve read-model rows the audit found altered: the session's, a
+    /// compact negotiated in it, or any after a difference of the whole store.
+    /// </summary>
+    public void ThrowIfUnreadable(string? sessionId, string? compactId = null)
+    {
+        var unreadable = Volatile.Read(ref _unreadable);
+        if (unreadable.IsClean) return;
+        if (unreadable.Global is not null)
+            throw new TranscriptIntegrityException("The store's read models failed their audit against the log: " + unreadable.Global) { SessionId = sessionId };
+        var session = sessionId is not null && unreadable.Sessions.ContainsKey(sessionId) ? sessionId
+            : compactId is not null && unreadable.Compacts.TryGetValue(compactId, out var owner) ? owner : null;
+        if (session is not null)
+            throw new TranscriptIntegrityException($"The stored rows of session {session} are not what its events give.") { SessionId = session };
     }
 
     /// <summary>

@@ -17,7 +17,8 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Signed compacts, the standard library, and terms drafts (§4.4, §6).</summary>
-public sealed class CompactsController(ResourceVisibility visibility, IProposalReadModel compacts, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
+public sealed class CompactsController(
+    ResourceVisibility visibility, IProposalReadModel compacts, TranscriptQuarantine quarantine, TimeProvider time, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>A compact: parties, status, current version, every version and its history.</summary>
     [HttpGet("/v1/compacts/{compactId}")]
@@ -29,6 +30,7 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
         var caller = Reader;
         var versions = await compacts.GetVersionsAsync(compactId, ct);
         if (versions.Count == 0 || !visibility.CanSeeCompact(caller, compactId)) return Problem(PactError.NotFound($"Compact {compactId}"));
+        foreach (var v in versions) quarantine.ThrowIfUnreadable(v.SessionId, compactId);
         var current = versions[^1];
         var record = await compacts.GetRecordAsync(compactId, current.Version, ct);
         var parties = record!["terms"]!["parties"]!.Deserialize<CompactParties>(PactJson.Options)!;
@@ -49,6 +51,7 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
         var agent = caller.IsAdmin && party is null ? null : caller.Agent;
         var rows = await compacts.ListCurrentAsync(agent, status, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
+        foreach (var v in page) quarantine.ThrowIfUnreadable(v.SessionId, v.CompactId);
         return Json(200, new CompactPage([.. page.Select(v => v.ToSummary())], rows.Count > limit ? page[^1].CompactId : null));
     }
 
@@ -62,6 +65,7 @@ public sealed class CompactsController(ResourceVisibility visibility, IProposalR
         var caller = Reader;
         var versions = await compacts.GetVersionsAsync(compactId, ct);
         if (versions.Count == 0 || !visibility.CanSeeCompact(caller, compactId)) return Problem(PactError.NotFound($"Compact {compactId}"));
+        foreach (var v in versions) quarantine.ThrowIfUnreadable(v.SessionId, compactId);
         var record = await compacts.GetRecordAsync(compactId, version, ct);
         return record is null ? Problem(PactError.NotFound($"Version {version} of compact {compactId}")) : Json(200, StoreRecordResponses.ToCompactRecord(record));
     }

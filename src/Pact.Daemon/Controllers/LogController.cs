@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
+using Pact.Core.TransparencyLog;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.TransparencyLog;
 using Pact.Store;
@@ -28,8 +29,9 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
         // Before the first timer tick of a fresh daemon, sign rather than answer "none".
         if (latest is null && store.HeadSeq > 0) latest = await checkpointer.CheckpointAsync(ct);
         if (latest is null) return Problem(PactError.NotFound("A signed checkpoint (the log is still empty)"));
+        var signed = Opened(latest);
         if (!WantsJson(Request)) return Results.Text(latest.Note, "text/plain; charset=utf-8", System.Text.Encoding.UTF8, 200);
-        return Json(200, new LogCheckpointInfo(identity.Origin, latest.TreeSize, Hex.Encode(latest.RootHash), latest.Note));
+        return Json(200, new LogCheckpointInfo(identity.Origin, signed.TreeSize, Hex.Encode(signed.RootHash), latest.Note));
     }
 
     /// <summary>
@@ -47,8 +49,12 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
         var size = ReadSize(treeSize, "treeSize", errors);
         if (errors.Count == 0 && n > size) errors.Add(new FieldError("/seq", PactCodes.InvalidPayload, $"'seq' must be at most 'treeSize' ({size})."));
         if (errors.Count > 0) return Problem(PactError.FromFieldErrors("Invalid query", errors));
-        if (await store.GetLogCheckpointAsync(size, ct) is null) return Problem(NotCheckpointed(size));
+        if (await store.GetLogCheckpointAsync(size, ct) is not { } checkpoint) return Problem(NotCheckpointed(size));
         var proof = await store.InclusionProofAsync(n - 1, size, ct);
+        // The stored nodes are served only once they prove the (hash-checked) event under the signed root.
+        var leaf = await store.GetBySeqAsync(n, ct) ?? throw new TranscriptIntegrityException($"The log has no event at seq {n}.");
+        if (!MerkleVerifier.VerifyInclusion(n - 1, size, MerkleHash.LeafHash(Hex.Decode(leaf.Hash)), proof, Opened(checkpoint).RootHash))
+            throw new TranscriptIntegrityException($"The stored Merkle tree does not prove event {n} under the signed root of tree size {size}.");
         return Json(200, new InclusionProof(n - 1, size, HexList(proof)));
     }
 
@@ -67,12 +73,26 @@ public sealed class LogController(IPactStore store, LogCheckpointer checkpointer
         var size2 = ReadSize(to, "to", errors);
         if (errors.Count == 0 && size1 > size2) errors.Add(new FieldError("/from", PactCodes.InvalidPayload, $"'from' must be at most 'to' ({size2})."));
         if (errors.Count > 0) return Problem(PactError.FromFieldErrors("Invalid query", errors));
+        var roots = new List<byte[]>(2);
         foreach (var size in new[] { size1, size2 })
         {
-            if (await store.GetLogCheckpointAsync(size, ct) is null) return Problem(NotCheckpointed(size));
+            if (await store.GetLogCheckpointAsync(size, ct) is not { } checkpoint) return Problem(NotCheckpointed(size));
+            roots.Add(Opened(checkpoint).RootHash);
         }
         var proof = await store.ConsistencyProofAsync(size1, size2, ct);
+        if (!MerkleVerifier.VerifyConsistency(size1, size2, roots[0], roots[1], proof))
+            throw new TranscriptIntegrityException($"The stored Merkle tree does not prove the signed tree of size {size1} consistent with that of size {size2}.");
         return Json(200, new ConsistencyProof(size1, size2, HexList(proof)));
+    }
+
+    /// <summary>The checkpoint a stored note signs, opened with the daemon key; a note that does not open, or signs another size, is a damaged store.</summary>
+    private LogCheckpoint Opened(SignedLogCheckpoint stored)
+    {
+        if (!LogCheckpoint.TryOpen(stored.Note, identity.Origin, identity.Key.PublicKey, out var signed, out var error))
+            throw new TranscriptIntegrityException($"The stored log checkpoint of tree size {stored.TreeSize} does not open with the daemon key: {error}");
+        if (signed.TreeSize != stored.TreeSize)
+            throw new TranscriptIntegrityException($"The stored log checkpoint of tree size {stored.TreeSize} signs tree size {signed.TreeSize}.");
+        return signed;
     }
 
     /// <summary>JSON when the client asks for it at least as much as for text; the note otherwise.</summary>

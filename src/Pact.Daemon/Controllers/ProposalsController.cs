@@ -10,7 +10,7 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>The two-phase negotiation (§5): propose, counter, sign, decline, withdraw, acknowledge.</summary>
-public sealed class ProposalsController(ResourceVisibility visibility, CommandRunner commands, ProposalService service, IProposalReadModel proposals) : PactControllerBase
+public sealed class ProposalsController(ResourceVisibility visibility, CommandRunner commands, ProposalService service, IProposalReadModel proposals, TranscriptQuarantine quarantine) : PactControllerBase
 {
     /// <summary>Proposes terms (proposal.create, first signature included); with <c>replaces</c> it counters the open proposal.</summary>
     /// <response code="201">Open; <c>warnings</c> may hold NEGOTIATION_TIMEOUT_OMITTED or STANDING_POLICY_UNVERIFIED.</response>
@@ -70,6 +70,8 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
     {
         var caller = Reader;
         var proposal = await proposals.GetProposalAsync(proposalId, ct);
-        return proposal is null || !visibility.CanSeeInSession(caller, proposal.SessionId) ? Problem(PactError.NotFound($"Proposal {proposalId}")) : Json(200, proposal.ToResponse());
+        if (proposal is null || !visibility.CanSeeInSession(caller, proposal.SessionId)) return Problem(PactError.NotFound($"Proposal {proposalId}"));
+        quarantine.ThrowIfUnreadable(proposal.SessionId, proposal.CompactId);
+        return Json(200, proposal.ToResponse());
     }
 }

@@ -12,7 +12,8 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Long-lived sessions in which agents negotiate (§7).</summary>
-public sealed class SessionsController(ResourceVisibility visibility, CommandRunner commands, SessionService service, ISessionReadModel sessions, IOptions<PactOptions> options) : PactControllerBase
+public sealed class SessionsController(
+    ResourceVisibility visibility, CommandRunner commands, SessionService service, ISessionReadModel sessions, TranscriptQuarantine quarantine, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>Creates a session (session.create envelope; the signer must be a participant).</summary>
     [HttpPost("/v1/sessions")]
@@ -36,6 +37,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
         var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
         if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        quarantine.ThrowIfUnreadable(sessionId);
         return Json(200, await service.GetViewAsync(row, ct));
     }
 
@@ -54,7 +56,11 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
         var rows = await sessions.ListAsync(caller.IsAdmin ? null : caller.Agent, participant, status, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         var items = new List<SessionView>(page.Count);
-        foreach (var row in page) items.Add(await service.GetViewAsync(row, ct));
+        foreach (var row in page)
+        {
+            quarantine.ThrowIfUnreadable(row.SessionId);
+            items.Add(await service.GetViewAsync(row, ct));
+        }
         return Json(200, new SessionPage(items, rows.Count > limit ? page[^1].SessionId : null));
     }
 
@@ -103,6 +109,7 @@ public sealed class SessionsController(ResourceVisibility visibility, CommandRun
         var caller = Reader;
         var row = await sessions.GetAsync(sessionId, ct);
         if (row is null || !visibility.CanSeeSession(caller, row.Participants)) return Problem(PactError.NotFound($"Session {sessionId}"));
+        quarantine.ThrowIfUnreadable(sessionId);
         var (body, error) = await service.StateAtAsync(sessionId, at, ct);
         return error is not null ? Problem(error) : Json(200, body!);
     }

@@ -108,6 +108,24 @@ internal sealed partial class SqliteEventLog
     }
 
     /// <summary>
+    /// Runs a read-model <paramref name="query"/> like <see cref="ReadAsync{T}"/>, and turns a row it cannot read (text
+    /// that is not the JSON, number or word it must be, a damaged page) into a <see cref="TranscriptIntegrityException"/>
+    /// naming <paramref name="what"/> and the session, never into an error that blames the request.
+    /// </summary>
+    public async Task<T> ReadModelAsync<T>(string what, string? sessionId, Func<SqliteConnection, T> query, CancellationToken ct = default)
+    {
+        try
+        {
+            return await ReadAsync(query, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ObjectDisposedException or TranscriptIntegrityException)
+            && (e is not SqliteException sqlite || sqlite.SqliteErrorCode is 11 or 26))
+        {
+            throw new TranscriptIntegrityException($"The stored {what} cannot be read: {e.Message}", e) { SessionId = sessionId };
+        }
+    }
+
+    /// <summary>
     /// Scans the whole transcript: seq from 1 without gaps, every stream's streamSeq from 1 without gaps,
     /// every prevHash linking to the previous hash, every hash recomputing, time never going back in a stream.
     /// Throws <see cref="TranscriptIntegrityException"/> at the first break.

@@ -18,7 +18,7 @@ internal sealed class SqliteAgentDirectory(SqliteEventLog store) : IAgentDirecto
     public async Task<AgentRecord?> GetAsync(string did, CancellationToken ct)
     {
         if (_cache.TryGetValue(did, out var cached)) return cached;
-        var record = await store.ReadAsync(connection =>
+        var record = await store.ReadModelAsync($"registration of {did}", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = SelectSql;

@@ -28,7 +28,7 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentOutOfRangeException.ThrowIfNegative(asOfSeq);
         var start = RecentFailures.WindowStart(asOf);
-        return store.ReadAsync(connection =>
+        return store.ReadModelAsync($"passport of {agent}", null, connection =>
         {
             // Rows at or before a committed seq never change, so the two reads need no common snapshot.
             PassportCounts counts;
@@ -63,7 +63,7 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
     public Task<long> LastSeqAtOrBeforeAsync(string time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return store.ReadAsync(connection =>
+        return store.ReadModelAsync("log clock", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT seq FROM log_clock WHERE time <= $time ORDER BY time DESC LIMIT 1";
@@ -89,7 +89,7 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
     }
 
     public Task<string?> TimeOfAsync(long seq, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+        store.ReadModelAsync($"time of event {seq}", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT time FROM events WHERE seq = $seq";

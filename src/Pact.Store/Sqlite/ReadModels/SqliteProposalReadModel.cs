@@ -11,7 +11,7 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
 
     /// <summary>GET /v1/proposals/{id} (§5), plus compactId and version.</summary>
     public Task<ProposalRow?> GetProposalAsync(string proposalId, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+        store.ReadModelAsync($"row of proposal {proposalId}", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = GetProposalSql;
@@ -39,7 +39,7 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
 
     /// <summary>The signed record of one compact version.</summary>
     public Task<JsonObject?> GetRecordAsync(string compactId, long version, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+        store.ReadModelAsync($"record of compact {compactId} version {version}", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT record FROM compacts WHERE compact_id = $id AND version = $version";
@@ -50,7 +50,7 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
 
     /// <summary>Every version of a compact, oldest first, with the history of each.</summary>
     public Task<IReadOnlyList<CompactVersionRow>> GetVersionsAsync(string compactId, CancellationToken ct) =>
-        store.ReadAsync<IReadOnlyList<CompactVersionRow>>(connection =>
+        store.ReadModelAsync<IReadOnlyList<CompactVersionRow>>($"versions of compact {compactId}", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT compact_id, version, session_id, status, agent_a, agent_b, compact_hash, in_force_at, history FROM compacts WHERE compact_id = $id ORDER BY version";
@@ -60,7 +60,7 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
 
     /// <summary>Compact versions an agent is a party to (the operator: all), current versions only, in id order.</summary>
     public Task<IReadOnlyList<CompactVersionRow>> ListCurrentAsync(string? agent, string? status, string? after, int limit, CancellationToken ct) =>
-        store.ReadAsync<IReadOnlyList<CompactVersionRow>>(connection =>
+        store.ReadModelAsync<IReadOnlyList<CompactVersionRow>>("list of compacts", null, connection =>
         {
             using var command = connection.CreateCommand();
             var sql = """

@@ -9,7 +9,7 @@ internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : I
     private const string Columns = "checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state";
 
     public Task<IReadOnlyList<SessionCheckpointRow>> ListAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync<IReadOnlyList<SessionCheckpointRow>>(connection =>
+        store.ReadModelAsync<IReadOnlyList<SessionCheckpointRow>>($"checkpoints of session {sessionId}", sessionId, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = ListSql;
@@ -36,7 +36,7 @@ internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : I
 
     /// <summary>The latest checkpoint at or before streamSeq k.</summary>
     public Task<SessionCheckpointRow?> NearestAsync(string sessionId, long atOrBefore, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+        store.ReadModelAsync($"checkpoints of session {sessionId}", sessionId, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE session_id = $id AND stream_seq <= $k ORDER BY stream_seq DESC LIMIT 1";
@@ -47,7 +47,7 @@ internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : I
         }, ct);
 
     public Task<SessionCheckpointRow?> GetAsync(string checkpointId, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+        store.ReadModelAsync($"checkpoint {checkpointId}", null, connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE checkpoint_id = $id";

@@ -14,11 +14,11 @@ namespace Pact.Store.Sqlite.ReadModels;
 internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionReadModel
 {
     public Task<SessionRow?> GetAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync(connection => GetRow(Commands(connection), sessionId), ct);
+        store.ReadModelAsync($"row of session {sessionId}", sessionId, connection => GetRow(Commands(connection), sessionId), ct);
 
     /// <summary>The session's §7 state as of the last commit; null for an unknown session.</summary>
     public Task<SessionState?> GetStateAsync(string sessionId, CancellationToken ct) =>
-        store.ReadAsync(connection =>
+        store.ReadModelAsync($"state of session {sessionId}", sessionId, connection =>
         {
             // One read transaction, so the row, the proposals and the compacts are all as of the same commit.
             using var snapshot = connection.BeginTransaction(deferred: true);
@@ -76,7 +76,7 @@ internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionRea
 
     /// <summary>Sessions the agent takes part in (all for the operator), in id order, after a cursor.</summary>
     public Task<IReadOnlyList<SessionRow>> ListAsync(string? agent, string? participant, string? status, string? after, int limit, CancellationToken ct) =>
-        store.ReadAsync<IReadOnlyList<SessionRow>>(connection =>
+        store.ReadModelAsync<IReadOnlyList<SessionRow>>("list of sessions", null, connection =>
         {
             using var command = connection.CreateCommand();
             var sql = $"SELECT {Columns} FROM sessions s WHERE 1 = 1";

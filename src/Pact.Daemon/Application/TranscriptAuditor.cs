@@ -23,7 +23,7 @@ public sealed class TranscriptAuditor(
 
     private readonly TaskCompletionSource<ReplayFindings> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes with what the audit found (clean or not) once it has run; faults if it could not run.</summary>
+    /// <summary>Completes with what the audit found once it has run (an audit that could not finish is a finding too).</summary>
     public Task<ReplayFindings> Completion => _completion.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -46,8 +46,11 @@ public sealed class TranscriptAuditor(
         }
         catch (Exception e)
         {
+            // An audit that cannot finish vouches for nothing: the store is quarantined as a whole.
             logger.LogError(e, "The store audit could not run");
-            _completion.TrySetException(e);
+            var findings = new ReplayFindings($"The store audit could not complete ({e.GetType().Name}: {e.Message}).", ReplayFindings.Clean.Sessions, ReplayFindings.Clean.Compacts);
+            quarantine.AddAudit(findings);
+            _completion.TrySetResult(findings);
         }
     }
 

@@ -60,7 +60,17 @@ public sealed class DaemonHost : IAsyncDisposable
             if (Clock is not null) builder.Services.AddSingleton(Clock);
             _configure?.Invoke(builder);
         });
-        await _app.StartAsync();
+        try
+        {
+            await _app.StartAsync();
+        }
+        catch
+        {
+            // A start that was refused leaves nothing open behind it (the data directory stays, for the caller).
+            await _app.DisposeAsync();
+            _app = null;
+            throw;
+        }
         BaseAddress = new Uri(_app.Urls.First());
     }
 

@@ -39,6 +39,13 @@ public sealed record PactStoreOptions
     /// </summary>
     public bool OpenWithBrokenLog { get; set; }
 
+    /// <summary>
+    /// The key of the row seals (an HMAC of every row of the tables no event gives: agents, invites, nonces, webhook
+    /// subscriptions and deliveries), kept by the store's triggers and checked by its audit. Empty: seals still catch
+    /// damage, but anyone who can write the file can forge them. The daemon derives it from a secret of its data directory.
+    /// </summary>
+    public byte[] SealKey { get; set; } = [];
+
     /// <summary>What is wrong with these options, one message each; empty when they can open a store.</summary>
     public IReadOnlyList<string> Validate()
     {

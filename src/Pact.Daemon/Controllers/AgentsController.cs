@@ -11,7 +11,7 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Agents, their bearer tokens, and registration invites (§3).</summary>
-public sealed class AgentsController(CommandRunner commands, AgentService service, IAgentDirectory agents) : PactControllerBase
+public sealed class AgentsController(CommandRunner commands, AgentService service, IAgentDirectory agents, TranscriptQuarantine quarantine) : PactControllerBase
 {
     /// <summary>Registers the signing agent (an agent.register envelope signed by the new key: proof of possession).</summary>
     /// <response code="201">Registered.</response>
@@ -29,8 +29,12 @@ public sealed class AgentsController(CommandRunner commands, AgentService servic
     [HttpGet("/v1/agents/{agentId}")]
     [ProducesResponseType(typeof(AgentInfo), StatusCodes.Status200OK)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IResult> Get(string agentId, CancellationToken ct) =>
-        await agents.GetAsync(agentId, ct) is { } agent ? Json(200, agent.ToResponse()) : Problem(PactError.NotFound($"Agent {agentId}"));
+    public async Task<IResult> Get(string agentId, CancellationToken ct)
+    {
+        if (await agents.GetAsync(agentId, ct) is not { } agent) return Problem(PactError.NotFound($"Agent {agentId}"));
+        quarantine.ThrowIfUnreadable(null);
+        return Json(200, agent.ToResponse());
+    }
 
     /// <summary>Issues a one-hour bearer token for reads to the signing agent (auth.token envelope).</summary>
     [HttpPost("/v1/auth/token")]

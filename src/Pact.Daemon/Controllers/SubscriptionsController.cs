@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Pact.Daemon.Application;
 using Pact.Daemon.Auth;
 using Microsoft.Extensions.Options;
 using Pact.Core.Contracts.Responses;
@@ -12,7 +13,8 @@ using Pact.Store;
 namespace Pact.Daemon.Controllers;
 
 /// <summary>Webhook subscriptions of persistent agents and their deliveries (§10).</summary>
-public sealed class SubscriptionsController(SubscriptionService service, IWebhookOutbox webhooks, WebhookDispatcher dispatcher, IOptions<PactOptions> options) : PactControllerBase
+public sealed class SubscriptionsController(
+    SubscriptionService service, IWebhookOutbox webhooks, WebhookDispatcher dispatcher, TranscriptQuarantine quarantine, IOptions<PactOptions> options) : PactControllerBase
 {
     /// <summary>
     /// Subscribes the signer's callback to future events of its sessions (subscription.create envelope). The
@@ -36,6 +38,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
         var caller = Reader;
         if (limit < 1) return Problem(PactError.InvalidPayload("'limit' must be at least 1.", "/limit"));
         limit = Math.Min(limit, options.Value.Limits.MaxPageSize);
+        quarantine.ThrowIfUnreadable(null);
         var rows = await webhooks.ListAsync(caller.IsAdmin ? null : caller.Agent, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         return Json(200, new SubscriptionPage([.. page.Select(s => s.ToResponse())], rows.Count > limit ? page[^1].SubscriptionId : null));
@@ -51,7 +54,9 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
     {
         var caller = Reader;
         var (subscription, error) = await service.FindAsync(caller, subscriptionId, ct);
-        return error is not null ? Problem(error) : Json(200, subscription!.ToResponse());
+        if (error is not null) return Problem(error);
+        quarantine.ThrowIfUnreadable(null);
+        return Json(200, subscription!.ToResponse());
     }
 
     /// <summary>Deletes a subscription with its pending deliveries (bearer token of the owner, or the admin token).</summary>
@@ -64,6 +69,7 @@ public sealed class SubscriptionsController(SubscriptionService service, IWebhoo
     {
         var caller = Reader;
         var (_, error) = await service.FindAsync(caller, subscriptionId, ct);
+        if (error is null) quarantine.ThrowIfUnreadable(null);
         if (error is not null) return Problem(error);
         return await service.DeleteAsync(subscriptionId, ct) ? Results.NoContent() : Problem(PactError.NotFound($"Subscription {subscriptionId}"));
     }

@@ -33,6 +33,9 @@ public static class DaemonServices
         {
             store.DatabasePath = data.DatabasePath;
             store.Synchronous = pact.Value.Synchronous;
+            // The row seals' key, derived from the token secret so that a backup of the data directory carries it.
+            var secret = Pact.Core.Encoding.Base64Url.Decode(data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _));
+            store.SealKey = System.Security.Cryptography.HMACSHA256.HashData(secret, "pact-store-row-seal-v1"u8);
             // A damaged log must not keep the daemon down: it starts degraded so verify can name the damage.
             store.OpenWithBrokenLog = true;
         });

@@ -2,7 +2,7 @@ namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// The read models' tables (agents, nonces, invites, sessions, session checkpoints, proposals, compacts, the webhook
-/// outbox, passports, the log clock and published policies), applied after the log's own migration. Append new scripts at the end; never edit a released one
+/// outbox, passports, the log clock, published policies, and the row seals), applied after the log's own migration. Append new scripts at the end; never edit a released one
 /// (PRAGMA user_version counts them, and a data directory written by an earlier build must open unchanged).
 /// </summary>
 internal static class ReadModelSchema
@@ -178,6 +178,40 @@ internal static class ReadModelSchema
             effective_rules INTEGER NOT NULL,
             published_by TEXT NOT NULL,
             published_at TEXT NOT NULL) WITHOUT ROWID;
+        """,
+        // Row seals (RowSeals): the tables no event gives carry an HMAC of each row, kept by triggers as the writer
+        // inserts and changes rows; rows written before this migration are sealed as they are found.
+        """
+        ALTER TABLE agents ADD COLUMN seal TEXT;
+        UPDATE agents SET seal = pact_seal('agents', did, public_key, principal, display_name, registered_at);
+        CREATE TRIGGER agents_sealed_on_insert AFTER INSERT ON agents
+        BEGIN UPDATE agents SET seal = pact_seal('agents', NEW.did, NEW.public_key, NEW.principal, NEW.display_name, NEW.registered_at) WHERE rowid = NEW.rowid; END;
+        CREATE TRIGGER agents_sealed_on_update AFTER UPDATE OF did, public_key, principal, display_name, registered_at ON agents
+        BEGIN UPDATE agents SET seal = pact_seal('agents', NEW.did, NEW.public_key, NEW.principal, NEW.display_name, NEW.registered_at) WHERE rowid = NEW.rowid; END;
+        ALTER TABLE invites ADD COLUMN seal TEXT;
+        UPDATE invites SET seal = pact_seal('invites', code, expires_at, used_by, used_at);
+        CREATE TRIGGER invites_sealed_on_insert AFTER INSERT ON invites
+        BEGIN UPDATE invites SET seal = pact_seal('invites', NEW.code, NEW.expires_at, NEW.used_by, NEW.used_at) WHERE rowid = NEW.rowid; END;
+        CREATE TRIGGER invites_sealed_on_update AFTER UPDATE OF code, expires_at, used_by, used_at ON invites
+        BEGIN UPDATE invites SET seal = pact_seal('invites', NEW.code, NEW.expires_at, NEW.used_by, NEW.used_at) WHERE rowid = NEW.rowid; END;
+        ALTER TABLE nonces ADD COLUMN seal TEXT;
+        UPDATE nonces SET seal = pact_seal('nonces', signer, nonce, payload_hash, expires_at, status, body);
+        CREATE TRIGGER nonces_sealed_on_insert AFTER INSERT ON nonces
+        BEGIN UPDATE nonces SET seal = pact_seal('nonces', NEW.signer, NEW.nonce, NEW.payload_hash, NEW.expires_at, NEW.status, NEW.body) WHERE signer = NEW.signer AND nonce = NEW.nonce; END;
+        CREATE TRIGGER nonces_sealed_on_update AFTER UPDATE OF signer, nonce, payload_hash, expires_at, status, body ON nonces
+        BEGIN UPDATE nonces SET seal = pact_seal('nonces', NEW.signer, NEW.nonce, NEW.payload_hash, NEW.expires_at, NEW.status, NEW.body) WHERE signer = NEW.signer AND nonce = NEW.nonce; END;
+        ALTER TABLE webhook_subscriptions ADD COLUMN seal TEXT;
+        UPDATE webhook_subscriptions SET seal = pact_seal('webhook_subscriptions', subscription_id, owner, callback, filter_types, filter_sessions, description, sealed_secret, created_at, after_seq, status, disabled_reason, disabled_at, consecutive_failures);
+        CREATE TRIGGER webhook_subscriptions_sealed_on_insert AFTER INSERT ON webhook_subscriptions
+        BEGIN UPDATE webhook_subscriptions SET seal = pact_seal('webhook_subscriptions', NEW.subscription_id, NEW.owner, NEW.callback, NEW.filter_types, NEW.filter_sessions, NEW.description, NEW.sealed_secret, NEW.created_at, NEW.after_seq, NEW.status, NEW.disabled_reason, NEW.disabled_at, NEW.consecutive_failures) WHERE rowid = NEW.rowid; END;
+        CREATE TRIGGER webhook_subscriptions_sealed_on_update AFTER UPDATE OF subscription_id, owner, callback, filter_types, filter_sessions, description, sealed_secret, created_at, after_seq, status, disabled_reason, disabled_at, consecutive_failures ON webhook_subscriptions
+        BEGIN UPDATE webhook_subscriptions SET seal = pact_seal('webhook_subscriptions', NEW.subscription_id, NEW.owner, NEW.callback, NEW.filter_types, NEW.filter_sessions, NEW.description, NEW.sealed_secret, NEW.created_at, NEW.after_seq, NEW.status, NEW.disabled_reason, NEW.disabled_at, NEW.consecutive_failures) WHERE rowid = NEW.rowid; END;
+        ALTER TABLE webhook_deliveries ADD COLUMN seal TEXT;
+        UPDATE webhook_deliveries SET seal = pact_seal('webhook_deliveries', delivery_id, subscription_id, seq, type, stream, status, attempt, http_status, error, attempted_at, next_attempt_at, created_at);
+        CREATE TRIGGER webhook_deliveries_sealed_on_insert AFTER INSERT ON webhook_deliveries
+        BEGIN UPDATE webhook_deliveries SET seal = pact_seal('webhook_deliveries', NEW.delivery_id, NEW.subscription_id, NEW.seq, NEW.type, NEW.stream, NEW.status, NEW.attempt, NEW.http_status, NEW.error, NEW.attempted_at, NEW.next_attempt_at, NEW.created_at) WHERE rowid = NEW.rowid; END;
+        CREATE TRIGGER webhook_deliveries_sealed_on_update AFTER UPDATE OF delivery_id, subscription_id, seq, type, stream, status, attempt, http_status, error, attempted_at, next_attempt_at, created_at ON webhook_deliveries
+        BEGIN UPDATE webhook_deliveries SET seal = pact_seal('webhook_deliveries', NEW.delivery_id, NEW.subscription_id, NEW.seq, NEW.type, NEW.stream, NEW.status, NEW.attempt, NEW.http_status, NEW.error, NEW.attempted_at, NEW.next_attempt_at, NEW.created_at) WHERE rowid = NEW.rowid; END;
         """,
     ];
 }

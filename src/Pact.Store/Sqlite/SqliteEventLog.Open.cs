@@ -105,6 +105,8 @@ internal sealed partial class SqliteEventLog
             if (pragmas.BusyTimeoutMs != busyMs)
                 throw new InvalidOperationException($"SQLite reports busy_timeout = {pragmas.BusyTimeoutMs} ms for '{path}', expected {busyMs}.");
 
+            // The row seals' function, which the sealed tables' triggers call, exists on the writer only.
+            RowSeals.Register(writer, _options.SealKey);
             var version = SqliteSchema.Migrate(writer, options.Migrations);
             var headSeq = SqliteSchema.ScalarLong(writer, null, "SELECT COALESCE(MAX(seq), 0) FROM events;");
             // Merkle log (§9): the tree must hold exactly one leaf per event, or every later append would be wrong.

@@ -61,6 +61,9 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
         _projections = options.Projections;
     }
 
+    /// <summary>The key of the row seals (<see cref="RowSeals"/>).</summary>
+    public byte[] SealKey => _options.SealKey;
+
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath => _options.DatabasePath;
 

@@ -56,8 +56,9 @@ public sealed class SqlitePactStore : IPactStore
     public Task<StoreAudit> AuditAsync(CancellationToken ct = default)
     {
         var path = _log.DatabasePath;
+        var key = _log.SealKey;
         _log.ThrowIfNotOpen();
-        return Task.Run(() => SqliteStoreAudit.Run(path, ReadModelSchema.Migrations, LogProjections(), ct), ct);
+        return Task.Run(() => SqliteStoreAudit.Run(path, key, ReadModelSchema.Migrations, LogProjections(), ct), ct);
     }
 
     /// <summary>Creates the store and opens it (see <see cref="OpenAsync(CancellationToken)"/>).</summary>

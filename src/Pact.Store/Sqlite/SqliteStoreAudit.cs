@@ -35,12 +35,13 @@ internal static class SqliteStoreAudit
     /// <summary>At most this many differences are described per table (the first are what an operator needs).</summary>
     private const int ReportLimit = 20;
 
-    public static StoreAudit Run(string databasePath, IReadOnlyList<string> migrations, IReadOnlyList<IInlineProjection> projections, CancellationToken ct)
+    public static StoreAudit Run(string databasePath, byte[] sealKey, IReadOnlyList<string> migrations, IReadOnlyList<IInlineProjection> projections, CancellationToken ct)
     {
         // An empty Data Source is a private temporary database on disk, deleted when the connection closes.
         using var scratch = new SqliteConnection("Data Source=");
         scratch.Open();
         SqliteSchema.Execute(scratch, null, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+        RowSeals.Register(scratch, sealKey);
         SqliteSchema.Migrate(scratch, migrations);
         using (var attach = scratch.CreateCommand())
         {
@@ -66,6 +67,7 @@ internal static class SqliteStoreAudit
                 Compare(scratch, tx, table, sessionColumn, seqColumn, brokenStreams, sessions, global);
             }
             global.AddRange(CheckpointRoots(scratch, tx, head, brokenStreams));
+            global.AddRange(BrokenSeals(scratch, tx));
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
         {
@@ -212,6 +214,18 @@ internal static class SqliteStoreAudit
         for (var i = 1; i < reader.FieldCount; i++)
             parts.Add($"{reader.GetName(i)} {(reader.IsDBNull(i) ? "null" : reader.GetValue(i) is byte[] b ? Hex.Encode(b) : reader.GetValue(i))}");
         return string.Join(", ", parts);
+    }
+
+    /// <summary>The sealed tables whose rows do not carry the seal of what they hold (<see cref="RowSeals"/>).</summary>
+    private static List<string> BrokenSeals(SqliteConnection connection, SqliteTransaction tx)
+    {
+        var failures = new List<string>();
+        foreach (var (table, columns) in RowSeals.Tables)
+        {
+            var broken = SqliteSchema.ScalarLong(connection, tx, $"SELECT count(*) FROM stored.{table} WHERE seal IS NOT {RowSeals.Call(table, columns)};");
+            if (broken > 0) failures.Add($"{table}: {broken} row(s) do not carry the seal of what they hold.");
+        }
+        return failures;
     }
 
     /// <summary>Each stored log checkpoint's root against the root of the rebuilt tree at its size.</summary>

@@ -62,7 +62,6 @@ public sealed class StoreTamperTests(ITestOutputHelper output)
             });
 
             Report(seed, map, results, started.Elapsed);
-            foreach (var g in Timing.GroupBy(t => t.Item1)) output.WriteLine($"{g.Key}: avg {g.Average(t => t.Item2):F0} ms n={g.Count()}");
             var undetected = results.Where(r => r.Outcome.Verdict == Verdict.Undetected).Select(r => $"{r.Flip}: {r.Outcome.Why}").ToList();
             undetected.Should().BeEmpty($"every flip must be detected or harmless (seed {seed})");
         }
@@ -79,8 +78,6 @@ public sealed class StoreTamperTests(ITestOutputHelper output)
         }
     }
 
-    private static readonly ConcurrentBag<(string, double)> Timing = [];
-
     private enum Verdict { Harmless, Detected, Undetected }
 
     private sealed record Outcome(Verdict Verdict, string Why, IReadOnlyList<string> Answers);
@@ -93,7 +90,6 @@ public sealed class StoreTamperTests(ITestOutputHelper output)
             File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
         flip?.ApplyTo(Path.Combine(directory, "pact.db"));
 
-        var sw = Stopwatch.StartNew();
         DaemonHost host;
         try
         {
@@ -103,32 +99,27 @@ public sealed class StoreTamperTests(ITestOutputHelper output)
         {
             return new Outcome(Verdict.Detected, "start refused: " + e.GetType().Name, []);
         }
-        Timing.Add(("start", sw.Elapsed.TotalMilliseconds)); sw.Restart();
         await using (host)
         {
             var found = await host.Services.GetRequiredService<TranscriptAuditor>().Completion.WaitAsync(TimeSpan.FromSeconds(60));
             if (host.Services.GetRequiredService<TranscriptQuarantine>().IsDegraded)
                 return new Outcome(Verdict.Detected, "quarantined: " + (found.Global ?? string.Join(", ", found.Sessions.Keys)), []);
-            Timing.Add(("audit", sw.Elapsed.TotalMilliseconds)); sw.Restart();
             using var http = host.CreateHttpClient();
             var answers = new List<string>();
             for (var i = 0; i < store.Reads.Count; i++)
             {
                 var (path, token, accept) = store.Reads[i];
-                var one = Stopwatch.StartNew();
                 using var request = new HttpRequestMessage(HttpMethod.Get, path);
                 if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 if (accept is not null) request.Headers.Accept.ParseAdd(accept);
                 using var response = await http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 if ((int)response.StatusCode == 500 && IsIntegrityFailure(body)) return new Outcome(Verdict.Detected, $"{path} answered 500 PACT-401", []);
-                Timing.Add((path.Split('?')[0].Split('/').Last(), one.Elapsed.TotalMilliseconds));
                 var answer = $"{(int)response.StatusCode} {response.Content.Headers.ContentType}\n{body}";
                 answers.Add(answer);
                 if (expected is not null && expected[i] != answer)
                     return new Outcome(Verdict.Undetected, $"GET {path} answered\n{Cut(answer)}\ninstead of\n{Cut(expected[i])}", answers);
             }
-            Timing.Add(("reads", sw.Elapsed.TotalMilliseconds)); sw.Restart();
             return new Outcome(Verdict.Harmless, "", answers);
         }
     }

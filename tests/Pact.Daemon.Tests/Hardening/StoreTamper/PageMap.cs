@@ -32,8 +32,11 @@ internal sealed record Flip(string BTree, long Page, long Offset, byte Mask)
 /// </summary>
 internal sealed class PageMap
 {
-    private PageMap(int pageSize, IReadOnlyDictionary<string, IReadOnlyList<long>> pages)
+    private readonly byte[] _file;
+
+    private PageMap(byte[] file, int pageSize, IReadOnlyDictionary<string, IReadOnlyList<long>> pages)
     {
+        _file = file;
         PageSize = pageSize;
         Pages = pages;
     }
@@ -54,7 +57,8 @@ internal sealed class PageMap
             using var reader = command.ExecuteReader();
             while (reader.Read()) roots.Add((reader.GetString(0), reader.GetInt64(1)));
         }
-        var walker = new BTreeWalker(File.ReadAllBytes(databasePath));
+        var file = File.ReadAllBytes(databasePath);
+        var walker = new BTreeWalker(file);
         var pages = new SortedDictionary<string, IReadOnlyList<long>>(StringComparer.Ordinal);
         foreach (var (name, root) in roots)
         {
@@ -63,7 +67,7 @@ internal sealed class PageMap
             list.Sort();
             pages[name] = list;
         }
-        return new PageMap(walker.PageSize, pages);
+        return new PageMap(file, walker.PageSize, pages);
     }
 
     /// <summary>
@@ -92,6 +96,15 @@ internal sealed class PageMap
         }
     }
 
+    /// <summary>Where in <paramref name="page"/> its cell content area starts (0 for an overflow page, which is all content).</summary>
+    private int CellContentStart(long page)
+    {
+        var header = (int)((page - 1) * PageSize) + (page == 1 ? 100 : 0);
+        if (_file[header] is not (0x02 or 0x05 or 0x0a or 0x0d)) return 0;
+        var start = (_file[header + 5] << 8) | _file[header + 6];
+        return start == 0 ? PageSize : Math.Min(start, PageSize - 1);
+    }
+
     /// <summary>At least <paramref name="total"/> flips, the same number per b-tree, reproducible from <paramref name="seed"/>.</summary>
     public List<Flip> ChooseFlips(int seed, int total)
     {
@@ -103,7 +116,9 @@ internal sealed class PageMap
             for (var i = 0; i < perTree; i++)
             {
                 var page = pages[random.Next(pages.Count)];
-                var offset = (page - 1) * PageSize + random.Next(PageSize);
+                // Half the flips land where the page's cells are (used pages of small tables are mostly free space).
+                var from = i % 2 == 0 ? CellContentStart(page) : 0;
+                var offset = (page - 1) * PageSize + from + random.Next(PageSize - from);
                 flips.Add(new Flip(tree, page, offset, (byte)random.Next(1, 256)));
             }
         }

@@ -33,6 +33,8 @@ internal sealed class PopulatedStore
             var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
             var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
             var c = await Negotiator.RegisterAsync(host, "C", clock: clock);
+            await a.Client.CreateInviteAsync("P7D");
+            await a.Client.CreateInviteAsync();
             var subscription = (await b.Client.CreateSubscriptionAsync(receiver.Url, description: "everything B sees")).SubscriptionId;
 
             var remodel = (await a.Client.CreateSessionAsync([a.Did, b.Did], "kitchen remodel", new System.Text.Json.Nodes.JsonObject { ["ref"] = "SOW-17" })).SessionId;

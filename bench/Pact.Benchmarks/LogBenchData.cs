@@ -115,15 +115,33 @@ internal sealed class LogBenchData : IAsyncDisposable
     /// Signs a chunk of envelopes across cores while the previous chunk is being appended, then appends it in
     /// requests of 5,000 events: a million events without holding them all in memory at once.
     /// </summary>
-    private async Task AppendSessionAsync(string session, int events)
+    private Task AppendSessionAsync(string session, int events) => AppendSessionAsync(session, 0, events, KeyPair.Generate(), KeyPair.Generate());
+
+    /// <summary>
+    /// A bench session of <paramref name="events"/> events whose event <paramref name="checkpointAt"/> (a streamSeq) is a
+    /// real session.checkpointed event: its stateHash that of the state before it, so the store projects the snapshot
+    /// a daemon would have, and a reader can check it against its event.
+    /// </summary>
+    public async Task AppendCheckpointedSessionAsync(string session, int events, int checkpointAt)
+    {
+        var (a, b) = (KeyPair.Generate(), KeyPair.Generate());
+        await AppendSessionAsync(session, 0, checkpointAt - 1, a, b);
+        var state = await Store.Sessions.GetStateAsync(session, CancellationToken.None) ?? throw new InvalidOperationException("No bench session.");
+        await Store.AppendAsync(new AppendRequest(T0, [new StreamAppend(session, [new EventDraft("session.checkpointed", a.Did, new JsonObject
+        {
+            ["checkpointId"] = "chk_bench", ["stateHash"] = state.StateHash(), ["label"] = null,
+        })])]));
+        // The events after it go on where the drafts stopped, so suspensions and resumptions still alternate.
+        await AppendSessionAsync(session, checkpointAt - 1, events - 1, a, b);
+    }
+
+    private async Task AppendSessionAsync(string session, int from, int to, KeyPair a, KeyPair b)
     {
         const int Chunk = 20_000;
-        var a = KeyPair.Generate();
-        var b = KeyPair.Generate();
         var pending = Task.CompletedTask;
-        for (var start = 0; start < events; start += Chunk)
+        for (var start = from; start < to; start += Chunk)
         {
-            var drafts = new EventDraft[Math.Min(Chunk, events - start)];
+            var drafts = new EventDraft[Math.Min(Chunk, to - start)];
             var first = start;
             Parallel.For(0, drafts.Length, j => drafts[j] = Draft(session, first + j, a, b, Identity.DaemonId));
             await pending;

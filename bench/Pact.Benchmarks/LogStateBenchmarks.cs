@@ -41,33 +41,18 @@ public class LogStateBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _data = LogBenchData.Run(() => LogBenchData.CreateAsync(Events, 0, WithCheckpoint, WithoutCheckpoint));
+        _data = LogBenchData.Run(() => LogBenchData.CreateAsync(Events, 0, WithoutCheckpoint));
+        // The same session with a real session checkpoint 100 events before its head (the store projects its snapshot).
+        LogBenchData.Run(async () =>
+        {
+            await _data.AppendCheckpointedSessionAsync(WithCheckpoint, Events, Events - Tail);
+            return 0;
+        });
         var store = _data.Store;
         var engine = new DecisionEngine(store, new KeyedLock(), TimeProvider.System, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), NullLogger<DecisionEngine>.Instance);
         _service = new SessionService(engine, store.Agents, store.Sessions, store.SessionCheckpoints, store,
-            new PassportService(store, store.Passports, store.Agents, TimeProvider.System));
-
-        // The snapshot the daemon's projector would have written for a checkpoint at streamSeq N − 100.
+            new PassportService(store, store.Passports, store.Agents, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), TimeProvider.System));
         var events = LogBenchData.Run(() => _data.ReadSessionAsync(WithCheckpoint));
-        var at = Events - Tail;
-        var state = SessionState.Replay(events.Take(at)).ToJson();
-        // Written beside the store on its own connection: a snapshot without its session.checkpointed event, which
-        // only a benchmark wants (the store writes session checkpoints by projecting that event).
-        LogBenchData.Run(() => Task.Run(() =>
-        {
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(_data.Directory, "pact.db") + ";Pooling=False");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = (
-                "INSERT INTO checkpoints(checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state) VALUES ('chk_bench', $s, $k, $h, $t, NULL, $at, $state)");
-            command.Parameters.AddWithValue("$s", WithCheckpoint);
-            command.Parameters.AddWithValue("$k", at);
-            command.Parameters.AddWithValue("$h", Jcs.DomainHash(SessionState.HashDomain, state));
-            command.Parameters.AddWithValue("$t", events[at - 1].Seq);
-            command.Parameters.AddWithValue("$at", events[at - 1].Time);
-            command.Parameters.AddWithValue("$state", Jcs.CanonicalString(state));
-            return command.ExecuteNonQuery();
-        }));
         var fromCheckpoint = FromCheckpoint();
         var fromStart = FromStart();
         if (fromCheckpoint.StateHash != Jcs.DomainHash(SessionState.HashDomain, SessionState.Replay(events).ToJson())

@@ -163,6 +163,9 @@ public sealed class ProposalService(
         OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
             (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToResponse()), ct);
 
+    /// <summary>The session a proposal was made in, as the log says (null for one the state does not know).</summary>
+    public string? SessionOf(string proposalId) => engine.State.Proposal(proposalId)?.SessionId;
+
     private async Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
         Func<IStoreTransaction, string, CommandOutcome> respond, CancellationToken ct)
     {

@@ -69,7 +69,16 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
     public async Task<IResult> Get(string proposalId, CancellationToken ct)
     {
         var caller = Reader;
-        var proposal = await proposals.GetProposalAsync(proposalId, ct);
+        ProposalRow? proposal;
+        try
+        {
+            proposal = await proposals.GetProposalAsync(proposalId, ct);
+        }
+        catch (TranscriptIntegrityException e) when (e.SessionId is null && service.SessionOf(proposalId) is { } sessionId)
+        {
+            // The damaged row cannot say whose it is; the state folded from the log can.
+            throw new TranscriptIntegrityException(e.Message, e) { SessionId = sessionId };
+        }
         if (proposal is null || !visibility.CanSeeInSession(caller, proposal.SessionId)) return Problem(PactError.NotFound($"Proposal {proposalId}"));
         quarantine.ThrowIfUnreadable(proposal.SessionId, proposal.CompactId);
         return Json(200, proposal.ToResponse());

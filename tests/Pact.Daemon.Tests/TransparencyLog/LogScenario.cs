@@ -111,6 +111,14 @@ internal sealed class DatabaseTamperer : IDisposable
         }
     }
 
+    /// <summary>Runs any statement on the file (a read model's row edited as an attacker would); returns the rows it changed.</summary>
+    public int Sql(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
     public void Delete(long seq)
     {
         using var command = _connection.CreateCommand();

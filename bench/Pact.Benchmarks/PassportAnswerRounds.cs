@@ -45,7 +45,8 @@ internal static class PassportAnswerRounds
         var cases = new List<Case>();
         foreach (var (events, store) in new[] { (Small, small), (Large, large) })
         {
-            var service = new PassportService(store, store.Passports, store.Agents, TimeProvider.System);
+            var service = new PassportService(store, store.Passports, store.Agents,
+                new TranscriptQuarantine(Microsoft.Extensions.Logging.Abstractions.NullLogger<TranscriptQuarantine>.Instance), TimeProvider.System);
             cases.Add(new Case(events, "head", service, null));
             // An old prefix, the same in both logs (they are built alike), so only the log's length differs.
             cases.Add(new Case(events, $"asOfSeq {OldSeq:N0}", service, OldSeq.ToString(CultureInfo.InvariantCulture)));

@@ -43,6 +43,9 @@ public sealed class TranscriptIntegrityException : Exception
     /// <summary>The session whose stored data failed, when one is known (the answer names it).</summary>
     public string? SessionId { get; init; }
 
+    /// <summary>Another stored resource that failed, e.g. "policy &lt;hash&gt;" (the answer names it).</summary>
+    public string? Resource { get; init; }
+
     public TranscriptIntegrityException(string message) : base(message) { }
 
     public TranscriptIntegrityException(string message, Exception inner) : base(message, inner) { }

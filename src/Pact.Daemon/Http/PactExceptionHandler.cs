@@ -32,9 +32,12 @@ public sealed class PactExceptionHandler(ILogger<PactExceptionHandler> logger) :
                 return new PactError(PactCodes.InvalidJson, 400, "Bad request", e.Message);
             case Pact.Store.TranscriptIntegrityException e:
                 logger.LogCritical(e, "Transcript integrity failure on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, Problems.TraceId(context));
-                return new PactError(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", e.SessionId is { } sessionId
-                    ? $"The stored data of session {sessionId} failed its integrity checks: it was altered or damaged. Run GET /v1/sessions/{sessionId}/verify; the operator sees the finding in GET /healthz."
-                    : "A stored event no longer matches its hash; the transcript has been altered. Run GET /v1/sessions/{id}/verify to locate it.");
+                return new PactError(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", e switch
+                {
+                    { SessionId: { } sessionId } => $"The stored data of session {sessionId} failed its integrity checks: it was altered or damaged. Run GET /v1/sessions/{sessionId}/verify; the operator sees the finding in GET /healthz.",
+                    { Resource: { } resource } => $"The stored {resource} failed its integrity check: it was altered or damaged, and is not served.",
+                    _ => "A stored event no longer matches its hash; the transcript has been altered. Run GET /v1/sessions/{id}/verify to locate it.",
+                });
             default:
                 logger.LogError(exception, "Unhandled failure on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, Problems.TraceId(context));
                 return new PactError(PactCodes.Internal, 500, "Internal error", "The daemon failed to handle this request; quote the traceId when reporting it.");

@@ -96,6 +96,26 @@ public sealed class ReadModelTamperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_policy_document_altered_in_the_store_is_refused_not_served_under_its_hash()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var published = await a.Client.PublishPolicyAsync(new JsonObject
+        {
+            ["format"] = "pact-policy/1",
+            ["name"] = "careful",
+            ["rules"] = new JsonArray(new JsonObject { ["id"] = "no-advanced", ["when"] = "terms.tier == 'advanced'", ["effect"] = "decline" }),
+            ["default"] = "escalate",
+        });
+        var hash = published.Policy.PolicyHash;
+        (await GetAsync($"/v1/policies/{hash}", HttpStatusCode.OK))["rules"]![0]!["effect"]!.GetValue<string>().Should().Be("decline");
+
+        await TamperAndRestartAsync($"UPDATE policies SET document = replace(document, '\"decline\"', '\"sign\"') WHERE policy_hash = '{hash}'");
+        var problem = await GetAsync($"/v1/policies/{hash}", HttpStatusCode.InternalServerError);
+        problem["code"]!.GetValue<string>().Should().Be("PACT-401");
+        problem["detail"]!.GetValue<string>().Should().Contain(hash);
+    }
+
+    [Fact]
     public async Task A_session_status_set_by_hand_is_refused_not_served_and_its_commands_too()
     {
         var n = await NegotiateAsync();

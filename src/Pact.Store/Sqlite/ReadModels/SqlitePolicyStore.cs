@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
+using Pact.Core.Policies;
 
 namespace Pact.Store.Sqlite.ReadModels;
 
@@ -50,11 +51,23 @@ internal sealed class SqlitePolicyStore(SqliteEventLog store) : IPolicyStore
         return command.ExecuteNonQuery() == 1;
     }
 
-    private static PolicyRecord Read(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        (JsonObject)StrictJson.Parse(reader.GetString(2))!,
-        Convert.ToInt32(reader.GetInt64(3), CultureInfo.InvariantCulture),
-        reader.GetString(4),
-        reader.GetString(5));
+    /// <summary>
+    /// A stored policy is served only if its document still hashes to its id (§13: the id is the content's hash), so
+    /// a damaged row is a 500 PACT-401, never a different policy under the published hash.
+    /// </summary>
+    private static PolicyRecord Read(SqliteDataReader reader)
+    {
+        var policyHash = reader.GetString(0);
+        JsonObject? document = null;
+        try
+        {
+            document = StrictJson.Parse(reader.GetString(2)) as JsonObject;
+        }
+        catch (Pact.Core.Errors.InvalidJsonException)
+        {
+        }
+        if (document is null || PolicyDocument.HashOf(document) != policyHash || document["name"]?.GetValue<string>() != reader.GetString(1))
+            throw new TranscriptIntegrityException($"The stored policy {policyHash} is damaged: its document no longer hashes to its id.") { Resource = "policy " + policyHash };
+        return new(policyHash, reader.GetString(1), document, Convert.ToInt32(reader.GetInt64(3), CultureInfo.InvariantCulture), reader.GetString(4), reader.GetString(5));
+    }
 }

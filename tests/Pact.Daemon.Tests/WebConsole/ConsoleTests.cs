@@ -211,6 +211,43 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>, IAsy
     }
 
     [BrowserFact]
+    public async Task A_policy_reads_as_its_rules_and_decides_a_proposal_as_the_API_does()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "Ada");
+        var b = await Negotiator.RegisterAsync(_host, "Bo");
+        var published = await b.Client.PublishPolicyAsync(new JsonObject
+        {
+            ["format"] = "pact-policy/1",
+            ["name"] = "bo-intake",
+            ["rules"] = new JsonArray(
+                new JsonObject { ["id"] = "no-advanced", ["when"] = "terms.tier == 'advanced'", ["effect"] = "decline", ["reason"] = "Advanced needs a human." },
+                new JsonObject { ["id"] = "standard-ok", ["when"] = "terms.tier == 'standard'", ["effect"] = "sign" }),
+            ["default"] = "escalate",
+        });
+        var policyHash = published.Policy.PolicyHash;
+        var sessionId = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var proposal = await a.Client.ProposeAsync(sessionId, await a.DraftAsync(b), a.Authority);
+        var expected = await b.Client.EvaluatePolicyOnProposalAsync(null, policyHash, proposal.ProposalId);
+
+        await SignInAsync();
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Policies" }).ClickAsync();
+        await _page.GetByLabel("Policy hash").FillAsync(policyHash);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Policy “bo-intake”" })).ToBeVisibleAsync();
+        await Expect(_page.Locator("#rules tbody tr")).ToHaveCountAsync(2);
+        await Expect(_page.Locator("#rules tr[data-rule='no-advanced']")).ToContainTextAsync("decline");
+
+        await _page.GetByLabel("Proposal").FillAsync(proposal.ProposalId);
+        await _page.GetByLabel("Judge as party").SelectOptionAsync("b");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Evaluate" }).ClickAsync();
+        await Expect(_page.Locator("#decision .check")).ToContainTextAsync("Decision: sign by rule standard-ok");
+        await Expect(_page.Locator("#decision")).ToContainTextAsync(expected.DecisionHash);
+        await Expect(_page.Locator("#trace tbody tr")).ToHaveCountAsync(2);
+        await ScreenshotAsync("policy");
+        _errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task The_checkpoint_and_an_inclusion_proof_verify_green_and_an_altered_proof_shows_red()
     {
         await KitchenRemodelSample.RunAsync(_host.BaseAddress, TextWriter.Null, CancellationToken.None);

@@ -102,6 +102,44 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>, IAsy
         await Expect(_page.Locator("#timeline li[data-type='session.suspended']")).ToContainTextAsync("suspended the session",
             new LocatorAssertionsToContainTextOptions { Timeout = 2000 });
         await Expect(_page.Locator("#chain")).ToContainTextAsync("✓ Chain of 2 events verified");
+        // The chain is then tied to the signed log through its newest event's inclusion proof.
+        await Expect(_page.Locator("#chain")).ToContainTextAsync("its newest event is in the daemon's signed log",
+            new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });
+        _errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task An_agent_token_sees_its_own_sessions_only()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "Ada");
+        var b = await Negotiator.RegisterAsync(_host, "Bo");
+        var c = await Negotiator.RegisterAsync(_host, "Cy");
+        var mine = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var others = (await b.Client.CreateSessionAsync([b.Did, c.Did])).SessionId;
+
+        await SignInAsync((await a.Client.GetTokenAsync()).Token);
+        await Expect(_page.Locator($"tr[data-session='{mine}']")).ToBeVisibleAsync();
+        await Expect(_page.Locator($"tr[data-session='{others}']")).ToHaveCountAsync(0);
+        _errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task An_event_altered_on_its_way_fails_its_inclusion_check_though_its_hash_is_kept()
+    {
+        await KitchenRemodelSample.RunAsync(_host.BaseAddress, TextWriter.Null, CancellationToken.None);
+        await WaitForCheckpointAsync();
+        await _page.RouteAsync("**/v1/sessions/*/events?*", async route =>
+        {
+            var response = await route.FetchAsync();
+            var page = JsonNode.Parse(await response.TextAsync())!.AsObject();
+            foreach (var e in page["events"]!.AsArray()) e!["type"] = "session.suspended"; // the hashes stay as served
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = page.ToJsonString() });
+        });
+        await SignInAsync();
+        await _page.GotoAsync(Url("#/log"));
+        await _page.GetByLabel("Event seq").FillAsync("3");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Check inclusion" }).ClickAsync();
+        await Expect(_page.Locator("#inclusion")).ToContainTextAsync("✗ Event 3 as served is not in the signed log");
         _errors.Should().BeEmpty();
     }
 
@@ -270,7 +308,7 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>, IAsy
             await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = proof.ToJsonString() });
         });
         await _page.GetByRole(AriaRole.Button, new() { Name = "Check inclusion" }).ClickAsync();
-        await Expect(_page.Locator("#inclusion")).ToContainTextAsync("✗ The proof for event 3 does not lead to the signed root.");
+        await Expect(_page.Locator("#inclusion")).ToContainTextAsync("✗ Event 3 as served is not in the signed log");
         _errors.Should().BeEmpty();
     }
 

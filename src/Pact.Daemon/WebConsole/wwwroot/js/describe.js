@@ -48,8 +48,10 @@ export function describe(e) {
     case "proposal.withdrawn": return { text: `Proposal ${d.proposalId} is withdrawn.`, tone: "neutral" };
     case "compact.in-force": return { text: `Compact ${d.compactId} version ${d.version} is in force.`, tone: "good" };
     case "compact.superseded": return { text: `Compact ${d.compactId} version ${d.version} was superseded by a newer version.`, tone: "neutral" };
-    case "compact.revocation.initiated":
-      return { text: `${actor} started revoking ${d.compactId} version ${d.version}: it takes effect at ${when(d.effectiveAt)}, acknowledgment due by ${when(d.ackDeadline)}.`, tone: "warn" };
+    case "compact.revocation.initiated": {
+      const asked = d.envelope?.payload ?? {};
+      return { text: `${actor} started ${asked.emergency ? "an emergency revocation of" : "revoking"} ${d.compactId} version ${d.version}${asked.reason ? ` (“${asked.reason}”)` : ""}: it takes effect at ${when(d.effectiveAt)}, acknowledgment due by ${when(d.ackDeadline)}.`, tone: "warn" };
+    }
     case "compact.revocation.acknowledged": return { text: `${actor} acknowledged revocation ${d.revocationId}.`, tone: "neutral" };
     case "compact.revocation.escalated": return { text: `Revocation ${d.revocationId} was not acknowledged by ${when(d.dueAt)}.`, tone: "bad" };
     case "compact.revocation.lapsed": return { text: `Revocation ${d.revocationId} lapsed (${d.reason}).`, tone: "neutral" };
@@ -61,8 +63,8 @@ export function describe(e) {
     case "compact.marker.acknowledged": return { text: `${actor} acknowledged marker ${d.markerId}.`, tone: "neutral" };
     case "compact.marker.effective": return { text: `Marker ${d.markerId} took effect.`, tone: "neutral" };
     case "failure": {
-      const evidence = (d.evidenceRefs ?? d.evidence ?? []).length;
-      return { text: `Timeout (${d.code}): ${failureWhy[d.code] ?? "a deadline passed"}${d.agent ? `; counted against ${who(d.agent)}` : ""}${evidence ? ` (${evidence} evidence reference${evidence > 1 ? "s" : ""})` : ""}.`, tone: "bad" };
+      const evidence = d.evidenceRefs ?? [];
+      return { text: `Timeout (${d.code}): ${failureWhy[d.code] ?? "a deadline passed"}${d.agent ? `; counted against ${who(d.agent)}` : ""}${evidence.length ? `. Evidence: ${evidence.join(", ")}` : ""}.`, tone: "bad" };
     }
     default:
       return { text: `${e.type} by ${actor}.`, tone: "neutral" };

@@ -197,6 +197,30 @@ public sealed class WireFormatTests : IAsyncLifetime
         deleted.Status.Should().Be(HttpStatusCode.NoContent);
         deleted.Text.Should().BeEmpty();
 
+        // ---- passports (§16) and policies (§13)
+        var token = await a.Raw.TokenAsync();
+        Record("passport.get", await a.Raw.GetAsync($"/v1/agents/{b.Did}/passport"), HttpStatusCode.OK);
+        Record("passport.get.as-of-seq", await a.Raw.GetAsync($"/v1/agents/{b.Did}/passport?asOfSeq=1"), HttpStatusCode.OK);
+        Record("passport.check", await SendJsonAsync(HttpMethod.Post, $"/v1/agents/{b.Did}/passport/check",
+            new JsonObject { ["minScore"] = 6000, ["minConfidence"] = 50 }, token), HttpStatusCode.OK);
+        var policy = new JsonObject
+        {
+            ["format"] = "pact-policy/1",
+            ["name"] = "wire",
+            ["rules"] = new JsonArray(
+                new JsonObject { ["id"] = "no-advanced", ["when"] = "terms.tier == 'advanced'", ["effect"] = "decline", ["reason"] = Odd },
+                new JsonObject { ["id"] = "standard", ["when"] = "terms.tier == 'standard'", ["effect"] = "sign" }),
+            ["default"] = "escalate",
+        };
+        var published = Record("policy.publish", await a.Raw.PostAsync("/v1/policies", new PolicyPublishPayload(policy)), HttpStatusCode.Created);
+        Record("policy.publish.200", await a.Raw.PostAsync("/v1/policies", new PolicyPublishPayload((JsonObject)policy.DeepClone())), HttpStatusCode.OK);
+        var policyHash = published.Json!["policyHash"]!.GetValue<string>();
+        Record("policy.get", await a.Raw.GetAsync($"/v1/policies/{policyHash}"), HttpStatusCode.OK);
+        Record("policy.evaluate.proposal", await SendJsonAsync(HttpMethod.Post, "/v1/policies/evaluate",
+            new JsonObject { ["policyHash"] = policyHash, ["proposalId"] = counter.ProposalId }, token), HttpStatusCode.OK);
+        Record("policy.evaluate.terms", await SendJsonAsync(HttpMethod.Post, "/v1/policies/evaluate",
+            new JsonObject { ["policyHash"] = policyHash, ["terms"] = terms.DeepClone(), ["me"] = "b" }, token), HttpStatusCode.OK);
+
         // ---- a verification that fails: an event edited in the database while the daemon was stopped
         var damaged = await CreateSessionAsync(a, [a, b], "to be damaged");
         await _host.StopAsync();

@@ -102,6 +102,10 @@ public sealed class PassportTests : IAsyncLifetime
     [InlineData("?asOf=2030-01-01T00:00:00.000Z", "/asOf")]
     [InlineData("?asOf=yesterday", "/asOf")]
     [InlineData("?asOf=2026-11-21T12:00:00.000Z&asOfSeq=1", "/asOf")]
+    [InlineData("?asOfSeq=", "/asOfSeq")]
+    [InlineData("?asOfSeq=1&asOfSeq=2", "/asOfSeq")]
+    [InlineData("?asOf=", "/asOf")]
+    [InlineData("?asOf=2026-11-21T12:00:00.000Z&asOf=2026-11-21T12:00:00.000Z", "/asOf")]
     public async Task Bad_selections_are_PACT_101(string query, string pointer)
     {
         var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);

@@ -17,6 +17,20 @@ public abstract class PactControllerBase : ControllerBase
 
     protected static IResult Problem(PactError error) => Problems.Result(error);
 
+    /// <summary>
+    /// Model binding reads an empty query value as absent and a repeated one as its first; where that would silently
+    /// change what a request selects, this refuses either (PACT-101 at the parameter's pointer), or answers null.
+    /// </summary>
+    protected PactError? SingleQueryValues(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (Request.Query.TryGetValue(name, out var given) && (given.Count != 1 || string.IsNullOrEmpty(given[0])))
+                return PactError.InvalidPayload($"'{name}' is given at most once, with a value.", "/" + name);
+        }
+        return null;
+    }
+
     /// <summary>A response record of Pact.Core.Contracts.Responses, written as every answer is (<see cref="Application.CommandOutcome.Serialize"/>).</summary>
     protected static IResult Json<T>(int status, T body) => Application.CommandOutcome.Json(status, Application.CommandOutcome.Serialize(body));
 

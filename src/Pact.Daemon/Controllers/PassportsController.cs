@@ -26,13 +26,7 @@ public sealed class PassportsController(PassportService service, ReputationProvi
     [RequirePolicy(PactAuthorization.Reader)]
     public async Task<IResult> Get(string agentId, [FromQuery] string? asOfSeq, [FromQuery] string? asOf, CancellationToken ct)
     {
-        // Model binding reads an empty value as absent and a repeated one as its first: both are refused instead,
-        // so that a selection is never silently the head or another seq than the one meant.
-        foreach (var name in (string[])["asOfSeq", "asOf"])
-        {
-            if (Request.Query.TryGetValue(name, out var given) && (given.Count != 1 || string.IsNullOrEmpty(given[0])))
-                return Problem(PactError.InvalidPayload($"'{name}' is given at most once, with a value.", "/" + name));
-        }
+        if (SingleQueryValues("asOfSeq", "asOf") is { } ambiguous) return Problem(ambiguous);
         var (passport, error) = await service.GetAsync(agentId, asOfSeq, asOf, ct);
         if (error is not null) return Problem(error);
         return Json(PassportResponse.From(passport!) with { Providers = await providers.EvaluateAsync(passport!, ct) });

@@ -1,5 +1,7 @@
 // Events and terms in words a person reads: who did what, when and why (§8.2), and a compact's terms as a table.
 
+import { el } from "./dom.js";
+
 const names = new Map(); // did:key → display name, filled by the app as agents are looked up
 
 export function rememberName(did, name) { if (did && name) names.set(did, name); }
@@ -73,15 +75,6 @@ export function describe(e) {
 
 function short(hash) { return hash ? hash.slice(0, 12) + "…" : "?"; }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v; else node.setAttribute(k, v);
-  }
-  for (const c of children.flat()) node.append(c instanceof Node ? c : document.createTextNode(String(c ?? "")));
-  return node;
-}
-export { el };
 
 function retainText(r) {
   if (!r) return "—";

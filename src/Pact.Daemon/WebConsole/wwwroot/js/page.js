@@ -2,7 +2,8 @@
 // behind does not draw or open a stream), headings and links, the daemon's identity, and agents' names.
 
 import * as api from "./api.js";
-import { el, rememberName, who } from "./describe.js";
+import { el } from "./dom.js";
+import { rememberName, who } from "./describe.js";
 
 const main = document.getElementById("main");
 const status = document.getElementById("status");

@@ -1,7 +1,8 @@
 // An agent and its passport (§16).
 
 import * as api from "../api.js";
-import { el, rememberName, when } from "../describe.js";
+import { el } from "../dom.js";
+import { rememberName, when } from "../describe.js";
 import { currentRoute, heading, problemText, show, stillShowing } from "../page.js";
 
 export async function agentView(agentId) {

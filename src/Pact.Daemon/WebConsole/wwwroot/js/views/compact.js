@@ -1,7 +1,8 @@
 // A compact: its terms, signatures, versions, the dispositions in force and the compliance check of §6.3.
 
 import * as api from "../api.js";
-import { el, termsView, when, who } from "../describe.js";
+import { el } from "../dom.js";
+import { termsView, when, who } from "../describe.js";
 import { agentLink, currentRoute, heading, link, nameAgents, problemText, show, stillShowing } from "../page.js";
 
 export async function compactView(compactId) {

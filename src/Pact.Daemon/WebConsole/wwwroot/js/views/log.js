@@ -1,7 +1,7 @@
 // The log: the signed checkpoint verified with the daemon's key, and inclusion proofs checked against it.
 
 import * as api from "../api.js";
-import { el } from "../describe.js";
+import { el } from "../dom.js";
 import { daemon, heading, problemText, show } from "../page.js";
 import * as verify from "../verify.js";
 

@@ -1,7 +1,7 @@
 // Policies (§13): a published policy read as its rules, and a dry run on a proposal.
 
 import * as api from "../api.js";
-import { el } from "../describe.js";
+import { el } from "../dom.js";
 import { currentRoute, heading, link, problemText, show, stillShowing } from "../page.js";
 
 export function policiesView() {

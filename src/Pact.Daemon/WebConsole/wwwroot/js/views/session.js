@@ -1,7 +1,8 @@
 // A session: its state and its timeline, tailed over SSE, told in sentences and checked as a chain.
 
 import * as api from "../api.js";
-import { changesView, describe, el, termsChanges, when } from "../describe.js";
+import { el } from "../dom.js";
+import { changesView, describe, termsChanges, when } from "../describe.js";
 import { agentLink, currentRoute, heading, link, nameAgents, onLeave, problemText, show, stillShowing } from "../page.js";
 import * as verify from "../verify.js";
 import { checkInclusion } from "./log.js";

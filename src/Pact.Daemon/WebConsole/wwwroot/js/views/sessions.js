@@ -1,7 +1,8 @@
 // The sessions the token may read, live from /v1/events/stream.
 
 import * as api from "../api.js";
-import { el, when, who } from "../describe.js";
+import { el } from "../dom.js";
+import { when, who } from "../describe.js";
 import { currentRoute, heading, link, nameAgents, onLeave, problemText, say, show, stillShowing } from "../page.js";
 
 export async function sessionsView() {

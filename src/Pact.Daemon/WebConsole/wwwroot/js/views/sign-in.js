@@ -1,7 +1,7 @@
 // Sign-in: a token kept in this tab's session storage, checked against the daemon before it is kept.
 
 import * as api from "../api.js";
-import { el } from "../describe.js";
+import { el } from "../dom.js";
 import { heading, problemText, say, show } from "../page.js";
 
 export function signIn() {

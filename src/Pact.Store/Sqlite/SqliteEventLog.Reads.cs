@@ -162,25 +162,7 @@ internal sealed partial class SqliteEventLog
         return events;
     }
 
-    private static TranscriptEvent ReadEvent(SqliteDataReader reader)
-    {
-        var seq = reader.GetInt64(0);
-        JsonObject data;
-        try
-        {
-            data = StrictJson.Parse(reader.GetString(6)) as JsonObject
-                ?? throw new TranscriptIntegrityException($"The data of event seq {seq} is not a JSON object.");
-        }
-        catch (Pact.Core.Errors.InvalidJsonException e)
-        {
-            throw new TranscriptIntegrityException($"The data of event seq {seq} is not valid JSON.", e);
-        }
-        var ev = new TranscriptEvent(seq, reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-            reader.GetString(5), data, reader.GetString(7), reader.GetString(8));
-        if (EventChain.CheckHash(ev) is { } broken)
-            throw new TranscriptIntegrityException($"Event seq {seq} does not match its hash: the stored transcript was altered. {broken.Message}");
-        return ev;
-    }
+    private static TranscriptEvent ReadEvent(SqliteDataReader reader) => StoredEvents.ToEvent(ReadRow(reader));
 
     /// <summary>
     /// Rows of one stream with stream_seq &gt; <paramref name="afterStreamSeq"/>, in stream_seq order, exactly as stored:
@@ -216,13 +198,13 @@ internal sealed partial class SqliteEventLog
     {
         using var reader = command.ExecuteReader();
         var rows = new List<StoredEventRow>();
-        while (reader.Read())
-        {
-            rows.Add(new StoredEventRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8)));
-        }
+        while (reader.Read()) rows.Add(ReadRow(reader));
         return rows;
     }
+
+    private static StoredEventRow ReadRow(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
 
     /// <summary>One page of a stream, in stream_seq order: what the checked and the raw stream readers both run.</summary>
     private static SqliteCommand StreamPage(SqliteConnection connection, string stream, long afterStreamSeq, int limit)

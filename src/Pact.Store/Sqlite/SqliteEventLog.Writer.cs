@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Time;
+using Pact.Store.GroupCommit;
 
 namespace Pact.Store.Sqlite;
 
@@ -18,7 +19,7 @@ internal sealed partial class SqliteEventLog
     private async Task WriterLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<WorkItem>(_options.MaxBatchSize);
+        var batch = new List<PendingWrite<AppendRequest>>(_options.MaxBatchSize);
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -40,7 +41,7 @@ internal sealed partial class SqliteEventLog
         }
     }
 
-    private void ProcessBatch(List<WorkItem> batch)
+    private void ProcessBatch(List<PendingWrite<AppendRequest>> batch)
     {
         var started = Stopwatch.GetTimestamp();
         var results = new AppendResult?[batch.Count];
@@ -61,7 +62,7 @@ internal sealed partial class SqliteEventLog
 
             for (var i = 0; i < batch.Count; i++)
             {
-                var request = batch[i].Request;
+                var request = batch[i].Work;
                 var seqBefore = nextSeq;
                 var requestHeads = new Dictionary<string, StreamHead>(StringComparer.Ordinal);
                 tx.Save(Savepoint);
@@ -127,10 +128,7 @@ internal sealed partial class SqliteEventLog
         if (_heads.Count > _options.StreamHeadCacheLimit) _heads.Clear();
         Volatile.Write(ref _headSeq, nextSeq - 1);
         Interlocked.Increment(ref _commitCount);
-        CommitCounter.Add(1);
-        EventCounter.Add(batchEvents.Count);
-        BatchSize.Record(batch.Count);
-        CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        WriterMetrics.Committed(batch.Count, batchEvents.Count, Stopwatch.GetElapsedTime(started));
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -158,15 +156,7 @@ internal sealed partial class SqliteEventLog
             }
             foreach (var pending in append.Events)
             {
-                var draft = request.PrepareDraft?.Invoke(pending, head.Hash) ?? pending;
-                // Store the canonical text and hand out what parses back from it, so every reader re-hashes identically.
-                var text = Jcs.CanonicalString(draft.Data);
-                if (StrictJson.Parse(text) is not JsonObject data || Jcs.CanonicalString(data) != text)
-                    throw new ArgumentException($"The data of a '{draft.Type}' event does not survive canonical JSON unchanged.", nameof(request));
-                var time = head.Time is not null && string.CompareOrdinal(head.Time, requestTime) > 0 ? head.Time : requestTime;
-                var streamSeq = head.StreamSeq + 1;
-                var hash = EventChain.HashCanonical(append.Stream, streamSeq, draft.Type, time, draft.Actor, text, head.Hash);
-                var e = new TranscriptEvent(nextSeq, append.Stream, streamSeq, draft.Type, time, draft.Actor, data, head.Hash, hash);
+                var (e, text) = EventLinker.Next(request, append.Stream, pending, head, nextSeq, requestTime);
                 p[0].Value = e.Seq;
                 p[1].Value = e.Stream;
                 p[2].Value = e.StreamSeq;
@@ -179,7 +169,7 @@ internal sealed partial class SqliteEventLog
                 insert.ExecuteNonQuery();
                 events.Add(e);
                 nextSeq++;
-                head = new StreamHead(streamSeq, hash, time);
+                head = EventLinker.After(e);
             }
             requestHeads[append.Stream] = head;
         }
@@ -218,47 +208,5 @@ internal sealed partial class SqliteEventLog
                 _logger.LogError(e, "A Committed handler threw for seq {First}..{Last}", events[0].Seq, events[^1].Seq);
             }
         }
-    }
-
-    private readonly record struct StreamHead(long StreamSeq, string Hash, string? Time)
-    {
-        public static StreamHead Empty => new(0, EventChain.GenesisHash, null);
-    }
-
-    private sealed class WorkItem(AppendRequest request)
-    {
-        private const int Waiting = 0, Taken = 1, Cancelled = 2;
-        private readonly TaskCompletionSource<AppendResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private CancellationTokenRegistration _registration;
-        private int _state;
-
-        public AppendRequest Request { get; } = request;
-
-        public Task<AppendResult> Task => _tcs.Task;
-
-        public void Register(CancellationToken ct)
-        {
-            if (!ct.CanBeCanceled) return;
-            _registration = ct.Register(static (state, token) =>
-            {
-                var item = (WorkItem)state!;
-                if (Interlocked.CompareExchange(ref item._state, Cancelled, Waiting) == Waiting)
-                    item._tcs.TrySetCanceled(token);
-            }, this);
-        }
-
-        public void Unregister() => _registration.Dispose();
-
-        /// <summary>The writer claims the request; from here on cancellation no longer applies and the caller waits for the outcome.</summary>
-        public bool TryTake()
-        {
-            if (Interlocked.CompareExchange(ref _state, Taken, Waiting) != Waiting) return false;
-            _registration.Dispose();
-            return true;
-        }
-
-        public void Complete(AppendResult result) => _tcs.TrySetResult(result);
-
-        public void Fail(Exception e) => _tcs.TrySetException(e);
     }
 }

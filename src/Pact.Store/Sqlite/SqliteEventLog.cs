@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Time;
+using Pact.Store.GroupCommit;
 
 namespace Pact.Store.Sqlite;
 
@@ -28,16 +29,10 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     internal const string InsertEventSql = $"INSERT INTO events ({EventColumns}) VALUES ($seq, $stream, $streamSeq, $type, $time, $actor, $data, $prevHash, $hash);";
     private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$type", "$time", "$actor", "$data", "$prevHash", "$hash"];
 
-    private static readonly Meter Meter = new("Pact");
-    private static readonly Counter<long> CommitCounter = Meter.CreateCounter<long>("pact.transcript.commits", description: "Committed writer transactions.");
-    private static readonly Counter<long> EventCounter = Meter.CreateCounter<long>("pact.transcript.events", description: "Events appended.");
-    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("pact.transcript.batch.requests", description: "Requests per committed batch.");
-    private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("pact.transcript.batch.duration", "ms", "Time from BEGIN to COMMIT of a batch.");
-
     private readonly PactStoreOptions _options;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<IInlineProjection> _projections;
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingWrite<AppendRequest>> _queue = Channel.CreateUnbounded<PendingWrite<AppendRequest>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal); // committed heads; writer only
     // Set once by OpenAsync, before _state says Open (see SqliteEventLog.Open.cs).
     private string _readConnectionString = null!;
@@ -93,7 +88,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Validate(request);
+        EventLinker.Validate(request);
         // Appending to a tree that lost or gained leaves would sign a log that proves the wrong events.
         if (LogIntegrityFailure is { } broken && request.Streams.Any(s => s.Events.Count > 0))
             throw new TranscriptIntegrityException(broken + " No event can be appended until it is repaired.");
@@ -161,7 +156,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     private Task<AppendResult> EnqueueCore(AppendRequest request, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var item = new WorkItem(request);
+        var item = new PendingWrite<AppendRequest>(request);
         item.Register(ct);
         if (!_queue.Writer.TryWrite(item))
         {
@@ -171,23 +166,5 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
             throw new InvalidOperationException("The transcript writer has stopped.");
         }
         return item.Task;
-    }
-
-    private static void Validate(AppendRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Streams is null) throw new ArgumentException("Streams is null.", nameof(request));
-        foreach (var append in request.Streams)
-        {
-            if (append is null) throw new ArgumentException("A StreamAppend is null.", nameof(request));
-            if (string.IsNullOrEmpty(append.Stream)) throw new ArgumentException("A stream name is empty.", nameof(request));
-            if (append.Events is null) throw new ArgumentException($"The events for stream '{append.Stream}' are null.", nameof(request));
-            foreach (var draft in append.Events)
-            {
-                if (draft is null) throw new ArgumentException($"An event for stream '{append.Stream}' is null.", nameof(request));
-                if (string.IsNullOrEmpty(draft.Type) || string.IsNullOrEmpty(draft.Actor) || draft.Data is null)
-                    throw new ArgumentException($"An event for stream '{append.Stream}' lacks its type, actor or data.", nameof(request));
-            }
-        }
     }
 }

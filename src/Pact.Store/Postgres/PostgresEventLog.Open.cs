@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Pact.Store.Postgres;
+
+// Opening: the writer's own connection, the writer role, migrations, and the Merkle tree checked against the events.
+internal sealed partial class PostgresEventLog
+{
+    private int _opening;
+
+    /// <summary>Creates the log and opens it.</summary>
+    public static async Task<PostgresEventLog> OpenAsync(PostgresStoreOptions options, ILogger? logger = null, CancellationToken ct = default)
+    {
+        var log = new PostgresEventLog(options, logger);
+        try
+        {
+            await log.OpenAsync(ct: ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return log;
+    }
+
+    /// <summary>
+    /// Connects, takes the writer role (waiting at most <see cref="PostgresStoreOptions.WriterLockTimeout"/>), migrates,
+    /// loads the head and starts the writer. Once only.
+    /// </summary>
+    /// <param name="firstWrite">Runs through the writer before any other request can be queued.</param>
+    /// <param name="ct">Cancels the open.</param>
+    public async Task OpenAsync(Func<PostgresAppendContext, object?>? firstWrite = null, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _opening, 1) != 0) throw new InvalidOperationException("The PostgreSQL transcript was already opened.");
+        _writer = await ConnectWriterAsync(ct).ConfigureAwait(false);
+        var version = PostgresSchema.Migrate(_writer, _options.Migrations);
+        LoadHead();
+        _writerTask = Task.Run(WriterLoopAsync, CancellationToken.None);
+        if (firstWrite is not null)
+        {
+            Volatile.Write(ref _open, 1);
+            await EnqueueCore(new PostgresWrite(new AppendRequest(default, []), firstWrite), ct).ConfigureAwait(false);
+        }
+        Volatile.Write(ref _open, 1);
+        _logger.LogInformation("PostgreSQL transcript {Database} open: schema version {Version}, head seq {HeadSeq}",
+            _writer.Database, version, HeadSeq);
+    }
+
+    /// <summary>
+    /// A connection of its own (never pooled: the advisory lock belongs to the session and must end with it) that holds
+    /// the writer lock.
+    /// </summary>
+    private async Task<NpgsqlConnection> ConnectWriterAsync(CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_options.ConnectionString) { Pooling = false, ApplicationName = "pact-writer" };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            var waited = Stopwatch.StartNew();
+            while (!await TryLockAsync(connection, ct).ConfigureAwait(false))
+            {
+                if (waited.Elapsed >= _options.WriterLockTimeout)
+                    throw new InvalidOperationException(
+                        $"Another Pact instance holds the writer role of database '{connection.Database}' (advisory lock {PostgresLocks.Writer}).");
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({PostgresLocks.Writer});", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Reads the committed head and the Merkle tree's right edge; called whenever the writer (re)takes its role.</summary>
+    private void LoadHead()
+    {
+        var connection = _writer!;
+        _heads.Clear();
+        var headSeq = PostgresSchema.ScalarLong(connection, null, "SELECT COALESCE(MAX(seq), 0) FROM events;");
+        var leaves = PostgresSchema.ScalarLong(connection, null, "SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0;");
+        if (leaves != headSeq)
+        {
+            var failure = $"The Merkle tree of the log holds {leaves} leaves but the transcript has {headSeq} events.";
+            if (!_options.OpenWithBrokenLog) throw new TranscriptIntegrityException(failure);
+            _logger.LogCritical("PostgreSQL transcript opened without appends: {Failure}", failure);
+            LogIntegrityFailure = failure;
+        }
+        else
+        {
+            _frontier = MerkleFrontier.Load(connection, null, leaves);
+        }
+        Volatile.Write(ref _headSeq, headSeq);
+    }
+}

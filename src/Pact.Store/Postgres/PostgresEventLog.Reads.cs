@@ -1,0 +1,121 @@
+using System.Data;
+using Npgsql;
+using Pact.Core.Events;
+
+namespace Pact.Store.Postgres;
+
+// Reads on pooled connections: pages of a stream or of the whole log, checked as they are read, and the full scan.
+internal sealed partial class PostgresEventLog
+{
+    private const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
+    private const string StreamPageSql = $"SELECT {EventColumns} FROM events WHERE stream = $1 AND stream_seq > $2 ORDER BY stream_seq LIMIT $3";
+    private const string GlobalPageSql = $"SELECT {EventColumns} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+    public async Task<IReadOnlyList<TranscriptEvent>> ReadStreamAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterStreamSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var rows = await ReadRowsAsync(StreamPageSql, [stream, afterStreamSeq, limit], ct).ConfigureAwait(false);
+        var events = rows.Select(StoredEvents.ToEvent).ToList();
+        var head = ChainHead.Before(afterStreamSeq + 1);
+        foreach (var e in events)
+        {
+            if (head.Check(e.Seq, e.StreamSeq, e.PrevHash) is { } broken)
+                throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {e.StreamSeq} (seq {e.Seq}): {broken.Message}");
+            head = ChainHead.After(e);
+        }
+        return events;
+    }
+
+    public async Task<IReadOnlyList<TranscriptEvent>> ReadAllAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var rows = await ReadRowsAsync(GlobalPageSql, [afterSeq, limit], ct).ConfigureAwait(false);
+        var events = rows.Select(StoredEvents.ToEvent).ToList();
+        var expected = afterSeq + 1;
+        foreach (var e in events)
+            if (e.Seq != expected++)
+                throw new TranscriptIntegrityException($"The global log has a gap before seq {e.Seq}.");
+        return events;
+    }
+
+    public async Task<TranscriptEvent?> GetBySeqAsync(long seq, CancellationToken ct = default)
+    {
+        var rows = await ReadRowsAsync($"SELECT {EventColumns} FROM events WHERE seq = $1", [seq], ct).ConfigureAwait(false);
+        return rows.Count == 0 ? null : StoredEvents.ToEvent(rows[0]);
+    }
+
+    public async Task<(long StreamSeq, string Hash)?> GetStreamHeadAsync(string stream, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await using var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT stream_seq, hash FROM events WHERE stream = $1 ORDER BY stream_seq DESC LIMIT 1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    public Task<IReadOnlyList<StoredEventRow>> ReadStreamRowsAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadRowsAsync(StreamPageSql, [stream, afterStreamSeq, limit], ct);
+    }
+
+    public Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadRowsAsync(GlobalPageSql, [afterSeq, limit], ct);
+    }
+
+    /// <summary>An open pooled connection for read-model queries; dispose it to return it to the pool.</summary>
+    public async Task<NpgsqlConnection> OpenReadConnectionAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _open) == 0) throw new InvalidOperationException("The PostgreSQL transcript is not open yet: open the store before using it.");
+        return await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Scans the whole transcript in one snapshot (a repeatable-read transaction; appends go on): seq from 1 without
+    /// gaps, every stream's chain, every hash, time never going back in a stream.
+    /// </summary>
+    public async Task<TranscriptVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {EventColumns} FROM events ORDER BY seq", connection, tx);
+        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        long expected = 1;
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var e = StoredEvents.ToEvent(ReadRow(reader));
+            if (e.Seq != expected) throw new TranscriptIntegrityException($"Expected seq {expected}, found {e.Seq}.");
+            var head = heads.GetValueOrDefault(e.Stream, ChainHead.Genesis);
+            if ((head.Check(e.Seq, e.StreamSeq, e.PrevHash) ?? head.CheckTime(e.Time)) is { } broken)
+                throw new TranscriptIntegrityException($"Event seq {e.Seq} does not follow streamSeq {head.StreamSeq} of stream '{e.Stream}': {broken.Message}");
+            heads[e.Stream] = ChainHead.After(e);
+            expected++;
+        }
+        return new TranscriptVerification(expected - 1, heads.Count);
+    }
+
+    private async Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(string sql, object[] parameters, CancellationToken ct)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<StoredEventRow>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) rows.Add(ReadRow(reader));
+        return rows;
+    }
+
+    private static StoredEventRow ReadRow(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
+}

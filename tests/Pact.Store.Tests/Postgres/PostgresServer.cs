@@ -49,7 +49,9 @@ public static class PostgresServer
     private static async Task<Cluster> StartAsync()
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL's server binaries are not installed (apt-get install postgresql).");
-        var root = Path.Combine(Path.GetTempPath(), "pact-postgres", Guid.NewGuid().ToString("N"));
+        var parent = Path.Combine(Path.GetTempPath(), "pact-postgres");
+        SweepStopped(parent);
+        var root = Path.Combine(parent, Guid.NewGuid().ToString("N"));
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
         var asRoot = Environment.UserName == "root";
@@ -72,6 +74,26 @@ public static class PostgresServer
             }
         };
         return new Cluster(port);
+    }
+
+    /// <summary>Deletes clusters of earlier runs whose server has stopped (the exit handler may not finish deleting its own).</summary>
+    private static void SweepStopped(string parent)
+    {
+        if (!Directory.Exists(parent)) return;
+        foreach (var old in Directory.GetDirectories(parent))
+        {
+            if (File.Exists(Path.Combine(old, "data", "postmaster.pid"))) continue;
+            try
+            {
+                Directory.Delete(old, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private static int FreePort()

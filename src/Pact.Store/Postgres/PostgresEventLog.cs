@@ -82,8 +82,24 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
         }
         _queue.Writer.TryComplete();
         await _writerTask.ConfigureAwait(false);
-        // Closing the session releases the advisory lock: another instance may take the writer role from here.
-        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_writer is not null)
+        {
+            // Released before closing: the server ends a closed session's backend a moment later, and an instance taking
+            // over right away must not find the role still held.
+            try
+            {
+                if (_writer.State == System.Data.ConnectionState.Open)
+                {
+                    await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresLocks.Writer});", _writer);
+                    await unlock.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+            }
+            catch (NpgsqlException e)
+            {
+                _logger.LogWarning(e, "Could not give up the writer role before closing; the server does when the session ends");
+            }
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         if (Volatile.Read(ref _open) != 0) _logger.LogInformation("PostgreSQL transcript closed at head seq {HeadSeq}", HeadSeq);
     }

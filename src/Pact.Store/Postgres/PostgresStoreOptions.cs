@@ -12,8 +12,11 @@ public sealed record PostgresStoreOptions
     /// <summary>Streams whose head (streamSeq, hash, time) the writer keeps in memory; past this the cache is emptied and reloads lazily.</summary>
     public int StreamHeadCacheLimit { get; set; } = 100_000;
 
-    /// <summary>How long opening waits for another instance to give up the writer role before it fails.</summary>
-    public TimeSpan WriterLockTimeout { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// How long opening waits for another instance to give up the writer role before it fails: long enough for a
+    /// restart to outwait the previous process's session.
+    /// </summary>
+    public TimeSpan WriterLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Open a log whose Merkle tree does not match its events anyway, refusing every append (see <see cref="PactStoreOptions.OpenWithBrokenLog"/>).</summary>
     public bool OpenWithBrokenLog { get; set; }

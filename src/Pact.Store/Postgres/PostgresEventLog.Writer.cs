@@ -90,6 +90,8 @@ internal sealed partial class PostgresEventLog
                     errors[i] = e;
                 }
             }
+            // Delivered to every listening instance when (and only if) the batch commits.
+            if (batchEvents.Count > 0) Execute(connection, tx, PostgresLogFollower.NotifySql(nextSeq - 1));
             await tx.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception e)

@@ -5,7 +5,8 @@ using Pact.Core.Json;
 using Pact.Core.Passport;
 using Pact.Core.Time;
 using Pact.Store.Sqlite.Projections;
-using Pact.Store.Sqlite.ReadModels;
+using Pact.Store.Projections;
+using Pact.Store.ReadModels;
 using Pact.Store.Tests.Conformance;
 
 namespace Pact.Store.Tests;
@@ -29,7 +30,7 @@ public sealed class PassportBackfillTests : IDisposable
     public async Task A_log_written_before_the_passport_tables_is_folded_into_them_page_by_page()
     {
         var generator = new PassportLogGenerator(11);
-        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new SessionProjection(), new ProposalProjection(), new CompactProjection()]))
+        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new NeutralProjection(new SessionProjection()), new ProposalProjection(), new CompactProjection()]))
         {
             for (var i = 0; i < 50; i++) await old.AppendAsync(generator.NextRequest());
         }
@@ -37,9 +38,9 @@ public sealed class PassportBackfillTests : IDisposable
         await using (var migrated = await OpenAsync(ReadModelSchema.Migrations, []))
         {
             (await Backfills(migrated)).Should().Be(1, "the migration recorded the range to fold");
-            await ProjectionBackfill.RunAsync(migrated, "passport", new PassportProjection(), NullLogger.Instance, CancellationToken.None, pageSize: 7);
+            await ProjectionBackfill.RunAsync(migrated, "passport", new NeutralProjection(new PassportProjection()), NullLogger.Instance, CancellationToken.None, pageSize: 7);
             (await Backfills(migrated)).Should().Be(0);
-            await ExpectFullFoldAsync(await migrated.ReadAllAsync(0, 100_000), new SqlitePassportReadModel(migrated));
+            await ExpectFullFoldAsync(await migrated.ReadAllAsync(0, 100_000), new PassportReadModel(migrated));
         }
 
         await using var store = await SqlitePactStore.OpenAsync(new PactStoreOptions { DatabasePath = DatabasePath });
@@ -51,7 +52,7 @@ public sealed class PassportBackfillTests : IDisposable
     public async Task The_store_folds_an_older_log_when_it_opens()
     {
         var generator = new PassportLogGenerator(12);
-        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new SessionProjection(), new ProposalProjection(), new CompactProjection()]))
+        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new NeutralProjection(new SessionProjection()), new ProposalProjection(), new CompactProjection()]))
         {
             for (var i = 0; i < 30; i++) await old.AppendAsync(generator.NextRequest());
         }

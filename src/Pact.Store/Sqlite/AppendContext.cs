@@ -4,7 +4,7 @@ using Pact.Core.Events;
 namespace Pact.Store.Sqlite;
 
 /// <summary>What projections and a request's own work see inside the writer's open transaction.</summary>
-internal sealed class AppendContext
+internal sealed class AppendContext : Relational.IWriteContext
 {
     private readonly StatementCache _statements;
 
@@ -28,6 +28,8 @@ internal sealed class AppendContext
     /// reused by later requests. Dispose it (a <c>using</c>) before the request's work returns.
     /// </summary>
     public SqliteCommand CreateCommand(string sql) => _statements.Rent(sql, Transaction);
+
+    System.Data.Common.DbCommand Relational.IWriteContext.CreateCommand(string sql) => CreateCommand(sql);
 
     /// <summary>The same transaction with other events to project: how a projection added later catches up on the log (<see cref="ProjectionBackfill"/>).</summary>
     internal AppendContext WithEvents(IReadOnlyList<TranscriptEvent> events) => new(Connection, Transaction, events, _statements);

@@ -10,3 +10,9 @@ internal interface IInlineProjection
     /// <summary>Projects <see cref="AppendContext.Events"/> (never empty) through <paramref name="context"/>'s transaction.</summary>
     void Apply(AppendContext context);
 }
+
+/// <summary>Runs an engine-neutral projection (<see cref="Relational.IRelationalProjection"/>) in the SQLite writer.</summary>
+internal sealed class NeutralProjection(Relational.IRelationalProjection projection) : IInlineProjection
+{
+    public void Apply(AppendContext context) => projection.Apply(context);
+}

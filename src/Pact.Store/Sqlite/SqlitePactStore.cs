@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Events;
 using Pact.Store.Sqlite.Projections;
+using Pact.Store.Projections;
+using Pact.Store.ReadModels;
 using Pact.Store.Sqlite.ReadModels;
 using Pact.Store.Sqlite.Webhooks;
 
@@ -14,10 +16,10 @@ namespace Pact.Store.Sqlite;
 public sealed class SqlitePactStore : IPactStore
 {
     private readonly SqliteEventLog _log;
-    private readonly SqliteNonceStore _nonces;
+    private readonly NonceStore _nonces;
     private readonly ILogger _logger;
 
-    internal SqliteNonceStore NonceTable => _nonces;
+    internal NonceStore NonceTable => _nonces;
 
     /// <summary>Creates the store over the file <paramref name="options"/> names; nothing is opened until <see cref="OpenAsync(CancellationToken)"/>.</summary>
     public SqlitePactStore(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null)
@@ -27,13 +29,13 @@ public sealed class SqlitePactStore : IPactStore
         Subscriptions = new SubscriptionCache();
         _log = new SqliteEventLog(options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(Subscriptions) }, logger);
         Webhooks = new SqliteWebhookOutbox(_log, Subscriptions);
-        _nonces = new SqliteNonceStore(_log);
-        Sessions = new SqliteSessionReadModel(_log);
+        _nonces = new NonceStore(_log);
+        Sessions = new SessionReadModel(_log);
         Proposals = new SqliteProposalReadModel(_log);
-        SessionCheckpoints = new SqliteSessionCheckpointReadModel(_log);
-        Agents = new SqliteAgentDirectory(_log);
-        Passports = new SqlitePassportReadModel(_log);
-        Policies = new SqlitePolicyStore(_log);
+        SessionCheckpoints = new SessionCheckpointReadModel(_log);
+        Agents = new AgentDirectory(_log);
+        Passports = new PassportReadModel(_log);
+        Policies = new PolicyStore(_log);
     }
 
     /// <summary>
@@ -46,7 +48,7 @@ public sealed class SqlitePactStore : IPactStore
 
     /// <summary>The projections whose tables are a function of the log alone: what an audit rebuilds and compares.</summary>
     private static IReadOnlyList<IInlineProjection> LogProjections() =>
-        [new SessionProjection(), new ProposalProjection(), new CompactProjection(), new PassportProjection(), new LogClockProjection()];
+        [new NeutralProjection(new SessionProjection()), new ProposalProjection(), new CompactProjection(), new NeutralProjection(new PassportProjection()), new NeutralProjection(new LogClockProjection())];
 
     /// <summary>
     /// Rebuilds the read models and the Merkle tree from the events in a scratch database and compares them with the
@@ -86,7 +88,7 @@ public sealed class SqlitePactStore : IPactStore
         // The subscriptions load through the writer before any request can: none is created between load and use.
         await _log.OpenAsync(context => Subscriptions.Load(context), ct).ConfigureAwait(false);
         // A log written before the passport tables existed is folded into them once.
-        await ProjectionBackfill.RunAsync(_log, "passport", new PassportProjection(), _logger, ct).ConfigureAwait(false);
+        await ProjectionBackfill.RunAsync(_log, "passport", new NeutralProjection(new PassportProjection()), _logger, ct).ConfigureAwait(false);
     }
 
     public ISessionReadModel Sessions { get; }

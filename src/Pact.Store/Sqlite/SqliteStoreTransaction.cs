@@ -1,5 +1,6 @@
 using Pact.Core.Events;
 using Pact.Core.Sessions;
+using Pact.Store.ReadModels;
 using Pact.Store.Sqlite.ReadModels;
 using Pact.Store.Sqlite.Webhooks;
 
@@ -21,23 +22,23 @@ internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactSt
         }
     }
 
-    public SessionRow? GetSession(string sessionId) => SqliteSessionReadModel.Get(context, sessionId);
+    public SessionRow? GetSession(string sessionId) => SessionReadModel.Get(context, sessionId);
 
-    public SessionState GetSessionState(SessionRow row) => SqliteSessionReadModel.GetState(context, row);
+    public SessionState GetSessionState(SessionRow row) => SessionReadModel.GetState(context, row);
 
     public ProposalRow? GetProposal(string proposalId) => SqliteProposalReadModel.GetProposal(context, proposalId);
 
-    public IReadOnlyList<SessionCheckpointRow> ListSessionCheckpoints(string sessionId) => SqliteSessionCheckpointReadModel.List(context, sessionId);
+    public IReadOnlyList<SessionCheckpointRow> ListSessionCheckpoints(string sessionId) => SessionCheckpointReadModel.List(context, sessionId);
 
-    public AgentRecord? FindAgent(string did) => SqliteAgentDirectory.Find(context, did);
+    public AgentRecord? FindAgent(string did) => AgentDirectory.Find(context, did);
 
-    public bool InsertAgent(AgentRecord agent) => SqliteAgentDirectory.Insert(context, agent);
+    public bool InsertAgent(AgentRecord agent) => AgentDirectory.Insert(context, agent);
 
-    public bool ConsumeInvite(string code, string agent, DateTimeOffset now) => SqliteAgentDirectory.ConsumeInvite(context, code, agent, now);
+    public bool ConsumeInvite(string code, string agent, DateTimeOffset now) => AgentDirectory.ConsumeInvite(context, code, agent, now);
 
-    public PolicyRecord? FindPolicy(string policyHash) => SqlitePolicyStore.Find(context, policyHash);
+    public PolicyRecord? FindPolicy(string policyHash) => PolicyStore.Find(context, policyHash);
 
-    public bool InsertPolicy(PolicyRecord policy) => SqlitePolicyStore.Insert(context, policy);
+    public bool InsertPolicy(PolicyRecord policy) => PolicyStore.Insert(context, policy);
 
     public void RememberNonce(NonceRecord nonce) => store.NonceTable.Remember(context, nonce);
 

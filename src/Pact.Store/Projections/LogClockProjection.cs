@@ -1,4 +1,6 @@
-namespace Pact.Store.Sqlite.Projections;
+using Pact.Store.Relational;
+
+namespace Pact.Store.Projections;
 
 /// <summary>
 /// The log clock: for any instant T, the last event whose time is at or before T (§16's <c>?asOf=</c>). Event times
@@ -8,9 +10,9 @@ namespace Pact.Store.Sqlite.Projections;
 /// largest seq so far, so it is the answer from t on: it replaces every row with time ≥ t (each row is removed at
 /// most once) and is written as (t, s) — in the usual case one delete that finds nothing and one insert per request.
 /// </summary>
-internal sealed class LogClockProjection : IInlineProjection
+internal sealed class LogClockProjection : IRelationalProjection
 {
-    public void Apply(AppendContext context)
+    public void Apply(IWriteContext context)
     {
         // This request's steps first, in memory: a later event with an earlier or equal time replaces the ones after it.
         var steps = new List<(string Time, long Seq)>();
@@ -19,16 +21,16 @@ internal sealed class LogClockProjection : IInlineProjection
             while (steps.Count > 0 && string.CompareOrdinal(steps[^1].Time, e.Time) >= 0) steps.RemoveAt(steps.Count - 1);
             steps.Add((e.Time, e.Seq));
         }
-        using (var delete = context.CreateCommand("DELETE FROM log_clock WHERE time >= $time"))
+        using (var delete = context.CreateCommand("DELETE FROM log_clock WHERE time >= @time"))
         {
-            delete.Parameters.AddWithValue("$time", steps[0].Time);
+            delete.Bind("@time", steps[0].Time);
             delete.ExecuteNonQuery();
         }
         foreach (var (time, seq) in steps)
         {
-            using var insert = context.CreateCommand("INSERT INTO log_clock(time, seq) VALUES ($time, $seq)");
-            insert.Parameters.AddWithValue("$time", time);
-            insert.Parameters.AddWithValue("$seq", seq);
+            using var insert = context.CreateCommand("INSERT INTO log_clock(time, seq) VALUES (@time, @seq)");
+            insert.Bind("@time", time);
+            insert.Bind("@seq", seq);
             insert.ExecuteNonQuery();
         }
     }

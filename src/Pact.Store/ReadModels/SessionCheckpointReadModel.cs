@@ -1,10 +1,12 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
 using Pact.Core.Json;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>Session checkpoints, for listing and for replay from the nearest snapshot.</summary>
-internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : ISessionCheckpointReadModel
+internal sealed class SessionCheckpointReadModel(IRelationalEngine store) : ISessionCheckpointReadModel
 {
     private const string Columns = "checkpoint_id, session_id, stream_seq, state_hash, tree_size, label, created_at, state";
 
@@ -17,17 +19,17 @@ internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : I
         }, ct);
 
     /// <summary>The session's checkpoints as the writer's open transaction sees them.</summary>
-    public static IReadOnlyList<SessionCheckpointRow> List(AppendContext context, string sessionId)
+    public static IReadOnlyList<SessionCheckpointRow> List(IWriteContext context, string sessionId)
     {
         using var command = context.CreateCommand(ListSql);
         return List(command, sessionId);
     }
 
-    private const string ListSql = $"SELECT {Columns} FROM checkpoints WHERE session_id = $id ORDER BY stream_seq";
+    private const string ListSql = $"SELECT {Columns} FROM checkpoints WHERE session_id = @id ORDER BY stream_seq";
 
-    private static List<SessionCheckpointRow> List(Microsoft.Data.Sqlite.SqliteCommand command, string sessionId)
+    private static List<SessionCheckpointRow> List(DbCommand command, string sessionId)
     {
-        command.Parameters.AddWithValue("$id", sessionId);
+        command.Bind("@id", sessionId);
         using var reader = command.ExecuteReader();
         var rows = new List<SessionCheckpointRow>();
         while (reader.Read()) rows.Add(Read(reader));
@@ -39,9 +41,9 @@ internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : I
         store.ReadModelAsync($"checkpoints of session {sessionId}", sessionId, connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE session_id = $id AND stream_seq <= $k ORDER BY stream_seq DESC LIMIT 1";
-            command.Parameters.AddWithValue("$id", sessionId);
-            command.Parameters.AddWithValue("$k", atOrBefore);
+            command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE session_id = @id AND stream_seq <= @k ORDER BY stream_seq DESC LIMIT 1";
+            command.Bind("@id", sessionId);
+            command.Bind("@k", atOrBefore);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, ct);
@@ -50,13 +52,13 @@ internal sealed class SqliteSessionCheckpointReadModel(SqliteEventLog store) : I
         store.ReadModelAsync($"checkpoint {checkpointId}", null, connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE checkpoint_id = $id";
-            command.Parameters.AddWithValue("$id", checkpointId);
+            command.CommandText = $"SELECT {Columns} FROM checkpoints WHERE checkpoint_id = @id";
+            command.Bind("@id", checkpointId);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, ct);
 
-    private static SessionCheckpointRow Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+    private static SessionCheckpointRow Read(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4),
         reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetString(7));
 }

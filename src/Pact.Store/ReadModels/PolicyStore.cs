@@ -1,16 +1,17 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
 using Pact.Core.Policies;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>Published policies (§13). A policy never changes once published, so read ones are cached in memory.</summary>
-internal sealed class SqlitePolicyStore(SqliteEventLog store) : IPolicyStore
+internal sealed class PolicyStore(IRelationalEngine store) : IPolicyStore
 {
     private const string SelectSql =
-        "SELECT policy_hash, name, document, effective_rules, published_by, published_at FROM policies WHERE policy_hash = $hash";
+        "SELECT policy_hash, name, document, effective_rules, published_by, published_at FROM policies WHERE policy_hash = @hash";
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PolicyRecord> _cache = new(StringComparer.Ordinal);
 
@@ -21,7 +22,7 @@ internal sealed class SqlitePolicyStore(SqliteEventLog store) : IPolicyStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = SelectSql;
-            command.Parameters.AddWithValue("$hash", policyHash);
+            command.Bind("@hash", policyHash);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, ct);
@@ -29,25 +30,25 @@ internal sealed class SqlitePolicyStore(SqliteEventLog store) : IPolicyStore
         return record;
     }
 
-    public static PolicyRecord? Find(AppendContext context, string policyHash)
+    public static PolicyRecord? Find(IWriteContext context, string policyHash)
     {
         using var command = context.CreateCommand(SelectSql);
-        command.Parameters.AddWithValue("$hash", policyHash);
+        command.Bind("@hash", policyHash);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
-    public static bool Insert(AppendContext context, PolicyRecord policy)
+    public static bool Insert(IWriteContext context, PolicyRecord policy)
     {
         using var command = context.CreateCommand(
-            "INSERT OR IGNORE INTO policies(policy_hash, name, document, effective_rules, published_by, published_at) " +
-            "VALUES ($hash, $name, $document, $rules, $by, $at)");
-        command.Parameters.AddWithValue("$hash", policy.PolicyHash);
-        command.Parameters.AddWithValue("$name", policy.Name);
-        command.Parameters.AddWithValue("$document", Jcs.CanonicalString(policy.Document));
-        command.Parameters.AddWithValue("$rules", policy.EffectiveRules);
-        command.Parameters.AddWithValue("$by", policy.PublishedBy);
-        command.Parameters.AddWithValue("$at", policy.PublishedAt);
+            "INSERT INTO policies(policy_hash, name, document, effective_rules, published_by, published_at) " +
+            "VALUES (@hash, @name, @document, @rules, @by, @at) ON CONFLICT DO NOTHING");
+        command.Bind("@hash", policy.PolicyHash);
+        command.Bind("@name", policy.Name);
+        command.Bind("@document", Jcs.CanonicalString(policy.Document));
+        command.Bind("@rules", policy.EffectiveRules);
+        command.Bind("@by", policy.PublishedBy);
+        command.Bind("@at", policy.PublishedAt);
         return command.ExecuteNonQuery() == 1;
     }
 
@@ -55,7 +56,7 @@ internal sealed class SqlitePolicyStore(SqliteEventLog store) : IPolicyStore
     /// A stored policy is served only if its document still hashes to its id (§13: the id is the content's hash), so
     /// a damaged row is a 500 PACT-401, never a different policy under the published hash.
     /// </summary>
-    private static PolicyRecord Read(SqliteDataReader reader)
+    private static PolicyRecord Read(DbDataReader reader)
     {
         var policyHash = reader.GetString(0);
         JsonObject? document = null;

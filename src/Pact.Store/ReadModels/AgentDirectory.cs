@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
 using Pact.Core.Time;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>Registered agents and invites. Registration is permanent, so known agents are cached in memory.</summary>
-internal sealed class SqliteAgentDirectory(SqliteEventLog store) : IAgentDirectory
+internal sealed class AgentDirectory(IRelationalEngine store) : IAgentDirectory
 {
-    private const string SelectSql = "SELECT did, public_key, principal, display_name, registered_at FROM agents WHERE did = $did";
+    private const string SelectSql = "SELECT did, public_key, principal, display_name, registered_at FROM agents WHERE did = @did";
 
     private readonly ConcurrentDictionary<string, AgentRecord> _cache = new(StringComparer.Ordinal);
 
@@ -22,7 +23,7 @@ internal sealed class SqliteAgentDirectory(SqliteEventLog store) : IAgentDirecto
         {
             using var command = connection.CreateCommand();
             command.CommandText = SelectSql;
-            command.Parameters.AddWithValue("$did", did);
+            command.Bind("@did", did);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, ct);
@@ -33,45 +34,45 @@ internal sealed class SqliteAgentDirectory(SqliteEventLog store) : IAgentDirecto
     public Task CreateInviteAsync(string code, string expiresAt, CancellationToken ct) =>
         store.WriteAsync(context =>
         {
-            using var command = context.CreateCommand("INSERT INTO invites(code, expires_at) VALUES ($code, $expires)");
-            command.Parameters.AddWithValue("$code", code);
-            command.Parameters.AddWithValue("$expires", expiresAt);
+            using var command = context.CreateCommand("INSERT INTO invites(code, expires_at) VALUES (@code, @expires)");
+            command.Bind("@code", code);
+            command.Bind("@expires", expiresAt);
             return command.ExecuteNonQuery();
         }, ct);
 
     /// <summary>Inserts the agent inside the writer's transaction; returns false when it already exists.</summary>
-    public static bool Insert(AppendContext context, AgentRecord agent)
+    public static bool Insert(IWriteContext context, AgentRecord agent)
     {
         using var command = context.CreateCommand(
-            "INSERT OR IGNORE INTO agents(did, public_key, principal, display_name, registered_at) VALUES ($did, $pk, $principal, $name, $at)");
-        command.Parameters.AddWithValue("$did", agent.AgentId);
-        command.Parameters.AddWithValue("$pk", agent.PublicKey);
-        command.Parameters.AddWithValue("$principal", Jcs.CanonicalString(agent.Principal));
-        command.Parameters.AddWithValue("$name", (object?)agent.DisplayName ?? DBNull.Value);
-        command.Parameters.AddWithValue("$at", agent.RegisteredAt);
+            "INSERT INTO agents(did, public_key, principal, display_name, registered_at) VALUES (@did, @pk, @principal, @name, @at) ON CONFLICT DO NOTHING");
+        command.Bind("@did", agent.AgentId);
+        command.Bind("@pk", agent.PublicKey);
+        command.Bind("@principal", Jcs.CanonicalString(agent.Principal));
+        command.Bind("@name", (object?)agent.DisplayName ?? DBNull.Value);
+        command.Bind("@at", agent.RegisteredAt);
         return command.ExecuteNonQuery() == 1;
     }
 
-    public static AgentRecord? Find(AppendContext context, string did)
+    public static AgentRecord? Find(IWriteContext context, string did)
     {
         using var command = context.CreateCommand(SelectSql);
-        command.Parameters.AddWithValue("$did", did);
+        command.Bind("@did", did);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
     /// <summary>Marks an unused, unexpired invite used, inside the writer's transaction.</summary>
-    public static bool ConsumeInvite(AppendContext context, string code, string agent, DateTimeOffset now)
+    public static bool ConsumeInvite(IWriteContext context, string code, string agent, DateTimeOffset now)
     {
         using var command = context.CreateCommand(
-            "UPDATE invites SET used_by = $agent, used_at = $now WHERE code = $code AND used_by IS NULL AND expires_at > $now");
-        command.Parameters.AddWithValue("$agent", agent);
-        command.Parameters.AddWithValue("$now", Timestamp.ToText(now));
-        command.Parameters.AddWithValue("$code", code);
+            "UPDATE invites SET used_by = @agent, used_at = @now WHERE code = @code AND used_by IS NULL AND expires_at > @now");
+        command.Bind("@agent", agent);
+        command.Bind("@now", Timestamp.ToText(now));
+        command.Bind("@code", code);
         return command.ExecuteNonQuery() == 1;
     }
 
-    private static AgentRecord Read(SqliteDataReader reader) => new(
+    private static AgentRecord Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         (JsonObject)StrictJson.Parse(reader.GetString(2))!,

@@ -1,9 +1,10 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
 using Pact.Core.Sessions;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>
 /// The sessions read model, written in the same transaction as the events that change it, and the
@@ -11,7 +12,7 @@ namespace Pact.Store.Sqlite.ReadModels;
 /// assembled on read from this row and the session's rows in <c>proposals</c> and <c>compacts</c>, which the
 /// projector keeps per entry: an event costs the same in a session with ten compacts as in one with ten thousand.
 /// </summary>
-internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionReadModel
+internal sealed class SessionReadModel(IRelationalEngine store) : ISessionReadModel
 {
     public Task<SessionRow?> GetAsync(string sessionId, CancellationToken ct) =>
         store.ReadModelAsync($"row of session {sessionId}", sessionId, connection => GetRow(Commands(connection), sessionId), ct);
@@ -21,20 +22,20 @@ internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionRea
         store.ReadModelAsync($"state of session {sessionId}", sessionId, connection =>
         {
             // One read transaction, so the row, the proposals and the compacts are all as of the same commit.
-            using var snapshot = connection.BeginTransaction(deferred: true);
+            using var snapshot = store.BeginReadSnapshot(connection);
             var commands = Commands(connection, snapshot);
             return GetRow(commands, sessionId) is { } row ? StateOf(commands, row) : null;
         }, ct);
 
     /// <summary>The row as the writer's open transaction sees it.</summary>
-    public static SessionRow? Get(AppendContext context, string sessionId) => GetRow(context.CreateCommand, sessionId);
+    public static SessionRow? Get(IWriteContext context, string sessionId) => GetRow(context.CreateCommand, sessionId);
 
     /// <summary>The §7 state of the session of <paramref name="row"/> as the writer's open transaction sees it (every event projected so far included).</summary>
-    public static SessionState GetState(AppendContext context, SessionRow row) => StateOf(context.CreateCommand, row);
+    public static SessionState GetState(IWriteContext context, SessionRow row) => StateOf(context.CreateCommand, row);
 
     private const string Columns = "session_id, status, topic, metadata, created_at, participants";
 
-    private static Func<string, SqliteCommand> Commands(SqliteConnection connection, SqliteTransaction? transaction = null) => sql =>
+    private static Func<string, DbCommand> Commands(DbConnection connection, DbTransaction? transaction = null) => sql =>
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -42,29 +43,29 @@ internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionRea
         return command;
     };
 
-    private static SessionRow? GetRow(Func<string, SqliteCommand> commands, string sessionId)
+    private static SessionRow? GetRow(Func<string, DbCommand> commands, string sessionId)
     {
-        using var command = commands($"SELECT {Columns} FROM sessions WHERE session_id = $id");
-        command.Parameters.AddWithValue("$id", sessionId);
+        using var command = commands($"SELECT {Columns} FROM sessions WHERE session_id = @id");
+        command.Bind("@id", sessionId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
-    private static SessionState StateOf(Func<string, SqliteCommand> commands, SessionRow row)
+    private static SessionState StateOf(Func<string, DbCommand> commands, SessionRow row)
     {
         var sessionId = row.SessionId;
         var proposals = new List<SessionProposal>();
-        using (var command = commands("SELECT proposal_id, compact_id, version, terms_hash, proposer, status FROM proposals WHERE session_id = $id ORDER BY proposal_id"))
+        using (var command = commands("SELECT proposal_id, compact_id, version, terms_hash, proposer, status FROM proposals WHERE session_id = @id ORDER BY proposal_id"))
         {
-            command.Parameters.AddWithValue("$id", sessionId);
+            command.Bind("@id", sessionId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 proposals.Add(SessionState.ParseProposal(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
         }
         var compacts = new List<SessionCompact>();
-        using (var command = commands("SELECT compact_id, version, compact_hash, status FROM compacts WHERE session_id = $id ORDER BY compact_id, version"))
+        using (var command = commands("SELECT compact_id, version, compact_hash, status FROM compacts WHERE session_id = @id ORDER BY compact_id, version"))
         {
-            command.Parameters.AddWithValue("$id", sessionId);
+            command.Bind("@id", sessionId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 compacts.Add(SessionState.ParseCompact(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
@@ -82,26 +83,26 @@ internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionRea
             var sql = $"SELECT {Columns} FROM sessions s WHERE 1 = 1";
             if (agent is not null)
             {
-                sql += " AND EXISTS (SELECT 1 FROM session_participants p WHERE p.session_id = s.session_id AND p.agent = $agent)";
-                command.Parameters.AddWithValue("$agent", agent);
+                sql += " AND EXISTS (SELECT 1 FROM session_participants p WHERE p.session_id = s.session_id AND p.agent = @agent)";
+                command.Bind("@agent", agent);
             }
             if (participant is not null)
             {
-                sql += " AND EXISTS (SELECT 1 FROM session_participants q WHERE q.session_id = s.session_id AND q.agent = $participant)";
-                command.Parameters.AddWithValue("$participant", participant);
+                sql += " AND EXISTS (SELECT 1 FROM session_participants q WHERE q.session_id = s.session_id AND q.agent = @participant)";
+                command.Bind("@participant", participant);
             }
             if (status is not null)
             {
-                sql += " AND s.status = $status";
-                command.Parameters.AddWithValue("$status", status);
+                sql += " AND s.status = @status";
+                command.Bind("@status", status);
             }
             if (after is not null)
             {
-                sql += " AND s.session_id > $after";
-                command.Parameters.AddWithValue("$after", after);
+                sql += " AND s.session_id > @after";
+                command.Bind("@after", after);
             }
-            command.CommandText = sql + " ORDER BY s.session_id LIMIT $limit";
-            command.Parameters.AddWithValue("$limit", limit);
+            command.CommandText = sql + " ORDER BY s.session_id LIMIT @limit";
+            command.Bind("@limit", limit);
             using var reader = command.ExecuteReader();
             var rows = new List<SessionRow>();
             while (reader.Read()) rows.Add(Read(reader));
@@ -113,45 +114,45 @@ internal sealed class SqliteSessionReadModel(SqliteEventLog store) : ISessionRea
         store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT session_id FROM session_participants WHERE agent = $agent";
-            command.Parameters.AddWithValue("$agent", agent);
+            command.CommandText = "SELECT session_id FROM session_participants WHERE agent = @agent";
+            command.Bind("@agent", agent);
             using var reader = command.ExecuteReader();
             var ids = new HashSet<string>(StringComparer.Ordinal);
             while (reader.Read()) ids.Add(reader.GetString(0));
             return ids;
         }, ct);
 
-    public static void Insert(AppendContext context, string sessionId, string? topic, JsonNode? metadata, string createdAt, IReadOnlyList<string> participants)
+    public static void Insert(IWriteContext context, string sessionId, string? topic, JsonNode? metadata, string createdAt, IReadOnlyList<string> participants)
     {
         using (var command = context.CreateCommand(
-            "INSERT INTO sessions(session_id, status, topic, metadata, created_at, participants) VALUES ($id, $status, $topic, $metadata, $created, $participants)"))
+            "INSERT INTO sessions(session_id, status, topic, metadata, created_at, participants) VALUES (@id, @status, @topic, @metadata, @created, @participants)"))
         {
-            command.Parameters.AddWithValue("$id", sessionId);
-            command.Parameters.AddWithValue("$status", SessionStatus.Active.ToWire());
-            command.Parameters.AddWithValue("$topic", (object?)topic ?? DBNull.Value);
-            command.Parameters.AddWithValue("$metadata", metadata is null ? DBNull.Value : Jcs.CanonicalString(metadata));
-            command.Parameters.AddWithValue("$created", createdAt);
-            command.Parameters.AddWithValue("$participants", Jcs.CanonicalString(new JsonArray(participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray())));
+            command.Bind("@id", sessionId);
+            command.Bind("@status", SessionStatus.Active.ToWire());
+            command.Bind("@topic", (object?)topic ?? DBNull.Value);
+            command.Bind("@metadata", metadata is null ? DBNull.Value : Jcs.CanonicalString(metadata));
+            command.Bind("@created", createdAt);
+            command.Bind("@participants", Jcs.CanonicalString(new JsonArray(participants.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray())));
             command.ExecuteNonQuery();
         }
         foreach (var agent in participants.Distinct(StringComparer.Ordinal))
         {
-            using var command = context.CreateCommand("INSERT INTO session_participants(agent, session_id) VALUES ($agent, $id)");
-            command.Parameters.AddWithValue("$agent", agent);
-            command.Parameters.AddWithValue("$id", sessionId);
+            using var command = context.CreateCommand("INSERT INTO session_participants(agent, session_id) VALUES (@agent, @id)");
+            command.Bind("@agent", agent);
+            command.Bind("@id", sessionId);
             command.ExecuteNonQuery();
         }
     }
 
-    public static void UpdateStatus(AppendContext context, string sessionId, SessionStatus status)
+    public static void UpdateStatus(IWriteContext context, string sessionId, SessionStatus status)
     {
-        using var command = context.CreateCommand("UPDATE sessions SET status = $status WHERE session_id = $id");
-        command.Parameters.AddWithValue("$id", sessionId);
-        command.Parameters.AddWithValue("$status", status.ToWire());
+        using var command = context.CreateCommand("UPDATE sessions SET status = @status WHERE session_id = @id");
+        command.Bind("@id", sessionId);
+        command.Bind("@status", status.ToWire());
         if (command.ExecuteNonQuery() != 1) throw new InvalidOperationException($"Session {sessionId} has no row to update.");
     }
 
-    private static SessionRow Read(SqliteDataReader reader) => new(
+    private static SessionRow Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.IsDBNull(2) ? null : reader.GetString(2),

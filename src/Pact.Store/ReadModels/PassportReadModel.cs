@@ -1,25 +1,26 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Json;
 using Pact.Core.Passport;
-using Pact.Store.Sqlite.Projections;
+using Pact.Store.Projections;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>Passports from the rows <see cref="PassportProjection"/> and <see cref="LogClockProjection"/> keep: index seeks, whatever the log's length.</summary>
-internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportReadModel
+internal sealed class PassportReadModel(IRelationalEngine store) : IPassportReadModel
 {
-    private const string CountsSql = $"SELECT {PassportRows.CountColumns} FROM passport_counts WHERE agent = $agent AND seq <= $seq ORDER BY seq DESC LIMIT 1";
+    private const string CountsSql = $"SELECT {PassportRows.CountColumns} FROM passport_counts WHERE agent = @agent AND seq <= @seq ORDER BY seq DESC LIMIT 1";
     private const string RecentSql = """
         SELECT code, at, seq, evidence_refs FROM passport_failures
-        WHERE agent = $agent AND at > $start AND at <= $asOf AND seq <= $seq
-        ORDER BY at DESC, seq DESC LIMIT $limit
+        WHERE agent = @agent AND at > @start AND at <= @asOf AND seq <= @seq
+        ORDER BY at DESC, seq DESC LIMIT @limit
         """;
 
     // Only compact.in-force raises an agent's compacts, by one: a row whose count is above the previous row's is one.
     private const string EnteredSql = """
         SELECT seq FROM (
             SELECT seq, compacts - LAG(compacts, 1, 0) OVER (ORDER BY seq) AS entered
-            FROM passport_counts WHERE agent = $agent AND seq <= $seq)
+            FROM passport_counts WHERE agent = @agent AND seq <= @seq) AS steps
         WHERE entered > 0 ORDER BY seq
         """;
 
@@ -35,8 +36,8 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
             using (var command = connection.CreateCommand())
             {
                 command.CommandText = CountsSql;
-                command.Parameters.AddWithValue("$agent", agent);
-                command.Parameters.AddWithValue("$seq", asOfSeq);
+                command.Bind("@agent", agent);
+                command.Bind("@seq", asOfSeq);
                 using var reader = command.ExecuteReader();
                 counts = reader.Read() ? PassportRows.ReadCounts(reader) : PassportCounts.None;
             }
@@ -44,11 +45,11 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
             using (var command = connection.CreateCommand())
             {
                 command.CommandText = RecentSql;
-                command.Parameters.AddWithValue("$agent", agent);
-                command.Parameters.AddWithValue("$start", start);
-                command.Parameters.AddWithValue("$asOf", asOf);
-                command.Parameters.AddWithValue("$seq", asOfSeq);
-                command.Parameters.AddWithValue("$limit", RecentFailures.Limit);
+                command.Bind("@agent", agent);
+                command.Bind("@start", start);
+                command.Bind("@asOf", asOf);
+                command.Bind("@seq", asOfSeq);
+                command.Bind("@limit", RecentFailures.Limit);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -66,8 +67,8 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
         return store.ReadModelAsync("log clock", null, connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq FROM log_clock WHERE time <= $time ORDER BY time DESC LIMIT 1";
-            command.Parameters.AddWithValue("$time", time);
+            command.CommandText = "SELECT seq FROM log_clock WHERE time <= @time ORDER BY time DESC LIMIT 1";
+            command.Bind("@time", time);
             return command.ExecuteScalar() is long seq ? seq : 0;
         }, ct);
     }
@@ -79,8 +80,8 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
         {
             using var command = connection.CreateCommand();
             command.CommandText = EnteredSql;
-            command.Parameters.AddWithValue("$agent", agent);
-            command.Parameters.AddWithValue("$seq", asOfSeq);
+            command.Bind("@agent", agent);
+            command.Bind("@seq", asOfSeq);
             using var reader = command.ExecuteReader();
             var seqs = new List<long>();
             while (reader.Read()) seqs.Add(reader.GetInt64(0));
@@ -92,8 +93,8 @@ internal sealed class SqlitePassportReadModel(SqliteEventLog store) : IPassportR
         store.ReadModelAsync($"time of event {seq}", null, connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT time FROM events WHERE seq = $seq";
-            command.Parameters.AddWithValue("$seq", seq);
+            command.CommandText = "SELECT time FROM events WHERE seq = @seq";
+            command.Bind("@seq", seq);
             return command.ExecuteScalar() as string;
         }, ct);
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 using Pact.Core.Envelopes;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>
 /// Accepted envelopes' (signer, nonce) pairs with their responses, kept until issuedAt + 300 s. Written in
@@ -12,15 +12,15 @@ namespace Pact.Store.Sqlite.ReadModels;
 /// Every signed request asks whether its nonce was used. An in-memory index of the pairs that may be in the table
 /// answers the usual "no" without a query: it is loaded from the table once, and a request adds its pair when it
 /// writes the row — before the commit, so the index is always a superset of the table. A hit (a resend, or a pair
-/// whose request rolled back) is confirmed against SQLite, which stays the only authority.
+/// whose request rolled back) is confirmed against the database, which stays the only authority.
 /// </remarks>
-internal sealed class SqliteNonceStore : INonceStore
+internal sealed class NonceStore : INonceStore
 {
-    private readonly SqliteEventLog _store;
+    private readonly IRelationalEngine _store;
     private readonly ConcurrentDictionary<(string Signer, string Nonce), long> _index = new();
     private Task<int>? _loading;
 
-    public SqliteNonceStore(SqliteEventLog store) => _store = store;
+    public NonceStore(IRelationalEngine store) => _store = store;
 
     public async Task<StoredResponse?> FindAsync(string signer, string nonce, CancellationToken ct)
     {
@@ -29,33 +29,33 @@ internal sealed class SqliteNonceStore : INonceStore
         return await _store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT payload_hash, status, body FROM nonces WHERE signer = $signer AND nonce = $nonce";
-            command.Parameters.AddWithValue("$signer", signer);
-            command.Parameters.AddWithValue("$nonce", nonce);
+            command.CommandText = "SELECT payload_hash, status, body FROM nonces WHERE signer = @signer AND nonce = @nonce";
+            command.Bind("@signer", signer);
+            command.Bind("@nonce", nonce);
             using var reader = command.ExecuteReader();
             return reader.Read() ? new StoredResponse(reader.GetString(0), reader.GetInt32(1), reader.GetString(2)) : null;
         }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Records the nonce inside the caller's transaction; a concurrent twin hits the primary key.</summary>
-    public void Remember(AppendContext context, NonceRecord record)
+    public void Remember(IWriteContext context, NonceRecord record)
     {
         var (signer, nonce, issuedAt, payloadHash, status, body) = record;
         var expires = (issuedAt + Envelope.FreshnessWindow).ToUnixTimeMilliseconds();
         _index[(signer, nonce)] = expires;
         using var command = context.CreateCommand(
-            "INSERT INTO nonces(signer, nonce, payload_hash, expires_at, status, body) VALUES ($signer, $nonce, $hash, $expires, $status, $body)");
-        command.Parameters.AddWithValue("$signer", signer);
-        command.Parameters.AddWithValue("$nonce", nonce);
-        command.Parameters.AddWithValue("$hash", payloadHash);
-        command.Parameters.AddWithValue("$expires", expires);
-        command.Parameters.AddWithValue("$status", status);
-        command.Parameters.AddWithValue("$body", body);
+            "INSERT INTO nonces(signer, nonce, payload_hash, expires_at, status, body) VALUES (@signer, @nonce, @hash, @expires, @status, @body)");
+        command.Bind("@signer", signer);
+        command.Bind("@nonce", nonce);
+        command.Bind("@hash", payloadHash);
+        command.Bind("@expires", expires);
+        command.Bind("@status", status);
+        command.Bind("@body", body);
         try
         {
             command.ExecuteNonQuery();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (Exception e) when (Sql.IsUniqueViolation(e))
         {
             // The primary key: a twin of this request committed the same (signer, nonce) first.
             throw new DuplicateNonceException($"Nonce {nonce} of {signer} is already remembered.", e);
@@ -68,8 +68,8 @@ internal sealed class SqliteNonceStore : INonceStore
         var cutoff = now.ToUnixTimeMilliseconds();
         var removed = await _store.WriteAsync(context =>
         {
-            using var command = context.CreateCommand("DELETE FROM nonces WHERE expires_at < $now");
-            command.Parameters.AddWithValue("$now", cutoff);
+            using var command = context.CreateCommand("DELETE FROM nonces WHERE expires_at < @now");
+            command.Bind("@now", cutoff);
             return command.ExecuteNonQuery();
         }, ct).ConfigureAwait(false);
         // The index forgets a window later than the table (an extra entry costs one confirming query), and only

@@ -25,7 +25,7 @@ public sealed record PostgresStoreOptions
     internal IReadOnlyList<string> Migrations { get; set; } = [];
 
     /// <summary>The inline projections the writer runs on each request's events inside its transaction.</summary>
-    internal IReadOnlyList<IPostgresProjection> Projections { get; set; } = [];
+    internal IReadOnlyList<Relational.IRelationalProjection> Projections { get; set; } = [];
 
     /// <summary>What is wrong with these options, one message each; empty when they can open a store.</summary>
     public IReadOnlyList<string> Validate()

@@ -5,7 +5,7 @@ using Pact.Store.Sqlite.Projections;
 using Pact.Store.Projections;
 using Pact.Store.ReadModels;
 using Pact.Store.Sqlite.ReadModels;
-using Pact.Store.Sqlite.Webhooks;
+using Pact.Store.Webhooks;
 
 namespace Pact.Store.Sqlite;
 
@@ -28,7 +28,7 @@ public sealed class SqlitePactStore : IPactStore
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Subscriptions = new SubscriptionCache();
         _log = new SqliteEventLog(options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(Subscriptions) }, logger);
-        Webhooks = new SqliteWebhookOutbox(_log, Subscriptions);
+        Webhooks = new WebhookOutbox(_log, Subscriptions);
         _nonces = new NonceStore(_log);
         Sessions = new SessionReadModel(_log);
         Proposals = new SqliteProposalReadModel(_log);
@@ -44,7 +44,7 @@ public sealed class SqlitePactStore : IPactStore
     /// outbox of this store's active subscriptions.
     /// </summary>
     private static IReadOnlyList<IInlineProjection> ReadModelProjections(SubscriptionCache subscriptions) =>
-        [.. LogProjections(), new WebhookOutboxProjection(subscriptions)];
+        [.. LogProjections(), new NeutralProjection(new WebhookOutboxProjection(subscriptions))];
 
     /// <summary>The projections whose tables are a function of the log alone: what an audit rebuilds and compares.</summary>
     private static IReadOnlyList<IInlineProjection> LogProjections() =>

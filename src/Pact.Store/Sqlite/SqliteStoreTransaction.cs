@@ -2,7 +2,7 @@ using Pact.Core.Events;
 using Pact.Core.Sessions;
 using Pact.Store.ReadModels;
 using Pact.Store.Sqlite.ReadModels;
-using Pact.Store.Sqlite.Webhooks;
+using Pact.Store.Webhooks;
 
 namespace Pact.Store.Sqlite;
 
@@ -44,7 +44,7 @@ internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactSt
 
     public void InsertSubscription(SubscriptionRecord subscription, string sealedSecret)
     {
-        SqliteWebhookOutbox.Insert(context, subscription, sealedSecret);
+        WebhookOutbox.Insert(context, subscription, sealedSecret);
         // In the creating transaction: events appended after this point in the same batch are already offered to it.
         store.Subscriptions.Put(ActiveSubscription.From(subscription));
         (_addedSubscriptions ??= []).Add(subscription.SubscriptionId);

@@ -1,16 +1,16 @@
-using Microsoft.Data.Sqlite;
 using Pact.Core.Time;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.Webhooks;
+namespace Pact.Store.Webhooks;
 
 // The dispatcher's side of the outbox: what is due, and recording each attempt's outcome.
-internal sealed partial class SqliteWebhookOutbox
+internal sealed partial class WebhookOutbox
 {
     /// <summary>What is due at <paramref name="nowMs"/> for active subscriptions, and the next instant something falls due after it.</summary>
     public Task<DueWork> LoadDueAsync(long nowMs, int limit, CancellationToken ct) =>
         store.ReadAsync(connection =>
         {
-            using var tx = connection.BeginTransaction(deferred: true); // one snapshot for the three queries
+            using var tx = store.BeginReadSnapshot(connection); // one snapshot for the three queries
             var first = new List<DueDelivery>();
             using (var command = connection.CreateCommand())
             {
@@ -22,9 +22,9 @@ internal sealed partial class SqliteWebhookOutbox
                         SELECT x.delivery_id FROM webhook_deliveries x
                         WHERE x.subscription_id = s.subscription_id AND x.status = 'pending' AND x.attempt = 0
                         ORDER BY x.seq LIMIT 1)
-                    WHERE s.status = 'active' AND d.next_attempt_at <= $now
+                    WHERE s.status = 'active' AND d.next_attempt_at <= @now
                     """;
-                command.Parameters.AddWithValue("$now", nowMs);
+                command.Bind("@now", nowMs);
                 using var reader = command.ExecuteReader();
                 while (reader.Read()) first.Add(new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3)));
             }
@@ -35,11 +35,11 @@ internal sealed partial class SqliteWebhookOutbox
                 command.CommandText = """
                     SELECT d.delivery_id, d.subscription_id, d.seq, d.attempt
                     FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.subscription_id = d.subscription_id
-                    WHERE d.status = 'pending' AND d.attempt > 0 AND d.next_attempt_at <= $now AND s.status = 'active'
-                    ORDER BY d.next_attempt_at, d.seq LIMIT $limit
+                    WHERE d.status = 'pending' AND d.attempt > 0 AND d.next_attempt_at <= @now AND s.status = 'active'
+                    ORDER BY d.next_attempt_at, d.seq LIMIT @limit
                     """;
-                command.Parameters.AddWithValue("$now", nowMs);
-                command.Parameters.AddWithValue("$limit", limit);
+                command.Bind("@now", nowMs);
+                command.Bind("@limit", limit);
                 using var reader = command.ExecuteReader();
                 while (reader.Read()) retries.Add(new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3)));
             }
@@ -49,9 +49,9 @@ internal sealed partial class SqliteWebhookOutbox
                 command.CommandText = """
                     SELECT MIN(d.next_attempt_at)
                     FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.subscription_id = d.subscription_id
-                    WHERE d.status = 'pending' AND d.next_attempt_at > $now AND s.status = 'active'
+                    WHERE d.status = 'pending' AND d.next_attempt_at > @now AND s.status = 'active'
                     """;
-                command.Parameters.AddWithValue("$now", nowMs);
+                command.Bind("@now", nowMs);
                 var next = command.ExecuteScalar();
                 return new DueWork(first, retries, next is long ms ? ms : null);
             }
@@ -64,13 +64,13 @@ internal sealed partial class SqliteWebhookOutbox
     public Task<FirstAttemptPage> LoadFirstAttemptsAsync(string subscriptionId, long afterSeq, long nowMs, int limit, CancellationToken ct) =>
         store.ReadAsync(connection =>
         {
-            using var tx = connection.BeginTransaction(deferred: true);
+            using var tx = store.BeginReadSnapshot(connection);
             DeliveryTarget? target;
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = tx;
-                command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = $id";
-                command.Parameters.AddWithValue("$id", subscriptionId);
+                command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = @id";
+                command.Bind("@id", subscriptionId);
                 using var reader = command.ExecuteReader();
                 target = reader.Read() ? new DeliveryTarget(subscriptionId, reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
             }
@@ -81,12 +81,12 @@ internal sealed partial class SqliteWebhookOutbox
                 command.Transaction = tx;
                 command.CommandText = """
                     SELECT delivery_id, seq, next_attempt_at FROM webhook_deliveries
-                    WHERE subscription_id = $id AND status = 'pending' AND attempt = 0 AND seq > $after
-                    ORDER BY seq LIMIT $limit
+                    WHERE subscription_id = @id AND status = 'pending' AND attempt = 0 AND seq > @after
+                    ORDER BY seq LIMIT @limit
                     """;
-                command.Parameters.AddWithValue("$id", subscriptionId);
-                command.Parameters.AddWithValue("$after", afterSeq);
-                command.Parameters.AddWithValue("$limit", limit);
+                command.Bind("@id", subscriptionId);
+                command.Bind("@after", afterSeq);
+                command.Bind("@limit", limit);
                 using var reader = command.ExecuteReader();
                 // Seq order holds for first attempts: the page ends at the first delivery not yet due.
                 while (reader.Read() && reader.GetInt64(2) <= nowMs) due.Add(new DueDelivery(reader.GetString(0), subscriptionId, reader.GetInt64(1), 0));
@@ -128,13 +128,13 @@ internal sealed partial class SqliteWebhookOutbox
         if (recorded?.DisabledReason is not null) cache.Remove(recorded.Delivery.SubscriptionId);
     }
 
-    private static RecordedAttempt? Record(AppendContext context, AttemptOutcome outcome, RetryPolicy policy)
+    private static RecordedAttempt? Record(IWriteContext context, AttemptOutcome outcome, RetryPolicy policy)
     {
         var (deliveryId, attemptedAt, now, result) = outcome;
         DeliveryRecord current;
-        using (var read = context.CreateCommand(DeliverySelect + " WHERE delivery_id = $id"))
+        using (var read = context.CreateCommand(DeliverySelect + " WHERE delivery_id = @id"))
         {
-            read.Parameters.AddWithValue("$id", deliveryId);
+            read.Bind("@id", deliveryId);
             using var reader = read.ExecuteReader();
             if (!reader.Read()) return null;
             current = ReadDelivery(reader);
@@ -153,56 +153,56 @@ internal sealed partial class SqliteWebhookOutbox
             NextAttemptAt = next?.ToUnixTimeMilliseconds(),
         };
         using (var write = context.CreateCommand("""
-            UPDATE webhook_deliveries SET status = $status, attempt = $attempt, http_status = $http, error = $error, attempted_at = $at, next_attempt_at = $next
-            WHERE delivery_id = $id
+            UPDATE webhook_deliveries SET status = @status, attempt = @attempt, http_status = @http, error = @error, attempted_at = @at, next_attempt_at = @next
+            WHERE delivery_id = @id
             """))
         {
-            write.Parameters.AddWithValue("$id", deliveryId);
-            write.Parameters.AddWithValue("$status", status);
-            write.Parameters.AddWithValue("$attempt", attempt);
-            write.Parameters.AddWithValue("$http", (object?)result.HttpStatus ?? DBNull.Value);
-            write.Parameters.AddWithValue("$error", (object?)updated.Error ?? DBNull.Value);
-            write.Parameters.AddWithValue("$at", updated.At);
-            write.Parameters.AddWithValue("$next", (object?)updated.NextAttemptAt ?? DBNull.Value);
+            write.Bind("@id", deliveryId);
+            write.Bind("@status", status);
+            write.Bind("@attempt", attempt);
+            write.Bind("@http", (object?)result.HttpStatus ?? DBNull.Value);
+            write.Bind("@error", (object?)updated.Error ?? DBNull.Value);
+            write.Bind("@at", updated.At);
+            write.Bind("@next", (object?)updated.NextAttemptAt ?? DBNull.Value);
             write.ExecuteNonQuery();
         }
 
         string? disabled = null;
         if (result.Succeeded)
         {
-            Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE subscription_id = $id", current.SubscriptionId);
+            Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE subscription_id = @id", current.SubscriptionId);
         }
         else if (status == DeliveryRecord.Failed && current.Status != DeliveryRecord.Failed)
         {
-            Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE subscription_id = $id", current.SubscriptionId);
+            Execute(context, "UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE subscription_id = @id", current.SubscriptionId);
         }
         if (gone) disabled = "gone";
         else if (status == DeliveryRecord.Failed && FailuresOf(context, current.SubscriptionId) >= policy.DisableAfterFailedDeliveries) disabled = "failing";
         if (disabled is not null)
         {
             using var disable = context.CreateCommand("""
-                UPDATE webhook_subscriptions SET status = 'disabled', disabled_reason = $reason, disabled_at = $at
-                WHERE subscription_id = $id AND status = 'active'
+                UPDATE webhook_subscriptions SET status = 'disabled', disabled_reason = @reason, disabled_at = @at
+                WHERE subscription_id = @id AND status = 'active'
                 """);
-            disable.Parameters.AddWithValue("$id", current.SubscriptionId);
-            disable.Parameters.AddWithValue("$reason", disabled);
-            disable.Parameters.AddWithValue("$at", Timestamp.ToText(now));
+            disable.Bind("@id", current.SubscriptionId);
+            disable.Bind("@reason", disabled);
+            disable.Bind("@at", Timestamp.ToText(now));
             if (disable.ExecuteNonQuery() == 0) disabled = null; // already disabled, or deleted
         }
         return new RecordedAttempt(updated, disabled);
     }
 
-    private static void Execute(AppendContext context, string sql, string subscriptionId)
+    private static void Execute(IWriteContext context, string sql, string subscriptionId)
     {
         using var command = context.CreateCommand(sql);
-        command.Parameters.AddWithValue("$id", subscriptionId);
+        command.Bind("@id", subscriptionId);
         command.ExecuteNonQuery();
     }
 
-    private static long FailuresOf(AppendContext context, string subscriptionId)
+    private static long FailuresOf(IWriteContext context, string subscriptionId)
     {
-        using var command = context.CreateCommand("SELECT consecutive_failures FROM webhook_subscriptions WHERE subscription_id = $id");
-        command.Parameters.AddWithValue("$id", subscriptionId);
-        return command.ExecuteScalar() is long n ? n : 0;
+        using var command = context.CreateCommand("SELECT consecutive_failures FROM webhook_subscriptions WHERE subscription_id = @id");
+        command.Bind("@id", subscriptionId);
+        return command.ExecuteScalar() is { } n and not DBNull ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 }

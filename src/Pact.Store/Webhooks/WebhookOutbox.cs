@@ -1,13 +1,14 @@
+using System.Collections.Immutable;
+using System.Data.Common;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
 using Pact.Core.Time;
-using System.Collections.Immutable;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.Webhooks;
+namespace Pact.Store.Webhooks;
 
 /// <summary>The subscriptions and deliveries tables (the outbox), and the in-memory set of active subscriptions the outbox projection reads.</summary>
-internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, SubscriptionCache cache) : IWebhookOutbox
+internal sealed partial class WebhookOutbox(IRelationalEngine store, SubscriptionCache cache) : IWebhookOutbox
 {
     public ImmutableDictionary<string, ActiveSubscription> ActiveSubscriptions => cache.Active;
 
@@ -17,22 +18,22 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
     private const string DeliverySelect =
         "SELECT delivery_id, subscription_id, seq, type, stream, status, attempt, http_status, error, attempted_at, next_attempt_at, created_at FROM webhook_deliveries";
 
-    public static void Insert(AppendContext context, SubscriptionRecord record, string sealedSecret)
+    public static void Insert(IWriteContext context, SubscriptionRecord record, string sealedSecret)
     {
         using var command = context.CreateCommand("""
             INSERT INTO webhook_subscriptions(subscription_id, owner, callback, filter_types, filter_sessions, description, sealed_secret, created_at, after_seq, status, consecutive_failures)
-            VALUES ($id, $owner, $callback, $types, $sessions, $description, $secret, $created, $after, $status, 0)
+            VALUES (@id, @owner, @callback, @types, @sessions, @description, @secret, @created, @after, @status, 0)
             """);
-        command.Parameters.AddWithValue("$id", record.SubscriptionId);
-        command.Parameters.AddWithValue("$owner", record.Owner);
-        command.Parameters.AddWithValue("$callback", record.Callback);
-        command.Parameters.AddWithValue("$types", Array(record.Types));
-        command.Parameters.AddWithValue("$sessions", Array(record.Sessions));
-        command.Parameters.AddWithValue("$description", (object?)record.Description ?? DBNull.Value);
-        command.Parameters.AddWithValue("$secret", sealedSecret);
-        command.Parameters.AddWithValue("$created", record.CreatedAt);
-        command.Parameters.AddWithValue("$after", record.AfterSeq);
-        command.Parameters.AddWithValue("$status", record.Status);
+        command.Bind("@id", record.SubscriptionId);
+        command.Bind("@owner", record.Owner);
+        command.Bind("@callback", record.Callback);
+        command.Bind("@types", Array(record.Types));
+        command.Bind("@sessions", Array(record.Sessions));
+        command.Bind("@description", (object?)record.Description ?? DBNull.Value);
+        command.Bind("@secret", sealedSecret);
+        command.Bind("@created", record.CreatedAt);
+        command.Bind("@after", record.AfterSeq);
+        command.Bind("@status", record.Status);
         command.ExecuteNonQuery();
     }
 
@@ -40,8 +41,8 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
         store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = SubscriptionSelect + " WHERE subscription_id = $id";
-            command.Parameters.AddWithValue("$id", subscriptionId);
+            command.CommandText = SubscriptionSelect + " WHERE subscription_id = @id";
+            command.Bind("@id", subscriptionId);
             using var reader = command.ExecuteReader();
             return reader.Read() ? ReadSubscription(reader) : null;
         }, ct);
@@ -54,16 +55,16 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
             var sql = SubscriptionSelect + " WHERE 1 = 1";
             if (owner is not null)
             {
-                sql += " AND owner = $owner";
-                command.Parameters.AddWithValue("$owner", owner);
+                sql += " AND owner = @owner";
+                command.Bind("@owner", owner);
             }
             if (after is not null)
             {
-                sql += " AND subscription_id > $after";
-                command.Parameters.AddWithValue("$after", after);
+                sql += " AND subscription_id > @after";
+                command.Bind("@after", after);
             }
-            command.CommandText = sql + " ORDER BY subscription_id LIMIT $limit";
-            command.Parameters.AddWithValue("$limit", limit);
+            command.CommandText = sql + " ORDER BY subscription_id LIMIT @limit";
+            command.Bind("@limit", limit);
             using var reader = command.ExecuteReader();
             var rows = new List<SubscriptionRecord>();
             while (reader.Read()) rows.Add(ReadSubscription(reader));
@@ -74,13 +75,13 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
     {
         var deleted = await store.WriteAsync(context =>
         {
-            using (var deliveries = context.CreateCommand("DELETE FROM webhook_deliveries WHERE subscription_id = $id"))
+            using (var deliveries = context.CreateCommand("DELETE FROM webhook_deliveries WHERE subscription_id = @id"))
             {
-                deliveries.Parameters.AddWithValue("$id", subscriptionId);
+                deliveries.Bind("@id", subscriptionId);
                 deliveries.ExecuteNonQuery();
             }
-            using var command = context.CreateCommand("DELETE FROM webhook_subscriptions WHERE subscription_id = $id");
-            command.Parameters.AddWithValue("$id", subscriptionId);
+            using var command = context.CreateCommand("DELETE FROM webhook_subscriptions WHERE subscription_id = @id");
+            command.Bind("@id", subscriptionId);
             return command.ExecuteNonQuery() == 1;
         }, ct).ConfigureAwait(false);
         cache.Remove(subscriptionId);
@@ -91,8 +92,8 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
         store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = $id";
-            command.Parameters.AddWithValue("$id", subscriptionId);
+            command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = @id";
+            command.Bind("@id", subscriptionId);
             using var reader = command.ExecuteReader();
             return reader.Read() ? new DeliveryTarget(subscriptionId, reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
         }, ct);
@@ -102,16 +103,16 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
         store.ReadAsync<IReadOnlyList<DeliveryRecord>>(connection =>
         {
             using var command = connection.CreateCommand();
-            var sql = DeliverySelect + " WHERE subscription_id = $id AND seq > $after";
+            var sql = DeliverySelect + " WHERE subscription_id = @id AND seq > @after";
             if (status is not null)
             {
-                sql += " AND status = $status";
-                command.Parameters.AddWithValue("$status", status);
+                sql += " AND status = @status";
+                command.Bind("@status", status);
             }
-            command.CommandText = sql + " ORDER BY seq LIMIT $limit";
-            command.Parameters.AddWithValue("$id", subscriptionId);
-            command.Parameters.AddWithValue("$after", after);
-            command.Parameters.AddWithValue("$limit", limit);
+            command.CommandText = sql + " ORDER BY seq LIMIT @limit";
+            command.Bind("@id", subscriptionId);
+            command.Bind("@after", after);
+            command.Bind("@limit", limit);
             using var reader = command.ExecuteReader();
             var rows = new List<DeliveryRecord>();
             while (reader.Read()) rows.Add(ReadDelivery(reader));
@@ -122,14 +123,14 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
         store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = DeliverySelect + " WHERE delivery_id = $delivery AND subscription_id = $id";
-            command.Parameters.AddWithValue("$delivery", deliveryId);
-            command.Parameters.AddWithValue("$id", subscriptionId);
+            command.CommandText = DeliverySelect + " WHERE delivery_id = @delivery AND subscription_id = @id";
+            command.Bind("@delivery", deliveryId);
+            command.Bind("@id", subscriptionId);
             using var reader = command.ExecuteReader();
             return reader.Read() ? ReadDelivery(reader) : null;
         }, ct);
 
-    internal static SubscriptionRecord ReadSubscription(SqliteDataReader reader) => new(
+    internal static SubscriptionRecord ReadSubscription(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
@@ -143,7 +144,7 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
         reader.IsDBNull(10) ? null : reader.GetString(10),
         reader.GetInt32(11));
 
-    private static DeliveryRecord ReadDelivery(SqliteDataReader reader) => new(
+    private static DeliveryRecord ReadDelivery(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetInt64(2),
@@ -160,6 +161,6 @@ internal sealed partial class SqliteWebhookOutbox(SqliteEventLog store, Subscrip
     private static object Array(IReadOnlyList<string>? items) =>
         items is null ? DBNull.Value : Jcs.CanonicalString(new JsonArray(items.Select(i => (JsonNode?)i).ToArray()));
 
-    private static List<string>? ReadArray(SqliteDataReader reader, int ordinal) =>
+    private static List<string>? ReadArray(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : StrictJson.Parse(reader.GetString(ordinal))!.AsArray().Select(n => n!.GetValue<string>()).ToList();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.Webhooks;
+namespace Pact.Store.Webhooks;
 
 /// <summary>
 /// The active subscriptions of one store, in memory, so that the outbox projection running inside every append
@@ -20,11 +21,11 @@ internal sealed class SubscriptionCache
     public void Remove(string subscriptionId) => ImmutableInterlocked.TryRemove(ref _active, subscriptionId, out _);
 
     /// <summary>Loads the active set through the writer, so no write can slip between the load and the first append.</summary>
-    public int Load(AppendContext context)
+    public int Load(IWriteContext context)
     {
-        using var command = context.CreateCommand(SqliteWebhookOutbox.SubscriptionSelect + " WHERE status = 'active'");
+        using var command = context.CreateCommand(WebhookOutbox.SubscriptionSelect + " WHERE status = 'active'");
         using var reader = command.ExecuteReader();
-        while (reader.Read()) Put(ActiveSubscription.From(SqliteWebhookOutbox.ReadSubscription(reader)));
+        while (reader.Read()) Put(ActiveSubscription.From(WebhookOutbox.ReadSubscription(reader)));
         return Active.Count;
     }
 }

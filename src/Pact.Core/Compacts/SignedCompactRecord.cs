@@ -7,31 +7,63 @@ using Pact.Core.Time;
 
 namespace Pact.Core.Compacts;
 
-/// <summary>One signature of a signed compact record, in signing order; <see cref="SignedAt"/> is the carrying envelope's issuedAt.</summary>
+/// <summary>
+/// One signature of a signed compact record, in signing order; <see cref="SignedAt"/> is the carrying envelope's issuedAt.
+/// A signature made under a mandate (§14) also names its <see cref="Signer"/> (the daemon) and the <see cref="Mandate"/>
+/// it was made under, and its <see cref="SignedAt"/> is the time of its <c>policy.decided</c> event.
+/// </summary>
 public sealed record SignatureEntry(PartyRole Party, string Agent, string Sig, DateTimeOffset SignedAt, PrincipalAuthorization PrincipalAuthorization)
 {
     private static readonly string[] Members = ["party", "agent", "sig", "signedAt", "principalAuthorization"];
 
-    public JsonObject ToJson() => new()
+    private static readonly string[] MandateMembers = ["signer", "mandate"];
+
+    /// <summary>The daemon's did for a signature made under a mandate; null for the agent's own.</summary>
+    public string? Signer { get; init; }
+
+    /// <summary>{ mandateId, mandateHash, decisionHash, grant } for a signature made under a mandate; null otherwise.</summary>
+    public JsonObject? Mandate { get; init; }
+
+    public bool IsUnderMandate => Signer is not null;
+
+    public JsonObject ToJson()
     {
-        ["party"] = Party.ToWire(),
-        ["agent"] = Agent,
-        ["sig"] = Sig,
-        ["signedAt"] = Timestamp.ToText(SignedAt),
-        ["principalAuthorization"] = PrincipalAuthorization.ToJson(),
-    };
+        var obj = new JsonObject
+        {
+            ["party"] = Party.ToWire(),
+            ["agent"] = Agent,
+        };
+        if (Signer is not null) obj["signer"] = Signer;
+        obj["sig"] = Sig;
+        obj["signedAt"] = Timestamp.ToText(SignedAt);
+        obj["principalAuthorization"] = PrincipalAuthorization.ToJson();
+        if (Mandate is not null) obj["mandate"] = Mandate.DeepClone();
+        return obj;
+    }
 
     internal static SignatureEntry? Read(SchemaReader r, JsonNode? node, string pointer)
     {
-        var obj = r.Object(node, pointer, Members);
+        var obj = r.Object(node, pointer, Members, MandateMembers);
         var party = SchemaReader.MemberValue(obj, "party", pointer, r.Enum<PartyRole>);
         var agent = SchemaReader.Member(obj, "agent", pointer, r.DidKeyId);
         var sig = SchemaReader.Member(obj, "sig", pointer, r.Signature);
         var signedAt = SchemaReader.MemberValue(obj, "signedAt", pointer, r.Instant);
         var auth = SchemaReader.Member(obj, "principalAuthorization", pointer, (n, p) => PrincipalAuthorization.Read(r, n, p));
+        string? signer = null;
+        JsonObject? mandate = null;
+        if (obj is not null && obj.ContainsKey("signer"))
+        {
+            signer = SchemaReader.Member(obj, "signer", pointer, r.DidKeyId);
+            mandate = obj["mandate"] as JsonObject;
+            if (mandate is null) r.Errors.Add(new FieldError(pointer + "/mandate", PactCodes.InvalidPayload, "A signature with a signer names its mandate."));
+        }
+        else if (obj is not null && obj.ContainsKey("mandate"))
+        {
+            r.Errors.Add(new FieldError(pointer + "/signer", PactCodes.InvalidPayload, "A signature under a mandate names its signer."));
+        }
         return party is null || agent is null || sig is null || signedAt is null || auth is null
             ? null
-            : new SignatureEntry(party.Value, agent, sig, signedAt.Value, auth);
+            : new SignatureEntry(party.Value, agent, sig, signedAt.Value, auth) { Signer = signer, Mandate = mandate?.DeepClone().AsObject() };
     }
 }
 
@@ -146,9 +178,9 @@ public sealed record SignedCompactRecord(
 
         var first = Signatures[0];
         var second = Signatures[1];
-        if (!CompactCrypto.VerifyFirst(first.Agent, TermsHash, first.Sig))
+        if (!VerifySignature(first, null))
             return Fail("/signatures/0/sig", PactCodes.BadCompactSignature, "The first signature does not verify.");
-        if (!CompactCrypto.VerifyCountersignature(second.Agent, TermsHash, first.Sig, second.Sig))
+        if (!VerifySignature(second, first.Sig))
             return Fail("/signatures/1/sig", PactCodes.BadCompactSignature, "The countersignature does not verify.");
         for (var i = 0; i < 2; i++)
         {
@@ -166,6 +198,21 @@ public sealed record SignedCompactRecord(
         if (compactHash != CompactHash)
             return Fail("/compactHash", PactCodes.HashMismatch, $"The record hashes to {compactHash}, not to the recorded compactHash.");
         return CompactRecordVerification.Valid;
+    }
+
+    /// <summary>
+    /// The signature over this record's terms: the agent's by §4.3, or one made under a mandate by §14's inputs under its
+    /// signer. Whether the grant authorized it (its envelope, scope, expiry, revocation order, the recomputed decision) is
+    /// the mandate verifier's question; this checks only that the signer signed this input.
+    /// </summary>
+    private bool VerifySignature(SignatureEntry s, string? firstSig)
+    {
+        if (!s.IsUnderMandate)
+            return firstSig is null ? CompactCrypto.VerifyFirst(s.Agent, TermsHash, s.Sig) : CompactCrypto.VerifyCountersignature(s.Agent, TermsHash, firstSig, s.Sig);
+        if (s.Mandate?["mandateHash"] is not JsonValue mh || !mh.TryGetValue<string>(out var mandateHash)
+            || s.Mandate["decisionHash"] is not JsonValue dh || !dh.TryGetValue<string>(out var decisionHash))
+            return false;
+        return Mandates.MandateCrypto.Verify(s.Signer!, TermsHash, firstSig, mandateHash, decisionHash, s.Sig);
     }
 
     private static CompactRecordVerification Fail(string pointer, string code, string message) => new(new FieldError(pointer, code, message));

@@ -29,4 +29,7 @@ public static class EnvelopeTypes
     public const string SubscriptionCreate = "subscription.create";
 
     public const string PolicyPublish = "policy.publish";
+
+    public const string MandateGrant = "mandate.grant";
+    public const string MandateRevoke = "mandate.revoke";
 }

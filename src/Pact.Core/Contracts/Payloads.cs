@@ -247,3 +247,44 @@ public sealed record PolicyPublishPayload(JsonObject Policy) : IEnvelopePayload<
     public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.PolicyPublish)
         .Required("policy", _ => null);
 }
+
+/// <summary>
+/// <c>mandate.grant</c> (§14): the daemon may answer proposals addressed to the signer as the published policy decides,
+/// within <see cref="Scope"/>, until <see cref="ExpiresAt"/>. The inside of <c>scope</c> is judged after the envelope
+/// checks and visibility (§11); <see cref="PrincipalAuthorization"/>, when given, is a verified standing policy (§13).
+/// </summary>
+public sealed record MandateGrantPayload(
+    string PolicyHash,
+    JsonObject Scope,
+    IReadOnlyList<string> Acknowledge,
+    string ExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? PrincipalAuthorization = null)
+    : IEnvelopePayload<MandateGrantPayload>
+{
+    public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.MandateGrant)
+        .Required("policyHash", PayloadRules.Digest)
+        .Required("scope", _ => null)
+        .Required("acknowledge", AcknowledgeKinds)
+        .Required("expiresAt", PayloadRules.Timestamp)
+        .Optional("principalAuthorization", PayloadRules.Object);
+
+    private static string? AcknowledgeKinds(JsonNode? n)
+    {
+        if (n is not JsonArray kinds) return "must be a list of withdrawal, marker, revocation, mutual-revocation";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var kind in kinds)
+        {
+            if (kind is not JsonValue v || !v.TryGetValue<string>(out var text) || !Mandates.AcknowledgeKinds.All.Contains(text))
+                return "may hold only withdrawal, marker, revocation and mutual-revocation";
+            if (!seen.Add(text)) return $"names '{text}' twice";
+        }
+        return null;
+    }
+}
+
+/// <summary><c>mandate.revoke</c> (§14), by the granter.</summary>
+public sealed record MandateRevokePayload(string MandateId) : IEnvelopePayload<MandateRevokePayload>
+{
+    public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.MandateRevoke)
+        .Target("mandateId", PayloadRules.DaemonId(PactIds.Mandate));
+}

@@ -16,6 +16,7 @@ public static partial class PactIds
     public const string Subscription = "sub_";
     public const string Delivery = "dlv_";
     public const string Checkpoint = "chk_";
+    public const string Mandate = "mnd_";
 
     internal const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

@@ -13,6 +13,7 @@ public enum DeadlineKind
     RevocationEffective = 4,
     MarkerEffective = 5,
     CompactExpiry = 6,
+    MandateExpiry = 7,
 }
 
 /// <summary>A deadline D for the resource <paramref name="Id"/>; reached when the daemon's time ≥ D.</summary>

@@ -28,4 +28,9 @@ public static class EventTypes
     public const string RevocationLapsed = "compact.revocation.lapsed";
 
     public const string Failure = "failure";
+
+    public const string PolicyDecided = "policy.decided";
+    public const string MandateGranted = "mandate.granted";
+    public const string MandateRevoked = "mandate.revoked";
+    public const string MandateExpired = "mandate.expired";
 }

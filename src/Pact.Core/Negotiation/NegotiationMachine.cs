@@ -101,6 +101,7 @@ public static class NegotiationMachine
     public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now)
     {
         if (!deadline.IsReached(Timestamp.Truncate(now))) return Decision.Empty;
+        if (deadline.Kind == DeadlineKind.MandateExpiry) return FireMandateExpiry(state, deadline);
         if (deadline.Kind is not (DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation))
             return LifecycleDeadlines.Fire(state, deadline, now);
         var p = state.Proposal(deadline.Id);
@@ -119,6 +120,18 @@ public static class NegotiationMachine
                     FailureEvents.NonTerminal, "event:" + p.Withdrawal!.InitiationHash, evidence, p.CounterpartyAgent)),
                 new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalWithdrawn, new JsonObject { ["proposalId"] = p.ProposalId }))),
         };
+    }
+
+    /// <summary>Kind 7 (§14): <c>mandate.expired</c> in the mandate's own stream, while it is still active.</summary>
+    private static Decision FireMandateExpiry(NegotiationState state, Deadline deadline)
+    {
+        var m = state.Mandate(deadline.Id);
+        if (m is null || m.PendingDeadline != deadline) return Decision.Empty;
+        return Decision.Of(new StreamEvent(m.MandateId, Daemon(EventTypes.MandateExpired, new JsonObject
+        {
+            ["mandateId"] = m.MandateId,
+            ["dueAt"] = Timestamp.ToText(deadline.DueAt),
+        })));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Events;
 using Pact.Core.Lifecycle;
+using Pact.Core.Mandates;
 using Pact.Core.Sessions;
 using Pact.Core.Time;
 
@@ -35,7 +36,8 @@ public sealed partial record NegotiationState
 
             case EventTypes.ProposalCreated:
                 {
-                    var payload = data["envelope"]!["payload"]!.AsObject();
+                    // A counter made under a mandate (§14) carries its terms and signature in the event itself, not in an envelope.
+                    var payload = data["envelope"]?["payload"]?.AsObject() ?? data;
                     var facts = ProposalFacts.FromCreatePayload(payload, data["termsHash"]!.GetValue<string>());
                     var expiresAt = data["expiresAt"]?.GetValue<string>();
                     var proposal = new ProposalRecord(
@@ -82,13 +84,28 @@ public sealed partial record NegotiationState
                     var next = c is null ? this : With(c with { OpenRevocationId = null });
                     return LifecycleFold.Lapsed(next, e, instant);
                 }
+            case EventTypes.MandateGranted:
+                return MandateRecord.FromGranted(data, e.Seq) is { } granted ? With(granted) : this;
+            case EventTypes.MandateRevoked:
+                return WithMandate(data, m => m with { Status = MandateStatus.Revoked });
+            case EventTypes.MandateExpired:
+                return WithMandate(data, m => m with { Status = MandateStatus.Expired });
+            case EventTypes.PolicyDecided:
+                return WithMandate(data, m => m with { Actions = m.Actions + 1 });
             default:
-                return LifecycleFold.Apply(this, e, instant);
+                // An acknowledgment made under a mandate counts as one of its actions (§14).
+                var folded = LifecycleFold.Apply(this, e, instant);
+                return data["mandate"]?["mandateId"] is not null && e.Type.EndsWith(".acknowledged", StringComparison.Ordinal)
+                    ? folded.WithMandate(data["mandate"]!.AsObject(), m => m with { Actions = m.Actions + 1 })
+                    : folded;
         }
     }
 
     /// <summary>Folds events in order.</summary>
     public NegotiationState ApplyAll(IEnumerable<TranscriptEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
+
+    private NegotiationState WithMandate(JsonObject data, Func<MandateRecord, MandateRecord> change) =>
+        data["mandateId"]?.GetValue<string>() is { } id && Mandates.TryGetValue(id, out var m) ? With(change(m)) : this;
 
     private NegotiationState WithSessionStatus(string sessionId, SessionStatus status) =>
         Sessions.TryGetValue(sessionId, out var s) ? With(s with { Status = status }) : this;

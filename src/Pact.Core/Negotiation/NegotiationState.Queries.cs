@@ -1,4 +1,5 @@
 using Pact.Core.Lifecycle;
+using Pact.Core.Mandates;
 
 namespace Pact.Core.Negotiation;
 
@@ -53,6 +54,28 @@ public sealed partial record NegotiationState
         if (!indexed.SequenceEqual(scanned))
             throw new InvalidOperationException($"The index of {what} drifted: index [{string.Join(", ", indexed)}], scan [{string.Join(", ", scanned)}].");
     }
+
+    /// <summary>Every mandate <paramref name="agent"/> granted, in id (creation) order.</summary>
+    public IEnumerable<MandateRecord> MandatesOf(string agent)
+    {
+        var ids = IdIndex.Get(MandateIdsByAgent, agent);
+        CheckIndex(ids, Mandates.Values.Where(m => m.Agent == agent).Select(m => m.MandateId), "mandates of " + agent);
+        return ids.Select(id => Mandates[id]);
+    }
+
+    /// <summary>
+    /// The mandate that answers for <paramref name="agent"/> on a proposal in <paramref name="sessionId"/> for
+    /// <paramref name="compactId"/> from <paramref name="counterparty"/> (§14 "When it applies"): active at
+    /// <paramref name="now"/>, in scope, and of those the one granted last (highest seq of <c>mandate.granted</c>).
+    /// <paramref name="acknowledging"/> further requires that kind in its <c>acknowledge</c>.
+    /// </summary>
+    public MandateRecord? ApplyingMandate(string agent, string sessionId, string counterparty, string compactId, DateTimeOffset now,
+        string? acknowledging = null) =>
+        MandatesOf(agent)
+            .Where(m => m.IsActiveAt(now) && m.Scope.Covers(sessionId, counterparty, compactId) && (acknowledging is null || m.Acknowledges(acknowledging)))
+            .MaxBy(m => m.GrantSeq);
+
+    public MandateRecord? Mandate(string mandateId) => Mandates.GetValueOrDefault(mandateId);
 
     public RevocationRecord? Revocation(string revocationId) => Revocations.GetValueOrDefault(revocationId);
 
@@ -117,5 +140,6 @@ public sealed partial record NegotiationState
 
     /// <summary>The pending deadlines computed from every record, as the index must always hold them.</summary>
     internal List<Deadline> RecomputePendingDeadlines() =>
-        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Concat(LifecycleFold.PendingDeadlines(this)).Order().ToList();
+        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Concat(LifecycleFold.PendingDeadlines(this))
+            .Concat(Mandates.Values.Select(m => m.PendingDeadline).OfType<Deadline>()).Order().ToList();
 }

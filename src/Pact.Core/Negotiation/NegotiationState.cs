@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Pact.Core.Lifecycle;
+using Pact.Core.Mandates;
 
 namespace Pact.Core.Negotiation;
 
@@ -43,6 +44,10 @@ public sealed partial record NegotiationState(
     /// <summary>Every marker ever recorded, by id (creation order).</summary>
     public ImmutableSortedDictionary<string, MarkerRecord> Markers { get; init; } =
         ImmutableSortedDictionary.Create<string, MarkerRecord>(StringComparer.Ordinal);
+
+    /// <summary>Every mandate ever granted, by id (creation order), as its stream says (§14).</summary>
+    public ImmutableSortedDictionary<string, MandateRecord> Mandates { get; init; } =
+        ImmutableSortedDictionary.Create<string, MandateRecord>(StringComparer.Ordinal);
 
     /// <summary>
     /// The dueAt of the deadline operation being folded, and the time it was recorded at. The daemon events that
@@ -135,6 +140,17 @@ public sealed partial record NegotiationState(
         };
     }
 
+    public NegotiationState With(MandateRecord mandate)
+    {
+        var before = Mandate(mandate.MandateId);
+        return this with
+        {
+            Mandates = Mandates.SetItem(mandate.MandateId, mandate),
+            Pending = Pending.Remove(before?.PendingDeadline).Add(mandate.PendingDeadline),
+            MandateIdsByAgent = IdIndex.Move(MandateIdsByAgent, before?.Agent, mandate.Agent, mandate.MandateId),
+        };
+    }
+
     /// <summary>
     /// Every pending deadline, kept in step by the <c>With</c> methods (the only way records change), so finding
     /// the next one is O(log n) however long the history; a multiset, since two in-force versions may share an expiry.
@@ -157,6 +173,9 @@ public sealed partial record NegotiationState(
     private ImmutableDictionary<string, ImmutableSortedSet<string>> RevocationIdsByCompact { get; init; } = IdIndex.Empty<string>();
 
     private ImmutableDictionary<string, ImmutableSortedSet<string>> MarkerIdsByCompact { get; init; } = IdIndex.Empty<string>();
+
+    // Mandates by their granting agent.
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> MandateIdsByAgent { get; init; } = IdIndex.Empty<string>();
 
     // Compact ids whose terms (of any signed version) name an upstream compact id; a version's terms never change,
     // so entries are only ever added.

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Negotiation;
 using Pact.Core.Time;
 
@@ -64,19 +65,9 @@ public sealed record MandateRecord(
     };
 
     /// <summary>The mandate resource of §14 as of <paramref name="now"/>.</summary>
-    public JsonObject ToResource(DateTimeOffset now) => new()
-    {
-        ["mandateId"] = MandateId,
-        ["mandateHash"] = MandateHash,
-        ["agent"] = Agent,
-        ["policyHash"] = PolicyHash,
-        ["scope"] = ScopeJson.DeepClone(),
-        ["acknowledge"] = new JsonArray(Acknowledge.Select(k => (JsonNode?)k).ToArray()),
-        ["expiresAt"] = Timestamp.ToText(ExpiresAt),
-        ["status"] = StatusAt(now).ToWire(),
-        ["grant"] = Grant.DeepClone(),
-        ["actions"] = Actions,
-    };
+    public MandateResource ToResource(DateTimeOffset now) => new(
+        MandateId, MandateHash, Agent, PolicyHash, ScopeJson.DeepClone().AsObject(), Acknowledge, ExpiresAt, StatusAt(now).ToWire(),
+        Grant.DeepClone().AsObject(), Actions);
 
     /// <summary>
     /// The record a <c>mandate.granted</c> event describes; its envelope is the grant. Null for data that is not one

@@ -150,11 +150,9 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
         var now = Timestamp.Truncate(time.GetUtcNow());
         var state = State;
         var lockSets = NegotiationMachine.DueDeadlines(state, now)
-            .Select(d => (Deadline: d, Subject: state.SubjectOf(d)))
-            .Where(x => x.Subject is not null && !Held(state, x.Deadline, now))
-            .Select(x => IsProposalDeadline(x.Deadline)
-                ? new[] { x.Subject!.Value.SessionId, x.Subject.Value.CompactId }
-                : new[] { LifecycleKey, x.Subject!.Value.SessionId, x.Subject.Value.CompactId })
+            .Where(d => !Held(state, d, now))
+            .Select(d => LockKeysOf(state, d))
+            .OfType<string[]>()
             .ToList();
         foreach (var keys in lockSets)
         {
@@ -183,8 +181,24 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
 
     private static bool IsProposalDeadline(Deadline d) => d.Kind is DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation;
 
+    /// <summary>
+    /// The lock every command that depends on an agent's mandates takes (§14): granting and revoking them, the expiry of
+    /// one (deadline kind 7), and every proposal that one of them may answer — so which mandate is active at a proposal's
+    /// commit is decided by commit order, never both ways.
+    /// </summary>
+    public static string MandateKey(string agent) => "~mandates:" + agent;
+
+    /// <summary>The locks the timer takes to fire a deadline; null for one whose subject is unknown.</summary>
+    private static string[]? LockKeysOf(NegotiationState state, Deadline d)
+    {
+        if (d.Kind == DeadlineKind.MandateExpiry) return state.Mandate(d.Id) is { } m ? [MandateKey(m.Agent)] : null;
+        if (state.SubjectOf(d) is not { } subject) return null;
+        return IsProposalDeadline(d) ? [subject.SessionId, subject.CompactId] : [LifecycleKey, subject.SessionId, subject.CompactId];
+    }
+
     private static bool Covers(NegotiationState state, Deadline d, IReadOnlyCollection<string> keys, bool lifecycle)
     {
+        if (d.Kind == DeadlineKind.MandateExpiry) return state.Mandate(d.Id) is { } m && keys.Contains(MandateKey(m.Agent));
         if (!IsProposalDeadline(d)) return lifecycle;
         return state.SubjectOf(d) is { } s && (keys.Contains(s.SessionId) || keys.Contains(s.CompactId));
     }

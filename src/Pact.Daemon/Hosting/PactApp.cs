@@ -1,3 +1,4 @@
+using Pact.Daemon.Mandates;
 using Pact.Daemon.Policies;
 using Pact.Core.Crypto;
 using Pact.Daemon.Application;
@@ -54,6 +55,7 @@ public static class PactApp
             .AddPactNegotiation()                    // Application: agents, sessions, proposals, lifecycle, decisions, deadlines
             .AddPactPassports(configuration)         // Application: passports, admission, reputation providers (§16)
             .AddPactPolicies()                       // Policies: publication, dry run, verified standing policies (§13)
+            .AddPactMandates()                       // Mandates: grant, revoke, read (§14)
             .AddPactStreaming()                      // Streaming: the event hub and SSE (§8.3)
             .AddPactWebhooks(configuration)          // Webhooks: subscriptions, outbox, dispatcher (§10)
             .AddPactTransparencyLog()                // TransparencyLog: log checkpoints, verify, export (§7–§9)

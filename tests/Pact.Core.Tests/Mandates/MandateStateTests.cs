@@ -166,6 +166,6 @@ public class MandateStateTests
             new StreamEvent("ses_x", EventDraft.ByDaemon(EventTypes.PolicyDecided, new JsonObject { ["proposalId"] = "prp_x", ["mandateId"] = id })),
             new StreamEvent("ses_x", EventDraft.ByDaemon(EventTypes.WithdrawalAcknowledged, new JsonObject { ["proposalId"] = "prp_y", ["mandate"] = reference }))));
         _state.Mandate(id)!.Actions.Should().Be(2);
-        _state.Mandate(id)!.ToResource(_now)["actions"]!.GetValue<long>().Should().Be(2);
+        _state.Mandate(id)!.ToResource(_now).Actions.Should().Be(2);
     }
 }

@@ -50,6 +50,14 @@ public sealed class EnvelopeExampleTransformer : IOpenApiOperationTransformer
                 ["default"] = "escalate",
             },
         },
+        [EnvelopeTypes.MandateGrant] = () => new()
+        {
+            ["policyHash"] = Hash,
+            ["scope"] = new JsonObject { ["counterparties"] = new JsonArray(Other), ["compactIdPrefix"] = "cmp_kitchen-" },
+            ["acknowledge"] = new JsonArray("withdrawal", "marker"),
+            ["expiresAt"] = "2027-06-01T00:00:00.000Z",
+        },
+        [EnvelopeTypes.MandateRevoke] = () => new() { ["mandateId"] = "mnd_01JD0000000000000000000000" },
         [EnvelopeTypes.SubscriptionCreate] = () => new()
         {
             ["callback"] = "https://agent.example/pact/events",

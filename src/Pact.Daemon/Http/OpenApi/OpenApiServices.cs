@@ -22,6 +22,7 @@ public static class OpenApiServices
         ["Lifecycle"] = "Living under a compact: revocations, markers, permission checks and dispositions (§6).",
         ["Passports"] = "Agents' reputation computed from this daemon's log: counts, score, confidence, and the check admission uses (§16).",
         ["Policies"] = "CEL rules that decide how an agent answers a proposal: publication by hash, reading, and the dry run that records nothing (§13).",
+        ["Mandates"] = "An agent's grant that lets the daemon answer proposals for it as a published policy decides, within a scope, until revoked or expired (§14).",
         ["Events"] = "Transcript events page by page and as live server-sent events (§8.3).",
         ["Log"] = "The transparency log: signed checkpoints and Merkle inclusion and consistency proofs (§9).",
         ["Verification"] = "Re-checking a session as stored, and its export bundle for offline verification (§9).",

@@ -249,7 +249,17 @@ public sealed partial class PactClient
         var firstSig = first.Sig ?? throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the first signature has no 'sig'.");
         if (firstParty == party) throw new InvalidOperationException($"Agent {key.Did} made the first signature of proposal {proposal.ProposalId}; the other party countersigns.");
         var proposerDid = firstParty is null ? null : CompactSigning.AgentOf(proposal.Terms, firstParty);
-        if (proposerDid is null || !CompactSigning.VerifyFirstSignature(proposerDid, termsHash, firstSig))
+        if (first.Signer is not null)
+        {
+            // A counter the daemon made under the proposer's mandate (§14): check the grant and the daemon's signature instead.
+            var (terms, _) = Core.Terms.TermsReader.Read(proposal.Terms);
+            var problem = terms is null || first.Mandate is null || !Core.Terms.Wire.TryParse<Core.Terms.PartyRole>(firstParty, out var role)
+                ? "the signature under a mandate cannot be read"
+                : Core.Mandates.MandateSignatures.Check(role, first.Agent, first.Signer, first.Mandate, firstSig, first.SignedAt, terms, termsHash, null, first.Signer,
+                    proposal.SessionId);
+            if (problem is not null) throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the first signature, made under a mandate, does not verify: {problem}");
+        }
+        else if (proposerDid is null || !CompactSigning.VerifyFirstSignature(proposerDid, termsHash, firstSig))
             throw new InvalidOperationException($"Proposal {proposal.ProposalId}: the first signature does not verify for party {firstParty}.");
         return CompactSigning.SignatureObject(party, CompactSigning.SecondSignature(key.KeyPair, termsHash, firstSig), authority.Authorize(termsHash));
     }

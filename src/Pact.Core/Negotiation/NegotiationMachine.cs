@@ -328,14 +328,39 @@ public static class NegotiationMachine
     private static Decision Signed(NegotiationState state, SignProposal c)
     {
         var p = state.Proposal(c.ProposalId)!;
-        var compact = c.Compact!;
+        return InForce(state, p, c.Compact!, Draft(EventTypes.ProposalSigned, c, new JsonObject
+        {
+            ["proposalId"] = p.ProposalId,
+            ["termsHash"] = p.TermsHash,
+        }));
+    }
+
+    /// <summary>
+    /// A countersignature the daemon made under a mandate (§14): <c>proposal.signed</c> (daemon) { proposalId, termsHash,
+    /// signature, mandate }, then what any signature causes. The caller judged the proposal live and built the record.
+    /// </summary>
+    public static Decision SignedUnderMandate(NegotiationState state, string proposalId, JsonObject signature, JsonObject mandate, SignedCompact compact)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(compact);
+        var p = state.Proposal(proposalId) ?? throw new ArgumentException($"The state holds no proposal {proposalId}.", nameof(proposalId));
+        return InForce(state, p, compact, Daemon(EventTypes.ProposalSigned, new JsonObject
+        {
+            ["proposalId"] = p.ProposalId,
+            ["termsHash"] = p.TermsHash,
+            ["signature"] = signature.DeepClone(),
+            ["mandate"] = mandate.DeepClone(),
+        }));
+    }
+
+    /// <summary>The state after <paramref name="decision"/> were committed at <paramref name="time"/>: what a later part of the same commit is judged on.</summary>
+    public static NegotiationState After(NegotiationState state, Decision decision, DateTimeOffset time) => Fold(state, decision, Timestamp.Truncate(time));
+
+    private static Decision InForce(NegotiationState state, ProposalRecord p, SignedCompact compact, EventDraft signed)
+    {
         var events = new List<StreamEvent>
         {
-            new(p.SessionId, Draft(EventTypes.ProposalSigned, c, new JsonObject
-            {
-                ["proposalId"] = p.ProposalId,
-                ["termsHash"] = p.TermsHash,
-            })),
+            new(p.SessionId, signed),
             new(p.SessionId, Daemon(EventTypes.CompactInForce, new JsonObject
             {
                 ["compactId"] = p.CompactId,

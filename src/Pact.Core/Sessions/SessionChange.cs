@@ -62,7 +62,8 @@ public abstract record SessionChange
     private static SessionProposal OpenedProposal(TranscriptEvent e)
     {
         var data = e.Data;
-        var payload = data["envelope"]!["payload"]!.AsObject();
+        // A counter made under a mandate (§14) carries its signature in the event, not in an envelope.
+        var payload = data["envelope"]?["payload"]?.AsObject() ?? data;
         if (!Wire.TryParse<PartyRole>(payload["signature"]?["party"]?.GetValue<string>(), out var proposer))
             throw new ArgumentException($"Event {e.Seq}: the proposal's signature.party is not \"a\" or \"b\".", nameof(e));
         return new SessionProposal(

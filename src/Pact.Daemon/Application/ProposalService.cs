@@ -10,6 +10,7 @@ using Pact.Core.Terms;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
 using Pact.Daemon.Hosting;
+using Pact.Daemon.Mandates;
 using Pact.Daemon.Policies;
 using Pact.Daemon.Telemetry;
 
@@ -23,7 +24,7 @@ namespace Pact.Daemon.Application;
 /// </summary>
 public sealed class ProposalService(
     DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon,
-    StandingPolicies standingPolicies, PolicyInputs policyInputs)
+    StandingPolicies standingPolicies, PolicyInputs policyInputs, MandateRuntime mandates)
 {
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
@@ -62,6 +63,8 @@ public sealed class ProposalService(
         if (terms is not null && (terms.Version > 1 || terms.Upstream.Count > 0)) keys.Add(DecisionEngine.LifecycleKey);
         // Upstream compacts are judged from their state too: naming them makes a quarantined one refuse the command.
         if (terms is not null) keys.AddRange(terms.Upstream.Select(u => u.CompactId));
+        // The answering party's mandates: which one is active at this commit is decided by commit order (§14).
+        if (terms is not null && signature is not null) keys.Add(DecisionEngine.MandateKey(terms.Parties[signature.Party.Other()].Agent));
 
         return await engine.ExecuteAsync(auth, keys, async input =>
         {
@@ -92,14 +95,19 @@ public sealed class ProposalService(
             if (await standingPolicies.CheckAsync(signature.PrincipalAuthorization, "/payload/signature/principalAuthorization", termsNode.AsObject(),
                     () => policyInputs.ForNewProposalAsync(termsNode.AsObject(), me, proposalId, sessionId, replaces, termsHash, input.Now, ct), ct) is { } notAuthorized)
                 return notAuthorized;
-            return NegotiationMachine.Decide(state, command, input.Now);
+            var verdict = NegotiationMachine.Decide(state, command, input.Now);
+            if (!verdict.IsAccepted) return verdict;
+            var first = new SignatureEntry(signature.Party, auth.Signer, signature.Sig, auth.Envelope.IssuedAt, signature.PrincipalAuthorization);
+            return await mandates.AnswerAsync(state, verdict.Decision, new NewProposal(proposalId, termsNode.AsObject(), terms, first, replaces), input.Now, ct);
         }, context =>
         {
             var expiresAt = context.Events[0].Data["expiresAt"]?.GetValue<string>();
+            // A mandate may have answered in the same commit (§14): the status is the proposal's after the whole commit.
+            var status = context.GetProposal(proposalId)?.Status ?? ProposalStatus.Open.ToWire();
             var warnings = new List<string>();
             if (terms!.NegotiationTimeout is null) warnings.Add(NegotiationTimeoutOmitted);
             if (!signature!.PrincipalAuthorization.IsVerifiable) warnings.Add(StandingPolicyUnverified);
-            return CommandOutcome.Ok(201, new ProposalCreated(proposalId, termsHash, ProposalStatus.Open.ToWire(),
+            return CommandOutcome.Ok(201, new ProposalCreated(proposalId, termsHash, status,
                 expiresAt is null ? null : Timestamp.Parse(expiresAt), warnings, sessionId, terms.CompactId, terms.Version));
         }, ct);
     }
@@ -202,7 +210,12 @@ public sealed class ProposalService(
     {
         var party = Wire.Parse<PartyRole>(stored["party"]!.GetValue<string>());
         var (authorization, _) = PrincipalAuthorization.FromJson(stored["principalAuthorization"]);
+        // A first signature made under a mandate (a counter, §14) keeps its signer and mandate in the record.
         return new SignatureEntry(party, stored["agent"]!.GetValue<string>(), stored["sig"]!.GetValue<string>(),
-            Timestamp.Parse(stored["signedAt"]!.GetValue<string>()), authorization!);
+            Timestamp.Parse(stored["signedAt"]!.GetValue<string>()), authorization!)
+        {
+            Signer = stored["signer"]?.GetValue<string>(),
+            Mandate = stored["mandate"]?.DeepClone() as JsonObject,
+        };
     }
 }

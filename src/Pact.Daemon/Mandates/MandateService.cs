@@ -133,5 +133,6 @@ public sealed class MandateService(DecisionEngine engine, PolicyCatalog catalog,
 /// <summary>Registers the mandate service (§14).</summary>
 public static class MandateServices
 {
-    public static IServiceCollection AddPactMandates(this IServiceCollection services) => services.AddSingleton<MandateService>();
+    public static IServiceCollection AddPactMandates(this IServiceCollection services) =>
+        services.AddSingleton<MandateService>().AddSingleton<MandateRuntime>();
 }

@@ -47,6 +47,22 @@ public sealed class PolicyInputs(IPactStore store, ISessionReadModel sessions, P
             session is null ? PolicySessionFacts.None : new PolicySessionFacts(session.SessionId, session.Topic, session.Participants), ct);
     }
 
+    /// <summary>
+    /// The input a mandate decides on (§14), with the counterparty's passport document it saw (recorded in
+    /// <c>policy.decided</c>, so verify recomputes the decision from the transcript alone).
+    /// </summary>
+    public async Task<(PolicyInput Input, Core.Passport.AgentPassport Passport)> ForMandateAsync(JsonObject terms, string me, PolicyProposalFacts proposal,
+        long passportAsOfSeq, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(proposal);
+        var them = me == "a" ? "b" : "a";
+        var passport = await passports.AsOfSeqAsync(terms["parties"]?[them]?["agent"]?.GetValue<string>() ?? "", passportAsOfSeq, ct);
+        var session = proposal.SessionId is { } id ? await sessions.GetAsync(id, ct) : null;
+        var sessionFacts = session is null ? PolicySessionFacts.None : new PolicySessionFacts(session.SessionId, session.Topic, session.Participants);
+        return (PolicyInput.For((JsonObject)terms.DeepClone(), me, proposal, PolicyPassportFacts.From(passport), sessionFacts), passport);
+    }
+
     /// <summary>The input on given terms and proposal facts, the counterparty's passport taken as of <paramref name="passportAsOfSeq"/>.</summary>
     public async Task<PolicyInput> ForTermsAsync(JsonObject terms, string me, PolicyProposalFacts proposal, long passportAsOfSeq,
         PolicySessionFacts session, CancellationToken ct)

@@ -41,7 +41,12 @@ public sealed record Withdrawal(Proposal? Proposal, string WithdrawalHash);
 /// </summary>
 /// <param name="Party">"a" or "b".</param>
 /// <param name="SignedAt">The carrying envelope's issuedAt.</param>
-public sealed record CompactSignatureInfo(string Agent, string Party, PrincipalAuthorizationInfo PrincipalAuthorization, string Sig, DateTimeOffset SignedAt);
+/// <param name="Signer">For a signature made under a mandate (§14): the daemon that signed; absent otherwise.</param>
+/// <param name="Mandate">For a signature made under a mandate: { mandateId, mandateHash, decisionHash, grant }; absent otherwise.</param>
+public sealed record CompactSignatureInfo(
+    string Agent, string Party, PrincipalAuthorizationInfo PrincipalAuthorization, string Sig, DateTimeOffset SignedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Signer = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.Nodes.JsonObject? Mandate = null);
 
 /// <summary>
 /// How the principal stands behind a signature (§4.3): <c>{ method: "principal-signature", principal, sig }</c> or

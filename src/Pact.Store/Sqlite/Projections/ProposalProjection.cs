@@ -45,7 +45,7 @@ internal sealed class ProposalProjection : IInlineProjection
 
     private static void Insert(AppendContext context, TranscriptEvent e, SessionProposal proposal)
     {
-        var terms = e.Data["envelope"]!["payload"]!["terms"]!.AsObject();
+        var terms = (e.Data["envelope"]?["payload"]?["terms"] ?? e.Data["terms"])!.AsObject();
         using var command = context.CreateCommand(InsertSql);
         command.Parameters.AddWithValue("$id", proposal.ProposalId);
         command.Parameters.AddWithValue("$session", e.Stream);
@@ -79,9 +79,13 @@ internal sealed class ProposalProjection : IInlineProjection
         sign.ExecuteNonQuery();
     }
 
-    /// <summary>The envelope's signature as the proposal lists it: with the signing agent and when it signed.</summary>
+    /// <summary>
+    /// The envelope's signature as the proposal lists it: with the signing agent and when it signed. A signature made
+    /// under a mandate (§14) is recorded in the event already in that form, with its signer and mandate.
+    /// </summary>
     private static JsonObject Signature(TranscriptEvent e)
     {
+        if (e.Data["envelope"] is null && e.Data["signature"] is JsonObject underMandate) return (JsonObject)underMandate.DeepClone();
         var payload = e.Data["envelope"]!["payload"]!.AsObject();
         var signature = (JsonObject)payload["signature"]!.DeepClone();
         signature["agent"] = e.Actor;

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Compacts;
+using Pact.Core.Ids;
+using Pact.Core.Mandates;
+using Pact.Core.Negotiation;
+using Pact.Core.Policies;
+using Pact.Core.Terms;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Policies;
+using Pact.Store;
+
+namespace Pact.Daemon.Mandates;
+
+/// <summary>
+/// What the proposal-creating operation hands the runtime: the proposal as it is about to be recorded, its terms (as
+/// sent and typed) and its first signature, by the proposer.
+/// </summary>
+public sealed record NewProposal(string ProposalId, JsonObject Terms, CompactTerms TypedTerms, SignatureEntry FirstSignature, string? Replaces);
+
+/// <summary>
+/// The mandate runtime (§14): in the same commit as the operation that created a proposal, the mandate that applies to
+/// its answering party decides on it with its policy, and the daemon carries the decision out — signs, declines,
+/// counters — or leaves it to the agent (escalate). A decision the mandate may not carry out is still recorded and
+/// then acts as escalate.
+/// <para>
+/// Bundle members (§15) will be prepared here once bundles exist: the seam is <see cref="AnswerAsync"/>, called per
+/// member in member order after all members' <c>proposal.created</c>, with a counter on a member acting as escalate.
+/// </para>
+/// </summary>
+public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, PolicyService policies, IPactStore store, DaemonIdentity daemon)
+{
+    /// <summary>
+    /// <paramref name="created"/> (the events that created the proposal, judged on <paramref name="before"/>) followed by
+    /// what the applying mandate does, or <paramref name="created"/> alone when no mandate applies.
+    /// </summary>
+    public async Task<Decision> AnswerAsync(NegotiationState before, Decision created, NewProposal proposal, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(created);
+        ArgumentNullException.ThrowIfNull(proposal);
+        var state = NegotiationMachine.After(before, created, now);
+        var judged = state.Proposal(proposal.ProposalId) ?? throw new InvalidOperationException($"Proposal {proposal.ProposalId} was not created.");
+        if (state.ApplyingMandate(judged.CounterpartyAgent, judged.SessionId, judged.ProposerAgent, judged.CompactId, now) is not { } mandate) return created;
+        // The grant was judged against a published policy, and a publication is never taken back.
+        var policy = await catalog.GetAsync(mandate.PolicyHash, ct)
+            ?? throw new InvalidOperationException($"Mandate {mandate.MandateId} names policy {mandate.PolicyHash}, which is not published.");
+
+        var me = judged.Proposer.Other();
+        var facts = new PolicyProposalFacts(judged.ProposalId, judged.SessionId, judged.CompactId, judged.Version, judged.Proposer.ToWire(),
+            proposal.Replaces, judged.TermsHash, now, null);
+        // The passport as of the seq before this proposal.created: the log's head, the created events not being appended yet.
+        var (input, passport) = await inputs.ForMandateAsync(proposal.Terms, me.ToWire(), facts, store.HeadSeq, ct);
+        var outcome = PolicyEvaluator.Evaluate(policy, input, await policies.CounterCheckAsync(proposal.Terms, ct));
+        var passportJson = passport.ToJson();
+        var decided = created.Then(Decision.Of(MandateActions.Decided(judged.SessionId, judged.ProposalId, mandate, outcome.Decision, passportJson)));
+
+        switch (outcome.Decision.Effect)
+        {
+            case PolicyEffects.Sign when MandateActions.MaySign(proposal.TypedTerms, judged.TermsHash, me, mandate, now):
+                {
+                    var second = MandateActions.Sign(daemon.Key, mandate, me, judged.TermsHash, outcome.DecisionHash, proposal.FirstSignature.Sig, now);
+                    var record = SignedCompactRecord.Create(proposal.TypedTerms, proposal.FirstSignature, second, now, daemon.Key);
+                    var stateDecided = NegotiationMachine.After(state, Decision.Of(decided.Events[^1]), now);
+                    return decided.Then(NegotiationMachine.SignedUnderMandate(stateDecided, judged.ProposalId, second.ToJson(),
+                        mandate.ActionReference(outcome.DecisionHash), new SignedCompact(record.ToJson(), record.CompactHash)));
+                }
+            case PolicyEffects.Decline:
+                return decided.Then(Decision.Of(MandateActions.Declined(judged.SessionId, judged.ProposalId, outcome.Decision.Reason, mandate, outcome.DecisionHash)));
+            case PolicyEffects.Counter when outcome.CounterTerms is { } patched && outcome.CounterDecision is { } again
+                && MandateActions.LinkedProposals(state, judged) < MandateActions.CounterCap:
+                {
+                    var (typed, _) = TermsReader.Read(patched);
+                    var patchedHash = CompactCrypto.TermsHash(patched);
+                    if (typed is null || !MandateActions.MaySign(typed, patchedHash, me, mandate, now)) return decided;
+                    var counterId = PactIds.New(PactIds.Proposal, now);
+                    var signature = MandateActions.Sign(daemon.Key, mandate, me, patchedHash, again.DecisionHash, null, now);
+                    var expiresAt = typed.NegotiationTimeoutDuration is { } timeout ? timeout.AddTo(now) : (DateTimeOffset?)null;
+                    return decided
+                        .Then(Decision.Of(MandateActions.Decided(judged.SessionId, counterId, mandate, again, passportJson, judged.ProposalId)))
+                        .Then(MandateActions.Countered(judged.SessionId, counterId, judged.ProposalId, patched, signature, expiresAt));
+                }
+            default:
+                // escalate, or a decision the mandate may not carry out: recorded, then left to the agent (§14).
+                return decided;
+        }
+    }
+}

@@ -91,7 +91,12 @@ public sealed partial record NegotiationState
             case EventTypes.MandateExpired:
                 return WithMandate(data, m => m with { Status = MandateStatus.Expired });
             case EventTypes.PolicyDecided:
-                return WithMandate(data, m => m with { Actions = m.Actions + 1 });
+                {
+                    var counted = WithMandate(data, m => m with { Actions = m.Actions + 1 });
+                    return data["judged"] is null && data["proposalId"]?.GetValue<string>() is { } judged && data["decision"] is JsonObject decision
+                        ? counted with { MandateDecisions = counted.MandateDecisions.SetItem(judged, decision) }
+                        : counted;
+                }
             default:
                 // An acknowledgment made under a mandate counts as one of its actions (§14).
                 var folded = LifecycleFold.Apply(this, e, instant);

@@ -50,6 +50,13 @@ public sealed partial record NegotiationState(
         ImmutableSortedDictionary.Create<string, MandateRecord>(StringComparer.Ordinal);
 
     /// <summary>
+    /// The decision a mandate recorded on each proposal it judged (§14), by proposal id: what the agent's pending list shows
+    /// for a proposal the mandate escalated. A counter's second decision (on the daemon's own counter) is not one of them.
+    /// </summary>
+    public ImmutableDictionary<string, System.Text.Json.Nodes.JsonObject> MandateDecisions { get; init; } =
+        ImmutableDictionary.Create<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The dueAt of the deadline operation being folded, and the time it was recorded at. The daemon events that
     /// follow a deadline event in the same operation (a compact.revoked after an escalation, a cascade, a lapse
     /// after an expiry) carry no dueAt of their own; they happened at that dueAt (§0), not at the later instant

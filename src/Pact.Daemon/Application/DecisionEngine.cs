@@ -1,4 +1,5 @@
 using Pact.Core.Events;
+using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
@@ -99,7 +100,7 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     private async Task<AppendResult<T>> AppendAsync<T>(DateTimeOffset time, IReadOnlyList<StreamAppend> streams, Func<IStoreTransaction, T> respond, CancellationToken ct)
     {
         using var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Append);
-        var result = await store.AppendAsync(new AppendRequest(time, streams) { PrepareDraft = FailureEvents.Seal }, transaction =>
+        var result = await store.AppendAsync(new AppendRequest(time, streams) { PrepareDraft = SealDraft }, transaction =>
         {
             CommitTraces.Remember(transaction.Events, span);
             return respond(transaction);
@@ -108,6 +109,12 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
         if (result.Events.Count > 0) span?.SetTag("pact.seq", result.Events[^1].Seq);
         return result;
     }
+
+    /// <summary>
+    /// Fills in what a draft can only know at append time, its stream's prevHash: a failure's transcriptHash (§8.2), and
+    /// the initiation hash an acknowledgment under a mandate names (the initiation is the event just before it, §14).
+    /// </summary>
+    private static EventDraft SealDraft(EventDraft draft, string prevHash) => MandateAcknowledgments.Seal(FailureEvents.Seal(draft, prevHash), prevHash);
 
     /// <summary>Folds committed events into the state.</summary>
     private void Observe(IReadOnlyList<TranscriptEvent> events)

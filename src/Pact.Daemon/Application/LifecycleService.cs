@@ -5,6 +5,7 @@ using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
 using Pact.Core.Lifecycle;
+using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
@@ -36,9 +37,11 @@ public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility v
         return Run(auth, compactId, command, (state, events) =>
         {
             var initiated = events[0];
-            return CommandOutcome.Ok(201, new RevocationInitiated(revocationId, RevocationStatus.Initiated.ToWire(),
+            // A mandate may have acknowledged it in the same commit (§14): the status is the revocation's after the whole commit.
+            var status = state.Revocation(revocationId)?.Status ?? RevocationStatus.Initiated;
+            return CommandOutcome.Ok(201, new RevocationInitiated(revocationId, status.ToWire(),
                 Instant(initiated.Data["effectiveAt"]), Instant(initiated.Data["ackDeadline"]), initiated.Hash, compactId, command.Version));
-        }, ct);
+        }, ct, (state, now) => MandateAcknowledgments.ForRevocation(state, revocationId, now));
     }
 
     public Task<CommandOutcome> AcknowledgeRevocationAsync(AuthenticatedEnvelope auth, CancellationToken ct)
@@ -58,7 +61,9 @@ public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility v
         var markerId = PactIds.New(PactIds.Marker, auth.Now);
         var command = new RecordMarker(auth.ToEventJson(), compactId, markerId, p["marker"]!.GetValue<string>());
         return Run(auth, compactId, command, (state, events) =>
-            CommandOutcome.Ok(201, new MarkerRecorded(markerId, MarkerStatus.Recorded.ToWire(), events[0].Hash, compactId, command.Marker)), ct);
+            CommandOutcome.Ok(201, new MarkerRecorded(markerId, (state.Marker(markerId)?.Status ?? MarkerStatus.Recorded).ToWire(), events[0].Hash, compactId,
+                command.Marker)), ct,
+            (state, now) => MandateAcknowledgments.ForMarker(state, markerId, now));
     }
 
     public Task<CommandOutcome> AcknowledgeMarkerAsync(AuthenticatedEnvelope auth, CancellationToken ct)
@@ -108,15 +113,24 @@ public sealed class LifecycleService(DecisionEngine engine, ResourceVisibility v
 
     private static DateTimeOffset? Instant(JsonNode? text) => text is null ? null : Timestamp.Parse(text.GetValue<string>());
 
+    /// <param name="then">
+    /// What follows in the same commit, judged on the state after the command's events: the other party's acknowledgment
+    /// under its mandate (§14), whose lock is then held too.
+    /// </param>
     private Task<CommandOutcome> Run(AuthenticatedEnvelope auth, string compactId, LifecycleCommand command,
-        Func<NegotiationState, IReadOnlyList<Pact.Core.Events.TranscriptEvent>, CommandOutcome> respond, CancellationToken ct)
+        Func<NegotiationState, IReadOnlyList<Pact.Core.Events.TranscriptEvent>, CommandOutcome> respond, CancellationToken ct,
+        Func<NegotiationState, DateTimeOffset, Decision>? then = null)
     {
         var keys = new List<string> { DecisionEngine.LifecycleKey, compactId };
+        if (then is not null && engine.State.Bindings.TryGetValue(compactId, out var binding))
+            keys.Add(DecisionEngine.MandateKey(binding.AgentA == auth.Signer ? binding.AgentB : binding.AgentA));
         NegotiationState? judged = null;
         return engine.ExecuteAsync(auth, keys, input =>
         {
             judged = input.State;
-            return Task.FromResult(LifecycleMachine.Decide(input.State, command, input.Now));
+            var verdict = LifecycleMachine.Decide(input.State, command, input.Now);
+            if (!verdict.IsAccepted || then is null) return Task.FromResult(verdict);
+            return Task.FromResult<Verdict>(verdict.Decision.Then(then(NegotiationMachine.After(input.State, verdict.Decision, input.Now), input.Now)));
         }, context => respond(judged!.ApplyAll(context.Events), context.Events), ct);
     }
 }

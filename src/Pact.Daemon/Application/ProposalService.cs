@@ -4,6 +4,7 @@ using Pact.Core.Contracts;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
 using Pact.Core.Ids;
+using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Core.Terms;
@@ -163,9 +164,11 @@ public sealed class ProposalService(
         OnProposal(auth, p => new DeclineProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
             (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToResponse()), ct);
 
+    /// <summary>A withdrawal; the counterparty's mandate may acknowledge it in the same commit (§14), the answer showing the proposal after it.</summary>
     public Task<CommandOutcome> WithdrawAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new WithdrawProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, new Withdrawal(context.GetProposal(proposalId)?.ToResponse(), context.Events[0].Hash)), ct);
+            (context, proposalId) => CommandOutcome.Ok(200, new Withdrawal(context.GetProposal(proposalId)?.ToResponse(), context.Events[0].Hash)), ct,
+            (state, proposalId, now) => MandateAcknowledgments.ForWithdrawal(state, proposalId, now));
 
     public Task<CommandOutcome> AcknowledgeWithdrawalAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
         OnProposal(auth, p => new AcknowledgeWithdrawal(auth.ToEventJson(), p, auth.Payload["withdrawalHash"]!.GetValue<string>()),
@@ -174,14 +177,22 @@ public sealed class ProposalService(
     /// <summary>The session a proposal was made in, as the log says (null for one the state does not know).</summary>
     public string? SessionOf(string proposalId) => engine.State.Proposal(proposalId)?.SessionId;
 
+    /// <param name="then">What follows in the same commit, judged on the state after the command's events (a mandate's acknowledgment).</param>
     private async Task<CommandOutcome> OnProposal(AuthenticatedEnvelope auth, Func<string, NegotiationCommand> command,
-        Func<IStoreTransaction, string, CommandOutcome> respond, CancellationToken ct)
+        Func<IStoreTransaction, string, CommandOutcome> respond, CancellationToken ct,
+        Func<NegotiationState, string, DateTimeOffset, Decision>? then = null)
     {
         var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
         if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);
-        return await engine.ExecuteAsync(auth, [known.SessionId, known.CompactId],
-            input => Task.FromResult(NegotiationMachine.Decide(input.State, command(proposalId), input.Now)),
-            context => respond(context, proposalId), ct);
+        List<string> keys = [known.SessionId, known.CompactId];
+        if (then is not null) keys.Add(DecisionEngine.MandateKey(known.CounterpartyAgent));
+        return await engine.ExecuteAsync(auth, keys, input =>
+        {
+            var verdict = NegotiationMachine.Decide(input.State, command(proposalId), input.Now);
+            if (!verdict.IsAccepted || then is null) return Task.FromResult(verdict);
+            var after = NegotiationMachine.After(input.State, verdict.Decision, input.Now);
+            return Task.FromResult<Verdict>(verdict.Decision.Then(then(after, proposalId, input.Now)));
+        }, context => respond(context, proposalId), ct);
     }
 
     /// <summary>

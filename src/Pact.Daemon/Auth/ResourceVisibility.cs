@@ -22,6 +22,10 @@ public sealed class ResourceVisibility(DecisionEngine engine)
     public bool CanSeeCompact(Caller caller, string compactId) =>
         caller.IsAdmin || (caller.Agent is { } agent && LifecycleMachine.CanSee(engine.State, compactId, agent));
 
+    /// <summary>The streams of the mandates the caller granted (§14: a mandate is visible to its granter only).</summary>
+    public IEnumerable<string> MandateStreamsOf(Caller caller) =>
+        caller.Agent is { } agent ? engine.State.MandatesOf(agent).Select(m => m.MandateId) : [];
+
     /// <summary>A webhook subscription and its deliveries.</summary>
     public static bool CanSeeSubscription(Caller caller, string owner) =>
         caller.IsAdmin || string.Equals(caller.Agent, owner, StringComparison.Ordinal);

@@ -109,6 +109,7 @@ internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibilit
     public async Task LoadAsync(CancellationToken ct)
     {
         if (caller.Agent is not null) _streams = await sessions.SessionsOfAsync(caller.Agent, ct);
+        _streams.UnionWith(visibility.MandateStreamsOf(caller));
     }
 
     public bool Observe(TranscriptEvent e)
@@ -116,6 +117,11 @@ internal sealed class VisibleStreams(Caller caller, ResourceVisibility visibilit
         if (caller.IsAdmin) return true;
         // A session created since the load: Core says who takes part in it, as the session read model does.
         if (e.Type == EventTypes.SessionCreated && visibility.CanSeeSession(caller, SessionState.Created(e).Participants))
+        {
+            lock (_streams) _streams.Add(e.Stream);
+        }
+        // A mandate granted since the load: its stream is its granter's (§14).
+        if (e.Type == EventTypes.MandateGranted && e.Actor == caller.Agent)
         {
             lock (_streams) _streams.Add(e.Stream);
         }

@@ -32,6 +32,18 @@ public sealed class PendingController(DecisionEngine engine, TimeProvider time) 
         var (revocations, markers) = caller.Agent is null
             ? ([], [])
             : LifecycleMachine.AwaitingAcknowledgment(state, caller.Agent, time.GetUtcNow());
-        return Json(200, new PendingWork(toSign, withdrawals, [.. revocations.Select(LifecycleResources.Revocation)], [.. markers.Select(LifecycleResources.Marker)]));
+        var revocationInfos = revocations.Select(LifecycleResources.Revocation).ToList();
+        var markerInfos = markers.Select(LifecycleResources.Marker).ToList();
+        // Bundles (§15) are not built yet: every bundleId is null until they are.
+        var items = toSign.Select(p => new PendingItem("proposal", p.ProposalId, p.SessionId, p.CompactId, p.Deadline, null,
+                state.MandateDecisions.GetValueOrDefault(p.ProposalId)?.DeepClone().AsObject()))
+            .Concat(withdrawals.Select(w => new PendingItem("withdrawal", w.ProposalId, w.SessionId, w.CompactId, w.Deadline, null, null)))
+            .Concat(revocations.Select(r => new PendingItem("revocation", r.RevocationId, r.SessionId, r.CompactId, r.AckDeadline, null, null)))
+            .Concat(markers.Select(m => new PendingItem("marker", m.MarkerId, m.SessionId, m.CompactId, m.AckDeadline, null, null)))
+            .OrderBy(i => i.Deadline is null)
+            .ThenBy(i => i.Deadline)
+            .ThenBy(i => i.Id, StringComparer.Ordinal)
+            .ToList();
+        return Json(200, new PendingWork(toSign, withdrawals, revocationInfos, markerInfos, items));
     }
 }

@@ -24,11 +24,25 @@ public sealed record DaemonInfo(
 /// <param name="Withdrawals">Withdrawals of proposals made to it, waiting for its acknowledgment.</param>
 /// <param name="Revocations">Revocations by the other party, waiting for its acknowledgment.</param>
 /// <param name="Markers">Markers recorded by the other party, waiting for its acknowledgment.</param>
+/// <param name="Items">
+/// The same, as one list (§14): { kind, id, sessionId, compactId, deadline, bundleId, decision } in (deadline, id) order,
+/// null deadlines last; <c>decision</c> is the decision a mandate escalated to the agent, or null.
+/// </param>
 public sealed record PendingWork(
     IReadOnlyList<PendingProposal> Proposals,
     IReadOnlyList<PendingWithdrawal> Withdrawals,
     IReadOnlyList<RevocationInfo> Revocations,
-    IReadOnlyList<MarkerInfo> Markers);
+    IReadOnlyList<MarkerInfo> Markers,
+    IReadOnlyList<PendingItem> Items);
+
+/// <summary>One thing waiting on the agent (§14's pending list).</summary>
+/// <param name="Kind">proposal, withdrawal, revocation or marker.</param>
+/// <param name="Id">The proposal, revocation or marker id.</param>
+/// <param name="Deadline">When it expires, escalates or takes effect without the agent, or null.</param>
+/// <param name="BundleId">The bundle a proposal belongs to (§15), or null.</param>
+/// <param name="Decision">The decision a mandate recorded and left to the agent (escalate), or null.</param>
+public sealed record PendingItem(string Kind, string Id, string SessionId, string CompactId, DateTimeOffset? Deadline, string? BundleId,
+    System.Text.Json.Nodes.JsonObject? Decision);
 
 /// <summary>A proposal waiting for the caller's countersignature.</summary>
 /// <param name="Proposer">The proposing party, "a" or "b".</param>

@@ -91,7 +91,7 @@ public class LogVerifyBenchmarks
         var clock = LogBenchData.Time();
         _allAccepted = true;
         _data = LogBenchData.Run(() => LogBenchData.OpenCachedAsync(Events));
-        _verifier = new SessionVerifier(_data.Store, _data.Checkpointer, _data.Identity);
+        _verifier = new SessionVerifier(_data.Store, _data.Checkpointer, _data.Identity, new daemon::Pact.Daemon.Policies.PolicyCatalog(_data.Store.Policies));
         _daemonKey = _data.Identity.Key.PublicKey;
         LogBenchData.Log($"{Events} events open after {clock.Elapsed.TotalSeconds:N1} s; {Environment.ProcessorCount} cores");
         if (!prepareAndCheck())

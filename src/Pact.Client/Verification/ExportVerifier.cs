@@ -20,7 +20,7 @@ namespace Pact.Client.Verification;
 /// event and the replayed state, and that <c>session</c> is the state the events fold to. Everything else in
 /// the bundle is only a claim to check. Names the first failure; never throws on what the bundle holds.
 /// </summary>
-public static class ExportVerifier
+public static partial class ExportVerifier
 {
     /// <summary>The bundle format this verifier reads.</summary>
     public const string Format = ExportBundle.FormatName;
@@ -50,7 +50,7 @@ public static class ExportVerifier
         return Verify(JsonSerializer.SerializeToNode(bundle, PactJson.Options)!.AsObject(), trustedDaemonPublicKey, progress);
     }
 
-    private sealed class Run(JsonObject bundle, byte[] key, IProgress<ExportVerificationProgress>? progress)
+    private sealed partial class Run(JsonObject bundle, byte[] key, IProgress<ExportVerificationProgress>? progress)
     {
         private long _events;
         private long _proofs;
@@ -67,6 +67,7 @@ public static class ExportVerifier
             Dictionary<long, string>? stateHashes = null;
             failure ??= CheckState(events!, out stateHashes);
             failure ??= CheckCheckpoints(events!, stateHashes!);
+            failure ??= CheckMandates(events!);
             return new ExportVerification(failure is null, _sessionId, _events, _proofs, _signatures, _log?.TreeSize, failure);
         }
 
@@ -182,9 +183,9 @@ public static class ExportVerifier
         }
 
         /// <summary>One event's own checks: shape, hash, inclusion proof, signatures — in that order.</summary>
-        private EventOutcome CheckEvent(JsonObject obj, int i, Dictionary<long, (int Index, JsonArray Hashes)> proofs)
+        private EventOutcome CheckEvent(JsonObject obj, int i, Dictionary<long, (int Index, JsonArray Hashes)> proofs, string? path = null)
         {
-            var at = $"/events/{i}";
+            var at = path ?? $"/events/{i}";
             TryLong(obj, "seq", out var seq);
             TryLong(obj, "streamSeq", out var streamSeq);
             if (Text(obj, "type") is not { } type || Text(obj, "time") is not { } time || Text(obj, "actor") is not { } actor || obj["data"] is not JsonObject data)

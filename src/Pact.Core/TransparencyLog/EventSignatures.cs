@@ -42,7 +42,26 @@ public static class EventSignatures
                 if (envelope.Signer != actor) return new(count, check, pointer + "/signer", $"The envelope is signed by {envelope.Signer}, but the event's actor is {actor}.");
             }
 
-            if (type == EventTypes.ProposalCreated)
+            if (type == EventTypes.ProposalCreated && envelope is null && data["signature"]?["signer"] is not null)
+            {
+                // A counter the daemon made under a mandate (§14): the terms and the first signature are in the event itself.
+                check = CompactSignature;
+                pointer = "/data/signature";
+                var (terms, termErrors) = Pact.Core.Terms.TermsReader.Read(data["terms"]);
+                if (terms is null) return new(count, check, "/data/terms" + FirstPointer(termErrors), $"The counter's terms do not read: {FirstMessage(termErrors)}");
+                var termsHash = CompactCrypto.TermsHash(data["terms"]!);
+                if (data["termsHash"]?.GetValue<string>() != termsHash)
+                    return new(count, check, "/data/termsHash", $"data.termsHash does not match the counter's terms, which hash to {termsHash}.");
+                var signature = data["signature"]!.AsObject();
+                count += 2;
+                var problem = !Pact.Core.Terms.Wire.TryParse<Pact.Core.Terms.PartyRole>(signature["party"]?.GetValue<string>(), out var party)
+                    || signature["mandate"] is not JsonObject mandate
+                    ? "The signature under a mandate does not read."
+                    : Mandates.MandateSignatures.Check(party, signature["agent"]!.GetValue<string>(), signature["signer"]!.GetValue<string>(), mandate,
+                        signature["sig"]!.GetValue<string>(), Time.Timestamp.Parse(signature["signedAt"]!.GetValue<string>()), terms, termsHash, null, null, null);
+                if (problem is not null) return new(count, check, pointer, problem);
+            }
+            else if (type == EventTypes.ProposalCreated)
             {
                 check = CompactSignature;
                 pointer = "/data/envelope/payload";
@@ -71,6 +90,14 @@ public static class EventSignatures
                     if (failure.Pointer.StartsWith("/daemonSig", StringComparison.Ordinal) || failure.Pointer.StartsWith("/daemonId", StringComparison.Ordinal))
                         check = InForceSignature;
                     return new(count, check, pointer + failure.Pointer, failure.Message);
+                }
+                for (var i = 0; i < record.Signatures.Count; i++)
+                {
+                    if (!record.Signatures[i].IsUnderMandate) continue;
+                    count++;
+                    if (Mandates.MandateSignatures.Check(record.Signatures[i], record.Terms, record.TermsHash, i == 0 ? null : record.Signatures[0].Sig, record.DaemonId, null)
+                        is { } problem)
+                        return new(count, check, $"{pointer}/signatures/{i}/mandate", problem);
                 }
                 if (data["compactHash"]?.GetValue<string>() != record.CompactHash)
                     return new(count, check, "/data/compactHash", "data.compactHash differs from the record's compactHash.");

@@ -6,6 +6,8 @@ using Pact.Core.TransparencyLog;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Daemon.Hosting;
+using Pact.Daemon.Policies;
+using Pact.Core.Mandates;
 using Pact.Store;
 
 namespace Pact.Daemon.TransparencyLog;
@@ -16,7 +18,8 @@ namespace Pact.Daemon.TransparencyLog;
 /// the log that covers them all, and an inclusion proof of each event in it — enough for a verifier that
 /// trusts only the daemon's public key.
 /// </summary>
-public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadModel checkpoints, LogCheckpointer checkpointer, DaemonIdentity identity)
+public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadModel checkpoints, LogCheckpointer checkpointer, DaemonIdentity identity,
+    PolicyCatalog policies)
 {
     private const int PageSize = 1000;
 
@@ -50,7 +53,30 @@ public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadMode
         {
             return (null, Integrity($"The session's events do not fold to a state: {e.Message}"));
         }
-        var maxSeq = events.Max(e => e.Seq);
+        // The mandates that acted in the session (§14), each with its whole stream, and the policies its decisions name.
+        var mandates = new List<ExportMandate>();
+        try
+        {
+            foreach (var mandateId in MandatesActingIn(events))
+            {
+                var stream = new List<TranscriptEvent>();
+                while (true)
+                {
+                    var page = await store.ReadStreamAsync(mandateId, stream.Count == 0 ? 0 : stream[^1].StreamSeq, PageSize, ct);
+                    stream.AddRange(page);
+                    if (page.Count < PageSize) break;
+                }
+                mandates.Add(new ExportMandate(mandateId, stream));
+            }
+        }
+        catch (TranscriptIntegrityException e)
+        {
+            return (null, Integrity($"A mandate stream cannot be exported: {e.Message}"));
+        }
+        var policyDocuments = await PoliciesOfAsync(events, ct);
+        var proved = events.Concat(mandates.SelectMany(m => m.Events)).ToList();
+
+        var maxSeq = proved.Max(e => e.Seq);
         var log = await checkpointer.EnsureAsync(maxSeq, ct);
         if (log is null || log.TreeSize < maxSeq)
             return (null, Integrity($"No signed checkpoint of the log covers seq {maxSeq}; the log refused to checkpoint (see the daemon's error log)."));
@@ -62,7 +88,7 @@ public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadMode
         IReadOnlyList<IReadOnlyList<byte[]>> proofs;
         try
         {
-            proofs = await store.InclusionProofsAsync(events.Select(e => e.Seq - 1).ToList(), signed.TreeSize, ct);
+            proofs = await store.InclusionProofsAsync(proved.Select(e => e.Seq - 1).ToList(), signed.TreeSize, ct);
         }
         catch (TranscriptIntegrityException e)
         {
@@ -80,7 +106,29 @@ public sealed class SessionExporter(IPactStore store, ISessionCheckpointReadMode
             [.. compacts],
             [.. sessionCheckpoints],
             new ExportLog(log.Note, signed.TreeSize, Hex.Encode(signed.RootHash)),
-            [.. events.Select((e, i) => new EventProof(e.Seq, [.. proofs[i].Select(h => Hex.Encode(h))]))]), null);
+            [.. proved.Select((e, i) => new EventProof(e.Seq, [.. proofs[i].Select(h => Hex.Encode(h))]))],
+            policyDocuments.Count == 0 ? null : policyDocuments,
+            mandates.Count == 0 ? null : mandates), null);
+    }
+
+    /// <summary>The ids of the mandates that decided or acknowledged in the session, in order of first action.</summary>
+    private static IEnumerable<string> MandatesActingIn(IEnumerable<TranscriptEvent> events) =>
+        events.Select(e => e.Type == EventTypes.PolicyDecided ? e.Data["mandateId"] : e.Data["mandate"]?["mandateId"])
+            .Select(n => n?.GetValue<string>()).OfType<string>().Distinct(StringComparer.Ordinal);
+
+    /// <summary>Every policy a decision in the session names, with those it extends (transitively), each once.</summary>
+    private async Task<List<System.Text.Json.Nodes.JsonObject>> PoliciesOfAsync(IReadOnlyList<TranscriptEvent> events, CancellationToken ct)
+    {
+        var documents = new List<System.Text.Json.Nodes.JsonObject>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(DecisionReplay.PolicyHashes(events));
+        while (pending.TryDequeue(out var hash))
+        {
+            if (!seen.Add(hash) || await policies.GetAsync(hash, ct) is not { } policy) continue;
+            documents.Add((System.Text.Json.Nodes.JsonObject)policy.Json.DeepClone());
+            foreach (var extended in policy.Document.Extends ?? []) pending.Enqueue(extended);
+        }
+        return documents;
     }
 
     private static PactError Integrity(string detail) => new(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", detail);

@@ -9,6 +9,8 @@ using Pact.Core.Negotiation;
 using Pact.Core.Passport;
 using Pact.Core.Sessions;
 using Pact.Daemon.Hosting;
+using Pact.Daemon.Policies;
+using Pact.Core.Mandates;
 using Pact.Store;
 
 namespace Pact.Daemon.TransparencyLog;
@@ -42,7 +44,7 @@ public sealed record SessionVerification(
 /// proven head is what vouches for it) and the stored state snapshot that replay starts from must hash to the
 /// stateHash that event recorded.
 /// </remarks>
-public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity)
+public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity, PolicyCatalog policies)
 {
     /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
     public int PageSize { get; init; } = 2048;
@@ -104,6 +106,12 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
             return new(false, 0, 0, null, from?.CheckpointId, null, missing);
         }
 
+        if (await RecomputeDecisionsAsync(sessionId, ct) is { } mismatch)
+        {
+            return new(false, eventsChecked, signaturesChecked, head, from?.CheckpointId, null,
+                new VerificationFailure(mismatch.Seq, mismatch.StreamSeq, DecisionReplay.Check, mismatch.Message));
+        }
+
         var (log, noteOpened, inclusionFailure) = await CheckInclusionAsync(head, ct);
         // The note's signature counts too: it is what makes the inclusion proof mean anything.
         return new(inclusionFailure is null, eventsChecked, signaturesChecked + (noteOpened ? 1 : 0), head, from?.CheckpointId, log, inclusionFailure);
@@ -147,6 +155,28 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         if (snapshot != recorded || from.StateHash != recorded)
             return Fail(row, Hash, $"The stored state of checkpoint {from.CheckpointId} hashes to {snapshot}, but its event recorded stateHash {recorded}.");
         return null;
+    }
+
+    /// <summary>
+    /// Every <c>policy.decided</c> of the stream recomputed from the transcript and the published policies (§14), the
+    /// whole stream read so a decision is judged with the proposal it judged even from a checkpoint on.
+    /// </summary>
+    private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, CancellationToken ct)
+    {
+        var events = new List<TranscriptEvent>();
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ReadStreamAsync(sessionId, after, PageSize, ct);
+            events.AddRange(page);
+            if (page.Count < PageSize) break;
+            after = page[^1].StreamSeq;
+        }
+        var hashes = DecisionReplay.PolicyHashes(events);
+        if (hashes.Count == 0) return null;
+        // Loads each named policy (and what it extends) into the catalog, which then resolves them synchronously.
+        foreach (var hash in hashes) await policies.GetAsync(hash, ct);
+        return DecisionReplay.Verify(events, policies);
     }
 
     /// <summary>The head's leaf is proved against the root signed in the latest checkpoint's note, opened with the daemon key.</summary>

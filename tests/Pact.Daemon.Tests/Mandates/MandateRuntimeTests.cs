@@ -189,6 +189,55 @@ public sealed class MandateRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_decision_and_hash_come_from_the_live_path_verify_evaluate_and_the_offline_verifier_across_a_restart()
+    {
+        var mandate = await GrantAsync();
+        var head = await HeadAsync();
+        var terms = await _contractor.DraftAsync(_homeowner);
+        terms["revocation"]!["noticePeriod"] = "P90D";
+        var created = await _contractor.Client.ProposeAsync(_session, terms, _contractor.Authority);
+        var decided = (await EventsAfterAsync(head)).Where(e => e.Type == "policy.decided").ToList();
+        decided.Should().HaveCount(2);
+        var live = decided[0].Data["decisionHash"]!.GetValue<string>();
+
+        (await _homeowner.Client.EvaluatePolicyOnProposalAsync(null, _policyHash, created.ProposalId)).DecisionHash.Should().Be(live);
+        var report = await _homeowner.Client.VerifyAsync(_session);
+        report.Ok.Should().BeTrue(report.FirstError?.Message);
+
+        var daemonKey = Pact.Core.Encoding.Base64Url.Decode((await _contractor.Client.GetDaemonAsync()).PublicKey);
+        var bundle = await _homeowner.Client.ExportSessionAsync(_session);
+        bundle.Mandates!.Should().ContainSingle().Which.MandateId.Should().Be(mandate.MandateId);
+        bundle.Policies!.Select(PolicyDocument.HashOf).Should().Equal(_policyHash);
+        var offline = Pact.Client.Verification.ExportVerifier.Verify(bundle, daemonKey);
+        offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
+
+        await _host.RestartAsync();
+        (await _homeowner.Client.EvaluatePolicyOnProposalAsync(null, _policyHash, created.ProposalId)).DecisionHash.Should().Be(live);
+        (await _homeowner.Client.VerifyAsync(_session)).Ok.Should().BeTrue();
+        var again = Pact.Client.Verification.ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(_session), daemonKey);
+        again.Ok.Should().BeTrue(again.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public async Task The_offline_verifier_refuses_an_action_after_the_mandate_was_revoked_and_a_decision_that_does_not_recompute()
+    {
+        var mandate = await GrantAsync();
+        await _contractor.Client.ProposeAsync(_session, await _contractor.DraftAsync(_homeowner), _contractor.Authority);
+        await _homeowner.Client.RevokeMandateAsync(mandate.MandateId);
+        var daemonKey = Pact.Core.Encoding.Base64Url.Decode((await _contractor.Client.GetDaemonAsync()).PublicKey);
+        var bundle = (await _homeowner.Client.ExportSessionAsync(_session)).ToJsonObject();
+        Pact.Client.Verification.ExportVerifier.Verify(bundle, daemonKey).Ok.Should().BeTrue("the revocation came after the action");
+
+        var withoutStream = (JsonObject)bundle.DeepClone();
+        withoutStream["mandates"] = new JsonArray();
+        Pact.Client.Verification.ExportVerifier.Verify(withoutStream, daemonKey).FirstFailure!.Check.Should().Be("mandate");
+
+        var withoutPolicy = (JsonObject)bundle.DeepClone();
+        withoutPolicy["policies"] = new JsonArray();
+        Pact.Client.Verification.ExportVerifier.Verify(withoutPolicy, daemonKey).FirstFailure!.Check.Should().Be("policy-decision");
+    }
+
+    [Fact]
     public async Task A_mandate_granted_before_a_restart_acts_after_it()
     {
         await GrantAsync();

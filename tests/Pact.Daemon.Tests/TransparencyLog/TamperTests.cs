@@ -399,7 +399,10 @@ public sealed class TamperTests : IAsyncLifetime
         foreach (var pageSize in new[] { 1, 2, 4, 5 })
         {
             var verifier = new SessionVerifier(_host.Services.GetRequiredService<IPactStore>(), _host.Services.GetRequiredService<LogCheckpointer>(),
-                _host.Services.GetRequiredService<Pact.Daemon.Hosting.DaemonIdentity>()) { PageSize = pageSize };
+                _host.Services.GetRequiredService<Pact.Daemon.Hosting.DaemonIdentity>(), _host.Services.GetRequiredService<Pact.Daemon.Policies.PolicyCatalog>())
+            {
+                PageSize = pageSize,
+            };
             var result = await verifier.VerifyAsync(s.SessionId, null, CancellationToken.None);
             result.FirstError.Should().Be(new VerificationFailure(seq, 6, "in-force-signature", result.FirstError!.Message), $"page size {pageSize}");
             result.EventsChecked.Should().Be(6);

@@ -20,7 +20,11 @@ public sealed record ExportBundle(
     IReadOnlyList<CompactRecordInfo> Compacts,
     IReadOnlyList<SessionCheckpointInfo> Checkpoints,
     ExportLog Log,
-    IReadOnlyList<EventProof> Proofs)
+    IReadOnlyList<EventProof> Proofs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<System.Text.Json.Nodes.JsonObject>? Policies = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<ExportMandate>? Mandates = null)
 {
     public const string FormatName = "pact-export/1";
 }
@@ -33,3 +37,9 @@ public sealed record ExportLog(string Note, long TreeSize, string RootHash);
 
 /// <summary>The inclusion proof of the event with global <paramref name="Seq"/> in the bundle's log checkpoint (hex hashes).</summary>
 public sealed record EventProof(long Seq, IReadOnlyList<string> Hashes);
+
+/// <summary>
+/// A mandate that acted in the exported session (§14): every event of its stream (granted, revoked, expired), whose
+/// inclusion proofs join the bundle's <c>proofs</c>, so a verifier can tell whether it was still active at each action.
+/// </summary>
+public sealed record ExportMandate(string MandateId, IReadOnlyList<Pact.Core.Events.TranscriptEvent> Events);

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Events;
+using Pact.Core.Mandates;
+using Pact.Core.Negotiation;
+using Pact.Core.Policies;
+
+namespace Pact.Client.Verification;
+
+public static partial class ExportVerifier
+{
+    private sealed partial class Run
+    {
+        /// <summary>
+        /// The mandates that acted in the session (§14): each stream in <c>mandates</c> hashes, chains and proves into the
+        /// signed log like the session's events; every action names a mandate granted before it, with that mandateHash, and
+        /// neither revoked nor expired before it by seq; and every <c>policy.decided</c> recomputes from the transcript
+        /// with the bundle's <c>policies</c>. A session without actions under a mandate has nothing to check here.
+        /// </summary>
+        private ExportFailure? CheckMandates(List<TranscriptEvent> events)
+        {
+            var actions = events.Select((e, i) => (Event: e, Index: i, Mandate: MandateOf(e))).Where(a => a.Mandate is not null).ToList();
+            if (actions.Count == 0) return null;
+
+            var streams = new Dictionary<string, List<TranscriptEvent>>(StringComparer.Ordinal);
+            var proofs = IndexProofs();
+            var listed = bundle["mandates"] as JsonArray ?? [];
+            for (var k = 0; k < listed.Count; k++)
+            {
+                var at = $"/mandates/{k}";
+                if (listed[k] is not JsonObject entry || Text(entry, "mandateId") is not { } mandateId || entry["events"] is not JsonArray stream)
+                    return new(ExportChecks.Mandate, at, "Not a mandate entry: { mandateId, events } are required.");
+                var chain = ChainHead.Genesis;
+                var read = new List<TranscriptEvent>();
+                for (var j = 0; j < stream.Count; j++)
+                {
+                    var path = $"{at}/events/{j}";
+                    if (stream[j] is not JsonObject obj || Text(obj, "stream") != mandateId || !TryLong(obj, "seq", out var seq)
+                        || !TryLong(obj, "streamSeq", out var streamSeq) || Text(obj, "prevHash") is not { } prevHash || Text(obj, "hash") is not { } hash)
+                        return new(ExportChecks.Mandate, path, $"Not an event of mandate stream {mandateId}.");
+                    if (chain.Check(seq, streamSeq, prevHash) is { } broken) return new(broken.Check, $"{path}/{broken.Member}", broken.Message, seq, streamSeq);
+                    chain = ChainHead.After(seq, streamSeq, hash);
+                    var outcome = CheckEvent(obj, j, proofs, path);
+                    _signatures += outcome.Signatures;
+                    if (outcome.Failure is not null) return outcome.Failure;
+                    _proofs++;
+                    read.Add(outcome.Event!);
+                }
+                streams[mandateId] = read;
+            }
+
+            foreach (var (e, index, mandate) in actions)
+            {
+                var at = $"/events/{index}";
+                var mandateId = Text(mandate!, "mandateId") ?? "";
+                if (!streams.TryGetValue(mandateId, out var stream) || stream.Count == 0 || stream[0].Type != EventTypes.MandateGranted)
+                    return new(ExportChecks.Mandate, at, $"The action names mandate {mandateId}, whose stream the bundle does not carry.", e.Seq, e.StreamSeq);
+                var granted = stream[0];
+                if (granted.Seq >= e.Seq) return new(ExportChecks.Mandate, at, $"Mandate {mandateId} was granted after this action.", e.Seq, e.StreamSeq);
+                if (Text(mandate!, "mandateHash") != granted.Data["mandateHash"]?.GetValue<string>()
+                    || MandateCrypto.MandateHash(granted.Data["envelope"]!["payload"]!) != granted.Data["mandateHash"]?.GetValue<string>())
+                    return new(ExportChecks.Mandate, at, $"The action's mandateHash is not that of mandate {mandateId}'s grant.", e.Seq, e.StreamSeq);
+                if (stream.FirstOrDefault(m => m.Type is EventTypes.MandateRevoked or EventTypes.MandateExpired && m.Seq < e.Seq) is { } ended)
+                    return new(ExportChecks.Mandate, at, $"Mandate {mandateId} was {ended.Type.Split('.')[1]} (seq {ended.Seq}) before this action.", e.Seq, e.StreamSeq);
+            }
+
+            var policies = new InMemoryPolicyResolver();
+            if (CompilePolicies(policies) is { } bad) return bad;
+            if (DecisionReplay.Verify(events, policies) is { } mismatch)
+            {
+                var index = events.FindIndex(e => e.Seq == mismatch.Seq);
+                return new(ExportChecks.PolicyDecision, $"/events/{index}", mismatch.Message, mismatch.Seq, mismatch.StreamSeq);
+            }
+            progress?.Report(new ExportVerificationProgress("mandates", actions.Count, actions.Count));
+            return null;
+        }
+
+        /// <summary>The bundle's policies compiled, each after those it extends (in as many rounds as the extends chain is deep).</summary>
+        private ExportFailure? CompilePolicies(InMemoryPolicyResolver resolver)
+        {
+            var pending = (bundle["policies"] as JsonArray ?? []).Select((p, k) => (Policy: p, Index: k)).ToList();
+            while (pending.Count > 0)
+            {
+                var left = pending.Where(p => CompiledPolicy.Compile(p.Policy, resolver) is not ({ } compiled, null) || Add(resolver, compiled)).ToList();
+                if (left.Count == pending.Count)
+                    return new(ExportChecks.PolicyDecision, $"/policies/{left[0].Index}", "The policy does not compile with the policies the bundle carries.");
+                pending = left;
+            }
+            return null;
+
+            static bool Add(InMemoryPolicyResolver resolver, CompiledPolicy compiled)
+            {
+                resolver.Add(compiled);
+                return false;
+            }
+        }
+
+        /// <summary>The <c>mandate</c> an event was recorded under: a decision's mandateId and hash, or an action's <c>mandate</c> member.</summary>
+        private static JsonObject? MandateOf(TranscriptEvent e) =>
+            e.Type == EventTypes.PolicyDecided
+                ? new JsonObject { ["mandateId"] = e.Data["mandateId"]?.DeepClone(), ["mandateHash"] = e.Data["mandateHash"]?.DeepClone() }
+                : e.Data["mandate"] as JsonObject;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Pact.Core.Events;
+using Pact.Core.Negotiation;
+using Pact.Core.Passport;
+using Pact.Core.Policies;
+using Pact.Core.Terms;
+using Pact.Core.Time;
+
+namespace Pact.Core.Mandates;
+
+/// <summary>The first recorded decision that does not follow from the transcript and its policy.</summary>
+public sealed record DecisionMismatch(long Seq, long StreamSeq, string Message);
+
+/// <summary>
+/// Recomputes every <c>policy.decided</c> of a session stream (§14 verify) from what the transcript recorded: the judged
+/// proposal's terms and facts (its <c>proposal.created</c>), the session (its <c>session.created</c>), and the passport the
+/// decision recorded; with the policy it names. A first decision is the first-true rule's (or, for a counter that could not
+/// be taken, the same rule acting as <c>escalate</c>); a counter's second decision is the <c>sign</c> on the patched terms.
+/// Used alike by the daemon's verify and the SDK's offline verifier, so both recompute the same hash.
+/// </summary>
+public static class DecisionReplay
+{
+    public const string Check = "policy-decision";
+
+    /// <summary>The policy hashes the stream's decisions name, in order of first appearance.</summary>
+    public static IReadOnlyList<string> PolicyHashes(IEnumerable<TranscriptEvent> events) =>
+        [.. events.Where(e => e.Type == EventTypes.PolicyDecided)
+            .Select(e => e.Data["decision"]?["policyHash"] is JsonValue v && v.TryGetValue<string>(out var h) ? h : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Null when every decision recomputes to its recorded decisionHash; else the first that does not.</summary>
+    public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(policies);
+        var session = PolicySessionFacts.None;
+        // A counter's second decision comes before the counter's proposal.created (§14), so every creation is indexed first.
+        var created = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Type == EventTypes.SessionCreated)
+            {
+                session = new PolicySessionFacts(e.Stream, e.Data["topic"]?.GetValue<string>(),
+                    [.. e.Data["participants"]!.AsArray().Select(p => p!.GetValue<string>())]);
+            }
+            else if (e.Type == EventTypes.ProposalCreated)
+            {
+                created[e.Data["proposalId"]!.GetValue<string>()] = e;
+            }
+        }
+        foreach (var e in events)
+        {
+            if (e.Type == EventTypes.PolicyDecided && Recompute(e, created, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
+        }
+        return null;
+    }
+
+    /// <summary>What is wrong with one decision, or null.</summary>
+    private static string? Recompute(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created, PolicySessionFacts session, IPolicyResolver policies)
+    {
+        var data = decided.Data;
+        if (data["decision"] is not JsonObject decision || data["decisionHash"]?.GetValue<string>() is not { } recordedHash)
+            return "The decision or its decisionHash is missing.";
+        if (PolicyDecision.HashOf(decision) != recordedHash) return "decisionHash is not the hash of the recorded decision.";
+        var judgedId = data["judged"]?.GetValue<string>() ?? data["proposalId"]!.GetValue<string>();
+        if (!created.TryGetValue(judgedId, out var judged) || judged.Seq > decided.Seq) return $"The judged proposal {judgedId} was not created before the decision.";
+        if (data["passport"] is not JsonObject passport) return "The decision records no passport.";
+        var policyHash = decision["policyHash"]!.GetValue<string>();
+        if (policies.Find(policyHash) is not { } policy) return $"The policy {policyHash} is not available to recompute the decision.";
+
+        var input = InputFor(judged, passport, session);
+        if (data["judged"] is not null)
+        {
+            // A counter's second decision: the first's input on the counter's terms, and it must sign them.
+            if (!created.TryGetValue(data["proposalId"]!.GetValue<string>(), out var counter) || counter.Data["terms"] is not JsonObject counterTerms)
+                return "The counter-proposal this decision names is not recorded with its terms.";
+            var again = PolicyEvaluator.Decide(policy, input.WithTerms((JsonObject)counterTerms.DeepClone()));
+            if (again.Effect != PolicyEffects.Sign) return $"On the counter's terms the policy decides {again.Effect}, not sign.";
+            return again.DecisionHash == recordedHash ? null : $"The counter's decision recomputes to {again.DecisionHash}, not {recordedHash}.";
+        }
+        var expected = PolicyEvaluator.Decide(policy, input);
+        if (expected.DecisionHash == recordedHash) return null;
+        // A counter that could not be taken is recorded as its rule acting as escalate (§13).
+        if (expected.Effect == PolicyEffects.Counter && (expected with { Effect = PolicyEffects.Escalate }).DecisionHash == recordedHash) return null;
+        return $"The decision recomputes to {expected.Effect} by {expected.RuleId ?? "the default"} ({expected.DecisionHash}), not {recordedHash}.";
+    }
+
+    /// <summary>The input of §13 as the judged proposal's creation recorded it, for its counterparty (the mandate's agent).</summary>
+    private static PolicyInput InputFor(TranscriptEvent created, JsonObject passport, PolicySessionFacts session)
+    {
+        var data = created.Data;
+        var payload = data["envelope"]?["payload"]?.AsObject() ?? data;
+        var terms = (JsonObject)payload["terms"]!.DeepClone();
+        var proposer = Wire.Parse<PartyRole>(payload["signature"]!["party"]!.GetValue<string>());
+        var facts = new PolicyProposalFacts(
+            data["proposalId"]!.GetValue<string>(), created.Stream, data["compactId"]!.GetValue<string>(), JsonRead.Integer(data["version"]),
+            proposer.ToWire(), payload["replaces"]?.GetValue<string>(), data["termsHash"]!.GetValue<string>(), Timestamp.Parse(created.Time),
+            data["bundleId"]?.GetValue<string>());
+        return PolicyInput.For(terms, proposer.Other().ToWire(), facts, PolicyPassportFacts.From(AgentPassport.FromJson(passport)), session);
+    }
+}

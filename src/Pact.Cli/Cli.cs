@@ -92,6 +92,7 @@ public static class Cli
         root.Subcommands.Add(SessionCommands.Build(context));
         root.Subcommands.Add(CompactCommands.Build(context));
         root.Subcommands.Add(PolicyCommands.Build(context));
+        root.Subcommands.Add(MandateCommands.Build(context));
         foreach (var command in NegotiationCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in LifecycleCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in TranscriptCommands.Build(context)) root.Subcommands.Add(command);

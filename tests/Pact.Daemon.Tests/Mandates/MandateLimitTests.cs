@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Pact.Client;
+using Pact.Core.Compacts;
+using Pact.Core.Events;
+using Pact.Core.Time;
+using Pact.Daemon.Tests.Infrastructure;
+
+namespace Pact.Daemon.Tests.Mandates;
+
+/// <summary>
+/// The edges of the mandate runtime (§14): an expiry racing a proposal is decided by commit order; two hosted agents
+/// stop haggling at the 8-proposal cap; a grant with a verified standing policy signs with it, a forged one is refused.
+/// </summary>
+public sealed class MandateLimitTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    private static async Task<(DaemonHost Host, Negotiator Contractor, Negotiator Homeowner, string Session)> StartAsync(FakeTimeProvider? clock = null)
+    {
+        var host = await DaemonHost.StartAsync(clock);
+        var contractor = await Negotiator.RegisterAsync(host, "Contractor", clock: clock);
+        var homeowner = await Negotiator.RegisterAsync(host, "Homeowner", "human", clock);
+        var session = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did])).SessionId;
+        return (host, contractor, homeowner, session);
+    }
+
+    private static async Task<List<TranscriptEvent>> EventsAsync(Negotiator reader, string session) =>
+        [.. (await reader.Client.GetEventsAsync(session, limit: 1000)).Events];
+
+    [Fact]
+    public async Task A_proposal_at_the_mandates_expiry_finds_it_expired_first()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var (host, contractor, homeowner, session) = await StartAsync(clock);
+        await using var _ = host;
+        var mandate = await homeowner.Client.GrantMandateAsync(await MandateGrantTests.PublishAsync(homeowner), [], [], Start.AddDays(1));
+
+        clock.Advance(TimeSpan.FromDays(1));
+        var created = await contractor.Client.ProposeAsync(session, await contractor.DraftAsync(homeowner), contractor.Authority);
+
+        created.Status.Should().Be("open", "a mandate is no longer active at its expiresAt (§0: the deadline is recorded before the request is judged)");
+        (await EventsAsync(contractor, session)).Should().NotContain(e => e.Type == "policy.decided");
+        var expired = (await homeowner.Client.GetMandateEventsAsync(mandate.MandateId)).Events[^1];
+        expired.Type.Should().Be("mandate.expired");
+        var proposalCreated = (await EventsAsync(contractor, session)).Single(e => e.Type == "proposal.created");
+        expired.Seq.Should().BeLessThan(proposalCreated.Seq, "the expiry is committed before the proposal is judged");
+    }
+
+    [Fact]
+    public async Task Two_hosted_positions_stop_countering_once_8_proposals_are_linked()
+    {
+        var (host, contractor, homeowner, session) = await StartAsync();
+        await using var _ = host;
+        var haggler = new PolicyBuilder("haggler")
+            .Counter("shorter-notice", "terms.revocation.noticePeriod == 'P90D'", ("/revocation/noticePeriod", "P30D"))
+            .Sign("agreed", "terms.revocation.noticePeriod == 'P30D'")
+            .Build();
+        await homeowner.Client.PublishPolicyAsync(haggler);
+        await homeowner.Client.GrantMandateAsync(haggler.PolicyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
+
+        var terms = await contractor.DraftAsync(homeowner);
+        terms["revocation"]!["noticePeriod"] = "P90D";
+        var created = await contractor.Client.ProposeAsync(session, terms, contractor.Authority);
+        for (var round = 0; round < 4; round++)
+        {
+            // The contractor insists on P90D against each counter of the homeowner's mandate.
+            created.Status.Should().Be("countered", $"round {round}");
+            var counter = (await EventsAsync(contractor, session)).Last(e => e.Type == "proposal.created");
+            var insist = counter.Data["terms"]!.DeepClone().AsObject();
+            insist["revocation"]!["noticePeriod"] = "P90D";
+            created = await contractor.Client.ProposeAsync(session, insist, contractor.Authority, counter.Data["proposalId"]!.GetValue<string>());
+        }
+
+        created.Status.Should().Be("open", "the ninth proposal would make more than 8 linked: the counter acts as escalate");
+        var events = await EventsAsync(contractor, session);
+        events.Count(e => e.Type == "proposal.created").Should().Be(9);
+        var last = events.Last(e => e.Type == "policy.decided");
+        last.Data["proposalId"]!.GetValue<string>().Should().Be(created.ProposalId);
+        last.Data["decision"]!["effect"]!.GetValue<string>().Should().Be("counter", "the decision is recorded as decided");
+        events[^1].Should().BeSameAs(events.Last(e => e.Type == "policy.decided"), "nothing follows it");
+        var report = await contractor.Client.VerifyAsync(session);
+        report.Ok.Should().BeTrue(report.FirstError?.Message);
+    }
+
+    [Fact]
+    public async Task A_grant_with_a_verified_standing_policy_signs_with_it_and_a_forged_one_is_refused()
+    {
+        var (host, contractor, homeowner, session) = await StartAsync();
+        await using var _ = host;
+        var policyHash = await MandateGrantTests.PublishAsync(homeowner);
+        var notAfter = Timestamp.Truncate(DateTimeOffset.UtcNow.AddDays(60));
+        var forged = VerifiedStandingPolicyAuthorization.Sign(contractor.Principal, policyHash, homeowner.Did, notAfter);
+
+        var refused = await PolicyTests.Refused(() => homeowner.Client.GrantMandateAsync(policyHash, [], [], DateTimeOffset.UtcNow.AddDays(30), forged.ToJson()));
+        (refused.Status, refused.Code).Should().Be((422, "PACT-109"));
+        refused.Errors.Single().Pointer.Should().Be("/payload/principalAuthorization/principal");
+        var copied = VerifiedStandingPolicyAuthorization.Sign(homeowner.Principal, policyHash, contractor.Did, notAfter);
+        (await PolicyTests.Refused(() => homeowner.Client.GrantMandateAsync(policyHash, [], [], DateTimeOffset.UtcNow.AddDays(30), copied.ToJson())))
+            .Errors.Single().Pointer.Should().Be("/payload/principalAuthorization/sig", "an authorization for another agent does not verify for this one");
+
+        var authorization = VerifiedStandingPolicyAuthorization.Sign(homeowner.Principal, policyHash, homeowner.Did, notAfter);
+        await homeowner.Client.GrantMandateAsync(policyHash, [], [], DateTimeOffset.UtcNow.AddDays(30), authorization.ToJson());
+        var advanced = await contractor.Client.ProposeAsync(session, await contractor.DraftAsync(homeowner), contractor.Authority);
+        advanced.Status.Should().Be("signed");
+        var record = (await EventsAsync(contractor, session)).Single(e => e.Type == "compact.in-force").Data["record"]!;
+        var (read, _) = SignedCompactRecord.FromJson(record);
+        read!.Signatures[1].PrincipalAuthorization.Should().Be(authorization);
+        read.Verify().IsValid.Should().BeTrue();
+    }
+}

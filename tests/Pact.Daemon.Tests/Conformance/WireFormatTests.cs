@@ -221,6 +221,18 @@ public sealed class WireFormatTests : IAsyncLifetime
         Record("policy.evaluate.terms", await SendJsonAsync(HttpMethod.Post, "/v1/policies/evaluate",
             new JsonObject { ["policyHash"] = policyHash, ["terms"] = terms.DeepClone(), ["me"] = "b" }, token), HttpStatusCode.OK);
 
+        // ---- mandates (§14): a grant, the runtime signing under it, the record's signature under a mandate, revocation
+        var grant = Record("mandate.grant", await b.Raw.PostAsync("/v1/mandates", new MandateGrantPayload(policyHash,
+            new JsonObject { ["counterparties"] = new JsonArray(a.Did) }, ["withdrawal", "marker"], Timestamp.ToText(DateTimeOffset.UtcNow.AddDays(30)))),
+            HttpStatusCode.Created);
+        var mandateId = grant.Json!["mandateId"]!.GetValue<string>();
+        var hosted = await ProposeAsync(a, session, await DraftAsync(a, b), "proposal.create.under-mandate");
+        Record("mandate.get", await b.Raw.GetAsync($"/v1/mandates/{mandateId}"), HttpStatusCode.OK);
+        Record("mandate.list", await b.Raw.GetAsync("/v1/mandates?agent=me"), HttpStatusCode.OK);
+        Record("mandate.events", await b.Raw.GetAsync($"/v1/mandates/{mandateId}/events"), HttpStatusCode.OK);
+        Record("compact.version.under-mandate", await a.Raw.GetAsync($"/v1/compacts/{hosted.Terms["compactId"]!.GetValue<string>()}/versions/1"), HttpStatusCode.OK);
+        Record("mandate.revoke", await b.Raw.PostAsync($"/v1/mandates/{mandateId}/revoke", new MandateRevokePayload(mandateId)), HttpStatusCode.OK);
+
         // ---- a verification that fails: an event edited in the database while the daemon was stopped
         var damaged = await CreateSessionAsync(a, [a, b], "to be damaged");
         await _host.StopAsync();

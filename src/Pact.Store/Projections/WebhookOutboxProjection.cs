@@ -63,9 +63,18 @@ internal sealed class WebhookOutboxProjection(SubscriptionCache cache) : IRelati
         }
     }
 
+    /// <summary>
+    /// Whether the owner may read the stream: a participant of the session, or the granter of the mandate whose stream
+    /// it is (§14: its first event is the owner's mandate.granted).
+    /// </summary>
     private static bool Participates(IWriteContext context, string agent, string sessionId)
     {
-        using var command = context.CreateCommand("SELECT 1 FROM session_participants WHERE agent = @agent AND session_id = @session");
+        using var command = context.CreateCommand("""
+            SELECT 1 FROM session_participants WHERE agent = @agent AND session_id = @session
+            UNION ALL
+            SELECT 1 FROM events WHERE stream = @session AND stream_seq = 1 AND type = 'mandate.granted' AND actor = @agent
+            LIMIT 1
+            """);
         command.Bind("@agent", agent);
         command.Bind("@session", sessionId);
         return command.ExecuteScalar() is not null;

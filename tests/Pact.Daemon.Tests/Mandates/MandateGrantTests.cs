@@ -55,6 +55,30 @@ public sealed class MandateGrantTests
     }
 
     [Fact]
+    public async Task The_granters_webhook_receives_its_mandate_stream_and_nobody_elses()
+    {
+        await using var host = await DaemonHost.StartAsync();
+        await using var receiver = await Webhooks.WebhookReceiver.StartAsync();
+        using var http = host.CreateHttpClient();
+        var daemonId = await TestAgent.DaemonIdOf(http);
+        var a = await Negotiator.RegisterAsync(host, "A");
+        var other = new TestAgent(http, daemonId);
+        await other.RegisterAsync();
+        var granter = new TestAgent(http, daemonId, a.Key.KeyPair);
+        var filter = new JsonObject { ["types"] = new JsonArray("mandate.*") };
+        await Webhooks.WebhookTestKit.SubscribeAsync(granter, receiver.Url, (JsonObject)filter.DeepClone());
+        await Webhooks.WebhookTestKit.SubscribeAsync(other, receiver.Url, (JsonObject)filter.DeepClone());
+
+        var mandate = await a.Client.GrantMandateAsync(await PublishAsync(a), [], [], DateTimeOffset.UtcNow.AddDays(1));
+        await a.Client.RevokeMandateAsync(mandate.MandateId);
+
+        await receiver.WaitForAsync(2);
+        await Task.Delay(300);
+        receiver.Received.Select(r => r.Json["type"]!.GetValue<string>()).Should().Equal("mandate.granted", "mandate.revoked");
+        receiver.Received.Should().OnlyContain(r => r.Json["data"]!["stream"]!.GetValue<string>() == mandate.MandateId);
+    }
+
+    [Fact]
     public async Task Every_refusal_is_a_problem_at_its_pointer_and_records_nothing()
     {
         var clock = new FakeTimeProvider(Start);

@@ -96,8 +96,8 @@ public static partial class ExportVerifier
 
         /// <summary>The <c>mandate</c> an event was recorded under: a decision's mandateId and hash, or an action's <c>mandate</c> member.</summary>
         private static JsonObject? MandateOf(TranscriptEvent e) =>
-            e.Type == EventTypes.PolicyDecided
-                ? new JsonObject { ["mandateId"] = e.Data["mandateId"]?.DeepClone(), ["mandateHash"] = e.Data["mandateHash"]?.DeepClone() }
+            e.Type == EventTypes.PolicyDecided && e.Data["mandateId"] is not null
+                ? new JsonObject { ["mandateId"] = e.Data["mandateId"]!.DeepClone(), ["mandateHash"] = e.Data["mandateHash"]?.DeepClone() }
                 : e.Data["mandate"] as JsonObject;
     }
 }

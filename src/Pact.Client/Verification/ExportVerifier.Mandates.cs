@@ -80,18 +80,18 @@ public static partial class ExportVerifier
             var pending = (bundle["policies"] as JsonArray ?? []).Select((p, k) => (Policy: p, Index: k)).ToList();
             while (pending.Count > 0)
             {
-                var left = pending.Where(p => CompiledPolicy.Compile(p.Policy, resolver) is not ({ } compiled, null) || Add(resolver, compiled)).ToList();
+                var left = new List<(JsonNode? Policy, int Index)>();
+                foreach (var entry in pending)
+                {
+                    var (compiled, _) = CompiledPolicy.Compile(entry.Policy, resolver);
+                    if (compiled is null) left.Add(entry);
+                    else resolver.Add(compiled);
+                }
                 if (left.Count == pending.Count)
                     return new(ExportChecks.PolicyDecision, $"/policies/{left[0].Index}", "The policy does not compile with the policies the bundle carries.");
                 pending = left;
             }
             return null;
-
-            static bool Add(InMemoryPolicyResolver resolver, CompiledPolicy compiled)
-            {
-                resolver.Add(compiled);
-                return false;
-            }
         }
 
         /// <summary>The <c>mandate</c> an event was recorded under: a decision's mandateId and hash, or an action's <c>mandate</c> member.</summary>

@@ -32,29 +32,31 @@ public static class MandateSignatures
     }
 
     /// <summary>The same checks on a signature's members (as a proposal or record response lists them).</summary>
-    public static string? Check(PartyRole party, string agentDid, string signerDid, JsonObject mandate, string sig, DateTimeOffset signedAt,
+    public static string? Check(PartyRole party, string agent, string signer, JsonObject mandate, string sig, DateTimeOffset signedAt,
         CompactTerms terms, string termsHash, string? firstSig, string? daemonId, string? sessionId)
     {
         ArgumentNullException.ThrowIfNull(mandate);
         ArgumentNullException.ThrowIfNull(terms);
-        var signature = new { Party = party, Agent = agentDid, Signer = signerDid, Sig = sig, SignedAt = signedAt };
-        var agent = terms.Parties[signature.Party].Agent;
-        if (signature.Agent != agent) return $"The signature names agent {signature.Agent}, but party {signature.Party.ToWire()} is {agent}.";
+        var partyAgent = terms.Parties[party].Agent;
+        if (agent != partyAgent) return $"The signature names agent {agent}, but party {party.ToWire()} is {partyAgent}.";
         var (grant, parseError) = Envelope.Parse(mandate["grant"]);
         if (grant is null) return "The mandate's grant is not an envelope: " + parseError?.Detail;
-        if (grant.Signer != agent || !grant.VerifySignature()) return $"The grant is not signed by party {signature.Party.ToWire()}'s agent.";
+        if (grant.Signer != agent || !grant.VerifySignature()) return $"The grant is not signed by party {party.ToWire()}'s agent.";
         if (grant.Type != EnvelopeTypes.MandateGrant) return $"The grant's type is {grant.Type}, not {EnvelopeTypes.MandateGrant}.";
         if (daemonId is not null && grant.Audience != daemonId) return "The grant is addressed to another daemon.";
         if (Text(mandate, "mandateHash") is not { } mandateHash || mandateHash != MandateCrypto.MandateHash(grant.Payload))
             return "mandateHash is not the hash of the grant's payload.";
         if (Text(mandate, "decisionHash") is not { } decisionHash) return "The mandate reference carries no decisionHash.";
-        if (!Timestamp.TryParse(Text(grant.Payload, "expiresAt") ?? "", out var expiresAt) || signature.SignedAt >= expiresAt)
+        if (!Timestamp.TryParse(Text(grant.Payload, "expiresAt") ?? "", out var expiresAt) || signedAt >= expiresAt)
             return "The signature was made after the mandate expired.";
         var (scope, _) = MandateScope.Read(grant.Payload["scope"], "/scope");
-        var counterparty = terms.Parties[signature.Party.Other()].Agent;
-        if (scope is null || !scope.Covers(sessionId ?? (scope.Sessions is { Count: > 0 } listed ? listed[0] : ""), counterparty, terms.CompactId))
+        var counterparty = terms.Parties[party.Other()].Agent;
+        if (scope is null) return "The grant's scope does not read.";
+        // Without the session (a record read alone), its part of the scope is left out.
+        var judged = sessionId is null ? scope with { Sessions = null } : scope;
+        if (!judged.Covers(sessionId ?? "", counterparty, terms.CompactId))
             return "The mandate's scope does not cover this compact, its counterparty or its session.";
-        return MandateCrypto.Verify(signature.Signer, termsHash, firstSig, mandateHash, decisionHash, signature.Sig)
+        return MandateCrypto.Verify(signer, termsHash, firstSig, mandateHash, decisionHash, sig)
             ? null
             : "sig does not verify under signer over the mandate's signing input.";
     }

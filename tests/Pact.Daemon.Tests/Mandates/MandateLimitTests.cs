@@ -47,6 +47,38 @@ public sealed class MandateLimitTests
     }
 
     [Fact]
+    public async Task A_revocation_racing_a_proposal_is_decided_by_commit_order_never_both_ways()
+    {
+        var (host, contractor, homeowner, session) = await StartAsync();
+        await using var _ = host;
+        var policyHash = await MandateGrantTests.PublishAsync(homeowner);
+        for (var round = 0; round < 6; round++)
+        {
+            var mandate = await homeowner.Client.GrantMandateAsync(policyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
+            var terms = await contractor.DraftAsync(homeowner);
+            var propose = contractor.Client.ProposeAsync(session, terms, contractor.Authority);
+            var revoke = homeowner.Client.RevokeMandateAsync(mandate.MandateId);
+            var created = await propose;
+            await revoke;
+
+            var revoked = (await homeowner.Client.GetMandateEventsAsync(mandate.MandateId)).Events.Single(e => e.Type == "mandate.revoked");
+            var events = await EventsAsync(contractor, session);
+            var proposalCreated = events.Single(e => e.Type == "proposal.created" && e.Data["proposalId"]!.GetValue<string>() == created.ProposalId);
+            var decided = events.SingleOrDefault(e => e.Type == "policy.decided" && e.Data["proposalId"]!.GetValue<string>() == created.ProposalId);
+            if (decided is null)
+            {
+                revoked.Seq.Should().BeLessThan(proposalCreated.Seq, $"round {round}: no decision only when the revocation committed first");
+                created.Status.Should().Be("open");
+            }
+            else
+            {
+                revoked.Seq.Should().BeGreaterThan(decided.Seq, $"round {round}: a decision only when the proposal committed first");
+                created.Status.Should().Be("signed");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Two_hosted_positions_stop_countering_once_8_proposals_are_linked()
     {
         var (host, contractor, homeowner, session) = await StartAsync();

@@ -60,6 +60,12 @@ internal sealed partial class PostgresEventLog
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
+            // The row seals' key: on this session only, which is the only one the sealed tables' triggers accept writes from.
+            await using (var key = new NpgsqlCommand("SELECT set_config('pact.seal_key', $1, false)", connection))
+            {
+                key.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "k:" + Pact.Core.Encoding.Hex.Encode(_options.SealKey) });
+                await key.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
             var waited = Stopwatch.StartNew();
             while (!await TryLockAsync(connection, ct).ConfigureAwait(false))
             {

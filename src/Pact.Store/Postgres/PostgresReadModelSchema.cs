@@ -150,5 +150,59 @@ internal static class PostgresReadModelSchema
             published_by    text   NOT NULL,
             published_at    text   NOT NULL);
         """,
+        // Row seals (see RowSeals): the tables no event gives carry an HMAC-SHA256 of each row under the store's seal key,
+        // kept by triggers. The key is a setting of the writer's session only (pact.seal_key, set when it connects), so
+        // another program that writes these tables without it fails. HMAC in SQL (RFC 2104 over sha256()): no extension.
+        """
+        CREATE FUNCTION pact_hmac_sha256(key bytea, message bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+        DECLARE
+            k bytea := CASE WHEN length(key) > 64 THEN sha256(key) ELSE key END;
+            inner_key bytea;
+            outer_key bytea;
+        BEGIN
+            k := k || decode(repeat('00', 64 - length(k)), 'hex');
+            inner_key := k;
+            outer_key := k;
+            FOR i IN 0..63 LOOP
+                inner_key := set_byte(inner_key, i, get_byte(k, i) # 54);
+                outer_key := set_byte(outer_key, i, get_byte(k, i) # 92);
+            END LOOP;
+            RETURN sha256(outer_key || sha256(inner_key || message));
+        END $$;
+        CREATE FUNCTION pact_seal(table_name text, VARIADIC columns text[]) RETURNS text LANGUAGE plpgsql STABLE AS $$
+        DECLARE
+            key text := current_setting('pact.seal_key', true);
+            message bytea := int4send(octet_length(table_name)) || convert_to(table_name, 'UTF8');
+            value text;
+        BEGIN
+            IF key IS NULL OR key NOT LIKE 'k:%' THEN
+                RAISE EXCEPTION 'rows of % are sealed: only the Pact writer may write them', table_name;
+            END IF;
+            -- Each column: a NULL marker, or its length and its UTF-8 text, so no two different rows share a message.
+            FOREACH value IN ARRAY columns LOOP
+                IF value IS NULL THEN
+                    message := message || decode('00', 'hex');
+                ELSE
+                    message := message || decode('01', 'hex') || int4send(octet_length(value)) || convert_to(value, 'UTF8');
+                END IF;
+            END LOOP;
+            RETURN encode(pact_hmac_sha256(decode(substr(key, 3), 'hex'), message), 'hex');
+        END $$;
+        CREATE FUNCTION agents_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.seal := pact_seal('agents', NEW.did::text, NEW.public_key::text, NEW.principal::text, NEW.display_name::text, NEW.registered_at::text); RETURN NEW; END $$;
+        CREATE TRIGGER agents_sealed BEFORE INSERT OR UPDATE ON agents FOR EACH ROW EXECUTE FUNCTION agents_seal();
+        CREATE FUNCTION invites_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.seal := pact_seal('invites', NEW.code::text, NEW.expires_at::text, NEW.used_by::text, NEW.used_at::text); RETURN NEW; END $$;
+        CREATE TRIGGER invites_sealed BEFORE INSERT OR UPDATE ON invites FOR EACH ROW EXECUTE FUNCTION invites_seal();
+        CREATE FUNCTION nonces_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.seal := pact_seal('nonces', NEW.signer::text, NEW.nonce::text, NEW.payload_hash::text, NEW.expires_at::text, NEW.status::text, NEW.body::text); RETURN NEW; END $$;
+        CREATE TRIGGER nonces_sealed BEFORE INSERT OR UPDATE ON nonces FOR EACH ROW EXECUTE FUNCTION nonces_seal();
+        CREATE FUNCTION webhook_subscriptions_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.seal := pact_seal('webhook_subscriptions', NEW.subscription_id::text, NEW.owner::text, NEW.callback::text, NEW.filter_types::text, NEW.filter_sessions::text, NEW.description::text, NEW.sealed_secret::text, NEW.created_at::text, NEW.after_seq::text, NEW.status::text, NEW.disabled_reason::text, NEW.disabled_at::text, NEW.consecutive_failures::text); RETURN NEW; END $$;
+        CREATE TRIGGER webhook_subscriptions_sealed BEFORE INSERT OR UPDATE ON webhook_subscriptions FOR EACH ROW EXECUTE FUNCTION webhook_subscriptions_seal();
+        CREATE FUNCTION webhook_deliveries_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.seal := pact_seal('webhook_deliveries', NEW.delivery_id::text, NEW.subscription_id::text, NEW.seq::text, NEW.type::text, NEW.stream::text, NEW.status::text, NEW.attempt::text, NEW.http_status::text, NEW.error::text, NEW.attempted_at::text, NEW.next_attempt_at::text, NEW.created_at::text); RETURN NEW; END $$;
+        CREATE TRIGGER webhook_deliveries_sealed BEFORE INSERT OR UPDATE ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION webhook_deliveries_seal();
+        """,
     ];
 }

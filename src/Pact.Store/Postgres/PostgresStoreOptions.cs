@@ -18,6 +18,12 @@ public sealed record PostgresStoreOptions
     /// </summary>
     public TimeSpan WriterLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The key of the row seals (an HMAC of every row of the tables no event gives), set on the writer's session only;
+    /// see <see cref="PactStoreOptions.SealKey"/>.
+    /// </summary>
+    public byte[] SealKey { get; set; } = [];
+
     /// <summary>Open a log whose Merkle tree does not match its events anyway, refusing every append (see <see cref="PactStoreOptions.OpenWithBrokenLog"/>).</summary>
     public bool OpenWithBrokenLog { get; set; }
 

@@ -4,7 +4,6 @@ using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Passport;
 using Pact.Core.Time;
-using Pact.Store.Sqlite.Projections;
 using Pact.Store.Projections;
 using Pact.Store.ReadModels;
 using Pact.Store.Tests.Conformance;
@@ -30,7 +29,7 @@ public sealed class PassportBackfillTests : IDisposable
     public async Task A_log_written_before_the_passport_tables_is_folded_into_them_page_by_page()
     {
         var generator = new PassportLogGenerator(11);
-        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new NeutralProjection(new SessionProjection()), new ProposalProjection(), new CompactProjection()]))
+        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new NeutralProjection(new SessionProjection()), new NeutralProjection(new ProposalProjection()), new NeutralProjection(new CompactProjection())]))
         {
             for (var i = 0; i < 50; i++) await old.AppendAsync(generator.NextRequest());
         }
@@ -52,7 +51,7 @@ public sealed class PassportBackfillTests : IDisposable
     public async Task The_store_folds_an_older_log_when_it_opens()
     {
         var generator = new PassportLogGenerator(12);
-        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new NeutralProjection(new SessionProjection()), new ProposalProjection(), new CompactProjection()]))
+        await using (var old = await OpenAsync(ReadModelSchema.Migrations.Take(4), [new NeutralProjection(new SessionProjection()), new NeutralProjection(new ProposalProjection()), new NeutralProjection(new CompactProjection())]))
         {
             for (var i = 0; i < 30; i++) await old.AppendAsync(generator.NextRequest());
         }

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pact.Core.Events;
-using Pact.Store.Sqlite.Projections;
 using Pact.Store.Projections;
 using Pact.Store.ReadModels;
-using Pact.Store.Sqlite.ReadModels;
 using Pact.Store.Webhooks;
 
 namespace Pact.Store.Sqlite;
@@ -19,8 +17,6 @@ public sealed class SqlitePactStore : IPactStore
     private readonly NonceStore _nonces;
     private readonly ILogger _logger;
 
-    internal NonceStore NonceTable => _nonces;
-
     /// <summary>Creates the store over the file <paramref name="options"/> names; nothing is opened until <see cref="OpenAsync(CancellationToken)"/>.</summary>
     public SqlitePactStore(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null)
     {
@@ -31,7 +27,7 @@ public sealed class SqlitePactStore : IPactStore
         Webhooks = new WebhookOutbox(_log, Subscriptions);
         _nonces = new NonceStore(_log);
         Sessions = new SessionReadModel(_log);
-        Proposals = new SqliteProposalReadModel(_log);
+        Proposals = new ProposalReadModel(_log);
         SessionCheckpoints = new SessionCheckpointReadModel(_log);
         Agents = new AgentDirectory(_log);
         Passports = new PassportReadModel(_log);
@@ -48,7 +44,7 @@ public sealed class SqlitePactStore : IPactStore
 
     /// <summary>The projections whose tables are a function of the log alone: what an audit rebuilds and compares.</summary>
     private static IReadOnlyList<IInlineProjection> LogProjections() =>
-        [new NeutralProjection(new SessionProjection()), new ProposalProjection(), new CompactProjection(), new NeutralProjection(new PassportProjection()), new NeutralProjection(new LogClockProjection())];
+        [new NeutralProjection(new SessionProjection()), new NeutralProjection(new ProposalProjection()), new NeutralProjection(new CompactProjection()), new NeutralProjection(new PassportProjection()), new NeutralProjection(new LogClockProjection())];
 
     /// <summary>
     /// Rebuilds the read models and the Merkle tree from the events in a scratch database and compares them with the
@@ -127,10 +123,10 @@ public sealed class SqlitePactStore : IPactStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(respond);
-        SqliteStoreTransaction? transaction = null;
+        StoreTransaction? transaction = null;
         try
         {
-            var result = await _log.AppendAsync(request with { Apply = context => respond(transaction = new SqliteStoreTransaction(context, this)) }, ct).ConfigureAwait(false);
+            var result = await _log.AppendAsync(request with { Apply = context => respond(transaction = new StoreTransaction(context, _nonces, Subscriptions)) }, ct).ConfigureAwait(false);
             return new AppendResult<T>(result.Events, (T)result.Value!);
         }
         catch
@@ -148,10 +144,10 @@ public sealed class SqlitePactStore : IPactStore
 
     private async Task<T> WriteCoreAsync<T>(Func<IStoreTransaction, T> write, CancellationToken ct)
     {
-        SqliteStoreTransaction? transaction = null;
+        StoreTransaction? transaction = null;
         try
         {
-            return await _log.WriteAsync(context => write(transaction = new SqliteStoreTransaction(context, this)), ct).ConfigureAwait(false);
+            return await _log.WriteAsync(context => write(transaction = new StoreTransaction(context, _nonces, Subscriptions)), ct).ConfigureAwait(false);
         }
         catch
         {

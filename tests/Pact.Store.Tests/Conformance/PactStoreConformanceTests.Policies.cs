@@ -19,7 +19,7 @@ public abstract partial class PactStoreConformanceTests
         return new PolicyRecord(PolicyDocument.HashOf(document), name, document, 1, A, "2026-11-21T22:33:31.123Z");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_policy_is_published_once_by_its_hash_read_back_unchanged_and_kept_across_a_reopen()
     {
         var policy = Policy("intake");

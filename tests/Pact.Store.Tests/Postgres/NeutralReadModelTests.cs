@@ -31,15 +31,15 @@ public sealed class NeutralReadModelTests
         await using var sqlite = await SqliteEventLog.OpenAsync(Options(dir) with
         {
             Migrations = Sqlite.ReadModelSchema.Migrations,
-            Projections = [new NeutralProjection(new SessionProjection()), new Sqlite.Projections.ProposalProjection(),
-                new Sqlite.Projections.CompactProjection(), new NeutralProjection(new PassportProjection()), new NeutralProjection(new LogClockProjection()),
+            Projections = [new NeutralProjection(new SessionProjection()), new NeutralProjection(new ProposalProjection()),
+                new NeutralProjection(new CompactProjection()), new NeutralProjection(new PassportProjection()), new NeutralProjection(new LogClockProjection()),
                 new NeutralProjection(new WebhookOutboxProjection(sqliteSubscriptions))],
         });
         await using var postgres = await PostgresEventLog.OpenAsync(new PostgresStoreOptions
         {
             ConnectionString = await PostgresServer.CreateDatabaseAsync(),
             Migrations = PostgresReadModelSchema.Migrations,
-            Projections = [new SessionProjection(), new PassportProjection(), new LogClockProjection(), new WebhookOutboxProjection(postgresSubscriptions)],
+            Projections = [new SessionProjection(), new ProposalProjection(), new CompactProjection(), new PassportProjection(), new LogClockProjection(), new WebhookOutboxProjection(postgresSubscriptions)],
         });
 
         var onSqlite = await RunScenarioAsync(sqlite, r => sqlite.AppendAsync(r), sqliteSubscriptions);

@@ -3,23 +3,24 @@ using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.Projections;
+namespace Pact.Store.Projections;
 
 /// <summary>
 /// The compacts read model: a row per compact version in force, its status as <see cref="SessionChange"/> says, its
 /// signed record, and a history line for every <c>compact.*</c> event naming the version.
 /// </summary>
-internal sealed class CompactProjection : IInlineProjection
+internal sealed class CompactProjection : IRelationalProjection
 {
     private const string InsertSql = """
         INSERT INTO compacts(compact_id, version, session_id, status, agent_a, agent_b, compact_hash, record, in_force_at, history)
-        VALUES ($id, $version, $session, $status, $a, $b, $hash, $record, $at, $history)
+        VALUES (@id, @version, @session, @status, @a, @b, @hash, @record, @at, @history)
         """;
-    private const string HistorySql = "UPDATE compacts SET history = json_insert(history, '$[#]', json($entry)) WHERE compact_id = $id AND version = $version";
-    private const string StatusSql = "UPDATE compacts SET status = $status, history = json_insert(history, '$[#]', json($entry)) WHERE compact_id = $id AND version = $version";
+    private const string HistorySql = "UPDATE compacts SET history = substr(history, 1, length(history) - 1) || ',' || @entry || ']' WHERE compact_id = @id AND version = @version";
+    private const string StatusSql = "UPDATE compacts SET status = @status, history = substr(history, 1, length(history) - 1) || ',' || @entry || ']' WHERE compact_id = @id AND version = @version";
 
-    public void Apply(AppendContext context)
+    public void Apply(IWriteContext context)
     {
         foreach (var e in context.Events)
         {
@@ -40,31 +41,31 @@ internal sealed class CompactProjection : IInlineProjection
         }
     }
 
-    private static void Insert(AppendContext context, TranscriptEvent e, SessionCompact compact)
+    private static void Insert(IWriteContext context, TranscriptEvent e, SessionCompact compact)
     {
         var record = e.Data["record"]!.AsObject();
         var parties = record["terms"]!["parties"]!;
         using var command = context.CreateCommand(InsertSql);
-        command.Parameters.AddWithValue("$id", compact.CompactId);
-        command.Parameters.AddWithValue("$version", compact.Version);
-        command.Parameters.AddWithValue("$session", e.Stream);
-        command.Parameters.AddWithValue("$status", compact.Status.ToWire());
-        command.Parameters.AddWithValue("$a", parties["a"]!["agent"]!.GetValue<string>());
-        command.Parameters.AddWithValue("$b", parties["b"]!["agent"]!.GetValue<string>());
-        command.Parameters.AddWithValue("$hash", compact.CompactHash);
-        command.Parameters.AddWithValue("$record", Jcs.CanonicalString(record));
-        command.Parameters.AddWithValue("$at", record["inForceAt"]!.GetValue<string>());
-        command.Parameters.AddWithValue("$history", Jcs.CanonicalString(new JsonArray(History.Entry(e))));
+        command.Bind("@id", compact.CompactId);
+        command.Bind("@version", compact.Version);
+        command.Bind("@session", e.Stream);
+        command.Bind("@status", compact.Status.ToWire());
+        command.Bind("@a", parties["a"]!["agent"]!.GetValue<string>());
+        command.Bind("@b", parties["b"]!["agent"]!.GetValue<string>());
+        command.Bind("@hash", compact.CompactHash);
+        command.Bind("@record", Jcs.CanonicalString(record));
+        command.Bind("@at", record["inForceAt"]!.GetValue<string>());
+        command.Bind("@history", Jcs.CanonicalString(new JsonArray(History.Entry(e))));
         command.ExecuteNonQuery();
     }
 
-    private static void Update(AppendContext context, TranscriptEvent e, string compactId, long version, CompactVersionStatus? status)
+    private static void Update(IWriteContext context, TranscriptEvent e, string compactId, long version, CompactVersionStatus? status)
     {
         using var update = context.CreateCommand(status is null ? HistorySql : StatusSql);
-        update.Parameters.AddWithValue("$id", compactId);
-        update.Parameters.AddWithValue("$version", version);
-        update.Parameters.AddWithValue("$entry", Jcs.CanonicalString(History.Entry(e)));
-        if (status is { } s) update.Parameters.AddWithValue("$status", s.ToWire());
+        update.Bind("@id", compactId);
+        update.Bind("@version", version);
+        update.Bind("@entry", Jcs.CanonicalString(History.Entry(e)));
+        if (status is { } s) update.Bind("@status", s.ToWire());
         update.ExecuteNonQuery();
     }
 }

@@ -1,13 +1,13 @@
 using Pact.Core.Events;
 using Pact.Core.Sessions;
 using Pact.Store.ReadModels;
-using Pact.Store.Sqlite.ReadModels;
+using Pact.Store.Relational;
 using Pact.Store.Webhooks;
 
-namespace Pact.Store.Sqlite;
+namespace Pact.Store;
 
-/// <summary>The typed operations of <see cref="IStoreTransaction"/> over the writer's open SQLite transaction.</summary>
-internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactStore store) : IStoreTransaction
+/// <summary>The typed operations of <see cref="IStoreTransaction"/> over the writer's open transaction, whichever engine it is.</summary>
+internal sealed class StoreTransaction(IWriteContext context, NonceStore nonces, SubscriptionCache subscriptions) : IStoreTransaction
 {
     private List<string>? _addedSubscriptions;
 
@@ -18,7 +18,7 @@ internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactSt
         get
         {
             using var command = context.CreateCommand("SELECT COALESCE(MAX(seq), 0) FROM events");
-            return (long)command.ExecuteScalar()!;
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
@@ -26,7 +26,7 @@ internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactSt
 
     public SessionState GetSessionState(SessionRow row) => SessionReadModel.GetState(context, row);
 
-    public ProposalRow? GetProposal(string proposalId) => SqliteProposalReadModel.GetProposal(context, proposalId);
+    public ProposalRow? GetProposal(string proposalId) => ProposalReadModel.GetProposal(context, proposalId);
 
     public IReadOnlyList<SessionCheckpointRow> ListSessionCheckpoints(string sessionId) => SessionCheckpointReadModel.List(context, sessionId);
 
@@ -40,19 +40,19 @@ internal sealed class SqliteStoreTransaction(AppendContext context, SqlitePactSt
 
     public bool InsertPolicy(PolicyRecord policy) => PolicyStore.Insert(context, policy);
 
-    public void RememberNonce(NonceRecord nonce) => store.NonceTable.Remember(context, nonce);
+    public void RememberNonce(NonceRecord nonce) => nonces.Remember(context, nonce);
 
     public void InsertSubscription(SubscriptionRecord subscription, string sealedSecret)
     {
         WebhookOutbox.Insert(context, subscription, sealedSecret);
         // In the creating transaction: events appended after this point in the same batch are already offered to it.
-        store.Subscriptions.Put(ActiveSubscription.From(subscription));
+        subscriptions.Put(ActiveSubscription.From(subscription));
         (_addedSubscriptions ??= []).Add(subscription.SubscriptionId);
     }
 
     /// <summary>The request did not commit: forget the subscriptions it added (the projection would not have used them, their rows being absent).</summary>
     public void Undo()
     {
-        foreach (var id in _addedSubscriptions ?? []) store.Subscriptions.Remove(id);
+        foreach (var id in _addedSubscriptions ?? []) subscriptions.Remove(id);
     }
 }

@@ -1,11 +1,12 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Pact.Core.Json;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.ReadModels;
+namespace Pact.Store.ReadModels;
 
 /// <summary>Proposals and compact versions as the read endpoints show them (written by the proposal and compact projections).</summary>
-internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalReadModel
+internal sealed class ProposalReadModel(IRelationalEngine store) : IProposalReadModel
 {
     private const string ProposalColumns = "proposal_id, session_id, compact_id, version, status, proposer, terms, terms_hash, signatures, expires_at, history";
 
@@ -19,17 +20,17 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
         }, ct);
 
     /// <summary>The proposal as the writer's open transaction sees it.</summary>
-    public static ProposalRow? GetProposal(AppendContext context, string proposalId)
+    public static ProposalRow? GetProposal(IWriteContext context, string proposalId)
     {
         using var command = context.CreateCommand(GetProposalSql);
         return GetProposal(command, proposalId);
     }
 
-    private const string GetProposalSql = $"SELECT {ProposalColumns} FROM proposals WHERE proposal_id = $id";
+    private const string GetProposalSql = $"SELECT {ProposalColumns} FROM proposals WHERE proposal_id = @id";
 
-    private static ProposalRow? GetProposal(SqliteCommand command, string proposalId)
+    private static ProposalRow? GetProposal(DbCommand command, string proposalId)
     {
-        command.Parameters.AddWithValue("$id", proposalId);
+        command.Bind("@id", proposalId);
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;
         return new ProposalRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
@@ -42,9 +43,9 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
         store.ReadModelAsync($"record of compact {compactId} version {version}", null, connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT record FROM compacts WHERE compact_id = $id AND version = $version";
-            command.Parameters.AddWithValue("$id", compactId);
-            command.Parameters.AddWithValue("$version", version);
+            command.CommandText = "SELECT record FROM compacts WHERE compact_id = @id AND version = @version";
+            command.Bind("@id", compactId);
+            command.Bind("@version", version);
             return command.ExecuteScalar() is string text ? (JsonObject)StrictJson.Parse(text)! : null;
         }, ct);
 
@@ -53,8 +54,8 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
         store.ReadModelAsync<IReadOnlyList<CompactVersionRow>>($"versions of compact {compactId}", null, connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT compact_id, version, session_id, status, agent_a, agent_b, compact_hash, in_force_at, history FROM compacts WHERE compact_id = $id ORDER BY version";
-            command.Parameters.AddWithValue("$id", compactId);
+            command.CommandText = "SELECT compact_id, version, session_id, status, agent_a, agent_b, compact_hash, in_force_at, history FROM compacts WHERE compact_id = @id ORDER BY version";
+            command.Bind("@id", compactId);
             return ReadVersions(command);
         }, ct);
 
@@ -70,25 +71,25 @@ internal sealed class SqliteProposalReadModel(SqliteEventLog store) : IProposalR
                 """;
             if (agent is not null)
             {
-                sql += " AND (c.agent_a = $agent OR c.agent_b = $agent)";
-                command.Parameters.AddWithValue("$agent", agent);
+                sql += " AND (c.agent_a = @agent OR c.agent_b = @agent)";
+                command.Bind("@agent", agent);
             }
             if (status is not null)
             {
-                sql += " AND c.status = $status";
-                command.Parameters.AddWithValue("$status", status);
+                sql += " AND c.status = @status";
+                command.Bind("@status", status);
             }
             if (after is not null)
             {
-                sql += " AND c.compact_id > $after";
-                command.Parameters.AddWithValue("$after", after);
+                sql += " AND c.compact_id > @after";
+                command.Bind("@after", after);
             }
-            command.CommandText = sql + " ORDER BY c.compact_id LIMIT $limit";
-            command.Parameters.AddWithValue("$limit", limit);
+            command.CommandText = sql + " ORDER BY c.compact_id LIMIT @limit";
+            command.Bind("@limit", limit);
             return ReadVersions(command);
         }, ct);
 
-    private static List<CompactVersionRow> ReadVersions(SqliteCommand command)
+    private static List<CompactVersionRow> ReadVersions(DbCommand command)
     {
         using var r = command.ExecuteReader();
         var rows = new List<CompactVersionRow>();

@@ -4,25 +4,26 @@ using Pact.Core.Json;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
 using Pact.Core.Terms;
+using Pact.Store.Relational;
 
-namespace Pact.Store.Sqlite.Projections;
+namespace Pact.Store.Projections;
 
 /// <summary>
 /// The proposals read model: a row per proposal, its status as <see cref="SessionChange"/> says, its signatures,
 /// and a history line for every <c>proposal.*</c> event about it. Every such event goes to the stream of the session
 /// the proposal was made in, so the session's rows are its §7 state.
 /// </summary>
-internal sealed class ProposalProjection : IInlineProjection
+internal sealed class ProposalProjection : IRelationalProjection
 {
     private const string InsertSql = """
         INSERT INTO proposals(proposal_id, session_id, compact_id, version, status, proposer, terms, terms_hash, signatures, expires_at, created_at, history)
-        VALUES ($id, $session, $compact, $version, $status, $proposer, $terms, $termsHash, $signatures, $expires, $at, $history)
+        VALUES (@id, @session, @compact, @version, @status, @proposer, @terms, @termsHash, @signatures, @expires, @at, @history)
         """;
-    private const string HistorySql = "UPDATE proposals SET history = json_insert(history, '$[#]', json($entry)) WHERE proposal_id = $id";
-    private const string StatusSql = "UPDATE proposals SET status = $status, history = json_insert(history, '$[#]', json($entry)) WHERE proposal_id = $id";
-    private const string SignatureSql = "UPDATE proposals SET signatures = json_insert(signatures, '$[#]', json($sig)) WHERE proposal_id = $id";
+    private const string HistorySql = "UPDATE proposals SET history = substr(history, 1, length(history) - 1) || ',' || @entry || ']' WHERE proposal_id = @id";
+    private const string StatusSql = "UPDATE proposals SET status = @status, history = substr(history, 1, length(history) - 1) || ',' || @entry || ']' WHERE proposal_id = @id";
+    private const string SignatureSql = "UPDATE proposals SET signatures = substr(signatures, 1, length(signatures) - 1) || CASE WHEN signatures = '[]' THEN '' ELSE ',' END || @sig || ']' WHERE proposal_id = @id";
 
-    public void Apply(AppendContext context)
+    public void Apply(IWriteContext context)
     {
         foreach (var e in context.Events)
         {
@@ -43,39 +44,39 @@ internal sealed class ProposalProjection : IInlineProjection
         }
     }
 
-    private static void Insert(AppendContext context, TranscriptEvent e, SessionProposal proposal)
+    private static void Insert(IWriteContext context, TranscriptEvent e, SessionProposal proposal)
     {
         var terms = (e.Data["envelope"]?["payload"]?["terms"] ?? e.Data["terms"])!.AsObject();
         using var command = context.CreateCommand(InsertSql);
-        command.Parameters.AddWithValue("$id", proposal.ProposalId);
-        command.Parameters.AddWithValue("$session", e.Stream);
-        command.Parameters.AddWithValue("$compact", proposal.CompactId);
-        command.Parameters.AddWithValue("$version", proposal.Version);
-        command.Parameters.AddWithValue("$status", proposal.Status.ToWire());
-        command.Parameters.AddWithValue("$proposer", proposal.Proposer.ToWire());
-        command.Parameters.AddWithValue("$terms", Jcs.CanonicalString(terms));
-        command.Parameters.AddWithValue("$termsHash", proposal.TermsHash);
-        command.Parameters.AddWithValue("$signatures", Jcs.CanonicalString(new JsonArray(Signature(e))));
-        command.Parameters.AddWithValue("$expires", (object?)e.Data["expiresAt"]?.GetValue<string>() ?? DBNull.Value);
-        command.Parameters.AddWithValue("$at", e.Time);
-        command.Parameters.AddWithValue("$history", Jcs.CanonicalString(new JsonArray(History.Entry(e))));
+        command.Bind("@id", proposal.ProposalId);
+        command.Bind("@session", e.Stream);
+        command.Bind("@compact", proposal.CompactId);
+        command.Bind("@version", proposal.Version);
+        command.Bind("@status", proposal.Status.ToWire());
+        command.Bind("@proposer", proposal.Proposer.ToWire());
+        command.Bind("@terms", Jcs.CanonicalString(terms));
+        command.Bind("@termsHash", proposal.TermsHash);
+        command.Bind("@signatures", Jcs.CanonicalString(new JsonArray(Signature(e))));
+        command.Bind("@expires", (object?)e.Data["expiresAt"]?.GetValue<string>() ?? DBNull.Value);
+        command.Bind("@at", e.Time);
+        command.Bind("@history", Jcs.CanonicalString(new JsonArray(History.Entry(e))));
         command.ExecuteNonQuery();
     }
 
-    private static void Update(AppendContext context, TranscriptEvent e, string proposalId, ProposalStatus? status)
+    private static void Update(IWriteContext context, TranscriptEvent e, string proposalId, ProposalStatus? status)
     {
         using var update = context.CreateCommand(status is null ? HistorySql : StatusSql);
-        update.Parameters.AddWithValue("$id", proposalId);
-        update.Parameters.AddWithValue("$entry", Jcs.CanonicalString(History.Entry(e)));
-        if (status is { } s) update.Parameters.AddWithValue("$status", s.ToWire());
+        update.Bind("@id", proposalId);
+        update.Bind("@entry", Jcs.CanonicalString(History.Entry(e)));
+        if (status is { } s) update.Bind("@status", s.ToWire());
         update.ExecuteNonQuery();
     }
 
-    private static void AddSignature(AppendContext context, TranscriptEvent e, string proposalId)
+    private static void AddSignature(IWriteContext context, TranscriptEvent e, string proposalId)
     {
         using var sign = context.CreateCommand(SignatureSql);
-        sign.Parameters.AddWithValue("$id", proposalId);
-        sign.Parameters.AddWithValue("$sig", Jcs.CanonicalString(Signature(e)));
+        sign.Bind("@id", proposalId);
+        sign.Bind("@sig", Jcs.CanonicalString(Signature(e)));
         sign.ExecuteNonQuery();
     }
 

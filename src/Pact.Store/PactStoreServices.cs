@@ -2,11 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pact.Store.Postgres;
 using Pact.Store.Sqlite;
 
 namespace Pact.Store;
 
-/// <summary>Registers the store: <see cref="IPactStore"/> (SQLite, the embedded default), each of its roles, and its opening.</summary>
+/// <summary>Registers the store: <see cref="IPactStore"/> (SQLite, the embedded default, or PostgreSQL), each of its roles, and its opening.</summary>
 public static class PactStoreServices
 {
     /// <summary>
@@ -20,8 +21,29 @@ public static class PactStoreServices
     {
         services.AddSingleton<IValidateOptions<PactStoreOptions>, PactStoreOptionsValidator>();
         services.AddSingleton(sp => new SqlitePactStore(sp.GetRequiredService<IOptions<PactStoreOptions>>().Value, sp.GetService<ILogger<SqlitePactStore>>()));
-        services.AddSingleton<IPactStore>(sp => sp.GetRequiredService<SqlitePactStore>());
-        services.AddSingleton(sp => new PactStoreOpener(sp.GetRequiredService<SqlitePactStore>().OpenAsync));
+        AddRoles<SqlitePactStore>(services, store => store.OpenAsync);
+        return services.AddOptions<PactStoreOptions>().ValidateOnStart();
+    }
+
+    /// <summary>
+    /// Adds <see cref="IPactStore"/> on PostgreSQL (<see cref="PostgresPactStore"/>, ADR 0011) and its roles, opened as
+    /// the host starts like the SQLite store. The caller configures the <see cref="PostgresStoreOptions"/> returned (at
+    /// least the connection string).
+    /// </summary>
+    public static OptionsBuilder<PostgresStoreOptions> AddPactPostgresStore(this IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<PostgresStoreOptions>, PostgresStoreOptionsValidator>();
+        services.AddSingleton(sp => new PostgresPactStore(sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value, sp.GetService<ILogger<PostgresPactStore>>()));
+        AddRoles<PostgresPactStore>(services, store => store.OpenAsync);
+        return services.AddOptions<PostgresStoreOptions>().ValidateOnStart();
+    }
+
+    /// <summary>The store as <see cref="IPactStore"/>, its opener, and each of its roles resolved through it.</summary>
+    private static void AddRoles<TStore>(IServiceCollection services, Func<TStore, Func<CancellationToken, Task>> open)
+        where TStore : class, IPactStore
+    {
+        services.AddSingleton<IPactStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton(sp => new PactStoreOpener(open(sp.GetRequiredService<TStore>())));
         services.AddHostedService(sp => sp.GetRequiredService<PactStoreOpener>());
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Sessions);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Proposals);
@@ -31,7 +53,14 @@ public static class PactStoreServices
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Policies);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Nonces);
         services.AddSingleton(sp => sp.GetRequiredService<IPactStore>().Webhooks);
-        return services.AddOptions<PactStoreOptions>().ValidateOnStart();
+    }
+
+    private sealed class PostgresStoreOptionsValidator : IValidateOptions<PostgresStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PostgresStoreOptions options) =>
+            options.Validate() is { Count: > 0 } problems
+                ? ValidateOptionsResult.Fail(problems.Select(p => "The PostgreSQL store's " + p))
+                : ValidateOptionsResult.Success;
     }
 
     private sealed class PactStoreOptionsValidator : IValidateOptions<PactStoreOptions>

@@ -26,19 +26,37 @@ public static class DaemonServices
         return services;
     }
 
-    /// <summary>The transcript store (<see cref="IPactStore"/>) in the data directory.</summary>
-    public static IServiceCollection AddPactTranscriptStore(this IServiceCollection services)
+    /// <summary>
+    /// The transcript store (<see cref="IPactStore"/>): the SQLite file in the data directory, or the PostgreSQL database
+    /// of Pact:Store (chosen here, from the configuration; the rest of the settings are checked as the host starts).
+    /// </summary>
+    public static IServiceCollection AddPactTranscriptStore(this IServiceCollection services, IConfiguration configuration)
     {
+        if (configuration[$"{PactOptions.Section}:Store:Provider"] == StoreSettings.Postgres)
+        {
+            services.AddPactPostgresStore().Configure<DataDirectory, IOptions<PactOptions>>((store, data, pact) =>
+            {
+                store.ConnectionString = pact.Value.Store.ConnectionString ?? "";
+                store.SealKey = SealKey(data);
+                store.OpenWithBrokenLog = true;
+            });
+            return services;
+        }
         services.AddPactStore().Configure<DataDirectory, IOptions<PactOptions>>((store, data, pact) =>
         {
             store.DatabasePath = data.DatabasePath;
             store.Synchronous = pact.Value.Synchronous;
-            // The row seals' key, derived from the token secret so that a backup of the data directory carries it.
-            var secret = Pact.Core.Encoding.Base64Url.Decode(data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _));
-            store.SealKey = System.Security.Cryptography.HMACSHA256.HashData(secret, "pact-store-row-seal-v1"u8);
+            store.SealKey = SealKey(data);
             // A damaged log must not keep the daemon down: it starts degraded so verify can name the damage.
             store.OpenWithBrokenLog = true;
         });
         return services;
+    }
+
+    /// <summary>The row seals' key, derived from the token secret so that a backup of the data directory carries it.</summary>
+    private static byte[] SealKey(DataDirectory data)
+    {
+        var secret = Pact.Core.Encoding.Base64Url.Decode(data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _));
+        return System.Security.Cryptography.HMACSHA256.HashData(secret, "pact-store-row-seal-v1"u8);
     }
 }

@@ -50,7 +50,7 @@ public static class PactApp
         builder.Services
             .AddPactObservability(configuration)     // Telemetry: Serilog, OpenTelemetry, the request log
             .AddPactDaemon(configuration)            // Hosting: settings, data directory, daemon key, start-up replay
-            .AddPactTranscriptStore()                // Hosting → Pact.Store: the transcript store
+            .AddPactTranscriptStore(configuration)   // Hosting → Pact.Store: the transcript store (SQLite or PostgreSQL)
             .AddPactAuthentication()                 // Auth: admin and bearer tokens, policies, visibility, signed envelopes
             .AddPactNegotiation()                    // Application: agents, sessions, proposals, lifecycle, decisions, deadlines
             .AddPactPassports(configuration)         // Application: passports, admission, reputation providers (§16)

@@ -36,11 +36,35 @@ public sealed class PactOptions : IValidatableObject
     [ValidateObjectMembers]
     public LimitOptions Limits { get; set; } = new();
 
+    /// <summary>Where the transcript is kept (Pact:Store): the SQLite file in the data directory, or a PostgreSQL database.</summary>
+    [ValidateObjectMembers]
+    public StoreSettings Store { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // The origin signs every log checkpoint (§9): a name a note cannot carry would fail each second, not at start.
         if (!SignedNote.IsValidKeyName(Origin))
             yield return new ValidationResult("{0} must be a name without spaces, '+' or control characters, e.g. example.org/pact.", [nameof(Origin)]);
+    }
+}
+
+/// <summary>The transcript store, bound from "Pact:Store" (PACT_STORE__PROVIDER, PACT_STORE__CONNECTIONSTRING).</summary>
+public sealed class StoreSettings : IValidatableObject
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary><c>sqlite</c> (the embedded default: pact.db in the data directory) or <c>postgres</c>.</summary>
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "{0} must be sqlite or postgres.")]
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>The Npgsql connection string of the PostgreSQL database (host, port, database, user, password); only for <c>postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+            yield return new ValidationResult("{0} must be set when Provider is postgres, e.g. Host=db;Database=pact;Username=pact;Password=….", [nameof(ConnectionString)]);
     }
 }
 

@@ -22,6 +22,8 @@ public sealed class SettingsTests : IDisposable
     [InlineData("Pact:Webhooks:TimeoutSeconds", "0", "Pact:Webhooks:TimeoutSeconds must be at least 1.")]
     [InlineData("Pact:Telemetry:OtlpEndpoint", "localhost:4317", "Pact:Telemetry:OtlpEndpoint must be an http(s) URL")]
     [InlineData("Pact:Logging:Format", "7", "Pact:Logging:Format must be Text or Json.")]
+    [InlineData("Pact:Store:Provider", "mysql", "Pact:Store:Provider must be sqlite or postgres.")]
+    [InlineData("Pact:Store:Provider", "postgres", "Pact:Store:ConnectionString must be set when Provider is postgres")]
     public async Task A_bad_value_stops_the_start_with_a_line_naming_the_setting(string key, string value, string message)
     {
         var failure = await FailToStartAsync($"--{key}={value}");

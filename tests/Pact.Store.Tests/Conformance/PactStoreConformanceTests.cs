@@ -3,6 +3,7 @@ using FluentAssertions;
 using Pact.Core.Events;
 using Pact.Core.Negotiation;
 using Pact.Core.Sessions;
+using Pact.Tests.Shared;
 
 namespace Pact.Store.Tests.Conformance;
 
@@ -282,8 +283,8 @@ public sealed class PostgresPactStoreConformanceTests : PactStoreConformanceTest
 
     protected override async Task<IPactStore> OpenStoreAsync()
     {
-        Skip.If(Postgres.PostgresServer.Missing is not null, Postgres.PostgresServer.Missing);
-        _connectionString ??= await Postgres.PostgresServer.CreateDatabaseAsync();
+        Skip.If(PostgresServer.Missing is not null, PostgresServer.Missing);
+        _connectionString ??= await PostgresServer.CreateDatabaseAsync();
         return await Pact.Store.Postgres.PostgresPactStore.OpenAsync(new Pact.Store.Postgres.PostgresStoreOptions { ConnectionString = _connectionString });
     }
 }

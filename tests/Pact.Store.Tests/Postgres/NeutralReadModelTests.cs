@@ -10,6 +10,7 @@ using Pact.Store.ReadModels;
 using Pact.Store.Relational;
 using Pact.Store.Webhooks;
 using static Pact.Store.Tests.Requests;
+using Pact.Tests.Shared;
 
 namespace Pact.Store.Tests.Postgres;
 

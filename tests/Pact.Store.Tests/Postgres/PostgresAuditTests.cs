@@ -2,6 +2,7 @@ using FluentAssertions;
 using Npgsql;
 using Pact.Store.Postgres;
 using Pact.Store.Tests.Conformance;
+using Pact.Tests.Shared;
 
 namespace Pact.Store.Tests.Postgres;
 

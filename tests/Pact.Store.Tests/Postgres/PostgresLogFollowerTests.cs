@@ -4,6 +4,7 @@ using Npgsql;
 using Pact.Core.Events;
 using Pact.Store.Postgres;
 using static Pact.Store.Tests.Requests;
+using Pact.Tests.Shared;
 
 namespace Pact.Store.Tests.Postgres;
 

@@ -4,6 +4,7 @@ using FluentAssertions;
 using Npgsql;
 using Pact.Store.Postgres;
 using Pact.Store.ReadModels;
+using Pact.Tests.Shared;
 
 namespace Pact.Store.Tests.Postgres;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Pact.Store.Tests.Postgres;
+namespace Pact.Tests.Shared;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the test run: Debian's server binaries (the <c>postgresql</c> package), a new

@@ -51,7 +51,8 @@ public static class PostgresServer
         var bin = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL's server binaries are not installed (apt-get install postgresql).");
         var parent = Path.Combine(Path.GetTempPath(), "pact-postgres");
         SweepStopped(parent);
-        var root = Path.Combine(parent, Guid.NewGuid().ToString("N"));
+        // Named after this process, so a sweep by another test process running at the same time leaves it alone.
+        var root = Path.Combine(parent, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
         var asRoot = Environment.UserName == "root";
@@ -82,7 +83,7 @@ public static class PostgresServer
         if (!Directory.Exists(parent)) return;
         foreach (var old in Directory.GetDirectories(parent))
         {
-            if (File.Exists(Path.Combine(old, "data", "postmaster.pid"))) continue;
+            if (File.Exists(Path.Combine(old, "data", "postmaster.pid")) || OwnerIsAlive(old)) continue;
             try
             {
                 Directory.Delete(old, recursive: true);
@@ -93,6 +94,20 @@ public static class PostgresServer
             catch (UnauthorizedAccessException)
             {
             }
+        }
+    }
+
+    private static bool OwnerIsAlive(string directory)
+    {
+        if (!int.TryParse(Path.GetFileName(directory).Split('-')[0], out var pid)) return false;
+        try
+        {
+            using var owner = Process.GetProcessById(pid);
+            return !owner.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
         }
     }
 

@@ -19,6 +19,9 @@ public sealed class PostgresPactStore : IPactStore
     private readonly NonceStore _nonces;
     private readonly PostgresStoreOptions _options;
 
+    /// <summary>The engine under the read models (for a copy of the tables no event gives).</summary>
+    internal IRelationalEngine Engine => _log;
+
     /// <summary>Creates the store; nothing is opened until <see cref="OpenAsync(CancellationToken)"/>.</summary>
     public PostgresPactStore(PostgresStoreOptions options, ILogger<PostgresPactStore>? logger = null)
     {

@@ -17,6 +17,9 @@ public sealed class SqlitePactStore : IPactStore
     private readonly NonceStore _nonces;
     private readonly ILogger _logger;
 
+    /// <summary>The engine under the read models (for a copy of the tables no event gives).</summary>
+    internal Relational.IRelationalEngine Engine => _log;
+
     /// <summary>Creates the store over the file <paramref name="options"/> names; nothing is opened until <see cref="OpenAsync(CancellationToken)"/>.</summary>
     public SqlitePactStore(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null)
     {

@@ -81,9 +81,10 @@ internal sealed partial class PostgresEventLog
                     batchEvents.AddRange(events);
                     results[i] = new AppendResult(events, value);
                 }
-                catch (Exception e) when (e is not NpgsqlException || e is PostgresException)
+                catch (Exception e) when (connection.State == ConnectionState.Open && (e is not NpgsqlException || e is PostgresException))
                 {
                     // The server refused this request (or its own work threw): undo it alone; the next one reuses its seqs.
+                    // A connection that broke (a FATAL error, a lost socket) took the transaction with it: the whole batch fails.
                     if (savepoint) Execute(connection, tx, "ROLLBACK TO SAVEPOINT pact_request; RELEASE SAVEPOINT pact_request");
                     nextSeq = seqBefore;
                     frontier = frontierBefore;

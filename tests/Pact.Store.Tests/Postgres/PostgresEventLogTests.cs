@@ -123,7 +123,7 @@ public sealed class PostgresEventLogTests
         await using (var admin = new NpgsqlConnection(options.ConnectionString))
         {
             await admin.OpenAsync();
-            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pact-writer'", admin);
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pact-writer' AND datname = current_database()", admin);
             (await kill.ExecuteScalarAsync()).Should().Be(true);
         }
 

@@ -48,7 +48,7 @@ public sealed class PostgresLogFollowerTests
         await using (var admin = new NpgsqlConnection(connection))
         {
             await admin.OpenAsync();
-            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pact-follower'", admin);
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pact-follower' AND datname = current_database()", admin);
             (await kill.ExecuteScalarAsync()).Should().Be(true);
         }
         // Committed while the follower is disconnected: its notifications are lost, its catch-up on reconnect is not.

@@ -19,6 +19,9 @@ if (action == DaemonAction.Version)
     return 0;
 }
 
+if (action == DaemonAction.CopyStore)
+    return await StoreCopyCommand.RunAsync(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+
 if (DaemonCommandLine.AddressInUse(listeningUrls) is { } inUse)
 {
     await Console.Error.WriteLineAsync(inUse);

@@ -8,6 +8,9 @@ public enum DaemonAction
     Run,
     Help,
     Version,
+
+    /// <summary>Copy the data directory's SQLite transcript into an empty PostgreSQL database, verify it, and exit.</summary>
+    CopyStore,
 }
 
 /// <summary>
@@ -35,6 +38,8 @@ public static class DaemonCommandLine
           --data-dir <path>        transcript, daemon key, admin token and secrets (default ./data)
           --origin <name>          the log's name in signed log checkpoints (default localhost/pact)
           --admin-token <token>    the operator token (default: generated into <data-dir>/admin.token)
+          --copy-store-to <conn>   copy <data-dir>/pact.db into the empty PostgreSQL database <conn> (an Npgsql
+                                   connection string), verify the copy, and exit; the daemon must be stopped
           --<Section>:<Key>=<v>    any setting of appsettings.json, e.g. --Pact:Limits:MaxBodyBytes=2097152
           -h, --help               this text
           --version                the daemon's version and protocol
@@ -46,7 +51,7 @@ public static class DaemonCommandLine
     // Host settings ASP.NET Core reads from the command line, and the short switches PactApp maps to Pact:*.
     private static readonly HashSet<string> KnownOptions = new(StringComparer.OrdinalIgnoreCase)
     {
-        "urls", "environment", "data-dir", "origin", "admin-token",
+        "urls", "environment", "data-dir", "origin", "admin-token", "copy-store-to",
         "AllowedHosts", "detailedErrors", "shutdownTimeoutSeconds", "hostingStartupAssemblies",
         "hostingStartupExcludeAssemblies", "preventHostingStartup", "webroot", "contentRoot", "applicationName",
     };
@@ -87,6 +92,8 @@ public static class DaemonCommandLine
             }
             if (name.Equals("urls", StringComparison.OrdinalIgnoreCase)) urls.Add(value);
         }
+        // A copy listens nowhere.
+        if (args.Any(a => a.StartsWith("--copy-store-to", StringComparison.OrdinalIgnoreCase))) return (DaemonAction.CopyStore, null);
         if (urls.Count == 0 && (environment("ASPNETCORE_URLS") ?? environment("DOTNET_URLS")) is { Length: > 0 } fromEnvironment) urls.Add(fromEnvironment);
         // Kestrel endpoints from configuration decide the addresses themselves: nothing to check or probe here.
         if (urls.Count == 0 && args.Any(a => a.StartsWith("--Kestrel:", StringComparison.OrdinalIgnoreCase))) return (DaemonAction.Run, null);

@@ -54,7 +54,7 @@ public static class DaemonServices
     }
 
     /// <summary>The row seals' key, derived from the token secret so that a backup of the data directory carries it.</summary>
-    private static byte[] SealKey(DataDirectory data)
+    internal static byte[] SealKey(DataDirectory data)
     {
         var secret = Pact.Core.Encoding.Base64Url.Decode(data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _));
         return System.Security.Cryptography.HMACSHA256.HashData(secret, "pact-store-row-seal-v1"u8);

@@ -39,6 +39,15 @@ public sealed class DaemonHost : IAsyncDisposable
     public static async Task<DaemonHost> StartAsync(
         TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
     {
+        // PACT_TEST_STORE=postgres runs the daemon on a database of its own in the test cluster instead of SQLite.
+        if (Environment.GetEnvironmentVariable("PACT_TEST_STORE") == "postgres" && settings?.ContainsKey("Pact:Store:Provider") != true)
+        {
+            settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+            {
+                ["Pact:Store:Provider"] = "postgres",
+                ["Pact:Store:ConnectionString"] = await Pact.Tests.Shared.PostgresServer.CreateDatabaseAsync(),
+            };
+        }
         var host = new DaemonHost(dataDirectory ?? Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N")), clock, settings, configure);
         await host.StartAppAsync();
         return host;

@@ -16,16 +16,18 @@ var quick = args.Contains("--quick");
 var appendsOnly = args.Contains("--appends-only");
 // Phase 1 and then the floor in the same process: the before/after comparison of the append path (docs/performance.md).
 var appendsAndFloor = args.Contains("--appends-and-floor");
+// Only the hosted-negotiation comparison (§14): propose → in force under a mandate against propose + countersign, interleaved.
+var hostedOnly = args.Contains("--hosted");
 // Tiered JIT keeps compiling optimized code for ~15–20 s of load on 2 cores (a daemon runs for days), so the append
 // window opens after a longer warm-up than the other phases; --warmup <s> overrides it.
 var warmupAt = Array.IndexOf(args, "--warmup");
 double? appendWarmup = warmupAt >= 0 && warmupAt + 1 < args.Length && double.TryParse(args[warmupAt + 1], CultureInfo.InvariantCulture, out var w) ? w : null;
-var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only" or "--appends-and-floor") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
+var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only" or "--appends-and-floor" or "--hosted") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
 if (warmupAt >= 0 && appendWarmup is not (>= 0 and <= 600))
     unknown.Insert(0, "--warmup " + (warmupAt + 1 < args.Length ? args[warmupAt + 1] : "(no value)") + " (seconds, 0–600)");
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor] [--warmup <seconds>]");
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor | --hosted] [--warmup <seconds>]");
     return 2;
 }
 
@@ -48,6 +50,21 @@ EventRow row;
 await using (var daemon = await InProcessDaemon.StartAsync())
 {
     Console.WriteLine($"daemon in process at {daemon.BaseAddress} (data {daemon.DataDirectory}, synchronous=FULL)");
+    if (hostedOnly)
+    {
+        var (rounds, perRound) = quick ? (10, 10) : (30, 20);
+        Console.WriteLine($"[hosted] {rounds} rounds of {perRound} negotiations per path, alternating, after {s.Warmup.TotalSeconds} s warm-up …");
+        var hosted = await HostedBenchmarks.RunAsync(daemon, s.Warmup, rounds, perRound);
+        Console.WriteLine();
+        Console.WriteLine("| path, 1 client | p50 | p99 | n |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine($"| hosted: propose → in force under a mandate (1 request) | **{hosted.Hosted.Percentile(50):F1} ms** | **{hosted.Hosted.Percentile(99):F1} ms** | {hosted.Hosted.Count} |");
+        Console.WriteLine($"| two agents: propose + countersign (2 requests) | **{hosted.TwoAgent.Percentile(50):F1} ms** | **{hosted.TwoAgent.Percentile(99):F1} ms** | {hosted.TwoAgent.Count} |");
+        Console.WriteLine($"| hosted ÷ two agents | {hosted.RatioAt(50):F2} | {hosted.RatioAt(99):F2} | {hosted.Errors} errors |");
+        Console.WriteLine();
+        Console.WriteLine($"load average before {loadBefore}, after {Machine.LoadAverage()}; run took {total.Elapsed.TotalSeconds:F0} s");
+        return 0;
+    }
 
     Console.WriteLine($"[1/8] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
     append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.AppendWarmup, s.Append);

@@ -122,7 +122,7 @@ public static class HostedAgentSample
         // The homeowner comes back with only its key.
         var back = new PactClient(http, homeownerKey);
         var pending = await back.GetPendingAsync(cancellationToken);
-        output.WriteLine($"Homeowner   is back: {pending.Items.Count} item(s) pending; the transcript says:");
+        output.WriteLine($"Homeowner   is back: {(pending.Items.Count == 0 ? "nothing" : pending.Items.Count + " item(s)")} pending (nothing was escalated); the transcript says:");
         await foreach (var e in back.GetAllEventsAsync(sessionId, cancellationToken: cancellationToken))
             output.WriteLine($"  {e.StreamSeq,3}  {e.Type,-18} {(e.Actor == "daemon" ? "daemon" : e.Actor == homeownerKey.Did ? "homeowner" : "contractor")}");
 
@@ -136,9 +136,9 @@ public static class HostedAgentSample
         var decisions = bundle.Events.Where(e => e.Type == EventTypes.PolicyDecided).Select(e => new HostedDecision(
             e.Data["proposalId"]!.GetValue<string>(), e.Data["judged"]?.GetValue<string>(), e.Data["decision"]!["ruleId"]?.GetValue<string>(),
             e.Data["decision"]!["effect"]!.GetValue<string>(), e.Data["decisionHash"]!.GetValue<string>())).ToList();
-        output.WriteLine("  proposal                  judged                    rule          effect    decisionHash");
+        output.WriteLine($"  {"proposal",-30} {"judged",-30} {"rule",-13} {"effect",-9} decisionHash");
         foreach (var d in decisions)
-            output.WriteLine($"  {d.ProposalId,-25} {d.Judged ?? "-",-25} {d.RuleId ?? "(default)",-13} {d.Effect,-9} {d.DecisionHash[..16]}…");
+            output.WriteLine($"  {d.ProposalId,-30} {d.Judged ?? "-",-30} {d.RuleId ?? "(default)",-13} {d.Effect,-9} {d.DecisionHash[..16]}…");
 
         // Every act the daemon took in the homeowner's name carries this mandate and one of the recomputed decisions.
         var hashes = decisions.Select(d => d.DecisionHash).ToHashSet(StringComparer.Ordinal);

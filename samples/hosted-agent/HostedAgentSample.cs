@@ -122,7 +122,7 @@ public static class HostedAgentSample
         // The homeowner comes back with only its key.
         var back = new PactClient(http, homeownerKey);
         var pending = await back.GetPendingAsync(cancellationToken);
-        output.WriteLine($"Homeowner   is back: {(pending.Items.Count == 0 ? "nothing" : pending.Items.Count + " item(s)")} pending (nothing was escalated); the transcript says:");
+        output.WriteLine($"Homeowner   is back: {(pending.Items.Count == 0 ? "nothing pending (no decision was escalated)" : pending.Items.Count + " item(s) pending")}; the transcript says:");
         await foreach (var e in back.GetAllEventsAsync(sessionId, cancellationToken: cancellationToken))
             output.WriteLine($"  {e.StreamSeq,3}  {e.Type,-18} {(e.Actor == "daemon" ? "daemon" : e.Actor == homeownerKey.Did ? "homeowner" : "contractor")}");
 

@@ -11,6 +11,14 @@ internal sealed class DeadlineSet
 
     private DeadlineSet(ImmutableSortedDictionary<Deadline, int> counts) => _counts = counts;
 
+    /// <summary>The multiset of these deadlines, built in one pass.</summary>
+    public static DeadlineSet Of(IEnumerable<Deadline> deadlines)
+    {
+        var counts = ImmutableSortedDictionary.CreateBuilder<Deadline, int>();
+        foreach (var d in deadlines) counts[d] = counts.GetValueOrDefault(d) + 1;
+        return new(counts.ToImmutable());
+    }
+
     public DeadlineSet Add(Deadline? deadline) =>
         deadline is null ? this : new(_counts.SetItem(deadline, _counts.GetValueOrDefault(deadline) + 1));
 

@@ -1,0 +1,360 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Pact.Core.Encoding;
+using Pact.Core.Events;
+using Pact.Core.Json;
+using Pact.Core.Lifecycle;
+using Pact.Core.Sessions;
+using Pact.Core.Terms;
+using Pact.Core.Time;
+
+namespace Pact.Core.Negotiation;
+
+/// <summary>
+/// The decision state after the event at <see cref="ThroughSeq"/> (whose hash is <see cref="EventHash"/>), with each
+/// stream's chain head, so that a start can fold only the events after it (ADR 0004 keeps the fold the one source of
+/// truth: a snapshot is checked against it). <see cref="Encode"/> is deterministic — every collection in key order,
+/// every record member by member — so equal states encode to equal bytes and a snapshot is named by its SHA-256.
+/// The bytes open with a magic and <see cref="FormatVersion"/>; a reader that does not know the version does not
+/// guess (<see cref="TryDecode"/> refuses, and the caller folds the whole log).
+/// </summary>
+public sealed record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
+{
+    /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
+    public const int FormatVersion = 1;
+
+    private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
+
+    /// <summary>Hex SHA-256 of encoded bytes: what the store keeps beside them and the start checks.</summary>
+    public static string HashOf(ReadOnlySpan<byte> body) => Hex.Encode(SHA256.HashData(body));
+
+    public byte[] Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(FormatVersion);
+            w.Write(ThroughSeq);
+            w.Write(EventHash);
+            Write(w, Heads, (w, h) => Write(w, h.Key, h.Value));
+            Write(w, State.Sessions.Values.OrderBy(s => s.SessionId, StringComparer.Ordinal), Write);
+            Write(w, State.Proposals.Values, Write);
+            Write(w, State.Bindings.Values.OrderBy(b => b.CompactId, StringComparer.Ordinal), Write);
+            Write(w, State.Compacts.Values, Write);
+            Write(w, State.Lifecycles.Values, Write);
+            Write(w, State.Revocations.Values, Write);
+            Write(w, State.Markers.Values, Write);
+            WriteOptional(w, State.Clock, (w, c) =>
+            {
+                Write(w, c.DueAt);
+                w.Write(c.Time);
+            });
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="Encode"/> wrote; false, with why, for another format or bytes that do not read.</summary>
+    public static bool TryDecode(byte[] body, out StateSnapshot? snapshot, out string? why)
+    {
+        snapshot = null;
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(body, writable: false), System.Text.Encoding.UTF8);
+            if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            {
+                why = "it is not a state snapshot";
+                return false;
+            }
+            var version = r.ReadInt32();
+            if (version != FormatVersion)
+            {
+                why = $"its format version {version} is not {FormatVersion}, the one this build reads";
+                return false;
+            }
+            var throughSeq = r.ReadInt64();
+            var eventHash = r.ReadString();
+            var heads = ReadList(r, r => (Stream: r.ReadString(), Head: ReadHead(r)))
+                .ToImmutableSortedDictionary(h => h.Stream, h => h.Head, StringComparer.Ordinal);
+            var state = NegotiationState.Restore(
+                ReadList(r, ReadSession), ReadList(r, ReadProposal), ReadList(r, ReadBinding), ReadList(r, ReadCompact),
+                ReadList(r, ReadLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),
+                ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString())));
+            if (r.BaseStream.Position != r.BaseStream.Length)
+            {
+                why = "bytes follow its end";
+                return false;
+            }
+            snapshot = new StateSnapshot(throughSeq, eventHash, state, heads);
+            why = null;
+            return true;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            why = $"it does not read ({e.GetType().Name}: {e.Message})";
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Where two states differ, as the sessions whose records differ (each record put down to the session whose
+    /// stream carries it), plus whether anything differs that no one session explains (the operation clock, a record
+    /// with no session in either state). Records are compared by their encoding, so "equal" is the snapshot's equality.
+    /// </summary>
+    public static (ImmutableSortedSet<string> Sessions, bool Global) Differences(StateSnapshot expected, StateSnapshot actual)
+    {
+        var sessions = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var global = false;
+        void Compare<TKey, TRecord>(IReadOnlyDictionary<TKey, TRecord> x, IReadOnlyDictionary<TKey, TRecord> y, Action<BinaryWriter, TRecord> write,
+            Func<TKey, TRecord, IEnumerable<string>> owners)
+            where TKey : notnull
+        {
+            foreach (var key in x.Keys.Concat(y.Keys).Distinct())
+            {
+                var inX = x.TryGetValue(key, out var rx);
+                var inY = y.TryGetValue(key, out var ry);
+                if (inX && inY && Bytes(w => write(w, rx!)).AsSpan().SequenceEqual(Bytes(w => write(w, ry!)))) continue;
+                var named = (inX ? owners(key, rx!) : []).Concat(inY ? owners(key, ry!) : []).ToList();
+                if (named.Count == 0) global = true;
+                sessions.UnionWith(named);
+            }
+        }
+        var (e, a) = (expected.State, actual.State);
+        IEnumerable<string> SessionsOfCompact(string compactId) =>
+            e.Versions(compactId).Concat(a.Versions(compactId)).Select(c => c.SessionId)
+                .Concat(e.SlotProposals(compactId, 1).Concat(a.SlotProposals(compactId, 1)).Select(p => p.SessionId)).Distinct();
+        Compare(expected.Heads, actual.Heads, (w, h) => Write(w, "", h), (stream, _) => [stream]);
+        Compare(e.Sessions, a.Sessions, Write, (_, s) => [s.SessionId]);
+        Compare(e.Proposals, a.Proposals, Write, (_, p) => [p.SessionId]);
+        Compare(e.Bindings, a.Bindings, Write, (_, b) => SessionsOfCompact(b.CompactId));
+        Compare(e.Compacts, a.Compacts, Write, (_, c) => [c.SessionId]);
+        Compare(e.Lifecycles, a.Lifecycles, Write, (_, l) => SessionsOfCompact(l.CompactId));
+        Compare(e.Revocations, a.Revocations, Write, (_, r) => [r.SessionId]);
+        Compare(e.Markers, a.Markers, Write, (_, m) => [m.SessionId]);
+        if (expected.ThroughSeq != actual.ThroughSeq || expected.EventHash != actual.EventHash || expected.State.Clock != actual.State.Clock) global = true;
+        return (sessions.ToImmutable(), global);
+    }
+
+    private static byte[] Bytes(Action<BinaryWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) write(w);
+        return buffer.ToArray();
+    }
+
+    // Records, member by member in declaration order.
+
+    private static void Write(BinaryWriter w, string stream, ChainHead h)
+    {
+        w.Write(stream);
+        w.Write(h.StreamSeq);
+        w.Write(h.Seq);
+        WriteOptional(w, h.Hash);
+        WriteOptional(w, h.Time);
+    }
+
+    private static ChainHead ReadHead(BinaryReader r) => new(r.ReadInt64(), r.ReadInt64(), ReadOptional(r), ReadOptional(r));
+
+    private static void Write(BinaryWriter w, SessionInfo s)
+    {
+        w.Write(s.SessionId);
+        w.Write((int)s.Status);
+        Write(w, s.Participants, (w, p) => w.Write(p));
+    }
+
+    private static SessionInfo ReadSession(BinaryReader r) =>
+        new(r.ReadString(), ReadEnum<SessionStatus>(r), [.. ReadList(r, r => r.ReadString())]);
+
+    private static void Write(BinaryWriter w, ProposalRecord p)
+    {
+        w.Write(p.ProposalId);
+        w.Write(p.SessionId);
+        w.Write(p.CompactId);
+        w.Write(p.Version);
+        w.Write(p.TermsHash);
+        w.Write((int)p.Proposer);
+        w.Write(p.AgentA);
+        w.Write(p.AgentB);
+        w.Write((int)p.Status);
+        WriteOptional(w, p.ExpiresAt, Write);
+        WriteOptional(w, p.AckTimeout, Write);
+        WriteOptional(w, p.Predecessor, (w, x) =>
+        {
+            w.Write(x.Version);
+            w.Write(x.CompactHash);
+        });
+        w.Write(p.CreatedEventHash);
+        WriteOptional(w, p.Withdrawal, (w, x) =>
+        {
+            Write(w, x.InitiatedAt);
+            w.Write(x.InitiationHash);
+        });
+    }
+
+    private static ProposalRecord ReadProposal(BinaryReader r) => new(
+        r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), ReadEnum<PartyRole>(r), r.ReadString(), r.ReadString(),
+        ReadEnum<ProposalStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptional(r, ReadDuration),
+        ReadOptional(r, r => new PredecessorRef(r.ReadInt64(), r.ReadString())), r.ReadString(),
+        ReadOptional(r, r => new WithdrawalInfo(ReadInstant(r), r.ReadString())));
+
+    private static void Write(BinaryWriter w, CompactBinding b)
+    {
+        w.Write(b.CompactId);
+        w.Write(b.AgentA);
+        w.Write(b.AgentB);
+    }
+
+    private static CompactBinding ReadBinding(BinaryReader r) => new(r.ReadString(), r.ReadString(), r.ReadString());
+
+    private static void Write(BinaryWriter w, CompactVersionInfo c)
+    {
+        w.Write(c.CompactId);
+        w.Write(c.Version);
+        w.Write(c.CompactHash);
+        w.Write(c.SessionId);
+        w.Write((int)c.Status);
+        WriteOptional(w, c.OpenRevocationId);
+    }
+
+    private static CompactVersionInfo ReadCompact(BinaryReader r) =>
+        new(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadEnum<CompactVersionStatus>(r), ReadOptional(r));
+
+    // Terms are kept as their canonical JSON and read back with the reader that parsed them from the record.
+    private static void Write(BinaryWriter w, CompactVersionLifecycle l)
+    {
+        w.Write(l.CompactId);
+        w.Write(l.Version);
+        WriteOptional(w, l.Terms is null ? null : Jcs.CanonicalString(l.Terms.ToJson()));
+        Write(w, l.InForceAt);
+        WriteOptional(w, l.End, (w, x) =>
+        {
+            w.Write((int)x.Event);
+            Write(w, x.At);
+        });
+        WriteOptional(w, l.TriggeredBy, (w, x) =>
+        {
+            w.Write(x.CompactId);
+            w.Write(x.Version);
+            w.Write((int)x.Event);
+            Write(w, x.At);
+        });
+    }
+
+    private static CompactVersionLifecycle ReadLifecycle(BinaryReader r) => new(
+        r.ReadString(), r.ReadInt64(),
+        ReadOptional(r) is { } terms ? TermsReader.Read(StrictJson.Parse(terms)).Terms ?? throw new FormatException("stored terms do not read") : null,
+        ReadInstant(r),
+        ReadOptional(r, r => new CompactEnd(ReadEnum<LifecycleEvent>(r), ReadInstant(r))),
+        ReadOptional(r, r => new UpstreamCause(r.ReadString(), r.ReadInt64(), ReadEnum<UpstreamTrigger>(r), ReadInstant(r))));
+
+    private static void Write(BinaryWriter w, RevocationRecord x)
+    {
+        w.Write(x.RevocationId);
+        w.Write(x.CompactId);
+        w.Write(x.Version);
+        w.Write(x.SessionId);
+        w.Write(x.InitiatedBy);
+        WriteOptional(w, x.InitiatorRole, (w, role) => w.Write((int)role));
+        Write(w, x.InitiatedAt);
+        Write(w, x.EffectiveAt);
+        Write(w, x.AckDeadline);
+        w.Write(x.InitiationHash);
+        w.Write((int)x.Mode);
+        WriteOptional(w, x.Reason);
+        WriteOptional(w, x.Condition);
+        w.Write(x.Emergency);
+        w.Write((int)x.Status);
+        WriteOptional(w, x.AcknowledgedAt, Write);
+        WriteOptional(w, x.EscalatedAt, Write);
+        WriteOptional(w, x.ActiveAt, Write);
+        WriteOptional(w, x.LapsedAt, Write);
+        WriteOptional(w, x.LapseReason);
+    }
+
+    private static RevocationRecord ReadRevocation(BinaryReader r) => new(
+        r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptionalValue(r, ReadEnum<PartyRole>),
+        ReadInstant(r), ReadInstant(r), ReadInstant(r), r.ReadString(), ReadEnum<RevocationMode>(r), ReadOptional(r), ReadOptional(r),
+        r.ReadBoolean(), ReadEnum<RevocationStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptionalValue(r, ReadInstant),
+        ReadOptionalValue(r, ReadInstant), ReadOptionalValue(r, ReadInstant), ReadOptional(r));
+
+    private static void Write(BinaryWriter w, MarkerRecord m)
+    {
+        w.Write(m.MarkerId);
+        w.Write(m.CompactId);
+        w.Write(m.Marker);
+        w.Write(m.Version);
+        w.Write(m.SessionId);
+        w.Write(m.RecordedBy);
+        WriteOptional(w, m.RecorderRole, (w, role) => w.Write((int)role));
+        Write(w, m.RecordedAt);
+        w.Write(m.InitiationHash);
+        WriteOptional(w, m.AckDeadline, Write);
+        w.Write((int)m.Status);
+        WriteOptional(w, m.EffectiveAt, Write);
+    }
+
+    private static MarkerRecord ReadMarker(BinaryReader r) => new(
+        r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptionalValue(r, ReadEnum<PartyRole>),
+        ReadInstant(r), r.ReadString(), ReadOptionalValue(r, ReadInstant), ReadEnum<MarkerStatus>(r), ReadOptionalValue(r, ReadInstant));
+
+    // Values.
+
+    private static void Write(BinaryWriter w, DateTimeOffset at)
+    {
+        w.Write(at.Ticks);
+        w.Write((short)at.Offset.TotalMinutes);
+    }
+
+    private static DateTimeOffset ReadInstant(BinaryReader r) => new(r.ReadInt64(), TimeSpan.FromMinutes(r.ReadInt16()));
+
+    private static void Write(BinaryWriter w, IsoDuration d)
+    {
+        foreach (var part in (int[])[d.Years, d.Months, d.Weeks, d.Days, d.Hours, d.Minutes, d.Seconds]) w.Write(part);
+    }
+
+    private static IsoDuration ReadDuration(BinaryReader r) =>
+        new(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
+
+    private static T ReadEnum<T>(BinaryReader r) where T : struct, Enum
+    {
+        var value = r.ReadInt32();
+        var e = (T)Enum.ToObject(typeof(T), value);
+        return Enum.IsDefined(e) ? e : throw new FormatException($"{value} is no {typeof(T).Name}");
+    }
+
+    private static void Write<T>(BinaryWriter w, IEnumerable<T> items, Action<BinaryWriter, T> write)
+    {
+        var list = items as IReadOnlyCollection<T> ?? items.ToList();
+        w.Write(list.Count);
+        foreach (var item in list) write(w, item);
+    }
+
+    private static List<T> ReadList<T>(BinaryReader r, Func<BinaryReader, T> read)
+    {
+        var count = r.ReadInt32();
+        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position) throw new FormatException($"a list of {count} items cannot fit");
+        var list = new List<T>(count);
+        for (var i = 0; i < count; i++) list.Add(read(r));
+        return list;
+    }
+
+    private static void WriteOptional(BinaryWriter w, string? text) => WriteOptional(w, text, (w, t) => w.Write(t));
+
+    private static string? ReadOptional(BinaryReader r) => ReadOptional(r, r => r.ReadString());
+
+    private static void WriteOptional<T>(BinaryWriter w, T? value, Action<BinaryWriter, T> write) where T : class
+    {
+        w.Write(value is not null);
+        if (value is not null) write(w, value);
+    }
+
+    private static void WriteOptional<T>(BinaryWriter w, T? value, Action<BinaryWriter, T> write) where T : struct
+    {
+        w.Write(value.HasValue);
+        if (value is { } v) write(w, v);
+    }
+
+    private static T? ReadOptional<T>(BinaryReader r, Func<BinaryReader, T> read) where T : class => r.ReadBoolean() ? read(r) : null;
+
+    private static T? ReadOptionalValue<T>(BinaryReader r, Func<BinaryReader, T> read) where T : struct => r.ReadBoolean() ? read(r) : null;
+}

@@ -27,6 +27,8 @@ public interface IPactStore : IEventLog, IMerkleLog, IAsyncDisposable
 
     IWebhookOutbox Webhooks { get; }
 
+    IStateSnapshotStore StateSnapshots { get; }
+
     /// <summary>
     /// Appends the request's events, runs the registered projections on them, then <paramref name="respond"/>, all in
     /// one transaction; the task completes after the commit. If <paramref name="respond"/> throws, this request alone

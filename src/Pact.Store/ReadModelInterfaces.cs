@@ -98,3 +98,23 @@ public interface IPolicyStore
 {
     Task<PolicyRecord?> GetAsync(string policyHash, CancellationToken ct);
 }
+
+/// <summary>
+/// The latest snapshot of the daemon's decision state (what its start folds the log into), so a start folds only the
+/// events after it. Kept as opaque bytes with their SHA-256 and the seq and hash of the last event they cover, the row
+/// sealed under the store's seal key; one at a time, each save replacing the one before.
+/// </summary>
+public interface IStateSnapshotStore
+{
+    /// <summary>Stores <paramref name="snapshot"/> in place of the one before.</summary>
+    Task SaveAsync(StoredStateSnapshot snapshot, CancellationToken ct);
+
+    /// <summary>
+    /// The latest snapshot, or null when there is none. A row whose seal or body hash is not what it holds throws
+    /// <see cref="TranscriptIntegrityException"/>: it was written by something other than this store.
+    /// </summary>
+    Task<StoredStateSnapshot?> LatestAsync(CancellationToken ct);
+
+    /// <summary>Removes every snapshot (one found not to be what the events give), so the next start folds the whole log.</summary>
+    Task DeleteAllAsync(CancellationToken ct);
+}

@@ -46,3 +46,9 @@ public sealed record StoreDiagnostics(string Engine, long SchemaVersion, IReadOn
 
 /// <summary>A published policy (§13): its canonical document (what <see cref="PolicyHash"/> covers), who published it and when.</summary>
 public sealed record PolicyRecord(string PolicyHash, string Name, JsonObject Document, int EffectiveRules, string PublishedBy, string PublishedAt);
+
+/// <summary>
+/// A state snapshot as stored: <paramref name="Body"/> in the daemon's format <paramref name="Format"/>, its hex
+/// SHA-256 <paramref name="BodyHash"/>, and the seq and hash of the last event it covers.
+/// </summary>
+public sealed record StoredStateSnapshot(long ThroughSeq, string EventHash, int Format, byte[] Body, string BodyHash, string WrittenAt);

@@ -2,7 +2,7 @@ namespace Pact.Store.Sqlite;
 
 /// <summary>
 /// The read models' tables (agents, nonces, invites, sessions, session checkpoints, proposals, compacts, the webhook
-/// outbox, passports, the log clock, published policies, and the row seals), applied after the log's own migration. Append new scripts at the end; never edit a released one
+/// outbox, passports, the log clock, published policies, the row seals, and the state snapshot), applied after the log's own migration. Append new scripts at the end; never edit a released one
 /// (PRAGMA user_version counts them, and a data directory written by an earlier build must open unchanged).
 /// </summary>
 internal static class ReadModelSchema
@@ -212,6 +212,18 @@ internal static class ReadModelSchema
         BEGIN UPDATE webhook_deliveries SET seal = pact_seal('webhook_deliveries', NEW.delivery_id, NEW.subscription_id, NEW.seq, NEW.type, NEW.stream, NEW.status, NEW.attempt, NEW.http_status, NEW.error, NEW.attempted_at, NEW.next_attempt_at, NEW.created_at) WHERE rowid = NEW.rowid; END;
         CREATE TRIGGER webhook_deliveries_sealed_on_update AFTER UPDATE OF delivery_id, subscription_id, seq, type, stream, status, attempt, http_status, error, attempted_at, next_attempt_at, created_at ON webhook_deliveries
         BEGIN UPDATE webhook_deliveries SET seal = pact_seal('webhook_deliveries', NEW.delivery_id, NEW.subscription_id, NEW.seq, NEW.type, NEW.stream, NEW.status, NEW.attempt, NEW.http_status, NEW.error, NEW.attempted_at, NEW.next_attempt_at, NEW.created_at) WHERE rowid = NEW.rowid; END;
+        """,
+        // The latest snapshot of the daemon's decision state (IStateSnapshotStore): a start folds only the events after
+        // it. Sealed by the store as it writes the row (RowSeals.Seal), checked as it reads it.
+        """
+        CREATE TABLE state_snapshots(
+            through_seq INTEGER PRIMARY KEY,
+            event_hash TEXT NOT NULL,
+            format INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            body_hash TEXT NOT NULL,
+            written_at TEXT NOT NULL,
+            seal TEXT NOT NULL);
         """,
     ];
 }

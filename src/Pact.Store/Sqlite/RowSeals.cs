@@ -32,7 +32,7 @@ internal static class RowSeals
         connection.CreateFunction(FunctionName, (object?[] args) => Seal(key, args), isDeterministic: true);
 
     /// <summary>HMAC-SHA256 over each value with its type and length, so no two different rows share an input.</summary>
-    private static string Seal(byte[] key, object?[] values)
+    public static string Seal(byte[] key, object?[] values)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         foreach (var value in values)

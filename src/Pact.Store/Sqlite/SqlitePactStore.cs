@@ -35,6 +35,7 @@ public sealed class SqlitePactStore : IPactStore
         Agents = new AgentDirectory(_log);
         Passports = new PassportReadModel(_log);
         Policies = new PolicyStore(_log);
+        StateSnapshots = new SqliteStateSnapshotStore(_log);
     }
 
     /// <summary>
@@ -105,6 +106,8 @@ public sealed class SqlitePactStore : IPactStore
     public INonceStore Nonces => _nonces;
 
     public IWebhookOutbox Webhooks { get; }
+
+    public IStateSnapshotStore StateSnapshots { get; }
 
     internal SubscriptionCache Subscriptions { get; }
 

@@ -9,6 +9,7 @@ public static class ApplicationServices
         services.AddSingleton<KeyedLock>();
         services.AddSingleton<TranscriptQuarantine>();
         services.AddSingleton<DecisionEngine>();
+        services.AddSingleton<StateSnapshots>();
         services.AddSingleton<AgentService>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<ProposalService>();
@@ -17,6 +18,7 @@ public static class ApplicationServices
         // After the start-up replay (a hosted service registered before this one): the audit runs once the daemon is ready.
         services.AddSingleton<TranscriptAuditor>();
         services.AddHostedService(sp => sp.GetRequiredService<TranscriptAuditor>());
+        services.AddHostedService<StateSnapshotWriter>();
         return services;
     }
 }

@@ -5,9 +5,11 @@ namespace Pact.Daemon.Application;
 /// <summary>
 /// Fires deadlines (negotiation timeouts, withdrawal escalations, and every later kind the machines plan) at
 /// their due time on the injected clock. On start it fires everything that fell due while the daemon was
-/// down; whenever new events change the plan it re-reads the next deadline.
+/// down; whenever new events change the plan it re-reads the next deadline. After a start from a state snapshot it
+/// waits until the snapshot was checked against the whole log (<see cref="StateSnapshots.Verified"/>): nothing fires
+/// on its own from a state not yet known to be what the events give.
 /// </summary>
-public sealed class DeadlineTimer(DecisionEngine engine, TimeProvider time, ILogger<DeadlineTimer> logger) : BackgroundService
+public sealed class DeadlineTimer(DecisionEngine engine, StateSnapshots snapshots, TimeProvider time, ILogger<DeadlineTimer> logger) : BackgroundService
 {
     /// <summary>Longest single wait; a later deadline is simply re-planned after it.</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromHours(6);
@@ -19,6 +21,7 @@ public sealed class DeadlineTimer(DecisionEngine engine, TimeProvider time, ILog
         engine.StateChanged += Signal;
         try
         {
+            await snapshots.Verified.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try

@@ -33,16 +33,18 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     }
 
     /// <summary>
-    /// Rebuilds the state by folding the whole transcript, as at every start. A stream whose stored events fail
+    /// Rebuilds the state, as at every start, by folding the transcript after <paramref name="from"/> (a checked state
+    /// snapshot, <see cref="StateSnapshots"/>), or the whole transcript when null. A stream whose stored events fail
     /// their checks is left out from its first bad event on and quarantined, instead of stopping the daemon.
     /// </summary>
-    public async Task LoadAsync(CancellationToken ct)
+    public async Task<ReplayResult> LoadAsync(StateSnapshot? from, CancellationToken ct)
     {
-        var (state, events, findings) = await TranscriptReplay.RunAsync(store, ct);
-        lock (_gate) _state = state;
-        quarantine.Set(findings);
-        logger.LogInformation("Negotiation state rebuilt from {Events} events: {Proposals} proposals, {Compacts} compact versions",
-            events, state.Proposals.Count, state.Compacts.Count);
+        var replay = await TranscriptReplay.RunAsync(store, from, long.MaxValue, ct);
+        lock (_gate) _state = replay.State;
+        quarantine.Set(replay.Findings);
+        logger.LogInformation("Negotiation state rebuilt from {Start} and {Events} events after it: {Proposals} proposals, {Compacts} compact versions",
+            from is null ? "the empty state" : $"the state snapshot through seq {from.ThroughSeq}", replay.Events, replay.State.Proposals.Count, replay.State.Compacts.Count);
+        return replay;
     }
 
     /// <summary>A signed command: decide under the keys' locks, commit events, nonce and response together.</summary>

@@ -13,10 +13,12 @@ namespace Pact.Daemon.Application;
 /// integrity_check) and every stored log checkpoint's note opened with the daemon key. What it finds is quarantined
 /// (<see cref="TranscriptQuarantine.AddAudit"/>): commands and reads of the sessions concerned answer 500 PACT-401,
 /// and a difference of the whole store stops appends and read-model reads. It reads the whole store, so it runs
-/// after the daemon is ready; <see cref="Completion"/> says when it is done.
+/// after the daemon is ready; <see cref="Completion"/> says when it is done. After a start from a state snapshot it
+/// first folds the whole log and compares it with the snapshot (<see cref="StateSnapshots.VerifyStartAsync"/>).
 /// </summary>
 public sealed class TranscriptAuditor(
-    IPactStore store, DecisionEngine engine, TranscriptQuarantine quarantine, DaemonIdentity identity, ILogger<TranscriptAuditor> logger) : BackgroundService
+    IPactStore store, DecisionEngine engine, StateSnapshots snapshots, TranscriptQuarantine quarantine, DaemonIdentity identity, ILogger<TranscriptAuditor> logger)
+    : BackgroundService
 {
     /// <summary>The check name of a session's read-model difference in the quarantine's findings.</summary>
     public const string ReadModelCheck = "read-model";
@@ -31,6 +33,7 @@ public sealed class TranscriptAuditor(
         try
         {
             var started = Stopwatch.GetTimestamp();
+            var snapshot = await snapshots.VerifyStartAsync(stoppingToken);
             var audit = await store.AuditAsync(stoppingToken);
             var notes = await UnopenableNotesAsync(audit.ThroughSeq, stoppingToken);
             var findings = ToFindings(audit, notes, engine.State);
@@ -38,7 +41,7 @@ public sealed class TranscriptAuditor(
             logger.LogInformation("Store audit through seq {Seq} {Outcome} in {Seconds:F1} s", audit.ThroughSeq,
                 findings.IsClean ? "found every read model, the Merkle tree and the checkpoints as the events give them" : "found differences (quarantined)",
                 Stopwatch.GetElapsedTime(started).TotalSeconds);
-            _completion.TrySetResult(findings);
+            _completion.TrySetResult(snapshot.And(findings));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

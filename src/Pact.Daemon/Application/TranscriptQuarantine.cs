@@ -52,15 +52,23 @@ public sealed class TranscriptQuarantine(ILogger<TranscriptQuarantine> logger)
         ArgumentNullException.ThrowIfNull(audit);
         if (audit.IsClean) return;
         Volatile.Write(ref _unreadable, audit);
-        var before = Findings;
-        Volatile.Write(ref _findings, new ReplayFindings(
-            before.Global is null ? audit.Global : audit.Global is null ? before.Global : before.Global + " " + audit.Global,
-            before.Sessions.SetItems(audit.Sessions.Where(s => !before.Sessions.ContainsKey(s.Key))),
-            before.Compacts.SetItems(audit.Compacts.Where(c => !before.Compacts.ContainsKey(c.Key)))));
+        Volatile.Write(ref _findings, Findings.And(audit));
         if (audit.Global is { } global)
             logger.LogCritical("Store audit failure: {Reason} Commands that append events are refused and read models are not served (PACT-401); events, verify and export keep working.", global);
         foreach (var (sessionId, f) in audit.Sessions)
             logger.LogCritical("Store audit failure in session {SessionId}: {Message} The session is quarantined: its commands and its reads are refused with PACT-401.", sessionId, f.Message);
+    }
+
+    /// <summary>
+    /// Adds what the full replay run after a start from a state snapshot found (<see cref="StateSnapshots"/>): broken
+    /// streams, and sessions whose snapshot state is not what their events give. Their commands are refused as the
+    /// start-up replay's are; reads are untouched (they never read the decision state).
+    /// </summary>
+    public void AddReplay(ReplayFindings replay)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        if (replay.IsClean) return;
+        Set(Findings.And(replay));
     }
 
     /// <summary>

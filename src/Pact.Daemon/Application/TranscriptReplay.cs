@@ -20,14 +20,40 @@ public sealed record ReplayFindings(string? Global, ImmutableSortedDictionary<st
         ImmutableDictionary.Create<string, string>(StringComparer.Ordinal));
 
     public bool IsClean => Global is null && Sessions.IsEmpty;
+
+    /// <summary>Both findings: the global reasons joined, each session and compact with its first finding.</summary>
+    public ReplayFindings And(ReplayFindings other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.IsClean) return this;
+        if (IsClean) return other;
+        return new ReplayFindings(
+            Global is null ? other.Global : other.Global is null ? Global : Global + " " + other.Global,
+            Sessions.SetItems(other.Sessions.Where(s => !Sessions.ContainsKey(s.Key))),
+            Compacts.SetItems(other.Compacts.Where(c => !Compacts.ContainsKey(c.Key))));
+    }
 }
 
 /// <summary>
-/// The start-up fold of the whole transcript into the negotiation state (ADR 0004), from the rows as stored so
+/// What a replay folded: the state and each stream's chain head after the event at <see cref="ThroughSeq"/> (whose hash
+/// is <see cref="LastHash"/>; 0 and null for an empty log), how many events it folded, and what it found broken.
+/// </summary>
+public sealed record ReplayResult(NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads, long ThroughSeq, string? LastHash, long Events, ReplayFindings Findings)
+{
+    /// <summary>The state as a snapshot (of the empty log: through seq 0, no hash); only a replay with nothing broken makes one.</summary>
+    public StateSnapshot ToSnapshot() =>
+        Findings.IsClean
+            ? new StateSnapshot(ThroughSeq, LastHash ?? "", State, Heads)
+            : throw new InvalidOperationException("Only a clean replay is a snapshot.");
+}
+
+/// <summary>
+/// The start-up fold of the transcript into the negotiation state (ADR 0004), from the rows as stored so
 /// that one damaged stream does not stop the daemon. Each row is checked the way verify checks it — streamSeq,
 /// prevHash link, JSON, recomputed hash — before it is folded; the first row of a stream that fails stops that
 /// stream's fold (its later rows are skipped), and every other stream folds on. A clean transcript folds to
-/// exactly the state the checked reader gave.
+/// exactly the state the checked reader gave. It starts from the empty state, or from a state snapshot (whose
+/// chain heads the first events after it must link to), and folds up to the head or to a given seq.
 /// </summary>
 public static class TranscriptReplay
 {
@@ -36,26 +62,33 @@ public static class TranscriptReplay
     /// <summary>The check name for an event that hashes and links but cannot be folded.</summary>
     public const string Fold = "fold";
 
-    public static async Task<(NegotiationState State, long Events, ReplayFindings Findings)> RunAsync(IPactStore store, CancellationToken ct)
+    /// <summary>Folds the whole transcript from the empty state.</summary>
+    public static Task<ReplayResult> RunAsync(IPactStore store, CancellationToken ct) => RunAsync(store, null, long.MaxValue, ct);
+
+    /// <summary>Folds the events after <paramref name="from"/> (all when null) up to <paramref name="throughSeq"/>.</summary>
+    public static async Task<ReplayResult> RunAsync(IPactStore store, StateSnapshot? from, long throughSeq, CancellationToken ct)
     {
-        var state = NegotiationState.Empty;
-        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-        var highestStreamSeq = new Dictionary<string, long>(StringComparer.Ordinal);
+        var state = from?.State ?? NegotiationState.Empty;
+        var heads = new Dictionary<string, ChainHead>(from?.Heads ?? ImmutableSortedDictionary<string, ChainHead>.Empty, StringComparer.Ordinal);
+        var highestStreamSeq = heads.ToDictionary(h => h.Key, h => h.Value.StreamSeq, StringComparer.Ordinal);
         var broken = new Dictionary<string, VerificationFailure>(StringComparer.Ordinal);
         var compacts = new Dictionary<string, string>(StringComparer.Ordinal);
-        long folded = 0, expectedSeq = 1, missingSeqs = 0, missingStreamEvents = 0, firstMissingSeq = 0;
-        long after = 0;
+        long after = from?.ThroughSeq ?? 0;
+        long folded = 0, expectedSeq = after + 1, missingSeqs = 0, missingStreamEvents = 0, firstMissingSeq = 0;
+        var (lastSeq, lastHash) = (after, from?.EventHash);
         while (true)
         {
             var page = await store.ReadRowsAsync(after, PageSize, ct);
             foreach (var row in page)
             {
+                if (row.Seq > throughSeq) break;
                 if (row.Seq != expectedSeq)
                 {
                     if (firstMissingSeq == 0) firstMissingSeq = expectedSeq;
                     missingSeqs += row.Seq - expectedSeq;
                 }
                 expectedSeq = row.Seq + 1;
+                (lastSeq, lastHash) = (row.Seq, row.Hash);
                 // Events missing inside a stream explain missing global seqs; those missing from a stream's end cannot be told apart.
                 var highest = highestStreamSeq.GetValueOrDefault(row.Stream);
                 if (row.StreamSeq > highest + 1) missingStreamEvents += row.StreamSeq - highest - 1;
@@ -88,7 +121,7 @@ public static class TranscriptReplay
                 heads[row.Stream] = ChainHead.After(e!);
                 folded++;
             }
-            if (page.Count < PageSize) break;
+            if (page.Count < PageSize || page[^1].Seq >= throughSeq) break;
             after = page[^1].Seq;
         }
 
@@ -105,7 +138,7 @@ public static class TranscriptReplay
         var findings = global is null && broken.Count == 0
             ? ReplayFindings.Clean
             : new ReplayFindings(global, broken.ToImmutableSortedDictionary(StringComparer.Ordinal), compacts.ToImmutableDictionary(StringComparer.Ordinal));
-        return (state, folded, findings);
+        return new ReplayResult(state, heads.ToImmutableSortedDictionary(StringComparer.Ordinal), lastSeq, lastHash, folded, findings);
     }
 
     /// <summary>The checks of verify (§7) on one stored row, in its order: streamSeq, prevHash link, JSON, hash.</summary>

@@ -7,7 +7,8 @@ namespace Pact.Daemon.Hosting;
 /// <summary>
 /// Start-up work, awaited before the server takes requests and before the other hosted services start (it is
 /// registered first): the daemon key and admin token are created if missing, a store older than what the key has
-/// signed is refused, and the whole transcript is replayed into the decision state. The store it reads was opened just before, in the host's starting phase
+/// signed is refused, and the transcript is replayed into the decision state: the events after the latest
+/// state snapshot, or all of them (<see cref="StateSnapshots"/>). The store it reads was opened just before, in the host's starting phase
 /// (<see cref="PactStoreOpener"/>). /readyz answers 503 until both are done.
 /// </summary>
 internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonStartup> logger) : IHostedService
@@ -23,7 +24,10 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
         var store = services.GetRequiredService<IPactStore>();
         await RefuseAnOlderStoreAsync(services.GetRequiredService<DataDirectory>(), store, cancellationToken);
         services.GetRequiredService<EventHub>();
-        await services.GetRequiredService<DecisionEngine>().LoadAsync(cancellationToken);
+        // The latest state snapshot that passes its checks, and the events after it; the whole log when there is none.
+        var snapshots = services.GetRequiredService<StateSnapshots>();
+        var from = await snapshots.LoadAsync(cancellationToken);
+        snapshots.Started(from, await services.GetRequiredService<DecisionEngine>().LoadAsync(from, cancellationToken));
         _complete = true;
         logger.LogInformation("Pact daemon {DaemonId} ({Origin}) on data directory {DataDirectory}, transcript head seq {Head}",
             identity.DaemonId, identity.Origin, services.GetRequiredService<DataDirectory>().Root, store.HeadSeq);

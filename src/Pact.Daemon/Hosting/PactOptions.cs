@@ -32,6 +32,13 @@ public sealed class PactOptions : IValidatableObject
     [RegularExpression("(?i)^(FULL|NORMAL)$", ErrorMessage = "{0} must be FULL or NORMAL.")]
     public string Synchronous { get; set; } = "FULL";
 
+    /// <summary>
+    /// Events appended between two state snapshots (besides the one written at each clean stop): a start after a crash
+    /// folds at most about this many events besides the snapshot (docs/operations.md, "Restarts and state snapshots").
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least {1}.")]
+    public int SnapshotEveryEvents { get; set; } = 50_000;
+
     /// <summary>Sizes and rates several features share.</summary>
     [ValidateObjectMembers]
     public LimitOptions Limits { get; set; } = new();

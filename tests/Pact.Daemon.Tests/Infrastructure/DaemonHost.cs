@@ -83,6 +83,13 @@ public sealed class DaemonHost : IAsyncDisposable
         BaseAddress = new Uri(_app.Urls.First());
     }
 
+    /// <summary>
+    /// Waits until the state the daemon started from is checked against the whole log: at once after a start that
+    /// folded the whole log; after a start from a state snapshot, when the background fold compared it (damage to
+    /// events before the snapshot is quarantined from then on).
+    /// </summary>
+    public Task StartCheckedAsync() => Services.GetRequiredService<Pact.Daemon.Application.StateSnapshots>().Verified.WaitAsync(TimeSpan.FromSeconds(60));
+
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Stops the daemon gracefully and starts it again on the same data directory.</summary>

@@ -13,7 +13,8 @@ namespace Pact.Daemon.Tests.TransparencyLog;
 /// file can) and verify must name the first bad event and the check that caught it.
 /// Edits are made with the daemon stopped and checked after a restart on the same data directory: the daemon
 /// must start anyway, degraded — the damaged session quarantined (its commands answer 500 PACT-401), every
-/// other session working. Naive edits leave a row that no longer hashes or links; a careful forger re-hashes
+/// other session working (after a start from a state snapshot, once its background check against the whole log has
+/// run: <see cref="DaemonHost.StartCheckedAsync"/>). Naive edits leave a row that no longer hashes or links; a careful forger re-hashes
 /// and re-links every row after the edit, and only signatures and the signed log can catch those.
 /// </summary>
 public sealed class TamperTests : IAsyncLifetime
@@ -53,6 +54,7 @@ public sealed class TamperTests : IAsyncLifetime
         using (var db = new DatabaseTamperer(_host.DataDirectory))
             tamper(db, s);
         await _host.RestartAsync();
+        await _host.StartCheckedAsync();
         return (s, untouched);
     }
 
@@ -338,6 +340,7 @@ public sealed class TamperTests : IAsyncLifetime
             db.Set(row.Seq, "hash", (row.Hash[0] == 'a' ? "b" : "a") + row.Hash[1..]);
         }
         await _host.RestartAsync();
+        await _host.StartCheckedAsync();
 
         // The late proposal lies beyond the first bad event, so it was never replayed: not "unknown" to the parties.
         await ShouldRefuseWith401(() => b.Client.DeclineAsync(late.ProposalId, "too late", late.TermsHash));

@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using FluentAssertions;
+using Pact.Core.Events;
+using Pact.Core.Lifecycle;
+using Pact.Core.Negotiation;
+using Pact.Core.Terms;
+using Pact.Core.Tests.Lifecycle;
+using Xunit;
+
+namespace Pact.Core.Tests.Negotiation;
+
+/// <summary>
+/// A state snapshot stands in for the fold of the events it covers: restored and folded on with the rest of the log,
+/// it must give exactly the state the fold of the whole log gives — records, indexes and pending deadlines — on
+/// random logs of every kind of event, cut anywhere. Its bytes are deterministic and versioned.
+/// </summary>
+public class StateSnapshotTests
+{
+    private static readonly string[] Steps = ["PT6H", "P1D", "P2D", "P4D"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_snapshot_cut_anywhere_and_folded_on_equals_the_fold_of_the_whole_log(int seed)
+    {
+        var log = RandomLog(seed, steps: 160);
+        log.Select(e => e.Type).Distinct().Should().HaveCountGreaterThan(12, "the random log must exercise most kinds of event");
+        var whole = Fold(log, log.Count);
+        var random = new Random(seed);
+        foreach (var cut in new[] { 0, 1, log.Count }.Concat(Enumerable.Range(0, 12).Select(_ => random.Next(log.Count + 1))).Distinct())
+        {
+            var snapshot = Fold(log, cut);
+            StateSnapshot.TryDecode(snapshot.Encode(), out var restored, out var why).Should().BeTrue(why);
+            restored!.Encode().Should().Equal(snapshot.Encode(), "decoding and encoding again changes nothing");
+            var folded = restored with { State = restored.State.ApplyAll(log.Skip(cut)), ThroughSeq = whole.ThroughSeq, EventHash = whole.EventHash, Heads = whole.Heads };
+            folded.Encode().Should().Equal(whole.Encode(), $"cut at {cut} of {log.Count}");
+            ShouldAnswerAlike(folded.State, whole.State);
+            var (sessions, global) = StateSnapshot.Differences(whole, folded);
+            sessions.Should().BeEmpty();
+            global.Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void Equal_states_encode_to_equal_bytes_whatever_order_their_events_were_folded_in()
+    {
+        var log = RandomLog(7, steps: 80);
+        var first = Fold(log, log.Count).Encode();
+        var again = Fold(log, log.Count).Encode();
+        again.Should().Equal(first);
+        StateSnapshot.HashOf(again).Should().Be(StateSnapshot.HashOf(first)).And.HaveLength(64);
+    }
+
+    [Fact]
+    public void Another_format_version_truncated_bytes_and_trailing_bytes_are_refused_not_misread()
+    {
+        var body = Fold(RandomLog(8, steps: 40), 40).Encode();
+        var otherVersion = (byte[])body.Clone();
+        otherVersion[8] = (byte)(StateSnapshot.FormatVersion + 1);
+        StateSnapshot.TryDecode(otherVersion, out _, out var why).Should().BeFalse();
+        why.Should().Contain("format version");
+        StateSnapshot.TryDecode(body[..(body.Length / 2)], out _, out why).Should().BeFalse();
+        why.Should().NotBeNullOrEmpty();
+        StateSnapshot.TryDecode([.. body, 0], out _, out why).Should().BeFalse();
+        StateSnapshot.TryDecode("not a snapshot"u8.ToArray(), out _, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Differences_name_the_session_whose_records_differ()
+    {
+        var log = RandomLog(9, steps: 80);
+        var whole = Fold(log, log.Count);
+        var proposal = whole.State.Proposals.Values.First();
+        var altered = whole with { State = whole.State.With(proposal with { Status = proposal.Status == ProposalStatus.Open ? ProposalStatus.Declined : ProposalStatus.Open }) };
+        var (sessions, global) = StateSnapshot.Differences(whole, altered);
+        sessions.Should().Equal(proposal.SessionId);
+        global.Should().BeFalse();
+        StateSnapshot.Differences(whole, whole with { EventHash = new string('0', 64) }).Global.Should().BeTrue();
+        var head = whole.Heads.First();
+        StateSnapshot.Differences(whole, whole with { Heads = whole.Heads.SetItem(head.Key, head.Value with { StreamSeq = 99 }) })
+            .Sessions.Should().Equal(head.Key);
+    }
+
+    /// <summary>The snapshot of the first <paramref name="count"/> events: their fold and each stream's chain head.</summary>
+    private static StateSnapshot Fold(IReadOnlyList<TranscriptEvent> log, int count)
+    {
+        var events = log.Take(count).ToList();
+        var heads = events.GroupBy(e => e.Stream).ToImmutableSortedDictionary(g => g.Key, g => ChainHead.After(g.Last()), StringComparer.Ordinal);
+        return new StateSnapshot(count, count == 0 ? "" : events[^1].Hash, NegotiationState.Empty.ApplyAll(events), heads);
+    }
+
+    /// <summary>Every query the decisions ask, answered alike (Debug builds also check each index against a scan as it is read).</summary>
+    private static void ShouldAnswerAlike(NegotiationState actual, NegotiationState expected)
+    {
+        actual.PendingDeadlines().Should().Equal(expected.PendingDeadlines());
+        foreach (var agent in new[] { World.Alice.Did, World.Bob.Did, World.Carol.Did })
+        {
+            actual.LiveProposalsAwaiting(agent).Should().Equal(expected.LiveProposalsAwaiting(agent));
+            actual.CompactIdsOf(agent).Should().Equal(expected.CompactIdsOf(agent));
+        }
+        foreach (var compactId in expected.Bindings.Keys)
+        {
+            actual.RevocationsOf(compactId).Should().Equal(expected.RevocationsOf(compactId));
+            actual.MarkersOf(compactId).Should().Equal(expected.MarkersOf(compactId));
+            actual.DependentsOf(compactId).Should().Equal(expected.DependentsOf(compactId));
+            actual.Versions(compactId).Should().Equal(expected.Versions(compactId));
+            actual.SlotProposals(compactId, 1).Should().Equal(expected.SlotProposals(compactId, 1));
+        }
+    }
+
+    /// <summary>
+    /// A seeded random history: sessions suspended and resumed, proposals made, signed (with and without readable
+    /// terms), declined, withdrawn and acknowledged, left to expire, compacts with upstreams revoked and acknowledged,
+    /// markers recorded and acknowledged, and time moving on so every kind of deadline fires. Refused commands append nothing.
+    /// </summary>
+    private static IReadOnlyList<TranscriptEvent> RandomLog(int seed, int steps)
+    {
+        var random = new Random(seed);
+        var w = new LifecycleWorld();
+        var (a, b) = (World.Alice, World.Bob);
+        var sessions = new List<string>();
+        var compacts = new List<string>();
+        T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
+        IReadOnlyList<ProposalRecord> Live() => w.State.Proposals.Values.Where(p => p.Status.IsLive()).ToList();
+        var next = 0;
+        for (var step = 0; step < steps; step++)
+        {
+            switch (random.Next(12))
+            {
+                case 0 or 1:
+                    {
+                        var id = $"cmp_snap-{seed}-{next++}";
+                        var inForce = compacts.Where(c => w.State.InForce(c) is not null).ToList();
+                        var upstream = inForce.Count > 0 && random.Next(3) == 0 ? Pick(inForce) : null;
+                        var from = w.Now > Lab.From ? w.Now : Lab.From;
+                        var terms = Lab.Terms(id, a, b, new RevocationSpec(Mode: random.Next(3) == 0 ? "mutual" : "unilateral", AckTimeout: "P2D", NoticePeriod: "P3D"),
+                            until: random.Next(2) == 0 ? null : Pact.Core.Time.Timestamp.ToText(from.AddDays(random.Next(3, 30))),
+                            upstream: upstream is null ? null : [new UpstreamRef(upstream, 1, [UpstreamTrigger.Revocation, UpstreamTrigger.Expiration])]);
+                        try
+                        {
+                            sessions.Add(w.SignCompact(a, b, terms));
+                            compacts.Add(id);
+                        }
+                        catch (Xunit.Sdk.XunitException)
+                        {
+                            // Terms the machines refuse: what was appended before the refusal stays in the log.
+                        }
+                        break;
+                    }
+                case 2:
+                    sessions.Add(w.W.OpenSession(a, a, b));
+                    break;
+                case 3 when sessions.Count > 0:
+                    w.W.Negotiate(w.W.Propose(Pick(sessions), a, PartyRole.A, World.TermsFor($"cmp_neg-{seed}-{next++}", 1, a, b, negotiationTimeout: "P2D")));
+                    break;
+                case 4 when Live().Count > 0:
+                    {
+                        var p = Pick(Live());
+                        w.W.Negotiate(random.Next(3) switch
+                        {
+                            0 => w.W.Sign(b, p.ProposalId),
+                            1 => w.W.Decline(b, p.ProposalId),
+                            _ => w.W.Withdraw(a, p.ProposalId),
+                        });
+                        break;
+                    }
+                case 5 when w.State.Proposals.Values.Any(p => p.Status == ProposalStatus.WithdrawalPending):
+                    w.W.Negotiate(w.W.Ack(b, Pick(w.State.Proposals.Values.Where(p => p.Status == ProposalStatus.WithdrawalPending).ToList()).ProposalId));
+                    break;
+                case 6 or 7:
+                    w.Advance(Pick(Steps));
+                    w.Tick();
+                    break;
+                case 8 when compacts.Count > 0:
+                    w.Run(w.Revoke(Pick(new[] { a, b }), Pick(compacts), reason: random.Next(2) == 0 ? "late" : null));
+                    break;
+                case 9 when w.State.Revocations.Values.Any(r => r.IsOpen):
+                    {
+                        var r = Pick(w.State.Revocations.Values.Where(r => r.IsOpen).ToList());
+                        w.Run(w.AckRevocation(r.InitiatedBy == a.Did ? b : a, r.CompactId, r.RevocationId));
+                        break;
+                    }
+                case 10 when compacts.Count > 0:
+                    {
+                        var m = w.State.Markers.Values.FirstOrDefault(m => m.Status == MarkerStatus.Recorded);
+                        if (m is not null && random.Next(2) == 0) w.Run(w.AckMarker(m.RecordedBy == a.Did ? b : a, m.CompactId, m.MarkerId));
+                        else w.Run(w.Marker(Pick(new[] { a, b }), Pick(compacts)));
+                        break;
+                    }
+                case 11 when sessions.Count > 0:
+                    w.W.SessionAction(Pick(sessions), a, random.Next(2) == 0 ? "suspend" : "resume");
+                    break;
+            }
+        }
+        return w.Log;
+    }
+}

@@ -31,6 +31,9 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
     /// <summary>Completes once the state the daemon started from is known to be what the whole log gives (or was quarantined where not).</summary>
     public Task Verified => _verified.Task;
 
+    /// <summary>How the last start went: the seq of the snapshot it started from (null: the whole log) and how many events it folded.</summary>
+    public (long? SnapshotSeq, long EventsFolded) Start { get; private set; }
+
     /// <summary>The seq the last verified state covers, or -1 when there is none to fold on from.</summary>
     public long BaseThroughSeq => Volatile.Read(ref _base)?.ThroughSeq ?? -1;
 
@@ -76,6 +79,7 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
         ArgumentNullException.ThrowIfNull(replay);
         var clean = replay.Findings.IsClean ? replay.ToSnapshot() : null;
         _startedFrom = from;
+        Start = (from?.ThroughSeq, replay.Events);
         Volatile.Write(ref _base, clean);
         if (from is null) _verified.TrySetResult();
     }

@@ -37,7 +37,7 @@ public static class DaemonServices
             services.AddPactPostgresStore().Configure<DataDirectory, IOptions<PactOptions>>((store, data, pact) =>
             {
                 store.ConnectionString = pact.Value.Store.ConnectionString ?? "";
-                store.SealKey = SealKey(data);
+                store.SealKey = data.LoadOrCreateStoreSealKey();
                 store.OpenWithBrokenLog = true;
             });
             return services;
@@ -46,17 +46,10 @@ public static class DaemonServices
         {
             store.DatabasePath = data.DatabasePath;
             store.Synchronous = pact.Value.Synchronous;
-            store.SealKey = SealKey(data);
+            store.SealKey = data.LoadOrCreateStoreSealKey();
             // A damaged log must not keep the daemon down: it starts degraded so verify can name the damage.
             store.OpenWithBrokenLog = true;
         });
         return services;
-    }
-
-    /// <summary>The row seals' key, derived from the token secret so that a backup of the data directory carries it.</summary>
-    internal static byte[] SealKey(DataDirectory data)
-    {
-        var secret = Pact.Core.Encoding.Base64Url.Decode(data.LoadOrCreateSecret(data.TokenSecretPath, 32, out _));
-        return System.Security.Cryptography.HMACSHA256.HashData(secret, "pact-store-row-seal-v1"u8);
     }
 }

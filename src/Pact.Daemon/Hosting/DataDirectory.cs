@@ -74,6 +74,16 @@ public sealed class DataDirectory
         return key;
     }
 
+    /// <summary>
+    /// The key of the store's row seals, derived from the token secret so that a backup of the data directory carries
+    /// it (created with the secret on first use).
+    /// </summary>
+    public byte[] LoadOrCreateStoreSealKey()
+    {
+        var secret = Base64Url.Decode(LoadOrCreateSecret(TokenSecretPath, 32, out _));
+        return HMACSHA256.HashData(secret, "pact-store-row-seal-v1"u8);
+    }
+
     /// <summary>Reads a generated secret, creating it (random, base64url) on first use.</summary>
     public string LoadOrCreateSecret(string path, int bytes, out bool created)
     {

@@ -27,7 +27,7 @@ public static class StoreCopyCommand
             await error.WriteLineAsync($"error: {Path.GetFullPath(directory)} holds no transcript to copy (pact.db and token.secret are needed).");
             return DaemonCommandLine.StartFailed;
         }
-        var key = DaemonServices.SealKey(data);
+        var key = data.LoadOrCreateStoreSealKey();
         try
         {
             await using var source = await SqlitePactStore.OpenAsync(new PactStoreOptions { DatabasePath = data.DatabasePath, SealKey = key }, ct: ct);

@@ -22,9 +22,12 @@ internal sealed class InProcessDaemon : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private InProcessDaemon(WebApplication app, string dataDirectory, Uri baseAddress)
+    private readonly bool _keep;
+
+    private InProcessDaemon(WebApplication app, string dataDirectory, Uri baseAddress, bool keep)
     {
         _app = app;
+        _keep = keep;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
         Store = app.Services.GetRequiredService<IPactStore>();
@@ -36,9 +39,10 @@ internal sealed class InProcessDaemon : IAsyncDisposable
 
     public IPactStore Store { get; }
 
-    public static async Task<InProcessDaemon> StartAsync()
+    /// <param name="keepDirectory">A data directory to use and keep; a fresh temp one, deleted on dispose, when null.</param>
+    public static async Task<InProcessDaemon> StartAsync(string? keepDirectory = null)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "pact-load-" + Guid.NewGuid().ToString("N"));
+        var dataDirectory = keepDirectory ?? Path.Combine(Path.GetTempPath(), "pact-load-" + Guid.NewGuid().ToString("N"));
         var app = PactApp.Build(
         [
             "--urls", "http://127.0.0.1:0",
@@ -51,7 +55,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
         ]);
         await app.StartAsync();
         var url = app.Urls.First();
-        return new InProcessDaemon(app, dataDirectory, new Uri(url.EndsWith('/') ? url : url + "/"));
+        return new InProcessDaemon(app, dataDirectory, new Uri(url.EndsWith('/') ? url : url + "/"), keep: keepDirectory is not null);
     }
 
     /// <summary>An HttpClient with an unbounded connection pool to the daemon (one connection per concurrent request).</summary>
@@ -87,6 +91,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_keep) return;
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -22,14 +22,24 @@ var hostedOnly = args.Contains("--hosted");
 // window opens after a longer warm-up than the other phases; --warmup <s> overrides it.
 var warmupAt = Array.IndexOf(args, "--warmup");
 double? appendWarmup = warmupAt >= 0 && warmupAt + 1 < args.Length && double.TryParse(args[warmupAt + 1], CultureInfo.InvariantCulture, out var w) ? w : null;
-var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only" or "--appends-and-floor" or "--hosted") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))).ToList();
+// Restart time against log size instead of the throughput phases: --restart [small,large] (events; default 10000,1000000).
+var restartAt = Array.IndexOf(args, "--restart");
+var restartSizes = restartAt >= 0 && restartAt + 1 < args.Length && !args[restartAt + 1].StartsWith("--", StringComparison.Ordinal)
+    ? args[restartAt + 1].Split(',').Select(n => long.TryParse(n, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray()
+    : [10_000L, 1_000_000L];
+var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only" or "--appends-and-floor" or "--hosted" or "--restart") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))
+    && !(restartAt >= 0 && i == restartAt + 1 && !a.StartsWith("--", StringComparison.Ordinal))).ToList();
+if (restartAt >= 0 && (restartSizes.Length != 2 || restartSizes.Any(n => n < 20)))
+    unknown.Insert(0, "--restart " + string.Join(',', restartSizes) + " (two sizes of at least 20 events, e.g. 10000,1000000)");
 if (warmupAt >= 0 && appendWarmup is not (>= 0 and <= 600))
     unknown.Insert(0, "--warmup " + (warmupAt + 1 < args.Length ? args[warmupAt + 1] : "(no value)") + " (seconds, 0–600)");
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor | --hosted] [--warmup <seconds>]");
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor | --hosted | --restart [small,large]] [--warmup <seconds>]");
     return 2;
 }
+
+if (restartAt >= 0) return await RestartReport.RunAsync(restartSizes[0], restartSizes[1], rounds: quick ? 3 : 7);
 
 var s = quick
     ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), FloorWarmup = TimeSpan.FromSeconds(2), Floor = TimeSpan.FromSeconds(3), Neg = TimeSpan.FromSeconds(4), LongSession = 300, Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Pact.Core.Encoding;
 using Pact.Core.Events;
-using Pact.Core.Json;
 using Pact.Core.Lifecycle;
 using Pact.Core.Sessions;
 using Pact.Core.Terms;
@@ -14,11 +13,11 @@ namespace Pact.Core.Negotiation;
 /// The decision state after the event at <see cref="ThroughSeq"/> (whose hash is <see cref="EventHash"/>), with each
 /// stream's chain head, so that a start can fold only the events after it (ADR 0004 keeps the fold the one source of
 /// truth: a snapshot is checked against it). <see cref="Encode"/> is deterministic — every collection in key order,
-/// every record member by member — so equal states encode to equal bytes and a snapshot is named by its SHA-256.
+/// every record member by member, terms too — so equal states encode to equal bytes and a snapshot is named by its SHA-256.
 /// The bytes open with a magic and <see cref="FormatVersion"/>; a reader that does not know the version does not
 /// guess (<see cref="TryDecode"/> refuses, and the caller folds the whole log).
 /// </summary>
-public sealed record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
+public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
 {
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
     public const int FormatVersion = 1;
@@ -219,12 +218,11 @@ public sealed record StateSnapshot(long ThroughSeq, string EventHash, Negotiatio
     private static CompactVersionInfo ReadCompact(BinaryReader r) =>
         new(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadEnum<CompactVersionStatus>(r), ReadOptional(r));
 
-    // Terms are kept as their canonical JSON and read back with the reader that parsed them from the record.
     private static void Write(BinaryWriter w, CompactVersionLifecycle l)
     {
         w.Write(l.CompactId);
         w.Write(l.Version);
-        WriteOptional(w, l.Terms is null ? null : Jcs.CanonicalString(l.Terms.ToJson()));
+        WriteOptional(w, l.Terms, Write);
         Write(w, l.InForceAt);
         WriteOptional(w, l.End, (w, x) =>
         {
@@ -242,7 +240,7 @@ public sealed record StateSnapshot(long ThroughSeq, string EventHash, Negotiatio
 
     private static CompactVersionLifecycle ReadLifecycle(BinaryReader r) => new(
         r.ReadString(), r.ReadInt64(),
-        ReadOptional(r) is { } terms ? TermsReader.Read(StrictJson.Parse(terms)).Terms ?? throw new FormatException("stored terms do not read") : null,
+        ReadOptional(r, ReadTerms),
         ReadInstant(r),
         ReadOptional(r, r => new CompactEnd(ReadEnum<LifecycleEvent>(r), ReadInstant(r))),
         ReadOptional(r, r => new UpstreamCause(r.ReadString(), r.ReadInt64(), ReadEnum<UpstreamTrigger>(r), ReadInstant(r))));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using FluentAssertions;
 using Pact.Core.Events;
+using Pact.Core.Json;
 using Pact.Core.Lifecycle;
 using Pact.Core.Negotiation;
 using Pact.Core.Terms;
@@ -35,6 +36,12 @@ public class StateSnapshotTests
             var snapshot = Fold(log, cut);
             StateSnapshot.TryDecode(snapshot.Encode(), out var restored, out var why).Should().BeTrue(why);
             restored!.Encode().Should().Equal(snapshot.Encode(), "decoding and encoding again changes nothing");
+            foreach (var (key, lifecycle) in snapshot.State.Lifecycles)
+            {
+                // Terms are encoded member by member: they must come back as the same document.
+                var back = restored.State.Lifecycles[key].Terms;
+                (back is null ? null : Jcs.CanonicalString(back.ToJson())).Should().Be(lifecycle.Terms is null ? null : Jcs.CanonicalString(lifecycle.Terms.ToJson()));
+            }
             var folded = restored with { State = restored.State.ApplyAll(log.Skip(cut)), ThroughSeq = whole.ThroughSeq, EventHash = whole.EventHash, Heads = whole.Heads };
             folded.Encode().Should().Equal(whole.Encode(), $"cut at {cut} of {log.Count}");
             ShouldAnswerAlike(folded.State, whole.State);

@@ -35,6 +35,18 @@ internal sealed class SqliteStateSnapshotStore(SqliteEventLog store) : IStateSna
 
     public async Task<StoredStateSnapshot?> LatestAsync(CancellationToken ct)
     {
+        try
+        {
+            return await ReadCheckedAsync(ct).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB: the audit names the damage
+        {
+            throw new TranscriptIntegrityException($"The stored state snapshot cannot be read ({e.Message}).", e);
+        }
+    }
+
+    private async Task<StoredStateSnapshot?> ReadCheckedAsync(CancellationToken ct)
+    {
         var (snapshot, seal) = await store.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();

@@ -54,10 +54,14 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
             return null;
         }
         if (stored is null) return null;
-        _storedThroughSeq = stored.ThroughSeq;
         var (snapshot, why) = await CheckAsync(stored, ct);
         if (why is not null)
+        {
+            // Left as stored: the next write replaces it.
             logger.LogWarning("The state snapshot through seq {Seq} is not used: {Reason}. The whole log is folded instead.", stored.ThroughSeq, why);
+            return null;
+        }
+        _storedThroughSeq = stored.ThroughSeq;
         return snapshot;
     }
 

@@ -101,6 +101,9 @@ public sealed class StateSnapshotTests : IAsyncLifetime
         await _host.StartCheckedAsync();
         _host.Services.GetRequiredService<TranscriptQuarantine>().IsDegraded.Should().BeFalse();
         (await b.Client.SignProposalAsync(open.ProposalId, b.Authority)).Should().NotBeNull();
+
+        await _host.RestartAsync();
+        Snapshots.Start.Should().Be(((long?)HeadSeq, 0L), "the refused snapshot was replaced by a good one");
     }
 
     [Fact]

@@ -119,6 +119,7 @@ public sealed class ProposalService(
         var proposalId = payload["proposalId"]!.GetValue<string>();
         var termsHash = payload["termsHash"]!.GetValue<string>();
         if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);
+        if (HiddenByQuarantine(known, auth.Signer)) return PactError.NotFound($"Proposal {proposalId}");
         var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
         var stored = await proposals.GetProposalAsync(proposalId, ct);
         var keys = new List<string> { known.SessionId, known.CompactId };
@@ -184,6 +185,7 @@ public sealed class ProposalService(
     {
         var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
         if (engine.State.Proposal(proposalId) is not { } known) return await UnknownProposalAsync(proposalId, auth.Signer, ct);
+        if (HiddenByQuarantine(known, auth.Signer)) return PactError.NotFound($"Proposal {proposalId}");
         List<string> keys = [known.SessionId, known.CompactId];
         if (then is not null) keys.Add(DecisionEngine.MandateKey(known.CounterpartyAgent));
         return await engine.ExecuteAsync(auth, keys, input =>
@@ -209,6 +211,16 @@ public sealed class ProposalService(
             return refusal;
         return PactError.NotFound($"Proposal {proposalId}");
     }
+
+    /// <summary>
+    /// Whether a quarantined proposal must look unknown to <paramref name="signer"/>: the quarantine's 500 PACT-401 names
+    /// the session, so only its participants get it (as for a proposal recorded after the damage); to anyone else the
+    /// proposal is 404, as the decision would have answered.
+    /// </summary>
+    private bool HiddenByQuarantine(ProposalRecord known, string signer) =>
+        quarantine.IsDegraded
+        && quarantine.Refuse([known.SessionId, known.CompactId]) is not null
+        && engine.State.Session(known.SessionId)?.IsParticipant(signer) != true;
 
     private static UpstreamInfo? Upstream(NegotiationState state, string compactId, long version)
     {

@@ -63,17 +63,19 @@ public sealed class StateSnapshotTests : IAsyncLifetime
         var (a, b, negotiating, expiring) = await NegotiateAsync();
         // A crash leaves the snapshot of the previous stop: the one written at this stop is put back to it.
         await _host.StopAsync();
+        long headAtStop;
         await using (var store = await OpenStoppedStoreAsync())
         {
             var latest = (await store.StateSnapshots.LatestAsync(default))!;
-            latest.ThroughSeq.Should().Be(store.HeadSeq);
+            headAtStop = store.HeadSeq;
+            latest.ThroughSeq.Should().Be(headAtStop);
             await store.StateSnapshots.SaveAsync(await SnapshotAtAsync(store, snapshotSeq), default);
         }
         _clock.Advance(TimeSpan.FromDays(15));
         await _host.RestartAsync();
 
         Snapshots.Start.SnapshotSeq.Should().Be(snapshotSeq);
-        Snapshots.Start.EventsFolded.Should().Be(HeadSeq - snapshotSeq);
+        Snapshots.Start.EventsFolded.Should().Be(headAtStop - snapshotSeq);
         // The proposal made after the snapshot expired while the daemon was down: the timer fires it once the start is checked.
         for (var attempt = 0; attempt < 200 && (await a.Client.GetProposalAsync(expiring.ProposalId)).Status != "expired"; attempt++)
             await Task.Delay(50);

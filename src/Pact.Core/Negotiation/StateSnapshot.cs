@@ -14,13 +14,14 @@ namespace Pact.Core.Negotiation;
 /// stream's chain head, so that a start can fold only the events after it (ADR 0004 keeps the fold the one source of
 /// truth: a snapshot is checked against it). <see cref="Encode"/> is deterministic — every collection in key order,
 /// every record member by member, terms too — so equal states encode to equal bytes and a snapshot is named by its SHA-256.
-/// The bytes open with a magic and <see cref="FormatVersion"/>; a reader that does not know the version does not
-/// guess (<see cref="TryDecode"/> refuses, and the caller folds the whole log).
+/// The bytes open with a magic, <see cref="FormatVersion"/>, the seq and hash, then every distinct string once (records
+/// name them by index: agent ids and terms vocabulary recur in every session); a reader that does not know the
+/// version does not guess (<see cref="TryDecode"/> refuses, and the caller folds the whole log).
 /// </summary>
 public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
 {
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2; // 2: a table of strings; terms member by member
 
     private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
 
@@ -29,13 +30,10 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
 
     public byte[] Encode()
     {
-        using var buffer = new MemoryStream();
-        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        using var body = new MemoryStream();
+        List<string> strings;
+        using (var w = new StringTableWriter(body))
         {
-            w.Write(Magic);
-            w.Write(FormatVersion);
-            w.Write(ThroughSeq);
-            w.Write(EventHash);
             Write(w, Heads, (w, h) => Write(w, h.Key, h.Value));
             Write(w, State.Sessions.Values.OrderBy(s => s.SessionId, StringComparer.Ordinal), Write);
             Write(w, State.Proposals.Values, Write);
@@ -49,8 +47,20 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
                 Write(w, c.DueAt);
                 w.Write(c.Time);
             });
+            strings = w.Table;
         }
-        return buffer.ToArray();
+        using var output = new MemoryStream((int)body.Length + 64 * strings.Count);
+        using (var w = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(FormatVersion);
+            w.Write(ThroughSeq);
+            w.Write(EventHash);
+            w.Write(strings.Count);
+            foreach (var s in strings) w.Write(s);
+        }
+        body.WriteTo(output);
+        return output.ToArray();
     }
 
     /// <summary>Reads what <see cref="Encode"/> wrote; false, with why, for another format or bytes that do not read.</summary>
@@ -59,7 +69,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         snapshot = null;
         try
         {
-            using var r = new BinaryReader(new MemoryStream(body, writable: false), System.Text.Encoding.UTF8);
+            using var r = new StringTableReader(new MemoryStream(body, writable: false));
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 why = "it is not a state snapshot";
@@ -73,6 +83,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             }
             var throughSeq = r.ReadInt64();
             var eventHash = r.ReadString();
+            r.ReadTable();
             var heads = ReadList(r, r => (Stream: r.ReadString(), Head: ReadHead(r)))
                 .ToImmutableSortedDictionary(h => h.Stream, h => h.Head, StringComparer.Ordinal);
             var state = NegotiationState.Restore(
@@ -88,7 +99,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             why = null;
             return true;
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException
+            or OverflowException or IndexOutOfRangeException)
         {
             why = $"it does not read ({e.GetType().Name}: {e.Message})";
             return false;
@@ -316,7 +328,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     private static T ReadEnum<T>(BinaryReader r) where T : struct, Enum
     {
         var value = r.ReadInt32();
-        var e = (T)Enum.ToObject(typeof(T), value);
+        var e = System.Runtime.CompilerServices.Unsafe.As<int, T>(ref value); // every enumeration here is int-backed
         return Enum.IsDefined(e) ? e : throw new FormatException($"{value} is no {typeof(T).Name}");
     }
 

@@ -69,8 +69,11 @@ public static class TranscriptReplay
     public static async Task<ReplayResult> RunAsync(IPactStore store, StateSnapshot? from, long throughSeq, CancellationToken ct)
     {
         var state = from?.State ?? NegotiationState.Empty;
-        var heads = new Dictionary<string, ChainHead>(from?.Heads ?? ImmutableSortedDictionary<string, ChainHead>.Empty, StringComparer.Ordinal);
-        var highestStreamSeq = heads.ToDictionary(h => h.Key, h => h.Value.StreamSeq, StringComparer.Ordinal);
+        // The heads of the streams the folded events touch; the others stay as the snapshot has them (a tail costs
+        // what it holds, not what the snapshot holds).
+        var before = from?.Heads ?? ImmutableSortedDictionary.Create<string, ChainHead>(StringComparer.Ordinal);
+        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        var highestStreamSeq = new Dictionary<string, long>(StringComparer.Ordinal);
         var broken = new Dictionary<string, VerificationFailure>(StringComparer.Ordinal);
         var compacts = new Dictionary<string, string>(StringComparer.Ordinal);
         long after = from?.ThroughSeq ?? 0;
@@ -90,7 +93,7 @@ public static class TranscriptReplay
                 expectedSeq = row.Seq + 1;
                 (lastSeq, lastHash) = (row.Seq, row.Hash);
                 // Events missing inside a stream explain missing global seqs; those missing from a stream's end cannot be told apart.
-                var highest = highestStreamSeq.GetValueOrDefault(row.Stream);
+                var highest = highestStreamSeq.TryGetValue(row.Stream, out var seen) ? seen : before.GetValueOrDefault(row.Stream).StreamSeq;
                 if (row.StreamSeq > highest + 1) missingStreamEvents += row.StreamSeq - highest - 1;
                 highestStreamSeq[row.Stream] = Math.Max(highest, row.StreamSeq);
 
@@ -99,7 +102,7 @@ public static class TranscriptReplay
                     Taint(row, compacts);
                     continue;
                 }
-                var head = heads.GetValueOrDefault(row.Stream, ChainHead.Genesis);
+                var head = heads.TryGetValue(row.Stream, out var h) ? h : before.TryGetValue(row.Stream, out var kept) ? kept : ChainHead.Genesis;
                 var (e, failure) = Check(row, head);
                 if (failure is null)
                 {
@@ -138,7 +141,7 @@ public static class TranscriptReplay
         var findings = global is null && broken.Count == 0
             ? ReplayFindings.Clean
             : new ReplayFindings(global, broken.ToImmutableSortedDictionary(StringComparer.Ordinal), compacts.ToImmutableDictionary(StringComparer.Ordinal));
-        return new ReplayResult(state, heads.ToImmutableSortedDictionary(StringComparer.Ordinal), lastSeq, lastHash, folded, findings);
+        return new ReplayResult(state, before.SetItems(heads), lastSeq, lastHash, folded, findings);
     }
 
     /// <summary>The checks of verify (§7) on one stored row, in its order: streamSeq, prevHash link, JSON, hash.</summary>

@@ -16,26 +16,22 @@ public sealed partial record NegotiationState
         IEnumerable<CompactVersionInfo> compacts, IEnumerable<CompactVersionLifecycle> lifecycles,
         IEnumerable<RevocationRecord> revocations, IEnumerable<MarkerRecord> markers, OperationClock? clock)
     {
-        var sessionMap = Empty.Sessions.ToBuilder();
-        foreach (var s in sessions) sessionMap.Add(s.SessionId, s);
-        var proposalMap = Empty.Proposals.ToBuilder();
-        foreach (var p in proposals) proposalMap.Add(p.ProposalId, p);
-        var bindingMap = Empty.Bindings.ToBuilder();
-        foreach (var b in bindings) bindingMap.Add(b.CompactId, b);
-        var compactMap = Empty.Compacts.ToBuilder();
-        foreach (var c in compacts) compactMap.Add(new CompactVersionKey(c.CompactId, c.Version), c);
-        var lifecycleMap = Empty.Lifecycles.ToBuilder();
-        foreach (var l in lifecycles) lifecycleMap.Add(new CompactVersionKey(l.CompactId, l.Version), l);
-        var revocationMap = Empty.Revocations.ToBuilder();
-        foreach (var r in revocations) revocationMap.Add(r.RevocationId, r);
-        var markerMap = Empty.Markers.ToBuilder();
-        foreach (var m in markers) markerMap.Add(m.MarkerId, m);
+        // Sorted maps are built from a sorted copy in one pass (AddRange on an empty map), not one insertion at a time.
+        static ImmutableSortedDictionary<TKey, TValue> Sorted<TKey, TValue>(ImmutableSortedDictionary<TKey, TValue> empty, IEnumerable<TValue> records, Func<TValue, TKey> key)
+            where TKey : notnull => empty.AddRange(records.Select(r => KeyValuePair.Create(key(r), r)));
+        var sessionMap = Empty.Sessions.AddRange(sessions.Select(s => KeyValuePair.Create(s.SessionId, s)));
+        var proposalMap = Sorted(Empty.Proposals, proposals, p => p.ProposalId);
+        var bindingMap = Empty.Bindings.AddRange(bindings.Select(b => KeyValuePair.Create(b.CompactId, b)));
+        var compactMap = Sorted(Empty.Compacts, compacts, c => new CompactVersionKey(c.CompactId, c.Version));
+        var lifecycleMap = Sorted(Empty.Lifecycles, lifecycles, l => new CompactVersionKey(l.CompactId, l.Version));
+        var revocationMap = Sorted(Empty.Revocations, revocations, r => r.RevocationId);
+        var markerMap = Sorted(Empty.Markers, markers, m => m.MarkerId);
 
-        var state = new NegotiationState(sessionMap.ToImmutable(), proposalMap.ToImmutable(), bindingMap.ToImmutable(), compactMap.ToImmutable())
+        var state = new NegotiationState(sessionMap, proposalMap, bindingMap, compactMap)
         {
-            Lifecycles = lifecycleMap.ToImmutable(),
-            Revocations = revocationMap.ToImmutable(),
-            Markers = markerMap.ToImmutable(),
+            Lifecycles = lifecycleMap,
+            Revocations = revocationMap,
+            Markers = markerMap,
             Clock = clock,
             VersionNumbers = compactMap.Values.GroupBy(c => c.CompactId, StringComparer.Ordinal)
                 .ToImmutableDictionary(g => g.Key, g => g.Select(c => c.Version).ToImmutableSortedSet(), StringComparer.Ordinal),

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using Pact.Core.Lifecycle;
+using Pact.Core.Mandates;
 
 namespace Pact.Core.Negotiation;
 
@@ -14,7 +16,8 @@ public sealed partial record NegotiationState
     internal static NegotiationState Restore(
         IEnumerable<SessionInfo> sessions, IEnumerable<ProposalRecord> proposals, IEnumerable<CompactBinding> bindings,
         IEnumerable<CompactVersionInfo> compacts, IEnumerable<CompactVersionLifecycle> lifecycles,
-        IEnumerable<RevocationRecord> revocations, IEnumerable<MarkerRecord> markers, OperationClock? clock)
+        IEnumerable<RevocationRecord> revocations, IEnumerable<MarkerRecord> markers, IEnumerable<MandateRecord> mandates,
+        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, OperationClock? clock)
     {
         // Sorted maps are built from a sorted copy in one pass (AddRange on an empty map), not one insertion at a time.
         static ImmutableSortedDictionary<TKey, TValue> Sorted<TKey, TValue>(ImmutableSortedDictionary<TKey, TValue> empty, IEnumerable<TValue> records, Func<TValue, TKey> key)
@@ -26,12 +29,15 @@ public sealed partial record NegotiationState
         var lifecycleMap = Sorted(Empty.Lifecycles, lifecycles, l => new CompactVersionKey(l.CompactId, l.Version));
         var revocationMap = Sorted(Empty.Revocations, revocations, r => r.RevocationId);
         var markerMap = Sorted(Empty.Markers, markers, m => m.MarkerId);
+        var mandateMap = Sorted(Empty.Mandates, mandates, m => m.MandateId);
 
         var state = new NegotiationState(sessionMap, proposalMap, bindingMap, compactMap)
         {
             Lifecycles = lifecycleMap,
             Revocations = revocationMap,
             Markers = markerMap,
+            Mandates = mandateMap,
+            MandateDecisions = Empty.MandateDecisions.AddRange(mandateDecisions),
             Clock = clock,
             VersionNumbers = compactMap.Values.GroupBy(c => c.CompactId, StringComparer.Ordinal)
                 .ToImmutableDictionary(g => g.Key, g => g.Select(c => c.Version).ToImmutableSortedSet(), StringComparer.Ordinal),
@@ -40,6 +46,7 @@ public sealed partial record NegotiationState
             BoundCompactIdsByAgent = Index(bindingMap.Values.SelectMany(b => new[] { (b.AgentA, b.CompactId), (b.AgentB, b.CompactId) })),
             RevocationIdsByCompact = Index(revocationMap.Values.Select(r => (r.CompactId, r.RevocationId))),
             MarkerIdsByCompact = Index(markerMap.Values.Select(m => (m.CompactId, m.MarkerId))),
+            MandateIdsByAgent = Index(mandateMap.Values.Select(m => (m.Agent, m.MandateId))),
             DependentIdsByUpstream = Index(lifecycleMap.Values.SelectMany(l => (l.Terms?.Upstream ?? []).Select(u => (u.CompactId, l.CompactId)))),
         };
         return state with { Pending = DeadlineSet.Of(state.RecomputePendingDeadlines()) };

@@ -21,7 +21,7 @@ namespace Pact.Core.Negotiation;
 public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
 {
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
-    public const int FormatVersion = 2; // 2: a table of strings; terms member by member
+    public const int FormatVersion = 3; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14)
 
     private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
 
@@ -42,6 +42,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             Write(w, State.Lifecycles.Values, Write);
             Write(w, State.Revocations.Values, Write);
             Write(w, State.Markers.Values, Write);
+            Write(w, State.Mandates.Values, Write);
+            Write(w, State.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal), Write);
             WriteOptional(w, State.Clock, (w, c) =>
             {
                 Write(w, c.DueAt);
@@ -89,6 +91,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             var state = NegotiationState.Restore(
                 ReadList(r, ReadSession), ReadList(r, ReadProposal), ReadList(r, ReadBinding), ReadList(r, ReadCompact),
                 ReadList(r, ReadLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),
+                ReadList(r, ReadMandate), ReadList(r, ReadMandateDecision),
                 ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString())));
             if (r.BaseStream.Position != r.BaseStream.Length)
             {
@@ -100,7 +103,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             return true;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException
-            or OverflowException or IndexOutOfRangeException)
+            or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException)
         {
             why = $"it does not read ({e.GetType().Name}: {e.Message})";
             return false;
@@ -142,6 +145,10 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         Compare(e.Lifecycles, a.Lifecycles, Write, (_, l) => SessionsOfCompact(l.CompactId));
         Compare(e.Revocations, a.Revocations, Write, (_, r) => [r.SessionId]);
         Compare(e.Markers, a.Markers, Write, (_, m) => [m.SessionId]);
+        // A mandate is put down to its own stream, as its chain head is; a decision to the session of the proposal it judged.
+        Compare(e.Mandates, a.Mandates, Write, (id, _) => [id]);
+        Compare(e.MandateDecisions, a.MandateDecisions, WriteJson,
+            (proposalId, _) => new[] { e.Proposal(proposalId)?.SessionId, a.Proposal(proposalId)?.SessionId }.OfType<string>().Distinct());
         if (expected.ThroughSeq != actual.ThroughSeq || expected.EventHash != actual.EventHash || expected.State.Clock != actual.State.Clock) global = true;
         return (sessions.ToImmutable(), global);
     }

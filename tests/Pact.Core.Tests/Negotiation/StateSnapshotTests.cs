@@ -1,9 +1,15 @@
 using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using FluentAssertions;
+using Pact.Core.Contracts;
+using Pact.Core.Crypto;
 using Pact.Core.Events;
+using Pact.Core.Ids;
 using Pact.Core.Json;
 using Pact.Core.Lifecycle;
+using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
+using Pact.Core.Policies;
 using Pact.Core.Terms;
 using Pact.Core.Tests.Lifecycle;
 using Xunit;
@@ -13,11 +19,14 @@ namespace Pact.Core.Tests.Negotiation;
 /// <summary>
 /// A state snapshot stands in for the fold of the events it covers: restored and folded on with the rest of the log,
 /// it must give exactly the state the fold of the whole log gives — records, indexes and pending deadlines — on
-/// random logs of every kind of event, cut anywhere. Its bytes are deterministic and versioned.
+/// random logs of every kind of event (mandates and their decisions included), cut anywhere. Its bytes are
+/// deterministic and versioned.
 /// </summary>
 public class StateSnapshotTests
 {
     private static readonly string[] Steps = ["PT6H", "P1D", "P2D", "P4D"];
+
+    private static readonly string[] MandateEvents = [EventTypes.MandateGranted, EventTypes.MandateRevoked, EventTypes.MandateExpired, EventTypes.PolicyDecided];
 
     [Theory]
     [InlineData(1)]
@@ -29,6 +38,7 @@ public class StateSnapshotTests
     {
         var log = RandomLog(seed, steps: 160);
         log.Select(e => e.Type).Distinct().Should().HaveCountGreaterThan(12, "the random log must exercise most kinds of event");
+        log.Select(e => e.Type).Should().Contain(MandateEvents, "mandates are granted, revoked, expire and decide");
         var whole = Fold(log, log.Count);
         var random = new Random(seed);
         foreach (var cut in new[] { 0, 1, log.Count }.Concat(Enumerable.Range(0, 12).Select(_ => random.Next(log.Count + 1))).Distinct())
@@ -69,6 +79,9 @@ public class StateSnapshotTests
         otherVersion[8] = (byte)(StateSnapshot.FormatVersion + 1);
         StateSnapshot.TryDecode(otherVersion, out _, out var why).Should().BeFalse();
         why.Should().Contain("format version");
+        otherVersion[8] = (byte)(StateSnapshot.FormatVersion - 1);
+        StateSnapshot.TryDecode(otherVersion, out _, out why).Should().BeFalse("an older snapshot holds no mandates: the whole log is folded instead");
+        why.Should().Contain("format version");
         StateSnapshot.TryDecode(body[..(body.Length / 2)], out _, out why).Should().BeFalse();
         why.Should().NotBeNullOrEmpty();
         StateSnapshot.TryDecode([.. body, 0], out _, out why).Should().BeFalse();
@@ -91,6 +104,32 @@ public class StateSnapshotTests
             .Sessions.Should().Equal(head.Key);
     }
 
+    [Fact]
+    public void Mandates_and_their_decisions_survive_the_round_trip_and_their_loss_is_seen()
+    {
+        var log = RandomLog(10, steps: 120);
+        var whole = Fold(log, log.Count);
+        whole.State.Mandates.Should().NotBeEmpty();
+        whole.State.MandateDecisions.Should().NotBeEmpty();
+        StateSnapshot.TryDecode(whole.Encode(), out var restored, out var why).Should().BeTrue(why);
+        ShouldAnswerAlike(restored!.State, whole.State);
+
+        // The comparison does not rest on the snapshot's own encoding: a state without its mandates fails it.
+        var withoutMandates = whole.State with { Mandates = NegotiationState.Empty.Mandates };
+        FluentActions.Invoking(() => ShouldAnswerAlike(withoutMandates, whole.State)).Should().Throw<Xunit.Sdk.XunitException>();
+        var withoutDecisions = whole.State with { MandateDecisions = NegotiationState.Empty.MandateDecisions };
+        FluentActions.Invoking(() => ShouldAnswerAlike(withoutDecisions, whole.State)).Should().Throw<Xunit.Sdk.XunitException>();
+        var mandate = whole.State.Mandates.Values.First();
+        var counted = whole.State.With(mandate with { Actions = mandate.Actions + 1 });
+        FluentActions.Invoking(() => ShouldAnswerAlike(counted, whole.State)).Should().Throw<Xunit.Sdk.XunitException>();
+
+        // Differences put a mandate down to its own stream and a decision to the session of the proposal it judged.
+        StateSnapshot.Differences(whole, whole with { State = counted }).Sessions.Should().Equal(mandate.MandateId);
+        var (judged, _) = whole.State.MandateDecisions.First();
+        StateSnapshot.Differences(whole, whole with { State = whole.State with { MandateDecisions = whole.State.MandateDecisions.Remove(judged) } })
+            .Sessions.Should().Equal(whole.State.Proposal(judged)!.SessionId);
+    }
+
     /// <summary>The snapshot of the first <paramref name="count"/> events: their fold and each stream's chain head.</summary>
     private static StateSnapshot Fold(IReadOnlyList<TranscriptEvent> log, int count)
     {
@@ -102,9 +141,14 @@ public class StateSnapshotTests
     /// <summary>Every query the decisions ask, answered alike (Debug builds also check each index against a scan as it is read).</summary>
     private static void ShouldAnswerAlike(NegotiationState actual, NegotiationState expected)
     {
+        // Mandates and their decisions member by member first (not through the snapshot's encoding of them).
+        actual.Mandates.Values.Select(Describe).Should().Equal(expected.Mandates.Values.Select(Describe));
+        actual.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value.ToJsonString()}")
+            .Should().Equal(expected.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value.ToJsonString()}"));
         actual.PendingDeadlines().Should().Equal(expected.PendingDeadlines());
         foreach (var agent in new[] { World.Alice.Did, World.Bob.Did, World.Carol.Did })
         {
+            actual.MandatesOf(agent).Select(m => m.MandateId).Should().Equal(expected.MandatesOf(agent).Select(m => m.MandateId));
             actual.LiveProposalsAwaiting(agent).Should().Equal(expected.LiveProposalsAwaiting(agent));
             actual.CompactIdsOf(agent).Should().Equal(expected.CompactIdsOf(agent));
         }
@@ -116,7 +160,22 @@ public class StateSnapshotTests
             actual.Versions(compactId).Should().Equal(expected.Versions(compactId));
             actual.SlotProposals(compactId, 1).Should().Equal(expected.SlotProposals(compactId, 1));
         }
+        foreach (var at in expected.Mandates.Values.Select(m => m.ExpiresAt.AddMilliseconds(-1)).Append(Lab.From))
+        {
+            foreach (var p in expected.Proposals.Values)
+            {
+                actual.ApplyingMandate(p.CounterpartyAgent, p.SessionId, p.ProposerAgent, p.CompactId, at)?.MandateId
+                    .Should().Be(expected.ApplyingMandate(p.CounterpartyAgent, p.SessionId, p.ProposerAgent, p.CompactId, at)?.MandateId);
+            }
+        }
     }
+
+    /// <summary>Every member of a mandate record as text, its JSON members as their text (member order included).</summary>
+    private static string Describe(MandateRecord m) => string.Join(" | ",
+        m.MandateId, m.MandateHash, m.Agent, m.PolicyHash,
+        m.Scope.Sessions is null ? "-" : string.Join(",", m.Scope.Sessions), m.Scope.Counterparties is null ? "-" : string.Join(",", m.Scope.Counterparties),
+        m.Scope.CompactIdPrefix ?? "-", m.ScopeJson.ToJsonString(), string.Join(",", m.Acknowledge), Pact.Core.Time.Timestamp.ToText(m.ExpiresAt),
+        m.ExpiresAt.Offset, m.Status, m.GrantSeq, m.Grant.ToJsonString(), m.Actions);
 
     /// <summary>
     /// A seeded random history: sessions suspended and resumed, proposals made, signed (with and without readable
@@ -135,7 +194,7 @@ public class StateSnapshotTests
         var next = 0;
         for (var step = 0; step < steps; step++)
         {
-            switch (random.Next(12))
+            switch (random.Next(17))
             {
                 case 0 or 1:
                     {
@@ -200,8 +259,68 @@ public class StateSnapshotTests
                 case 11 when sessions.Count > 0:
                     w.W.SessionAction(Pick(sessions), a, random.Next(2) == 0 ? "suspend" : "resume");
                     break;
+                case 12 or 13:
+                    w.Tick();
+                    GrantMandate(w, Pick(new[] { a, b }), sessions.Count > 0 ? Pick(sessions) : null, random);
+                    break;
+                case 14 when w.State.Mandates.Values.Any(m => m.IsActiveAt(w.Now)):
+                    {
+                        w.Tick();
+                        var m = Pick(w.State.Mandates.Values.Where(m => m.IsActiveAt(w.Now)).ToList());
+                        var revoke = new RevokeMandate(w.W.Envelope(m.Agent == a.Did ? a : b, EnvelopeTypes.MandateRevoke,
+                            new JsonObject { ["mandateId"] = m.MandateId }), m.MandateId);
+                        if (MandateMachine.Revoke(w.State, revoke, w.Now) is { IsAccepted: true } verdict) w.W.Append(verdict.Decision!);
+                        break;
+                    }
+                case 15 or 16 when Live().Count > 0:
+                    w.Tick();
+                    DecideUnderMandate(w, Pick(Live()), random);
+                    break;
             }
         }
         return w.Log;
+    }
+
+    /// <summary>A mandate granted by <paramref name="granter"/> with a random scope, acknowledge list and expiry (1 to 10 days).</summary>
+    private static void GrantMandate(LifecycleWorld w, KeyPair granter, string? session, Random random)
+    {
+        var other = granter == World.Alice ? World.Bob : World.Alice;
+        var scope = random.Next(4) switch
+        {
+            0 => new JsonObject(),
+            1 when session is not null => new JsonObject { ["sessions"] = new JsonArray(session) },
+            2 => new JsonObject { ["counterparties"] = new JsonArray(other.Did) },
+            _ => new JsonObject { ["compactIdPrefix"] = "cmp_neg-" },
+        };
+        var fields = new JsonObject
+        {
+            ["policyHash"] = new string("abc"[random.Next(3)], 64),
+            ["scope"] = scope,
+            ["acknowledge"] = new JsonArray([.. AcknowledgeKinds.All.Where(_ => random.Next(2) == 0).Select(k => (JsonNode?)k)]),
+            ["expiresAt"] = Pact.Core.Time.Timestamp.ToText(Pact.Core.Time.IsoDuration.Parse($"P{random.Next(1, 11)}D").AddTo(w.Now)),
+        };
+        var command = new GrantMandate(w.W.Envelope(granter, EnvelopeTypes.MandateGrant, fields), PactIds.New(PactIds.Mandate, w.Now));
+        if (MandateMachine.CheckGrantState(w.State, command) is null) w.W.Append(MandateMachine.Granted(command));
+    }
+
+    /// <summary>
+    /// The decision of the mandate answering for <paramref name="p"/>'s counterparty (granted first when none does, if
+    /// the random scope covers the proposal): an escalation (what
+    /// the pending list shows), now and then followed by a counter's second decision (counted, not shown).
+    /// </summary>
+    private static void DecideUnderMandate(LifecycleWorld w, ProposalRecord p, Random random)
+    {
+        MandateRecord? Applying() => w.State.ApplyingMandate(p.CounterpartyAgent, p.SessionId, p.ProposerAgent, p.CompactId, w.Now);
+        if (Applying() is null) GrantMandate(w, p.CounterpartyAgent == World.Alice.Did ? World.Alice : World.Bob, p.SessionId, random);
+        if (Applying() is not { } m) return;
+        var decision = new PolicyDecision(m.PolicyHash, PolicyEffects.Escalate, random.Next(2) == 0 ? null : "rule-1", "needs a human — für Menschen", null, []);
+        var passport = new JsonObject { ["agent"] = p.ProposerAgent, ["score"] = random.Next(100) };
+        var decided = Decision.Of(MandateActions.Decided(p.SessionId, p.ProposalId, m, decision, passport));
+        if (random.Next(4) == 0)
+        {
+            decided = decided.Then(Decision.Of(MandateActions.Decided(p.SessionId, PactIds.New(PactIds.Proposal, w.Now), m,
+                decision with { Effect = PolicyEffects.Sign }, passport, judged: p.ProposalId)));
+        }
+        w.W.Append(decided);
     }
 }

@@ -68,7 +68,9 @@ internal sealed class World
             Log.Add(e);
             _heads[stream] = e;
             Negotiation = Negotiation.Apply(e);
-            Sessions[stream] = Sessions.TryGetValue(stream, out var s) ? s.Apply(e) : SessionState.Created(e);
+            // A mandate's stream (§14) is no session's.
+            if (!stream.StartsWith(Pact.Core.Ids.PactIds.Mandate, StringComparison.Ordinal))
+                Sessions[stream] = Sessions.TryGetValue(stream, out var s) ? s.Apply(e) : SessionState.Created(e);
             appended.Add(e);
         }
         return appended;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Pact.Client;
 using Pact.Core.Compacts;
 using Pact.Core.Events;
@@ -244,5 +245,34 @@ public sealed class MandateRuntimeTests : IAsyncLifetime
         await _host.RestartAsync();
         var created = await _contractor.Client.ProposeAsync(_session, await _contractor.DraftAsync(_homeowner), _contractor.Authority);
         created.Status.Should().Be("signed");
+    }
+
+    [Fact]
+    public async Task A_start_from_the_snapshot_of_a_clean_stop_keeps_mandates_and_the_decisions_they_escalated()
+    {
+        var hesitant = new PolicyBuilder("hesitant").Sign("famous-only", "counterparty.passport.score > 9000").Build();
+        await _homeowner.Client.PublishPolicyAsync(hesitant);
+        await GrantAsync(policyHash: hesitant.PolicyHash);
+        var escalated = await _contractor.Client.ProposeAsync(_session, await _contractor.DraftAsync(_homeowner), _contractor.Authority);
+        var signing = await GrantAsync();
+        var pendingBefore = (await _homeowner.Client.GetPendingAsync()).Items.Single(i => i.Id == escalated.ProposalId);
+        pendingBefore.Decision!["effect"]!.GetValue<string>().Should().Be("escalate");
+        var head = _host.Services.GetRequiredService<Pact.Store.IPactStore>().HeadSeq;
+
+        await _host.RestartAsync();
+
+        _host.Services.GetRequiredService<Pact.Daemon.Application.StateSnapshots>().Start.Should().Be(((long?)head, 0L),
+            "the start is from the snapshot the clean stop wrote, with no event folded");
+        var pendingAfter = (await _homeowner.Client.GetPendingAsync()).Items.Single(i => i.Id == escalated.ProposalId);
+        pendingAfter.Decision!.ToJsonString().Should().Be(pendingBefore.Decision.ToJsonString());
+        var head2 = await HeadAsync();
+        var created = await _contractor.Client.ProposeAsync(_session, await _contractor.DraftAsync(_homeowner), _contractor.Authority);
+        created.Status.Should().Be("signed");
+        (await EventsAfterAsync(head2))[1].Data["mandateId"]!.GetValue<string>().Should().Be(signing.MandateId);
+        (await _homeowner.Client.GetMandateAsync(signing.MandateId)).Actions.Should().Be(1);
+
+        await _host.StartCheckedAsync();
+        _host.Services.GetRequiredService<Pact.Daemon.Application.TranscriptQuarantine>().IsDegraded.Should().BeFalse(
+            "the snapshot's mandates are what the log gives");
     }
 }

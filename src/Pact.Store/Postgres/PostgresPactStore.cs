@@ -38,6 +38,7 @@ public sealed class PostgresPactStore : IPactStore
         Agents = new AgentDirectory(_log);
         Passports = new PassportReadModel(_log);
         Policies = new PolicyStore(_log);
+        StateSnapshots = new StateSnapshotStore(_log, _options.SealKey);
     }
 
     /// <summary>The projections whose tables are a function of the log alone (what an audit rebuilds), in the writer's order.</summary>
@@ -78,6 +79,8 @@ public sealed class PostgresPactStore : IPactStore
     public INonceStore Nonces => _nonces;
 
     public IWebhookOutbox Webhooks { get; }
+
+    public IStateSnapshotStore StateSnapshots { get; }
 
     internal SubscriptionCache Subscriptions { get; }
 

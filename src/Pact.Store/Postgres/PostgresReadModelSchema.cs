@@ -204,5 +204,17 @@ internal static class PostgresReadModelSchema
         BEGIN NEW.seal := pact_seal('webhook_deliveries', NEW.delivery_id::text, NEW.subscription_id::text, NEW.seq::text, NEW.type::text, NEW.stream::text, NEW.status::text, NEW.attempt::text, NEW.http_status::text, NEW.error::text, NEW.attempted_at::text, NEW.next_attempt_at::text, NEW.created_at::text); RETURN NEW; END $$;
         CREATE TRIGGER webhook_deliveries_sealed BEFORE INSERT OR UPDATE ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION webhook_deliveries_seal();
         """,
+        // The latest snapshot of the daemon's decision state (IStateSnapshotStore), sealed by the store as it writes the
+        // row (RowSeals.Seal, in C#: the same code as on SQLite) and checked as it reads it.
+        """
+        CREATE TABLE state_snapshots (
+            through_seq bigint  PRIMARY KEY,
+            event_hash  text    NOT NULL,
+            format      integer NOT NULL,
+            body        bytea   NOT NULL,
+            body_hash   text    NOT NULL,
+            written_at  text    NOT NULL,
+            seal        text    NOT NULL);
+        """,
     ];
 }

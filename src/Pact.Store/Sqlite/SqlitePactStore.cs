@@ -35,7 +35,7 @@ public sealed class SqlitePactStore : IPactStore
         Agents = new AgentDirectory(_log);
         Passports = new PassportReadModel(_log);
         Policies = new PolicyStore(_log);
-        StateSnapshots = new SqliteStateSnapshotStore(_log);
+        StateSnapshots = new StateSnapshotStore(_log, _log.SealKey);
     }
 
     /// <summary>

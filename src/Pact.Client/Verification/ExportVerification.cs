@@ -56,6 +56,12 @@ public static class ExportChecks
 
     /// <summary>A <c>policy.decided</c> does not recompute from the transcript and the bundle's <c>policies</c> (§14).</summary>
     public const string PolicyDecision = Pact.Core.Mandates.DecisionReplay.Check;
+
+    /// <summary>
+    /// An act under a mandate (§14) does not carry out a recorded decision: no earlier <c>policy.decided</c> for its proposal
+    /// under that mandate has its decisionHash, or that decision's effect is not the act's (or an acknowledgment names one).
+    /// </summary>
+    public const string MandateDecision = Pact.Core.Mandates.DecisionReplay.ActCheck;
 }
 
 /// <summary>Where verification stands, reported as it goes.</summary>

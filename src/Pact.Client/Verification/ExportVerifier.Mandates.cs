@@ -13,8 +13,8 @@ public static partial class ExportVerifier
         /// <summary>
         /// The mandates that acted in the session (§14): each stream in <c>mandates</c> hashes, chains and proves into the
         /// signed log like the session's events; every action names a mandate granted before it, with that mandateHash, and
-        /// neither revoked nor expired before it by seq; and every <c>policy.decided</c> recomputes from the transcript
-        /// with the bundle's <c>policies</c>. A session without actions under a mandate has nothing to check here.
+        /// neither revoked nor expired before it by seq; every <c>policy.decided</c> recomputes from the transcript
+        /// with the bundle's <c>policies</c>; and every act carries out a recorded decision of its proposal with its effect. A session without actions under a mandate has nothing to check here.
         /// </summary>
         private ExportFailure? CheckMandates(List<TranscriptEvent> events)
         {
@@ -68,7 +68,7 @@ public static partial class ExportVerifier
             if (DecisionReplay.Verify(events, policies) is { } mismatch)
             {
                 var index = events.FindIndex(e => e.Seq == mismatch.Seq);
-                return new(ExportChecks.PolicyDecision, $"/events/{index}", mismatch.Message, mismatch.Seq, mismatch.StreamSeq);
+                return new(mismatch.Check, $"/events/{index}", mismatch.Message, mismatch.Seq, mismatch.StreamSeq);
             }
             progress?.Report(new ExportVerificationProgress("mandates", actions.Count, actions.Count));
             return null;

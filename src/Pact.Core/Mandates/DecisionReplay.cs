@@ -8,8 +8,11 @@ using Pact.Core.Time;
 
 namespace Pact.Core.Mandates;
 
-/// <summary>The first recorded decision that does not follow from the transcript and its policy.</summary>
-public sealed record DecisionMismatch(long Seq, long StreamSeq, string Message);
+/// <summary>
+/// The first recorded decision that does not follow from the transcript and its policy (<see cref="DecisionReplay.Check"/>),
+/// or the first act under a mandate that does not carry out a recorded decision (<see cref="DecisionReplay.ActCheck"/>).
+/// </summary>
+public sealed record DecisionMismatch(long Seq, long StreamSeq, string Message, string Check = DecisionReplay.Check);
 
 /// <summary>
 /// Recomputes every <c>policy.decided</c> of a session stream (§14 verify) from what the transcript recorded: the judged
@@ -22,13 +25,19 @@ public static class DecisionReplay
 {
     public const string Check = "policy-decision";
 
+    /// <summary>An act under a mandate cites no recorded decision of its proposal with the effect it carries out.</summary>
+    public const string ActCheck = "mandate-decision";
+
     /// <summary>The policy hashes the stream's decisions name, in order of first appearance.</summary>
     public static IReadOnlyList<string> PolicyHashes(IEnumerable<TranscriptEvent> events) =>
         [.. events.Where(e => e.Type == EventTypes.PolicyDecided)
             .Select(e => e.Data["decision"]?["policyHash"] is JsonValue v && v.TryGetValue<string>(out var h) ? h : null)
             .OfType<string>().Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Null when every decision recomputes to its recorded decisionHash; else the first that does not.</summary>
+    /// <summary>
+    /// Null when every decision recomputes to its recorded decisionHash and every act under a mandate carries out one of
+    /// them (<see cref="DecisionTies"/>); else the first event, by order, where either fails.
+    /// </summary>
     public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -36,6 +45,7 @@ public static class DecisionReplay
         var session = PolicySessionFacts.None;
         // A counter's second decision comes before the counter's proposal.created (§14), so every creation is indexed first.
         var created = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
+        var termsHashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (e.Type == EventTypes.SessionCreated)
@@ -45,12 +55,16 @@ public static class DecisionReplay
             }
             else if (e.Type == EventTypes.ProposalCreated)
             {
-                created[e.Data["proposalId"]!.GetValue<string>()] = e;
+                var proposalId = e.Data["proposalId"]!.GetValue<string>();
+                created[proposalId] = e;
+                if (e.Data["termsHash"] is JsonValue hash && hash.TryGetValue<string>(out var termsHash)) termsHashes[proposalId] = termsHash;
             }
         }
+        var decisions = DecisionTies.Decisions(events);
         foreach (var e in events)
         {
             if (e.Type == EventTypes.PolicyDecided && Recompute(e, created, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
+            if (DecisionTies.Check(e, decisions, termsHashes) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied, ActCheck);
         }
         return null;
     }

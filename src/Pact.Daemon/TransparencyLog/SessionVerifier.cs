@@ -109,7 +109,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         if (await RecomputeDecisionsAsync(sessionId, ct) is { } mismatch)
         {
             return new(false, eventsChecked, signaturesChecked, head, from?.CheckpointId, null,
-                new VerificationFailure(mismatch.Seq, mismatch.StreamSeq, DecisionReplay.Check, mismatch.Message));
+                new VerificationFailure(mismatch.Seq, mismatch.StreamSeq, mismatch.Check, mismatch.Message));
         }
 
         var (log, noteOpened, inclusionFailure) = await CheckInclusionAsync(head, ct);
@@ -158,8 +158,8 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
     }
 
     /// <summary>
-    /// Every <c>policy.decided</c> of the stream recomputed from the transcript and the published policies (§14), the
-    /// whole stream read so a decision is judged with the proposal it judged even from a checkpoint on.
+    /// Every <c>policy.decided</c> of the stream recomputed from the transcript and the published policies, and every act
+    /// under a mandate tied to one of them (§14), the whole stream read so a decision is judged with the proposal it judged even from a checkpoint on.
     /// </summary>
     private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, CancellationToken ct)
     {
@@ -172,8 +172,8 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
             if (page.Count < PageSize) break;
             after = page[^1].StreamSeq;
         }
+        // Runs even when no decision names a policy: an act under a mandate with no decision at all must fail (§14).
         var hashes = DecisionReplay.PolicyHashes(events);
-        if (hashes.Count == 0) return null;
         // Loads each named policy (and what it extends) into the catalog, which then resolves them synchronously.
         foreach (var hash in hashes) await policies.GetAsync(hash, ct);
         return DecisionReplay.Verify(events, policies);

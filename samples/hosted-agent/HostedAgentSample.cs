@@ -127,11 +127,12 @@ public static class HostedAgentSample
             output.WriteLine($"  {e.StreamSeq,3}  {e.Type,-18} {(e.Actor == "daemon" ? "daemon" : e.Actor == homeownerKey.Did ? "homeowner" : "contractor")}");
 
         // Offline: the export alone, the daemon's key and nothing else: chain, proofs, signatures, the mandate stream, and
-        // every decision recomputed from the transcript and the published policy.
+        // every decision recomputed from the transcript and the published policy, and every act the daemon took in the
+        // homeowner's name tied to one of those decisions with the effect it carried out.
         var bundle = await back.ExportSessionAsync(sessionId, cancellationToken);
         var verification = ExportVerifier.Verify(bundle, daemonKey);
         output.WriteLine($"Verified    offline, {verification.EventsChecked} events and {verification.SignaturesChecked} signatures: "
-            + (verification.Ok ? "every decision recomputes from the policy" : "NO: " + verification.FirstFailure?.Message));
+            + (verification.Ok ? "every decision recomputes from the policy and every act carries one out" : "NO: " + verification.FirstFailure?.Message));
 
         var decisions = bundle.Events.Where(e => e.Type == EventTypes.PolicyDecided).Select(e => new HostedDecision(
             e.Data["proposalId"]!.GetValue<string>(), e.Data["judged"]?.GetValue<string>(), e.Data["decision"]!["ruleId"]?.GetValue<string>(),
@@ -140,12 +141,10 @@ public static class HostedAgentSample
         foreach (var d in decisions)
             output.WriteLine($"  {d.ProposalId,-30} {d.Judged ?? "-",-30} {d.RuleId ?? "(default)",-13} {d.Effect,-9} {d.DecisionHash[..16]}…");
 
-        // Every act the daemon took in the homeowner's name carries this mandate and one of the recomputed decisions.
-        var hashes = decisions.Select(d => d.DecisionHash).ToHashSet(StringComparer.Ordinal);
+        // The verifier tied each act to its decision; what is left to see is that this mandate, the homeowner's, took them all.
         var acts = bundle.Events.Where(e => e.Actor == "daemon" && e.Data["mandate"] is JsonObject).ToList();
-        var underMandate = acts.Count > 0 && acts.All(e => e.Data["mandate"]!["mandateId"]?.GetValue<string>() == mandateId
-            && hashes.Contains(e.Data["mandate"]!["decisionHash"]?.GetValue<string>() ?? ""));
-        output.WriteLine($"Acts        {acts.Count} by the daemon under mandate {mandateId}, each with a recomputed decision: {(underMandate ? "yes" : "NO")}");
+        var underMandate = acts.Count > 0 && acts.All(e => e.Data["mandate"]!["mandateId"]?.GetValue<string>() == mandateId);
+        output.WriteLine($"Acts        {acts.Count} by the daemon, all under mandate {mandateId}: {(underMandate ? "yes" : "NO")}");
 
         return new HostedAgentOutcome(sessionId, mandateId, policyHash, first.Status, second.Status, counter.Status, pending.Items.Count,
             decisions, verification.Ok, underMandate);

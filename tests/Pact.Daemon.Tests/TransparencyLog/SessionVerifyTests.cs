@@ -103,12 +103,14 @@ public sealed class SessionVerifyTests : IAsyncLifetime
         var store = _host.Services.GetRequiredService<IPactStore>();
         var served = await s.A.Client.GetPassportAsync(s.B.Did);
         var passport = System.Text.Json.JsonSerializer.SerializeToNode(served, PactJson.Options)!.AsObject();
-        // Recorded as §14's policy.decided records the counterparty passport a decision saw (no such event is written yet).
+        // Recorded as §14's policy.decided records the counterparty passport a decision saw: a bare record, with no decision.
         await store.AppendAsync(new AppendRequest(DateTimeOffset.UtcNow,
             [new StreamAppend(s.SessionId, [new Pact.Core.Events.EventDraft("policy.decided", "daemon", new JsonObject { ["proposalId"] = "prp_x", ["passport"] = passport.DeepClone() })])]));
 
+        // Its passport checks out, so the first error is the decision replay's: the bare record carries no decision.
         var sound = await s.A.Client.VerifyAsync(s.SessionId);
-        sound.Ok.Should().BeTrue(sound.FirstError?.Message);
+        sound.FirstError!.Check.Should().Be("policy-decision", sound.FirstError.Message);
+        sound.FirstError.StreamSeq.Should().Be(LogScenario.Events + 1);
         sound.EventsChecked.Should().Be(LogScenario.Events + 1);
 
         passport["counts"]!["failures"] = 3;

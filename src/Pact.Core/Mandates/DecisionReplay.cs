@@ -10,7 +10,8 @@ namespace Pact.Core.Mandates;
 
 /// <summary>
 /// The first recorded decision that does not follow from the transcript and its policy (<see cref="DecisionReplay.Check"/>),
-/// or the first act under a mandate that does not carry out a recorded decision (<see cref="DecisionReplay.ActCheck"/>).
+/// or the first act under a mandate that does not carry out a recorded decision (<see cref="DecisionReplay.ActCheck"/>) or
+/// that its grant does not authorize where it was recorded (<see cref="DecisionReplay.AuthorityCheck"/>).
 /// </summary>
 public sealed record DecisionMismatch(long Seq, long StreamSeq, string Message, string Check = DecisionReplay.Check);
 
@@ -27,6 +28,9 @@ public static class DecisionReplay
 
     /// <summary>An act under a mandate cites no recorded decision of its proposal with the effect it carries out.</summary>
     public const string ActCheck = "mandate-decision";
+
+    /// <summary>The grant an act under a mandate carries is not its answering agent's, or its scope does not cover the act's session, compact or counterparty.</summary>
+    public const string AuthorityCheck = "mandate-authority";
 
     /// <summary>The policy hashes the stream's decisions name, in order of first appearance.</summary>
     public static IReadOnlyList<string> PolicyHashes(IEnumerable<TranscriptEvent> events) =>
@@ -45,7 +49,6 @@ public static class DecisionReplay
         var session = PolicySessionFacts.None;
         // A counter's second decision comes before the counter's proposal.created (§14), so every creation is indexed first.
         var created = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
-        var termsHashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (e.Type == EventTypes.SessionCreated)
@@ -55,16 +58,14 @@ public static class DecisionReplay
             }
             else if (e.Type == EventTypes.ProposalCreated)
             {
-                var proposalId = e.Data["proposalId"]!.GetValue<string>();
-                created[proposalId] = e;
-                if (e.Data["termsHash"] is JsonValue hash && hash.TryGetValue<string>(out var termsHash)) termsHashes[proposalId] = termsHash;
+                created[e.Data["proposalId"]!.GetValue<string>()] = e;
             }
         }
         var decisions = DecisionTies.Decisions(events);
         foreach (var e in events)
         {
             if (e.Type == EventTypes.PolicyDecided && Recompute(e, created, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
-            if (DecisionTies.Check(e, decisions, termsHashes) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied, ActCheck);
+            if (DecisionTies.Check(e, decisions, created) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
         }
         return null;
     }

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using FluentAssertions;
+using Pact.Core.Contracts;
+using Pact.Core.Crypto;
+using Pact.Core.Envelopes;
 using Pact.Core.Events;
 using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
@@ -8,20 +11,46 @@ namespace Pact.Core.Tests.Mandates;
 
 /// <summary>
 /// §14: an act the daemon recorded under a mandate must carry out a recorded <c>policy.decided</c> — same mandate, same
-/// proposal, earlier, with the act's decisionHash and effect. Whether the decision itself recomputes is DecisionReplay's.
+/// proposal, earlier, with the act's decisionHash and effect; and the grant it carries must be the answering agent's with
+/// a scope that covers the act's session, compact and counterparty. Whether the decision recomputes is DecisionReplay's.
 /// </summary>
 public class DecisionTiesTests
 {
     private const string MandateId = "mnd_1";
-    private const string MandateHash = "aa11";
     private const string Proposal = "prp_1";
     private const string TermsHash = "tt11";
+    private static readonly string Session = Pact.Core.Ids.PactIds.New(Pact.Core.Ids.PactIds.Session, DateTimeOffset.UtcNow);
+    private static readonly string OtherSession = Pact.Core.Ids.PactIds.New(Pact.Core.Ids.PactIds.Session, DateTimeOffset.UtcNow);
+    private static readonly KeyPair Homeowner = KeyPair.Generate();
+    private static readonly KeyPair Contractor = KeyPair.Generate();
+    private static readonly string MandateHash = MandateCrypto.MandateHash(GrantFor(Homeowner, [])["payload"]!);
+
+    private static JsonObject GrantFor(KeyPair agent, JsonObject scope) =>
+        Envelope.Sign(agent, EnvelopeTypes.MandateGrant, "did:key:z6MkDaemon", new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), new JsonObject
+        {
+            ["policyHash"] = "pp11", ["scope"] = scope, ["acknowledge"] = new JsonArray(), ["expiresAt"] = "2027-01-01T00:00:00.000Z",
+        }, nonce: "AAAAAAAAAAAAAAAAAAAAAA").ToJson();
 
     private static TranscriptEvent Event(long seq, string type, JsonObject data, string actor = TranscriptEvent.DaemonActor) =>
-        new(seq, "ses_1", seq, type, "2026-12-07T00:00:00.000Z", actor, data, "", "");
+        new(seq, Session, seq, type, "2026-12-07T00:00:00.000Z", actor, data, "", "");
 
+    /// <summary>The contractor (party a) proposes to the homeowner (party b).</summary>
     private static TranscriptEvent Created(long seq = 1) =>
-        Event(seq, EventTypes.ProposalCreated, new JsonObject { ["proposalId"] = Proposal, ["termsHash"] = TermsHash }, "did:key:z6MkProposer");
+        Event(seq, EventTypes.ProposalCreated, new JsonObject
+        {
+            ["proposalId"] = Proposal, ["compactId"] = "cmp_1", ["termsHash"] = TermsHash,
+            ["envelope"] = new JsonObject
+            {
+                ["payload"] = new JsonObject
+                {
+                    ["terms"] = new JsonObject
+                    {
+                        ["parties"] = new JsonObject { ["a"] = new JsonObject { ["agent"] = Contractor.Did }, ["b"] = new JsonObject { ["agent"] = Homeowner.Did } },
+                    },
+                    ["signature"] = new JsonObject { ["party"] = "a" },
+                },
+            },
+        }, Contractor.Did);
 
     private static TranscriptEvent Decided(long seq, string effect, string decisionHash, string proposalId = Proposal) =>
         Event(seq, EventTypes.PolicyDecided, new JsonObject
@@ -33,8 +62,14 @@ public class DecisionTiesTests
             ["decisionHash"] = decisionHash,
         });
 
-    private static JsonObject Mandate(string? decisionHash, string mandateId = MandateId) =>
-        new() { ["mandateId"] = mandateId, ["mandateHash"] = MandateHash, ["decisionHash"] = decisionHash, ["grant"] = new JsonObject() };
+    private static JsonObject Mandate(string? decisionHash, string mandateId = MandateId, JsonObject? grant = null)
+    {
+        grant ??= GrantFor(Homeowner, []);
+        return new()
+        {
+            ["mandateId"] = mandateId, ["mandateHash"] = MandateCrypto.MandateHash(grant["payload"]!), ["decisionHash"] = decisionHash, ["grant"] = grant,
+        };
+    }
 
     private static TranscriptEvent Signed(long seq, string? decisionHash) =>
         Event(seq, EventTypes.ProposalSigned, new JsonObject { ["proposalId"] = Proposal, ["termsHash"] = TermsHash, ["mandate"] = Mandate(decisionHash) });
@@ -42,8 +77,10 @@ public class DecisionTiesTests
     private static string? FirstProblem(params TranscriptEvent[] events)
     {
         var decisions = DecisionTies.Decisions(events);
-        var terms = new Dictionary<string, string>(StringComparer.Ordinal) { [Proposal] = TermsHash };
-        return events.Select(e => DecisionTies.Check(e, decisions, terms)).FirstOrDefault(p => p is not null);
+        var created = events.Where(e => e.Type == EventTypes.ProposalCreated).ToDictionary(e => e.Data["proposalId"]!.GetValue<string>());
+        return events.Select(e => DecisionTies.Check(e, decisions, created)).FirstOrDefault(p => p is not null) is { } problem
+            ? $"{problem.Check}: {problem.Message}"
+            : null;
     }
 
     [Fact]
@@ -96,8 +133,9 @@ public class DecisionTiesTests
 
         JsonObject Counter(string hash) => new()
         {
-            ["proposalId"] = "prp_2", ["termsHash"] = "tt22", ["replaces"] = Proposal,
-            ["signature"] = new JsonObject { ["mandate"] = Mandate(hash) }, ["mandate"] = Mandate(hash),
+            ["proposalId"] = "prp_2", ["compactId"] = "cmp_1", ["termsHash"] = "tt22", ["replaces"] = Proposal,
+            ["terms"] = Created().Data["envelope"]!["payload"]!["terms"]!.DeepClone(),
+            ["signature"] = new JsonObject { ["party"] = "b", ["mandate"] = Mandate(hash) }, ["mandate"] = Mandate(hash),
         };
         FirstProblem(Created(), Decided(2, "counter", "d1"), Decided(3, "sign", "d2", "prp_2"), Event(4, EventTypes.ProposalCreated, Counter("d2")))
             .Should().BeNull();
@@ -110,5 +148,30 @@ public class DecisionTiesTests
     {
         FirstProblem(Event(1, EventTypes.WithdrawalAcknowledged, new JsonObject { ["mandate"] = Mandate(null) })).Should().BeNull();
         FirstProblem(Event(1, EventTypes.WithdrawalAcknowledged, new JsonObject { ["mandate"] = Mandate("d1") })).Should().Contain("decisionHash null");
+    }
+
+    [Fact]
+    public void The_grant_must_be_the_answering_agents_and_its_scope_must_cover_the_session_compact_and_counterparty()
+    {
+        TranscriptEvent SignedUnder(JsonObject grant) =>
+            Event(3, EventTypes.ProposalSigned, new JsonObject { ["proposalId"] = Proposal, ["mandate"] = Mandate("d1", grant: grant) });
+        TranscriptEvent DecidedUnder(JsonObject grant) => Event(2, EventTypes.PolicyDecided, new JsonObject
+        {
+            ["proposalId"] = Proposal, ["mandateId"] = MandateId, ["mandateHash"] = MandateCrypto.MandateHash(grant["payload"]!),
+            ["decision"] = new JsonObject { ["effect"] = "sign" }, ["decisionHash"] = "d1",
+        });
+        string? Under(JsonObject grant) => FirstProblem(Created(), DecidedUnder(grant), SignedUnder(grant));
+
+        Under(GrantFor(Homeowner, new JsonObject { ["sessions"] = new JsonArray(Session), ["counterparties"] = new JsonArray(Contractor.Did), ["compactIdPrefix"] = "cmp_" }))
+            .Should().BeNull();
+        Under(GrantFor(Contractor, [])).Should().StartWith("mandate-authority:").And.Contain("answers for " + Homeowner.Did);
+        Under(GrantFor(Homeowner, new JsonObject { ["sessions"] = new JsonArray(OtherSession) })).Should().StartWith("mandate-authority:").And.Contain(Session);
+        Under(GrantFor(Homeowner, new JsonObject { ["counterparties"] = new JsonArray(Homeowner.Did) })).Should().StartWith("mandate-authority:");
+        Under(GrantFor(Homeowner, new JsonObject { ["compactIdPrefix"] = "other_" })).Should().StartWith("mandate-authority:");
+        // An acknowledgment names no proposal here; its session is still judged.
+        FirstProblem(Event(1, EventTypes.WithdrawalAcknowledged, new JsonObject
+        {
+            ["mandate"] = Mandate(null, grant: GrantFor(Homeowner, new JsonObject { ["sessions"] = new JsonArray(OtherSession) })),
+        })).Should().StartWith("mandate-authority:");
     }
 }

@@ -62,6 +62,9 @@ public static class ExportChecks
     /// under that mandate has its decisionHash, or that decision's effect is not the act's (or an acknowledgment names one).
     /// </summary>
     public const string MandateDecision = Pact.Core.Mandates.DecisionReplay.ActCheck;
+
+    /// <summary>The grant an act under a mandate carries is not its answering agent's, or does not cover the act's session, compact or counterparty (§14).</summary>
+    public const string MandateAuthority = Pact.Core.Mandates.DecisionReplay.AuthorityCheck;
 }
 
 /// <summary>Where verification stands, reported as it goes.</summary>

@@ -11,8 +11,9 @@ namespace Pact.Core.Mandates;
 /// The checks §14 asks of a verifier for one signature made under a mandate, as far as the signature itself and the
 /// terms carry them: the grant envelope is the agent's (<c>terms.parties[party].agent</c>), of type <c>mandate.grant</c>,
 /// addressed to the record's daemon; <c>mandateHash</c> is the grant payload's; the signature was made before the grant
-/// expired and within its scope; and <c>sig</c> verifies under <c>signer</c> over §14's input. Revocation order and the
-/// recomputed decision need the transcript and the policy (the export verifier's part).
+/// expired and within its scope; and <c>sig</c> verifies under <c>signer</c> over §14's input. Revocation order needs
+/// the mandate streams (the export verifier's part); the session scope, the recomputed decision and the act's tie to it
+/// need the transcript and the policy (<see cref="DecisionReplay"/>, run by both verifiers).
 /// </summary>
 public static class MandateSignatures
 {

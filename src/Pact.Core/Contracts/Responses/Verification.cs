@@ -19,5 +19,5 @@ public sealed record VerifiedHead(long Seq, long StreamSeq, string Hash);
 public sealed record VerifiedLog(long TreeSize, string RootHash);
 
 /// <summary>The first thing verification found wrong, at one event.</summary>
-/// <param name="Check">hash, prev-hash, stream-seq, envelope-signature, compact-signature, in-force-signature, passport, policy-decision, mandate-decision or inclusion.</param>
+/// <param name="Check">hash, prev-hash, stream-seq, envelope-signature, compact-signature, in-force-signature, passport, policy-decision, mandate-decision, mandate-authority or inclusion.</param>
 public sealed record VerificationFailure(long Seq, long StreamSeq, string Check, string Message);

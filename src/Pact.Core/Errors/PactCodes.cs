@@ -31,6 +31,7 @@ public static class PactCodes
     public const string CompactState = "PACT-304";
     public const string SessionNotActive = "PACT-305";
     public const string MandateInactive = "PACT-306";
+    public const string BundleState = "PACT-307";
     public const string IntegrityFailure = "PACT-401";
     public const string NotFound = "PACT-404";
     public const string MethodNotAllowed = "PACT-405";
@@ -40,6 +41,9 @@ public static class PactCodes
     public const string RateLimited = "PACT-429";
     public const string NegotiationTimeout = "PACT-501";
     public const string AcknowledgmentTimeout = "PACT-502";
+
+    /// <summary>A bundle counterparty's silence until closesAt (§15): a failure event's code, never a response.</summary>
+    public const string BundleTimeout = "PACT-503";
 
     // Additions to the protocol's table (§11), never answers to a valid protocol request:
     // an unexpected fault (the 500 reveals only the trace id), and /readyz while the store refuses a write.

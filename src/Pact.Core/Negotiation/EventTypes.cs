@@ -27,6 +27,11 @@ public static class EventTypes
     public const string RevocationInitiated = "compact.revocation.initiated";
     public const string RevocationLapsed = "compact.revocation.lapsed";
 
+    public const string BundleCreated = "bundle.created";
+    public const string BundleCommitted = "bundle.committed";
+    public const string BundleAborted = "bundle.aborted";
+    public const string BundleWithdrawn = "bundle.withdrawn";
+
     public const string Failure = "failure";
 
     public const string PolicyDecided = "policy.decided";

@@ -22,13 +22,21 @@ public sealed record CreateProposal(JsonObject Envelope, string SessionId, strin
 /// verify the signatures, build the signed record with the daemon key, and decide with it.
 /// </summary>
 public sealed record SignProposal(JsonObject Envelope, string ProposalId, string TermsHash, SignedCompact? Compact = null)
-    : NegotiationCommand(Envelope);
+    : NegotiationCommand(Envelope)
+{
+    /// <summary>For a bundle member (§15), instead of <see cref="Compact"/>: what its bundle's commit needs.</summary>
+    public Bundles.BundleServices? Bundle { get; init; }
+}
 
 /// <summary>The signed compact record (§4.3) and its compactHash, built by the caller with the daemon key.</summary>
 public sealed record SignedCompact(JsonObject Record, string CompactHash);
 
 /// <summary>proposal.decline (the payload's optional reason is not recorded in event data).</summary>
-public sealed record DeclineProposal(JsonObject Envelope, string ProposalId, string TermsHash) : NegotiationCommand(Envelope);
+public sealed record DeclineProposal(JsonObject Envelope, string ProposalId, string TermsHash) : NegotiationCommand(Envelope)
+{
+    /// <summary>For a member of a <c>best</c> bundle (§15), whose decline may close it: what its commit needs.</summary>
+    public Bundles.BundleServices? Bundle { get; init; }
+}
 
 /// <summary>proposal.withdraw by the proposer.</summary>
 public sealed record WithdrawProposal(JsonObject Envelope, string ProposalId, string TermsHash) : NegotiationCommand(Envelope);

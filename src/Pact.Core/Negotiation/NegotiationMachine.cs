@@ -1,5 +1,6 @@
 using Pact.Core.Terms;
 using System.Text.Json.Nodes;
+using Pact.Core.Bundles;
 using Pact.Core.Errors;
 using Pact.Core.Events;
 using Pact.Core.Lifecycle;
@@ -35,6 +36,8 @@ public static class NegotiationMachine
             DeclineProposal c => CheckDecline(state, c, now),
             WithdrawProposal c => CheckWithdraw(state, c, now),
             AcknowledgeWithdrawal c => CheckAck(state, c, now),
+            CreateBundle c => BundleMachine.CheckCreate(state, c, now),
+            WithdrawBundle c => BundleMachine.CheckWithdraw(state, c, now),
             _ => throw new ArgumentException($"Unknown negotiation command {command.GetType().Name}.", nameof(command)),
         };
     }
@@ -44,12 +47,25 @@ public static class NegotiationMachine
     public static Verdict Decide(NegotiationState state, NegotiationCommand command, DateTimeOffset now)
     {
         now = Timestamp.Truncate(now);
-        if (command is SignProposal { Compact: null })
-            throw new ArgumentException("Deciding a signature needs the signed compact record; use Check to judge it before building one.", nameof(command));
         var error = Check(state, command, now);
         if (error is not null) return error;
+        var answered = command switch { SignProposal c => c.ProposalId, DeclineProposal c => c.ProposalId, _ => null };
+        if (answered is not null && state.Proposal(answered)?.BundleId is not null)
+        {
+            return command switch
+            {
+                SignProposal c => BundleMachine.Prepared(state, c, now,
+                    c.Bundle ?? throw new ArgumentException("Deciding a bundle member's signature needs BundleServices.", nameof(command))),
+                DeclineProposal c => BundleMachine.Declined(state, c, now, c.Bundle),
+                _ => throw new InvalidOperationException(),
+            };
+        }
+        if (command is SignProposal { Compact: null })
+            throw new ArgumentException("Deciding a signature needs the signed compact record; use Check to judge it before building one.", nameof(command));
         return command switch
         {
+            CreateBundle c => BundleMachine.Created(c),
+            WithdrawBundle c => BundleMachine.Withdrawn(state, c),
             CreateProposal c => Created(c, now),
             SignProposal c => Signed(state, c),
             DeclineProposal c => Decision.Of(new StreamEvent(SessionOf(state, c.ProposalId), Draft(EventTypes.ProposalDeclined, c, new JsonObject
@@ -81,7 +97,8 @@ public static class NegotiationMachine
     /// the deadlines <see cref="FireDue(NegotiationState, DateTimeOffset)"/> fires, including those that only arise
     /// while earlier ones fire (an escalation before the notice period ends schedules the revocation's activation).
     /// </summary>
-    public static IReadOnlyList<Deadline> DueDeadlines(NegotiationState state, DateTimeOffset now) => RunDue(state, now, null).Fired;
+    public static IReadOnlyList<Deadline> DueDeadlines(NegotiationState state, DateTimeOffset now, BundleServices? bundles = null) =>
+        RunDue(state, now, null, bundles).Fired;
 
     /// <summary>The earliest pending deadline of any kind, for a timer service to wait on.</summary>
     public static Deadline? NextDeadline(NegotiationState state)
@@ -98,10 +115,11 @@ public static class NegotiationMachine
     /// the same instant); use <see cref="FireDue(NegotiationState, DateTimeOffset)"/>, which folds each deadline's
     /// events before firing the next.
     /// </summary>
-    public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now)
+    public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now, BundleServices? bundles = null, int eventsBefore = 0)
     {
         if (!deadline.IsReached(Timestamp.Truncate(now))) return Decision.Empty;
         if (deadline.Kind == DeadlineKind.MandateExpiry) return FireMandateExpiry(state, deadline);
+        if (deadline.Kind == DeadlineKind.BundleClose) return BundleMachine.Close(state, deadline, now, eventsBefore, bundles);
         if (deadline.Kind is not (DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation))
             return LifecycleDeadlines.Fire(state, deadline, now);
         var p = state.Proposal(deadline.Id);
@@ -139,19 +157,19 @@ public static class NegotiationMachine
     /// one call for the timer and for "record reached deadlines before judging" (§0): each deadline is fired
     /// against the state with the previous ones' events folded in, and deadlines that arise meanwhile fire too.
     /// </summary>
-    public static Decision FireDue(NegotiationState state, DateTimeOffset now) => RunDue(state, now, null).Decision;
+    public static Decision FireDue(NegotiationState state, DateTimeOffset now, BundleServices? bundles = null) => RunDue(state, now, null, bundles).Decision;
 
     /// <summary>
     /// Like <see cref="FireDue(NegotiationState, DateTimeOffset)"/> but only for the deadlines
     /// <paramref name="include"/> accepts (e.g. those whose <see cref="NegotiationState.SubjectOf"/> is locked).
     /// A revocation or expiry still cascades into every dependent compact.
     /// </summary>
-    public static Decision FireDue(NegotiationState state, DateTimeOffset now, Func<Deadline, bool> include) =>
-        RunDue(state, now, include).Decision;
+    public static Decision FireDue(NegotiationState state, DateTimeOffset now, Func<Deadline, bool> include, BundleServices? bundles = null) =>
+        RunDue(state, now, include, bundles).Decision;
 
     /// <summary>Fires reached deadlines one at a time, earliest first, folding each one's events before the next.</summary>
     internal static (Decision Decision, NegotiationState State, IReadOnlyList<Deadline> Fired) RunDue(
-        NegotiationState state, DateTimeOffset now, Func<Deadline, bool>? include)
+        NegotiationState state, DateTimeOffset now, Func<Deadline, bool>? include, BundleServices? bundles = null)
     {
         now = Timestamp.Truncate(now);
         var decision = Decision.Empty;
@@ -163,7 +181,7 @@ public static class NegotiationMachine
             var next = state.PendingDeadlines().TakeWhile(d => d.IsReached(now)).FirstOrDefault(d => !tried.Contains(d) && (include is null || include(d)));
             if (next is null) break;
             tried.Add(next);
-            var events = Fire(state, next, now);
+            var events = Fire(state, next, now, bundles, decision.Events.Length);
             if (events.IsEmpty) continue;
             fired.Add(next);
             state = Fold(state, events, now);
@@ -173,7 +191,7 @@ public static class NegotiationMachine
     }
 
     /// <summary>Folds decided events as if appended at <paramref name="time"/> (their hashes are not needed by the fold).</summary>
-    internal static NegotiationState Fold(NegotiationState state, Decision decision, DateTimeOffset time)
+    public static NegotiationState Fold(NegotiationState state, Decision decision, DateTimeOffset time)
     {
         var text = Timestamp.ToText(time);
         foreach (var (stream, draft) in decision.Events)
@@ -212,11 +230,13 @@ public static class NegotiationMachine
             if (status == ProposalStatus.Signed)
                 return Refusals.CompactState($"{f.CompactId} version {f.Version} was signed by proposal {p.ProposalId}.");
             if (status.BurnsSlot()) return Refusals.SlotBurned(f.CompactId, f.Version, p.ProposalId, status);
-            if (status.IsLive()) occupant = p;
+            if (status.HoldsSlot()) occupant = p;
         }
 
         if (c.Replaces is null)
             return occupant is null ? null : Refusals.SlotOccupied(f.CompactId, f.Version, occupant.ProposalId);
+        if (occupant?.BundleId is not null && occupant.ProposalId == c.Replaces)
+            return Refusals.ProposalStatus($"Proposal {occupant.ProposalId} is a member of bundle {occupant.BundleId} and cannot be countered on its own.");
         if (occupant is null || occupant.ProposalId != c.Replaces || occupant.SessionId != c.SessionId)
             return Refusals.ProposalStatus($"'replaces' must name the open proposal of {f.CompactId} version {f.Version} in session {c.SessionId}.");
         if (occupant.StatusAt(now) != ProposalStatus.Open)
@@ -232,6 +252,7 @@ public static class NegotiationMachine
         if (ClaimedParty(c) is { } claimed && claimed != p.Proposer.Other())
             return Refusals.Forbidden($"The countersignature is party {p.Proposer.Other().ToWire()}'s; the signer is not party {claimed.ToWire()}.");
         if (session.Status != SessionStatus.Active) return SessionRefusal(session);
+        if (p.BundleId is not null && BundleMachine.CheckMember(state, p, now) is { } member) return member;
         var status = p.StatusAt(now);
         if (!status.IsLive()) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
         if (p.Version > 1 && CheckSuccession(state, p.CompactId, p.Version, p.Predecessor) is { } succession) return succession;
@@ -243,6 +264,7 @@ public static class NegotiationMachine
         if (Visible(state, c.ProposalId, c.Signer) is not (var p, var session)) return Refusals.NotFound($"Proposal {c.ProposalId}");
         if (c.Signer != p.CounterpartyAgent) return Refusals.Forbidden("Only the other party may decline a proposal.");
         if (session.Status != SessionStatus.Active) return SessionRefusal(session);
+        if (p.BundleId is not null && BundleMachine.CheckMember(state, p, now) is { } member) return member;
         var status = p.StatusAt(now);
         if (status != ProposalStatus.Open) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
         return TermsHashCheck(p, c.TermsHash);
@@ -254,6 +276,8 @@ public static class NegotiationMachine
         if (c.Signer != p.ProposerAgent) return Refusals.Forbidden("Only the proposer may withdraw a proposal.");
         // Withdrawals stay possible while the session is suspended.
         if (session.Status == SessionStatus.Terminated) return SessionRefusal(session);
+        if (p.BundleId is not null)
+            return Refusals.ProposalStatus($"Proposal {p.ProposalId} is a member of bundle {p.BundleId}; withdraw the bundle instead.");
         var status = p.StatusAt(now);
         if (status != ProposalStatus.Open) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
         return TermsHashCheck(p, c.TermsHash);
@@ -328,11 +352,12 @@ public static class NegotiationMachine
     private static Decision Signed(NegotiationState state, SignProposal c)
     {
         var p = state.Proposal(c.ProposalId)!;
-        return InForce(state, p, c.Compact!, Draft(EventTypes.ProposalSigned, c, new JsonObject
+        var signed = new StreamEvent(p.SessionId, Draft(EventTypes.ProposalSigned, c, new JsonObject
         {
             ["proposalId"] = p.ProposalId,
             ["termsHash"] = p.TermsHash,
         }));
+        return new Decision([signed, .. InForceEvents(state, p, c.Compact!)]);
     }
 
     /// <summary>
@@ -344,23 +369,27 @@ public static class NegotiationMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(compact);
         var p = state.Proposal(proposalId) ?? throw new ArgumentException($"The state holds no proposal {proposalId}.", nameof(proposalId));
-        return InForce(state, p, compact, Daemon(EventTypes.ProposalSigned, new JsonObject
+        var signed = new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalSigned, new JsonObject
         {
             ["proposalId"] = p.ProposalId,
             ["termsHash"] = p.TermsHash,
             ["signature"] = signature.DeepClone(),
             ["mandate"] = mandate.DeepClone(),
         }));
+        return new Decision([signed, .. InForceEvents(state, p, compact)]);
     }
 
     /// <summary>The state after <paramref name="decision"/> were committed at <paramref name="time"/>: what a later part of the same commit is judged on.</summary>
     public static NegotiationState After(NegotiationState state, Decision decision, DateTimeOffset time) => Fold(state, decision, Timestamp.Truncate(time));
 
-    private static Decision InForce(NegotiationState state, ProposalRecord p, SignedCompact compact, EventDraft signed)
+    /// <summary>
+    /// What a signature that puts <paramref name="p"/>'s compact in force records after it: compact.in-force, and for
+    /// version n+1, in version n's stream, compact.superseded and the lapse of its open revocation (§8.2).
+    /// </summary>
+    public static IReadOnlyList<StreamEvent> InForceEvents(NegotiationState state, ProposalRecord p, SignedCompact compact)
     {
         var events = new List<StreamEvent>
         {
-            new(p.SessionId, signed),
             new(p.SessionId, Daemon(EventTypes.CompactInForce, new JsonObject
             {
                 ["compactId"] = p.CompactId,
@@ -387,7 +416,7 @@ public static class NegotiationMachine
                 })));
             }
         }
-        return new Decision([.. events]);
+        return events;
     }
 
     private static string SessionOf(NegotiationState state, string proposalId) => state.Proposal(proposalId)!.SessionId;

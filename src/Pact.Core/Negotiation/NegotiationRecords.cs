@@ -6,7 +6,7 @@ using Pact.Core.Time;
 namespace Pact.Core.Negotiation;
 
 /// <summary>What negotiation needs to know of a session: its status and participants.</summary>
-public sealed record SessionInfo(string SessionId, SessionStatus Status, ImmutableArray<string> Participants)
+public sealed record SessionInfo(string SessionId, SessionStatus Status, ImmutableArray<string> Participants, string? Topic = null)
 {
     public bool IsParticipant(string did) => Participants.Contains(did, StringComparer.Ordinal);
 }
@@ -32,7 +32,8 @@ public sealed record ProposalRecord(
     IsoDuration? AckTimeout,
     PredecessorRef? Predecessor,
     string CreatedEventHash,
-    WithdrawalInfo? Withdrawal = null)
+    WithdrawalInfo? Withdrawal = null,
+    string? BundleId = null)
 {
     public string AgentOf(PartyRole role) => role == PartyRole.A ? AgentA : AgentB;
 
@@ -48,7 +49,8 @@ public sealed record ProposalRecord(
     {
         get
         {
-            if (!Status.IsLive()) return null;
+            // A bundle member never expires on its own: it ends with its bundle (§15).
+            if (!Status.IsLive() || BundleId is not null) return null;
             if (Status == ProposalStatus.WithdrawalPending && Withdrawal is { } w && AckTimeout is { } ack)
             {
                 var escalatesAt = ack.AddTo(w.InitiatedAt);

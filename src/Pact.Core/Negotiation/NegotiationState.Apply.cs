@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using Pact.Core.Bundles;
 using Pact.Core.Events;
 using Pact.Core.Lifecycle;
 using Pact.Core.Mandates;
@@ -26,13 +27,30 @@ public sealed partial record NegotiationState
         {
             case EventTypes.SessionCreated:
                 return With(new SessionInfo(e.Stream, SessionStatus.Active,
-                    data["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray()));
+                    data["participants"]!.AsArray().Select(n => n!.GetValue<string>()).ToImmutableArray(), data["topic"]?.GetValue<string>()));
             case EventTypes.SessionSuspended:
                 return WithSessionStatus(e.Stream, SessionStatus.Suspended);
             case EventTypes.SessionResumed:
                 return WithSessionStatus(e.Stream, SessionStatus.Active);
             case EventTypes.SessionTerminated:
                 return WithSessionStatus(e.Stream, SessionStatus.Terminated);
+
+            case EventTypes.ProposalCreated when data["bundleId"]?.GetValue<string>() is { } bundleId:
+                {
+                    var member = BundleFold.Member(this, e, bundleId);
+                    var next = With(member);
+                    return Bindings.ContainsKey(member.CompactId)
+                        ? next
+                        : next.With(new CompactBinding(member.CompactId, member.AgentA, member.AgentB));
+                }
+            case EventTypes.ProposalSigned when Proposal(data["proposalId"]!.GetValue<string>()) is { BundleId: not null } member:
+                return BundleFold.Prepared(this, member, e);
+            case EventTypes.BundleCreated:
+                return BundleFold.Created(this, e);
+            case EventTypes.BundleCommitted:
+                return BundleFold.Committed(this, e);
+            case EventTypes.BundleAborted:
+                return BundleFold.Aborted(this, e);
 
             case EventTypes.ProposalCreated:
                 {

@@ -1,5 +1,8 @@
+using Pact.Core.Bundles;
 using Pact.Core.Lifecycle;
 using Pact.Core.Mandates;
+using Pact.Core.Sessions;
+using Pact.Core.Terms;
 
 namespace Pact.Core.Negotiation;
 
@@ -107,6 +110,7 @@ public sealed partial record NegotiationState
             Revocation(deadline.Id) is { } r ? (r.SessionId, r.CompactId) : null,
         DeadlineKind.MarkerEffective => Marker(deadline.Id) is { } m ? (m.SessionId, m.CompactId) : null,
         DeadlineKind.CompactExpiry => InForce(deadline.Id) is { } c ? (c.SessionId, c.CompactId) : null,
+        DeadlineKind.BundleClose => Bundle(deadline.Id) is { } b ? (b.SessionId, b.BundleId) : null,
         _ => null,
     };
 
@@ -140,6 +144,21 @@ public sealed partial record NegotiationState
 
     /// <summary>The pending deadlines computed from every record, as the index must always hold them.</summary>
     internal List<Deadline> RecomputePendingDeadlines() =>
-        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>().Concat(LifecycleFold.PendingDeadlines(this))
+        Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>()
+            .Concat(Bundles.Values.Select(b => b.PendingDeadline).OfType<Deadline>())
+            .Concat(LifecycleFold.PendingDeadlines(this))
             .Concat(Mandates.Values.Select(m => m.PendingDeadline).OfType<Deadline>()).Order().ToList();
+
+    public BundleRecord? Bundle(string bundleId) => Bundles.GetValueOrDefault(bundleId);
+
+    /// <summary>The coordinator's role in a bundle member's terms (§15), or null for a proposal outside bundles.</summary>
+    public PartyRole? CoordinatorRoleOf(string proposalId) =>
+        Proposal(proposalId) is { BundleId: { } id } p ? Bundle(id)?.Member(p.ProposalId)?.CoordinatorRole : null;
+
+    /// <summary>The bundle a proposal is a member of, if any.</summary>
+    public BundleRecord? BundleOf(ProposalRecord proposal) => proposal.BundleId is { } id ? Bundle(id) : null;
+
+    /// <summary>The open bundles of a session, in id (creation) order.</summary>
+    public IEnumerable<BundleRecord> OpenBundles(string sessionId) =>
+        Bundles.Values.Where(b => b.SessionId == sessionId && b.Status == BundleStatus.Open);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Pact.Core.Bundles;
 using Pact.Core.Lifecycle;
 using Pact.Core.Mandates;
 
@@ -25,7 +26,7 @@ public sealed partial record NegotiationState(
     ImmutableDictionary<string, SessionInfo> Sessions,
     ImmutableSortedDictionary<string, ProposalRecord> Proposals,
     ImmutableDictionary<string, CompactBinding> Bindings,
-    ImmutableSortedDictionary<CompactVersionKey, CompactVersionInfo> Compacts)
+    ImmutableSortedDictionary<CompactVersionKey, CompactVersionInfo> Compacts) : Sessions.IBundleMembership
 {
     public static NegotiationState Empty { get; } = new(
         ImmutableDictionary.Create<string, SessionInfo>(StringComparer.Ordinal),
@@ -55,6 +56,10 @@ public sealed partial record NegotiationState(
     /// </summary>
     public ImmutableDictionary<string, System.Text.Json.Nodes.JsonObject> MandateDecisions { get; init; } =
         ImmutableDictionary.Create<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal);
+
+    /// <summary>Every bundle ever created, by id (creation order), §15.</summary>
+    public ImmutableSortedDictionary<string, BundleRecord> Bundles { get; init; } =
+        ImmutableSortedDictionary.Create<string, BundleRecord>(StringComparer.Ordinal);
 
     /// <summary>
     /// The dueAt of the deadline operation being folded, and the time it was recorded at. The daemon events that
@@ -133,6 +138,16 @@ public sealed partial record NegotiationState(
             Revocations = Revocations.SetItem(revocation.RevocationId, revocation),
             Pending = inForce ? Pending.Remove(before?.PendingDeadline).Add(revocation.PendingDeadline) : Pending,
             RevocationIdsByCompact = IdIndex.Move(RevocationIdsByCompact, before?.CompactId, revocation.CompactId, revocation.RevocationId),
+        };
+    }
+
+    public NegotiationState With(BundleRecord bundle)
+    {
+        var before = Bundle(bundle.BundleId);
+        return this with
+        {
+            Bundles = Bundles.SetItem(bundle.BundleId, bundle),
+            Pending = Pending.Remove(before?.PendingDeadline).Add(bundle.PendingDeadline),
         };
     }
 

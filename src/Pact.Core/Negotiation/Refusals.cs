@@ -29,6 +29,9 @@ public static class Refusals
     public static PactError CompactState(string detail) =>
         new(PactCodes.CompactState, 409, "Compact state does not allow this", detail);
 
+    public static PactError BundleState(string detail) =>
+        new(PactCodes.BundleState, 409, "Bundle state does not allow this", detail);
+
     public static PactError HashMismatch(string pointer, string detail) =>
         new(PactCodes.HashMismatch, 422, "Referenced hash does not match", detail,
             [new FieldError(pointer, PactCodes.HashMismatch, detail)]);

@@ -11,6 +11,9 @@ public enum ProposalStatus
     Expired,
     Withdrawn,
     Retired,
+
+    /// <summary>A bundle member countersigned and waiting for its bundle's commit (§15); it holds its slot.</summary>
+    Prepared,
 }
 
 /// <summary>The status of one compact version (§6.1).</summary>
@@ -35,6 +38,7 @@ public static class WireNames
         ProposalStatus.Expired => "expired",
         ProposalStatus.Withdrawn => "withdrawn",
         ProposalStatus.Retired => "retired",
+        ProposalStatus.Prepared => "prepared",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -78,6 +82,9 @@ public static class WireNames
     /// <summary>Statuses after which a proposal's (compactId, version) slot can never be used again (PACT-303).</summary>
     public static bool BurnsSlot(this ProposalStatus status) =>
         status is ProposalStatus.Declined or ProposalStatus.Expired or ProposalStatus.Withdrawn or ProposalStatus.Retired;
+
+    /// <summary>Open, withdrawal-pending or prepared (a bundle member, §15): the proposal occupies its slot.</summary>
+    public static bool HoldsSlot(this ProposalStatus status) => status.IsLive() || status == ProposalStatus.Prepared;
 
     /// <summary>Open or withdrawal-pending: the proposal still occupies its slot and has deadlines.</summary>
     public static bool IsLive(this ProposalStatus status) =>

@@ -26,7 +26,11 @@ public sealed record SuspendSession(JsonObject Envelope) : SessionCommand(Envelo
 public sealed record ResumeSession(JsonObject Envelope) : SessionCommand(Envelope);
 
 /// <summary>session.terminate: also retires every open or withdrawal-pending proposal.</summary>
-public sealed record TerminateSession(JsonObject Envelope) : SessionCommand(Envelope);
+public sealed record TerminateSession(JsonObject Envelope) : SessionCommand(Envelope)
+{
+    /// <summary>The aborts of the session's open bundles (§15), recorded right after session.terminated; they retire their members.</summary>
+    public Negotiation.Decision BundleAborts { get; init; } = Negotiation.Decision.Empty;
+}
 
 /// <summary>session.checkpoint; <paramref name="CheckpointId"/> is daemon-generated.</summary>
 public sealed record CheckpointSession(JsonObject Envelope, string CheckpointId, string? Label = null) : SessionCommand(Envelope);

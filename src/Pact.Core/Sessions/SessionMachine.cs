@@ -82,7 +82,10 @@ public static class SessionMachine
     {
         var events = ImmutableArray.CreateBuilder<StreamEvent>();
         events.Add(new StreamEvent(state.SessionId, Signed(EventTypes.SessionTerminated, c, [])));
-        foreach (var p in state.LiveProposals)
+        events.AddRange(c.BundleAborts.Events);
+        var retired = c.BundleAborts.Events.Where(e => e.Draft.Type == EventTypes.ProposalRetired)
+            .Select(e => e.Draft.Data["proposalId"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        foreach (var p in state.LiveProposals.Where(p => !retired.Contains(p.ProposalId)))
         {
             events.Add(new StreamEvent(state.SessionId,
                 new EventDraft(EventTypes.ProposalRetired, TranscriptEvent.DaemonActor, new JsonObject { ["proposalId"] = p.ProposalId })));

@@ -27,9 +27,25 @@ public sealed record SessionState(
     string? Topic,
     ImmutableArray<string> Participants,
     ImmutableSortedDictionary<string, SessionProposal> Proposals,
-    ImmutableSortedDictionary<CompactVersionKey, SessionCompact> Compacts)
+    ImmutableSortedDictionary<CompactVersionKey, SessionCompact> Compacts) : IBundleMembership
 {
     public const string HashDomain = "pact-state-v1\n";
+
+    /// <summary>
+    /// The bundle members this state has seen created (bundle.created), with the coordinator's role: not part of §7's
+    /// state, so equality and the snapshot ignore it.
+    /// </summary>
+    public ImmutableDictionary<string, PartyRole> BundleMembers { get; init; } = ImmutableDictionary<string, PartyRole>.Empty;
+
+    PartyRole? IBundleMembership.CoordinatorRoleOf(string proposalId) => BundleMembers.TryGetValue(proposalId, out var role) ? role : null;
+
+    public bool Equals(SessionState? other) =>
+        other is not null && SessionId == other.SessionId && Status == other.Status && Topic == other.Topic
+        && EqualityComparer<ImmutableArray<string>>.Default.Equals(Participants, other.Participants)
+        && EqualityComparer<ImmutableSortedDictionary<string, SessionProposal>>.Default.Equals(Proposals, other.Proposals)
+        && EqualityComparer<ImmutableSortedDictionary<CompactVersionKey, SessionCompact>>.Default.Equals(Compacts, other.Compacts);
+
+    public override int GetHashCode() => HashCode.Combine(SessionId, Status, Topic, Participants, Proposals, Compacts);
 
     /// <summary>The state right after a session.created event.</summary>
     public static SessionState Created(TranscriptEvent created)
@@ -54,20 +70,29 @@ public sealed record SessionState(
         return state ?? throw new ArgumentException("A stream has at least its session.created event.", nameof(events));
     }
 
-    /// <summary>Folds one event of this session's stream. Event types that do not touch the state change nothing.</summary>
-    public SessionState Apply(TranscriptEvent e)
+    /// <summary>
+    /// Folds one event of this session's stream. Event types that do not touch the state change nothing. Bundle members
+    /// are known from the bundle.created events folded before, or from <paramref name="members"/> (a fold that starts at a
+    /// checkpoint after a bundle's creation).
+    /// </summary>
+    public SessionState Apply(TranscriptEvent e, IBundleMembership? members = null)
     {
         if (e.Stream != SessionId)
             throw new ArgumentException($"Event {e.Seq} belongs to stream {e.Stream}, not {SessionId}.", nameof(e));
         if (e.Type == EventTypes.SessionCreated)
             throw new InvalidOperationException($"Session {SessionId} is created twice (event {e.Seq}).");
-        return SessionChange.Of(e) is { } change ? Apply(change) : this;
+        return SessionChange.Of(e, members is null ? this : new EitherMembership(this, members)) is { } change ? Apply(change) : this;
     }
 
     /// <summary>Folds one change (what <see cref="SessionChange.Of"/> says an event does).</summary>
     public SessionState Apply(SessionChange change) => change switch
     {
         SessionChange.StatusChanged s => this with { Status = s.Status },
+        SessionChange.BundleOpened b => this with { BundleMembers = BundleMembers.SetItems(b.Members.Select(m => KeyValuePair.Create(m.ProposalId, m.CoordinatorRole))) },
+        SessionChange.ProposalsSigned p => this with
+        {
+            Proposals = Proposals.SetItems(p.ProposalIds.Where(Proposals.ContainsKey).Select(id => KeyValuePair.Create(id, Proposals[id] with { Status = ProposalStatus.Signed }))),
+        },
         SessionChange.ProposalOpened p => this with { Proposals = Proposals.SetItem(p.Proposal.ProposalId, p.Proposal) },
         SessionChange.ProposalStatusChanged p => Proposals.TryGetValue(p.ProposalId, out var proposal)
             ? this with { Proposals = Proposals.SetItem(p.ProposalId, proposal with { Status = p.Status }) }
@@ -81,13 +106,18 @@ public sealed record SessionState(
 
     public SessionState ApplyAll(IEnumerable<TranscriptEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
 
+    private sealed class EitherMembership(IBundleMembership first, IBundleMembership second) : IBundleMembership
+    {
+        public PartyRole? CoordinatorRoleOf(string proposalId) => first.CoordinatorRoleOf(proposalId) ?? second.CoordinatorRoleOf(proposalId);
+    }
+
     /// <summary>Open or withdrawal-pending proposals, in id order (the ones terminating retires).</summary>
     public IEnumerable<SessionProposal> LiveProposals => Proposals.Values.Where(p => p.Status.IsLive());
 
     public bool IsParticipant(string did) => Participants.Contains(did, StringComparer.Ordinal);
 
     /// <summary>What negotiation needs of this session.</summary>
-    public SessionInfo Info => new(SessionId, Status, Participants);
+    public SessionInfo Info => new(SessionId, Status, Participants, Topic);
 
     /// <summary>The state exactly as §7 writes it: participants in creation order, proposals by id, compacts by (compactId, version).</summary>
     public SessionSnapshot Snapshot() => new(

@@ -21,7 +21,7 @@ public static class StoreRecordResponses
     /// <summary>GET /v1/proposals/{id} (§5), plus compactId and version.</summary>
     public static Proposal ToResponse(this ProposalRow p) => new(
         p.ProposalId, p.SessionId, p.CompactId, p.Version, p.Status, p.Proposer, p.Terms?.AsObject(), p.TermsHash,
-        ReadOrNull<List<CompactSignatureInfo>>(p.Signatures), Instant(p.ExpiresAt), ReadOrNull<List<HistoryEntry>>(p.History));
+        ReadOrNull<List<CompactSignatureInfo>>(p.Signatures), Instant(p.ExpiresAt), ReadOrNull<List<HistoryEntry>>(p.History), p.BundleId);
 
     public static SessionCheckpointInfo ToResponse(this SessionCheckpointRow c) =>
         new(c.CheckpointId, c.StreamSeq, c.StateHash, c.TreeSize, c.Label, Timestamp.Parse(c.CreatedAt));

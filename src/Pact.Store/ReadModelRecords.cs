@@ -12,7 +12,7 @@ public sealed record SessionRow(string SessionId, string Status, string? Topic, 
 /// <summary>A proposal as GET /v1/proposals/{id} shows it (§5), plus its compact id and version.</summary>
 public sealed record ProposalRow(
     string ProposalId, string SessionId, string CompactId, long Version, string Status, string Proposer, JsonNode? Terms, string TermsHash,
-    JsonNode? Signatures, string? ExpiresAt, JsonNode? History);
+    JsonNode? Signatures, string? ExpiresAt, JsonNode? History, string? BundleId = null);
 
 /// <summary>One compact version row.</summary>
 public sealed record CompactVersionRow(string CompactId, long Version, string SessionId, string Status, string AgentA, string AgentB,

@@ -44,8 +44,6 @@ public sealed record BundleRecord(
     ImmutableArray<BundleMember> Members,
     BundleStatus Status)
 {
-    public const string IdPrefix = "bnd_";
-
     /// <summary>The countersignature of each prepared member, by proposal id.</summary>
     public ImmutableDictionary<string, SignatureEntry> Prepared { get; init; } = ImmutableDictionary<string, SignatureEntry>.Empty;
 

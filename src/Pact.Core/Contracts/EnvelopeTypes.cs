@@ -21,6 +21,9 @@ public static class EnvelopeTypes
     public const string ProposalWithdraw = "proposal.withdraw";
     public const string ProposalWithdrawalAck = "proposal.withdrawal.ack";
 
+    public const string BundleCreate = "bundle.create";
+    public const string BundleWithdraw = "bundle.withdraw";
+
     public const string CompactRevoke = "compact.revoke";
     public const string CompactRevokeAck = "compact.revoke.ack";
     public const string CompactMarker = "compact.marker";

@@ -166,6 +166,27 @@ public sealed record ProposalWithdrawPayload(string ProposalId, string TermsHash
         .Required("termsHash", PayloadRules.Digest);
 }
 
+/// <summary>
+/// <c>bundle.create</c> (§15): 2–16 members <c>{ terms, signature }</c> from one coordinator, how they commit, and when
+/// the bundle closes. Only the payload's own members are checked with the envelope; what is inside <c>members</c> and
+/// <c>select</c>, the member count and <c>closesAt</c>'s range are judged after the session and slots (§11).
+/// </summary>
+public sealed record BundleCreatePayload(string SessionId, JsonArray Members, JsonObject Select, string ClosesAt) : IEnvelopePayload<BundleCreatePayload>
+{
+    public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.BundleCreate)
+        .Target("sessionId", PayloadRules.DaemonId(PactIds.Session))
+        .Required("members", n => n is JsonArray ? null : "must be an array")
+        .Required("select", PayloadRules.Object)
+        .Required("closesAt", PayloadRules.String);
+}
+
+/// <summary><c>bundle.withdraw</c> (§15), by the coordinator.</summary>
+public sealed record BundleWithdrawPayload(string BundleId) : IEnvelopePayload<BundleWithdrawPayload>
+{
+    public static PayloadShape Shape { get; } = PayloadShape.For(EnvelopeTypes.BundleWithdraw)
+        .Target("bundleId", PayloadRules.DaemonId(PactIds.Bundle));
+}
+
 /// <summary><c>proposal.withdrawal.ack</c> (§5), by the other party.</summary>
 public sealed record ProposalWithdrawalAckPayload(string ProposalId, string WithdrawalHash) : IEnvelopePayload<ProposalWithdrawalAckPayload>
 {

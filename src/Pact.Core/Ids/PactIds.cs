@@ -17,6 +17,7 @@ public static partial class PactIds
     public const string Delivery = "dlv_";
     public const string Checkpoint = "chk_";
     public const string Mandate = "mnd_";
+    public const string Bundle = "bnd_";
 
     internal const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

@@ -42,7 +42,11 @@ public static class EventSignatures
                 if (envelope.Signer != actor) return new(count, check, pointer + "/signer", $"The envelope is signed by {envelope.Signer}, but the event's actor is {actor}.");
             }
 
-            if (type == EventTypes.ProposalCreated && envelope is null && data["signature"]?["signer"] is not null)
+            if (type == EventTypes.ProposalCreated && envelope is null && data["bundleId"] is not null)
+            {
+                // A bundle member (§15): its first signature is in its bundle.created, and was checked there.
+            }
+            else if (type == EventTypes.ProposalCreated && envelope is null && data["signature"]?["signer"] is not null)
             {
                 // A counter the daemon made under a mandate (§14): the terms and the first signature are in the event itself.
                 check = CompactSignature;
@@ -64,19 +68,20 @@ public static class EventSignatures
             else if (type == EventTypes.ProposalCreated)
             {
                 check = CompactSignature;
-                pointer = "/data/envelope/payload";
                 if (envelope is null) return new(count, check, "/data", "A proposal.created event carries no envelope, so no proposer's signature.");
-                var payload = envelope.Payload;
-                var (terms, termErrors) = Pact.Core.Terms.TermsReader.Read(payload["terms"]);
-                if (terms is null) return new(count, check, pointer + "/terms" + FirstPointer(termErrors), $"The proposed terms do not read: {FirstMessage(termErrors)}");
-                var termsHash = CompactCrypto.TermsHash(payload["terms"]!);
-                if (data["termsHash"]?.GetValue<string>() != termsHash)
-                    return new(count, check, "/data/termsHash", $"data.termsHash does not match the proposed terms, which hash to {termsHash}.");
-                var (signature, signatureErrors) = Pact.Core.Compacts.CompactSignature.FromJson(payload["signature"], "");
-                if (signature is null) return new(count, check, pointer + "/signature" + FirstPointer(signatureErrors), $"The proposer's signature does not read: {FirstMessage(signatureErrors)}");
-                count += 1 + (signature.PrincipalAuthorization is PrincipalSignatureAuthorization ? 1 : 0);
-                if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "", signedAt: envelope.IssuedAt) is { } refused)
-                    return new(count, check, pointer + "/signature" + FirstPointer(refused.Errors), $"The proposer's compact signature is refused: {FirstMessage(refused.Errors) ?? refused.Detail}");
+                var outcome = FirstSignature(envelope.Payload, data["termsHash"]?.GetValue<string>(), envelope.IssuedAt, "/data/envelope/payload", ref count);
+                if (outcome is not null) return outcome.Value;
+            }
+            else if (type == EventTypes.BundleCreated)
+            {
+                check = CompactSignature;
+                if (envelope is null) return new(count, check, "/data", "A bundle.created event carries no envelope, so no members' signatures.");
+                var members = envelope.Payload["members"]!.AsArray();
+                for (var i = 0; i < members.Count; i++)
+                {
+                    var outcome = FirstSignature(members[i]!.AsObject(), null, envelope.IssuedAt, $"/data/envelope/payload/members/{i}", ref count);
+                    if (outcome is not null) return outcome.Value;
+                }
             }
             else if (type == EventTypes.CompactInForce)
             {
@@ -108,6 +113,26 @@ public static class EventSignatures
         {
             return new(count, check, pointer, $"The event's data cannot be read for this check: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The proposer's first signature and principal authorization over <c>{ terms, signature }</c> (a proposal.create payload
+    /// or a bundle member), and, when given, that the terms hash to <paramref name="termsHash"/>.
+    /// </summary>
+    private static SignatureOutcome? FirstSignature(JsonObject holder, string? termsHash, DateTimeOffset issuedAt, string pointer, ref int count)
+    {
+        const string check = CompactSignature;
+        var (terms, termErrors) = Pact.Core.Terms.TermsReader.Read(holder["terms"]);
+        if (terms is null) return new(count, check, pointer + "/terms" + FirstPointer(termErrors), $"The proposed terms do not read: {FirstMessage(termErrors)}");
+        var computed = CompactCrypto.TermsHash(holder["terms"]!);
+        if (termsHash is not null && termsHash != computed)
+            return new(count, check, "/data/termsHash", $"data.termsHash does not match the proposed terms, which hash to {computed}.");
+        var (signature, signatureErrors) = Pact.Core.Compacts.CompactSignature.FromJson(holder["signature"], "");
+        if (signature is null) return new(count, check, pointer + "/signature" + FirstPointer(signatureErrors), $"The proposer's signature does not read: {FirstMessage(signatureErrors)}");
+        count += 1 + (signature.PrincipalAuthorization is PrincipalSignatureAuthorization ? 1 : 0);
+        if (CompactCrypto.CheckSignature(terms, computed, signature, pointer: "", signedAt: issuedAt) is { } refused)
+            return new(count, check, pointer + "/signature" + FirstPointer(refused.Errors), $"The proposer's compact signature is refused: {FirstMessage(refused.Errors) ?? refused.Detail}");
+        return null;
     }
 
     private static string FirstPointer(IReadOnlyList<FieldError>? errors) => errors is { Count: > 0 } ? errors[0].Pointer : "";

@@ -8,11 +8,13 @@ public static class ApplicationServices
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<KeyedLock>();
         services.AddSingleton<TranscriptQuarantine>();
+        services.AddSingleton<BundleCommits>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<StateSnapshots>();
         services.AddSingleton<AgentService>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<ProposalService>();
+        services.AddSingleton<BundleService>();
         services.AddSingleton<LifecycleService>();
         services.AddHostedService<DeadlineTimer>();
         // After the start-up replay (a hosted service registered before this one): the audit runs once the daemon is ready.

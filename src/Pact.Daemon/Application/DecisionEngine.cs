@@ -16,7 +16,8 @@ public sealed record DecisionInput(NegotiationState State, DateTimeOffset Now);
 /// decide with the pure machines of Pact.Core, append the events with their read-model writes, and fold
 /// the committed events into the in-memory state with the same Apply that replay uses (ADR 0004).
 /// </summary>
-public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvider time, TranscriptQuarantine quarantine, ILogger<DecisionEngine> logger)
+public sealed class DecisionEngine(
+    IPactStore store, KeyedLock locks, TimeProvider time, TranscriptQuarantine quarantine, BundleCommits bundles, ILogger<DecisionEngine> logger)
 {
     private readonly Lock _gate = new();
     private NegotiationState _state = NegotiationState.Empty;
@@ -56,6 +57,23 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
         using var held = await locks.AcquireAsync(keys, ct);
         // Nothing is decided from, or appended to, a session whose stored events failed their checks at start.
         if (quarantine.Refuse(keys) is { } quarantined) return quarantined;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DecideAndCommitAsync(auth, keys, decide, respond, ct);
+            }
+            catch (StaleDecisionException) when (attempt < BundleCommits.MaxAttempts)
+            {
+                // A bundle's ranking read passports at a head another stream moved past before the commit: decide again.
+            }
+        }
+    }
+
+    private async Task<CommandOutcome> DecideAndCommitAsync(
+        AuthenticatedEnvelope auth, List<string> keys, Func<DecisionInput, Task<Verdict>> decide,
+        Func<IStoreTransaction, CommandOutcome> respond, CancellationToken ct)
+    {
         var now = await RecordDueDeadlinesAsync(keys, ct);
         Verdict verdict;
         using (var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Decide))
@@ -79,6 +97,7 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     {
         var result = await AppendAsync(time, streams, transaction =>
         {
+            BundleCommits.EnsureCurrent(transaction.Events);
             var outcome = respond(transaction);
             if (outcome.Error is null)
             {
@@ -141,16 +160,31 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     /// </summary>
     public async Task<DateTimeOffset> RecordDueDeadlinesAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
-        var now = Timestamp.Truncate(time.GetUtcNow());
-        var state = State;
-        var lifecycle = keys.Contains(LifecycleKey);
-        var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !Held(state, d, now));
-        if (decision.IsEmpty) return now;
-        if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
-        var result = await AppendAsync<object?>(now, ToAppends(decision), _ => null, ct);
-        Observe(result.Events);
-        logger.LogInformation("Recorded {Count} deadline events", result.Events.Count);
-        return now;
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = Timestamp.Truncate(time.GetUtcNow());
+            var state = State;
+            var lifecycle = keys.Contains(LifecycleKey);
+            var services = await bundles.ForDueClosesAsync(state, now, ct);
+            var decision = NegotiationMachine.FireDue(state, now, d => Covers(state, d, keys, lifecycle) && !Held(state, d, now), services);
+            if (decision.IsEmpty) return now;
+            if (quarantine.IsDegraded && quarantine.Refuse(decision.Streams) is { } touches) throw new TranscriptIntegrityException(touches.Detail ?? touches.Title);
+            try
+            {
+                var result = await AppendAsync<object?>(now, ToAppends(decision), transaction =>
+                {
+                    BundleCommits.EnsureCurrent(transaction.Events);
+                    return null;
+                }, ct);
+                Observe(result.Events);
+                logger.LogInformation("Recorded {Count} deadline events", result.Events.Count);
+                return now;
+            }
+            catch (StaleDecisionException) when (attempt < BundleCommits.MaxAttempts)
+            {
+                // Decide the deadlines again on the moved head.
+            }
+        }
     }
 
     /// <summary>Fires every reached deadline under the locks it needs (the timer service's tick).</summary>
@@ -158,7 +192,8 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     {
         var now = Timestamp.Truncate(time.GetUtcNow());
         var state = State;
-        var lockSets = NegotiationMachine.DueDeadlines(state, now)
+        var services = await bundles.ForDueClosesAsync(state, now, ct);
+        var lockSets = NegotiationMachine.DueDeadlines(state, now, services)
             .Where(d => !Held(state, d, now))
             .Select(d => LockKeysOf(state, d))
             .OfType<string[]>()
@@ -186,7 +221,9 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     /// </summary>
     private bool Held(NegotiationState state, Deadline d, DateTimeOffset now) =>
         quarantine.IsDegraded &&
-        (quarantine.Holds(state.SubjectOf(d)) || quarantine.Refuse(NegotiationMachine.Fire(state, d, now).Streams) is not null);
+        (quarantine.Holds(state.SubjectOf(d)) || quarantine.Refuse(d.Kind == DeadlineKind.BundleClose
+            ? [state.Bundle(d.Id)!.SessionId] // a bundle's close records in its own session only
+            : NegotiationMachine.Fire(state, d, now).Streams) is not null);
 
     private static bool IsProposalDeadline(Deadline d) => d.Kind is DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation;
 
@@ -201,13 +238,31 @@ public sealed class DecisionEngine(IPactStore store, KeyedLock locks, TimeProvid
     private static string[]? LockKeysOf(NegotiationState state, Deadline d)
     {
         if (d.Kind == DeadlineKind.MandateExpiry) return state.Mandate(d.Id) is { } m ? [MandateKey(m.Agent)] : null;
+        if (d.Kind == DeadlineKind.BundleClose) return state.Bundle(d.Id) is { } b ? BundleLockKeys(b) : null;
         if (state.SubjectOf(d) is not { } subject) return null;
         return IsProposalDeadline(d) ? [subject.SessionId, subject.CompactId] : [LifecycleKey, subject.SessionId, subject.CompactId];
     }
 
+    /// <summary>
+    /// The locks a bundle's commands and its close take: its session, the bundle and every member's compact id, and the
+    /// lifecycle lock when a member succeeds a version or names upstream compacts (its commit depends on their state).
+    /// </summary>
+    public static string[] BundleLockKeys(Pact.Core.Bundles.BundleRecord bundle)
+    {
+        var keys = new List<string> { bundle.SessionId, bundle.BundleId };
+        keys.AddRange(bundle.Members.Select(m => m.CompactId));
+        if (bundle.Members.Any(NeedsLifecycle)) keys.Add(LifecycleKey);
+        keys.AddRange(bundle.Members.SelectMany(m => m.Terms["upstream"]?.AsArray() ?? []).Select(u => u!["compactId"]!.GetValue<string>()));
+        return [.. keys.Distinct()];
+    }
+
+    private static bool NeedsLifecycle(Pact.Core.Bundles.BundleMember m) => m.Version > 1 || m.Terms["upstream"] is System.Text.Json.Nodes.JsonArray { Count: > 0 };
+
     private static bool Covers(NegotiationState state, Deadline d, IReadOnlyCollection<string> keys, bool lifecycle)
     {
         if (d.Kind == DeadlineKind.MandateExpiry) return state.Mandate(d.Id) is { } m && keys.Contains(MandateKey(m.Agent));
+        if (d.Kind == DeadlineKind.BundleClose)
+            return state.Bundle(d.Id) is { } b && keys.Contains(b.BundleId) && (lifecycle || !b.Members.Any(NeedsLifecycle));
         if (!IsProposalDeadline(d)) return lifecycle;
         return state.SubjectOf(d) is { } s && (keys.Contains(s.SessionId) || keys.Contains(s.CompactId));
     }

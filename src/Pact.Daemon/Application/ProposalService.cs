@@ -25,7 +25,7 @@ namespace Pact.Daemon.Application;
 /// </summary>
 public sealed class ProposalService(
     DecisionEngine engine, IAgentDirectory agents, IProposalReadModel proposals, TranscriptQuarantine quarantine, DaemonIdentity daemon,
-    StandingPolicies standingPolicies, PolicyInputs policyInputs, MandateRuntime mandates)
+    StandingPolicies standingPolicies, PolicyInputs policyInputs, MandateRuntime mandates, BundleCommits bundleCommits)
 {
     public const string NegotiationTimeoutOmitted = "NEGOTIATION_TIMEOUT_OMITTED";
     public const string StandingPolicyUnverified = "STANDING_POLICY_UNVERIFIED";
@@ -122,7 +122,8 @@ public sealed class ProposalService(
         if (HiddenByQuarantine(known, auth.Signer)) return PactError.NotFound($"Proposal {proposalId}");
         var (signature, signatureErrors) = CompactSignature.FromJson(payload["signature"], "/payload/signature");
         var stored = await proposals.GetProposalAsync(proposalId, ct);
-        var keys = new List<string> { known.SessionId, known.CompactId };
+        var bundle = engine.State.BundleOf(known);
+        var keys = bundle is not null ? [.. DecisionEngine.BundleLockKeys(bundle)] : new List<string> { known.SessionId, known.CompactId };
         if (known.Version > 1 || stored?.Terms?["upstream"] is JsonArray { Count: > 0 }) keys.Add(DecisionEngine.LifecycleKey);
         if (stored?.Terms?["upstream"] is JsonArray upstream)
             keys.AddRange(upstream.Select(u => u?["compactId"]?.GetValue<string>()).OfType<string>());
@@ -149,21 +150,41 @@ public sealed class ProposalService(
                     async () => await policyInputs.ForProposalAsync(stored, me, ct) ?? throw new InvalidOperationException($"Proposal {proposalId} has no readable terms."),
                     ct) is { } notAuthorized)
                 return notAuthorized;
+            if (state.Proposal(proposalId)!.BundleId is not null)
+            {
+                // A bundle member is prepared; its bundle's commit seals every member's record (§15).
+                var services = await bundleCommits.ForAsync([state.BundleOf(state.Proposal(proposalId)!)!], input.Now, ct);
+                return NegotiationMachine.Decide(state, check with { Bundle = services }, input.Now);
+            }
             var second = new SignatureEntry(signature.Party, auth.Signer, signature.Sig, auth.Envelope.IssuedAt, signature.PrincipalAuthorization);
             var record = SignedCompactRecord.Create(terms, first, second, input.Now, daemon.Key);
             var command = check with { Compact = new SignedCompact(record.ToJson(), record.CompactHash) };
             return NegotiationMachine.Decide(state, command, input.Now);
         }, context =>
         {
+            // 200 the signed record when this commit put the proposal in force; a bundle member only prepared is 202 the proposal.
+            var inForce = context.Events.FirstOrDefault(e => e.Type == EventTypes.CompactInForce
+                && e.Data["compactId"]!.GetValue<string>() == known.CompactId && e.Data["version"]!.GetValue<long>() == known.Version);
+            if (inForce is null) return CommandOutcome.Ok(202, context.GetProposal(proposalId)!.ToResponse());
             PactTelemetry.Negotiations.Add(1);
-            var inForce = context.Events.First(e => e.Type == EventTypes.CompactInForce);
             return CommandOutcome.Ok(200, StoreRecordResponses.ToCompactRecord(inForce.Data["record"]!));
         }, ct);
     }
 
-    public Task<CommandOutcome> DeclineAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>
-        OnProposal(auth, p => new DeclineProposal(auth.ToEventJson(), p, auth.Payload["termsHash"]!.GetValue<string>()),
-            (context, proposalId) => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToResponse()), ct);
+    public async Task<CommandOutcome> DeclineAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var proposalId = auth.Payload["proposalId"]!.GetValue<string>();
+        var decline = new DeclineProposal(auth.ToEventJson(), proposalId, auth.Payload["termsHash"]!.GetValue<string>());
+        if (engine.State.Proposal(proposalId) is not { BundleId: not null } member)
+            return await OnProposal(auth, _ => decline, (context, id) => CommandOutcome.Ok(200, context.GetProposal(id)!.ToResponse()), ct);
+        // A member's decline may abort or close its bundle (§15): it takes the bundle's locks, and what a commit needs.
+        return await engine.ExecuteAsync(auth, DecisionEngine.BundleLockKeys(engine.State.BundleOf(member)!), async input =>
+        {
+            if (input.State.Proposal(proposalId)?.BundleId is not { } bundleId) return NegotiationMachine.Decide(input.State, decline, input.Now);
+            var services = await bundleCommits.ForAsync([input.State.Bundle(bundleId)!], input.Now, ct);
+            return NegotiationMachine.Decide(input.State, decline with { Bundle = services }, input.Now);
+        }, context => CommandOutcome.Ok(200, context.GetProposal(proposalId)!.ToResponse()), ct);
+    }
 
     /// <summary>A withdrawal; the counterparty's mandate may acknowledge it in the same commit (§14), the answer showing the proposal after it.</summary>
     public Task<CommandOutcome> WithdrawAsync(AuthenticatedEnvelope auth, CancellationToken ct) =>

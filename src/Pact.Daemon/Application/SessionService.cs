@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Bundles;
 using Pact.Core.Contracts;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
@@ -64,7 +65,17 @@ public sealed class SessionService(
 
     public Task<CommandOutcome> ResumeAsync(AuthenticatedEnvelope auth, CancellationToken ct) => Change(auth, new ResumeSession(auth.ToEventJson()), ct);
 
-    public Task<CommandOutcome> TerminateAsync(AuthenticatedEnvelope auth, CancellationToken ct) => Change(auth, new TerminateSession(auth.ToEventJson()), ct);
+    /// <summary>Terminates: session.terminated, the aborts of its open bundles (§15), then the retirement of its other live proposals.</summary>
+    public Task<CommandOutcome> TerminateAsync(AuthenticatedEnvelope auth, CancellationToken ct)
+    {
+        var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
+        var keys = new List<string> { sessionId };
+        foreach (var bundle in engine.State.OpenBundles(sessionId)) keys.AddRange(DecisionEngine.BundleLockKeys(bundle));
+        return Change(auth, keys.Distinct(), input => new TerminateSession(auth.ToEventJson())
+        {
+            BundleAborts = BundleMachine.AbortOnTerminate(input.State, sessionId, input.Now).Decision,
+        }, ct);
+    }
 
     public Task<CommandOutcome> CheckpointAsync(AuthenticatedEnvelope auth, CancellationToken ct)
     {
@@ -81,10 +92,13 @@ public sealed class SessionService(
         }, ct);
     }
 
-    private Task<CommandOutcome> Change(AuthenticatedEnvelope auth, SessionCommand command, CancellationToken ct)
+    private Task<CommandOutcome> Change(AuthenticatedEnvelope auth, SessionCommand command, CancellationToken ct) =>
+        Change(auth, [auth.Payload["sessionId"]!.GetValue<string>()], _ => command, ct);
+
+    private Task<CommandOutcome> Change(AuthenticatedEnvelope auth, IEnumerable<string> keys, Func<DecisionInput, SessionCommand> command, CancellationToken ct)
     {
         var sessionId = auth.Payload["sessionId"]!.GetValue<string>();
-        return engine.ExecuteAsync(auth, [sessionId], input => DecideOnSession(sessionId, command, input, ct), context =>
+        return engine.ExecuteAsync(auth, keys, input => DecideOnSession(sessionId, command(input), input, ct), context =>
         {
             var row = context.GetSession(sessionId)!;
             var state = context.GetSessionState(row);

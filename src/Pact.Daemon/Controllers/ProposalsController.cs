@@ -25,9 +25,13 @@ public sealed class ProposalsController(ResourceVisibility visibility, CommandRu
     public Task<IResult> Create(string sessionId, [FromBody] SignedEnvelope body, CancellationToken ct) =>
         commands.RunAsync(body, ProposalService.CreateSpec, Targets(("sessionId", sessionId)), service.CreateAsync, ct);
 
-    /// <summary>Countersigns (proposal.sign): the compact goes in force and both parties get the identical signed record.</summary>
+    /// <summary>
+    /// Countersigns (proposal.sign): the compact goes in force and both parties get the identical signed record. A bundle
+    /// member (§15) is prepared instead: 202 the proposal, or 200 the record when this signature's commit put it in force.
+    /// </summary>
     [HttpPost("/v1/proposals/{proposalId}/sign")]
     [ProducesResponseType(typeof(CompactRecordInfo), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(Proposal), StatusCodes.Status202Accepted)]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemBody), StatusCodes.Status409Conflict, "application/problem+json")]

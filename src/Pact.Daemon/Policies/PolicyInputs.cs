@@ -37,11 +37,11 @@ public sealed class PolicyInputs(IPactStore store, ISessionReadModel sessions, P
     /// proposer, the passport is as of the last committed event (the seq before this proposal.created).
     /// </summary>
     public async Task<PolicyInput> ForNewProposalAsync(JsonObject terms, string me, string proposalId, string sessionId, string? replaces,
-        string termsHash, DateTimeOffset now, CancellationToken ct)
+        string termsHash, DateTimeOffset now, CancellationToken ct, string? bundleId = null)
     {
         ArgumentNullException.ThrowIfNull(terms);
         var facts = new PolicyProposalFacts(proposalId, sessionId, terms["compactId"]!.GetValue<string>(), terms["version"]!.GetValue<long>(), me,
-            replaces, termsHash, Timestamp.Truncate(now), null);
+            replaces, termsHash, Timestamp.Truncate(now), bundleId);
         var session = await sessions.GetAsync(sessionId, ct);
         return await ForTermsAsync((JsonObject)terms.DeepClone(), me, facts, store.HeadSeq,
             session is null ? PolicySessionFacts.None : new PolicySessionFacts(session.SessionId, session.Topic, session.Participants), ct);

@@ -8,7 +8,7 @@ namespace Pact.Store.ReadModels;
 /// <summary>Proposals and compact versions as the read endpoints show them (written by the proposal and compact projections).</summary>
 internal sealed class ProposalReadModel(IRelationalEngine store) : IProposalReadModel
 {
-    private const string ProposalColumns = "proposal_id, session_id, compact_id, version, status, proposer, terms, terms_hash, signatures, expires_at, history";
+    private const string ProposalColumns = "proposal_id, session_id, compact_id, version, status, proposer, terms, terms_hash, signatures, expires_at, history, bundle_id";
 
     /// <summary>GET /v1/proposals/{id} (§5), plus compactId and version.</summary>
     public Task<ProposalRow?> GetProposalAsync(string proposalId, CancellationToken ct) =>
@@ -35,7 +35,7 @@ internal sealed class ProposalReadModel(IRelationalEngine store) : IProposalRead
         if (!r.Read()) return null;
         return new ProposalRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
             StrictJson.Parse(r.GetString(6)), r.GetString(7), StrictJson.Parse(r.GetString(8)), r.IsDBNull(9) ? null : r.GetString(9),
-            StrictJson.Parse(r.GetString(10)));
+            StrictJson.Parse(r.GetString(10)), r.IsDBNull(11) ? null : r.GetString(11));
     }
 
     /// <summary>The signed record of one compact version.</summary>

@@ -225,5 +225,9 @@ internal static class ReadModelSchema
             written_at TEXT NOT NULL,
             seal TEXT NOT NULL);
         """,
+        // Bundles (§15): a proposal made as a bundle member names its bundle.
+        """
+        ALTER TABLE proposals ADD COLUMN bundle_id TEXT;
+        """,
     ];
 }

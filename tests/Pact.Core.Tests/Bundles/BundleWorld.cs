@@ -54,7 +54,7 @@ internal sealed class BundleWorld
             drafts.Add(new BundleMemberDraft(PactIds.New(PactIds.Proposal, W.Now),
                 ProposalFacts.FromCreatePayload(member, World.TermsHash(member["terms"]!.AsObject()))));
         }
-        return new CreateBundle(envelope, sessionId, PactIds.New(BundleRecord.IdPrefix, W.Now), drafts, select, closesAt);
+        return new CreateBundle(envelope, sessionId, PactIds.New(PactIds.Bundle, W.Now), drafts, select, closesAt);
     }
 
     public Verdict Run(NegotiationCommand command)

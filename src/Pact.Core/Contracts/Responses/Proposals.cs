@@ -14,11 +14,12 @@ public sealed record ProposalCreated(
 /// A proposal as <c>GET /v1/proposals/{id}</c> shows it (§5), and as decline and the withdrawal acknowledgment
 /// answer. The terms stay JSON: they are hashed as they are.
 /// </summary>
-/// <param name="Status">One of open, withdrawal-pending, signed, declined, countered, expired, withdrawn, retired.</param>
+/// <param name="Status">One of open, withdrawal-pending, signed, declined, countered, expired, withdrawn, retired, prepared.</param>
 /// <param name="Proposer">The proposing party, "a" or "b".</param>
 /// <param name="Signatures">The compact signatures so far, in signing order.</param>
 /// <param name="ExpiresAt">When it expires unsigned, or null.</param>
 /// <param name="History">The events that moved it.</param>
+/// <param name="BundleId">The bundle it is a member of (§15), or null.</param>
 public sealed record Proposal(
     string ProposalId,
     string SessionId,
@@ -30,7 +31,8 @@ public sealed record Proposal(
     string TermsHash,
     IReadOnlyList<CompactSignatureInfo>? Signatures,
     DateTimeOffset? ExpiresAt,
-    IReadOnlyList<HistoryEntry>? History);
+    IReadOnlyList<HistoryEntry>? History,
+    string? BundleId = null);
 
 /// <summary>200 of <c>proposal.withdraw</c>: the proposal, now withdrawal-pending, and the hash the other party's acknowledgment names.</summary>
 public sealed record Withdrawal(Proposal? Proposal, string WithdrawalHash);

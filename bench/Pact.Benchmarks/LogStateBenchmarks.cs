@@ -49,9 +49,11 @@ public class LogStateBenchmarks
             return 0;
         });
         var store = _data.Store;
-        var engine = new DecisionEngine(store, new KeyedLock(), TimeProvider.System, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), NullLogger<DecisionEngine>.Instance);
-        _service = new SessionService(engine, store.Agents, store.Sessions, store.SessionCheckpoints, store,
-            new PassportService(store, store.Passports, store.Agents, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), TimeProvider.System));
+        var passports = new PassportService(store, store.Passports, store.Agents, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), TimeProvider.System);
+        var bundles = new BundleCommits(new daemon::Pact.Daemon.Hosting.DaemonIdentity(Pact.Core.Crypto.KeyPair.Generate(), "localhost/pact"), passports, store);
+        var engine = new DecisionEngine(store, new KeyedLock(), TimeProvider.System, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), bundles,
+            NullLogger<DecisionEngine>.Instance);
+        _service = new SessionService(engine, store.Agents, store.Sessions, store.SessionCheckpoints, store, passports);
         var events = LogBenchData.Run(() => _data.ReadSessionAsync(WithCheckpoint));
         var fromCheckpoint = FromCheckpoint();
         var fromStart = FromStart();

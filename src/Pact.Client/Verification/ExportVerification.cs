@@ -45,6 +45,9 @@ public static class ExportChecks
     /// <summary>A session checkpoint does not match its event or the replayed state.</summary>
     public const string Checkpoint = "checkpoint";
 
+    /// <summary>A <c>bundle.committed</c> does not recompute from the events (§15): its ranking or selection.</summary>
+    public const string BundleRanking = Pact.Core.Bundles.BundleRankingVerifier.Check;
+
     /// <summary><c>session</c> is not the state the events fold to.</summary>
     public const string State = "state";
 

@@ -64,6 +64,7 @@ public static partial class ExportVerifier
             List<TranscriptEvent>? events = null;
             failure ??= CheckEvents(out events);
             failure ??= CheckCompacts(events!);
+            failure ??= CheckRankings(events!);
             Dictionary<long, string>? stateHashes = null;
             failure ??= CheckState(events!, out stateHashes);
             failure ??= CheckCheckpoints(events!, stateHashes!);
@@ -227,6 +228,18 @@ public static partial class ExportVerifier
                 if (!SameJson(compacts[k], expected[k])) return new(ExportChecks.Compacts, $"/compacts/{k}", "This record differs from the one its compact.in-force event carries.");
             }
             progress?.Report(new ExportVerificationProgress("compacts", compacts.Count, compacts.Count));
+            return null;
+        }
+
+        /// <summary>Every bundle's commit recomputed from the events before it (§15).</summary>
+        private static ExportFailure? CheckRankings(List<TranscriptEvent> events)
+        {
+            var rankings = new Pact.Core.Bundles.BundleRankingVerifier();
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (rankings.Observe(events[i]) is { } problem)
+                    return new(ExportChecks.BundleRanking, $"/events/{i}", problem, events[i].Seq, events[i].StreamSeq);
+            }
             return null;
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Bundles;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
@@ -33,7 +34,7 @@ public sealed record SessionVerification(
 /// <summary>
 /// Re-checks a session's stream from the rows as stored (§7 verify): each event's streamSeq and seq order,
 /// its prevHash link, its recomputed hash; every signature it carries (in parallel across cores) and every passport
-/// it records (§14, §15: passportHash over the recorded content); and that
+/// it records (§14, §15: passportHash over the recorded content); every bundle commit recomputed (§15, from the stream's first event); and that
 /// the stream head is in the latest signed checkpoint of the log. Because every hash covers its prevHash, a
 /// head proved in the signed tree vouches for the whole chain behind it. Reads raw rows, so a damaged event
 /// is named, not thrown on.
@@ -63,6 +64,8 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         var chain = from is null ? ChainHead.Genesis : ChainHead.Before(from.StreamSeq);
         StoredEventRow? head = null;
         var after = chain.StreamSeq;
+        // Rankings are recomputed by folding the stream from its first event, so not from a checkpoint.
+        var rankings = from is null ? new BundleRankingVerifier() : null;
 
         while (true)
         {
@@ -86,6 +89,12 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
             var checkedRows = linkFailure >= 0 ? linkFailure : rows.Count;
             var outcomes = CheckEvents(rows, checkedRows, from, daemonKey, ct);
             var failedAt = Array.FindIndex(outcomes, 0, checkedRows, o => o.Failure is not null);
+            for (var i = 0; rankings is not null && i < (failedAt >= 0 ? failedAt : checkedRows); i++)
+            {
+                if (rankings.Observe(outcomes[i].Event!) is not { } problem) continue;
+                outcomes[i] = outcomes[i] with { Failure = Fail(rows[i], BundleRankingVerifier.Check, problem) };
+                failedAt = i;
+            }
 
             if (failedAt >= 0)
             {
@@ -137,13 +146,13 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
     private static EventOutcome CheckEvent(StoredEventRow row, SessionCheckpointRow? from, byte[] daemonKey)
     {
         var (e, broken) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
-        if (broken is not null) return new(0, Fail(row, broken.Check, broken.Message));
+        if (broken is not null) return new(0, Fail(row, broken.Check, broken.Message), null);
         var data = e!.Data;
-        if (from is not null && row.StreamSeq == from.StreamSeq && CheckAnchor(row, data, from) is { } anchor) return new(0, anchor);
+        if (from is not null && row.StreamSeq == from.StreamSeq && CheckAnchor(row, data, from) is { } anchor) return new(0, anchor, e);
         var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(row.Type, row.Actor, data, daemonKey);
-        if (signatures.Failed) return new(signatures.Checked, Fail(row, signatures.Check!, signatures.Message!));
+        if (signatures.Failed) return new(signatures.Checked, Fail(row, signatures.Check!, signatures.Message!), e);
         var passports = RecordedPassports.Verify(row.Type, data);
-        return new(signatures.Checked, passports.Failed ? Fail(row, Passport, $"{passports.Pointer}: {passports.Message}") : null);
+        return new(signatures.Checked, passports.Failed ? Fail(row, Passport, $"{passports.Pointer}: {passports.Message}") : null, e);
     }
 
     private static VerificationFailure? CheckAnchor(StoredEventRow row, JsonObject data, SessionCheckpointRow from)
@@ -213,7 +222,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         return sum;
     }
 
-    private readonly record struct EventOutcome(int Signatures, VerificationFailure? Failure);
+    private readonly record struct EventOutcome(int Signatures, VerificationFailure? Failure, TranscriptEvent? Event);
 
     private static VerificationFailure Fail(StoredEventRow row, string check, string message) => new(row.Seq, row.StreamSeq, check, message);
 }

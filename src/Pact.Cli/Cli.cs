@@ -93,6 +93,7 @@ public static class Cli
         root.Subcommands.Add(CompactCommands.Build(context));
         root.Subcommands.Add(PolicyCommands.Build(context));
         root.Subcommands.Add(MandateCommands.Build(context));
+        root.Subcommands.Add(BundleCommands.Build(context));
         foreach (var command in NegotiationCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in LifecycleCommands.Build(context)) root.Subcommands.Add(command);
         foreach (var command in TranscriptCommands.Build(context)) root.Subcommands.Add(command);

@@ -19,7 +19,7 @@ internal static class NegotiationCommands
     private static Argument<string> ProposalIdArgument() => new("proposalId") { Description = "The proposal id (prp_…)." };
 
     /// <summary>--principal-key | --policy-hash | --policy-file: how the party's principal authorizes the signature (exactly one).</summary>
-    private sealed class AuthorityOptions
+    internal sealed class AuthorityOptions
     {
         public Option<string> PrincipalKey { get; } = new("--principal-key")
         {
@@ -156,7 +156,8 @@ internal static class NegotiationCommands
         var authority = new AuthorityOptions();
         var command = c.NewCommand("sign", """
             Countersign a proposal: fetches it, checks that the daemon's terms hash is the hash of the terms shown and
-            that the proposer's signature verifies, then signs over both (proposal.sign). The compact goes in force.
+            that the proposer's signature verifies, then signs over both (proposal.sign). The compact goes in force — or, for a
+            bundle member, the member is prepared until its bundle commits.
 
             Examples:
               pact sign prp_01J... --key bob --principal-key bob-principal
@@ -166,8 +167,10 @@ internal static class NegotiationCommands
         c.Handle(command, async inv =>
         {
             var client = inv.Client(Access.Agent);
-            var record = await client.SignProposalAsync(inv.Get(id)!, authority.Resolve(c, inv), inv.CancellationToken);
-            if (inv.Json) inv.Out.Json(record);
+            // A bundle member (§15) is prepared until its bundle commits: the answer is then the proposal, not a record.
+            var answer = await client.SignMemberAsync(inv.Get(id)!, authority.Resolve(c, inv), inv.CancellationToken);
+            if (answer.Record is not { } record) WriteProposalStatus(inv, answer.Proposal!, $"{answer.Proposal!.Status} (bundle {answer.Proposal.BundleId})");
+            else if (inv.Json) inv.Out.Json(record);
             else CompactCommands.WriteRecord(inv.Out, record);
         });
         return command;

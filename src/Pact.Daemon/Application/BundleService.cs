@@ -112,9 +112,34 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
     public static BundleView View(NegotiationState state, string bundleId)
     {
         var b = state.Bundle(bundleId) ?? throw new InvalidOperationException($"Bundle {bundleId} is not in the state.");
-        return new BundleView(b.BundleId, b.SessionId, b.Coordinator, BundleRecord.ToWire(b.Status), (JsonObject)b.SelectJson.DeepClone(), b.ClosesAt,
+        return new BundleView(b.BundleId, b.SessionId, b.Coordinator, BundleRecord.ToWire(b.Status), Ordered(b.SelectJson, SelectOrder), b.ClosesAt,
             [.. b.Members.Select(m => new BundleMemberInfo(m.ProposalId, m.CompactId, m.Counterparty, state.Proposal(m.ProposalId)!.Status.ToWire()))],
-            b.Selected is { } selected ? [.. selected] : null, b.Ranking?.DeepClone() as JsonArray, b.Cause?.DeepClone() as JsonObject);
+            b.Selected is { } selected ? [.. selected] : null,
+            b.Ranking is { } ranking ? new JsonArray([.. ranking.Select(r => (JsonNode)Ordered(r!.AsObject(), RankingOrder))]) : null,
+            b.Cause is { } cause ? Ordered(cause, CauseOrder) : null);
+    }
+
+    // The members of select, ranking entries, passports and causes in §15's and §16's order (events store them canonical).
+    private static readonly string[] SelectOrder = ["mode", "count", "minCount", "order", "key", "type", "direction"];
+    private static readonly string[] RankingOrder = ["proposalId", "keys", "excluded", "passport",
+        "agent", "asOfSeq", "asOf", "score", "confidence", "counts", "recentFailures", "passportHash",
+        "compacts", "honored", "active", "revokedByAgent", "revokedByCounterparty", "failures", "declined"];
+    private static readonly string[] CauseOrder = ["kind", "proposalId", "agent"];
+
+    /// <summary>A copy with the named members first, in that order, nested objects likewise; other members after them.</summary>
+    private static JsonObject Ordered(JsonObject source, string[] order)
+    {
+        var copy = new JsonObject();
+        foreach (var (name, value) in source.OrderBy(p => Array.IndexOf(order, p.Key) is var i and >= 0 ? i : int.MaxValue))
+        {
+            copy[name] = value switch
+            {
+                JsonObject o when name is "passport" or "counts" => Ordered(o, order),
+                JsonArray a when name is "order" => new JsonArray([.. a.Select(k => (JsonNode?)(k is JsonObject ko ? Ordered(ko, order) : k?.DeepClone()))]),
+                _ => value?.DeepClone(),
+            };
+        }
+        return copy;
     }
 
     /// <summary>One member as the payload gives it: its terms and signature read, or why they do not read (pointers under /payload/members/{i}).</summary>

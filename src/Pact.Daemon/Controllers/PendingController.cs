@@ -23,7 +23,8 @@ public sealed class PendingController(DecisionEngine engine, TimeProvider time) 
         var withdrawals = new List<PendingWithdrawal>();
         foreach (var p in caller.Agent is null ? [] : state.LiveProposalsAwaiting(caller.Agent))
         {
-            var deadline = p.PendingDeadline?.DueAt;
+            // A bundle member waits until its bundle closes (its expiresAt is the closesAt, §15).
+            var deadline = p.PendingDeadline?.DueAt ?? (p.BundleId is null ? null : p.ExpiresAt);
             if (p.Status == ProposalStatus.Open)
                 toSign.Add(new PendingProposal(p.ProposalId, p.SessionId, p.CompactId, p.Version, p.TermsHash, p.Proposer.ToWire(), deadline));
             else if (p.Status == ProposalStatus.WithdrawalPending)
@@ -34,8 +35,8 @@ public sealed class PendingController(DecisionEngine engine, TimeProvider time) 
             : LifecycleMachine.AwaitingAcknowledgment(state, caller.Agent, time.GetUtcNow());
         var revocationInfos = revocations.Select(LifecycleResources.Revocation).ToList();
         var markerInfos = markers.Select(LifecycleResources.Marker).ToList();
-        // Bundles (§15) are not built yet: every bundleId is null until they are.
-        var items = toSign.Select(p => new PendingItem("proposal", p.ProposalId, p.SessionId, p.CompactId, p.Deadline, null,
+        // A bundle member (§15) names its bundle; other items have none.
+        var items = toSign.Select(p => new PendingItem("proposal", p.ProposalId, p.SessionId, p.CompactId, p.Deadline, state.Proposal(p.ProposalId)?.BundleId,
                 state.MandateDecisions.GetValueOrDefault(p.ProposalId)?.DeepClone().AsObject()))
             .Concat(withdrawals.Select(w => new PendingItem("withdrawal", w.ProposalId, w.SessionId, w.CompactId, w.Deadline, null, null)))
             .Concat(revocations.Select(r => new PendingItem("revocation", r.RevocationId, r.SessionId, r.CompactId, r.AckDeadline, null, null)))

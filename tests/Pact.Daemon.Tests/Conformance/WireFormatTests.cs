@@ -234,6 +234,28 @@ public sealed class WireFormatTests : IAsyncLifetime
         Record("mandate.revoke", await b.Raw.PostAsync($"/v1/mandates/{mandateId}/revoke", new MandateRevokePayload(mandateId)), HttpStatusCode.OK);
 
         // ---- a verification that fails: an event edited in the database while the daemon was stopped
+        // ---- bundles (§15): create, a member prepared (202), read open and committed, withdraw, a best bundle's ranking
+        var trades = await CreateSessionAsync(a, [a, b], "bundles");
+        var all = await CreateBundleAsync(a, trades, [await DraftAsync(a, b), await DraftAsync(a, b)], new JsonObject { ["mode"] = "all" }, "bundle.create");
+        Record("proposal.sign.prepared", await SignMemberAsync(b, all, 0), HttpStatusCode.Accepted);
+        Record("bundle.get.open", await b.Raw.GetAsync($"/v1/bundles/{all.BundleId}"), HttpStatusCode.OK);
+        Record("proposal.get.prepared", await b.Raw.GetAsync($"/v1/proposals/{all.Members[0].ProposalId}"), HttpStatusCode.OK);
+        Record("proposal.sign.bundle-commit", await SignMemberAsync(b, all, 1), HttpStatusCode.OK);
+        Record("bundle.get.committed", await a.Raw.GetAsync($"/v1/bundles/{all.BundleId}"), HttpStatusCode.OK);
+        var withdrawnBundle = await CreateBundleAsync(a, trades, [await DraftAsync(a, b), await DraftAsync(a, b)], new JsonObject { ["mode"] = "all" }, null);
+        Record("bundle.withdraw", await a.Raw.PostAsync($"/v1/bundles/{withdrawnBundle.BundleId}/withdraw", new BundleWithdrawPayload(withdrawnBundle.BundleId)),
+            HttpStatusCode.OK);
+        var bestSelect = new JsonObject
+        {
+            ["mode"] = "best", ["count"] = 1, ["minCount"] = 1,
+            // Equal keys: the tie-break (counterparty did, then proposal id) selects the first member, so the shape is stable.
+            ["order"] = new JsonArray(new JsonObject { ["key"] = "size(categories(terms, them))", ["type"] = "int", ["direction"] = "asc" }),
+        };
+        var best = await CreateBundleAsync(a, trades, [await DraftAsync(a, b), await DraftAsync(a, b)], bestSelect, null);
+        await SignMemberAsync(b, best, 0);
+        await SignMemberAsync(b, best, 1);
+        Record("bundle.get.best", await a.Raw.GetAsync($"/v1/bundles/{best.BundleId}"), HttpStatusCode.OK);
+
         var damaged = await CreateSessionAsync(a, [a, b], "to be damaged");
         await _host.StopAsync();
         using (var db = new DatabaseTamperer(_host.DataDirectory))
@@ -296,6 +318,42 @@ public sealed class WireFormatTests : IAsyncLifetime
         if (shape is not null) Record(shape, reply, HttpStatusCode.Created);
         reply.Status.Should().Be(HttpStatusCode.Created, reply.Text);
         return new Proposed(reply.Json!["proposalId"]!.GetValue<string>(), termsHash, firstSig, terms);
+    }
+
+    /// <summary>A bundle as created: its id and each member's proposal id, terms hash, first signature and terms.</summary>
+    private sealed record CreatedBundle(string BundleId, List<Proposed> Members);
+
+    private async Task<CreatedBundle> CreateBundleAsync(Party coordinator, string session, List<JsonObject> terms, JsonObject select, string? shape)
+    {
+        var members = new JsonArray();
+        var firstSigs = new List<(string TermsHash, string FirstSig)>();
+        foreach (var t in terms)
+        {
+            var termsHash = CompactSigning.TermsHash(t);
+            var firstSig = CompactSigning.FirstSignature(coordinator.Raw.Key, termsHash);
+            firstSigs.Add((termsHash, firstSig));
+            members.Add(new JsonObject
+            {
+                ["terms"] = t.DeepClone(),
+                ["signature"] = CompactSigning.SignatureObject(CompactSigning.PartyOf(t, coordinator.Did)!, firstSig, coordinator.Authorize(termsHash)),
+            });
+        }
+        var reply = await coordinator.Raw.PostAsync($"/v1/sessions/{session}/bundles",
+            new BundleCreatePayload(session, members, select, Timestamp.ToText(Timestamp.Truncate(DateTimeOffset.UtcNow.AddDays(1)))));
+        if (shape is not null) Record(shape, reply, HttpStatusCode.Created);
+        reply.Status.Should().Be(HttpStatusCode.Created, reply.Text);
+        var ids = reply.Json!["members"]!.AsArray().Select(m => m!["proposalId"]!.GetValue<string>()).ToList();
+        return new CreatedBundle(reply.Json["bundleId"]!.GetValue<string>(),
+            [.. ids.Select((id, i) => new Proposed(id, firstSigs[i].TermsHash, firstSigs[i].FirstSig, terms[i]))]);
+    }
+
+    private static Task<Reply> SignMemberAsync(Party signer, CreatedBundle bundle, int member)
+    {
+        var proposal = bundle.Members[member];
+        var party = CompactSigning.PartyOf(proposal.Terms, signer.Did)!;
+        var sig = CompactSigning.SecondSignature(signer.Raw.Key, proposal.TermsHash, proposal.FirstSig);
+        return signer.Raw.PostAsync($"/v1/proposals/{proposal.ProposalId}/sign",
+            new ProposalSignPayload(proposal.ProposalId, proposal.TermsHash, CompactSigning.SignatureObject(party, sig, signer.Authorize(proposal.TermsHash))));
     }
 
     private async Task SignAsync(Party signer, Party proposer, Proposed proposal, string? shape)

@@ -17,6 +17,7 @@ public static class OpenApiServices
         ["Agents"] = "Agents register their keys, get read tokens, and operators invite them (§3).",
         ["Sessions"] = "Long-lived sessions in which agents negotiate, with their state and checkpoints (§7).",
         ["Proposals"] = "Proposing, countersigning, declining and withdrawing terms: the two-phase negotiation (§5).",
+        ["Bundles"] = "Coordinated multi-party negotiation: members committed all together, or the best of them by a recomputable ranking (§15).",
         ["Pending"] = "What waits on the calling agent: proposals to sign, withdrawals to acknowledge.",
         ["Compacts"] = "Signed compacts, their versions, drafts of complete terms, and the standard library (§6).",
         ["Lifecycle"] = "Living under a compact: revocations, markers, permission checks and dispositions (§6).",

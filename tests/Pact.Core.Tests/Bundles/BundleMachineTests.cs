@@ -242,4 +242,31 @@ public class BundleMachineTests
         last.Types().Should().Equal(["proposal.signed", "bundle.committed", .. Enumerable.Repeat("compact.in-force", 16)]);
         last.Skip(2).Select(e => e.Data["compactId"]!.GetValue<string>()).Should().Equal(Enumerable.Range(0, 16).Select(i => $"cmp_member-{i:D2}"));
     }
+
+    [Fact]
+    public void Mode_all_aborts_insufficient_when_a_prepared_members_upstream_left_force_before_the_last_prepare()
+    {
+        var lw = new Pact.Core.Tests.Lifecycle.LifecycleWorld();
+        var session = lw.SignCompact(Alice, Bob, Pact.Core.Tests.Lifecycle.Lab.Terms("cmp_upstream-01", Alice, Bob,
+            revocation: new Pact.Core.Tests.Lifecycle.RevocationSpec(Emergency: true)), others: [Carol]);
+        var b = new BundleWorld(lw.W);
+        var create = b.Bundle(session, Alice, [("cmp_member-00", Bob), ("cmp_member-01", Carol)], BundleWorld.All, b.W.Now.AddDays(7), (i, t) =>
+        {
+            if (i == 0) t["upstream"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["compactId"] = "cmp_upstream-01", ["version"] = 1, ["on"] = new System.Text.Json.Nodes.JsonArray("revocation"),
+            });
+            return t;
+        });
+        b.Accepted(create);
+        b.Accepted(b.Sign(Bob, Member(create, 0)));
+        var revocation = lw.Revoked(Alice, "cmp_upstream-01", emergency: true);
+        lw.Must(lw.AckRevocation(Bob, "cmp_upstream-01", revocation));
+        b.State.InForce("cmp_upstream-01").Should().BeNull();
+
+        var events = b.Accepted(b.Sign(Carol, Member(create, 1)));
+        events.Types().Should().Equal("proposal.signed", "bundle.aborted", "proposal.retired", "proposal.retired");
+        events[1].Data["cause"]!.ToJsonString().Should().Be($$"""{"kind":"insufficient","proposalId":"{{Member(create, 0)}}","agent":null}""");
+        b.State.Compacts.Keys.Should().NotContain(k => k.CompactId.StartsWith("cmp_member", StringComparison.Ordinal));
+    }
 }

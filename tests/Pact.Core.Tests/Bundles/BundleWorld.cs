@@ -17,7 +17,9 @@ internal sealed class BundleWorld
 {
     public const string PolicyHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public World W { get; } = new();
+    public BundleWorld(World? world = null) => W = world ?? new World();
+
+    public World W { get; }
 
     public NegotiationState State => W.Negotiation;
 

@@ -281,4 +281,20 @@ public class BundleTests
         (await s.Others[0].Client.GetBundleAsync(bundle.BundleId)).BundleId.Should().Be(bundle.BundleId);
         _ = HttpStatusCode.OK;
     }
+
+    [Fact]
+    public async Task The_state_replayed_from_a_checkpoint_after_a_bundles_creation_shows_its_members_prepared()
+    {
+        await using var s = await Scenario.StartAsync();
+        var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
+        var checkpoint = await s.Coordinator.Client.CheckpointAsync(s.SessionId, "after the bundle");
+        var member = bundle.Members[0];
+        await s.CounterpartyOf(member).Client.SignMemberAsync(member.ProposalId, s.CounterpartyOf(member).Authority);
+
+        var replayed = await s.Coordinator.Client.GetStateAsync(s.SessionId);
+        replayed.Replay.FromCheckpoint.Should().Be(checkpoint.CheckpointId);
+        replayed.State.Proposals.Single(p => p.ProposalId == member.ProposalId).Status.Should().Be("prepared");
+        replayed.StateHash.Should().Be((await s.Coordinator.Client.GetStateAsync(s.SessionId, at: checkpoint.StreamSeq + 1)).StateHash);
+        (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
+    }
 }

@@ -148,7 +148,8 @@ public sealed class SessionService(
             if (page.Count == 0) break;
             foreach (var e in page)
             {
-                state = state is null ? SessionState.Created(e) : state.Apply(e);
+                // From a checkpoint, bundle members created before it are known from the log's state (§15).
+                state = state is null ? SessionState.Created(e) : state.Apply(e, engine.State);
                 applied++;
             }
             from = page[^1].StreamSeq;

@@ -18,7 +18,7 @@ internal static class BundleCommands
 
             Examples:
               pact bundle create ses_01J... --terms plumbing.json --terms electrical.json --closes-at 2026-12-08T12:00:00.000Z --principal-key gc-principal
-              pact bundle create ses_01J... --terms a.json --terms b.json --terms c.json --best 1 --key "int:asc:isoSeconds(terms.revocation.noticePeriod)" --closes-at ... --principal-key gc-principal
+              pact bundle create ses_01J... --terms a.json --terms b.json --terms c.json --best 1 --rank "int:asc:isoSeconds(terms.revocation.noticePeriod)" --closes-at ... --principal-key gc-principal
               pact bundle show bnd_01J...
               pact bundle withdraw bnd_01J...
             """);
@@ -42,7 +42,7 @@ internal static class BundleCommands
         var closesAt = new Option<string>("--closes-at") { Description = "When the bundle closes (a timestamp).", Required = true, HelpName = "timestamp" };
         var best = new Option<int?>("--best") { Description = "Mode best: commit the best COUNT members (fewer than the members). Without it: mode all.", HelpName = "count" };
         var minCount = new Option<int?>("--min-count") { Description = "Mode best: abort with fewer ranked members than this (default 1).", HelpName = "count" };
-        var keys = new Option<string[]>("--key")
+        var keys = new Option<string[]>("--rank")
         {
             Description = "Mode best: a ranking key TYPE:DIRECTION:CEL, e.g. int:asc:isoSeconds(terms.revocation.noticePeriod); repeat, 1 to 4, in order.",
             HelpName = "type:direction:cel",
@@ -55,7 +55,7 @@ internal static class BundleCommands
 
             Examples:
               pact bundle create ses_01J... --terms plumbing.json --terms electrical.json --closes-at 2026-12-08T12:00:00.000Z --principal-key gc-principal
-              pact bundle create ses_01J... --terms a.json --terms b.json --terms c.json --best 1 --key "int:asc:isoSeconds(terms.revocation.noticePeriod)" --key "int:asc:size(categories(terms, them))" --closes-at 2026-12-08T12:00:00.000Z --policy-hash 9f86…
+              pact bundle create ses_01J... --terms a.json --terms b.json --terms c.json --best 1 --rank "int:asc:isoSeconds(terms.revocation.noticePeriod)" --rank "int:asc:size(categories(terms, them))" --closes-at 2026-12-08T12:00:00.000Z --policy-hash 9f86…
             """).With(session, terms, closesAt, best, minCount, keys);
         authority.AddTo(command);
         c.Handle(command, async inv =>
@@ -71,12 +71,12 @@ internal static class BundleCommands
 
     private static JsonObject Best(int count, int minCount, string[] keys)
     {
-        if (keys.Length == 0) throw new CliException("--best needs at least one --key TYPE:DIRECTION:CEL.");
+        if (keys.Length == 0) throw new CliException("--best needs at least one --rank TYPE:DIRECTION:CEL.");
         return BundleSelection.Best(count, minCount, [.. keys.Select(k =>
         {
             var parts = k.Split(':', 3);
             if (parts.Length != 3 || parts[0] is not ("int" or "string" or "timestamp") || parts[1] is not ("asc" or "desc"))
-                throw new CliException($"--key '{k}' is not TYPE:DIRECTION:CEL with TYPE int, string or timestamp and DIRECTION asc or desc.");
+                throw new CliException($"--rank '{k}' is not TYPE:DIRECTION:CEL with TYPE int, string or timestamp and DIRECTION asc or desc.");
             return new RankingKeySpec(parts[2], parts[0], parts[1] == "desc");
         })]);
     }

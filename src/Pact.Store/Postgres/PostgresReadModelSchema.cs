@@ -216,5 +216,9 @@ internal static class PostgresReadModelSchema
             written_at  text    NOT NULL,
             seal        text    NOT NULL);
         """,
+        // Bundles (§15): a proposal made as a bundle member names its bundle (as SQLite's migration does).
+        """
+        ALTER TABLE proposals ADD COLUMN bundle_id text COLLATE "C";
+        """,
     ];
 }

@@ -297,4 +297,31 @@ public class BundleTests
         replayed.StateHash.Should().Be((await s.Coordinator.Client.GetStateAsync(s.SessionId, at: checkpoint.StreamSeq + 1)).StateHash);
         (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
     }
+
+    [Fact]
+    public async Task Mode_best_at_closesAt_commits_the_prepared_or_aborts_insufficient_with_dueAt()
+    {
+        await using var s = await Scenario.StartAsync(3);
+        var select = BundleSelection.Best(1, 1, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)"));
+        var committing = await s.CreateAsync(await s.TermsAsync(3), select);
+        var member = committing.Members[1];
+        await s.CounterpartyOf(member).Client.SignMemberAsync(member.ProposalId, s.CounterpartyOf(member).Authority);
+        var insufficient = await s.CreateAsync(await s.TermsAsync(3), BundleSelection.Best(2, 2, RankingKeySpec.Ascending("size(categories(terms, them))")));
+        var lone = insufficient.Members[0];
+        await s.CounterpartyOf(lone).Client.SignMemberAsync(lone.ProposalId, s.CounterpartyOf(lone).Authority);
+
+        s.Clock.Advance(TimeSpan.FromDays(1));
+        await s.WaitForAsync(e => e.Count(x => x.Type is "bundle.committed" or "bundle.aborted") == 2);
+        var committed = await s.Coordinator.Client.GetBundleAsync(committing.BundleId);
+        committed.Status.Should().Be("committed");
+        committed.Selected.Should().Equal(member.ProposalId);
+        committed.Members.Select(m => m.Status).Should().Equal("retired", "signed", "retired");
+        var aborted = await s.Coordinator.Client.GetBundleAsync(insufficient.BundleId);
+        JsonNode.DeepEquals(aborted.Cause, JsonNode.Parse("""{"kind":"insufficient","proposalId":null,"agent":null}""")).Should().BeTrue();
+        var events = await s.EventsAsync();
+        events.Where(e => e.Type is "bundle.committed" or "bundle.aborted")
+            .Should().OnlyContain(e => e.Data["dueAt"]!.GetValue<string>() == Pact.Core.Time.Timestamp.ToText(Scenario.ClosesAt));
+        events.Should().NotContain(e => e.Type == "failure", "only mode all's expiry is a counterparty's failure");
+        (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using Pact.Core.Bundles;
 using Pact.Core.Lifecycle;
 using Pact.Core.Mandates;
 
@@ -17,7 +18,7 @@ public sealed partial record NegotiationState
         IEnumerable<SessionInfo> sessions, IEnumerable<ProposalRecord> proposals, IEnumerable<CompactBinding> bindings,
         IEnumerable<CompactVersionInfo> compacts, IEnumerable<CompactVersionLifecycle> lifecycles,
         IEnumerable<RevocationRecord> revocations, IEnumerable<MarkerRecord> markers, IEnumerable<MandateRecord> mandates,
-        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, OperationClock? clock)
+        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, IEnumerable<BundleRecord> bundles, OperationClock? clock)
     {
         // Sorted maps are built from a sorted copy in one pass (AddRange on an empty map), not one insertion at a time.
         static ImmutableSortedDictionary<TKey, TValue> Sorted<TKey, TValue>(ImmutableSortedDictionary<TKey, TValue> empty, IEnumerable<TValue> records, Func<TValue, TKey> key)
@@ -30,6 +31,7 @@ public sealed partial record NegotiationState
         var revocationMap = Sorted(Empty.Revocations, revocations, r => r.RevocationId);
         var markerMap = Sorted(Empty.Markers, markers, m => m.MarkerId);
         var mandateMap = Sorted(Empty.Mandates, mandates, m => m.MandateId);
+        var bundleMap = Sorted(Empty.Bundles, bundles, b => b.BundleId);
 
         var state = new NegotiationState(sessionMap, proposalMap, bindingMap, compactMap)
         {
@@ -38,6 +40,7 @@ public sealed partial record NegotiationState
             Markers = markerMap,
             Mandates = mandateMap,
             MandateDecisions = Empty.MandateDecisions.AddRange(mandateDecisions),
+            Bundles = bundleMap, // no index of their own: an open bundle's close is among the pending deadlines below
             Clock = clock,
             VersionNumbers = compactMap.Values.GroupBy(c => c.CompactId, StringComparer.Ordinal)
                 .ToImmutableDictionary(g => g.Key, g => g.Select(c => c.Version).ToImmutableSortedSet(), StringComparer.Ordinal),

@@ -21,7 +21,7 @@ namespace Pact.Core.Negotiation;
 public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
 {
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
-    public const int FormatVersion = 3; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14)
+    public const int FormatVersion = 4; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15)
 
     private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
 
@@ -44,6 +44,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             Write(w, State.Markers.Values, Write);
             Write(w, State.Mandates.Values, Write);
             Write(w, State.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal), Write);
+            Write(w, State.Bundles.Values, Write);
             WriteOptional(w, State.Clock, (w, c) =>
             {
                 Write(w, c.DueAt);
@@ -91,7 +92,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             var state = NegotiationState.Restore(
                 ReadList(r, ReadSession), ReadList(r, ReadProposal), ReadList(r, ReadBinding), ReadList(r, ReadCompact),
                 ReadList(r, ReadLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),
-                ReadList(r, ReadMandate), ReadList(r, ReadMandateDecision),
+                ReadList(r, ReadMandate), ReadList(r, ReadMandateDecision), ReadList(r, ReadBundle),
                 ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString())));
             if (r.BaseStream.Position != r.BaseStream.Length)
             {
@@ -149,6 +150,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         Compare(e.Mandates, a.Mandates, Write, (id, _) => [id]);
         Compare(e.MandateDecisions, a.MandateDecisions, WriteJson,
             (proposalId, _) => new[] { e.Proposal(proposalId)?.SessionId, a.Proposal(proposalId)?.SessionId }.OfType<string>().Distinct());
+        Compare(e.Bundles, a.Bundles, Write, (_, b) => [b.SessionId]);
         if (expected.ThroughSeq != actual.ThroughSeq || expected.EventHash != actual.EventHash || expected.State.Clock != actual.State.Clock) global = true;
         return (sessions.ToImmutable(), global);
     }
@@ -207,13 +209,14 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             Write(w, x.InitiatedAt);
             w.Write(x.InitiationHash);
         });
+        WriteOptional(w, p.BundleId);
     }
 
     private static ProposalRecord ReadProposal(BinaryReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), ReadEnum<PartyRole>(r), r.ReadString(), r.ReadString(),
         ReadEnum<ProposalStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptional(r, ReadDuration),
         ReadOptional(r, r => new PredecessorRef(r.ReadInt64(), r.ReadString())), r.ReadString(),
-        ReadOptional(r, r => new WithdrawalInfo(ReadInstant(r), r.ReadString())));
+        ReadOptional(r, r => new WithdrawalInfo(ReadInstant(r), r.ReadString())), ReadOptional(r));
 
     private static void Write(BinaryWriter w, CompactBinding b)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using FluentAssertions;
+using Pact.Core.Bundles;
 using Pact.Core.Contracts;
 using Pact.Core.Crypto;
 using Pact.Core.Events;
@@ -11,6 +12,7 @@ using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
 using Pact.Core.Policies;
 using Pact.Core.Terms;
+using Pact.Core.Tests.Bundles;
 using Pact.Core.Tests.Lifecycle;
 using Xunit;
 
@@ -28,6 +30,8 @@ public class StateSnapshotTests
 
     private static readonly string[] MandateEvents = [EventTypes.MandateGranted, EventTypes.MandateRevoked, EventTypes.MandateExpired, EventTypes.PolicyDecided];
 
+    private static readonly string[] BundleEvents = [EventTypes.BundleCreated, EventTypes.BundleCommitted, EventTypes.BundleAborted];
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -39,6 +43,7 @@ public class StateSnapshotTests
         var log = RandomLog(seed, steps: 160);
         log.Select(e => e.Type).Distinct().Should().HaveCountGreaterThan(12, "the random log must exercise most kinds of event");
         log.Select(e => e.Type).Should().Contain(MandateEvents, "mandates are granted, revoked, expire and decide");
+        log.Select(e => e.Type).Should().Contain(BundleEvents, "bundles are created, commit and abort");
         var whole = Fold(log, log.Count);
         var random = new Random(seed);
         foreach (var cut in new[] { 0, 1, log.Count }.Concat(Enumerable.Range(0, 12).Select(_ => random.Next(log.Count + 1))).Distinct())
@@ -130,6 +135,47 @@ public class StateSnapshotTests
             .Sessions.Should().Equal(whole.State.Proposal(judged)!.SessionId);
     }
 
+    [Fact]
+    public void Bundles_and_their_members_survive_the_round_trip_and_their_loss_is_seen()
+    {
+        var logs = Enumerable.Range(11, 4).Select(seed => RandomLog(seed, steps: 160)).ToList();
+        var states = logs.Select(log => Fold(log, log.Count)).ToList();
+        var bundles = states.SelectMany(s => s.State.Bundles.Values).ToList();
+        bundles.Select(b => b.Select.Mode).Should().Contain([BundleMode.All, BundleMode.Best], "both modes are exercised");
+        bundles.Select(b => b.Status).Should().Contain([BundleStatus.Committed, BundleStatus.Aborted], "bundles commit and abort");
+        bundles.Should().Contain(b => b.Select.Mode == BundleMode.Best && b.Ranking != null, "a best bundle commits with its recorded ranking");
+        // Cut where an open bundle has a prepared member (the last such point of the first log that has one).
+        static bool HasOpenPrepared(NegotiationState state) => state.Bundles.Values.Any(b => b.Status == BundleStatus.Open && !b.Prepared.IsEmpty);
+        var (log, cut) = logs.Select(log =>
+        {
+            var (state, last) = (NegotiationState.Empty, -1);
+            for (var i = 0; i < log.Count; i++)
+            {
+                state = state.Apply(log[i]);
+                if (HasOpenPrepared(state)) last = i + 1;
+            }
+            return (log, last);
+        }).First(x => x.last > 0);
+        var whole = Fold(log, cut);
+        HasOpenPrepared(whole.State).Should().BeTrue();
+        StateSnapshot.TryDecode(whole.Encode(), out var restored, out var why).Should().BeTrue(why);
+        ShouldAnswerAlike(restored!.State, whole.State);
+
+        // The comparison does not rest on the snapshot's own encoding: a state without its bundles, or whose member
+        // forgot its bundle or its prepared countersignature, fails it.
+        var withoutBundles = whole.State with { Bundles = NegotiationState.Empty.Bundles };
+        FluentActions.Invoking(() => ShouldAnswerAlike(withoutBundles, whole.State)).Should().Throw<Xunit.Sdk.XunitException>();
+        var member = whole.State.Proposals.Values.First(p => p.Status == ProposalStatus.Prepared);
+        var unbundled = whole.State.With(member with { BundleId = null });
+        FluentActions.Invoking(() => ShouldAnswerAlike(unbundled, whole.State)).Should().Throw<Xunit.Sdk.XunitException>();
+        var bundle = whole.State.BundleOf(member)!;
+        var unprepared = whole.State.With(bundle with { Prepared = bundle.Prepared.Remove(member.ProposalId) });
+        FluentActions.Invoking(() => ShouldAnswerAlike(unprepared, whole.State)).Should().Throw<Xunit.Sdk.XunitException>();
+
+        // Differences put a bundle down to its session.
+        StateSnapshot.Differences(whole, whole with { State = unprepared }).Sessions.Should().Equal(bundle.SessionId);
+    }
+
     /// <summary>The snapshot of the first <paramref name="count"/> events: their fold and each stream's chain head.</summary>
     private static StateSnapshot Fold(IReadOnlyList<TranscriptEvent> log, int count)
     {
@@ -145,6 +191,13 @@ public class StateSnapshotTests
         actual.Mandates.Values.Select(Describe).Should().Equal(expected.Mandates.Values.Select(Describe));
         actual.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value.ToJsonString()}")
             .Should().Equal(expected.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value.ToJsonString()}"));
+        // Bundles member by member, and each proposal's bundle and status (a member's prepared status included).
+        actual.Bundles.Values.Select(Describe).Should().Equal(expected.Bundles.Values.Select(Describe));
+        actual.Proposals.Values.Select(p => $"{p.ProposalId} {p.Status} {p.BundleId}").Should().Equal(expected.Proposals.Values.Select(p => $"{p.ProposalId} {p.Status} {p.BundleId}"));
+        foreach (var sessionId in expected.Sessions.Keys)
+            actual.OpenBundles(sessionId).Select(b => b.BundleId).Should().Equal(expected.OpenBundles(sessionId).Select(b => b.BundleId));
+        foreach (var p in expected.Proposals.Values.Where(p => p.BundleId is not null))
+            actual.CoordinatorRoleOf(p.ProposalId).Should().Be(expected.CoordinatorRoleOf(p.ProposalId));
         actual.PendingDeadlines().Should().Equal(expected.PendingDeadlines());
         foreach (var agent in new[] { World.Alice.Did, World.Bob.Did, World.Carol.Did })
         {
@@ -177,24 +230,40 @@ public class StateSnapshotTests
         m.Scope.CompactIdPrefix ?? "-", m.ScopeJson.ToJsonString(), string.Join(",", m.Acknowledge), Pact.Core.Time.Timestamp.ToText(m.ExpiresAt),
         m.ExpiresAt.Offset, m.Status, m.GrantSeq, m.Grant.ToJsonString(), m.Actions);
 
+    /// <summary>Every member of a bundle record as text, its JSON members as their text, its parsed select included.</summary>
+    private static string Describe(BundleRecord b) => string.Join(" | ",
+        b.BundleId, b.SessionId, b.Coordinator, b.SelectJson.ToJsonString(),
+        $"{b.Select.Mode} {b.Select.Count} {b.Select.MinCount} {string.Join(",", b.Select.Order.Select(o => $"{o.Source} {o.Type} {o.Descending}"))}",
+        Pact.Core.Time.Timestamp.ToText(b.CreatedAt), Pact.Core.Time.Timestamp.ToText(b.IssuedAt), Pact.Core.Time.Timestamp.ToText(b.ClosesAt), b.ClosesAt.Offset,
+        string.Join(";", b.Members.Select(m => $"{m.ProposalId} {m.Payload.ToJsonString()} {m.CoordinatorRole} {m.Counterparty}")),
+        b.Status,
+        string.Join(";", b.Prepared.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+            $"{p.Key} {p.Value.Party} {p.Value.Agent} {p.Value.Sig} {Pact.Core.Time.Timestamp.ToText(p.Value.SignedAt)} {p.Value.PrincipalAuthorization.ToJson().ToJsonString()}")),
+        b.Selected is { } selected ? string.Join(",", selected) : "-", b.Ranking?.ToJsonString() ?? "-", b.Cause?.ToJsonString() ?? "-", b.PendingDeadline);
+
     /// <summary>
     /// A seeded random history: sessions suspended and resumed, proposals made, signed (with and without readable
     /// terms), declined, withdrawn and acknowledged, left to expire, compacts with upstreams revoked and acknowledged,
-    /// markers recorded and acknowledged, and time moving on so every kind of deadline fires. Refused commands append nothing.
+    /// markers recorded and acknowledged, bundles of both modes created, their members countersigned (prepared) or declined, withdrawn
+    /// or left to close, and time moving on so every kind of deadline fires. Refused commands append nothing.
     /// </summary>
     private static IReadOnlyList<TranscriptEvent> RandomLog(int seed, int steps)
     {
         var random = new Random(seed);
         var w = new LifecycleWorld();
+        var bw = new BundleWorld(w.W);
+        w.W.BundleServices = bw.Services; // a best bundle's close ranks with passports from the log
         var (a, b) = (World.Alice, World.Bob);
         var sessions = new List<string>();
         var compacts = new List<string>();
         T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
-        IReadOnlyList<ProposalRecord> Live() => w.State.Proposals.Values.Where(p => p.Status.IsLive()).ToList();
+        IReadOnlyList<ProposalRecord> Live() => w.State.Proposals.Values.Where(p => p.Status.IsLive() && p.BundleId is null).ToList();
+        IReadOnlyList<ProposalRecord> OpenMembers() => w.State.Proposals.Values
+            .Where(p => p.Status == ProposalStatus.Open && p.BundleId is not null && w.State.Bundle(p.BundleId)!.Status == BundleStatus.Open).ToList();
         var next = 0;
         for (var step = 0; step < steps; step++)
         {
-            switch (random.Next(17))
+            switch (random.Next(23))
             {
                 case 0 or 1:
                     {
@@ -276,6 +345,28 @@ public class StateSnapshotTests
                     w.Tick();
                     DecideUnderMandate(w, Pick(Live()), random);
                     break;
+                case 17 when sessions.Count > 0:
+                    {
+                        // Mode best picks fewer than its members (§15), so it has two or three; mode all one to three.
+                        var best = random.Next(2) == 0;
+                        var members = Enumerable.Range(0, random.Next(best ? 2 : 1, 4)).Select(_ => ($"cmp_bundle-{seed}-{next++}", b)).ToList();
+                        var select = best
+                            ? BundleWorld.Best(random.Next(1, members.Count), 1, ("terms.compactId", "string", random.Next(2) == 0 ? "asc" : "desc"))
+                            : BundleWorld.All;
+                        bw.Run(bw.Bundle(Pick(sessions), a, members, select, w.Now.AddDays(random.Next(2, 6))));
+                        break;
+                    }
+                case >= 18 when OpenMembers().Count > 0:
+                    {
+                        var p = Pick(OpenMembers());
+                        bw.Run(random.Next(8) switch
+                        {
+                            < 6 => bw.Sign(b, p.ProposalId),
+                            6 => bw.Decline(b, p.ProposalId),
+                            _ => new WithdrawBundle(w.W.Envelope(a, EnvelopeTypes.BundleWithdraw, new JsonObject { ["bundleId"] = p.BundleId }), p.BundleId!),
+                        });
+                        break;
+                    }
             }
         }
         return w.Log;

@@ -77,7 +77,10 @@ internal sealed class World
     }
 
     /// <summary>What the daemon does before judging anything and from its timer: record every reached deadline.</summary>
-    public IReadOnlyList<TranscriptEvent> Tick() => Append(NegotiationMachine.FireDue(Negotiation, Now));
+    public IReadOnlyList<TranscriptEvent> Tick() => Append(NegotiationMachine.FireDue(Negotiation, Now, BundleServices));
+
+    /// <summary>What a bundle's close needs (the daemon key, passports) when this world's ticks may reach one; null: no bundles close here.</summary>
+    public Pact.Core.Bundles.BundleServices? BundleServices { get; set; }
 
     public Verdict Negotiate(NegotiationCommand command)
     {

@@ -23,16 +23,12 @@ public static class StoreCopy
     private const int Page = 1000;
     private const int Window = 256; // requests in flight: the target's writer commits them in groups, in order
 
-    /// <summary>The tables copied row by row, with their columns (the seal column is the target's to compute).</summary>
-    private static readonly (string Table, string Columns, string Key)[] Tables =
-    [
-        ("agents", "did, public_key, principal, display_name, registered_at", "did"),
-        ("invites", "code, expires_at, used_by, used_at", "code"),
-        ("nonces", "signer, nonce, payload_hash, expires_at, status, body", "signer, nonce"),
-        ("policies", "policy_hash, name, document, effective_rules, published_by, published_at", "policy_hash"),
-        ("webhook_subscriptions", "subscription_id, owner, callback, filter_types, filter_sessions, description, sealed_secret, created_at, after_seq, status, disabled_reason, disabled_at, consecutive_failures", "subscription_id"),
-        ("webhook_deliveries", "delivery_id, subscription_id, seq, type, stream, status, attempt, http_status, error, attempted_at, next_attempt_at, created_at", "delivery_id"),
-    ];
+    /// <summary>
+    /// The tables copied row by row: every sealed table (the target computes the seal column) and the published
+    /// policies, each in the order of its first column.
+    /// </summary>
+    private static readonly IReadOnlyList<(string Table, string Columns)> Tables =
+        [.. RowSeals.Tables, ("policies", "policy_hash, name, document, effective_rules, published_by, published_at")];
 
     public static async Task<StoreCopyReport> CopyAsync(SqlitePactStore source, PostgresPactStore target, IProgress<long>? progress = null, CancellationToken ct = default)
     {
@@ -51,7 +47,7 @@ public static class StoreCopy
             after = page[^1].TreeSize;
         }
         var rows = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (table, columns, key) in Tables) rows[table] = await CopyTableAsync(source.Engine, target.Engine, table, columns, key, ct).ConfigureAwait(false);
+        foreach (var (table, columns) in Tables) rows[table] = await CopyTableAsync(source.Engine, target.Engine, table, columns, ct).ConfigureAwait(false);
         // Subscriptions copied as rows are active on the target from its next start (its cache loads at open).
 
         await VerifyAsync(source, target, ct).ConfigureAwait(false);
@@ -125,12 +121,12 @@ public static class StoreCopy
         if (run.Count > 0) yield return run;
     }
 
-    private static async Task<int> CopyTableAsync(IRelationalEngine source, IRelationalEngine target, string table, string columns, string key, CancellationToken ct)
+    private static async Task<int> CopyTableAsync(IRelationalEngine source, IRelationalEngine target, string table, string columns, CancellationToken ct)
     {
         var names = columns.Split(", ");
         var rows = await source.ReadAsync(connection =>
         {
-            using var command = connection.Command($"SELECT {columns} FROM {table} ORDER BY {key}");
+            using var command = connection.Command($"SELECT {columns} FROM {table} ORDER BY {names[0]}");
             using var reader = command.ExecuteReader();
             var list = new List<object?[]>();
             while (reader.Read())

@@ -21,21 +21,6 @@ namespace Pact.Store.Postgres;
 /// </summary>
 internal static class PostgresStoreAudit
 {
-    private static readonly (string Table, string? SessionColumn, string? SeqColumn)[] Compared =
-    [
-        ("sessions", "session_id", null),
-        ("session_participants", "session_id", null),
-        ("checkpoints", "session_id", null),
-        ("proposals", "session_id", null),
-        ("compacts", "session_id", null),
-        ("passport_counts", null, "seq"),
-        ("passport_failures", null, "seq"),
-        ("log_clock", null, "seq"),
-        ("passport_revocations", null, null),
-        ("merkle_nodes", null, null),
-    ];
-
-    private const int ReportLimit = 20;
 
     public static async Task<StoreAudit> RunAsync(PostgresEventLog log, byte[] sealKey, IReadOnlyList<string> migrations,
         IReadOnlyList<IRelationalProjection> projections, CancellationToken ct)
@@ -61,7 +46,7 @@ internal static class PostgresStoreAudit
             foreach (var migration in migrations) Execute(connection, tx, migration);
             var schema = SchemaDifferences(connection, tx, stored, scratch);
             var broken = Fold(connection, tx, stored, head, projections, ct);
-            foreach (var (table, sessionColumn, seqColumn) in Compared)
+            foreach (var (table, sessionColumn, seqColumn) in StoreAuditTables.Compared)
             {
                 ct.ThrowIfCancellationRequested();
                 Compare(connection, tx, stored, scratch, table, sessionColumn, seqColumn, broken, sessions, global);
@@ -93,7 +78,7 @@ internal static class PostgresStoreAudit
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scratch });
         using var reader = command.ExecuteReader();
         var differences = new List<string>();
-        while (reader.Read() && differences.Count < ReportLimit)
+        while (reader.Read() && differences.Count < StoreAuditTables.ReportLimit)
         {
             differences.Add($"schema: the column {reader.GetString(1)}.{reader.GetString(2)} " +
                 (reader.GetString(0) == "stored" ? "in the database is not one the migrations give." : "that the migrations give is not in the database."));
@@ -126,7 +111,7 @@ internal static class PostgresStoreAudit
             var (_, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
             if (chain.Check(row.Seq, row.StreamSeq, row.PrevHash) is not null || hashBreak is not null) broken.TryAdd(row.Stream, row.Seq);
             heads[row.Stream] = ChainHead.After(row.Seq, row.StreamSeq, row.Hash, row.Time);
-            if (Parse(row.Data) is not { } data)
+            if (StoreAuditTables.ParseData(row.Data) is not { } data)
             {
                 broken.TryAdd(row.Stream, row.Seq);
                 continue;
@@ -202,7 +187,7 @@ internal static class PostgresStoreAudit
             // A row over an event that fails its own checks differs because of it: the replay quarantines that session already.
             if (StreamsOf(connection, tx, scratch, first, last).Any(brokenStreams.ContainsKey)) continue;
             if (brokenStreams.Count > 0 && table == "merkle_nodes" && Count(connection, tx, scratch, first, last) < last - first + 1) continue;
-            if (described++ < ReportLimit)
+            if (described++ < StoreAuditTables.ReportLimit)
                 global.Add($"{table}: a row {(side == "fold" ? "the events give is missing or altered in the database" : "in the database is not what the events give")} ({description}).");
         }
     }
@@ -267,7 +252,7 @@ internal static class PostgresStoreAudit
         using var source = new PostgresSubtreeSource(connection, tx); // the scratch tree: search_path names it first
         foreach (var (size, storedRoot) in checkpoints)
         {
-            if (failures.Count >= ReportLimit) break;
+            if (failures.Count >= StoreAuditTables.ReportLimit) break;
             byte[]? root;
             try
             {
@@ -294,17 +279,5 @@ internal static class PostgresStoreAudit
     {
         using var command = new NpgsqlCommand(sql, connection, tx);
         command.ExecuteNonQuery();
-    }
-
-    private static JsonObject? Parse(string data)
-    {
-        try
-        {
-            return StrictJson.Parse(data) as JsonObject;
-        }
-        catch (InvalidJsonException)
-        {
-            return null;
-        }
     }
 }

@@ -17,23 +17,6 @@ namespace Pact.Store.Sqlite;
 /// </summary>
 internal static class SqliteStoreAudit
 {
-    /// <summary>The compared tables, with the column that names a row's session, or the seq that leads to it, or neither.</summary>
-    private static readonly (string Table, string? SessionColumn, string? SeqColumn)[] Compared =
-    [
-        ("sessions", "session_id", null),
-        ("session_participants", "session_id", null),
-        ("checkpoints", "session_id", null),
-        ("proposals", "session_id", null),
-        ("compacts", "session_id", null),
-        ("passport_counts", null, "seq"),
-        ("passport_failures", null, "seq"),
-        ("log_clock", null, "seq"),
-        ("passport_revocations", null, null),
-        ("merkle_nodes", null, null),
-    ];
-
-    /// <summary>At most this many differences are described per table (the first are what an operator needs).</summary>
-    private const int ReportLimit = 20;
 
     public static StoreAudit Run(string databasePath, byte[] sealKey, IReadOnlyList<string> migrations, IReadOnlyList<IInlineProjection> projections, CancellationToken ct)
     {
@@ -62,7 +45,7 @@ internal static class SqliteStoreAudit
             fileDamage.AddRange(IntegrityCheck(scratch, tx));
             fileDamage.AddRange(SchemaDifferences(scratch, tx));
             var brokenStreams = Fold(scratch, tx, head, projections, ct);
-            foreach (var (table, sessionColumn, seqColumn) in Compared)
+            foreach (var (table, sessionColumn, seqColumn) in StoreAuditTables.Compared)
             {
                 ct.ThrowIfCancellationRequested();
                 Compare(scratch, tx, table, sessionColumn, seqColumn, brokenStreams, sessions, global);
@@ -82,7 +65,7 @@ internal static class SqliteStoreAudit
     {
         using var command = connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = $"PRAGMA stored.integrity_check({ReportLimit});";
+        command.CommandText = $"PRAGMA stored.integrity_check({StoreAuditTables.ReportLimit});";
         using var reader = command.ExecuteReader();
         var messages = new List<string>();
         while (reader.Read()) messages.Add(reader.GetString(0));
@@ -106,7 +89,7 @@ internal static class SqliteStoreAudit
             "EXCEPT SELECT type, name, tbl_name, sql FROM stored.sqlite_schema WHERE type IN ('table', 'index'));";
         using var reader = command.ExecuteReader();
         var differences = new List<string>();
-        while (reader.Read() && differences.Count < ReportLimit)
+        while (reader.Read() && differences.Count < StoreAuditTables.ReportLimit)
         {
             differences.Add($"sqlite_schema: the definition of {(reader.IsDBNull(1) ? "(null)" : reader.GetValue(1))} " +
                 (reader.GetString(0) == "file" ? "in the file is not one the migrations give." : "that the migrations give is not in the file."));
@@ -140,7 +123,7 @@ internal static class SqliteStoreAudit
             var (_, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
             if (chain.Check(row.Seq, row.StreamSeq, row.PrevHash) is not null || hashBreak is not null) broken.TryAdd(row.Stream, row.Seq);
             heads[row.Stream] = ChainHead.After(row.Seq, row.StreamSeq, row.Hash, row.Time);
-            if (Parse(row.Data) is not { } data)
+            if (StoreAuditTables.ParseData(row.Data) is not { } data)
             {
                 broken.TryAdd(row.Stream, row.Seq);
                 continue;
@@ -210,7 +193,7 @@ internal static class SqliteStoreAudit
             // A row over an event that fails its own checks, or over a missing one (its stream then skips a streamSeq),
             // differs because of it: the replay quarantines that session, or the whole log, already.
             if (streams.Any(brokenStreams.ContainsKey) || (brokenStreams.Count > 0 && seqColumn is null && table == "merkle_nodes" && HasGap(connection, tx, reader))) continue;
-            if (described++ < ReportLimit)
+            if (described++ < StoreAuditTables.ReportLimit)
                 global.Add($"{table}: a row {(side == "fold" ? "the events give is missing or altered in the file" : "in the file is not what the events give")} ({Describe(reader)}).");
         }
     }
@@ -279,7 +262,7 @@ internal static class SqliteStoreAudit
         command.Parameters.AddWithValue("$head", head);
         using var reader = command.ExecuteReader();
         using var source = new SqliteSubtreeSource(new SqliteCommand("SELECT hash FROM main.merkle_nodes WHERE level = $level AND idx = $idx;", connection, tx));
-        while (reader.Read() && failures.Count < ReportLimit)
+        while (reader.Read() && failures.Count < StoreAuditTables.ReportLimit)
         {
             var size = reader.GetInt64(0);
             var stored = reader.GetValue(1) as byte[];
@@ -297,17 +280,5 @@ internal static class SqliteStoreAudit
             if (!brokenStreams.Values.Any(seq => seq <= size)) failures.Add($"log_checkpoints: the checkpoint of tree size {size} records root {(stored is null ? "null" : Hex.Encode(stored))}, but the events give {(root is null ? "fewer leaves" : Hex.Encode(root))}.");
         }
         return failures;
-    }
-
-    private static JsonObject? Parse(string data)
-    {
-        try
-        {
-            return StrictJson.Parse(data) as JsonObject;
-        }
-        catch (InvalidJsonException)
-        {
-            return null;
-        }
     }
 }

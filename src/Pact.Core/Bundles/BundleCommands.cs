@@ -18,7 +18,9 @@ public sealed record WithdrawBundle(JsonObject Envelope, string BundleId) : Nego
 
 /// <summary>
 /// What a bundle's commit needs besides the state: the daemon key that seals every member's record (one inForceAt for
-/// all), and the counterparties' passports for a <c>best</c> ranking — as of <c>bundle.committed</c>'s seq − 1, which
-/// is the log head when deciding plus <c>eventsBefore</c>, the decision's events before <c>bundle.committed</c>.
+/// all), and for a <c>best</c> ranking each counterparty's passport over the log as committed when deciding, its recent
+/// failures in the window ending at the instant given (null: the time of the log's last event). The ranking needs the
+/// passport as of <c>bundle.committed</c>'s seq − 1; <see cref="BundleMachine"/> adds what the decision's own events
+/// before <c>bundle.committed</c> change in it.
 /// </summary>
-public sealed record BundleServices(KeyPair DaemonKey, Func<string, int, AgentPassport>? Passports = null);
+public sealed record BundleServices(KeyPair DaemonKey, Func<string, string?, AgentPassport>? Passports = null);

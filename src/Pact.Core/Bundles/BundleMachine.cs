@@ -4,6 +4,7 @@ using Pact.Core.Compacts;
 using Pact.Core.Errors;
 using Pact.Core.Events;
 using Pact.Core.Negotiation;
+using Pact.Core.Passport;
 using Pact.Core.Policies;
 using Pact.Core.Sessions;
 using Pact.Core.Terms;
@@ -153,7 +154,7 @@ public static class BundleMachine
             ["termsHash"] = p.TermsHash,
         })));
         var after = NegotiationMachine.Fold(state, signed, now);
-        return signed.Then(Settle(after, p.BundleId!, now, signed.Events.Length, services));
+        return signed.Then(Settle(after, p.BundleId!, now, signed, services));
     }
 
     /// <summary>A member's decline: proposal.declined, then an <c>all</c> bundle aborts; a <c>best</c> one may settle.</summary>
@@ -168,11 +169,11 @@ public static class BundleMachine
         var bundle = after.BundleOf(p)!;
         if (bundle.Select.Mode == BundleMode.All)
             return declined.Then(Abort(after, bundle, CauseDeclined, p.ProposalId, c.Signer, null));
-        return declined.Then(Settle(after, bundle.BundleId, now, declined.Events.Length, services));
+        return declined.Then(Settle(after, bundle.BundleId, now, declined, services));
     }
 
     /// <summary>What the bundle's members' statuses settle now, outside its close: a commit, an abort, or nothing yet.</summary>
-    private static Decision Settle(NegotiationState state, string bundleId, DateTimeOffset now, int eventsBefore, BundleServices? services)
+    private static Decision Settle(NegotiationState state, string bundleId, DateTimeOffset now, Decision preceding, BundleServices? services)
     {
         var bundle = state.Bundle(bundleId)!;
         var statuses = bundle.Members.Select(m => state.Proposal(m.ProposalId)!.Status).ToList();
@@ -186,7 +187,7 @@ public static class BundleMachine
             return Commit(state, bundle, [.. bundle.Members.Select(m => m.ProposalId)], null, null, now, Require(services));
         }
         if (prepared + open < bundle.Select.MinCount) return Abort(state, bundle, CauseInsufficient, null, null, null);
-        return open == 0 ? CloseBest(state, bundle, null, now, eventsBefore, Require(services)) : Decision.Empty;
+        return open == 0 ? CloseBest(state, bundle, null, now, now, preceding, Require(services)) : Decision.Empty;
     }
 
     // ---- the close (deadline kind 1b) ------------------------------------------------------------
@@ -195,16 +196,18 @@ public static class BundleMachine
     /// The close at closesAt of a bundle still open: mode <c>all</c> aborts (cause expired: the first member not prepared, its
     /// counterparty's PACT-503 failure); mode <c>best</c> ranks its prepared members and commits or aborts (insufficient).
     /// </summary>
-    public static Decision Close(NegotiationState state, Deadline deadline, DateTimeOffset now, int eventsBefore, BundleServices? services)
+    /// <paramref name="preceding"/> are the events decided before it in the same commit.
+    public static Decision Close(NegotiationState state, Deadline deadline, DateTimeOffset now, Decision preceding, BundleServices? services)
     {
         if (state.Bundle(deadline.Id) is not { Status: BundleStatus.Open } bundle || bundle.PendingDeadline != deadline) return Decision.Empty;
         var dueAt = Timestamp.ToText(deadline.DueAt);
-        if (bundle.Select.Mode == BundleMode.Best) return CloseBest(state, bundle, dueAt, deadline.DueAt, eventsBefore, Require(services));
+        if (bundle.Select.Mode == BundleMode.Best) return CloseBest(state, bundle, dueAt, deadline.DueAt, now, preceding, Require(services));
         var silent = bundle.Members.First(m => state.Proposal(m.ProposalId)!.Status != ProposalStatus.Prepared);
         return Abort(state, bundle, CauseExpired, silent.ProposalId, silent.Counterparty, dueAt);
     }
 
-    private static Decision CloseBest(NegotiationState state, BundleRecord bundle, string? dueAt, DateTimeOffset inForceAt, int eventsBefore, BundleServices services)
+    private static Decision CloseBest(NegotiationState state, BundleRecord bundle, string? dueAt, DateTimeOffset inForceAt, DateTimeOffset now,
+        Decision preceding, BundleServices services)
     {
         var passports = services.Passports
             ?? throw new InvalidOperationException($"Ranking bundle {bundle.BundleId} needs the counterparties' passports.");
@@ -214,13 +217,54 @@ public static class BundleMachine
         {
             var p = state.Proposal(m.ProposalId)!;
             if (p.Status != ProposalStatus.Prepared) continue;
-            var passport = passports(m.Counterparty, eventsBefore);
+            var passport = PassportBefore(passports, m.Counterparty, preceding, now);
             candidates.Add(new RankingCandidate(m.ProposalId, m.Counterparty, InputFor(bundle, m, p, session, PolicyPassportFacts.From(passport)),
                 passport.ToJson(), LeftForce(state, m)));
         }
         var result = BundleRanking.Rank(bundle.Select, candidates);
         if (!result.Sufficient) return Abort(state, bundle, CauseInsufficient, null, null, dueAt);
         return Commit(state, bundle, result.Selected, result.Ranking, dueAt, inForceAt, services);
+    }
+
+    /// <summary>
+    /// A counterparty's passport as of the event before <c>bundle.committed</c>: the log as committed when deciding, then
+    /// what the decision's own events before the commit count for it, all at <paramref name="now"/> (their time). Only a
+    /// member's decline can count there: a close that would follow deadline events that may change a passport is decided
+    /// in a commit of its own (<see cref="NegotiationMachine.FireDue(NegotiationState, DateTimeOffset, BundleServices?)"/>).
+    /// </summary>
+    private static AgentPassport PassportBefore(Func<string, string?, AgentPassport> passports, string agent, Decision preceding, DateTimeOffset now)
+    {
+        if (preceding.IsEmpty) return passports(agent, null);
+        var at = Timestamp.ToText(now);
+        var passport = passports(agent, at);
+        var seq = passport.AsOfSeq;
+        var counts = passport.Counts;
+        var failures = passport.RecentFailures.ToList();
+        foreach (var (stream, draft) in preceding.Events)
+        {
+            var e = new TranscriptEvent(++seq, stream, 0, draft.Type, at, draft.Actor, draft.Data, "", "");
+            foreach (var entry in PassportEvents.Of(e, UndecidedFacts.Instance).Where(x => x.Agent == agent))
+            {
+                counts += entry.Delta;
+                if (entry.Failure is { } failure) failures.Add(failure);
+            }
+        }
+        return passport with { AsOfSeq = seq, AsOf = at, Counts = counts, RecentFailures = RecentFailures.Select(failures, at) };
+    }
+
+    /// <summary>The facts of earlier events, which the events that may precede a ranking in its commit never need.</summary>
+    private sealed class UndecidedFacts : IPassportFacts
+    {
+        public static readonly UndecidedFacts Instance = new();
+
+        public CompactParties? PartiesOf(string compactId, long version) => throw Unexpected();
+
+        public string? InitiatorOf(string revocationId) => throw Unexpected();
+
+        public bool FollowsAckTimeoutLapse(TranscriptEvent e) => throw Unexpected();
+
+        private static InvalidOperationException Unexpected() =>
+            new("An event before a bundle's ranking in its commit needs earlier facts to count: it should have been committed first.");
     }
 
     /// <summary>§13's input for the coordinator's side of a member, as a ranking key sees it.</summary>

@@ -4,6 +4,7 @@ using Pact.Core.Bundles;
 using Pact.Core.Errors;
 using Pact.Core.Events;
 using Pact.Core.Lifecycle;
+using Pact.Core.Passport;
 using Pact.Core.Sessions;
 using Pact.Core.Time;
 
@@ -115,11 +116,11 @@ public static class NegotiationMachine
     /// the same instant); use <see cref="FireDue(NegotiationState, DateTimeOffset)"/>, which folds each deadline's
     /// events before firing the next.
     /// </summary>
-    public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now, BundleServices? bundles = null, int eventsBefore = 0)
+    public static Decision Fire(NegotiationState state, Deadline deadline, DateTimeOffset now, BundleServices? bundles = null, Decision? preceding = null)
     {
         if (!deadline.IsReached(Timestamp.Truncate(now))) return Decision.Empty;
         if (deadline.Kind == DeadlineKind.MandateExpiry) return FireMandateExpiry(state, deadline);
-        if (deadline.Kind == DeadlineKind.BundleClose) return BundleMachine.Close(state, deadline, now, eventsBefore, bundles);
+        if (deadline.Kind == DeadlineKind.BundleClose) return BundleMachine.Close(state, deadline, now, preceding ?? Decision.Empty, bundles);
         if (deadline.Kind is not (DeadlineKind.ProposalExpiry or DeadlineKind.WithdrawalEscalation))
             return LifecycleDeadlines.Fire(state, deadline, now);
         var p = state.Proposal(deadline.Id);
@@ -156,6 +157,8 @@ public static class NegotiationMachine
     /// The events of every deadline reached at <paramref name="now"/>, all six kinds, in firing order. This is the
     /// one call for the timer and for "record reached deadlines before judging" (§0): each deadline is fired
     /// against the state with the previous ones' events folded in, and deadlines that arise meanwhile fire too.
+    /// It stops before a best bundle's close that would follow events that may change a passport (its ranking needs
+    /// them committed): append what it decided and fire again, until it decides nothing.
     /// </summary>
     public static Decision FireDue(NegotiationState state, DateTimeOffset now, BundleServices? bundles = null) => RunDue(state, now, null, bundles).Decision;
 
@@ -181,7 +184,15 @@ public static class NegotiationMachine
             var next = state.PendingDeadlines().TakeWhile(d => d.IsReached(now)).FirstOrDefault(d => !tried.Contains(d) && (include is null || include(d)));
             if (next is null) break;
             tried.Add(next);
-            var events = Fire(state, next, now, bundles, decision.Events.Length);
+            if (IsRanking(state, next))
+            {
+                // Without passports (a projection such as LifecycleMachine.AsOf) a best bundle's ranking is not decided: it stays open.
+                if (bundles is null) continue;
+                // The ranking reads passports as of the event before its commit; after deadline events that may change
+                // one, it is decided in the next commit, on a log that holds them.
+                if (decision.Events.Any(e => PassportEvents.MayCount(e.Draft.Type))) break;
+            }
+            var events = Fire(state, next, now, bundles, decision);
             if (events.IsEmpty) continue;
             fired.Add(next);
             state = Fold(state, events, now);
@@ -189,6 +200,10 @@ public static class NegotiationMachine
         }
         return (decision, state, fired);
     }
+
+    /// <summary>Whether <paramref name="d"/> is the close of an open best bundle, which ranks its members.</summary>
+    private static bool IsRanking(NegotiationState state, Deadline d) =>
+        d.Kind == DeadlineKind.BundleClose && state.Bundle(d.Id) is { Status: BundleStatus.Open, Select.Mode: BundleMode.Best };
 
     /// <summary>Folds decided events as if appended at <paramref name="time"/> (their hashes are not needed by the fold).</summary>
     public static NegotiationState Fold(NegotiationState state, Decision decision, DateTimeOffset time)

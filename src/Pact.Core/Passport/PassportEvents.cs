@@ -71,6 +71,10 @@ public static class PassportEvents
         }
     }
 
+    /// <summary>Whether an event of <paramref name="type"/> may change a passport: the types <see cref="Of"/> can count.</summary>
+    public static bool MayCount(string type) => type is EventTypes.CompactInForce or EventTypes.CompactExpired or EventTypes.CompactSuperseded
+        or EventTypes.CompactRevoked or EventTypes.Failure or EventTypes.ProposalDeclined;
+
     /// <summary>The parties of a compact.in-force event's record, or null for another event.</summary>
     public static CompactParties? PartiesEntered(TranscriptEvent e) =>
         e.Type == EventTypes.CompactInForce

@@ -16,8 +16,9 @@ public sealed class StaleDecisionException(string message) : Exception(message);
 
 /// <summary>
 /// What the daemon gives a bundle's commit (§15): its key, which seals every member's record, and the counterparties'
-/// passports for a <c>best</c> ranking, as of <c>bundle.committed</c>'s seq − 1. They are read at the log head when
-/// deciding; the commit then checks that the head did not move (<see cref="EnsureCurrent"/>), or it is decided again.
+/// passports for a <c>best</c> ranking over the log as committed when deciding — with the failure window ending at that
+/// log's last event, or at the decision's time when the decision's own events come first (Core adds what those count).
+/// The commit then checks that the head did not move (<see cref="EnsureCurrent"/>), or it is decided again.
 /// </summary>
 public sealed class BundleCommits(DaemonIdentity daemon, PassportService passports, IPactStore store)
 {
@@ -28,14 +29,20 @@ public sealed class BundleCommits(DaemonIdentity daemon, PassportService passpor
     public async Task<BundleServices> ForAsync(IEnumerable<BundleRecord> bundles, DateTimeOffset now, CancellationToken ct)
     {
         var head = store.HeadSeq;
-        var documents = new Dictionary<string, AgentPassport>(StringComparer.Ordinal);
-        foreach (var agent in bundles.Where(b => b.Select.Mode == BundleMode.Best).SelectMany(b => b.Members).Select(m => m.Counterparty).Distinct())
-            documents[agent] = await passports.AsOfSeqAsync(agent, head, ct);
         var asOf = Timestamp.ToText(Timestamp.Truncate(now));
-        return new BundleServices(daemon.Key, (agent, eventsBefore) => eventsBefore == 0
-            ? documents[agent]
-            // The event just before bundle.committed is this commit's own: figures unchanged by it, its time now.
-            : documents[agent] with { AsOfSeq = head + eventsBefore, AsOf = asOf });
+        var atHead = new Dictionary<string, AgentPassport>(StringComparer.Ordinal);
+        var atNow = new Dictionary<string, AgentPassport>(StringComparer.Ordinal);
+        foreach (var agent in bundles.Where(b => b.Select.Mode == BundleMode.Best).SelectMany(b => b.Members).Select(m => m.Counterparty).Distinct())
+        {
+            atHead[agent] = await passports.AsOfSeqAsync(agent, head, ct);
+            atNow[agent] = await passports.WithWindowAtAsync(agent, head, asOf, ct);
+        }
+        return new BundleServices(daemon.Key, (agent, windowEnd) => windowEnd switch
+        {
+            null => atHead[agent],
+            _ when windowEnd == asOf => atNow[agent],
+            _ => throw new InvalidOperationException($"Passports were read for {asOf}, not {windowEnd}."),
+        });
     }
 
     /// <summary>The services for the bundles whose close is among the deadlines reached at <paramref name="now"/>.</summary>

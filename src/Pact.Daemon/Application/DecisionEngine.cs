@@ -156,7 +156,8 @@ public sealed class DecisionEngine(
     /// <summary>
     /// Records every reached deadline the held keys cover, so the request is judged as if the timer had fired
     /// on time (§0): proposal deadlines of the held sessions and compact ids, and — when the lifecycle lock is
-    /// held — every lifecycle deadline. Returns the instant the command is judged at.
+    /// held — every lifecycle deadline; in one commit or, when a ranking must follow other deadlines' events, in
+    /// several. Returns the instant the command is judged at.
     /// </summary>
     public async Task<DateTimeOffset> RecordDueDeadlinesAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
@@ -178,7 +179,8 @@ public sealed class DecisionEngine(
                 }, ct);
                 Observe(result.Events);
                 logger.LogInformation("Recorded {Count} deadline events", result.Events.Count);
-                return now;
+                // FireDue leaves a best bundle's close that follows passport-changing events for a commit of its own.
+                attempt = 0;
             }
             catch (StaleDecisionException) when (attempt < BundleCommits.MaxAttempts)
             {
@@ -187,21 +189,29 @@ public sealed class DecisionEngine(
         }
     }
 
-    /// <summary>Fires every reached deadline under the locks it needs (the timer service's tick).</summary>
+    /// <summary>
+    /// Fires every reached deadline under the locks it needs (the timer service's tick), in rounds: a round lists the
+    /// deadlines FireDue reaches, which stops before a ranking that must follow other deadlines' events; the next
+    /// round fires it. Rounds end when one records nothing.
+    /// </summary>
     public async Task FireDueAsync(CancellationToken ct)
     {
-        var now = Timestamp.Truncate(time.GetUtcNow());
-        var state = State;
-        var services = await bundles.ForDueClosesAsync(state, now, ct);
-        var lockSets = NegotiationMachine.DueDeadlines(state, now, services)
-            .Where(d => !Held(state, d, now))
-            .Select(d => LockKeysOf(state, d))
-            .OfType<string[]>()
-            .ToList();
-        foreach (var keys in lockSets)
+        for (var progressed = true; progressed;)
         {
-            using var held = await locks.AcquireAsync(keys, ct);
-            await RecordDueDeadlinesAsync(keys, ct);
+            var now = Timestamp.Truncate(time.GetUtcNow());
+            var state = State;
+            var services = await bundles.ForDueClosesAsync(state, now, ct);
+            var lockSets = NegotiationMachine.DueDeadlines(state, now, services)
+                .Where(d => !Held(state, d, now))
+                .Select(d => LockKeysOf(state, d))
+                .OfType<string[]>()
+                .ToList();
+            foreach (var keys in lockSets)
+            {
+                using var held = await locks.AcquireAsync(keys, ct);
+                await RecordDueDeadlinesAsync(keys, ct);
+            }
+            progressed = lockSets.Count > 0 && !ReferenceEquals(State, state);
         }
     }
 

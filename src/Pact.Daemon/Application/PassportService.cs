@@ -84,6 +84,10 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
         return await passports.GetAsync(agent, asOfSeq, at, ct);
     }
 
+    /// <summary>The passport over the log up to <paramref name="asOfSeq"/> with its recent failures in the window ending at <paramref name="asOf"/>.</summary>
+    public Task<AgentPassport> WithWindowAtAsync(string agent, long asOfSeq, string asOf, CancellationToken ct) =>
+        passports.GetAsync(agent, asOfSeq, asOf, ct);
+
     /// <summary>
     /// The prefix of the log a passport is computed over, and the passport's asOf: the time of event asOfSeq; with
     /// ?asOf= matching no event, the instant given; on an empty log, now.

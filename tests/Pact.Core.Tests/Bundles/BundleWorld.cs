@@ -17,14 +17,17 @@ internal sealed class BundleWorld
 {
     public const string PolicyHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public BundleWorld(World? world = null) => W = world ?? new World();
+    public BundleWorld(World? world = null)
+    {
+        W = world ?? new World();
+        W.BundleServices ??= Services; // the world's ticks may close bundles
+    }
 
     public World W { get; }
 
     public NegotiationState State => W.Negotiation;
 
-    public BundleServices Services => new(World.Daemon, (agent, eventsBefore) =>
-        new PassportLedger().ApplyAll(W.Log).PassportOf(agent) with { AsOfSeq = W.Log.Count + eventsBefore });
+    public BundleServices Services => new(World.Daemon, (agent, windowEnd) => new PassportLedger().ApplyAll(W.Log).PassportOf(agent, windowEnd));
 
     public static JsonObject Signature(PartyRole role) => new()
     {
@@ -61,13 +64,13 @@ internal sealed class BundleWorld
 
     public Verdict Run(NegotiationCommand command)
     {
-        W.Append(NegotiationMachine.FireDue(State, W.Now, Services));
+        W.Tick();
         var verdict = NegotiationMachine.Decide(State, command, W.Now);
         if (verdict.IsAccepted) W.Append(verdict.Decision);
         return verdict;
     }
 
-    public IReadOnlyList<Pact.Core.Events.TranscriptEvent> Tick() => W.Append(NegotiationMachine.FireDue(State, W.Now, Services));
+    public IReadOnlyList<Pact.Core.Events.TranscriptEvent> Tick() => W.Tick();
 
     public SignProposal Sign(KeyPair signer, string proposalId)
     {

@@ -76,8 +76,18 @@ internal sealed class World
         return appended;
     }
 
-    /// <summary>What the daemon does before judging anything and from its timer: record every reached deadline.</summary>
-    public IReadOnlyList<TranscriptEvent> Tick() => Append(NegotiationMachine.FireDue(Negotiation, Now, BundleServices));
+    /// <summary>
+    /// What the daemon does before judging anything and from its timer: record every reached deadline, in as many
+    /// commits as FireDue takes (a ranking after passport-changing events comes in a commit of its own).
+    /// </summary>
+    public IReadOnlyList<TranscriptEvent> Tick()
+    {
+        var appended = new List<TranscriptEvent>();
+        for (var decision = NegotiationMachine.FireDue(Negotiation, Now, BundleServices); !decision.IsEmpty;
+             decision = NegotiationMachine.FireDue(Negotiation, Now, BundleServices))
+            appended.AddRange(Append(decision));
+        return appended;
+    }
 
     /// <summary>What a bundle's close needs (the daemon key, passports) when this world's ticks may reach one; null: no bundles close here.</summary>
     public Pact.Core.Bundles.BundleServices? BundleServices { get; set; }

@@ -1,0 +1,46 @@
+using Pact.Client;
+using Pact.Daemon.Tests.Infrastructure;
+using static Pact.Daemon.Tests.BundleTests;
+
+namespace Pact.Daemon.Tests;
+
+/// <summary>
+/// A best ranking records each counterparty's passport as of bundle.committed's seq − 1 (§15): the passport the daemon
+/// serves for that seq, even when another bundle's commit at the same instant changed it just before.
+/// </summary>
+public class BundlePassportTests
+{
+    [Fact]
+    public async Task Two_best_bundles_closing_at_one_instant_rank_the_second_with_the_compacts_the_first_put_in_force()
+    {
+        await using var s = await Scenario.StartAsync(3);
+        var byCompacts = BundleSelection.Best(1, 1, RankingKeySpec.Descend("counterparty.passport.compacts"));
+        var shared = s.Others[0];
+        // Member 0 of each bundle is the shared counterparty's; each bundle keeps an unanswered member, so both wait for closesAt.
+        var first = await s.CreateAsync(await s.TermsAsync(2), byCompacts);
+        var second = await s.CreateAsync(await s.TermsAsync(3), byCompacts);
+        await shared.Client.SignMemberAsync(first.Members[0].ProposalId, shared.Authority);
+        await shared.Client.SignMemberAsync(second.Members[0].ProposalId, shared.Authority);
+        var other = s.CounterpartyOf(second.Members[2]);
+        await other.Client.SignMemberAsync(second.Members[2].ProposalId, other.Authority);
+
+        s.Clock.Advance(TimeSpan.FromDays(1));
+        var events = await s.WaitForAsync(e => e.Count(x => x.Type == "bundle.committed") == 2);
+
+        var commits = events.Where(e => e.Type == "bundle.committed").ToList();
+        commits.Select(e => e.Data["bundleId"]!.GetValue<string>()).Should().Equal(first.BundleId, second.BundleId);
+        foreach (var commit in commits)
+        {
+            foreach (var entry in commit.Data["ranking"]!.AsArray())
+            {
+                var recorded = entry!["passport"]!;
+                var served = await s.Coordinator.Client.GetPassportAsync(recorded["agent"]!.GetValue<string>(), commit.Seq - 1);
+                recorded["passportHash"]!.GetValue<string>().Should().Be(served.PassportHash, $"the ranking of {commit.Data["bundleId"]} records the log's passport");
+            }
+        }
+        var sharedInSecond = commits[1].Data["ranking"]!.AsArray().Single(r => r!["passport"]!["agent"]!.GetValue<string>() == shared.Did)!;
+        sharedInSecond["passport"]!["counts"]!["compacts"]!.GetValue<long>().Should().Be(1, "the first bundle's commit put the shared counterparty in a compact");
+        commits[1].Data["selected"]!.AsArray().Single()!.GetValue<string>().Should().Be(second.Members[0].ProposalId);
+        (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
+    }
+}

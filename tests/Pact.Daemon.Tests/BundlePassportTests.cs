@@ -5,8 +5,9 @@ using static Pact.Daemon.Tests.BundleTests;
 namespace Pact.Daemon.Tests;
 
 /// <summary>
-/// A best ranking records each counterparty's passport as of bundle.committed's seq − 1 (§15): the passport the daemon
-/// serves for that seq, even when another bundle's commit at the same instant changed it just before.
+/// A best ranking needs passports (§15): it records each counterparty's as of bundle.committed's seq − 1 — the passport
+/// the daemon serves for that seq, even when another bundle's commit at the same instant changed it just before — and a
+/// projection that has none (a permission check at a later instant) leaves the ranking undecided instead of failing.
 /// </summary>
 public class BundlePassportTests
 {
@@ -42,5 +43,23 @@ public class BundlePassportTests
         sharedInSecond["passport"]!["counts"]!["compacts"]!.GetValue<long>().Should().Be(1, "the first bundle's commit put the shared counterparty in a compact");
         commits[1].Data["selected"]!.AsArray().Single()!.GetValue<string>().Should().Be(second.Members[0].ProposalId);
         (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_permission_check_at_an_instant_after_an_open_best_bundle_closes_is_answered()
+    {
+        await using var s = await Scenario.StartAsync(2);
+        var plumber = s.Others[0];
+        var terms = await s.Coordinator.DraftAsync(plumber);
+        await s.Coordinator.NegotiateAsync(plumber, s.SessionId, terms);
+        var compactId = terms["compactId"]!.GetValue<string>();
+        var open = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.Best(1, 1, RankingKeySpec.Ascending("counterparty.passport.failures")));
+        await plumber.Client.SignMemberAsync(open.Members[0].ProposalId, plumber.Authority);
+
+        var later = Pact.Core.Time.Timestamp.ToText(Scenario.ClosesAt.AddDays(1));
+        var decision = await plumber.Client.CheckAsync(compactId, "b", "retain", "work-record", at: later);
+
+        decision.Should().NotBeNull();
+        (await s.Coordinator.Client.GetBundleAsync(open.BundleId)).Status.Should().Be("open", "the check projects, it records nothing");
     }
 }

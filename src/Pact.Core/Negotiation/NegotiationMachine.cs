@@ -270,7 +270,8 @@ public static class NegotiationMachine
         if (p.BundleId is not null && BundleMachine.CheckMember(state, p, now) is { } member) return member;
         var status = p.StatusAt(now);
         if (!status.IsLive()) return Refusals.ProposalStatus($"Proposal {p.ProposalId} is {status.ToWire()}.");
-        if (p.Version > 1 && CheckSuccession(state, p.CompactId, p.Version, p.Predecessor) is { } succession) return succession;
+        // A bundle member's predecessor or upstream that left force is judged by its bundle's commit, not here (§15: insufficient, or excluded).
+        if (p.BundleId is null && p.Version > 1 && CheckSuccession(state, p.CompactId, p.Version, p.Predecessor) is { } succession) return succession;
         return TermsHashCheck(p, c.TermsHash);
     }
 

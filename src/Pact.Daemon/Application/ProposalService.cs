@@ -138,7 +138,8 @@ public sealed class ProposalService(
             var first = SignatureOf(stored.Signatures![0]!.AsObject());
             if (CompactCrypto.CheckSignature(terms!, termsHash, signature, first.Sig, "/payload/signature", auth.Envelope.IssuedAt) is { } badSignature)
                 return badSignature;
-            foreach (var (upstream, i) in terms!.Upstream.Select((u, i) => (u, i)))
+            // A bundle member's upstream that left force is judged by its bundle's commit (§15), not refused here.
+            foreach (var (upstream, i) in known.BundleId is null ? terms!.Upstream.Select((u, i) => (u, i)) : [])
             {
                 if (Upstream(state, upstream.CompactId, upstream.Version) is not { } info || info.InForceVersion != upstream.Version)
                     // The pointer goes into the request body as sent (§4.2); the terms are the proposal's, not in this body.

@@ -24,6 +24,22 @@ public class BundleUpstreamTests
         return (s, await s.CreateAsync(terms, BundleSelection.All()), upstreamId);
     }
 
+    /// <summary>Version 1 of a compact with the first counterparty in force, and a bundle whose first member is its version 2.</summary>
+    private static async Task<(Scenario S, BundleView Bundle, string CompactId)> OpenSuccessionAsync()
+    {
+        var s = await Scenario.StartAsync();
+        var v1 = await s.Coordinator.DraftAsync(s.Others[0]);
+        var compactId = v1["compactId"]!.GetValue<string>();
+        var record = await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, v1);
+        var v2 = (JsonObject)v1.DeepClone();
+        v2["version"] = 2;
+        v2["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = record.CompactHash };
+        v2["revocation"]!["noticePeriod"] = "P10D";
+        var terms = await s.TermsAsync(2);
+        terms[0] = v2;
+        return (s, await s.CreateAsync(terms, BundleSelection.All()), compactId);
+    }
+
     private static async Task RevokeAsync(Scenario s, string compactId)
     {
         var revocation = await s.Coordinator.Client.RevokeAsync(compactId, 1, "scope cancelled", emergency: true);
@@ -41,7 +57,7 @@ public class BundleUpstreamTests
 
     private static async Task AssertAbortedInsufficientAsync(Scenario s, BundleView bundle, string gone, PactResponse answer, string signedId)
     {
-        answer.Status.Should().Be(HttpStatusCode.Accepted, answer.Body?.ToJsonString());
+        answer.Status.Should().Be(HttpStatusCode.Accepted);
         answer.Body!["proposalId"]!.GetValue<string>().Should().Be(signedId);
         answer.Body!["status"]!.GetValue<string>().Should().Be("retired", "the answer shows the proposal after the commit, which aborted the bundle");
 
@@ -59,7 +75,7 @@ public class BundleUpstreamTests
         tail.Skip(2).Select(e => e.Data["proposalId"]!.GetValue<string>()).Should().BeInAscendingOrder(StringComparer.Ordinal);
         events.Should().NotContain(e => e.Type == "failure");
         var state = await s.Coordinator.Client.GetStateAsync(s.SessionId);
-        state.State.Compacts.Should().NotContain(c => bundle.Members.Any(m => m.CompactId == c.CompactId));
+        state.State.Compacts.Should().NotContain(c => c.Status == "in-force" && bundle.Members.Any(m => m.CompactId == c.CompactId));
         (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
     }
 
@@ -89,5 +105,42 @@ public class BundleUpstreamTests
         var dependent = bundle.Members[0];
         var answer = await SignRawAsync(s.CounterpartyOf(dependent), dependent.ProposalId);
         await AssertAbortedInsufficientAsync(s, bundle, dependent.ProposalId, answer, dependent.ProposalId);
+    }
+
+    [Fact]
+    public async Task The_last_prepare_of_a_version_2_member_whose_predecessor_left_force_is_recorded_and_aborts_insufficient()
+    {
+        var (s, bundle, compactId) = await OpenSuccessionAsync();
+        await using var _ = s;
+        var other = bundle.Members[1];
+        await s.CounterpartyOf(other).Client.SignMemberAsync(other.ProposalId, s.CounterpartyOf(other).Authority);
+        await RevokeAsync(s, compactId);
+
+        var successor = bundle.Members[0];
+        var answer = await SignRawAsync(s.CounterpartyOf(successor), successor.ProposalId);
+        await AssertAbortedInsufficientAsync(s, bundle, successor.ProposalId, answer, successor.ProposalId);
+    }
+
+    [Fact]
+    public async Task A_version_2_members_compact_in_force_is_followed_by_its_predecessors_supersession_in_the_commit()
+    {
+        var (s, bundle, compactId) = await OpenSuccessionAsync();
+        await using var _ = s;
+        await s.CounterpartyOf(bundle.Members[0]).Client.SignMemberAsync(bundle.Members[0].ProposalId, s.CounterpartyOf(bundle.Members[0]).Authority);
+        var last = bundle.Members[1];
+        (await SignRawAsync(s.CounterpartyOf(last), last.ProposalId)).Status.Should().Be(HttpStatusCode.OK);
+
+        var events = await s.EventsAsync();
+        var tail = events.SkipWhile(e => e.Type != "bundle.committed").ToList();
+        // §15: per member in member order, compact.in-force and then, for a version n+1, the supersession events of §8.2.
+        tail.Select(e => e.Type).Should().Equal("bundle.committed", "compact.in-force", "compact.superseded", "compact.in-force");
+        tail.Should().OnlyContain(e => e.Actor == "daemon");
+        tail[1].Data["version"]!.GetValue<long>().Should().Be(2);
+        tail[2].Data["compactId"]!.GetValue<string>().Should().Be(compactId);
+        tail[2].Data["version"]!.GetValue<long>().Should().Be(1);
+        var compact = await s.Coordinator.Client.GetCompactAsync(compactId);
+        compact.CurrentVersion.Should().Be(2);
+        compact.Status.Should().Be("in-force");
+        (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
     }
 }

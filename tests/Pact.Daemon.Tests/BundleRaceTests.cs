@@ -8,16 +8,25 @@ public class BundleRaceTests
 {
     private static async Task<(bool Ok, string? Code)> Outcome(Func<Task> request)
     {
+        var (ok, code, _) = await OutcomeOf(async () => { await request(); return true; });
+        return (ok, code);
+    }
+
+    /// <summary>The answer of a request that may be refused: its value, or the refusal's code.</summary>
+    internal static async Task<(bool Ok, string? Code, T? Value)> OutcomeOf<T>(Func<Task<T>> request)
+    {
         try
         {
-            await request();
-            return (true, null);
+            return (true, null, await request());
         }
         catch (PactApiException e)
         {
-            return (false, e.Code);
+            return (false, e.Code, default);
         }
     }
+
+    private static Pact.Core.Events.TranscriptEvent? Find(IReadOnlyList<Pact.Core.Events.TranscriptEvent> events, string type, string key, string id) =>
+        events.SingleOrDefault(e => e.Type == type && e.Data[key]?.GetValue<string>() == id);
 
     [Fact]
     public async Task The_last_countersignature_and_a_decline_of_that_member_race_and_one_of_them_decides_the_bundle()
@@ -38,6 +47,14 @@ public class BundleRaceTests
             results.Single(r => !r.Ok).Code.Should().Be("PACT-301");
             var after = await s.Coordinator.Client.GetBundleAsync(bundle.BundleId);
             after.Status.Should().Be(results[0].Ok ? "committed" : "aborted");
+            // The transcript holds only the winner, and the bundle's outcome follows it in the same commit.
+            var events = await s.EventsAsync();
+            var signed = Find(events, "proposal.signed", "proposalId", last.ProposalId);
+            var declined = Find(events, "proposal.declined", "proposalId", last.ProposalId);
+            (signed is null).Should().NotBe(declined is null, "exactly one of them was recorded");
+            (signed is not null).Should().Be(results[0].Ok);
+            var winner = signed ?? declined!;
+            events.Single(e => e.Seq == winner.Seq + 1).Type.Should().Be(signed is not null ? "bundle.committed" : "bundle.aborted");
         }
     }
 
@@ -59,15 +76,23 @@ public class BundleRaceTests
                 Outcome(() => s.Coordinator.Client.WithdrawBundleAsync(bundle.BundleId)));
             results.Count(r => r.Ok).Should().Be(1);
             var after = await s.Coordinator.Client.GetBundleAsync(bundle.BundleId);
+            var events = await s.EventsAsync();
+            var signed = Find(events, "proposal.signed", "proposalId", last.ProposalId);
+            var withdrawn = Find(events, "bundle.withdrawn", "bundleId", bundle.BundleId);
+            (signed is null).Should().NotBe(withdrawn is null, "exactly one of them was recorded");
             if (results[0].Ok)
             {
                 after.Status.Should().Be("committed");
                 results[1].Code.Should().Be("PACT-307");
+                signed.Should().NotBeNull();
+                events.Single(e => e.Seq == signed!.Seq + 1).Type.Should().Be("bundle.committed");
             }
             else
             {
                 after.Status.Should().Be("aborted");
                 results[0].Code.Should().Be("PACT-301");
+                withdrawn.Should().NotBeNull();
+                events.Single(e => e.Seq == withdrawn!.Seq + 1).Type.Should().Be("bundle.aborted");
             }
         }
     }
@@ -79,10 +104,16 @@ public class BundleRaceTests
         var shared = (await s.TermsAsync(1))[0];
         var one = new[] { shared, (await s.TermsAsync(1))[0] };
         var two = new[] { shared, (await s.TermsAsync(1))[0] };
-        var results = await Task.WhenAll(Outcome(() => s.CreateAsync(one, BundleSelection.All())), Outcome(() => s.CreateAsync(two, BundleSelection.All())));
+        var results = await Task.WhenAll(OutcomeOf(() => s.CreateAsync(one, BundleSelection.All())), OutcomeOf(() => s.CreateAsync(two, BundleSelection.All())));
         results.Count(r => r.Ok).Should().Be(1);
         results.Single(r => !r.Ok).Code.Should().Be("PACT-302");
-        (await s.EventsAsync()).Count(e => e.Type == "bundle.created").Should().Be(1);
+        var events = await s.EventsAsync();
+        var created = events.Single(e => e.Type == "bundle.created");
+        var winner = results.Single(r => r.Ok).Value!;
+        created.Data["bundleId"]!.GetValue<string>().Should().Be(winner.BundleId, "the bundle recorded is the one answered 201");
+        var slot = shared["compactId"]!.GetValue<string>();
+        events.Single(e => e.Type == "proposal.created" && e.Data["compactId"]!.GetValue<string>() == slot)
+            .Data["bundleId"]!.GetValue<string>().Should().Be(winner.BundleId);
     }
 
     [Fact]
@@ -102,5 +133,9 @@ public class BundleRaceTests
         var after = await s.Coordinator.Client.GetBundleAsync(bundle.BundleId);
         after.Status.Should().Be("aborted");
         after.Cause!["kind"]!.GetValue<string>().Should().Be("expired");
+        // The close (1b) was recorded at closesAt and the late signature nowhere.
+        var events = await s.EventsAsync();
+        Find(events, "bundle.aborted", "bundleId", bundle.BundleId)!.Data["dueAt"]!.GetValue<string>().Should().Be(Pact.Core.Time.Timestamp.ToText(Scenario.ClosesAt));
+        Find(events, "proposal.signed", "proposalId", last.ProposalId).Should().BeNull();
     }
 }

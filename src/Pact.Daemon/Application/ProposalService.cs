@@ -139,7 +139,7 @@ public sealed class ProposalService(
             if (CompactCrypto.CheckSignature(terms!, termsHash, signature, first.Sig, "/payload/signature", auth.Envelope.IssuedAt) is { } badSignature)
                 return badSignature;
             // A bundle member's upstream that left force is judged by its bundle's commit (§15), not refused here.
-            foreach (var (upstream, i) in known.BundleId is null ? terms!.Upstream.Select((u, i) => (u, i)) : [])
+            foreach (var (upstream, i) in terms!.Upstream.Select((u, i) => (u, i)).Where(_ => known.BundleId is null))
             {
                 if (Upstream(state, upstream.CompactId, upstream.Version) is not { } info || info.InForceVersion != upstream.Version)
                     // The pointer goes into the request body as sent (§4.2); the terms are the proposal's, not in this body.

@@ -136,7 +136,14 @@ public sealed class ReadModelTamperTests : IAsyncLifetime
     public async Task An_altered_merkle_node_never_serves_a_proof_and_stops_appends()
     {
         var n = await NegotiateAsync();
-        var size = (await n.A.Client.GetCheckpointAsync()).TreeSize;
+        // The signed checkpoint follows the head in the background: wait until it covers leaf 2 (seq 3).
+        var size = 0L;
+        for (var attempt = 0; attempt < 200 && size < 3; attempt++)
+        {
+            size = (await n.A.Client.GetCheckpointAsync()).TreeSize;
+            if (size < 3) await Task.Delay(50);
+        }
+        size.Should().BeGreaterThanOrEqualTo(3);
         await TamperAndRestartAsync(
             "DROP TRIGGER merkle_nodes_append_only_update",
             "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 0");

@@ -72,17 +72,17 @@ internal sealed class ProposalReadModel(IRelationalEngine store) : IProposalRead
             if (agent is not null)
             {
                 sql += " AND (c.agent_a = @agent OR c.agent_b = @agent)";
-                command.Bind("@agent", agent);
+                command.BindFilter("@agent", agent);
             }
             if (status is not null)
             {
                 sql += " AND c.status = @status";
-                command.Bind("@status", status);
+                command.BindFilter("@status", status);
             }
             if (after is not null)
             {
                 sql += " AND c.compact_id > @after";
-                command.Bind("@after", after);
+                command.BindCursor("@after", after);
             }
             command.CommandText = sql + " ORDER BY c.compact_id LIMIT @limit";
             command.Bind("@limit", limit);

@@ -84,22 +84,22 @@ internal sealed class SessionReadModel(IRelationalEngine store) : ISessionReadMo
             if (agent is not null)
             {
                 sql += " AND EXISTS (SELECT 1 FROM session_participants p WHERE p.session_id = s.session_id AND p.agent = @agent)";
-                command.Bind("@agent", agent);
+                command.BindFilter("@agent", agent);
             }
             if (participant is not null)
             {
                 sql += " AND EXISTS (SELECT 1 FROM session_participants q WHERE q.session_id = s.session_id AND q.agent = @participant)";
-                command.Bind("@participant", participant);
+                command.BindFilter("@participant", participant);
             }
             if (status is not null)
             {
                 sql += " AND s.status = @status";
-                command.Bind("@status", status);
+                command.BindFilter("@status", status);
             }
             if (after is not null)
             {
                 sql += " AND s.session_id > @after";
-                command.Bind("@after", after);
+                command.BindCursor("@after", after);
             }
             command.CommandText = sql + " ORDER BY s.session_id LIMIT @limit";
             command.Bind("@limit", limit);

@@ -17,6 +17,24 @@ internal static class Sql
         return command;
     }
 
+    // U+0000 (NUL) reaches the read models only from a request's query string: PostgreSQL's text cannot hold it (the
+    // server refuses the statement), SQLite's can. No stored key holds it (ids, DIDs and statuses are checked or made
+    // by the daemon), so both engines answer as SQLite does when a filter or a cursor holds NUL.
+
+    /// <summary>
+    /// Binds a list filter compared with <c>=</c> to stored keys. Text holding NUL equals no key: it is bound as SQL
+    /// NULL, which no comparison matches.
+    /// </summary>
+    public static DbCommand BindFilter(this DbCommand command, string name, string value) =>
+        command.Bind(name, value.Contains('\0', StringComparison.Ordinal) ? null : value);
+
+    /// <summary>
+    /// Binds a paging cursor compared with <c>&gt;</c> to stored keys in ordinal order. Text holding NUL is cut before
+    /// it: a key without NUL is greater than <c>p + "\0" + rest</c> exactly when it is greater than <c>p</c>.
+    /// </summary>
+    public static DbCommand BindCursor(this DbCommand command, string name, string value) =>
+        command.Bind(name, value.IndexOf('\0', StringComparison.Ordinal) is var nul and >= 0 ? value[..nul] : value);
+
     /// <summary>A command on <paramref name="connection"/> (in <paramref name="transaction"/>, if any) running <paramref name="sql"/>.</summary>
     public static DbCommand Command(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {

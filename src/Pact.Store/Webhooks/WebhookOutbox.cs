@@ -56,12 +56,12 @@ internal sealed partial class WebhookOutbox(IRelationalEngine store, Subscriptio
             if (owner is not null)
             {
                 sql += " AND owner = @owner";
-                command.Bind("@owner", owner);
+                command.BindFilter("@owner", owner);
             }
             if (after is not null)
             {
                 sql += " AND subscription_id > @after";
-                command.Bind("@after", after);
+                command.BindCursor("@after", after);
             }
             command.CommandText = sql + " ORDER BY subscription_id LIMIT @limit";
             command.Bind("@limit", limit);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Pact.Daemon.Hosting;
@@ -6,7 +7,8 @@ namespace Pact.Daemon.Tests.Infrastructure;
 
 /// <summary>
 /// A real daemon on real Kestrel, bound to 127.0.0.1 on a free port, over a real SQLite file in a temp
-/// directory. Restart keeps the directory, so tests can check what survives.
+/// directory or a PostgreSQL database of its own (<see cref="DaemonStore"/>). Restart keeps the directory and the
+/// database, so tests can check what survives.
 /// </summary>
 public sealed class DaemonHost : IAsyncDisposable
 {
@@ -36,22 +38,34 @@ public sealed class DaemonHost : IAsyncDisposable
     public const string AdminToken = "test-admin-token";
 
     /// <param name="configure">Runs on the builder after the daemon's own settings, e.g. to add a log sink or a telemetry exporter.</param>
+    /// <param name="store">
+    /// The store the daemon runs on. <see cref="DaemonStore.Default"/> is SQLite unless PACT_TEST_STORE=postgres; a
+    /// test that opens <c>pact.db</c> itself asks for <see cref="DaemonStore.Sqlite"/>. A PostgreSQL daemon takes a
+    /// database of its own in the test cluster, and a later start on the same data directory takes the same database.
+    /// </param>
     public static async Task<DaemonHost> StartAsync(
-        TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
+        TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null,
+        Action<WebApplicationBuilder>? configure = null, DaemonStore store = DaemonStore.Default)
     {
-        // PACT_TEST_STORE=postgres runs the daemon on a database of its own in the test cluster instead of SQLite.
-        if (Environment.GetEnvironmentVariable("PACT_TEST_STORE") == "postgres" && settings?.ContainsKey("Pact:Store:Provider") != true)
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N"));
+        if (store.Resolve() == DaemonStore.Postgres && settings?.ContainsKey("Pact:Store:Provider") != true)
         {
             settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
             {
                 ["Pact:Store:Provider"] = "postgres",
-                ["Pact:Store:ConnectionString"] = await Pact.Tests.Shared.PostgresServer.CreateDatabaseAsync(),
+                ["Pact:Store:ConnectionString"] = await DatabaseOfAsync(dataDirectory),
             };
         }
-        var host = new DaemonHost(dataDirectory ?? Path.Combine(Path.GetTempPath(), "pact-test-" + Guid.NewGuid().ToString("N")), clock, settings, configure);
+        var host = new DaemonHost(dataDirectory, clock, settings, configure);
         await host.StartAppAsync();
         return host;
     }
+
+    // The data directory and its database belong together, as in a deployment: a second start on the directory finds its log.
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Databases = new(StringComparer.Ordinal);
+
+    private static Task<string> DatabaseOfAsync(string dataDirectory) =>
+        Databases.GetOrAdd(Path.GetFullPath(dataDirectory), _ => new Lazy<Task<string>>(Pact.Tests.Shared.PostgresServer.CreateDatabaseAsync)).Value;
 
     private async Task StartAppAsync()
     {

@@ -1,4 +1,5 @@
 using Pact.Client;
+using Pact.Daemon.Tests.Infrastructure;
 using static Pact.Daemon.Tests.BundleTests;
 
 namespace Pact.Daemon.Tests;
@@ -6,6 +7,9 @@ namespace Pact.Daemon.Tests;
 /// <summary>Races around bundles (§15), each decided by commit order: exactly one side wins and the state is the winner's.</summary>
 public class BundleRaceTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static async Task<(bool Ok, string? Code)> Outcome(Func<Task> request)
     {
         var (ok, code, _) = await OutcomeOf(async () => { await request(); return true; });
@@ -33,7 +37,7 @@ public class BundleRaceTests
     {
         for (var round = 0; round < 3; round++)
         {
-            await using var s = await Scenario.StartAsync();
+            await using var s = await Scenario.StartAsync(Store);
             var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
             var first = bundle.Members[0];
             await s.CounterpartyOf(first).Client.SignMemberAsync(first.ProposalId, s.CounterpartyOf(first).Authority);
@@ -63,7 +67,7 @@ public class BundleRaceTests
     {
         for (var round = 0; round < 3; round++)
         {
-            await using var s = await Scenario.StartAsync();
+            await using var s = await Scenario.StartAsync(Store);
             var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
             var first = bundle.Members[0];
             await s.CounterpartyOf(first).Client.SignMemberAsync(first.ProposalId, s.CounterpartyOf(first).Authority);
@@ -100,7 +104,7 @@ public class BundleRaceTests
     [Fact]
     public async Task Two_bundles_competing_for_one_slot_leave_exactly_one_holding_it()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var shared = (await s.TermsAsync(1))[0];
         var one = new[] { shared, (await s.TermsAsync(1))[0] };
         var two = new[] { shared, (await s.TermsAsync(1))[0] };
@@ -119,7 +123,7 @@ public class BundleRaceTests
     [Fact]
     public async Task A_countersignature_arriving_at_closesAt_is_judged_after_the_close()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         var first = bundle.Members[0];
         await s.CounterpartyOf(first).Client.SignMemberAsync(first.ProposalId, s.CounterpartyOf(first).Authority);

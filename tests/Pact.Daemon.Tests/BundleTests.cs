@@ -9,6 +9,9 @@ namespace Pact.Daemon.Tests;
 /// <summary>Bundles (§15) end to end over Kestrel: both modes, every abort cause, the slot rules, bad input.</summary>
 public class BundleTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>A coordinator (party a of every member) and counterparties in one session, on a fake clock.</summary>
@@ -20,10 +23,10 @@ public class BundleTests
         public required IReadOnlyList<Negotiator> Others { get; init; }
         public required string SessionId { get; init; }
 
-        public static async Task<Scenario> StartAsync(int counterparties = 2)
+        public static async Task<Scenario> StartAsync(DaemonStore store, int counterparties = 2)
         {
             var clock = new FakeTimeProvider(Start);
-            var host = await DaemonHost.StartAsync(clock);
+            var host = await DaemonHost.StartAsync(clock, store: store);
             var coordinator = await Negotiator.RegisterAsync(host, "General Contractor", clock: clock);
             var others = new List<Negotiator>();
             for (var i = 0; i < counterparties; i++) others.Add(await Negotiator.RegisterAsync(host, $"Provider {i}", "human", clock));
@@ -75,7 +78,7 @@ public class BundleTests
     [InlineData(16)]
     public async Task Mode_all_prepares_each_countersignature_and_the_last_puts_every_member_in_force_in_one_commit(int members)
     {
-        await using var s = await Scenario.StartAsync(Math.Min(members, 4));
+        await using var s = await Scenario.StartAsync(Store, Math.Min(members, 4));
         var bundle = await s.CreateAsync(await s.TermsAsync(members), BundleSelection.All());
         bundle.Status.Should().Be("open");
         bundle.Members.Should().HaveCount(members).And.OnlyContain(m => m.Status == "open");
@@ -117,7 +120,7 @@ public class BundleTests
     [Fact]
     public async Task Mode_all_aborts_on_a_decline_and_the_prepared_signature_is_void()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         var plumber = bundle.Members[0];
         var electrician = bundle.Members[1];
@@ -136,7 +139,7 @@ public class BundleTests
     [Fact]
     public async Task Mode_all_at_closesAt_aborts_expired_with_a_failure_naming_the_silent_counterparty()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         await s.CounterpartyOf(bundle.Members[0]).Client.SignMemberAsync(bundle.Members[0].ProposalId, s.CounterpartyOf(bundle.Members[0]).Authority);
         s.Clock.Advance(TimeSpan.FromDays(1));
@@ -153,7 +156,7 @@ public class BundleTests
     [Fact]
     public async Task A_close_that_fell_due_while_the_daemon_was_down_fires_on_start()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         await s.Host.StopAsync();
         s.Clock.Advance(TimeSpan.FromDays(2));
@@ -165,7 +168,7 @@ public class BundleTests
     [Fact]
     public async Task Mode_best_ranks_the_prepared_members_by_their_terms_and_records_the_ranking()
     {
-        await using var s = await Scenario.StartAsync(3);
+        await using var s = await Scenario.StartAsync(Store, 3);
         string[] notices = ["P30D", "P10D", "P20D"];
         var terms = await s.TermsAsync(3, (i, t) => t["revocation"]!["noticePeriod"] = notices[i]);
         var bundle = await s.CreateAsync(terms, BundleSelection.Best(1, 1,
@@ -192,7 +195,7 @@ public class BundleTests
     [Fact]
     public async Task Members_are_not_withdrawn_or_countered_one_by_one_and_the_bundle_withdrawal_is_the_coordinators()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var terms = await s.TermsAsync(2);
         var bundle = await s.CreateAsync(terms, BundleSelection.All());
         var withdraw = () => s.Coordinator.Client.WithdrawAsync(bundle.Members[0].ProposalId);
@@ -217,7 +220,7 @@ public class BundleTests
     [Fact]
     public async Task A_member_that_fails_validation_answers_with_its_pointer_and_nothing_is_recorded()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var terms = await s.TermsAsync(2, (i, t) => { if (i == 1) t["tier"] = "platinum"; });
         var before = (await s.EventsAsync()).Count;
         var bad = () => s.CreateAsync(terms, BundleSelection.All());
@@ -240,7 +243,7 @@ public class BundleTests
     [Fact]
     public async Task A_suspended_session_refuses_new_bundles_and_member_signatures_and_termination_aborts_open_bundles()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         await s.Coordinator.Client.SuspendSessionAsync(s.SessionId);
         var create = async () => await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
@@ -258,7 +261,7 @@ public class BundleTests
     [Fact]
     public async Task A_prepared_member_holds_its_slot_and_a_second_bundle_for_it_is_refused()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var terms = await s.TermsAsync(2);
         var bundle = await s.CreateAsync(terms, BundleSelection.All());
         await s.CounterpartyOf(bundle.Members[0]).Client.SignMemberAsync(bundle.Members[0].ProposalId, s.CounterpartyOf(bundle.Members[0]).Authority);
@@ -271,7 +274,7 @@ public class BundleTests
     [Fact]
     public async Task Bundles_are_visible_to_the_participants_of_their_session_only()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         var outsider = await Negotiator.RegisterAsync(s.Host, "Outsider", clock: s.Clock);
         var read = () => outsider.Client.GetBundleAsync(bundle.BundleId);
@@ -285,7 +288,7 @@ public class BundleTests
     [Fact]
     public async Task The_state_replayed_from_a_checkpoint_after_a_bundles_creation_shows_its_members_prepared()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(Store);
         var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         var checkpoint = await s.Coordinator.Client.CheckpointAsync(s.SessionId, "after the bundle");
         var member = bundle.Members[0];
@@ -301,7 +304,7 @@ public class BundleTests
     [Fact]
     public async Task Mode_best_at_closesAt_commits_the_prepared_or_aborts_insufficient_with_dueAt()
     {
-        await using var s = await Scenario.StartAsync(3);
+        await using var s = await Scenario.StartAsync(Store, 3);
         var select = BundleSelection.Best(1, 1, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)"));
         var committing = await s.CreateAsync(await s.TermsAsync(3), select);
         var member = committing.Members[1];

@@ -5,13 +5,16 @@ namespace Pact.Daemon.Tests;
 
 public class DeadlineTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task A_proposal_expires_at_its_negotiation_timeout_with_a_failure_event_that_records_its_prevHash()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
@@ -34,7 +37,7 @@ public class DeadlineTests
     public async Task A_deadline_reached_while_the_daemon_was_down_fires_on_start()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
@@ -53,7 +56,7 @@ public class DeadlineTests
     public async Task A_request_after_the_deadline_is_judged_as_if_the_timer_had_fired()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
@@ -67,7 +70,7 @@ public class DeadlineTests
     public async Task An_acknowledgment_arriving_at_the_ack_deadline_loses_to_the_escalation()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;

@@ -9,9 +9,12 @@ namespace Pact.Daemon.Tests;
 
 public class NegotiationTests : IAsyncLifetime
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private DaemonHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync();
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(store: Store);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

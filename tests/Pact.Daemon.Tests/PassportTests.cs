@@ -10,8 +10,11 @@ using Pact.Store;
 namespace Pact.Daemon.Tests;
 
 /// <summary>GET /v1/agents/{id}/passport and POST …/passport/check (§16) against a live daemon and its log.</summary>
-public sealed class PassportTests : IAsyncLifetime
+public class PassportTests : IAsyncLifetime
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _clock = new(Start);
@@ -20,7 +23,7 @@ public sealed class PassportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await DaemonHost.StartAsync(_clock);
+        _host = await DaemonHost.StartAsync(_clock, store: Store);
         _admin = _host.CreateHttpClient();
         _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DaemonHost.AdminToken);
     }
@@ -37,7 +40,7 @@ public sealed class PassportTests : IAsyncLifetime
         return (a, b, before);
     }
 
-    private IPactStore Store => (IPactStore)_host.Services.GetService(typeof(IPactStore))!;
+    private IPactStore PactStore => (IPactStore)_host.Services.GetService(typeof(IPactStore))!;
 
     [Fact]
     public async Task The_passport_counts_what_the_log_says_and_its_hash_is_what_a_full_fold_of_the_log_gives()
@@ -46,7 +49,7 @@ public sealed class PassportTests : IAsyncLifetime
 
         var passport = await GetJsonAsync($"v1/agents/{b.Did}/passport");
         passport.Select(m => m.Key).Should().Equal("agent", "asOfSeq", "asOf", "score", "confidence", "counts", "recentFailures", "passportHash");
-        passport["asOfSeq"]!.GetValue<long>().Should().Be(Store.HeadSeq);
+        passport["asOfSeq"]!.GetValue<long>().Should().Be(PactStore.HeadSeq);
         passport["counts"]!.ToJsonString().Should().Be("""{"compacts":1,"honored":0,"active":1,"revokedByAgent":0,"revokedByCounterparty":0,"failures":1,"declined":0}""");
         passport["score"]!.ToJsonString().Should().Be("33.33", "(0 + 1 + 2) / (0 + 1 + 4 + 4)");
         passport["confidence"]!.ToJsonString().Should().Be("0.1");
@@ -56,7 +59,7 @@ public sealed class PassportTests : IAsyncLifetime
         passport["passportHash"]!.GetValue<string>().Should().Be(AgentPassport.HashOf(passport));
 
         // The audit: fold the whole log in Core and compare.
-        var ledger = new PassportLedger().ApplyAll(await Store.ReadAllAsync(0, 10_000));
+        var ledger = new PassportLedger().ApplyAll(await PactStore.ReadAllAsync(0, 10_000));
         Jcs.CanonicalString(passport).Should().Be(Jcs.CanonicalString(ledger.PassportOf(b.Did).ToJson()));
         (await GetJsonAsync($"v1/agents/{a.Did}/passport"))["counts"]!["failures"]!.GetValue<long>().Should().Be(0);
     }
@@ -70,7 +73,7 @@ public sealed class PassportTests : IAsyncLifetime
         earlier["asOfSeq"]!.GetValue<long>().Should().Be(before);
         earlier["counts"]!["failures"]!.GetValue<long>().Should().Be(0);
         var asOf = earlier["asOf"]!.GetValue<string>();
-        (await Store.GetBySeqAsync(before))!.Time.Should().Be(asOf);
+        (await PactStore.GetBySeqAsync(before))!.Time.Should().Be(asOf);
 
         var byInstant = await GetJsonAsync($"v1/agents/{b.Did}/passport?asOf={Uri.EscapeDataString(Pact.Core.Time.Timestamp.ToText(Start.AddDays(3)))}");
         byInstant["asOfSeq"]!.GetValue<long>().Should().Be(before, "the last event before the escalation was recorded before day 3");
@@ -199,7 +202,7 @@ public sealed class PassportTests : IAsyncLifetime
         var atOld = await admin.AuditPassportAsync(b.Did, before);
 
         atHead.Ok.Should().BeTrue(atHead.FirstDifference);
-        atHead.EventsFolded.Should().Be(Store.HeadSeq);
+        atHead.EventsFolded.Should().Be(PactStore.HeadSeq);
         atHead.RecomputedHash.Should().Be((await a.Client.GetPassportAsync(b.Did)).PassportHash);
         atOld.Ok.Should().BeTrue(atOld.FirstDifference);
         atOld.AsOfSeq.Should().Be(before);

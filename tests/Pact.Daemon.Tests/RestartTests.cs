@@ -8,10 +8,13 @@ namespace Pact.Daemon.Tests;
 
 public class RestartTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     [Fact]
     public async Task Agents_sessions_compacts_nonces_and_the_daemon_key_survive_a_restart()
     {
-        await using var host = await DaemonHost.StartAsync();
+        await using var host = await DaemonHost.StartAsync(store: Store);
         var contractor = await Negotiator.RegisterAsync(host, "Acme");
         var homeowner = await Negotiator.RegisterAsync(host, "Dana", "human");
         var session = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did])).SessionId;

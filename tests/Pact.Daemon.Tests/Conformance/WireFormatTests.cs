@@ -33,7 +33,7 @@ public sealed class WireFormatTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await DaemonHost.StartAsync();
+        _host = await DaemonHost.StartAsync(store: DaemonStore.Sqlite);
         _http = _host.CreateHttpClient();
         _receiver = await WebhookReceiver.StartAsync();
         _daemonId = await TestAgent.DaemonIdOf(_http);

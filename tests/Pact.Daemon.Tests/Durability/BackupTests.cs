@@ -18,7 +18,7 @@ public class BackupTests
         var original = Scratch();
         var copy = Scratch();
         long head;
-        await using (var host = await DaemonHost.StartAsync(dataDirectory: original))
+        await using (var host = await DaemonHost.StartAsync(dataDirectory: original, store: DaemonStore.Sqlite))
         {
             using var http = host.CreateHttpClient();
             await Negotiate(http);
@@ -32,7 +32,7 @@ public class BackupTests
                 File.Copy(Path.Combine(original, file), Path.Combine(copy, file));
         }
 
-        await using var restored = await DaemonHost.StartAsync(dataDirectory: copy);
+        await using var restored = await DaemonHost.StartAsync(dataDirectory: copy, store: DaemonStore.Sqlite);
         restored.Services.GetRequiredService<IPactStore>().HeadSeq.Should().Be(head);
     }
 
@@ -41,7 +41,7 @@ public class BackupTests
     {
         var original = Scratch();
         var stale = Scratch();
-        await using (var host = await DaemonHost.StartAsync(dataDirectory: original))
+        await using (var host = await DaemonHost.StartAsync(dataDirectory: original, store: DaemonStore.Sqlite))
         {
             using var http = host.CreateHttpClient();
             await Negotiate(http);
@@ -52,7 +52,7 @@ public class BackupTests
                 File.Copy(Path.Combine(original, file), Path.Combine(stale, file));
         }
 
-        var start = async () => await DaemonHost.StartAsync(dataDirectory: stale);
+        var start = async () => await DaemonHost.StartAsync(dataDirectory: stale, store: DaemonStore.Sqlite);
         var refused = (await start.Should().ThrowAsync<StartRefusedException>()).Which;
         refused.Message.Should().Contain("has signed a log of").And.Contain("holds 0");
         DaemonCommandLine.Explain(refused).Should().StartWith("error: the daemon key has signed a log of");

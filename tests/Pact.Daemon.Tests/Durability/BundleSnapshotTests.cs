@@ -10,12 +10,15 @@ namespace Pact.Daemon.Tests.Durability;
 /// Bundles (§15) across a start from the state snapshot a clean stop wrote (no event folded): an open bundle keeps its
 /// prepared member, so a later countersignature commits it, and a close that fell due while the daemon was down fires.
 /// </summary>
-public sealed class BundleSnapshotTests
+public class BundleSnapshotTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     [Fact]
     public async Task An_open_bundle_survives_a_restart_from_the_snapshot_and_an_overdue_close_still_fires()
     {
-        await using var s = await BundleTests.Scenario.StartAsync();
+        await using var s = await BundleTests.Scenario.StartAsync(Store);
         var committing = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         var expiring = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
         foreach (var member in new[] { committing.Members[0], expiring.Members[0] })

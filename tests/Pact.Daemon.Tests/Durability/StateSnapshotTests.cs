@@ -21,7 +21,7 @@ public sealed class StateSnapshotTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(T0);
     private DaemonHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(_clock);
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(_clock, store: DaemonStore.Sqlite);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

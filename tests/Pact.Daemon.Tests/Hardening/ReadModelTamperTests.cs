@@ -22,7 +22,7 @@ public sealed class ReadModelTamperTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await DaemonHost.StartAsync();
+        _host = await DaemonHost.StartAsync(store: DaemonStore.Sqlite);
         _http = _host.CreateHttpClient();
     }
 

@@ -93,7 +93,7 @@ public sealed class StoreTamperTests(ITestOutputHelper output)
         DaemonHost host;
         try
         {
-            host = await DaemonHost.StartAsync(store.Clock, dataDirectory: directory);
+            host = await DaemonHost.StartAsync(store.Clock, dataDirectory: directory, store: DaemonStore.Sqlite);
         }
         catch (Exception e)
         {

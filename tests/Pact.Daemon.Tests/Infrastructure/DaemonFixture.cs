@@ -1,8 +1,11 @@
 namespace Pact.Daemon.Tests.Infrastructure;
 
 /// <summary>One daemon shared by the tests of a class (each test makes its own agents, so they do not interfere).</summary>
-public sealed class DaemonFixture : IAsyncLifetime
+public class DaemonFixture : IAsyncLifetime
 {
+    /// <summary>The store the daemon runs on.</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     public DaemonHost Host { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
@@ -11,7 +14,7 @@ public sealed class DaemonFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await DaemonHost.StartAsync();
+        Host = await DaemonHost.StartAsync(store: Store);
         Http = Host.CreateHttpClient();
         DaemonId = await TestAgent.DaemonIdOf(Http);
     }
@@ -29,4 +32,10 @@ public sealed class DaemonFixture : IAsyncLifetime
         Http.Dispose();
         await Host.DisposeAsync();
     }
+}
+
+/// <summary>The shared daemon on PostgreSQL, for a test class run again there (Postgres/OnPostgres.cs).</summary>
+public sealed class PostgresDaemonFixture : DaemonFixture
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
 }

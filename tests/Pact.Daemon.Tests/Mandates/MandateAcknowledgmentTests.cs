@@ -10,8 +10,11 @@ namespace Pact.Daemon.Tests.Mandates;
 /// by the daemon with <c>mandate</c> in place of <c>envelope</c>; mutual revocation only when listed; the pending list shows
 /// an escalated decision; verify recomputes every decision.
 /// </summary>
-public sealed class MandateAcknowledgmentTests : IAsyncLifetime
+public class MandateAcknowledgmentTests : IAsyncLifetime
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private DaemonHost _host = null!;
     private Negotiator _contractor = null!;
     private Negotiator _homeowner = null!;
@@ -19,7 +22,7 @@ public sealed class MandateAcknowledgmentTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await DaemonHost.StartAsync();
+        _host = await DaemonHost.StartAsync(store: Store);
         _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
         _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
         _session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;

@@ -18,15 +18,18 @@ namespace Pact.Daemon.Tests.Mandates;
 /// a rogue daemon might write straight into its log — a signature over a made-up decisionHash, a signature after an
 /// escalate, an act with no decision — fail GET verify and the offline verifier alike, at that event, as mandate-decision.
 /// </summary>
-public sealed class MandateDecisionTieTests : IAsyncLifetime
+public class MandateDecisionTieTests : IAsyncLifetime
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private DaemonHost _host = null!;
     private Negotiator _contractor = null!;
     private Negotiator _homeowner = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await DaemonHost.StartAsync();
+        _host = await DaemonHost.StartAsync(store: Store);
         _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
         _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
     }

@@ -7,11 +7,14 @@ using Pact.Store;
 namespace Pact.Daemon.Tests.Mandates;
 
 /// <summary>Grant, revocation and reading of mandates over REST (§14), the mandate stream, its expiry (kind 7) and replay at start.</summary>
-public sealed class MandateGrantTests
+public class MandateGrantTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
-    private static IPactStore Store(DaemonHost host) => (IPactStore)host.Services.GetService(typeof(IPactStore))!;
+    private static IPactStore PactStoreOf(DaemonHost host) => (IPactStore)host.Services.GetService(typeof(IPactStore))!;
 
     internal static string Canonical<T>(T value) => Pact.Core.Json.Jcs.CanonicalString(value.ToJsonObject());
 
@@ -21,7 +24,7 @@ public sealed class MandateGrantTests
     public async Task A_grant_records_its_stream_reads_back_to_its_granter_only_and_revokes_once()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var policyHash = await PublishAsync(a);
@@ -57,7 +60,7 @@ public sealed class MandateGrantTests
     [Fact]
     public async Task The_granters_webhook_receives_its_mandate_stream_and_nobody_elses()
     {
-        await using var host = await DaemonHost.StartAsync();
+        await using var host = await DaemonHost.StartAsync(store: Store);
         await using var receiver = await Webhooks.WebhookReceiver.StartAsync();
         using var http = host.CreateHttpClient();
         var daemonId = await TestAgent.DaemonIdOf(http);
@@ -82,13 +85,13 @@ public sealed class MandateGrantTests
     public async Task Every_refusal_is_a_problem_at_its_pointer_and_records_nothing()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var c = await Negotiator.RegisterAsync(host, "C", clock: clock);
         var policyHash = await PublishAsync(a);
         var hidden = (await b.Client.CreateSessionAsync([b.Did, c.Did])).SessionId;
-        var head = Store(host).HeadSeq;
+        var head = PactStoreOf(host).HeadSeq;
 
         async Task<Pact.Client.PactApiException> Refused(string hash, JsonObject scope, string[] acknowledge, DateTimeOffset expiresAt) =>
             await PolicyTests.Refused(() => a.Client.GrantMandateAsync(hash, scope, acknowledge, expiresAt));
@@ -109,7 +112,7 @@ public sealed class MandateGrantTests
         var invisible = await Refused(new string('0', 64), new JsonObject { ["sessions"] = new JsonArray(hidden) }, [], Start.AddDays(1));
         (invisible.Status, invisible.Code).Should().Be((404, "PACT-404"), "visibility is judged before the policy and the expiry (§11)");
 
-        Store(host).HeadSeq.Should().Be(head, "nothing is recorded for a refused request");
+        PactStoreOf(host).HeadSeq.Should().Be(head, "nothing is recorded for a refused request");
         (await a.Client.ListMandatesAsync()).Mandates.Should().BeEmpty();
     }
 
@@ -117,7 +120,7 @@ public sealed class MandateGrantTests
     public async Task A_mandate_expires_at_expiresAt_as_deadline_kind_7_and_survives_a_restart()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var policyHash = await PublishAsync(a);
         var lasting = await a.Client.GrantMandateAsync(policyHash, [], [], Start.AddDays(30));

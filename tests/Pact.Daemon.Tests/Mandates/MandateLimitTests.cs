@@ -11,13 +11,16 @@ namespace Pact.Daemon.Tests.Mandates;
 /// The edges of the mandate runtime (§14): an expiry racing a proposal is decided by commit order; two hosted agents
 /// stop haggling at the 8-proposal cap; a grant with a verified standing policy signs with it, a forged one is refused.
 /// </summary>
-public sealed class MandateLimitTests
+public class MandateLimitTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
-    private static async Task<(DaemonHost Host, Negotiator Contractor, Negotiator Homeowner, string Session)> StartAsync(FakeTimeProvider? clock = null)
+    private async Task<(DaemonHost Host, Negotiator Contractor, Negotiator Homeowner, string Session)> StartAsync(FakeTimeProvider? clock = null)
     {
-        var host = await DaemonHost.StartAsync(clock);
+        var host = await DaemonHost.StartAsync(clock, store: Store);
         var contractor = await Negotiator.RegisterAsync(host, "Contractor", clock: clock);
         var homeowner = await Negotiator.RegisterAsync(host, "Homeowner", "human", clock);
         var session = (await contractor.Client.CreateSessionAsync([contractor.Did, homeowner.Did])).SessionId;

@@ -13,8 +13,11 @@ namespace Pact.Daemon.Tests.Mandates;
 /// The mandate runtime (§14) end to end: in the commit that creates a proposal, the answering party's mandate decides with
 /// its policy and the daemon signs, declines, counters or escalates, each with §14's events in order.
 /// </summary>
-public sealed class MandateRuntimeTests : IAsyncLifetime
+public class MandateRuntimeTests : IAsyncLifetime
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private DaemonHost _host = null!;
     private Negotiator _contractor = null!;
     private Negotiator _homeowner = null!;
@@ -23,7 +26,7 @@ public sealed class MandateRuntimeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await DaemonHost.StartAsync();
+        _host = await DaemonHost.StartAsync(store: Store);
         _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
         _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
         _session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;

@@ -51,7 +51,7 @@ public sealed class StoreCopyCommandTests
     {
         string directory, session, compactId, openProposal, daemonId, record;
         Negotiator contractor, homeowner;
-        var sqlite = await DaemonHost.StartAsync();
+        var sqlite = await DaemonHost.StartAsync(store: DaemonStore.Sqlite);
         {
             directory = sqlite.DataDirectory;
             contractor = await Negotiator.RegisterAsync(sqlite, "Acme");

@@ -14,7 +14,7 @@ public sealed class CheckpointerTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private DaemonHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(_clock);
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(_clock, store: DaemonStore.Sqlite); // a test alters pact.db: SQLite only
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

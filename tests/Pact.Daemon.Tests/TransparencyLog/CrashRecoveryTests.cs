@@ -66,7 +66,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var lastSession = (await a.ListSessionsAsync(limit: 1000)).Sessions.Count;
         (await _daemon.KillHardAsync()).Should().Be(137, "a SIGKILL, not a shutdown");
 
-        await using var restarted = await DaemonHost.StartAsync(dataDirectory: _dataDirectory);
+        await using var restarted = await DaemonHost.StartAsync(dataDirectory: _dataDirectory, store: DaemonStore.Sqlite);
         var store = restarted.Services.GetRequiredService<IPactStore>();
         var client = new PactClient(restarted.CreateHttpClient(), options: new PactClientOptions { AdminToken = DaemonHost.AdminToken });
         (await client.ListSessionsAsync(limit: 1000)).Sessions.Should().HaveCount(lastSession, "every acknowledged session.created survived");

@@ -8,11 +8,14 @@ using Pact.Daemon.Tests.Infrastructure;
 
 namespace Pact.Daemon.Tests.TransparencyLog;
 
-public sealed class ExportTests : IAsyncLifetime
+public class ExportTests : IAsyncLifetime
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private DaemonHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync();
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(store: Store);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -12,7 +12,7 @@ public sealed class SessionVerifyTests : IAsyncLifetime
 {
     private DaemonHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync();
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(store: DaemonStore.Sqlite); // a test alters pact.db: SQLite only
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -21,7 +21,7 @@ public sealed class TamperTests : IAsyncLifetime
 {
     private DaemonHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync();
+    public async Task InitializeAsync() => _host = await DaemonHost.StartAsync(store: DaemonStore.Sqlite);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -238,7 +238,7 @@ public sealed class TamperTests : IAsyncLifetime
     {
         var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
         var clock = new FakeTimeProvider(start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: DaemonStore.Sqlite);
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var damaged = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
@@ -270,7 +270,7 @@ public sealed class TamperTests : IAsyncLifetime
     {
         var start = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
         var clock = new FakeTimeProvider(start);
-        await using var host = await DaemonHost.StartAsync(clock);
+        await using var host = await DaemonHost.StartAsync(clock, store: DaemonStore.Sqlite);
         var homeowner = await Negotiator.RegisterAsync(host, "Homeowner", "human", clock);
         var contractor = await Negotiator.RegisterAsync(host, "Contractor", clock: clock);
         var plumber = await Negotiator.RegisterAsync(host, "Plumber", clock: clock);

@@ -187,11 +187,15 @@ public class SubscriptionApiTests(DaemonFixture daemon) : IClassFixture<DaemonFi
     [Fact]
     public async Task The_database_holds_the_signing_key_only_sealed_and_the_sealing_key_file_is_owner_only()
     {
-        var agent = await daemon.RegisteredAgentAsync();
+        // A daemon of its own on SQLite: the test reads pact.db's bytes.
+        await using var sqlite = await DaemonHost.StartAsync(store: DaemonStore.Sqlite);
+        using var http = sqlite.CreateHttpClient();
+        var agent = new TestAgent(http, await TestAgent.DaemonIdOf(http));
+        (await agent.RegisterAsync()).Status.Should().Be(System.Net.HttpStatusCode.Created);
         var (_, secret) = await WebhookTestKit.SubscribeAsync(agent, Callback);
         var key = Convert.FromBase64String(secret[6..]);
 
-        var files = Directory.GetFiles(daemon.Host.DataDirectory, "pact.db*").Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ToList();
+        var files = Directory.GetFiles(sqlite.DataDirectory, "pact.db*").Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ToList();
         files.Should().NotBeEmpty();
         foreach (var file in files)
         {
@@ -206,7 +210,7 @@ public class SubscriptionApiTests(DaemonFixture daemon) : IClassFixture<DaemonFi
             bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(secret[6..])).Should().Be(-1, $"{file} must not hold the secret");
             bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(Pact.Core.Encoding.Base64Url.Encode(key))).Should().Be(-1, $"{file} must not hold the key in base64url");
         }
-        var keyFile = Path.Combine(daemon.Host.DataDirectory, "webhook.key");
+        var keyFile = Path.Combine(sqlite.DataDirectory, "webhook.key");
         File.Exists(keyFile).Should().BeTrue();
         if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(keyFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }

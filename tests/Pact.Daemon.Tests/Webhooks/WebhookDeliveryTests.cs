@@ -13,6 +13,9 @@ namespace Pact.Daemon.Tests.Webhooks;
 /// <summary>Deliveries to a real receiver on loopback, through a real daemon; time-driven cases run on a FakeTimeProvider.</summary>
 public class WebhookDeliveryTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private static readonly Dictionary<string, string> NoJitter = new() { ["Pact:Webhooks:Jitter"] = "0" };
 
     private sealed class Setup : IAsyncDisposable
@@ -27,9 +30,9 @@ public class WebhookDeliveryTests
 
         public required string DaemonId { get; init; }
 
-        public static async Task<Setup> StartAsync(FakeTimeProvider? clock = null, Dictionary<string, string>? settings = null)
+        public static async Task<Setup> StartAsync(DaemonStore store, FakeTimeProvider? clock = null, Dictionary<string, string>? settings = null)
         {
-            var host = await DaemonHost.StartAsync(clock, settings);
+            var host = await DaemonHost.StartAsync(clock, settings, store: store);
             var http = host.CreateHttpClient();
             return new Setup
             {
@@ -85,7 +88,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task Deliveries_arrive_in_seq_order_signed_with_the_secret_and_carrying_the_event()
     {
-        await using var setup = await Setup.StartAsync();
+        await using var setup = await Setup.StartAsync(Store);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
         var before = await a.CreateSessionAsync(b); // before the subscription: not delivered
@@ -126,7 +129,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task Only_events_of_the_owners_sessions_that_match_the_filter_are_delivered()
     {
-        await using var setup = await Setup.StartAsync();
+        await using var setup = await Setup.StartAsync(Store);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
         var outsider = await setup.AgentAsync();
@@ -158,7 +161,7 @@ public class WebhookDeliveryTests
     public async Task A_receiver_that_fails_then_recovers_gets_every_event_and_each_retry_keeps_its_webhook_id()
     {
         var clock = new FakeTimeProvider(WebhookTestKit.Start);
-        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        await using var setup = await Setup.StartAsync(Store, clock, NoJitter);
         setup.Receiver.Answer = (_, n) => new ReceiverAnswer(n < 5 ? 500 : 200);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
@@ -189,7 +192,7 @@ public class WebhookDeliveryTests
     public async Task A_restart_in_the_middle_of_the_schedule_keeps_it()
     {
         var clock = new FakeTimeProvider(WebhookTestKit.Start);
-        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        await using var setup = await Setup.StartAsync(Store, clock, NoJitter);
         setup.Receiver.Answer = (_, n) => new ReceiverAnswer(n < 2 ? 503 : 200);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
@@ -224,7 +227,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task Gone_disables_the_subscription_at_once()
     {
-        await using var setup = await Setup.StartAsync();
+        await using var setup = await Setup.StartAsync(Store);
         setup.Receiver.Answer = (_, _) => new ReceiverAnswer(410);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
@@ -249,7 +252,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task A_backlog_longer_than_a_page_goes_out_in_seq_order_once_each()
     {
-        await using var setup = await Setup.StartAsync();
+        await using var setup = await Setup.StartAsync(Store);
         using var gate = new ManualResetEventSlim(false);
         // The first delivery waits until the backlog is queued, so the rest go out as full pages.
         setup.Receiver.Answer = (_, before) =>
@@ -275,7 +278,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task A_delivery_with_no_attempt_left_ends_its_page_so_nothing_goes_out_after_the_subscription_is_disabled()
     {
-        await using var setup = await Setup.StartAsync(settings: new Dictionary<string, string>
+        await using var setup = await Setup.StartAsync(Store, settings: new Dictionary<string, string>
         {
             ["Pact:Webhooks:RetrySchedule"] = "PT0S",
             ["Pact:Webhooks:DisableAfterFailedDeliveries"] = "3",
@@ -309,7 +312,7 @@ public class WebhookDeliveryTests
     public async Task Ten_failed_deliveries_in_a_row_disable_the_subscription_after_ten_attempts_each()
     {
         var clock = new FakeTimeProvider(WebhookTestKit.Start);
-        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        await using var setup = await Setup.StartAsync(Store, clock, NoJitter);
         setup.Receiver.Answer = (_, _) => new ReceiverAnswer(500);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
@@ -336,7 +339,7 @@ public class WebhookDeliveryTests
     public async Task Retry_after_on_429_is_honoured_and_a_redirect_counts_as_a_failure()
     {
         var clock = new FakeTimeProvider(WebhookTestKit.Start);
-        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        await using var setup = await Setup.StartAsync(Store, clock, NoJitter);
         setup.Receiver.Answer = (_, n) => n switch
         {
             0 => new ReceiverAnswer(429, "120"),
@@ -368,7 +371,7 @@ public class WebhookDeliveryTests
     public async Task An_attempt_without_an_answer_in_15_seconds_fails()
     {
         var clock = new FakeTimeProvider(WebhookTestKit.Start);
-        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        await using var setup = await Setup.StartAsync(Store, clock, NoJitter);
         var hang = new TaskCompletionSource<ReceiverAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         setup.Receiver.Answer = (_, n) => n == 0 ? hang.Task.GetAwaiter().GetResult() : new ReceiverAnswer(200);
         var a = await setup.AgentAsync();
@@ -391,7 +394,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task A_manual_retry_attempts_a_failed_delivery_now()
     {
-        await using var setup = await Setup.StartAsync(settings: new Dictionary<string, string> { ["Pact:Webhooks:RetrySchedule"] = "PT0S" });
+        await using var setup = await Setup.StartAsync(Store, settings: new Dictionary<string, string> { ["Pact:Webhooks:RetrySchedule"] = "PT0S" });
         setup.Receiver.Answer = (_, n) => new ReceiverAnswer(n == 0 ? 500 : 200);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
@@ -418,7 +421,7 @@ public class WebhookDeliveryTests
     public async Task A_lost_sealing_key_fails_attempts_on_schedule_without_sending_anything()
     {
         var clock = new FakeTimeProvider(WebhookTestKit.Start);
-        await using var setup = await Setup.StartAsync(clock, NoJitter);
+        await using var setup = await Setup.StartAsync(Store, clock, NoJitter);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
         var (subscriptionId, _) = await WebhookTestKit.SubscribeAsync(a, setup.Receiver.Url);
@@ -440,7 +443,7 @@ public class WebhookDeliveryTests
     [Fact]
     public async Task Deleting_a_subscription_stops_queuing_for_it()
     {
-        await using var setup = await Setup.StartAsync();
+        await using var setup = await Setup.StartAsync(Store);
         var a = await setup.AgentAsync();
         var b = await setup.AgentAsync();
         var (subscriptionId, _) = await WebhookTestKit.SubscribeAsync(a, setup.Receiver.Url);

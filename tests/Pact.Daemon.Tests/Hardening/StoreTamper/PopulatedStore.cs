@@ -25,7 +25,7 @@ internal sealed class PopulatedStore
         var reads = new List<(string, string?, string?)>();
         var admin = DaemonHost.AdminToken;
         await using var receiver = await WebhookReceiver.StartAsync();
-        var host = await DaemonHost.StartAsync(clock, dataDirectory: directory);
+        var host = await DaemonHost.StartAsync(clock, dataDirectory: directory, store: DaemonStore.Sqlite);
         try
         {
             using var http = host.CreateHttpClient();

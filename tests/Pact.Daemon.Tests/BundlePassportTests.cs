@@ -11,10 +11,13 @@ namespace Pact.Daemon.Tests;
 /// </summary>
 public class BundlePassportTests
 {
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     [Fact]
     public async Task Two_best_bundles_closing_at_one_instant_rank_the_second_with_the_compacts_the_first_put_in_force()
     {
-        await using var s = await Scenario.StartAsync(3);
+        await using var s = await Scenario.StartAsync(Store, 3);
         var byCompacts = BundleSelection.Best(1, 1, RankingKeySpec.Descend("counterparty.passport.compacts"));
         var shared = s.Others[0];
         // Member 0 of each bundle is the shared counterparty's; each bundle keeps an unanswered member, so both wait for closesAt.
@@ -48,7 +51,7 @@ public class BundlePassportTests
     [Fact]
     public async Task A_permission_check_at_an_instant_after_an_open_best_bundle_closes_is_answered()
     {
-        await using var s = await Scenario.StartAsync(2);
+        await using var s = await Scenario.StartAsync(Store, 2);
         var plumber = s.Others[0];
         var terms = await s.Coordinator.DraftAsync(plumber);
         await s.Coordinator.NegotiateAsync(plumber, s.SessionId, terms);

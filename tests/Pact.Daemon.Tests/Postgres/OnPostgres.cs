@@ -42,6 +42,11 @@ public sealed class BundleRaceTestsOnPostgres : BundleRaceTests
     protected override DaemonStore Store => DaemonStore.Postgres;
 }
 
+public sealed class BundlePassportTestsOnPostgres : BundlePassportTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}
+
 public sealed class BundleSnapshotTestsOnPostgres : BundleSnapshotTests
 {
     protected override DaemonStore Store => DaemonStore.Postgres;

@@ -1,3 +1,4 @@
+using Pact.Daemon.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json.Nodes;
 using Pact.Client;
@@ -14,6 +15,8 @@ namespace Pact.Daemon.Tests;
 /// </summary>
 public class BundleBestTests
 {
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     /// <summary>The notice period of member i in days: with 16 members, each value twice, so ties fall to the counterparty's did, then the proposal id.</summary>
     private static int NoticeDays(int i, int members) => members == 2 ? 10 + 10 * i : 1 + (i * 5 % 16) / 2;
 
@@ -29,7 +32,7 @@ public class BundleBestTests
     [InlineData(16, false)]
     public async Task The_last_open_members_countersignature_closes_the_bundle_commits_the_best_and_retires_the_others(int members, bool lastSelected)
     {
-        await using var s = await Scenario.StartAsync(Math.Min(members, 4));
+        await using var s = await Scenario.StartAsync(Store, Math.Min(members, 4));
         var (count, minCount) = members == 2 ? (1, 1) : (3, 2);
         var terms = await s.TermsAsync(members, (i, t) => t["revocation"]!["noticePeriod"] = $"P{NoticeDays(i, members)}D");
         var bundle = await s.CreateAsync(terms, BundleSelection.Best(count, minCount, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)")));

@@ -1,3 +1,4 @@
+using Pact.Daemon.Tests.Infrastructure;
 using System.Net;
 using Pact.Client;
 using Pact.Core.Contracts;
@@ -13,6 +14,8 @@ namespace Pact.Daemon.Tests;
 /// </summary>
 public class BundleDeclineRaceTests
 {
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     private const int Rounds = 12;
 
     /// <summary>The countersignature of <paramref name="m"/>, signed before the race so that both requests leave at once.</summary>
@@ -54,7 +57,7 @@ public class BundleDeclineRaceTests
     [Fact]
     public async Task Mode_all_a_countersignature_and_a_decline_of_another_member_race_and_the_first_committed_decides_the_answers()
     {
-        await using var s = await Scenario.StartAsync(3);
+        await using var s = await Scenario.StartAsync(Store, 3);
         var orders = new List<string>();
         for (var round = 0; round < Rounds; round++)
         {
@@ -108,7 +111,7 @@ public class BundleDeclineRaceTests
     [Fact]
     public async Task Mode_all_the_committing_countersignature_against_a_decline_of_a_prepared_member_commits_and_the_decline_is_refused()
     {
-        await using var s = await Scenario.StartAsync(3);
+        await using var s = await Scenario.StartAsync(Store, 3);
         for (var round = 0; round < Rounds / 2; round++)
         {
             // Three members, all but X prepared: X's countersignature is the last needed; Y (prepared) can no longer decline.
@@ -138,7 +141,7 @@ public class BundleDeclineRaceTests
     [Fact]
     public async Task Mode_best_the_last_open_members_countersignature_and_the_decline_of_the_other_race_and_whichever_commits_second_closes_the_bundle()
     {
-        await using var s = await Scenario.StartAsync(3);
+        await using var s = await Scenario.StartAsync(Store, 3);
         var orders = new List<string>();
         for (var round = 0; round < Rounds; round++)
         {

@@ -13,10 +13,12 @@ namespace Pact.Daemon.Tests;
 /// </summary>
 public class BundleUpstreamTests
 {
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
     /// <summary>An in-force compact between the coordinator and the first counterparty, and a bundle whose first member depends on it.</summary>
-    private static async Task<(Scenario S, BundleView Bundle, string UpstreamId)> OpenAsync()
+    private async Task<(Scenario S, BundleView Bundle, string UpstreamId)> OpenAsync()
     {
-        var s = await Scenario.StartAsync();
+        var s = await Scenario.StartAsync(Store);
         var upstream = await s.Coordinator.DraftAsync(s.Others[0]);
         var upstreamId = upstream["compactId"]!.GetValue<string>();
         await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, upstream);
@@ -25,9 +27,9 @@ public class BundleUpstreamTests
     }
 
     /// <summary>Version 1 of a compact with the first counterparty in force, and a bundle whose first member is its version 2.</summary>
-    private static async Task<(Scenario S, BundleView Bundle, string CompactId)> OpenSuccessionAsync()
+    private async Task<(Scenario S, BundleView Bundle, string CompactId)> OpenSuccessionAsync()
     {
-        var s = await Scenario.StartAsync();
+        var s = await Scenario.StartAsync(Store);
         var v1 = await s.Coordinator.DraftAsync(s.Others[0]);
         var compactId = v1["compactId"]!.GetValue<string>();
         var record = await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, v1);

@@ -97,3 +97,18 @@ public sealed class ExportTestsOnPostgres : ExportTests
 public sealed class StreamingTestsOnPostgres(PostgresDaemonFixture daemon) : StreamingTests(daemon), IClassFixture<PostgresDaemonFixture>;
 
 public sealed class SessionLifecycleTestsOnPostgres(PostgresDaemonFixture daemon) : SessionLifecycleTests(daemon), IClassFixture<PostgresDaemonFixture>;
+
+public sealed class BundleBestTestsOnPostgres : BundleBestTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}
+
+public sealed class BundleDeclineRaceTestsOnPostgres : BundleDeclineRaceTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}
+
+public sealed class BundleUpstreamTestsOnPostgres : BundleUpstreamTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}

@@ -43,6 +43,16 @@ public sealed class UsageTests(CliFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Pending_help_describes_the_pending_list_of_section_14()
+    {
+        var help = await _cli.RunRawAsync(["agent", "pending", "--help"]);
+
+        help.ExitCode.Should().Be(0);
+        help.Stdout.Should().Contain("proposals").And.Contain("withdrawals").And.Contain("revocations").And.Contain("markers")
+            .And.Contain("'items'").And.Contain("escalated", "the list shows the decision a mandate left to the agent");
+    }
+
+    [Fact]
     public async Task An_unreachable_daemon_is_a_failure_with_exit_4()
     {
         await _cli.OkAsync("keys", "new");

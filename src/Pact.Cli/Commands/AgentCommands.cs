@@ -119,7 +119,11 @@ internal static class AgentCommands
     private static Command Pending(CliContext c)
     {
         var command = c.NewCommand("pending", """
-            What waits on this agent: proposals it may sign, withdrawals it may acknowledge, each with its deadline.
+            What waits on this agent (§14's pending list): proposals addressed to it that it may sign or decline,
+            withdrawals of proposals addressed to it, and the other party's revocations and markers waiting for its
+            acknowledgment, each with its deadline and hashes in full; then 'items', all of them as one list in
+            deadline order (none last), with kind, id, session, compact, deadline, the bundle a proposal belongs to,
+            and 'decision': the decision a mandate escalated to the agent (effect, rule, reason), or empty.
 
             Example:
               pact agent pending --key bob

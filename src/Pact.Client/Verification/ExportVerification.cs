@@ -55,7 +55,7 @@ public static class ExportChecks
     /// An action under a mandate (§14) is not backed by the bundle's <c>mandates</c>: its stream is missing or does not
     /// chain, hash or prove into the log, or the mandate was revoked or expired before the action, or names another hash.
     /// </summary>
-    public const string Mandate = "mandate";
+    public const string Mandate = Pact.Core.Mandates.MandateStreams.Check;
 
     /// <summary>A <c>policy.decided</c> does not recompute from the transcript and the bundle's <c>policies</c> (§14).</summary>
     public const string PolicyDecision = Pact.Core.Mandates.DecisionReplay.Check;

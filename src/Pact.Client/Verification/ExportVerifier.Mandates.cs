@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Events;
+using Pact.Core.Identity;
 using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
 using Pact.Core.Policies;
@@ -12,13 +13,15 @@ public static partial class ExportVerifier
     {
         /// <summary>
         /// The mandates that acted in the session (§14): each stream in <c>mandates</c> hashes, chains and proves into the
-        /// signed log like the session's events; every action names a mandate granted before it, with that mandateHash, and
-        /// neither revoked nor expired before it by seq; every <c>policy.decided</c> recomputes from the transcript
-        /// with the bundle's <c>policies</c>; and every act carries out a recorded decision of its proposal with its effect. A session without actions under a mandate has nothing to check here.
+        /// signed log like the session's events; then Core's checks, the daemon's verify's own (<see cref="DecisionReplay.Verify"/>):
+        /// every action names a mandate granted before it, with that mandateHash, and neither revoked nor expired before it by
+        /// seq; every <c>policy.decided</c> recomputes from the transcript with the bundle's <c>policies</c>; and every act
+        /// carries out a recorded decision of its proposal with its effect, under a grant to this daemon by the agent it
+        /// answers for. A session without actions under a mandate has nothing to check here.
         /// </summary>
         private ExportFailure? CheckMandates(List<TranscriptEvent> events)
         {
-            var actions = events.Select((e, i) => (Event: e, Index: i, Mandate: MandateOf(e))).Where(a => a.Mandate is not null).ToList();
+            var actions = events.Where(e => MandateStreams.MandateOf(e) is not null).ToList();
             if (actions.Count == 0) return null;
 
             var streams = new Dictionary<string, List<TranscriptEvent>>(StringComparer.Ordinal);
@@ -48,24 +51,11 @@ public static partial class ExportVerifier
                 streams[mandateId] = read;
             }
 
-            foreach (var (e, index, mandate) in actions)
-            {
-                var at = $"/events/{index}";
-                var mandateId = Text(mandate!, "mandateId") ?? "";
-                if (!streams.TryGetValue(mandateId, out var stream) || stream.Count == 0 || stream[0].Type != EventTypes.MandateGranted)
-                    return new(ExportChecks.Mandate, at, $"The action names mandate {mandateId}, whose stream the bundle does not carry.", e.Seq, e.StreamSeq);
-                var granted = stream[0];
-                if (granted.Seq >= e.Seq) return new(ExportChecks.Mandate, at, $"Mandate {mandateId} was granted after this action.", e.Seq, e.StreamSeq);
-                if (Text(mandate!, "mandateHash") != granted.Data["mandateHash"]?.GetValue<string>()
-                    || MandateCrypto.MandateHash(granted.Data["envelope"]!["payload"]!) != granted.Data["mandateHash"]?.GetValue<string>())
-                    return new(ExportChecks.Mandate, at, $"The action's mandateHash is not that of mandate {mandateId}'s grant.", e.Seq, e.StreamSeq);
-                if (stream.FirstOrDefault(m => m.Type is EventTypes.MandateRevoked or EventTypes.MandateExpired && m.Seq < e.Seq) is { } ended)
-                    return new(ExportChecks.Mandate, at, $"Mandate {mandateId} was {ended.Type.Split('.')[1]} (seq {ended.Seq}) before this action.", e.Seq, e.StreamSeq);
-            }
-
             var policies = new InMemoryPolicyResolver();
             if (CompilePolicies(policies) is { } bad) return bad;
-            if (DecisionReplay.Verify(events, policies) is { } mismatch)
+            // Each act against its mandate's stream (grant, hash, end) and the daemon, then the decisions: the checks the daemon's verify runs.
+            var mandates = new MandateStreams(DidKey.FromPublicKey(key), streams.ToDictionary(s => s.Key, s => (IReadOnlyList<TranscriptEvent>)s.Value, StringComparer.Ordinal));
+            if (DecisionReplay.Verify(events, policies, mandates) is { } mismatch)
             {
                 var index = events.FindIndex(e => e.Seq == mismatch.Seq);
                 return new(mismatch.Check, $"/events/{index}", mismatch.Message, mismatch.Seq, mismatch.StreamSeq);
@@ -93,11 +83,5 @@ public static partial class ExportVerifier
             }
             return null;
         }
-
-        /// <summary>The <c>mandate</c> an event was recorded under: a decision's mandateId and hash, or an action's <c>mandate</c> member.</summary>
-        private static JsonObject? MandateOf(TranscriptEvent e) =>
-            e.Type == EventTypes.PolicyDecided && e.Data["mandateId"] is not null
-                ? new JsonObject { ["mandateId"] = e.Data["mandateId"]!.DeepClone(), ["mandateHash"] = e.Data["mandateHash"]?.DeepClone() }
-                : e.Data["mandate"] as JsonObject;
     }
 }

@@ -42,13 +42,16 @@ public static class DecisionReplay
     /// Null when every decision recomputes to its recorded decisionHash and every act under a mandate carries out one of
     /// them (<see cref="DecisionTies"/>); else the first event, by order, where either fails.
     /// </summary>
-    public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies)
+    /// <param name="mandates">The mandates' streams and the recording daemon, when the verifier holds them: each act is then
+    /// judged against its mandate's grant and end too (<see cref="MandateStreams.Problem"/>), and every grant's aud.</param>
+    public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies, MandateStreams? mandates = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(policies);
         var session = PolicySessionFacts.None;
         // A counter's second decision comes before the counter's proposal.created (§14), so every creation is indexed first.
         var created = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
+        var initiations = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (e.Type == EventTypes.SessionCreated)
@@ -60,12 +63,18 @@ public static class DecisionReplay
             {
                 created[e.Data["proposalId"]!.GetValue<string>()] = e;
             }
+            else if ((e.Type == EventTypes.RevocationInitiated ? e.Data["revocationId"]
+                    : e.Type == Lifecycle.LifecycleEventTypes.MarkerRecorded ? e.Data["markerId"] : null) is JsonValue id && id.TryGetValue<string>(out var initiationId))
+            {
+                initiations[initiationId] = e;
+            }
         }
         var decisions = DecisionTies.Decisions(events);
         foreach (var e in events)
         {
+            if (mandates?.Problem(e) is { } unbacked) return new DecisionMismatch(e.Seq, e.StreamSeq, unbacked, MandateStreams.Check);
             if (e.Type == EventTypes.PolicyDecided && Recompute(e, created, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
-            if (DecisionTies.Check(e, decisions, created) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
+            if (DecisionTies.Check(e, decisions, created, initiations, mandates?.DaemonId) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
         }
         return null;
     }

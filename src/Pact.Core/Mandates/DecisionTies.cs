@@ -24,7 +24,10 @@ internal static class DecisionTies
     /// <see cref="DecisionReplay.AuthorityCheck"/>) and why — or null (also for an event that is no act under a mandate).
     /// </summary>
     /// <param name="created">Every <c>proposal.created</c> of the stream by proposalId.</param>
-    public static (string Check, string Message)? Check(TranscriptEvent e, IReadOnlyList<Decided> decisions, IReadOnlyDictionary<string, TranscriptEvent> created)
+    /// <param name="initiations">Every revocation and marker initiation of the stream by its id (who acknowledges it is judged from them).</param>
+    /// <param name="daemonId">The daemon that recorded the stream, which every grant must be addressed to; null when not known.</param>
+    public static (string Check, string Message)? Check(TranscriptEvent e, IReadOnlyList<Decided> decisions, IReadOnlyDictionary<string, TranscriptEvent> created,
+        IReadOnlyDictionary<string, TranscriptEvent>? initiations = null, string? daemonId = null)
     {
         if (e.Actor != TranscriptEvent.DaemonActor) return null;
         var data = e.Data;
@@ -34,14 +37,14 @@ internal static class DecisionTies
             var proposalId = Text(data, "proposalId");
             var effect = e.Type == EventTypes.ProposalSigned ? PolicyEffects.Sign : PolicyEffects.Decline;
             return Tie(e, mandate, proposalId, null, effect, decisions, created)
-                ?? Authority(e, mandate, proposalId is not null && created.TryGetValue(proposalId, out var answered) ? MandateActAuthority.AnswerTo(answered) : unknown);
+                ?? Authority(e, mandate, proposalId is not null && created.TryGetValue(proposalId, out var answered) ? MandateActAuthority.AnswerTo(answered) : unknown, daemonId);
         }
         if (e.Type == EventTypes.ProposalCreated && data["signature"] is JsonObject signature && signature["mandate"] is JsonObject signedUnder)
         {
             if (data["mandate"] is JsonObject listed && Text(listed, "decisionHash") != Text(signedUnder, "decisionHash"))
                 return (DecisionReplay.ActCheck, "The counter's mandate and its signature's mandate name different decisionHashes.");
             return Tie(e, signedUnder, Text(data, "proposalId"), null, PolicyEffects.Sign, decisions, created)
-                ?? Authority(e, signedUnder, MandateActAuthority.CounterBy(e));
+                ?? Authority(e, signedUnder, MandateActAuthority.CounterBy(e), daemonId);
         }
         if (e.Type == EventTypes.CompactInForce && data["record"] is JsonObject record && record["signatures"] is JsonArray signatures)
         {
@@ -49,7 +52,7 @@ internal static class DecisionTies
             {
                 if (signatures[i]?["mandate"] is not JsonObject underMandate) continue;
                 // The record's signature checks judge its agent, compact and counterparty; its session is judged here.
-                if ((Tie(e, underMandate, null, Text(record, "termsHash"), PolicyEffects.Sign, decisions, created) ?? Authority(e, underMandate, unknown))
+                if ((Tie(e, underMandate, null, Text(record, "termsHash"), PolicyEffects.Sign, decisions, created) ?? Authority(e, underMandate, unknown, daemonId))
                     is { } problem)
                     return (problem.Check, $"Signature {i} of the record: {problem.Message}");
             }
@@ -59,13 +62,13 @@ internal static class DecisionTies
         {
             return acknowledged["decisionHash"] is not null
                 ? (DecisionReplay.ActCheck, "An acknowledgment under a mandate carries decisionHash null: it follows from the grant, not from a decision.")
-                : Authority(e, acknowledged, unknown);
+                : Authority(e, acknowledged, MandateActAuthority.Acknowledging(e, created, initiations), daemonId);
         }
         return null;
     }
 
-    private static (string Check, string Message)? Authority(TranscriptEvent e, JsonObject mandate, MandateActAuthority.Subject subject) =>
-        MandateActAuthority.Check(e, mandate, subject) is { } problem ? (DecisionReplay.AuthorityCheck, problem) : null;
+    private static (string Check, string Message)? Authority(TranscriptEvent e, JsonObject mandate, MandateActAuthority.Subject subject, string? daemonId) =>
+        MandateActAuthority.Check(e, mandate, subject, daemonId) is { } problem ? (DecisionReplay.AuthorityCheck, problem) : null;
 
     /// <summary>The decisions recorded in <paramref name="events"/>, in order.</summary>
     public static IReadOnlyList<Decided> Decisions(IEnumerable<TranscriptEvent> events) =>

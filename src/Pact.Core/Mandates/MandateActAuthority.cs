@@ -23,12 +23,40 @@ internal static class MandateActAuthority
     /// <summary>The subject of a counter the mandate made (<paramref name="created"/>, its own <c>proposal.created</c>): its proposer.</summary>
     public static Subject CounterBy(TranscriptEvent created) => Read(created, answering: false);
 
-    /// <summary>What is wrong with the act's authority, or null.</summary>
-    public static string? Check(TranscriptEvent act, JsonObject mandate, Subject subject)
+    /// <summary>
+    /// The subject of an acknowledgment under a mandate (§14): the party the initiation is addressed to — a withdrawal's,
+    /// the withdrawn proposal's addressee; a revocation's or marker's, the compact's other party than its initiator — with
+    /// the initiator as counterparty. Unknown members stay null when the stream does not hold what names them.
+    /// </summary>
+    public static Subject Acknowledging(TranscriptEvent ack, IReadOnlyDictionary<string, TranscriptEvent> created,
+        IReadOnlyDictionary<string, TranscriptEvent>? initiations)
+    {
+        ArgumentNullException.ThrowIfNull(ack);
+        ArgumentNullException.ThrowIfNull(created);
+        var data = ack.Data;
+        if (Text(data, "proposalId") is { } proposalId)
+            return created.TryGetValue(proposalId, out var withdrawn) ? AnswerTo(withdrawn) : new(null, null, null);
+        var initiationId = Text(data, "revocationId") ?? Text(data, "markerId");
+        if (initiationId is null || initiations is null || !initiations.TryGetValue(initiationId, out var initiation)) return new(null, null, null);
+        var initiator = initiation.Actor;
+        var compactId = Text(initiation.Data, "compactId");
+        // The compact's parties, as any proposal of it recorded them.
+        var parties = created.Values.Where(c => Text(c.Data, "compactId") == compactId)
+            .Select(c => (c.Data["envelope"]?["payload"] as JsonObject ?? c.Data)["terms"]?["parties"] as JsonObject).OfType<JsonObject>().FirstOrDefault();
+        var a = parties?["a"]?["agent"]?.GetValue<string>();
+        var b = parties?["b"]?["agent"]?.GetValue<string>();
+        var other = initiator == a ? b : initiator == b ? a : null;
+        return new(other, other is null ? null : initiator, other is null ? null : compactId);
+    }
+
+    /// <summary>What is wrong with the act's authority, or null; <paramref name="daemonId"/>, when known, must be the grant's <c>aud</c>.</summary>
+    public static string? Check(TranscriptEvent act, JsonObject mandate, Subject subject, string? daemonId = null)
     {
         var (grant, _) = Envelope.Parse(mandate["grant"]);
         if (grant is null || grant.Type != EnvelopeTypes.MandateGrant || !grant.VerifySignature())
             return $"The {act.Type}'s mandate carries no verifying mandate.grant envelope.";
+        if (daemonId is not null && grant.Audience != daemonId)
+            return $"The {act.Type}'s grant is addressed to {grant.Audience}, not to the daemon that recorded it ({daemonId}).";
         if (mandate["mandateHash"] is not JsonValue hash || hash.GetValue<string>() != MandateCrypto.MandateHash(grant.Payload))
             return $"The {act.Type}'s mandateHash is not the hash of the grant it carries.";
         if (subject.Agent is not null && grant.Signer != subject.Agent)
@@ -57,4 +85,6 @@ internal static class MandateActAuthority
         var compactId = data["compactId"]?.GetValue<string>();
         return answering ? new(otherAgent, proposerAgent, compactId) : new(proposerAgent, otherAgent, compactId);
     }
+
+    private static string? Text(JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -172,20 +172,28 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
     /// </summary>
     private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, CancellationToken ct)
     {
-        var events = new List<TranscriptEvent>();
-        long after = 0;
-        while (true)
-        {
-            var page = await store.ReadStreamAsync(sessionId, after, PageSize, ct);
-            events.AddRange(page);
-            if (page.Count < PageSize) break;
-            after = page[^1].StreamSeq;
-        }
+        var events = await ReadWholeStreamAsync(sessionId, ct);
         // Runs even when no decision names a policy: an act under a mandate with no decision at all must fail (§14).
         var hashes = DecisionReplay.PolicyHashes(events);
         // Loads each named policy (and what it extends) into the catalog, which then resolves them synchronously.
         foreach (var hash in hashes) await policies.GetAsync(hash, ct);
-        return DecisionReplay.Verify(events, policies);
+        // Each act is judged against its mandate's stream and this daemon, as the offline verifier judges it with the export's.
+        var streams = new Dictionary<string, IReadOnlyList<TranscriptEvent>>(StringComparer.Ordinal);
+        foreach (var mandateId in MandateStreams.NamedIn(events)) streams[mandateId] = await ReadWholeStreamAsync(mandateId, ct);
+        return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams));
+    }
+
+    private async Task<List<TranscriptEvent>> ReadWholeStreamAsync(string stream, CancellationToken ct)
+    {
+        var events = new List<TranscriptEvent>();
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ReadStreamAsync(stream, after, PageSize, ct);
+            events.AddRange(page);
+            if (page.Count < PageSize) return events;
+            after = page[^1].StreamSeq;
+        }
     }
 
     /// <summary>The head's leaf is proved against the root signed in the latest checkpoint's note, opened with the daemon key.</summary>

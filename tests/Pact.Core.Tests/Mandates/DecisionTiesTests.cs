@@ -74,11 +74,16 @@ public class DecisionTiesTests
     private static TranscriptEvent Signed(long seq, string? decisionHash) =>
         Event(seq, EventTypes.ProposalSigned, new JsonObject { ["proposalId"] = Proposal, ["termsHash"] = TermsHash, ["mandate"] = Mandate(decisionHash) });
 
-    private static string? FirstProblem(params TranscriptEvent[] events)
+    private static string? FirstProblem(params TranscriptEvent[] events) => FirstProblemFor(null, events);
+
+    /// <summary>The first problem as a verifier that knows the recording daemon (<paramref name="daemonId"/>) finds it.</summary>
+    private static string? FirstProblemFor(string? daemonId, params TranscriptEvent[] events)
     {
         var decisions = DecisionTies.Decisions(events);
         var created = events.Where(e => e.Type == EventTypes.ProposalCreated).ToDictionary(e => e.Data["proposalId"]!.GetValue<string>());
-        return events.Select(e => DecisionTies.Check(e, decisions, created)).FirstOrDefault(p => p is not null) is { } problem
+        var initiations = events.Where(e => e.Type is EventTypes.RevocationInitiated or Pact.Core.Lifecycle.LifecycleEventTypes.MarkerRecorded)
+            .ToDictionary(e => (e.Data["revocationId"] ?? e.Data["markerId"])!.GetValue<string>());
+        return events.Select(e => DecisionTies.Check(e, decisions, created, initiations, daemonId)).FirstOrDefault(p => p is not null) is { } problem
             ? $"{problem.Check}: {problem.Message}"
             : null;
     }
@@ -173,5 +178,45 @@ public class DecisionTiesTests
         {
             ["mandate"] = Mandate(null, grant: GrantFor(Homeowner, new JsonObject { ["sessions"] = new JsonArray(OtherSession) })),
         })).Should().StartWith("mandate-authority:");
+    }
+
+    [Fact]
+    public void A_counters_grant_must_be_addressed_to_the_daemon_that_recorded_it()
+    {
+        var counter = Event(4, EventTypes.ProposalCreated, new JsonObject
+        {
+            ["proposalId"] = "prp_2", ["compactId"] = "cmp_1", ["termsHash"] = "tt22", ["replaces"] = Proposal,
+            ["terms"] = Created().Data["envelope"]!["payload"]!["terms"]!.DeepClone(),
+            ["signature"] = new JsonObject { ["party"] = "b", ["mandate"] = Mandate("d2") }, ["mandate"] = Mandate("d2"),
+        });
+        TranscriptEvent[] events = [Created(), Decided(2, "counter", "d1"), Decided(3, "sign", "d2", "prp_2"), counter];
+
+        FirstProblemFor("did:key:z6MkDaemon", events).Should().BeNull("the grant's aud is the recording daemon");
+        FirstProblemFor("did:key:z6MkAnotherDaemon", events).Should().StartWith("mandate-authority:").And.Contain("addressed to did:key:z6MkDaemon");
+    }
+
+    [Fact]
+    public void An_acknowledgment_must_be_given_under_the_mandate_of_the_agent_the_initiation_is_addressed_to()
+    {
+        TranscriptEvent WithdrawalAck(KeyPair granter) =>
+            Event(3, EventTypes.WithdrawalAcknowledged, new JsonObject { ["proposalId"] = Proposal, ["mandate"] = Mandate(null, grant: GrantFor(granter, [])) });
+        var withdrawal = Event(2, EventTypes.WithdrawalInitiated, new JsonObject { ["proposalId"] = Proposal }, Contractor.Did);
+        FirstProblem(Created(), withdrawal, WithdrawalAck(Homeowner)).Should().BeNull("the withdrawn proposal was addressed to the homeowner");
+        FirstProblem(Created(), withdrawal, WithdrawalAck(Contractor)).Should().StartWith("mandate-authority:").And.Contain("answers for " + Homeowner.Did);
+
+        var revocation = Event(2, EventTypes.RevocationInitiated, new JsonObject { ["compactId"] = "cmp_1", ["revocationId"] = "rev_1" }, Contractor.Did);
+        TranscriptEvent RevocationAck(KeyPair granter) => Event(3, Pact.Core.Lifecycle.LifecycleEventTypes.RevocationAcknowledged,
+            new JsonObject { ["revocationId"] = "rev_1", ["mandate"] = Mandate(null, grant: GrantFor(granter, [])) });
+        FirstProblem(Created(), revocation, RevocationAck(Homeowner)).Should().BeNull();
+        FirstProblem(Created(), revocation, RevocationAck(Contractor)).Should().StartWith("mandate-authority:").And.Contain("answers for " + Homeowner.Did);
+        var homeownersScope = GrantFor(Homeowner, new JsonObject { ["counterparties"] = new JsonArray(Homeowner.Did) });
+        FirstProblem(Created(), revocation, Event(3, Pact.Core.Lifecycle.LifecycleEventTypes.RevocationAcknowledged,
+                new JsonObject { ["revocationId"] = "rev_1", ["mandate"] = Mandate(null, grant: homeownersScope) }))
+            .Should().StartWith("mandate-authority:", "the initiator must be a counterparty the scope covers");
+
+        var marker = Event(2, Pact.Core.Lifecycle.LifecycleEventTypes.MarkerRecorded, new JsonObject { ["compactId"] = "cmp_1", ["markerId"] = "mrk_1" }, Contractor.Did);
+        FirstProblem(Created(), marker, Event(3, Pact.Core.Lifecycle.LifecycleEventTypes.MarkerAcknowledged,
+                new JsonObject { ["markerId"] = "mrk_1", ["mandate"] = Mandate(null, grant: GrantFor(Contractor, [])) }))
+            .Should().StartWith("mandate-authority:");
     }
 }

@@ -50,7 +50,7 @@ public class LogStateBenchmarks
         });
         var store = _data.Store;
         var passports = new PassportService(store, store.Passports, store.Agents, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), TimeProvider.System);
-        var bundles = new BundleCommits(new daemon::Pact.Daemon.Hosting.DaemonIdentity(Pact.Core.Crypto.KeyPair.Generate(), "localhost/pact"), passports, store);
+        var bundles = new BundleCommits(new daemon::Pact.Daemon.Hosting.DaemonIdentity(Pact.Core.Crypto.KeyPair.Generate(), "localhost/pact"), new DecisionPassports(passports, store));
         var engine = new DecisionEngine(store, new KeyedLock(), TimeProvider.System, new TranscriptQuarantine(NullLogger<TranscriptQuarantine>.Instance), bundles,
             NullLogger<DecisionEngine>.Instance);
         _service = new SessionService(engine, store.Agents, store.Sessions, store.SessionCheckpoints, store, passports);

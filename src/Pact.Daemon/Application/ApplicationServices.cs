@@ -9,6 +9,7 @@ public static class ApplicationServices
         services.AddSingleton<KeyedLock>();
         services.AddSingleton<TranscriptQuarantine>();
         services.AddSingleton<BundleCommits>();
+        services.AddSingleton<DecisionPassports>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<StateSnapshots>();
         services.AddSingleton<AgentService>();

@@ -63,9 +63,9 @@ public sealed class DecisionEngine(
             {
                 return await DecideAndCommitAsync(auth, keys, decide, respond, ct);
             }
-            catch (StaleDecisionException) when (attempt < BundleCommits.MaxAttempts)
+            catch (StaleDecisionException) when (attempt < DecisionPassports.MaxAttempts)
             {
-                // A bundle's ranking read passports at a head another stream moved past before the commit: decide again.
+                // A decision read passports at a head another stream moved past before the commit: decide again.
             }
         }
     }
@@ -97,7 +97,7 @@ public sealed class DecisionEngine(
     {
         var result = await AppendAsync(time, streams, transaction =>
         {
-            BundleCommits.EnsureCurrent(transaction.Events);
+            DecisionPassports.EnsureCurrent(transaction.Events);
             var outcome = respond(transaction);
             if (outcome.Error is null)
             {
@@ -174,7 +174,7 @@ public sealed class DecisionEngine(
             {
                 var result = await AppendAsync<object?>(now, ToAppends(decision), transaction =>
                 {
-                    BundleCommits.EnsureCurrent(transaction.Events);
+                    DecisionPassports.EnsureCurrent(transaction.Events);
                     return null;
                 }, ct);
                 Observe(result.Events);
@@ -182,7 +182,7 @@ public sealed class DecisionEngine(
                 // FireDue leaves a best bundle's close that follows passport-changing events for a commit of its own.
                 attempt = 0;
             }
-            catch (StaleDecisionException) when (attempt < BundleCommits.MaxAttempts)
+            catch (StaleDecisionException) when (attempt < DecisionPassports.MaxAttempts)
             {
                 // Decide the deadlines again on the moved head.
             }

@@ -64,8 +64,13 @@ public sealed class ProposalService(
         if (terms is not null && (terms.Version > 1 || terms.Upstream.Count > 0)) keys.Add(DecisionEngine.LifecycleKey);
         // Upstream compacts are judged from their state too: naming them makes a quarantined one refuse the command.
         if (terms is not null) keys.AddRange(terms.Upstream.Select(u => u.CompactId));
-        // The answering party's mandates: which one is active at this commit is decided by commit order (§14).
-        if (terms is not null && signature is not null) keys.Add(DecisionEngine.MandateKey(terms.Parties[signature.Party.Other()].Agent));
+        // Both parties' mandates: which one is active at this commit is decided by commit order (§14) — the answering
+        // party's for the proposal, the proposer's for a counter its mandate may answer in the same commit.
+        if (terms is not null && signature is not null)
+        {
+            keys.Add(DecisionEngine.MandateKey(terms.Parties[signature.Party.Other()].Agent));
+            keys.Add(DecisionEngine.MandateKey(terms.Parties[signature.Party].Agent));
+        }
 
         return await engine.ExecuteAsync(auth, keys, async input =>
         {

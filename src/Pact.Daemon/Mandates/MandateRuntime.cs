@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Compacts;
+using Pact.Core.Events;
 using Pact.Core.Ids;
 using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
 using Pact.Core.Policies;
 using Pact.Core.Terms;
+using Pact.Daemon.Application;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Policies;
-using Pact.Store;
 
 namespace Pact.Daemon.Mandates;
 
@@ -21,26 +22,42 @@ public sealed record NewProposal(string ProposalId, JsonObject Terms, CompactTer
 /// The mandate runtime (§14): in the same commit as the operation that created a proposal, the mandate that applies to
 /// its answering party decides on it with its policy, and the daemon carries the decision out — signs, declines,
 /// counters — or leaves it to the agent (escalate). A decision the mandate may not carry out is still recorded and
-/// then acts as escalate.
+/// then acts as escalate. A counter is itself a proposal created in the commit: the other side's mandate, when one
+/// applies, answers it in turn, until a sign, decline or escalate, or the counter cap (8 linked proposals) stops it.
 /// <para>
 /// Bundle members (§15) will be prepared here once bundles exist: the seam is <see cref="AnswerAsync"/>, called per
 /// member in member order after all members' <c>proposal.created</c>, with a counter on a member acting as escalate.
 /// </para>
 /// </summary>
-public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, PolicyService policies, IPactStore store, DaemonIdentity daemon)
+public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, PolicyService policies, DecisionPassports passports, DaemonIdentity daemon)
 {
     /// <summary>
     /// <paramref name="created"/> (the events that created the proposal, judged on <paramref name="before"/>) followed by
-    /// what the applying mandate does, or <paramref name="created"/> alone when no mandate applies.
+    /// what the applying mandates do, or <paramref name="created"/> alone when no mandate applies.
     /// </summary>
     public async Task<Decision> AnswerAsync(NegotiationState before, Decision created, NewProposal proposal, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(created);
         ArgumentNullException.ThrowIfNull(proposal);
-        var state = NegotiationMachine.After(before, created, now);
-        var judged = state.Proposal(proposal.ProposalId) ?? throw new InvalidOperationException($"Proposal {proposal.ProposalId} was not created.");
-        if (state.ApplyingMandate(judged.CounterpartyAgent, judged.SessionId, judged.ProposerAgent, judged.CompactId, now) is not { } mandate) return created;
+        var commit = created;
+        PassportsAtHead? read = null;
+        for (NewProposal? judged = proposal; judged is not null;)
+        {
+            var state = NegotiationMachine.After(before, commit, now);
+            var record = state.Proposal(judged.ProposalId) ?? throw new InvalidOperationException($"Proposal {judged.ProposalId} was not created.");
+            if (state.ApplyingMandate(record.CounterpartyAgent, record.SessionId, record.ProposerAgent, record.CompactId, now) is not { } mandate) break;
+            // Both parties' passports at the head once: a chain of counters alternates between them.
+            read ??= await passports.ReadAsync([record.ProposerAgent, record.CounterpartyAgent], now, ct);
+            (commit, judged) = await AnswerOneAsync(state, commit, judged, record, mandate, read, now, ct);
+        }
+        return commit;
+    }
+
+    /// <summary>The mandate's answer to one proposal created in <paramref name="commit"/>, and the counter it made, if any.</summary>
+    private async Task<(Decision Commit, NewProposal? Counter)> AnswerOneAsync(NegotiationState state, Decision commit, NewProposal proposal,
+        ProposalRecord judged, MandateRecord mandate, PassportsAtHead read, DateTimeOffset now, CancellationToken ct)
+    {
         // The grant was judged against a published policy, and a publication is never taken back.
         var policy = await catalog.GetAsync(mandate.PolicyHash, ct)
             ?? throw new InvalidOperationException($"Mandate {mandate.MandateId} names policy {mandate.PolicyHash}, which is not published.");
@@ -48,11 +65,12 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
         var me = judged.Proposer.Other();
         var facts = new PolicyProposalFacts(judged.ProposalId, judged.SessionId, judged.CompactId, judged.Version, judged.Proposer.ToWire(),
             proposal.Replaces, judged.TermsHash, now, null);
-        // The passport as of the seq before this proposal.created: the log's head, the created events not being appended yet.
-        var (input, passport) = await inputs.ForMandateAsync(proposal.Terms, me.ToWire(), facts, store.HeadSeq, ct);
-        var outcome = PolicyEvaluator.Evaluate(policy, input, await policies.CounterCheckAsync(proposal.Terms, ct));
+        // The passport as of the seq before the judged proposal.created: the head, moved by this commit's events before it.
+        var passport = read.Of(judged.ProposerAgent, EventsBefore(commit, judged.ProposalId));
+        var input = await inputs.ForMandateAsync(proposal.Terms, me.ToWire(), facts, passport, ct);
+        var outcome = PolicyEvaluator.Evaluate(policy, input, await policies.CounterCheckAsync(proposal.Terms, me.ToWire(), ct));
         var passportJson = passport.ToJson();
-        var decided = created.Then(Decision.Of(MandateActions.Decided(judged.SessionId, judged.ProposalId, mandate, outcome.Decision, passportJson)));
+        var decided = commit.Then(Decision.Of(MandateActions.Decided(judged.SessionId, judged.ProposalId, mandate, outcome.Decision, passportJson)));
 
         switch (outcome.Decision.Effect)
         {
@@ -61,27 +79,39 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
                     var second = MandateActions.Sign(daemon.Key, mandate, me, judged.TermsHash, outcome.DecisionHash, proposal.FirstSignature.Sig, now);
                     var record = SignedCompactRecord.Create(proposal.TypedTerms, proposal.FirstSignature, second, now, daemon.Key);
                     var stateDecided = NegotiationMachine.After(state, Decision.Of(decided.Events[^1]), now);
-                    return decided.Then(NegotiationMachine.SignedUnderMandate(stateDecided, judged.ProposalId, second.ToJson(),
-                        mandate.ActionReference(outcome.DecisionHash), new SignedCompact(record.ToJson(), record.CompactHash)));
+                    return (decided.Then(NegotiationMachine.SignedUnderMandate(stateDecided, judged.ProposalId, second.ToJson(),
+                        mandate.ActionReference(outcome.DecisionHash), new SignedCompact(record.ToJson(), record.CompactHash))), null);
                 }
             case PolicyEffects.Decline:
-                return decided.Then(Decision.Of(MandateActions.Declined(judged.SessionId, judged.ProposalId, outcome.Decision.Reason, mandate, outcome.DecisionHash)));
+                return (decided.Then(Decision.Of(MandateActions.Declined(judged.SessionId, judged.ProposalId, outcome.Decision.Reason, mandate, outcome.DecisionHash))), null);
             case PolicyEffects.Counter when outcome.CounterTerms is { } patched && outcome.CounterDecision is { } again
                 && MandateActions.LinkedProposals(state, judged) < MandateActions.CounterCap:
                 {
                     var (typed, _) = TermsReader.Read(patched);
                     var patchedHash = CompactCrypto.TermsHash(patched);
-                    if (typed is null || !MandateActions.MaySign(typed, patchedHash, me, mandate, now)) return decided;
+                    if (typed is null || !MandateActions.MaySign(typed, patchedHash, me, mandate, now)) return (decided, null);
                     var counterId = PactIds.New(PactIds.Proposal, now);
                     var signature = MandateActions.Sign(daemon.Key, mandate, me, patchedHash, again.DecisionHash, null, now);
                     var expiresAt = typed.NegotiationTimeoutDuration is { } timeout ? timeout.AddTo(now) : (DateTimeOffset?)null;
-                    return decided
+                    var countered = decided
                         .Then(Decision.Of(MandateActions.Decided(judged.SessionId, counterId, mandate, again, passportJson, judged.ProposalId)))
                         .Then(MandateActions.Countered(judged.SessionId, counterId, judged.ProposalId, patched, signature, expiresAt));
+                    return (countered, new NewProposal(counterId, patched, typed, signature, judged.ProposalId));
                 }
             default:
                 // escalate, or a decision the mandate may not carry out: recorded, then left to the agent (§14).
-                return decided;
+                return (decided, null);
         }
+    }
+
+    /// <summary>How many of the commit's events come before <paramref name="proposalId"/>'s <c>proposal.created</c>.</summary>
+    private static int EventsBefore(Decision commit, string proposalId)
+    {
+        for (var i = 0; i < commit.Events.Length; i++)
+        {
+            var draft = commit.Events[i].Draft;
+            if (draft.Type == EventTypes.ProposalCreated && draft.Data["proposalId"]?.GetValue<string>() == proposalId) return i;
+        }
+        throw new InvalidOperationException($"Proposal {proposalId} is not created in this commit.");
     }
 }

@@ -48,19 +48,19 @@ public sealed class PolicyInputs(IPactStore store, ISessionReadModel sessions, P
     }
 
     /// <summary>
-    /// The input a mandate decides on (§14), with the counterparty's passport document it saw (recorded in
-    /// <c>policy.decided</c>, so verify recomputes the decision from the transcript alone).
+    /// The input a mandate decides on (§14), with the counterparty's passport document it saw (read by the caller as of
+    /// the seq before the judged proposal.created, and recorded in <c>policy.decided</c>, so verify recomputes the
+    /// decision from the transcript alone).
     /// </summary>
-    public async Task<(PolicyInput Input, Core.Passport.AgentPassport Passport)> ForMandateAsync(JsonObject terms, string me, PolicyProposalFacts proposal,
-        long passportAsOfSeq, CancellationToken ct)
+    public async Task<PolicyInput> ForMandateAsync(JsonObject terms, string me, PolicyProposalFacts proposal, Core.Passport.AgentPassport passport,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(proposal);
-        var them = me == "a" ? "b" : "a";
-        var passport = await passports.AsOfSeqAsync(terms["parties"]?[them]?["agent"]?.GetValue<string>() ?? "", passportAsOfSeq, ct);
+        ArgumentNullException.ThrowIfNull(passport);
         var session = proposal.SessionId is { } id ? await sessions.GetAsync(id, ct) : null;
         var sessionFacts = session is null ? PolicySessionFacts.None : new PolicySessionFacts(session.SessionId, session.Topic, session.Participants);
-        return (PolicyInput.For((JsonObject)terms.DeepClone(), me, proposal, PolicyPassportFacts.From(passport), sessionFacts), passport);
+        return PolicyInput.For((JsonObject)terms.DeepClone(), me, proposal, PolicyPassportFacts.From(passport), sessionFacts);
     }
 
     /// <summary>The input on given terms and proposal facts, the counterparty's passport taken as of <paramref name="passportAsOfSeq"/>.</summary>

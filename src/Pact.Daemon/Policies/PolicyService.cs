@@ -67,14 +67,15 @@ public sealed class PolicyService(
             var (policyForProposal, policyError) = await PolicyAsync(shape, ct);
             if (policyForProposal is null) return (null, policyError);
             input = await inputs.ForProposalAsync(proposal, role, ct) ?? throw new InvalidOperationException($"Proposal {proposalId} has no readable terms.");
-            counterCheck = await CounterCheckAsync(input.Terms, ct);
+            counterCheck = await CounterCheckAsync(input.Terms, role, ct);
             return (PolicyEvaluation.From(PolicyEvaluator.Evaluate(policyForProposal, input, counterCheck)), null);
         }
 
         var (policy, error) = await PolicyAsync(shape, ct);
         if (policy is null) return (null, error);
-        counterCheck = await CounterCheckAsync(shape.Terms!, ct);
-        var termErrors = counterCheck(shape.Terms!);
+        // The given terms are judged as terms (§4.2), nobody proposing them; a counter as the owner would propose it.
+        var termErrors = (await TermsCheckAsync(shape.Terms!, null, ct))(shape.Terms!);
+        counterCheck = await CounterCheckAsync(shape.Terms!, shape.Me!, ct);
         if (termErrors.Count > 0)
             return (null, PactError.FromFieldErrors(TermsValidator.Title, termErrors.Select(e => e with { Pointer = "/terms" + e.Pointer })));
         var terms = shape.Terms!;
@@ -88,11 +89,16 @@ public sealed class PolicyService(
     }
 
     /// <summary>
-    /// §4.2 in full, with the registry, as the policy owner's own proposal.create would judge the terms. Upstream
-    /// compacts are judged from the daemon's state; the §5 slot rules are the proposal path's (a counter keeps
+    /// §4.2 in full, with the registry, as the policy owner's own proposal.create would judge the terms: upstream
+    /// compacts are judged from the daemon's state, and the owner (party <paramref name="me"/>), who would propose the
+    /// counter, must be a party of each (PACT-108). The §5 slot rules are the proposal path's (a counter keeps
     /// compactId, version, predecessor and parties, which a set may not touch).
     /// </summary>
-    public async Task<CounterTermsCheck> CounterCheckAsync(JsonObject terms, CancellationToken ct)
+    public Task<CounterTermsCheck> CounterCheckAsync(JsonObject terms, string me, CancellationToken ct) =>
+        TermsCheckAsync(terms, terms["parties"]?[me]?["agent"] is JsonValue v && v.TryGetValue<string>(out var owner) ? owner : "", ct);
+
+    /// <summary>§4.2 with the registry and the upstream compacts' state; the proposer check (PACT-108) only with <paramref name="proposer"/>.</summary>
+    private async Task<CounterTermsCheck> TermsCheckAsync(JsonObject terms, string? proposer, CancellationToken ct)
     {
         var registered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var role in new[] { "a", "b" })
@@ -104,7 +110,7 @@ public sealed class PolicyService(
         var context = new TermsValidationContext(registered.Contains, (id, _) =>
             state.InForce(id) is { } inForce && state.Bindings.TryGetValue(id, out var binding)
                 ? new UpstreamInfo(inForce.Version, binding.AgentA, binding.AgentB)
-                : null);
+                : null, proposer);
         return patched => TermsValidator.ReadAndValidate(patched, context).Error?.Errors ?? [];
     }
 

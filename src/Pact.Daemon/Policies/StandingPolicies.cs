@@ -25,7 +25,8 @@ public sealed class StandingPolicies(PolicyCatalog catalog, PolicyService polici
             return PactError.FromFieldErrors("Policy is not published",
                 [new FieldError(pointer + "/policyHash", PactCodes.PolicyInvalid, $"The policy {standing.PolicyHash} is not published on this daemon.")]);
         }
-        var outcome = PolicyEvaluator.Evaluate(policy, await input(), await policies.CounterCheckAsync(terms, ct));
+        var judged = await input();
+        var outcome = PolicyEvaluator.Evaluate(policy, judged, await policies.CounterCheckAsync(terms, judged.Me, ct));
         if (outcome.Decision.Effect == PolicyEffects.Sign) return null;
         var decision = outcome.Decision;
         var detail = decision.RuleId is null

@@ -106,4 +106,36 @@ public class MandateAcknowledgmentTests : IAsyncLifetime
         var report = await _contractor.Client.VerifyAsync(_session);
         report.Ok.Should().BeTrue(report.FirstError?.Message);
     }
+
+    [Fact]
+    public async Task A_mutual_revocation_is_consented_to_only_by_a_mandate_listing_mutual_revocation()
+    {
+        var policyHash = await MandateGrantTests.PublishAsync(_homeowner);
+        await _homeowner.Client.GrantMandateAsync(policyHash, [], ["mutual-revocation"], DateTimeOffset.UtcNow.AddDays(30));
+        var unilateral = await _contractor.DraftAsync(_homeowner);
+        var mutual = await _contractor.DraftAsync(_homeowner);
+        mutual["revocation"]!["mode"] = "mutual";
+        (await _contractor.Client.ProposeAsync(_session, unilateral, _contractor.Authority)).Status.Should().Be("signed");
+        (await _contractor.Client.ProposeAsync(_session, mutual, _contractor.Authority)).Status.Should().Be("signed");
+
+        var head = await HeadAsync();
+        var consented = await _contractor.Client.RevokeAsync(mutual["compactId"]!.GetValue<string>(), 1);
+        consented.Status.Should().NotBe("initiated", "the mandate lists mutual-revocation: acknowledging is consenting");
+        var events = await EventsAfterAsync(head);
+        events.Select(e => e.Type).Should().StartWith(["compact.revocation.initiated", "compact.revocation.acknowledged"]);
+        events[1].Actor.Should().Be("daemon");
+        events[1].Data["initiationHash"]!.GetValue<string>().Should().Be(events[0].Hash);
+        events[1].Data["mandate"]!["decisionHash"].Should().BeNull();
+
+        head = await HeadAsync();
+        var notListed = await _contractor.Client.RevokeAsync(unilateral["compactId"]!.GetValue<string>(), 1);
+        notListed.Status.Should().Be("initiated", "a unilateral revocation is the revocation kind, which this mandate does not list");
+        (await EventsAfterAsync(head)).Select(e => e.Type).Should().Equal("compact.revocation.initiated");
+
+        var report = await _contractor.Client.VerifyAsync(_session);
+        report.Ok.Should().BeTrue(report.FirstError?.Message);
+        var daemonKey = Pact.Core.Encoding.Base64Url.Decode((await _contractor.Client.GetDaemonAsync()).PublicKey);
+        var offline = Pact.Client.Verification.ExportVerifier.Verify(await _contractor.Client.ExportSessionAsync(_session), daemonKey);
+        offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
+    }
 }

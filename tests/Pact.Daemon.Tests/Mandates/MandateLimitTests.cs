@@ -142,4 +142,52 @@ public class MandateLimitTests
         read!.Signatures[1].PrincipalAuthorization.Should().Be(authorization);
         read.Verify().IsValid.Should().BeTrue();
     }
+
+    [Fact]
+    public async Task A_sign_the_daemon_would_refuse_for_the_advanced_tier_acts_as_escalate_PACT_105()
+    {
+        var (host, contractor, homeowner, session) = await StartAsync();
+        await using var _ = host;
+        var signsAll = new PolicyBuilder("signs-all").Sign("anything", "true").Build();
+        await homeowner.Client.PublishPolicyAsync(signsAll);
+        // No principalAuthorization in the grant: signatures under it carry the unverified short form.
+        await homeowner.Client.GrantMandateAsync(signsAll.PolicyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
+
+        var created = await contractor.Client.ProposeAsync(session, await contractor.DraftAsync(homeowner, tier: "advanced"), contractor.Authority);
+
+        created.Status.Should().Be("open", "the advanced tier needs a principal signature or a verified standing policy (PACT-105)");
+        var events = (await EventsAsync(contractor, session)).SkipWhile(e => e.Type != "proposal.created").ToList();
+        events.Select(e => e.Type).Should().Equal("proposal.created", "policy.decided");
+        events[1].Data["decision"]!["effect"]!.GetValue<string>().Should().Be("sign", "the decision is recorded as decided");
+        var pending = (await homeowner.Client.GetPendingAsync()).Items.Should().ContainSingle().Which;
+        pending.Id.Should().Be(created.ProposalId);
+        pending.Decision!["effect"]!.GetValue<string>().Should().Be("sign", "the pending list shows the decision the mandate could not carry out");
+        (await contractor.Client.VerifyAsync(session)).Ok.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_sign_or_counter_under_a_standing_policy_past_its_notAfter_acts_as_escalate_PACT_109()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var (host, contractor, homeowner, session) = await StartAsync(clock);
+        await using var _ = host;
+        var policyHash = await MandateGrantTests.PublishAsync(homeowner);
+        var authorization = VerifiedStandingPolicyAuthorization.Sign(homeowner.Principal, policyHash, homeowner.Did, Start.AddHours(1));
+        await homeowner.Client.GrantMandateAsync(policyHash, [], [], Start.AddDays(30), authorization.ToJson());
+        clock.Advance(TimeSpan.FromHours(2));
+
+        var within = await contractor.Client.ProposeAsync(session, await contractor.DraftAsync(homeowner), contractor.Authority);
+        var longNotice = await contractor.DraftAsync(homeowner);
+        longNotice["revocation"]!["noticePeriod"] = "P90D";
+        var countered = await contractor.Client.ProposeAsync(session, longNotice, contractor.Authority);
+
+        within.Status.Should().Be("open", "the principal's authorization ended: a signature carrying it would be refused (PACT-109)");
+        countered.Status.Should().Be("open", "so would the counter's first signature");
+        var events = (await EventsAsync(contractor, session)).SkipWhile(e => e.Type != "proposal.created").ToList();
+        events.Select(e => e.Type).Should().Equal("proposal.created", "policy.decided", "proposal.created", "policy.decided");
+        events[1].Data["decision"]!["effect"]!.GetValue<string>().Should().Be("sign");
+        events[3].Data["decision"]!["effect"]!.GetValue<string>().Should().Be("counter");
+        (await homeowner.Client.GetPendingAsync()).Items.Select(i => i.Decision!["effect"]!.GetValue<string>()).Should().BeEquivalentTo("sign", "counter");
+        (await contractor.Client.VerifyAsync(session)).Ok.Should().BeTrue();
+    }
 }

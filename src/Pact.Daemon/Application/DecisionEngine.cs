@@ -20,6 +20,7 @@ public sealed class DecisionEngine(
     IPactStore store, KeyedLock locks, TimeProvider time, TranscriptQuarantine quarantine, BundleCommits bundles, ILogger<DecisionEngine> logger)
 {
     private readonly Lock _gate = new();
+    private readonly CommitGate _commits = new(locks);
     private NegotiationState _state = NegotiationState.Empty;
 
     /// <summary>Raised after new events were folded in (the timer service re-plans).</summary>
@@ -61,7 +62,10 @@ public sealed class DecisionEngine(
         {
             try
             {
-                return await DecideAndCommitAsync(auth, keys, decide, respond, ct);
+                // Decided again after a stale read: with the log held still, so it cannot be starved.
+                return attempt == 1
+                    ? await DecideAndCommitAsync(auth, keys, decide, respond, ct)
+                    : await _commits.ExclusiveAsync(() => DecideAndCommitAsync(auth, keys, decide, respond, ct), ct);
             }
             catch (StaleDecisionException) when (attempt < DecisionPassports.MaxAttempts)
             {
@@ -121,11 +125,11 @@ public sealed class DecisionEngine(
     private async Task<AppendResult<T>> AppendAsync<T>(DateTimeOffset time, IReadOnlyList<StreamAppend> streams, Func<IStoreTransaction, T> respond, CancellationToken ct)
     {
         using var span = PactTelemetry.ActivitySource.StartActivity(PactTelemetry.Spans.Append);
-        var result = await store.AppendAsync(new AppendRequest(time, streams) { PrepareDraft = SealDraft }, transaction =>
+        var result = await _commits.SharedAsync(() => store.AppendAsync(new AppendRequest(time, streams) { PrepareDraft = SealDraft }, transaction =>
         {
             CommitTraces.Remember(transaction.Events, span);
             return respond(transaction);
-        }, ct);
+        }, ct), ct);
         span?.SetTag("pact.events", result.Events.Count);
         if (result.Events.Count > 0) span?.SetTag("pact.seq", result.Events[^1].Seq);
         return result;

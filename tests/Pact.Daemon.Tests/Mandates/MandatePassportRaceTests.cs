@@ -8,7 +8,8 @@ namespace Pact.Daemon.Tests.Mandates;
 /// <summary>
 /// §13/§14: the passport a mandate's decision records is as of the seq before the judged proposal's
 /// <c>proposal.created</c>, even while other sessions commit between the decision's read of the log head and its own
-/// commit (the commit checks it inside its transaction and the decision is taken again, as a bundle's ranking is).
+/// commit (the commit checks it inside its transaction and the decision is taken again, as a bundle's ranking is, then
+/// with the log held still so that writers that never pause cannot starve it).
 /// </summary>
 public sealed class MandatePassportRaceTests
 {
@@ -24,7 +25,8 @@ public sealed class MandatePassportRaceTests
         await homeowner.Client.GrantMandateAsync(await MandateGrantTests.PublishAsync(homeowner), [], [], DateTimeOffset.UtcNow.AddDays(30));
 
         using var stop = new CancellationTokenSource();
-        // Other streams commit all the time: new sessions of two agents who have nothing to do with the mandate.
+        // Other streams commit all the time, never pausing: new sessions of two agents who have nothing to do with the
+        // mandate. A stale decision is taken again with the log held still (CommitGate), so it is never starved.
         var noise = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             var appended = 0;

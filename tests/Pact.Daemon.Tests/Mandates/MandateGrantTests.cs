@@ -151,25 +151,25 @@ public class MandateGrantTests
     [Fact]
     public async Task Over_HTTP_a_resent_grant_or_revocation_is_replayed_and_a_new_revocation_of_an_ended_mandate_is_409_PACT_306()
     {
-        await using var host = await DaemonHost.StartAsync();
+        await using var host = await DaemonHost.StartAsync(store: Store);
         var a = await Negotiator.RegisterAsync(host, "A");
         var policyHash = await PublishAsync(a);
         var grant = await a.Client.CreateEnvelopeAsync(new Pact.Core.Contracts.MandateGrantPayload(policyHash, [], [],
             Timestamp.ToText(Timestamp.Truncate(DateTimeOffset.UtcNow.AddDays(30))), null));
 
         var first = await a.Client.SendEnvelopeAsync("v1/mandates", grant);
-        var head = Store(host).HeadSeq;
+        var head = PactStoreOf(host).HeadSeq;
         var again = await a.Client.SendEnvelopeAsync("v1/mandates", grant);
 
         ((int)first.Status, (int)again.Status).Should().Be((201, 201));
         Pact.Core.Json.Jcs.CanonicalString(again.Body).Should().Be(Pact.Core.Json.Jcs.CanonicalString(first.Body), "§2: the original answer");
-        Store(host).HeadSeq.Should().Be(head, "a replay records nothing");
+        PactStoreOf(host).HeadSeq.Should().Be(head, "a replay records nothing");
         var mandateId = first.Body!["mandateId"]!.GetValue<string>();
         (await a.Client.ListMandatesAsync()).Mandates.Should().ContainSingle();
 
         var revoke = await a.Client.CreateEnvelopeAsync(new Pact.Core.Contracts.MandateRevokePayload(mandateId));
         var revoked = await a.Client.SendEnvelopeAsync($"v1/mandates/{mandateId}/revoke", revoke);
-        head = Store(host).HeadSeq;
+        head = PactStoreOf(host).HeadSeq;
         var revokedAgain = await a.Client.SendEnvelopeAsync($"v1/mandates/{mandateId}/revoke", revoke);
         ((int)revoked.Status, (int)revokedAgain.Status).Should().Be((200, 200), "the identical revocation is replayed, not judged again");
         Pact.Core.Json.Jcs.CanonicalString(revokedAgain.Body).Should().Be(Pact.Core.Json.Jcs.CanonicalString(revoked.Body));
@@ -183,7 +183,7 @@ public class MandateGrantTests
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         problem["code"]!.GetValue<string>().Should().Be("PACT-306");
         problem["status"]!.GetValue<int>().Should().Be(409);
-        Store(host).HeadSeq.Should().Be(head, "nothing is recorded for a refused request");
+        PactStoreOf(host).HeadSeq.Should().Be(head, "nothing is recorded for a refused request");
         (await a.Client.GetMandateEventsAsync(mandateId)).Events.Select(e => e.Type).Should().Equal("mandate.granted", "mandate.revoked");
     }
 }

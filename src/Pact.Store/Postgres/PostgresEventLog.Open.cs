@@ -35,8 +35,21 @@ internal sealed partial class PostgresEventLog
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (Interlocked.Exchange(ref _opening, 1) != 0) throw new InvalidOperationException("The PostgreSQL transcript was already opened.");
-        _writer = await ConnectWriterAsync(ct).ConfigureAwait(false);
-        var version = PostgresSchema.Migrate(_writer, _options.Migrations);
+        var session = await OpenWriterSessionAsync(ct).ConfigureAwait(false);
+        _writer = session;
+        // A standby-capable instance tries once: another instance holding the role makes it a standby, not a failure.
+        var locked = await WaitForLockAsync(session, _options.Standby ? TimeSpan.Zero : _options.WriterLockTimeout, ct).ConfigureAwait(false);
+        if (!locked && !_options.Standby)
+            throw new InvalidOperationException(
+                $"Another Pact instance holds the writer role of database '{session.Database}' (advisory lock {PostgresLocks.Writer}).");
+        var version = PostgresSchema.Migrate(session, _options.Migrations);
+        if (!locked)
+        {
+            OpenAsStandby(firstWrite);
+            _logger.LogInformation("PostgreSQL transcript {Database} open as a standby: schema version {Version}, head seq {HeadSeq}",
+                session.Database, version, HeadSeq);
+            return;
+        }
         LoadHead();
         _writerTask = Task.Run(WriterLoopAsync, CancellationToken.None);
         if (firstWrite is not null)
@@ -45,6 +58,7 @@ internal sealed partial class PostgresEventLog
             await EnqueueCore(new PostgresWrite(new AppendRequest(default, []), firstWrite), ct).ConfigureAwait(false);
         }
         Volatile.Write(ref _open, 1);
+        _becameWriter.TrySetResult();
         _logger.LogInformation("PostgreSQL transcript {Database} open: schema version {Version}, head seq {HeadSeq}",
             _writer.Database, version, HeadSeq);
     }
@@ -54,6 +68,24 @@ internal sealed partial class PostgresEventLog
     /// the writer lock.
     /// </summary>
     private async Task<NpgsqlConnection> ConnectWriterAsync(CancellationToken ct)
+    {
+        var connection = await OpenWriterSessionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!await WaitForLockAsync(connection, _options.WriterLockTimeout, ct).ConfigureAwait(false))
+                throw new InvalidOperationException(
+                    $"Another Pact instance holds the writer role of database '{connection.Database}' (advisory lock {PostgresLocks.Writer}).");
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The writer's session (unpooled, with the row seals' key), not yet holding the writer role.</summary>
+    private async Task<NpgsqlConnection> OpenWriterSessionAsync(CancellationToken ct)
     {
         var builder = new NpgsqlConnectionStringBuilder(_options.ConnectionString) { Pooling = false, ApplicationName = "pact-writer" };
         var connection = new NpgsqlConnection(builder.ConnectionString);
@@ -66,14 +98,6 @@ internal sealed partial class PostgresEventLog
                 key.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "k:" + Pact.Core.Encoding.Hex.Encode(_options.SealKey) });
                 await key.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            var waited = Stopwatch.StartNew();
-            while (!await TryLockAsync(connection, ct).ConfigureAwait(false))
-            {
-                if (waited.Elapsed >= _options.WriterLockTimeout)
-                    throw new InvalidOperationException(
-                        $"Another Pact instance holds the writer role of database '{connection.Database}' (advisory lock {PostgresLocks.Writer}).");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-            }
             return connection;
         }
         catch
@@ -81,6 +105,18 @@ internal sealed partial class PostgresEventLog
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Tries the writer lock on the session until it holds it or <paramref name="wait"/> passed (zero: one try).</summary>
+    private static async Task<bool> WaitForLockAsync(NpgsqlConnection connection, TimeSpan wait, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await TryLockAsync(connection, ct).ConfigureAwait(false))
+        {
+            if (waited.Elapsed >= wait) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+        }
+        return true;
     }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -116,7 +116,7 @@ internal sealed partial class PostgresEventLog
             if (errors[i] is { } error) batch[i].Fail(error);
             else batch[i].Complete(results[i]!);
         }
-        if (batchEvents.Count > 0) RaiseCommitted(batchEvents.AsReadOnly());
+        if (batchEvents.Count > 0) Raise(Committed, batchEvents.AsReadOnly());
     }
 
     /// <summary>Opens the request's savepoint and inserts its events and the Merkle nodes they complete, in one round trip.</summary>
@@ -193,11 +193,21 @@ internal sealed partial class PostgresEventLog
     /// </summary>
     private async Task EnsureWriterAsync()
     {
+        if (_superseded is { } superseded) throw new NotTheWriterException(superseded);
         if (_writer is { State: ConnectionState.Open }) return;
         if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
+        var before = HeadSeq;
         _writer = await ConnectWriterAsync(CancellationToken.None).ConfigureAwait(false);
         LoadHead();
+        if (HeadSeq != before)
+        {
+            // Another instance wrote while this one had lost the role: whoever decides on this instance's state is behind.
+            _superseded = $"Another instance appended seq {before + 1}..{HeadSeq} while this one had lost the writer role; restart it (it comes back as a standby).";
+            await _writer.DisposeAsync().ConfigureAwait(false);
+            _writer = null;
+            throw new NotTheWriterException(_superseded);
+        }
         _logger.LogWarning("The PostgreSQL transcript writer reconnected at head seq {HeadSeq}", HeadSeq);
     }
 

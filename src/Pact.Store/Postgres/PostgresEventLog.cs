@@ -80,6 +80,7 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
             await _writerTask.ConfigureAwait(false);
             return;
         }
+        await StopStandbyAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writerTask.ConfigureAwait(false);
         if (_writer is not null)
@@ -88,7 +89,7 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
             // over right away must not find the role still held.
             try
             {
-                if (_writer.State == System.Data.ConnectionState.Open)
+                if (_writer.State == System.Data.ConnectionState.Open && IsWriter)
                 {
                     await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresLocks.Writer});", _writer);
                     await unlock.ExecuteNonQueryAsync().ConfigureAwait(false);
@@ -107,6 +108,7 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
     private Task<AppendResult> Enqueue(PostgresWrite write, CancellationToken ct)
     {
         if (Volatile.Read(ref _open) == 0) throw new InvalidOperationException("The PostgreSQL transcript is not open yet: open the store before using it.");
+        if (!IsWriter) throw new NotTheWriterException("This instance is a standby: another instance holds the writer role of the database.");
         return EnqueueCore(write, ct);
     }
 
@@ -124,9 +126,9 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
         return item.Task;
     }
 
-    private void RaiseCommitted(System.Collections.ObjectModel.ReadOnlyCollection<TranscriptEvent> events)
+    private void Raise(Action<IReadOnlyList<TranscriptEvent>>? handlers, IReadOnlyList<TranscriptEvent> events)
     {
-        if (Committed is not { } handlers) return;
+        if (handlers is null) return;
         foreach (var handler in handlers.GetInvocationList().Cast<Action<IReadOnlyList<TranscriptEvent>>>())
         {
             try

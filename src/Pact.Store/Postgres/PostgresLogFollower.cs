@@ -58,6 +58,14 @@ internal sealed class PostgresLogFollower : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Reads and raises every event committed after the last one raised, once, on a connection of its own (after the loop stopped).</summary>
+    public async Task CatchUpOnceAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await CatchUpAsync(connection, ct).ConfigureAwait(false);
+    }
+
     private async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)

@@ -13,7 +13,7 @@ namespace Pact.Store.Postgres;
 /// <see cref="IPactStore"/> on a PostgreSQL database (ADR 0011): the same single writer and inline projections as the
 /// embedded SQLite store, the same read models (written once over <see cref="IRelationalEngine"/>).
 /// </summary>
-public sealed class PostgresPactStore : IPactStore
+public sealed class PostgresPactStore : IPactStore, ISharedStore
 {
     private readonly PostgresEventLog _log;
     private readonly NonceStore _nonces;
@@ -62,7 +62,28 @@ public sealed class PostgresPactStore : IPactStore
     }
 
     /// <summary>Connects, takes the writer role, migrates and loads the active subscriptions through the writer.</summary>
-    public Task OpenAsync(CancellationToken ct = default) => _log.OpenAsync(context => Subscriptions.Load(context), ct);
+    /// <remarks>A standby (<see cref="PostgresStoreOptions.Standby"/>) loads them, and forgets the nonces it may have seen, when it takes over.</remarks>
+    public Task OpenAsync(CancellationToken ct = default) => _log.OpenAsync(context =>
+    {
+        _nonces.Forget();
+        return Subscriptions.Load(context);
+    }, ct);
+
+    public bool IsWriter => _log.IsWriter;
+
+    public Task BecameWriter => _log.BecameWriter;
+
+    public event Action<IReadOnlyList<TranscriptEvent>>? Followed
+    {
+        add => _log.Followed += value;
+        remove => _log.Followed -= value;
+    }
+
+    public void Follow(long afterSeq) => _log.Follow(afterSeq);
+
+    public Task AdvertiseAsync(string url, DateTimeOffset now, CancellationToken ct = default) => _log.AdvertiseAsync(url, now, ct);
+
+    public Task<string?> WriterUrlAsync(CancellationToken ct = default) => _log.WriterUrlAsync(ct);
 
     public ISessionReadModel Sessions { get; }
 

@@ -19,6 +19,15 @@ public sealed record PostgresStoreOptions
     public TimeSpan WriterLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Open as a standby when another instance holds the writer role, instead of waiting for it and failing (ADR 0012):
+    /// the store follows the log, refuses appends, and takes the role when it becomes free.
+    /// </summary>
+    public bool Standby { get; set; }
+
+    /// <summary>How often a standby tries the writer role (and, at least, reads the log when no notification came).</summary>
+    public TimeSpan TakeOverInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The key of the row seals (an HMAC of every row of the tables no event gives), set on the writer's session only;
     /// see <see cref="PactStoreOptions.SealKey"/>.
     /// </summary>
@@ -41,6 +50,7 @@ public sealed record PostgresStoreOptions
         if (MaxBatchSize < 1) problems.Add($"MaxBatchSize must be at least 1, not {MaxBatchSize}.");
         if (StreamHeadCacheLimit < 1) problems.Add($"StreamHeadCacheLimit must be at least 1, not {StreamHeadCacheLimit}.");
         if (WriterLockTimeout < TimeSpan.Zero) problems.Add("WriterLockTimeout must not be negative.");
+        if (TakeOverInterval <= TimeSpan.Zero) problems.Add("TakeOverInterval must be positive.");
         if (Migrations is null || Migrations.Any(string.IsNullOrWhiteSpace)) problems.Add("A migration script is empty.");
         if (Projections is null) problems.Add("Projections is null.");
         return problems;

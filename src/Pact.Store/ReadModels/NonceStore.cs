@@ -22,6 +22,13 @@ internal sealed class NonceStore : INonceStore
 
     public NonceStore(IRelationalEngine store) => _store = store;
 
+    /// <summary>Empties the index so that it is loaded again: another instance may have written nonces meanwhile.</summary>
+    public void Forget()
+    {
+        _index.Clear();
+        Volatile.Write(ref _loading, null);
+    }
+
     public async Task<StoredResponse?> FindAsync(string signer, string nonce, CancellationToken ct)
     {
         await IndexLoadedAsync().WaitAsync(ct).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Pact.Daemon.Instances;
+
 namespace Pact.Daemon.Application;
 
 /// <summary>What the daemon decides: agents, sessions, proposals and the compact lifecycle, the decision engine and its deadlines.</summary>
@@ -17,11 +19,11 @@ public static class ApplicationServices
         services.AddSingleton<ProposalService>();
         services.AddSingleton<BundleService>();
         services.AddSingleton<LifecycleService>();
-        services.AddHostedService<DeadlineTimer>();
+        services.AddWriterOnlyService<DeadlineTimer>();
         // After the start-up replay (a hosted service registered before this one): the audit runs once the daemon is ready.
         services.AddSingleton<TranscriptAuditor>();
         services.AddHostedService(sp => sp.GetRequiredService<TranscriptAuditor>());
-        services.AddHostedService<StateSnapshotWriter>();
+        services.AddWriterOnlyService<StateSnapshotWriter>();
         return services;
     }
 }

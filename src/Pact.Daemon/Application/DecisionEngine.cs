@@ -141,8 +141,8 @@ public sealed class DecisionEngine(
     /// </summary>
     private static EventDraft SealDraft(EventDraft draft, string prevHash) => MandateAcknowledgments.Seal(FailureEvents.Seal(draft, prevHash), prevHash);
 
-    /// <summary>Folds committed events into the state.</summary>
-    private void Observe(IReadOnlyList<TranscriptEvent> events)
+    /// <summary>Folds committed events into the state (this instance's own, and on a standby the writer's).</summary>
+    public void Observe(IReadOnlyList<TranscriptEvent> events)
     {
         if (events.Count == 0) return;
         lock (_gate) _state = _state.ApplyAll(events);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
+using Pact.Daemon.Instances;
 
 namespace Pact.Daemon.Auth;
 
@@ -32,7 +33,7 @@ public static class AuthServices
             .AddPolicy(PactAuthorization.Operator, policy => policy.RequireRole(PactClaims.OperatorRole));
         services.AddSingleton<ResourceVisibility>();
         services.AddSingleton<EnvelopeAuthenticator>();
-        services.AddHostedService<NonceJanitor>();
+        services.AddWriterOnlyService<NonceJanitor>();
         return services;
     }
 }

@@ -27,7 +27,10 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
         // The latest state snapshot that passes its checks, and the events after it; the whole log when there is none.
         var snapshots = services.GetRequiredService<StateSnapshots>();
         var from = await snapshots.LoadAsync(cancellationToken);
-        snapshots.Started(from, await services.GetRequiredService<DecisionEngine>().LoadAsync(from, cancellationToken));
+        var replay = await services.GetRequiredService<DecisionEngine>().LoadAsync(from, cancellationToken);
+        snapshots.Started(from, replay);
+        // A standby folds what the writer commits after the replay's last event (nothing on the writer).
+        services.GetRequiredService<Pact.Daemon.Instances.InstanceRole>().Follow(replay.ThroughSeq);
         _complete = true;
         logger.LogInformation("Pact daemon {DaemonId} ({Origin}) on data directory {DataDirectory}, transcript head seq {Head}",
             identity.DaemonId, identity.Origin, services.GetRequiredService<DataDirectory>().Root, store.HeadSeq);

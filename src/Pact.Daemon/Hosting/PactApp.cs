@@ -6,6 +6,7 @@ using Pact.Daemon.Auth;
 using Pact.Daemon.WebConsole;
 using Pact.Daemon.Http;
 using Pact.Daemon.Http.OpenApi;
+using Pact.Daemon.Instances;
 using Pact.Daemon.Streaming;
 using Pact.Daemon.Telemetry;
 using Pact.Daemon.TransparencyLog;
@@ -51,6 +52,7 @@ public static class PactApp
             .AddPactObservability(configuration)     // Telemetry: Serilog, OpenTelemetry, the request log
             .AddPactDaemon(configuration)            // Hosting: settings, data directory, daemon key, start-up replay
             .AddPactTranscriptStore(configuration)   // Hosting → Pact.Store: the transcript store (SQLite or PostgreSQL)
+            .AddPactInstances()                      // Instances: writer or standby on a shared store, writes forwarded to the writer
             .AddPactAuthentication()                 // Auth: admin and bearer tokens, policies, visibility, signed envelopes
             .AddPactNegotiation()                    // Application: agents, sessions, proposals, lifecycle, decisions, deadlines
             .AddPactPassports(configuration)         // Application: passports, admission, reputation providers (§16)
@@ -78,6 +80,8 @@ public static class PactApp
         app.UseExceptionHandler();
         app.UseMiddleware<LoopbackHostMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
+        var forwarding = app.Services.GetRequiredService<WriterForwarding>();
+        app.Use((context, next) => forwarding.InvokeAsync(context, next));
         app.UseAuthentication();
         app.UsePactMetricsEndpoint();
         app.UseRateLimiter();

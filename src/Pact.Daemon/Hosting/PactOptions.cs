@@ -47,6 +47,9 @@ public sealed class PactOptions : IValidatableObject
     [ValidateObjectMembers]
     public StoreSettings Store { get; set; } = new();
 
+    /// <summary>This instance among several on one PostgreSQL database (Pact:Instance, ADR 0012).</summary>
+    public InstanceSettings Instance { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // The origin signs every log checkpoint (§9): a name a note cannot carry would fail each second, not at start.
@@ -73,6 +76,17 @@ public sealed class StoreSettings : IValidatableObject
         if (Provider == Postgres && string.IsNullOrWhiteSpace(ConnectionString))
             yield return new ValidationResult("{0} must be set when Provider is postgres, e.g. Host=db;Database=pact;Username=pact;Password=….", [nameof(ConnectionString)]);
     }
+}
+
+/// <summary>This instance among several sharing one PostgreSQL database, bound from "Pact:Instance" (PACT_INSTANCE__URL).</summary>
+public sealed class InstanceSettings
+{
+    /// <summary>
+    /// The base URL other instances forward writes to while this one is the writer (e.g. http://10.0.0.5:7700); by
+    /// default the first address the server listens on, a wildcard host replaced by the machine's name.
+    /// </summary>
+    [Url]
+    public string? Url { get; set; }
 }
 
 /// <summary>Sizes and rates (§11), bound from "Pact:Limits".</summary>

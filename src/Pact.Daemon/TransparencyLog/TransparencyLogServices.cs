@@ -1,3 +1,5 @@
+using Pact.Daemon.Instances;
+
 namespace Pact.Daemon.TransparencyLog;
 
 /// <summary>The verifiable log: signed log checkpoints (§9), session verify (§7) and export (§8.4).</summary>
@@ -6,7 +8,7 @@ public static class TransparencyLogServices
     public static IServiceCollection AddPactTransparencyLog(this IServiceCollection services)
     {
         services.AddSingleton<LogCheckpointer>();
-        services.AddHostedService(sp => sp.GetRequiredService<LogCheckpointer>());
+        services.AddWriterOnlyService(sp => sp.GetRequiredService<LogCheckpointer>());
         services.AddSingleton<SessionVerifier>();
         services.AddSingleton<SessionExporter>();
         return services;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Pact.Core.Encoding;
 using Pact.Daemon.Hosting;
 using Pact.Daemon.Http;
+using Pact.Daemon.Instances;
 using Pact.Store;
 
 namespace Pact.Daemon.Webhooks;
@@ -33,7 +34,7 @@ public static class WebhookServices
             sp.GetRequiredService<IPactStore>(), sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<WebhookDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddWriterOnlyService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return services;
     }
 }

@@ -15,7 +15,8 @@ namespace Pact.Daemon.Instances;
 /// the writer goes; the writer advertises its base URL once the server listens.
 /// </summary>
 public sealed class InstanceRole(
-    IPactStore store, DecisionEngine engine, IServer server, IOptions<PactOptions> options, TimeProvider time, ILogger<InstanceRole> logger)
+    IPactStore store, DecisionEngine engine, IServer server, IHostApplicationLifetime lifetime, IOptions<PactOptions> options, TimeProvider time,
+    ILogger<InstanceRole> logger)
     : BackgroundService
 {
     private readonly ISharedStore? _shared = store as ISharedStore;
@@ -44,6 +45,10 @@ public sealed class InstanceRole(
         try
         {
             await WhenWriter.WaitAsync(stoppingToken);
+            // The server's real addresses (port 0 resolved) are known once it listens.
+            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (lifetime.ApplicationStarted.Register(listening.SetResult))
+                await listening.Task.WaitAsync(stoppingToken);
             while (true)
             {
                 try

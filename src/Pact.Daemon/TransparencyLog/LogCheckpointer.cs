@@ -37,6 +37,7 @@ public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, D
     /// <summary>Signs a checkpoint of the committed head when it is newer than the latest one; returns the latest either way.</summary>
     public async Task<SignedLogCheckpoint?> CheckpointAsync(CancellationToken ct)
     {
+        if (store is ISharedStore { IsWriter: false }) return await WritersCheckpointAsync(store.HeadSeq, ct);
         await _gate.WaitAsync(ct);
         try
         {
@@ -63,6 +64,23 @@ public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, D
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// On a standby (ADR 0012) the writer alone signs: its checkpoint covering <paramref name="size"/>, waited for up to a
+    /// few of its intervals, else the newest there is (callers check the size).
+    /// </summary>
+    private async Task<SignedLogCheckpoint?> WritersCheckpointAsync(long size, CancellationToken ct)
+    {
+        var latest = await store.LatestLogCheckpointAsync(ct);
+        for (var waited = TimeSpan.Zero; (latest?.TreeSize ?? 0) < size && waited < 5 * Interval; waited += StandbyPoll)
+        {
+            await Task.Delay(StandbyPoll, ct);
+            latest = await store.LatestLogCheckpointAsync(ct);
+        }
+        return latest;
+    }
+
+    private static readonly TimeSpan StandbyPoll = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

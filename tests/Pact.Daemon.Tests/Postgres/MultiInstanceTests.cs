@@ -59,7 +59,7 @@ public sealed class MultiInstanceTests
 
         clock.Advance(TimeSpan.FromDays(15));
         var standbyEngine = pair.Standby.Services.GetRequiredService<Pact.Daemon.Application.DecisionEngine>();
-        for (var i = 0; i < 200 && standbyEngine.State.Proposals[proposal.ProposalId].Status != Pact.Core.Negotiation.ProposalStatus.Expired; i++)
+        for (var i = 0; i < 200 && standbyEngine.State.Proposals.GetValueOrDefault(proposal.ProposalId)?.Status != Pact.Core.Negotiation.ProposalStatus.Expired; i++)
             await Task.Delay(100);
         standbyEngine.State.Proposals[proposal.ProposalId].Status.Should().Be(Pact.Core.Negotiation.ProposalStatus.Expired);
         // Another tick of the clock on both instances: still one expiry, one failure.

@@ -130,6 +130,7 @@ public static class InstanceServices
         services.AddWriterOnlyService(sp => ActivatorUtilities.CreateInstance<T>(sp));
 
     /// <summary>Registers the service <paramref name="create"/> gives as a hosted service that runs on the writer only.</summary>
+    /// <remarks>Added, not AddHostedService: that one keeps a single registration per implementation type, and every one of these is a WriterOnlyService.</remarks>
     public static IServiceCollection AddWriterOnlyService(this IServiceCollection services, Func<IServiceProvider, IHostedService> create) =>
-        services.AddHostedService(sp => new WriterOnlyService(create(sp), sp.GetRequiredService<InstanceRole>()));
+        services.AddSingleton<IHostedService>(sp => new WriterOnlyService(create(sp), sp.GetRequiredService<InstanceRole>()));
 }

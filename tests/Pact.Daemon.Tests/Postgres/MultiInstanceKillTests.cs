@@ -70,7 +70,12 @@ public sealed class MultiInstanceKillTests(ITestOutputHelper output)
         takeOver.Should().BeLessThan(TimeSpan.FromSeconds(10));
 
         // The log itself, read through a standby-capable store (the survivor holds the writer role).
-        await using var store = await PostgresPactStore.OpenAsync(new PostgresStoreOptions { ConnectionString = database, Standby = true });
+        await using var store = await PostgresPactStore.OpenAsync(new PostgresStoreOptions
+        {
+            ConnectionString = database,
+            Standby = true,
+            SealKey = new Pact.Daemon.Hosting.DataDirectory(data).LoadOrCreateStoreSealKey(),
+        });
         var verification = await store.VerifyAsync();
         verification.EventCount.Should().Be(store.HeadSeq);
         foreach (var (session, count) in acknowledged)
@@ -80,6 +85,8 @@ public sealed class MultiInstanceKillTests(ITestOutputHelper output)
             events[0].Type.Should().Be("session.created");
             if (count == 2) events[1].Type.Should().Be("session.suspended");
         }
+        var audit = await store.AuditAsync();
+        audit.IsClean.Should().BeTrue(string.Join("; ", audit.Global));
         try
         {
             Directory.Delete(data, recursive: true);

@@ -76,6 +76,31 @@ public sealed class MultiInstanceTests
     }
 
     [PostgresFact]
+    public async Task A_webhook_is_delivered_once_whichever_instance_took_the_writes()
+    {
+        await using var pair = await Pair.StartAsync();
+        await using var receiver = await Webhooks.WebhookReceiver.StartAsync();
+        using var standbyHttp = pair.Standby.CreateHttpClient();
+        using var writerHttp = pair.Writer.CreateHttpClient();
+        var daemonId = await TestAgent.DaemonIdOf(writerHttp);
+        var a = new TestAgent(standbyHttp, daemonId);
+        var b = new TestAgent(writerHttp, daemonId);
+        (await a.RegisterAsync()).Status.Should().Be(HttpStatusCode.Created);
+        (await b.RegisterAsync()).Status.Should().Be(HttpStatusCode.Created);
+        await Webhooks.WebhookTestKit.SubscribeAsync(a, receiver.Url);
+
+        var session = await a.CreateSessionAsync(b);
+        for (var i = 0; i < 6; i++)
+            await Webhooks.WebhookTestKit.ActiveSessionEventAsync(i % 2 == 0 ? a : b, session, i % 2 == 0 ? "suspend" : "resume");
+
+        await receiver.WaitForAsync(7);
+        // Time for a second dispatcher, were one running, to send its copies.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var received = receiver.Received;
+        received.Select(r => r.Seq).Should().Equal(Enumerable.Range(1, 7).Select(i => (long)i), "each event once, in seq order");
+    }
+
+    [PostgresFact]
     public async Task When_the_writer_stops_the_standby_takes_over_and_takes_writes_itself()
     {
         await using var pair = await Pair.StartAsync();

@@ -37,7 +37,7 @@ public static class DaemonServices
             services.AddPactPostgresStore().Configure<DataDirectory, IOptions<PactOptions>>((store, data, pact) =>
             {
                 store.ConnectionString = pact.Value.Store.ConnectionString ?? "";
-                // Several instances may share the database: one writes, the others follow it and forward writes (ADR 0012).
+                // Several instances may share the database: one writes, the others follow it and forward writes (ADR 0013).
                 store.Standby = true;
                 store.SealKey = data.LoadOrCreateStoreSealKey();
                 store.OpenWithBrokenLog = true;

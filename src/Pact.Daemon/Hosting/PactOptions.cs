@@ -47,7 +47,7 @@ public sealed class PactOptions : IValidatableObject
     [ValidateObjectMembers]
     public StoreSettings Store { get; set; } = new();
 
-    /// <summary>This instance among several on one PostgreSQL database (Pact:Instance, ADR 0012).</summary>
+    /// <summary>This instance among several on one PostgreSQL database (Pact:Instance, ADR 0013).</summary>
     public InstanceSettings Instance { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

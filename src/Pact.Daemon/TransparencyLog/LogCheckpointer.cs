@@ -66,7 +66,7 @@ public sealed class LogCheckpointer(IPactStore store, DaemonIdentity identity, D
     }
 
     /// <summary>
-    /// On a standby (ADR 0012) the writer alone signs: its checkpoint covering <paramref name="size"/>, waited for up to a
+    /// On a standby (ADR 0013) the writer alone signs: its checkpoint covering <paramref name="size"/>, waited for up to a
     /// few of its intervals, else the newest there is (callers check the size).
     /// </summary>
     private async Task<SignedLogCheckpoint?> WritersCheckpointAsync(long size, CancellationToken ct)

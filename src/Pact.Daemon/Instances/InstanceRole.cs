@@ -9,7 +9,7 @@ using Pact.Store;
 namespace Pact.Daemon.Instances;
 
 /// <summary>
-/// Whether this instance is the writer or a standby (ADR 0012). On a store only one process uses (SQLite) it is always
+/// Whether this instance is the writer or a standby (ADR 0013). On a store only one process uses (SQLite) it is always
 /// the writer. On a shared store (PostgreSQL) a standby folds what the writer commits into its decision state (so its
 /// reads, /state and SSE follow), forwards writes to the writer (<see cref="WriterForwarding"/>), and takes over when
 /// the writer goes; the writer advertises its base URL once the server listens.

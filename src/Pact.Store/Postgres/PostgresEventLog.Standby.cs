@@ -4,7 +4,7 @@ using Pact.Core.Events;
 
 namespace Pact.Store.Postgres;
 
-// Standby (ADR 0012): an instance opened while another holds the writer role follows the log and takes the role when
+// Standby (ADR 0013): an instance opened while another holds the writer role follows the log and takes the role when
 // it becomes free, after reading every event the previous writer committed.
 internal sealed partial class PostgresEventLog
 {

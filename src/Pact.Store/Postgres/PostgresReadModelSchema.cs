@@ -220,7 +220,7 @@ internal static class PostgresReadModelSchema
         """
         ALTER TABLE proposals ADD COLUMN bundle_id text COLLATE "C";
         """,
-        // Several instances (ADR 0012): where the instance holding the writer role takes requests, for standbys to forward to.
+        // Several instances (ADR 0013): where the instance holding the writer role takes requests, for standbys to forward to.
         """
         CREATE TABLE pact_writer (
             singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),

@@ -19,7 +19,7 @@ public sealed record PostgresStoreOptions
     public TimeSpan WriterLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Open as a standby when another instance holds the writer role, instead of waiting for it and failing (ADR 0012):
+    /// Open as a standby when another instance holds the writer role, instead of waiting for it and failing (ADR 0013):
     /// the store follows the log, refuses appends, and takes the role when it becomes free.
     /// </summary>
     public bool Standby { get; set; }

@@ -7,7 +7,7 @@ using Pact.Tests.Shared;
 
 namespace Pact.Daemon.Tests.Postgres;
 
-/// <summary>Two daemons on one PostgreSQL database and one data directory (ADR 0012): one writer, one standby.</summary>
+/// <summary>Two daemons on one PostgreSQL database and one data directory (ADR 0013): one writer, one standby.</summary>
 public sealed class MultiInstanceTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

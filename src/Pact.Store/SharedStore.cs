@@ -3,7 +3,7 @@ using Pact.Core.Events;
 namespace Pact.Store;
 
 /// <summary>
-/// A store several daemon instances share (PostgreSQL, ADR 0012): one instance at a time holds the writer role and
+/// A store several daemon instances share (PostgreSQL, ADR 0013): one instance at a time holds the writer role and
 /// appends; the others are standbys that follow the log as it is committed and take the role when it becomes free.
 /// </summary>
 public interface ISharedStore

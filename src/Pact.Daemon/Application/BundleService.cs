@@ -65,27 +65,29 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
                 errors.Add(new FieldError("/payload/members", PactCodes.InvalidPayload, $"A bundle has {MinMembers} to {MaxMembers} members."));
             BundleSelect.Read(payload["select"], members.Count, "/payload/select", errors);
             var closesAt = ReadClosesAt(payload["closesAt"], members, input.Now, errors);
+            // Terms, policies and signatures are one class (§11): the first member that fails any of them answers.
+            PactError? memberRefusal = null;
             foreach (var m in members)
             {
-                errors.AddRange(m.ReadErrors);
-                if (m.Terms is null) continue;
-                var context = new TermsValidationContext(registered.Contains, (id, _) => Upstream(state, id), auth.Signer);
-                errors.AddRange(TermsValidator.Validate(m.Terms, context).Select(e => e with { Pointer = m.Pointer + "/terms" + e.Pointer }));
+                var memberErrors = new List<FieldError>(m.ReadErrors);
+                if (m.Terms is not null)
+                {
+                    var context = new TermsValidationContext(registered.Contains, (id, _) => Upstream(state, id), auth.Signer);
+                    memberErrors.AddRange(TermsValidator.Validate(m.Terms, context).Select(e => e with { Pointer = m.Pointer + "/terms" + e.Pointer }));
+                }
+                if (memberErrors.Count > 0)
+                {
+                    errors.AddRange(memberErrors);
+                    break;
+                }
+                memberRefusal = CompactCrypto.CheckSignature(m.Terms!, m.TermsHash, m.Signature!, pointer: m.Pointer + "/signature", signedAt: auth.Envelope.IssuedAt)
+                    ?? await standingPolicies.CheckAsync(m.Signature!.PrincipalAuthorization, m.Pointer + "/signature/principalAuthorization", m.Node["terms"]!.AsObject(),
+                        () => policyInputs.ForNewProposalAsync(m.Node["terms"]!.AsObject(), m.Signature.Party.ToWire(), m.ProposalId, sessionId, null, m.TermsHash,
+                            input.Now, ct, bundleId), ct);
+                if (memberRefusal is not null) break;
             }
-            if (errors.Count > 0) return PactError.FromFieldErrors("Bundle is invalid", errors);
-            foreach (var m in members)
-            {
-                if (CompactCrypto.CheckSignature(m.Terms!, m.TermsHash, m.Signature!, pointer: m.Pointer + "/signature", signedAt: auth.Envelope.IssuedAt) is { } bad)
-                    return bad;
-            }
-            foreach (var m in members)
-            {
-                var me = m.Signature!.Party.ToWire();
-                var terms = m.Node["terms"]!.AsObject();
-                if (await standingPolicies.CheckAsync(m.Signature.PrincipalAuthorization, m.Pointer + "/signature/principalAuthorization", terms,
-                        () => policyInputs.ForNewProposalAsync(terms, me, m.ProposalId, sessionId, null, m.TermsHash, input.Now, ct, bundleId), ct) is { } notAuthorized)
-                    return notAuthorized;
-            }
+            if (errors.Count > 0) return PactError.FromFieldErrors("Bundle is invalid", errors.Concat(memberRefusal?.Errors ?? []));
+            if (memberRefusal is not null) return memberRefusal;
             command = new CreateBundle(auth.ToEventJson(), sessionId, bundleId, [.. members.Select(m => new BundleMemberDraft(m.ProposalId, m.Facts!))],
                 (JsonObject)payload["select"]!.DeepClone(), closesAt!.Value);
             judged = state;
@@ -119,11 +121,12 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
             b.Cause is { } cause ? Ordered(cause, CauseOrder) : null);
     }
 
-    // The members of select, ranking entries, passports and causes in §15's and §16's order (events store them canonical).
+    // The members of select, ranking entries, passports (their recent failures too) and causes in §15's and §16's order (events store them canonical).
     private static readonly string[] SelectOrder = ["mode", "count", "minCount", "order", "key", "type", "direction"];
     private static readonly string[] RankingOrder = ["proposalId", "keys", "excluded", "passport",
         "agent", "asOfSeq", "asOf", "score", "confidence", "counts", "recentFailures", "passportHash",
-        "compacts", "honored", "active", "revokedByAgent", "revokedByCounterparty", "failures", "declined"];
+        "compacts", "honored", "active", "revokedByAgent", "revokedByCounterparty", "failures", "declined",
+        "code", "at", "seq", "evidenceRefs"];
     private static readonly string[] CauseOrder = ["kind", "proposalId", "agent"];
 
     /// <summary>A copy with the named members first, in that order, nested objects likewise; other members after them.</summary>
@@ -135,7 +138,7 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
             copy[name] = value switch
             {
                 JsonObject o when name is "passport" or "counts" => Ordered(o, order),
-                JsonArray a when name is "order" => new JsonArray([.. a.Select(k => (JsonNode?)(k is JsonObject ko ? Ordered(ko, order) : k?.DeepClone()))]),
+                JsonArray a when name is "order" or "recentFailures" => new JsonArray([.. a.Select(k => (JsonNode?)(k is JsonObject ko ? Ordered(ko, order) : k?.DeepClone()))]),
                 _ => value?.DeepClone(),
             };
         }

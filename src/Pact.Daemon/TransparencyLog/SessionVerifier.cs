@@ -64,7 +64,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         var chain = from is null ? ChainHead.Genesis : ChainHead.Before(from.StreamSeq);
         StoredEventRow? head = null;
         var after = chain.StreamSeq;
-        // Rankings are recomputed by folding the stream from its first event, so not from a checkpoint.
+        // Rankings are recomputed by folding the stream from its first event: here in order, or from a checkpoint after the chain (below).
         var rankings = from is null ? new BundleRankingVerifier() : null;
 
         while (true)
@@ -115,7 +115,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
             return new(false, 0, 0, null, from?.CheckpointId, null, missing);
         }
 
-        if (await RecomputeDecisionsAsync(sessionId, ct) is { } mismatch)
+        if (await RecomputeDecisionsAsync(sessionId, rankingsToo: from is not null, ct) is { } mismatch)
         {
             return new(false, eventsChecked, signaturesChecked, head, from?.CheckpointId, null,
                 new VerificationFailure(mismatch.Seq, mismatch.StreamSeq, mismatch.Check, mismatch.Message));
@@ -168,11 +168,20 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
 
     /// <summary>
     /// Every <c>policy.decided</c> of the stream recomputed from the transcript and the published policies, and every act
-    /// under a mandate tied to one of them (§14), the whole stream read so a decision is judged with the proposal it judged even from a checkpoint on.
+    /// under a mandate tied to one of them (§14), the whole stream read so a decision is judged with the proposal it judged even from a checkpoint on;
+    /// with <paramref name="rankingsToo"/> (a verify from a checkpoint), every bundle's commit too (§15), first.
     /// </summary>
-    private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, CancellationToken ct)
+    private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, bool rankingsToo, CancellationToken ct)
     {
         var events = await ReadWholeStreamAsync(sessionId, ct);
+        if (rankingsToo)
+        {
+            var rankings = new BundleRankingVerifier();
+            foreach (var e in events)
+            {
+                if (rankings.Observe(e) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem, BundleRankingVerifier.Check);
+            }
+        }
         // Runs even when no decision names a policy: an act under a mandate with no decision at all must fail (§14).
         var hashes = DecisionReplay.PolicyHashes(events);
         // Loads each named policy (and what it extends) into the catalog, which then resolves them synchronously.

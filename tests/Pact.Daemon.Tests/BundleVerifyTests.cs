@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Pact.Client;
+using Pact.Client.Verification;
+using Pact.Core.Bundles;
+using Pact.Core.Encoding;
+using Pact.Core.Events;
+using Pact.Core.Negotiation;
+using Pact.Daemon.Application;
+using Pact.Daemon.Tests.Infrastructure;
+using Pact.Store;
+using static Pact.Daemon.Tests.BundleTests;
+
+namespace Pact.Daemon.Tests;
+
+/// <summary>
+/// A daemon that records a best bundle's commit its ranking does not justify (it plays a lying daemon: appends through the
+/// store, past every check) is caught by GET verify, by GET verify from a checkpoint before the commit, and by the offline
+/// verifier of the export — each recomputing the ranking from the transcript (§15).
+/// </summary>
+public class BundleVerifyTests
+{
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
+    [Fact]
+    public async Task A_commit_selecting_a_member_its_ranking_puts_second_fails_every_verifier_as_bundle_ranking()
+    {
+        await using var s = await Scenario.StartAsync(Store, 3);
+        var notices = new[] { "P30D", "P10D", "P20D" };
+        var bundle = await s.CreateAsync(await s.TermsAsync(3, (i, t) => t["revocation"]!["noticePeriod"] = notices[i]),
+            BundleSelection.Best(1, 1, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)")));
+        // Members 0 and 1 prepared; member 2 unanswered keeps the bundle open.
+        foreach (var m in bundle.Members.Take(2)) await s.CounterpartyOf(m).Client.SignMemberAsync(m.ProposalId, s.CounterpartyOf(m).Authority);
+        var checkpoint = await s.Coordinator.Client.CheckpointAsync(s.SessionId);
+        var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
+        (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
+
+        var streamSeq = await ForgeCommitAsync(s, bundle, selected: bundle.Members[0], second: bundle.Members[1]);
+
+        var online = await s.Coordinator.Client.VerifyAsync(s.SessionId);
+        online.Ok.Should().BeFalse();
+        online.FirstError!.Check.Should().Be(BundleRankingVerifier.Check, online.FirstError.Message);
+        online.FirstError.StreamSeq.Should().Be(streamSeq);
+        var fromCheckpoint = await s.Coordinator.Client.VerifyAsync(s.SessionId, checkpoint.CheckpointId);
+        fromCheckpoint.Ok.Should().BeFalse("the commit after the checkpoint is recomputed from the stream's first event");
+        fromCheckpoint.FirstError!.Check.Should().Be(BundleRankingVerifier.Check, fromCheckpoint.FirstError.Message);
+        fromCheckpoint.FirstError.StreamSeq.Should().Be(streamSeq);
+        var offline = ExportVerifier.Verify(await s.Coordinator.Client.ExportSessionAsync(s.SessionId), daemonKey);
+        offline.Ok.Should().BeFalse();
+        offline.FirstFailure!.Check.Should().Be(ExportChecks.BundleRanking, offline.FirstFailure.Message);
+        offline.FirstFailure.StreamSeq.Should().Be(streamSeq);
+    }
+
+    /// <summary>Appends bundle.committed selecting <paramref name="selected"/> ranked first, with valid passports as of the seq before it.</summary>
+    private static async Task<long> ForgeCommitAsync(Scenario s, BundleView bundle, BundleMemberInfo selected, BundleMemberInfo second)
+    {
+        var store = s.Host.Services.GetRequiredService<IPactStore>();
+        var passports = s.Host.Services.GetRequiredService<PassportService>();
+        var head = store.HeadSeq;
+        var ranking = new JsonArray();
+        foreach (var m in new[] { selected, second })
+        {
+            var proposal = await s.Coordinator.Client.GetProposalAsync(m.ProposalId);
+            var days = int.Parse(proposal.Terms!["revocation"]!["noticePeriod"]!.GetValue<string>()[1..^1], System.Globalization.CultureInfo.InvariantCulture);
+            ranking.Add(new JsonObject
+            {
+                ["proposalId"] = m.ProposalId,
+                ["keys"] = new JsonArray(days * 86_400L),
+                ["excluded"] = null,
+                ["passport"] = (await passports.AsOfSeqAsync(m.Counterparty, head, CancellationToken.None)).ToJson(),
+            });
+        }
+        var forged = EventDraft.ByDaemon(EventTypes.BundleCommitted, new JsonObject
+        {
+            ["bundleId"] = bundle.BundleId, ["selected"] = new JsonArray(selected.ProposalId), ["ranking"] = ranking, ["dueAt"] = null,
+        });
+        var appended = await store.AppendAsync(new AppendRequest(DateTimeOffset.UtcNow, [new StreamAppend(s.SessionId, [forged])]));
+        appended.Events[0].Seq.Should().Be(head + 1, "nothing else appended meanwhile, so the passports are as of the seq before it");
+        return appended.Events[0].StreamSeq;
+    }
+}

@@ -51,13 +51,31 @@ internal static class BundleFold
     public static NegotiationState Prepared(NegotiationState state, ProposalRecord proposal, TranscriptEvent e)
     {
         var bundle = state.Bundle(proposal.BundleId!)!;
-        var payload = e.Data["envelope"]!["payload"]!.AsObject();
-        var signature = payload["signature"]!.AsObject();
-        var (authorization, _) = PrincipalAuthorization.FromJson(signature["principalAuthorization"]);
-        var entry = new SignatureEntry(Wire.Parse<PartyRole>(signature["party"]!.GetValue<string>()), e.Actor, signature["sig"]!.GetValue<string>(),
-            Timestamp.Parse(payload["issuedAt"]!.GetValue<string>()), authorization!);
+        var entry = e.Data["envelope"] is JsonObject envelope ? SignedByAgent(envelope["payload"]!.AsObject(), e.Actor) : SignedUnderMandate(e.Data);
         return state.With(proposal with { Status = ProposalStatus.Prepared })
             .With(bundle with { Prepared = bundle.Prepared.SetItem(proposal.ProposalId, entry) });
+    }
+
+    /// <summary>The countersignature of a proposal.sign envelope: the agent's own, made when the envelope was issued.</summary>
+    private static SignatureEntry SignedByAgent(JsonObject payload, string agent)
+    {
+        var signature = payload["signature"]!.AsObject();
+        var (authorization, _) = PrincipalAuthorization.FromJson(signature["principalAuthorization"]);
+        return new SignatureEntry(Wire.Parse<PartyRole>(signature["party"]!.GetValue<string>()), agent, signature["sig"]!.GetValue<string>(),
+            Timestamp.Parse(payload["issuedAt"]!.GetValue<string>()), authorization!);
+    }
+
+    /// <summary>The countersignature the daemon made under a mandate (§14), as its proposal.signed records it: signer and mandate included.</summary>
+    private static SignatureEntry SignedUnderMandate(JsonObject data)
+    {
+        var signature = data["signature"]!.AsObject();
+        var (authorization, _) = PrincipalAuthorization.FromJson(signature["principalAuthorization"]);
+        return new SignatureEntry(Wire.Parse<PartyRole>(signature["party"]!.GetValue<string>()), signature["agent"]!.GetValue<string>(),
+            signature["sig"]!.GetValue<string>(), Timestamp.Parse(signature["signedAt"]!.GetValue<string>()), authorization!)
+        {
+            Signer = signature["signer"]!.GetValue<string>(),
+            Mandate = (JsonObject)signature["mandate"]!.DeepClone(),
+        };
     }
 
     /// <summary>bundle.committed: the selected members signed.</summary>

@@ -61,7 +61,7 @@ public static class BundleMachine
         _ => 5,
     };
 
-    /// <summary>bundle.created, then each member's proposal.created in member order (mandate decisions would follow them).</summary>
+    /// <summary>bundle.created, then each member's proposal.created in member order (mandate decisions follow them, §14).</summary>
     public static Decision Created(CreateBundle c)
     {
         var closesAt = Timestamp.ToText(c.ClosesAt);
@@ -87,7 +87,7 @@ public static class BundleMachine
                 ["bundleId"] = c.BundleId,
             })));
         }
-        // The seam for §14: any mandate decisions on the members are appended here, in member order.
+        // Any mandate decisions on the members follow all of these, in member order (§14; the daemon's MandateRuntime).
         return new Decision([.. events]);
     }
 
@@ -153,8 +153,25 @@ public static class BundleMachine
             ["proposalId"] = p.ProposalId,
             ["termsHash"] = p.TermsHash,
         })));
+        return AfterPrepare(state, p, signed, now, Decision.Empty, services);
+    }
+
+    /// <summary>
+    /// A mandate's sign on a member (§14): its proposal.signed (daemon) with the countersignature and the mandate, the member
+    /// prepared, then what that settles, as for a hosted sign. <paramref name="preceding"/> are the commit's events before
+    /// it (the bundle's creation and the decisions so far), which a <c>best</c> ranking's passports count.
+    /// </summary>
+    public static Decision PreparedUnderMandate(NegotiationState state, string proposalId, JsonObject signature, JsonObject mandate, DateTimeOffset now,
+        Decision preceding, BundleServices services)
+    {
+        var p = state.Proposal(proposalId)!;
+        return AfterPrepare(state, p, Decision.Of(NegotiationMachine.SignedByMandate(p, signature, mandate)), now, preceding, services);
+    }
+
+    private static Decision AfterPrepare(NegotiationState state, ProposalRecord p, Decision signed, DateTimeOffset now, Decision preceding, BundleServices services)
+    {
         var after = NegotiationMachine.Fold(state, signed, now);
-        return signed.Then(Settle(after, p.BundleId!, now, signed, services));
+        return signed.Then(Settle(after, p.BundleId!, now, preceding.Then(signed), services));
     }
 
     /// <summary>A member's decline: proposal.declined, then an <c>all</c> bundle aborts; a <c>best</c> one may settle.</summary>
@@ -165,11 +182,25 @@ public static class BundleMachine
         {
             ["proposalId"] = p.ProposalId,
         })));
+        return AfterDecline(state, p, declined, c.Signer, now, Decision.Empty, services);
+    }
+
+    /// <summary>
+    /// A mandate's decline of a member (§14), <paramref name="declined"/> its proposal.declined (daemon): as the agent's own
+    /// decline would, an <c>all</c> bundle aborts (cause declined, the mandate's agent); a <c>best</c> one may settle.
+    /// </summary>
+    public static Decision DeclinedUnderMandate(NegotiationState state, string proposalId, StreamEvent declined, string agent, DateTimeOffset now,
+        Decision preceding, BundleServices services) =>
+        AfterDecline(state, state.Proposal(proposalId)!, Decision.Of(declined), agent, now, preceding, services);
+
+    private static Decision AfterDecline(NegotiationState state, ProposalRecord p, Decision declined, string decliner, DateTimeOffset now, Decision preceding,
+        BundleServices? services)
+    {
         var after = NegotiationMachine.Fold(state, declined, now);
         var bundle = after.BundleOf(p)!;
         if (bundle.Select.Mode == BundleMode.All)
-            return declined.Then(Abort(after, bundle, CauseDeclined, p.ProposalId, c.Signer, null));
-        return declined.Then(Settle(after, bundle.BundleId, now, declined, services));
+            return declined.Then(Abort(after, bundle, CauseDeclined, p.ProposalId, decliner, null));
+        return declined.Then(Settle(after, bundle.BundleId, now, preceding.Then(declined), services));
     }
 
     /// <summary>What the bundle's members' statuses settle now, outside its close: a commit, an abort, or nothing yet.</summary>

@@ -52,6 +52,7 @@ public static class DecisionReplay
         // A counter's second decision comes before the counter's proposal.created (§14), so every creation is indexed first.
         var created = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
         var initiations = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
+        var bundles = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (e.Type == EventTypes.SessionCreated)
@@ -59,9 +60,13 @@ public static class DecisionReplay
                 session = new PolicySessionFacts(e.Stream, e.Data["topic"]?.GetValue<string>(),
                     [.. e.Data["participants"]!.AsArray().Select(p => p!.GetValue<string>())]);
             }
+            else if (e.Type == EventTypes.BundleCreated)
+            {
+                bundles[e.Data["bundleId"]!.GetValue<string>()] = e;
+            }
             else if (e.Type == EventTypes.ProposalCreated)
             {
-                created[e.Data["proposalId"]!.GetValue<string>()] = e;
+                created[e.Data["proposalId"]!.GetValue<string>()] = WithMemberTerms(e, bundles);
             }
             else if ((e.Type == EventTypes.RevocationInitiated ? e.Data["revocationId"]
                     : e.Type == Lifecycle.LifecycleEventTypes.MarkerRecorded ? e.Data["markerId"] : null) is JsonValue id && id.TryGetValue<string>(out var initiationId))
@@ -77,6 +82,23 @@ public static class DecisionReplay
             if (DecisionTies.Check(e, decisions, created, initiations, mandates?.DaemonId) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
         }
         return null;
+    }
+
+    /// <summary>
+    /// A bundle member's proposal.created (§15) names its terms and first signature only through its bundle.created: the
+    /// event as judged, with those copied in from the bundle's signed payload (as a counter under a mandate carries them).
+    /// Any other proposal.created as it is.
+    /// </summary>
+    private static TranscriptEvent WithMemberTerms(TranscriptEvent created, Dictionary<string, TranscriptEvent> bundles)
+    {
+        if (created.Data["bundleId"] is not JsonValue id || !bundles.TryGetValue(id.GetValue<string>(), out var bundle)) return created;
+        var ids = bundle.Data["proposalIds"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        var index = ids.IndexOf(created.Data["proposalId"]!.GetValue<string>());
+        if (index < 0 || bundle.Data["envelope"]?["payload"]?["members"]?[index] is not JsonObject member) return created;
+        var data = (JsonObject)created.Data.DeepClone();
+        data["terms"] = member["terms"]?.DeepClone();
+        data["signature"] = member["signature"]?.DeepClone();
+        return created with { Data = data };
     }
 
     /// <summary>What is wrong with one decision, or null.</summary>

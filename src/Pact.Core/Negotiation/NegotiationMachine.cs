@@ -385,14 +385,22 @@ public static class NegotiationMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(compact);
         var p = state.Proposal(proposalId) ?? throw new ArgumentException($"The state holds no proposal {proposalId}.", nameof(proposalId));
-        var signed = new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalSigned, new JsonObject
+        return new Decision([SignedByMandate(p, signature, mandate), .. InForceEvents(state, p, compact)]);
+    }
+
+    /// <summary>The <c>proposal.signed</c> (daemon) { proposalId, termsHash, signature, mandate } of a countersignature under a mandate (§14).</summary>
+    public static StreamEvent SignedByMandate(ProposalRecord p, JsonObject signature, JsonObject mandate)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(signature);
+        ArgumentNullException.ThrowIfNull(mandate);
+        return new StreamEvent(p.SessionId, Daemon(EventTypes.ProposalSigned, new JsonObject
         {
             ["proposalId"] = p.ProposalId,
             ["termsHash"] = p.TermsHash,
             ["signature"] = signature.DeepClone(),
             ["mandate"] = mandate.DeepClone(),
         }));
-        return new Decision([signed, .. InForceEvents(state, p, compact)]);
     }
 
     /// <summary>The state after <paramref name="decision"/> were committed at <paramref name="time"/>: what a later part of the same commit is judged on.</summary>

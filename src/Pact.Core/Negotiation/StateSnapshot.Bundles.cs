@@ -37,6 +37,9 @@ public sealed partial record StateSnapshot
             w.Write(p.Value.Sig);
             Write(w, p.Value.SignedAt);
             WriteJson(w, p.Value.PrincipalAuthorization.ToJson());
+            // A countersignature made under a mandate (§14) keeps its signer and mandate for the record.
+            WriteOptional(w, p.Value.Signer);
+            WriteOptional(w, p.Value.Mandate, WriteJson);
         });
         WriteOptional(w, b.Selected, (w, ids) => WriteStrings(w, ids));
         WriteOptional(w, b.Ranking, (w, ranking) => w.Write(ranking.ToJsonString()));
@@ -50,7 +53,11 @@ public sealed partial record StateSnapshot
         var members = ReadList(r, r => new BundleMember(r.ReadString(), ReadJson(r), ReadEnum<PartyRole>(r), r.ReadString())).ToImmutableArray();
         var status = ReadEnum<BundleStatus>(r);
         var prepared = ReadList(r, r => KeyValuePair.Create(r.ReadString(), new SignatureEntry(
-            ReadEnum<PartyRole>(r), r.ReadString(), r.ReadString(), ReadInstant(r), ReadAuthorization(r))));
+            ReadEnum<PartyRole>(r), r.ReadString(), r.ReadString(), ReadInstant(r), ReadAuthorization(r))
+        {
+            Signer = ReadOptional(r),
+            Mandate = ReadOptional(r, ReadJson),
+        }));
         var selected = ReadOptionalValue(r, r => ReadStrings(r).ToImmutableArray());
         var ranking = ReadOptional(r, r => JsonNode.Parse(r.ReadString()) as JsonArray ?? throw new FormatException("a bundle's ranking is not an array"));
         var cause = ReadOptional(r, ReadJson);

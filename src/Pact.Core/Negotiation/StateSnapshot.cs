@@ -21,7 +21,7 @@ namespace Pact.Core.Negotiation;
 public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
 {
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
-    public const int FormatVersion = 4; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15)
+    public const int FormatVersion = 5; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15). 5: a prepared countersignature's signer and mandate (§14 on bundle members)
 
     private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
 

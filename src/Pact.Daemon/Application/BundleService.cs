@@ -10,6 +10,7 @@ using Pact.Core.Sessions;
 using Pact.Core.Terms;
 using Pact.Core.Time;
 using Pact.Daemon.Auth;
+using Pact.Daemon.Mandates;
 using Pact.Daemon.Policies;
 using Pact.Store;
 
@@ -20,7 +21,7 @@ namespace Pact.Daemon.Application;
 /// §11's order, nothing recorded on any), the resource, and the coordinator's withdrawal. Members are signed and
 /// declined through <see cref="ProposalService"/>, which hands them to the bundle machine.
 /// </summary>
-public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents, StandingPolicies standingPolicies, PolicyInputs policyInputs)
+public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents, StandingPolicies standingPolicies, PolicyInputs policyInputs, MandateRuntime mandates)
 {
     public const int MinMembers = 2;
     public const int MaxMembers = 16;
@@ -47,6 +48,9 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
         keys.AddRange(members.Select(m => m.Facts?.CompactId).OfType<string>());
         if (members.Any(m => m.Terms is { } t && (t.Version > 1 || t.Upstream.Count > 0))) keys.Add(DecisionEngine.LifecycleKey);
         keys.AddRange(members.SelectMany(m => m.Terms?.Upstream ?? []).Select(u => u.CompactId));
+        // The counterparties' mandates, as for a proposal: which one is active at this commit is decided by commit order (§14).
+        keys.AddRange(members.Where(m => m.Terms is not null && m.Signature is not null)
+            .Select(m => DecisionEngine.MandateKey(m.Terms!.Parties[m.Signature!.Party.Other()].Agent)));
 
         CreateBundle? command = null;
         NegotiationState? judged = null;
@@ -91,7 +95,10 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
             command = new CreateBundle(auth.ToEventJson(), sessionId, bundleId, [.. members.Select(m => new BundleMemberDraft(m.ProposalId, m.Facts!))],
                 (JsonObject)payload["select"]!.DeepClone(), closesAt!.Value);
             judged = state;
-            return NegotiationMachine.Decide(state, command, input.Now);
+            var verdict = NegotiationMachine.Decide(state, command, input.Now);
+            if (!verdict.IsAccepted) return verdict;
+            // The counterparties' mandates answer the members in the same commit, in member order (§14, §15).
+            return await mandates.AnswerBundleAsync(state, verdict.Decision, [.. members.Select(m => m.AsNewProposal(auth))], input.Now, ct);
         }, context => CommandOutcome.Ok(201, View(judged!.ApplyAll(context.Events), bundleId)), ct);
     }
 
@@ -150,6 +157,10 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
         ProposalFacts? Facts, IReadOnlyList<FieldError> ReadErrors)
     {
         public string Pointer => $"/payload/members/{Index}";
+
+        /// <summary>The member as a mandate judges it: a proposal with the coordinator's first signature, made when the envelope was issued.</summary>
+        public NewProposal AsNewProposal(AuthenticatedEnvelope auth) => new(ProposalId, Node["terms"]!.AsObject(), Terms!,
+            new SignatureEntry(Signature!.Party, auth.Signer, Signature.Sig, auth.Envelope.IssuedAt, Signature.PrincipalAuthorization), null);
     }
 
     private static MemberInput ReadMember(JsonNode? node, int i, DateTimeOffset now)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Bundles;
 using Pact.Core.Compacts;
 using Pact.Core.Events;
 using Pact.Core.Ids;
@@ -25,8 +26,9 @@ public sealed record NewProposal(string ProposalId, JsonObject Terms, CompactTer
 /// then acts as escalate. A counter is itself a proposal created in the commit: the other side's mandate, when one
 /// applies, answers it in turn, until a sign, decline or escalate, or the counter cap (8 linked proposals) stops it.
 /// <para>
-/// Bundle members (§15) will be prepared here once bundles exist: the seam is <see cref="AnswerAsync"/>, called per
-/// member in member order after all members' <c>proposal.created</c>, with a counter on a member acting as escalate.
+/// Bundle members (§15) are answered by <see cref="AnswerBundleAsync"/>, in member order after all members'
+/// <c>proposal.created</c>: a sign prepares the member (and may commit its bundle), a decline declines it (an <c>all</c>
+/// bundle aborts), and a counter acts as escalate, since members cannot be countered one by one.
 /// </para>
 /// </summary>
 public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, PolicyService policies, DecisionPassports passports, DaemonIdentity daemon)
@@ -54,6 +56,31 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
         return commit;
     }
 
+    /// <summary>
+    /// <paramref name="created"/> (a bundle's creation, judged on <paramref name="before"/>) followed by what the mandates
+    /// that apply to its members do, member by member in member order. A member its bundle already ended (an earlier
+    /// member's decline aborted it) is not answered.
+    /// </summary>
+    public async Task<Decision> AnswerBundleAsync(NegotiationState before, Decision created, IReadOnlyList<NewProposal> members, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(created);
+        ArgumentNullException.ThrowIfNull(members);
+        var commit = created;
+        PassportsAtHead? read = null;
+        foreach (var member in members)
+        {
+            var state = NegotiationMachine.After(before, commit, now);
+            var record = state.Proposal(member.ProposalId) ?? throw new InvalidOperationException($"Member {member.ProposalId} was not created.");
+            if (record.Status != ProposalStatus.Open) continue;
+            if (state.ApplyingMandate(record.CounterpartyAgent, record.SessionId, record.ProposerAgent, record.CompactId, now) is not { } mandate) continue;
+            // The coordinator's passport for the decisions, every counterparty's for a best bundle's ranking: read once.
+            read ??= await passports.ReadAsync([record.ProposerAgent, .. state.BundleOf(record)!.Members.Select(m => m.Counterparty)], now, ct);
+            (commit, _) = await AnswerOneAsync(state, commit, member, record, mandate, read, now, ct);
+        }
+        return commit;
+    }
+
     /// <summary>The mandate's answer to one proposal created in <paramref name="commit"/>, and the counter it made, if any.</summary>
     private async Task<(Decision Commit, NewProposal? Counter)> AnswerOneAsync(NegotiationState state, Decision commit, NewProposal proposal,
         ProposalRecord judged, MandateRecord mandate, PassportsAtHead read, DateTimeOffset now, CancellationToken ct)
@@ -64,7 +91,7 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
 
         var me = judged.Proposer.Other();
         var facts = new PolicyProposalFacts(judged.ProposalId, judged.SessionId, judged.CompactId, judged.Version, judged.Proposer.ToWire(),
-            proposal.Replaces, judged.TermsHash, now, null);
+            proposal.Replaces, judged.TermsHash, now, judged.BundleId);
         // The passport as of the seq before the judged proposal.created: the head, moved by this commit's events before it.
         var passport = read.Of(judged.ProposerAgent, EventsBefore(commit, judged.ProposalId));
         var input = await inputs.ForMandateAsync(proposal.Terms, me.ToWire(), facts, passport, ct);
@@ -77,14 +104,28 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
             case PolicyEffects.Sign when MandateActions.MaySign(proposal.TypedTerms, judged.TermsHash, me, mandate, now):
                 {
                     var second = MandateActions.Sign(daemon.Key, mandate, me, judged.TermsHash, outcome.DecisionHash, proposal.FirstSignature.Sig, now);
-                    var record = SignedCompactRecord.Create(proposal.TypedTerms, proposal.FirstSignature, second, now, daemon.Key);
                     var stateDecided = NegotiationMachine.After(state, Decision.Of(decided.Events[^1]), now);
+                    var reference = mandate.ActionReference(outcome.DecisionHash);
+                    if (judged.BundleId is not null)
+                    {
+                        // A member is prepared; its bundle's commit, when this settles it, seals every member's record (§15).
+                        return (decided.Then(BundleMachine.PreparedUnderMandate(stateDecided, judged.ProposalId, second.ToJson(), reference, now, decided,
+                            BundleServicesFrom(read))), null);
+                    }
+                    var record = SignedCompactRecord.Create(proposal.TypedTerms, proposal.FirstSignature, second, now, daemon.Key);
                     return (decided.Then(NegotiationMachine.SignedUnderMandate(stateDecided, judged.ProposalId, second.ToJson(),
-                        mandate.ActionReference(outcome.DecisionHash), new SignedCompact(record.ToJson(), record.CompactHash))), null);
+                        reference, new SignedCompact(record.ToJson(), record.CompactHash))), null);
                 }
             case PolicyEffects.Decline:
-                return (decided.Then(Decision.Of(MandateActions.Declined(judged.SessionId, judged.ProposalId, outcome.Decision.Reason, mandate, outcome.DecisionHash))), null);
-            case PolicyEffects.Counter when outcome.CounterTerms is { } patched && outcome.CounterDecision is { } again
+                {
+                    var declined = MandateActions.Declined(judged.SessionId, judged.ProposalId, outcome.Decision.Reason, mandate, outcome.DecisionHash);
+                    if (judged.BundleId is null) return (decided.Then(Decision.Of(declined)), null);
+                    var stateDecided = NegotiationMachine.After(state, Decision.Of(decided.Events[^1]), now);
+                    return (decided.Then(BundleMachine.DeclinedUnderMandate(stateDecided, judged.ProposalId, declined, mandate.Agent, now, decided,
+                        BundleServicesFrom(read))), null);
+                }
+            // A counter on a bundle member acts as escalate (§14, §15): members cannot be countered one by one.
+            case PolicyEffects.Counter when judged.BundleId is null && outcome.CounterTerms is { } patched && outcome.CounterDecision is { } again
                 && MandateActions.LinkedProposals(state, judged) < MandateActions.CounterCap:
                 {
                     var (typed, _) = TermsReader.Read(patched);
@@ -103,6 +144,9 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
                 return (decided, null);
         }
     }
+
+    /// <summary>What a bundle's commit in this decision needs: the daemon key, and the passports read for it (their window at the commit).</summary>
+    private BundleServices BundleServicesFrom(PassportsAtHead read) => new(daemon.Key, read.WithWindowEndingAt);
 
     /// <summary>How many of the commit's events come before <paramref name="proposalId"/>'s <c>proposal.created</c>.</summary>
     private static int EventsBefore(Decision commit, string proposalId)

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using Pact.Client;
+using Pact.Client.Verification;
+using Pact.Core.Compacts;
+using Pact.Core.Encoding;
+using Pact.Core.Events;
+using Pact.Daemon.Tests.Infrastructure;
+using static Pact.Daemon.Tests.BundleTests;
+
+namespace Pact.Daemon.Tests.Mandates;
+
+/// <summary>
+/// Mandates on bundle members (§14, §15) end to end: in the bundle's creation commit, after every member's
+/// proposal.created, each counterparty's mandate answers its member in member order — a sign prepares it (the last one of
+/// an <c>all</c> bundle commits it), a decline declines it (the bundle aborts), a counter escalates.
+/// </summary>
+public class BundleMandateTests
+{
+    /// <summary>The store the daemons of these tests run on.</summary>
+    protected virtual DaemonStore Store => DaemonStore.Default;
+
+    /// <summary>A scenario whose counterparties have each granted a mandate under the intake policy (§13's sample).</summary>
+    private async Task<(Scenario S, List<string> Mandates)> StartAsync(int counterparties = 2)
+    {
+        var s = await Scenario.StartAsync(Store, counterparties);
+        var policyHash = await MandateGrantTests.PublishAsync(s.Others[0]);
+        var mandates = new List<string>();
+        foreach (var other in s.Others)
+            mandates.Add((await other.Client.GrantMandateAsync(policyHash, [], [], s.Clock.GetUtcNow().AddDays(30))).MandateId);
+        return (s, mandates);
+    }
+
+    private static IEnumerable<string> Types(IEnumerable<TranscriptEvent> events) => events.Select(e => e.Type);
+
+    private static string Id(TranscriptEvent e) => e.Data["proposalId"]!.GetValue<string>();
+
+    private static async Task VerifiedEverywhereAsync(Scenario s)
+    {
+        var report = await s.Coordinator.Client.VerifyAsync(s.SessionId);
+        report.Ok.Should().BeTrue(report.FirstError?.Message);
+        var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
+        var offline = ExportVerifier.Verify(await s.Coordinator.Client.ExportSessionAsync(s.SessionId), daemonKey);
+        offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public async Task Mandates_that_sign_every_member_of_an_all_bundle_commit_it_in_its_creation_commit()
+    {
+        var (s, mandates) = await StartAsync();
+        await using var _ = s;
+
+        var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
+
+        bundle.Status.Should().Be("committed", "the response shows the bundle after the whole commit");
+        bundle.Members.Should().OnlyContain(m => m.Status == "signed");
+        var events = (await s.EventsAsync()).Skip(1).ToList();
+        Types(events).Should().Equal("bundle.created", "proposal.created", "proposal.created", "policy.decided", "proposal.signed",
+            "policy.decided", "proposal.signed", "bundle.committed", "compact.in-force", "compact.in-force");
+        events[0].Actor.Should().Be(s.Coordinator.Did);
+        events.Skip(1).Should().OnlyContain(e => e.Actor == "daemon");
+        events.Select(e => e.Time).Distinct().Should().ContainSingle("one commit");
+        var members = bundle.Members.Select(m => m.ProposalId).ToList();
+        foreach (var (decided, signed, i) in new[] { (events[3], events[4], 0), (events[5], events[6], 1) })
+        {
+            Id(decided).Should().Be(members[i]);
+            decided.Data["mandateId"]!.GetValue<string>().Should().Be(mandates[i]);
+            decided.Data["decision"]!["effect"]!.GetValue<string>().Should().Be("sign");
+            // The passport is the coordinator's as of the seq before the judged member's proposal.created.
+            decided.Data["passport"]!["agent"]!.GetValue<string>().Should().Be(s.Coordinator.Did);
+            decided.Data["passport"]!["asOfSeq"]!.GetValue<long>().Should().Be(events[1 + i].Seq - 1);
+            Id(signed).Should().Be(members[i]);
+            signed.Data["mandate"]!["decisionHash"]!.GetValue<string>().Should().Be(decided.Data["decisionHash"]!.GetValue<string>());
+        }
+        events[7].Data["selected"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(members);
+
+        var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
+        foreach (var (inForce, i) in events.Skip(8).Select((e, i) => (e, i)))
+        {
+            var (record, error) = SignedCompactRecord.FromJson(inForce.Data["record"]);
+            error.Should().BeNull();
+            record!.Verify(daemonKey).IsValid.Should().BeTrue();
+            record.Signatures[1].Signer.Should().Be(record.DaemonId);
+            record.Signatures[1].Agent.Should().Be(s.Others[i].Did);
+        }
+        var state = await s.Coordinator.Client.GetStateAsync(s.SessionId);
+        state.State.Compacts.Should().HaveCount(2).And.OnlyContain(c => c.Status == "in-force");
+        foreach (var (other, mandate) in s.Others.Zip(mandates)) (await other.Client.GetMandateAsync(mandate)).Actions.Should().Be(1);
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task A_mandate_that_declines_the_second_member_aborts_the_bundle_and_voids_the_first_members_prepared_signature()
+    {
+        var (s, _) = await StartAsync();
+        await using var _ = s;
+
+        var bundle = await s.CreateAsync(await s.TermsAsync(2, (i, t) => { if (i == 1) t["tier"] = "advanced"; }), BundleSelection.All());
+
+        bundle.Status.Should().Be("aborted");
+        bundle.Cause!.ToJsonString().Should().Be($$"""{"kind":"declined","proposalId":"{{bundle.Members[1].ProposalId}}","agent":"{{s.Others[1].Did}}"}""");
+        bundle.Members.Select(m => m.Status).Should().Equal("retired", "declined");
+        var events = (await s.EventsAsync()).Skip(4).ToList();
+        Types(events).Should().Equal("policy.decided", "proposal.signed", "policy.decided", "proposal.declined", "bundle.aborted", "proposal.retired");
+        events.Should().OnlyContain(e => e.Actor == "daemon");
+        events[3].Data["reason"]!.GetValue<string>().Should().Be("Advanced-tier compacts need a human.");
+        Id(events[5]).Should().Be(bundle.Members[0].ProposalId);
+        (await s.Coordinator.Client.GetStateAsync(s.SessionId)).State.Compacts.Should().BeEmpty();
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task A_decline_of_the_first_member_ends_the_bundle_before_the_second_members_mandate_is_asked()
+    {
+        var (s, mandates) = await StartAsync();
+        await using var _ = s;
+
+        var bundle = await s.CreateAsync(await s.TermsAsync(2, (i, t) => { if (i == 0) t["tier"] = "advanced"; }), BundleSelection.All());
+
+        bundle.Status.Should().Be("aborted");
+        Types((await s.EventsAsync()).Skip(4)).Should().Equal("policy.decided", "proposal.declined", "bundle.aborted", "proposal.retired");
+        (await s.Others[1].Client.GetMandateAsync(mandates[1])).Actions.Should().Be(0, "the member was retired before its mandate could act");
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task A_mandate_that_would_counter_a_member_escalates_it_to_its_agent_who_can_then_commit_the_bundle()
+    {
+        var (s, _) = await StartAsync();
+        await using var _ = s;
+        var terms = await s.TermsAsync(2, (i, t) => t["revocation"]!["noticePeriod"] = i == 1 ? "P90D" : "P30D");
+
+        var bundle = await s.CreateAsync(terms, BundleSelection.All());
+
+        bundle.Status.Should().Be("open");
+        bundle.Members.Select(m => m.Status).Should().Equal("prepared", "open");
+        var events = (await s.EventsAsync()).Skip(4).ToList();
+        Types(events).Should().Equal("policy.decided", "proposal.signed", "policy.decided");
+        events[2].Data["decision"]!["effect"]!.GetValue<string>().Should().Be("counter", "the decision is recorded as decided, then acts as escalate");
+        var pending = (await s.Others[1].Client.GetPendingAsync()).Items.Should().ContainSingle().Which;
+        pending.Kind.Should().Be("proposal");
+        pending.Id.Should().Be(bundle.Members[1].ProposalId);
+        pending.BundleId.Should().Be(bundle.BundleId);
+        pending.Decision!["effect"]!.GetValue<string>().Should().Be("counter");
+        await VerifiedEverywhereAsync(s);
+
+        var committed = await s.Others[1].Client.SignMemberAsync(bundle.Members[1].ProposalId, s.Others[1].Authority);
+        committed.InForce.Should().BeTrue();
+        (await s.Coordinator.Client.GetBundleAsync(bundle.BundleId)).Status.Should().Be("committed");
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task Mandates_that_sign_every_member_of_a_best_bundle_close_it_with_its_ranking_in_the_creation_commit()
+    {
+        var (s, _) = await StartAsync(3);
+        await using var _ = s;
+        var terms = await s.TermsAsync(3, (i, t) => t["revocation"]!["noticePeriod"] = $"P{30 - 10 * i}D");
+
+        var bundle = await s.CreateAsync(terms, BundleSelection.Best(1, 1, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)")));
+
+        bundle.Status.Should().Be("committed");
+        bundle.Selected.Should().Equal(bundle.Members[2].ProposalId);
+        var events = (await s.EventsAsync()).Skip(5).ToList();
+        Types(events).Should().Equal("policy.decided", "proposal.signed", "policy.decided", "proposal.signed", "policy.decided", "proposal.signed",
+            "bundle.committed", "compact.in-force", "proposal.retired", "proposal.retired");
+        // The ranking's passports are as of the seq before bundle.committed.
+        var committed = events[6];
+        committed.Data["ranking"]!.AsArray().Should().OnlyContain(r => r!["passport"]!["asOfSeq"]!.GetValue<long>() == committed.Seq - 1);
+        await VerifiedEverywhereAsync(s);
+    }
+}

@@ -16,7 +16,7 @@ namespace Pact.Daemon.Tests.Mandates;
 /// </summary>
 public class BundleMandateTests
 {
-    /// <summary>The store the daemons of these tests run on.</summary>
+    /// <summary>The store the daemons of these tests run on (Postgres/OnPostgres.cs runs them again on PostgreSQL).</summary>
     protected virtual DaemonStore Store => DaemonStore.Default;
 
     /// <summary>A scenario whose counterparties have each granted a mandate under the intake policy (§13's sample).</summary>

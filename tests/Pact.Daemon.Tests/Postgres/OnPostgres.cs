@@ -112,3 +112,8 @@ public sealed class BundleUpstreamTestsOnPostgres : BundleUpstreamTests
 {
     protected override DaemonStore Store => DaemonStore.Postgres;
 }
+
+public sealed class BundleMandateTestsOnPostgres : BundleMandateTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}

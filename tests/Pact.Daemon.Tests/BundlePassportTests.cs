@@ -45,6 +45,12 @@ public class BundlePassportTests
         var sharedInSecond = commits[1].Data["ranking"]!.AsArray().Single(r => r!["passport"]!["agent"]!.GetValue<string>() == shared.Did)!;
         sharedInSecond["passport"]!["counts"]!["compacts"]!.GetValue<long>().Should().Be(1, "the first bundle's commit put the shared counterparty in a compact");
         commits[1].Data["selected"]!.AsArray().Single()!.GetValue<string>().Should().Be(second.Members[0].ProposalId);
+        // The SDK reads the ranking typed: entries in rank order, each passport the one recorded.
+        var entries = (await s.Coordinator.Client.GetBundleAsync(second.BundleId)).RankingEntries!;
+        entries.Select(e => e.ProposalId).Should().Equal(second.Members[0].ProposalId, second.Members[2].ProposalId);
+        entries.Should().OnlyContain(e => e.Excluded == null && e.Keys!.Count == 1);
+        entries[0].Passport.Hash.Should().Be(sharedInSecond["passport"]!["passportHash"]!.GetValue<string>());
+        entries[0].Passport.Counts.Compacts.Should().Be(1);
         (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
     }
 

@@ -323,6 +323,8 @@ public class BundleTests
         committed.Members.Select(m => m.Status).Should().Equal("retired", "signed", "retired");
         var aborted = await s.Coordinator.Client.GetBundleAsync(insufficient.BundleId);
         JsonNode.DeepEquals(aborted.Cause, JsonNode.Parse("""{"kind":"insufficient","proposalId":null,"agent":null}""")).Should().BeTrue();
+        aborted.AbortCause.Should().Be(new Pact.Core.Contracts.Responses.BundleAbortCause("insufficient", null, null));
+        aborted.RankingEntries.Should().BeNull();
         var events = await s.EventsAsync();
         events.Where(e => e.Type is "bundle.committed" or "bundle.aborted")
             .Should().OnlyContain(e => e.Data["dueAt"]!.GetValue<string>() == Pact.Core.Time.Timestamp.ToText(Scenario.ClosesAt));

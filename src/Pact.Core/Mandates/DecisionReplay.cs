@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pact.Core.Compacts;
 using Pact.Core.Events;
 using Pact.Core.Negotiation;
 using Pact.Core.Passport;
@@ -18,8 +19,11 @@ public sealed record DecisionMismatch(long Seq, long StreamSeq, string Message, 
 /// <summary>
 /// Recomputes every <c>policy.decided</c> of a session stream (§14 verify) from what the transcript recorded: the judged
 /// proposal's terms and facts (its <c>proposal.created</c>), the session (its <c>session.created</c>), and the passport the
-/// decision recorded; with the policy it names. A first decision is the first-true rule's (or, for a counter that could not
-/// be taken, the same rule acting as <c>escalate</c>); a counter's second decision is the <c>sign</c> on the patched terms.
+/// decision recorded; with the policy it names. Both decisions are re-derived with the live path's
+/// <see cref="PolicyEvaluator.Evaluate"/>: a first decision is the first-true rule's (or, for a counter whose patch,
+/// patched terms or re-evaluation fail, the same rule acting as <c>escalate</c>); a counter's second decision follows a
+/// first that countered the judged proposal under the same mandate, its counter replaces that proposal with exactly the
+/// patched terms, and it is the <c>sign</c> on them.
 /// Used alike by the daemon's verify and the SDK's offline verifier, so both recompute the same hash.
 /// </summary>
 public static class DecisionReplay
@@ -75,10 +79,15 @@ public static class DecisionReplay
             }
         }
         var decisions = DecisionTies.Decisions(events);
+        var firstDecisions = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (mandates?.Problem(e) is { } unbacked) return new DecisionMismatch(e.Seq, e.StreamSeq, unbacked, MandateStreams.Check);
-            if (e.Type == EventTypes.PolicyDecided && Recompute(e, created, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
+            if (e.Type == EventTypes.PolicyDecided)
+            {
+                if (Recompute(e, created, firstDecisions, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
+                if (e.Data["judged"] is null && Text(e.Data, "proposalId") is { } judgedId) firstDecisions[judgedId] = e;
+            }
             if (DecisionTies.Check(e, decisions, created, initiations, mandates?.DaemonId) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
         }
         return null;
@@ -102,34 +111,83 @@ public static class DecisionReplay
     }
 
     /// <summary>What is wrong with one decision, or null.</summary>
-    private static string? Recompute(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created, PolicySessionFacts session, IPolicyResolver policies)
+    /// <param name="firstDecisions">The first decisions recorded before <paramref name="decided"/>, by the proposal they judge.</param>
+    private static string? Recompute(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created, Dictionary<string, TranscriptEvent> firstDecisions,
+        PolicySessionFacts session, IPolicyResolver policies)
     {
         var data = decided.Data;
         if (data["decision"] is not JsonObject decision || data["decisionHash"]?.GetValue<string>() is not { } recordedHash)
             return "The decision or its decisionHash is missing.";
         if (PolicyDecision.HashOf(decision) != recordedHash) return "decisionHash is not the hash of the recorded decision.";
-        var judgedId = data["judged"]?.GetValue<string>() ?? data["proposalId"]!.GetValue<string>();
-        if (!created.TryGetValue(judgedId, out var judged) || judged.Seq > decided.Seq) return $"The judged proposal {judgedId} was not created before the decision.";
-        if (data["passport"] is not JsonObject passport) return "The decision records no passport.";
-        var policyHash = decision["policyHash"]!.GetValue<string>();
-        if (policies.Find(policyHash) is not { } policy) return $"The policy {policyHash} is not available to recompute the decision.";
-
-        var input = InputFor(judged, passport, session);
-        if (data["judged"] is not null)
-        {
-            // A counter's second decision: the first's input on the counter's terms, and it must sign them.
-            if (!created.TryGetValue(data["proposalId"]!.GetValue<string>(), out var counter) || counter.Data["terms"] is not JsonObject counterTerms)
-                return "The counter-proposal this decision names is not recorded with its terms.";
-            var again = PolicyEvaluator.Decide(policy, input.WithTerms((JsonObject)counterTerms.DeepClone()));
-            if (again.Effect != PolicyEffects.Sign) return $"On the counter's terms the policy decides {again.Effect}, not sign.";
-            return again.DecisionHash == recordedHash ? null : $"The counter's decision recomputes to {again.DecisionHash}, not {recordedHash}.";
-        }
-        var expected = PolicyEvaluator.Decide(policy, input);
-        if (expected.DecisionHash == recordedHash) return null;
-        // A counter that could not be taken is recorded as its rule acting as escalate (§13).
-        if (expected.Effect == PolicyEffects.Counter && (expected with { Effect = PolicyEffects.Escalate }).DecisionHash == recordedHash) return null;
-        return $"The decision recomputes to {expected.Effect} by {expected.RuleId ?? "the default"} ({expected.DecisionHash}), not {recordedHash}.";
+        return data["judged"] is null
+            ? RecomputeFirst(decided, recordedHash, created, session, policies)
+            : RecomputeCounter(decided, recordedHash, created, firstDecisions, session, policies);
     }
+
+    /// <summary>
+    /// A first decision is what the live path's <see cref="PolicyEvaluator.Evaluate"/> made of the judged proposal: the
+    /// first-true rule's, and for a counter, the counter or (when its patch, the patched terms or the re-evaluation fail)
+    /// the same rule acting as escalate.
+    /// </summary>
+    private static string? RecomputeFirst(TranscriptEvent decided, string recordedHash, Dictionary<string, TranscriptEvent> created,
+        PolicySessionFacts session, IPolicyResolver policies)
+    {
+        var (expected, problem) = Reevaluate(decided, created, session, policies);
+        if (expected is null) return problem;
+        if (expected.DecisionHash == recordedHash) return null;
+        // The daemon also judges counter terms against its registry and the upstream compacts' state at the commit, which
+        // the transcript does not hold: a counter that passes offline may still have been refused there, and escalated.
+        if (expected.CounterTerms is not null && (expected.Decision with { Effect = PolicyEffects.Escalate }).DecisionHash == recordedHash) return null;
+        return $"The decision recomputes to {expected.Decision.Effect} by {expected.Decision.RuleId ?? "the default"} ({expected.DecisionHash}), not {recordedHash}.";
+    }
+
+    /// <summary>
+    /// A counter's second decision must follow a first decision that countered the judged proposal under the same mandate;
+    /// the counter must replace the judged proposal and carry exactly its terms with that counter's <c>set</c> applied; and
+    /// the decision must be the <c>sign</c> the live path's re-evaluation of those terms made.
+    /// </summary>
+    private static string? RecomputeCounter(TranscriptEvent decided, string recordedHash, Dictionary<string, TranscriptEvent> created,
+        Dictionary<string, TranscriptEvent> firstDecisions, PolicySessionFacts session, IPolicyResolver policies)
+    {
+        var data = decided.Data;
+        var judgedId = Text(data, "judged");
+        var counterId = Text(data, "proposalId");
+        var mandateId = Text(data, "mandateId");
+        if (judgedId is null || !firstDecisions.TryGetValue(judgedId, out var first) || Text(first.Data, "mandateId") != mandateId
+            || first.Data["decision"] is not JsonObject firstDecision || Text(firstDecision, "effect") != PolicyEffects.Counter)
+            return $"No earlier policy.decided under mandate {mandateId} counters the judged proposal {judgedId}.";
+        if (counterId is null || !created.TryGetValue(counterId, out var counter) || counter.Data["terms"] is not JsonObject counterTerms)
+            return "The counter-proposal this decision names is not recorded with its terms.";
+        if (Text(counter.Data, "replaces") is var replaces && replaces != judgedId)
+            return $"The counter {counterId} replaces {replaces ?? "no proposal"}, not the judged proposal {judgedId}.";
+
+        // The first decision's evaluation, as the live path ran it: its counter terms and the sign that justified them.
+        var (outcome, problem) = Reevaluate(first, created, session, policies);
+        if (outcome is null) return problem;
+        if (outcome.CounterTerms is not { } patched || outcome.CounterDecision is not { } again)
+            return $"On the judged proposal's terms the counter is not taken: the policy decides {outcome.Decision.Effect}.";
+        if (CompactCrypto.TermsHash(counterTerms) != CompactCrypto.TermsHash(patched))
+            return $"The counter's terms are not the judged proposal {judgedId}'s terms with the counter's set applied.";
+        return again.DecisionHash == recordedHash ? null : $"The counter's decision recomputes to {again.DecisionHash}, not {recordedHash}.";
+    }
+
+    /// <summary>The live path's evaluation of the proposal a first decision judged, from the transcript; or what prevents it.</summary>
+    private static (PolicyOutcome? Outcome, string? Problem) Reevaluate(TranscriptEvent firstDecided, Dictionary<string, TranscriptEvent> created,
+        PolicySessionFacts session, IPolicyResolver policies)
+    {
+        var data = firstDecided.Data;
+        var judgedId = Text(data, "proposalId");
+        if (judgedId is null || !created.TryGetValue(judgedId, out var judged) || judged.Seq > firstDecided.Seq)
+            return (null, $"The judged proposal {judgedId} was not created before the decision.");
+        if (data["passport"] is not JsonObject passport) return (null, "The decision records no passport.");
+        var policyHash = data["decision"]?["policyHash"] is JsonValue v && v.TryGetValue<string>(out var h) ? h : null;
+        if (policyHash is null || policies.Find(policyHash) is not { } policy)
+            return (null, $"The policy {policyHash} is not available to recompute the decision.");
+        // Terms judged offline: §4.2 without the registry (see RecomputeFirst).
+        return (PolicyEvaluator.Evaluate(policy, InputFor(judged, passport, session)), null);
+    }
+
+    private static string? Text(JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>The input of §13 as the judged proposal's creation recorded it, for its counterparty (the mandate's agent).</summary>
     private static PolicyInput InputFor(TranscriptEvent created, JsonObject passport, PolicySessionFacts session)

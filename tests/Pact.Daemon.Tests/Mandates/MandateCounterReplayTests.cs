@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Pact.Client;
+using Pact.Client.Verification;
+using Pact.Core.Compacts;
+using Pact.Core.Encoding;
+using Pact.Core.Events;
+using Pact.Core.Ids;
+using Pact.Core.Mandates;
+using Pact.Core.Negotiation;
+using Pact.Core.Passport;
+using Pact.Core.Policies;
+using Pact.Core.Terms;
+using Pact.Daemon.Application;
+using Pact.Daemon.Hosting;
+using Pact.Daemon.Policies;
+using Pact.Daemon.Tests.Infrastructure;
+using Pact.Store;
+
+namespace Pact.Daemon.Tests.Mandates;
+
+/// <summary>
+/// §13/§14: a counter under a mandate is re-derived from the judged proposal — its terms are the judged terms with the
+/// counter rule's <c>set</c> applied. A rogue daemon that writes a counter with terms of its own choosing straight into
+/// its log, even terms its agent's policy would sign, fails GET verify and the offline verifier alike, at the counter's
+/// decision, with the same message.
+/// </summary>
+public sealed class MandateCounterReplayTests : IAsyncLifetime
+{
+    private DaemonHost _host = null!;
+    private Negotiator _contractor = null!;
+    private Negotiator _homeowner = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await DaemonHost.StartAsync();
+        _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
+        _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>Counters a 90-day notice period with 30 days; signs 30 days, and 14 days too.</summary>
+    private static PolicyDocument ShorterNotice() => new PolicyBuilder("shorter-" + Guid.NewGuid().ToString("N")[..8])
+        .Counter("shorter-notice", "terms.revocation.noticePeriod == 'P90D'", ("/revocation/noticePeriod", "P30D"))
+        .Sign("agreed", "terms.revocation.noticePeriod in ['P30D', 'P14D']")
+        .Build();
+
+    /// <summary>The contractor proposes a 90-day notice period to the homeowner, who grants a mandate for that session only afterwards (so the daemon has not answered).</summary>
+    private async Task<(string Session, MandateRecord Mandate, CompiledPolicy Policy, TranscriptEvent Judged)> ProposeThenGrantAsync(PolicyDocument policy)
+    {
+        var session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;
+        var terms = await _contractor.DraftAsync(_homeowner);
+        terms["revocation"]!["noticePeriod"] = "P90D";
+        await _contractor.Client.ProposeAsync(session, terms, _contractor.Authority);
+        await _homeowner.Client.PublishPolicyAsync(policy);
+        var granted = await _homeowner.Client.GrantMandateAsync(policy.PolicyHash, new JsonObject { ["sessions"] = new JsonArray(session) }, [],
+            DateTimeOffset.UtcNow.AddDays(30));
+        var judged = (await _contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.ProposalCreated);
+        var mandate = _host.Services.GetRequiredService<DecisionEngine>().State.Mandate(granted.MandateId)!;
+        var compiled = (await _host.Services.GetRequiredService<PolicyCatalog>().GetAsync(policy.PolicyHash, CancellationToken.None))!;
+        return (session, mandate, compiled, judged);
+    }
+
+    /// <summary>
+    /// Appends, as the daemon and with its key, the commit of a counter to the judged proposal with a notice period of
+    /// <paramref name="noticePeriod"/>: the honest first decision (counter), then the policy's own decision on the
+    /// counter's terms, the counter first-signed under the mandate, and proposal.countered. Returns the counter decision's streamSeq.
+    /// </summary>
+    private async Task<long> RecordCounterAsync(string session, MandateRecord mandate, CompiledPolicy policy, TranscriptEvent judged, string noticePeriod)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var judgedTerms = judged.Data["envelope"]!["payload"]!["terms"]!.AsObject();
+        var counterTerms = (JsonObject)judgedTerms.DeepClone();
+        counterTerms["revocation"]!["noticePeriod"] = noticePeriod;
+        var passport = new AgentPassport(_contractor.Did, judged.Seq, judged.Time, new PassportCounts(0, 0, 0, 0, 0, 0, 0), []).ToJson();
+        // Neither rule reads more than the terms, so any input on them decides as the live path's would.
+        var input = PolicyInput.For((JsonObject)judgedTerms.DeepClone(), "b",
+            new PolicyProposalFacts(judged.Data["proposalId"]!.GetValue<string>(), session, judgedTerms["compactId"]!.GetValue<string>(), 1, "a", null,
+                judged.Data["termsHash"]!.GetValue<string>(), now, null),
+            PolicyPassportFacts.From(AgentPassport.FromJson(passport)), PolicySessionFacts.None);
+        var first = PolicyEvaluator.Evaluate(policy, input).Decision;
+        first.Effect.Should().Be(PolicyEffects.Counter);
+        var second = PolicyEvaluator.Decide(policy, input.WithTerms(counterTerms));
+        second.Effect.Should().Be(PolicyEffects.Sign, "the policy signs the counter's terms");
+
+        var judgedId = judged.Data["proposalId"]!.GetValue<string>();
+        var counterId = PactIds.New(PactIds.Proposal, now);
+        var key = _host.Services.GetRequiredService<DaemonIdentity>().Key;
+        var signature = MandateActions.Sign(key, mandate, PartyRole.B, CompactCrypto.TermsHash(counterTerms), second.DecisionHash, null, now);
+        var expiresAt = TermsReader.Read(counterTerms).Terms?.NegotiationTimeoutDuration?.AddTo(now);
+        StreamEvent[] commit =
+        [
+            MandateActions.Decided(session, judgedId, mandate, first, passport),
+            MandateActions.Decided(session, counterId, mandate, second, passport, judgedId),
+            .. MandateActions.Countered(session, counterId, judgedId, counterTerms, signature, expiresAt).Events,
+        ];
+        var appended = await _host.Services.GetRequiredService<IPactStore>()
+            .AppendAsync(new AppendRequest(now, [new StreamAppend(session, [.. commit.Select(e => e.Draft)])]));
+        return appended.Events[1].StreamSeq;
+    }
+
+    [Fact]
+    public async Task A_counter_with_terms_the_daemon_chose_fails_both_verifiers_at_its_decision_even_though_the_policy_signs_them()
+    {
+        var policy = ShorterNotice();
+        var honest = await ProposeThenGrantAsync(policy);
+        await RecordCounterAsync(honest.Session, honest.Mandate, honest.Policy, honest.Judged, "P30D");
+        var honestReport = await _homeowner.Client.VerifyAsync(honest.Session);
+        honestReport.Ok.Should().BeTrue(honestReport.FirstError?.Message);
+        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
+        var honestOffline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(honest.Session), daemonKey);
+        honestOffline.Ok.Should().BeTrue(honestOffline.FirstFailure?.Message);
+
+        var forged = await ProposeThenGrantAsync(policy);
+        var at = await RecordCounterAsync(forged.Session, forged.Mandate, forged.Policy, forged.Judged, "P14D");
+
+        var online = await _homeowner.Client.VerifyAsync(forged.Session);
+        online.Ok.Should().BeFalse();
+        online.FirstError!.Check.Should().Be(DecisionReplay.Check, online.FirstError.Message);
+        online.FirstError.StreamSeq.Should().Be(at);
+        online.FirstError.Message.Should().Contain("terms are not the judged proposal");
+
+        var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(forged.Session), daemonKey);
+        offline.Ok.Should().BeFalse();
+        offline.FirstFailure!.Check.Should().Be(ExportChecks.PolicyDecision, offline.FirstFailure.Message);
+        offline.FirstFailure.StreamSeq.Should().Be(at);
+        offline.FirstFailure.Message.Should().Be(online.FirstError.Message, "both run the same check in Core");
+    }
+}

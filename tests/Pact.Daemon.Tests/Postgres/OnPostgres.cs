@@ -117,3 +117,8 @@ public sealed class BundleMandateTestsOnPostgres : BundleMandateTests
 {
     protected override DaemonStore Store => DaemonStore.Postgres;
 }
+
+public sealed class BundleSlotTestsOnPostgres : BundleSlotTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}

@@ -273,7 +273,11 @@ public sealed partial class PactClient
     {
         ArgumentNullException.ThrowIfNull(signature);
         var payload = new ProposalSignPayload(proposalId, termsHash, signature.DeepClone().AsObject());
-        return Read<CompactRecordInfo>(await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/sign", payload, cancellationToken).ConfigureAwait(false));
+        var response = await SendSignedAsync($"v1/proposals/{Segment(proposalId)}/sign", payload, cancellationToken).ConfigureAwait(false);
+        // A bundle member's countersignature may only prepare it (202 the proposal, §15): that answer is not a record.
+        if (response.Status == System.Net.HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"Proposal {proposalId} is a bundle member: the signature was recorded and prepared it (202), and no compact is in force yet. Sign members with SignMemberAsync.");
+        return Read<CompactRecordInfo>(response);
     }
 
     /// <summary>Countersigns a proposal already fetched (and, one hopes, read): see <see cref="CreateCountersignature"/>. Answers the signed compact record.</summary>

@@ -272,6 +272,19 @@ public class BundleTests
     }
 
     [Fact]
+    public async Task The_generic_sign_call_on_a_member_it_only_prepares_says_to_use_SignMemberAsync_and_the_signature_stands()
+    {
+        await using var s = await Scenario.StartAsync(Store);
+        var bundle = await s.CreateAsync(await s.TermsAsync(2), BundleSelection.All());
+        var member = bundle.Members[0];
+
+        var sign = () => s.CounterpartyOf(member).Client.SignProposalAsync(member.ProposalId, s.CounterpartyOf(member).Authority);
+
+        (await sign.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("SignMemberAsync");
+        (await s.Coordinator.Client.GetProposalAsync(member.ProposalId)).Status.Should().Be("prepared");
+    }
+
+    [Fact]
     public async Task Bundles_are_visible_to_the_participants_of_their_session_only()
     {
         await using var s = await Scenario.StartAsync(Store);

@@ -15,9 +15,11 @@ internal sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTime
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var watched = new WatchedTimer(this);
-        // Armed before the inner timer exists: a zero due time fires inside base.CreateTimer.
-        Armed(watched, dueTime, period);
+        // Recorded before the inner timer exists (a zero due time fires inside base.CreateTimer), announced only once it
+        // does: a test that advances the clock when told a timer is armed must find it there to fire.
+        Record(watched, dueTime, period);
         watched.Inner = base.CreateTimer(s => { watched.Fired(); callback(s); }, state, dueTime, period);
+        Announce(watched);
         return watched;
     }
 
@@ -26,24 +28,34 @@ internal sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTime
     {
         lock (_gate)
         {
-            if (_armed.Any(t => t.Due == due)) return Task.CompletedTask;
+            if (_armed.Any(t => t.Due == due && t.Announced)) return Task.CompletedTask;
             var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _watches.Add((due, seen));
             return seen.Task;
         }
     }
 
-    private void Armed(WatchedTimer timer, TimeSpan due, TimeSpan period)
+    private void Record(WatchedTimer timer, TimeSpan due, TimeSpan period)
     {
-        List<TaskCompletionSource> seen = [];
         lock (_gate)
         {
             timer.Due = due;
             timer.Periodic = period > TimeSpan.Zero && period != Timeout.InfiniteTimeSpan;
+            timer.Announced = false;
             _armed.Remove(timer);
-            if (due == Timeout.InfiniteTimeSpan) return;
-            _armed.Add(timer);
-            foreach (var w in _watches.Where(w => w.Due == due).ToList())
+            if (due != Timeout.InfiniteTimeSpan) _armed.Add(timer);
+        }
+    }
+
+    /// <summary>The inner timer now runs with the recorded due time: watchers of that due time are told.</summary>
+    private void Announce(WatchedTimer timer)
+    {
+        List<TaskCompletionSource> seen = [];
+        lock (_gate)
+        {
+            if (!_armed.Contains(timer)) return; // disarmed, or already fired
+            timer.Announced = true;
+            foreach (var w in _watches.Where(w => w.Due == timer.Due).ToList())
             {
                 _watches.Remove(w);
                 seen.Add(w.Seen);
@@ -62,6 +74,7 @@ internal sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTime
         public ITimer Inner { get; set; } = null!;
         public TimeSpan Due { get; set; }
         public bool Periodic { get; set; }
+        public bool Announced { get; set; }
 
         public void Fired()
         {
@@ -70,8 +83,10 @@ internal sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTime
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            clock.Armed(this, dueTime, period);
-            return Inner.Change(dueTime, period);
+            clock.Record(this, dueTime, period);
+            var changed = Inner.Change(dueTime, period);
+            clock.Announce(this);
+            return changed;
         }
 
         public void Dispose()

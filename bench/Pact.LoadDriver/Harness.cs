@@ -87,8 +87,13 @@ internal sealed class InProcessDaemon : IAsyncDisposable
                 : (EventRow?)null;
         });
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        // The appends-and-floor run stops the daemon early to give the floor the cores; the `await using` then disposes again.
+        if (_disposed) return;
+        _disposed = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (_keep) return;

@@ -88,6 +88,25 @@ public class OpenApiDocumentTests
         }
     }
 
+    [Fact]
+    public async Task Every_write_documents_the_standbys_503_and_no_read_does()
+    {
+        // A standby with no writer to reach answers every forwarded write 503 PACT-503 (MultiInstanceTests); the
+        // document must say so for exactly those operations, or a generated client has no type for the answer.
+        var document = await FetchAsync();
+        var operations = Operations(document).Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal)).ToList();
+        var writes = operations.Where(o => o.Method is not ("get" or "head" or "options")).ToList();
+        writes.Should().HaveCountGreaterThan(20);
+        foreach (var (path, method, operation) in writes)
+        {
+            var answer = operation["responses"]?["503"];
+            answer.Should().NotBeNull($"{method} {path} may be answered by a standby");
+            answer!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>().Should().Be("#/components/schemas/ProblemBody");
+            answer["headers"]!["Retry-After"].Should().NotBeNull();
+        }
+        operations.Where(o => o.Method == "get").Should().OnlyContain(o => o.Operation["responses"]!["503"] == null);
+    }
+
     private static async Task<JsonNode> FetchAsync()
     {
         await using var host = await DaemonHost.StartAsync();

@@ -32,9 +32,12 @@ public sealed class WriterForwarding(InstanceRole role, ILogger<WriterForwarding
     })
     { Timeout = TimeSpan.FromSeconds(100) };
 
-    public static bool MayWrite(HttpRequest request) =>
-        !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
-        && request.Path.StartsWithSegments("/v1", StringComparison.Ordinal);
+    public static bool MayWrite(HttpRequest request) => MayWrite(request.Method, request.Path);
+
+    /// <summary>Any method but GET, HEAD and OPTIONS, under /v1 (also what the OpenAPI document says may answer 503).</summary>
+    public static bool MayWrite(string method, PathString path) =>
+        !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method)
+        && path.StartsWithSegments("/v1", StringComparison.Ordinal);
 
     /// <summary>The middleware: forwards on a standby, passes everything else on.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)

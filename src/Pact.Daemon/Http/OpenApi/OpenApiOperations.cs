@@ -97,3 +97,34 @@ public sealed class EventStreamTransformer : IOpenApiOperationTransformer
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Documents the answer every write may get when the daemon runs as several instances (ADR 0013): a standby forwards
+/// writes to the writer, and with none reachable answers 503 PACT-503 with Retry-After. Which requests are forwarded is
+/// <see cref="Instances.WriterForwarding.MayWrite(string, PathString)"/>'s rule, so the document cannot drift from it.
+/// </summary>
+public sealed class NoWriterTransformer : IOpenApiOperationTransformer
+{
+    public const string ProblemSchema = "ProblemBody";
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var method = context.Description.HttpMethod ?? HttpMethods.Get;
+        if (!Instances.WriterForwarding.MayWrite(method, "/" + context.Description.RelativePath)) return Task.CompletedTask;
+        operation.Responses ??= [];
+        operation.Responses["503"] = new OpenApiResponse
+        {
+            Description = "PACT-503: this instance is a standby and no instance holding the writer role could be reached. " +
+                "Retry after the Retry-After seconds; a signed request retried with the same nonce is answered as before if it did commit.",
+            Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+            },
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, context.Document) },
+            },
+        };
+        return Task.CompletedTask;
+    }
+}

@@ -43,6 +43,7 @@ public static class OpenApiServices
             openapi.AddOperationTransformer<CallerTransformer>();
             openapi.AddOperationTransformer<EventStreamTransformer>();
             openapi.AddOperationTransformer<EnvelopeExampleTransformer>();
+            openapi.AddOperationTransformer<NoWriterTransformer>();
             openapi.AddDocumentTransformer((document, _, _) =>
             {
                 HealthProbes.AddTo(document);

@@ -93,7 +93,7 @@ internal sealed class PassportProjection : IRelationalProjection
             command.Bind("@id", compactId);
             command.Bind("@version", version);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new CompactParties(reader.GetString(0), reader.GetString(1)) : null;
+            return reader.Read() ? new CompactParties(reader.Text(0), reader.Text(1)) : null;
         }
 
         public string? InitiatorOf(string revocationId)
@@ -111,8 +111,8 @@ internal sealed class PassportProjection : IRelationalProjection
             command.Bind("@stream", e.Stream);
             command.Bind("@streamSeq", e.StreamSeq - 1);
             using var reader = command.ExecuteReader();
-            if (!reader.Read() || StrictJson.Parse(reader.GetString(1)) is not JsonObject data) return false;
-            return PassportEvents.IsAckTimeoutLapse(e with { StreamSeq = e.StreamSeq - 1, Type = reader.GetString(0), Data = data });
+            if (!reader.Read() || StrictJson.Parse(reader.Text(1)) is not JsonObject data) return false;
+            return PassportEvents.IsAckTimeoutLapse(e with { StreamSeq = e.StreamSeq - 1, Type = reader.Text(0), Data = data });
         }
     }
 }

@@ -137,7 +137,7 @@ internal sealed class ProposalProjection : IRelationalProjection
             (string Actor, JsonObject Data)? found = null;
             using (var r = command.ExecuteReader())
             {
-                if (r.Read()) found = (r.GetString(0), (JsonObject)StrictJson.Parse(r.GetString(1))!);
+                if (r.Read()) found = (r.Text(0), (JsonObject)StrictJson.Parse(r.Text(1))!);
             }
             if (found is not { } created || created.Data["bundleId"]?.GetValue<string>() != bundleId)
                 throw new InvalidOperationException($"Member {member.Data["proposalId"]} of bundle {bundleId} does not follow its bundle.created.");

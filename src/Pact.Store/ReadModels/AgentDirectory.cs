@@ -73,9 +73,9 @@ internal sealed class AgentDirectory(IRelationalEngine store) : IAgentDirectory
     }
 
     private static AgentRecord Read(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        (JsonObject)StrictJson.Parse(reader.GetString(2))!,
-        reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetString(4));
+        reader.Text(0),
+        reader.Text(1),
+        (JsonObject)StrictJson.Parse(reader.Text(2))!,
+        reader.IsDBNull(3) ? null : reader.Text(3),
+        reader.Text(4));
 }

@@ -40,7 +40,7 @@ internal sealed class NonceStore : INonceStore
             command.Bind("@signer", signer);
             command.Bind("@nonce", nonce);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new StoredResponse(reader.GetString(0), reader.GetInt32(1), reader.GetString(2)) : null;
+            return reader.Read() ? new StoredResponse(reader.Text(0), reader.GetInt32(1), reader.Text(2)) : null;
         }, ct).ConfigureAwait(false);
     }
 
@@ -104,7 +104,7 @@ internal sealed class NonceStore : INonceStore
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT signer, nonce, expires_at FROM nonces";
             using var reader = command.ExecuteReader();
-            while (reader.Read()) _index.TryAdd((reader.GetString(0), reader.GetString(1)), reader.GetInt64(2));
+            while (reader.Read()) _index.TryAdd((reader.Text(0), reader.Text(1)), reader.GetInt64(2));
             return _index.Count;
         });
 }

@@ -53,8 +53,8 @@ internal sealed class PassportReadModel(IRelationalEngine store) : IPassportRead
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    var refs = ((JsonArray)StrictJson.Parse(reader.GetString(3))!).Select(r => r!.GetValue<string>()).ToList();
-                    recent.Add(new PassportFailure(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), refs));
+                    var refs = ((JsonArray)StrictJson.Parse(reader.Text(3))!).Select(r => r!.GetValue<string>()).ToList();
+                    recent.Add(new PassportFailure(reader.Text(0), reader.Text(1), reader.GetInt64(2), refs));
                 }
             }
             return new AgentPassport(agent, asOfSeq, asOf, counts, recent);

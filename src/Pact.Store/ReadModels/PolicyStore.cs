@@ -58,17 +58,17 @@ internal sealed class PolicyStore(IRelationalEngine store) : IPolicyStore
     /// </summary>
     private static PolicyRecord Read(DbDataReader reader)
     {
-        var policyHash = reader.GetString(0);
+        var policyHash = reader.Text(0);
         JsonObject? document = null;
         try
         {
-            document = StrictJson.Parse(reader.GetString(2)) as JsonObject;
+            document = StrictJson.Parse(reader.Text(2)) as JsonObject;
         }
         catch (Pact.Core.Errors.InvalidJsonException)
         {
         }
-        if (document is null || PolicyDocument.HashOf(document) != policyHash || document["name"]?.GetValue<string>() != reader.GetString(1))
+        if (document is null || PolicyDocument.HashOf(document) != policyHash || document["name"]?.GetValue<string>() != reader.Text(1))
             throw new TranscriptIntegrityException($"The stored policy {policyHash} is damaged: its document no longer hashes to its id.") { Resource = "policy " + policyHash };
-        return new(policyHash, reader.GetString(1), document, Convert.ToInt32(reader.GetInt64(3), CultureInfo.InvariantCulture), reader.GetString(4), reader.GetString(5));
+        return new(policyHash, reader.Text(1), document, Convert.ToInt32(reader.GetInt64(3), CultureInfo.InvariantCulture), reader.Text(4), reader.Text(5));
     }
 }

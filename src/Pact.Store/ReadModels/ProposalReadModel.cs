@@ -33,9 +33,9 @@ internal sealed class ProposalReadModel(IRelationalEngine store) : IProposalRead
         command.Bind("@id", proposalId);
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;
-        return new ProposalRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
-            StrictJson.Parse(r.GetString(6)), r.GetString(7), StrictJson.Parse(r.GetString(8)), r.IsDBNull(9) ? null : r.GetString(9),
-            StrictJson.Parse(r.GetString(10)), r.IsDBNull(11) ? null : r.GetString(11));
+        return new ProposalRow(r.Text(0), r.Text(1), r.Text(2), r.GetInt64(3), r.Text(4), r.Text(5),
+            StrictJson.Parse(r.Text(6)), r.Text(7), StrictJson.Parse(r.Text(8)), r.IsDBNull(9) ? null : r.Text(9),
+            StrictJson.Parse(r.Text(10)), r.IsDBNull(11) ? null : r.Text(11));
     }
 
     /// <summary>The signed record of one compact version.</summary>
@@ -95,8 +95,8 @@ internal sealed class ProposalReadModel(IRelationalEngine store) : IProposalRead
         var rows = new List<CompactVersionRow>();
         while (r.Read())
         {
-            rows.Add(new CompactVersionRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.GetString(6), r.GetString(7), (JsonArray)StrictJson.Parse(r.GetString(8))!));
+            rows.Add(new CompactVersionRow(r.Text(0), r.GetInt64(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5),
+                r.Text(6), r.Text(7), (JsonArray)StrictJson.Parse(r.Text(8))!));
         }
         return rows;
     }

@@ -59,6 +59,6 @@ internal sealed class SessionCheckpointReadModel(IRelationalEngine store) : ISes
         }, ct);
 
     private static SessionCheckpointRow Read(DbDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetString(7));
+        reader.Text(0), reader.Text(1), reader.GetInt64(2), reader.Text(3), reader.GetInt64(4),
+        reader.IsDBNull(5) ? null : reader.Text(5), reader.Text(6), reader.Text(7));
 }

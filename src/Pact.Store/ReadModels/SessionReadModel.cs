@@ -60,7 +60,7 @@ internal sealed class SessionReadModel(IRelationalEngine store) : ISessionReadMo
             command.Bind("@id", sessionId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
-                proposals.Add(SessionState.ParseProposal(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+                proposals.Add(SessionState.ParseProposal(reader.Text(0), reader.Text(1), reader.GetInt64(2), reader.Text(3), reader.Text(4), reader.Text(5)));
         }
         var compacts = new List<SessionCompact>();
         using (var command = commands("SELECT compact_id, version, compact_hash, status FROM compacts WHERE session_id = @id ORDER BY compact_id, version"))
@@ -68,7 +68,7 @@ internal sealed class SessionReadModel(IRelationalEngine store) : ISessionReadMo
             command.Bind("@id", sessionId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
-                compacts.Add(SessionState.ParseCompact(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+                compacts.Add(SessionState.ParseCompact(reader.Text(0), reader.GetInt64(1), reader.Text(2), reader.Text(3)));
         }
         if (!SessionStatusNames.TryParseSessionStatus(row.Status, out var status))
             throw new FormatException($"Session {sessionId} has the unknown status '{row.Status}'.");
@@ -118,7 +118,7 @@ internal sealed class SessionReadModel(IRelationalEngine store) : ISessionReadMo
             command.Bind("@agent", agent);
             using var reader = command.ExecuteReader();
             var ids = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.Read()) ids.Add(reader.GetString(0));
+            while (reader.Read()) ids.Add(reader.Text(0));
             return ids;
         }, ct);
 
@@ -153,10 +153,10 @@ internal sealed class SessionReadModel(IRelationalEngine store) : ISessionReadMo
     }
 
     private static SessionRow Read(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.IsDBNull(2) ? null : reader.GetString(2),
-        reader.IsDBNull(3) ? null : StrictJson.Parse(reader.GetString(3)),
-        reader.GetString(4),
-        StrictJson.Parse(reader.GetString(5))!.AsArray().Select(p => p!.GetValue<string>()).ToList());
+        reader.Text(0),
+        reader.Text(1),
+        reader.IsDBNull(2) ? null : reader.Text(2),
+        reader.IsDBNull(3) ? null : StrictJson.Parse(reader.Text(3)),
+        reader.Text(4),
+        StrictJson.Parse(reader.Text(5))!.AsArray().Select(p => p!.GetValue<string>()).ToList());
 }

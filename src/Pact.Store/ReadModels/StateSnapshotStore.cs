@@ -42,8 +42,8 @@ internal sealed class StateSnapshotStore(IRelationalEngine store, byte[] sealKey
             using var command = connection.Command($"SELECT through_seq, event_hash, format, body, body_hash, written_at, seal FROM {Table} ORDER BY through_seq DESC LIMIT 1");
             using var reader = command.ExecuteReader();
             if (!reader.Read()) return ((StoredStateSnapshot?)null, (string?)null);
-            return (new StoredStateSnapshot(reader.GetInt64(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
-                (byte[])reader.GetValue(3), reader.GetString(4), reader.GetString(5)), reader.GetString(6));
+            return (new StoredStateSnapshot(reader.GetInt64(0), reader.Text(1), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
+                (byte[])reader.GetValue(3), reader.Text(4), reader.Text(5)), reader.Text(6));
         }, ct).ConfigureAwait(false);
         if (snapshot is null) return null;
         if (seal != Seal(sealKey, snapshot))

@@ -26,7 +26,7 @@ internal sealed partial class WebhookOutbox
                     """;
                 command.Bind("@now", nowMs);
                 using var reader = command.ExecuteReader();
-                while (reader.Read()) first.Add(new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3)));
+                while (reader.Read()) first.Add(new DueDelivery(reader.Text(0), reader.Text(1), reader.GetInt64(2), reader.GetInt32(3)));
             }
             var retries = new List<DueDelivery>();
             using (var command = connection.CreateCommand())
@@ -41,7 +41,7 @@ internal sealed partial class WebhookOutbox
                 command.Bind("@now", nowMs);
                 command.Bind("@limit", limit);
                 using var reader = command.ExecuteReader();
-                while (reader.Read()) retries.Add(new DueDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3)));
+                while (reader.Read()) retries.Add(new DueDelivery(reader.Text(0), reader.Text(1), reader.GetInt64(2), reader.GetInt32(3)));
             }
             using (var command = connection.CreateCommand())
             {
@@ -72,7 +72,7 @@ internal sealed partial class WebhookOutbox
                 command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = @id";
                 command.Bind("@id", subscriptionId);
                 using var reader = command.ExecuteReader();
-                target = reader.Read() ? new DeliveryTarget(subscriptionId, reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+                target = reader.Read() ? new DeliveryTarget(subscriptionId, reader.Text(0), reader.Text(1), reader.Text(2)) : null;
             }
             var due = new List<DueDelivery>();
             if (target is null) return new FirstAttemptPage(target, due);
@@ -89,7 +89,7 @@ internal sealed partial class WebhookOutbox
                 command.Bind("@limit", limit);
                 using var reader = command.ExecuteReader();
                 // Seq order holds for first attempts: the page ends at the first delivery not yet due.
-                while (reader.Read() && reader.GetInt64(2) <= nowMs) due.Add(new DueDelivery(reader.GetString(0), subscriptionId, reader.GetInt64(1), 0));
+                while (reader.Read() && reader.GetInt64(2) <= nowMs) due.Add(new DueDelivery(reader.Text(0), subscriptionId, reader.GetInt64(1), 0));
             }
             return new FirstAttemptPage(target, due);
         }, ct);

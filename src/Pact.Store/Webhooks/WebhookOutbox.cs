@@ -95,7 +95,7 @@ internal sealed partial class WebhookOutbox(IRelationalEngine store, Subscriptio
             command.CommandText = "SELECT callback, sealed_secret, status FROM webhook_subscriptions WHERE subscription_id = @id";
             command.Bind("@id", subscriptionId);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new DeliveryTarget(subscriptionId, reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+            return reader.Read() ? new DeliveryTarget(subscriptionId, reader.Text(0), reader.Text(1), reader.Text(2)) : null;
         }, ct);
 
     /// <summary>A subscription's deliveries in seq order after a cursor, optionally of one status.</summary>
@@ -131,36 +131,36 @@ internal sealed partial class WebhookOutbox(IRelationalEngine store, Subscriptio
         }, ct);
 
     internal static SubscriptionRecord ReadSubscription(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
+        reader.Text(0),
+        reader.Text(1),
+        reader.Text(2),
         ReadArray(reader, 3),
         ReadArray(reader, 4),
-        reader.IsDBNull(5) ? null : reader.GetString(5),
-        reader.GetString(6),
+        reader.IsDBNull(5) ? null : reader.Text(5),
+        reader.Text(6),
         reader.GetInt64(7),
-        reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.Text(8),
+        reader.IsDBNull(9) ? null : reader.Text(9),
+        reader.IsDBNull(10) ? null : reader.Text(10),
         reader.GetInt32(11));
 
     private static DeliveryRecord ReadDelivery(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
+        reader.Text(0),
+        reader.Text(1),
         reader.GetInt64(2),
-        reader.GetString(3),
-        reader.GetString(4),
-        reader.GetString(5),
+        reader.Text(3),
+        reader.Text(4),
+        reader.Text(5),
         reader.GetInt32(6),
         reader.IsDBNull(7) ? null : reader.GetInt32(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(8) ? null : reader.Text(8),
+        reader.IsDBNull(9) ? null : reader.Text(9),
         reader.IsDBNull(10) ? null : reader.GetInt64(10),
-        reader.GetString(11));
+        reader.Text(11));
 
     private static object Array(IReadOnlyList<string>? items) =>
         items is null ? DBNull.Value : Jcs.CanonicalString(new JsonArray(items.Select(i => (JsonNode?)i).ToArray()));
 
     private static List<string>? ReadArray(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : StrictJson.Parse(reader.GetString(ordinal))!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        reader.IsDBNull(ordinal) ? null : StrictJson.Parse(reader.Text(ordinal))!.AsArray().Select(n => n!.GetValue<string>()).ToList();
 }

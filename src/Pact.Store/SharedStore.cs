@@ -32,6 +32,12 @@ public interface ISharedStore
 
     /// <summary>The base URL the writer advertised last, or null.</summary>
     Task<string?> WriterUrlAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Records <paramref name="daemonId"/> as the identity the database belongs to, unless one is recorded already, and
+    /// returns the recorded one (on a writer or a standby): an instance whose key differs must not serve this database.
+    /// </summary>
+    Task<string> ClaimIdentityAsync(string daemonId, DateTimeOffset now, CancellationToken ct = default);
 }
 
 /// <summary>An append or write reached an instance that does not hold the writer role (a standby, or a writer that lost it).</summary>

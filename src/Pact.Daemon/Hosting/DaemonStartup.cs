@@ -23,6 +23,7 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
         services.GetRequiredService<Pact.Daemon.Auth.AdminToken>();
         var store = services.GetRequiredService<IPactStore>();
         await RefuseAnOlderStoreAsync(services.GetRequiredService<DataDirectory>(), store, cancellationToken);
+        await RefuseAnotherIdentityAsync(identity, store, services.GetRequiredService<TimeProvider>(), cancellationToken);
         services.GetRequiredService<EventHub>();
         // The latest state snapshot that passes its checks, and the events after it; the whole log when there is none.
         var snapshots = services.GetRequiredService<StateSnapshots>();
@@ -37,6 +38,22 @@ internal sealed class DaemonStartup(IServiceProvider services, ILogger<DaemonSta
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Instances sharing a database must be one daemon (ADR 0013): one key signs its records and checkpoints, and a
+    /// request's audience is that key's did. The first instance records its daemon id in the database; an instance
+    /// with another key refuses to start rather than serve, forward to, or take over a log another key signs.
+    /// </summary>
+    private static async Task RefuseAnotherIdentityAsync(DaemonIdentity identity, IPactStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (store is not ISharedStore shared) return;
+        var recorded = await shared.ClaimIdentityAsync(identity.DaemonId, time.GetUtcNow(), ct);
+        if (recorded != identity.DaemonId)
+            throw new StartRefusedException(
+                $"this instance's daemon key is {identity.DaemonId}, but the database belongs to daemon {recorded}.",
+                "Every instance on one database must use the same daemon key: give this instance the data directory's " +
+                "daemon.key.json and token.secret of the others (see docs/operations.md, \"Several instances\").");
+    }
 
     /// <summary>
     /// A store with fewer events than this key has signed, and that does not itself remember that checkpoint, is a

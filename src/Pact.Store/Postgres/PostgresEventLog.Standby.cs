@@ -137,6 +137,29 @@ internal sealed partial class PostgresEventLog
             return command.ExecuteNonQuery();
         }, ct);
 
+    /// <summary>
+    /// Records the daemon identity if the database has none yet and returns the recorded one. On a pooled connection, not
+    /// through the writer: a standby claims too, and one statement is atomic whoever runs it first.
+    /// </summary>
+    public async Task<string> ClaimIdentityAsync(string daemonId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        // Inserted now, or recorded before. An instance that lost a race with another's insert reads neither in its
+        // statement's snapshot, and reads the other's row on the next try.
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("""
+                WITH claimed AS (
+                    INSERT INTO pact_identity (singleton, daemon_id, since) VALUES (true, $1, $2) ON CONFLICT (singleton) DO NOTHING
+                    RETURNING daemon_id)
+                SELECT daemon_id FROM claimed UNION ALL SELECT daemon_id FROM pact_identity LIMIT 1
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = daemonId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Pact.Core.Time.Timestamp.ToText(now) });
+            if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string recorded) return recorded;
+        }
+    }
+
     /// <summary>The URL the current writer advertised, or null before any did.</summary>
     public async Task<string?> WriterUrlAsync(CancellationToken ct)
     {

@@ -85,6 +85,8 @@ public sealed class PostgresPactStore : IPactStore, ISharedStore
 
     public Task<string?> WriterUrlAsync(CancellationToken ct = default) => _log.WriterUrlAsync(ct);
 
+    public Task<string> ClaimIdentityAsync(string daemonId, DateTimeOffset now, CancellationToken ct = default) => _log.ClaimIdentityAsync(daemonId, now, ct);
+
     public ISessionReadModel Sessions { get; }
 
     public IProposalReadModel Proposals { get; }

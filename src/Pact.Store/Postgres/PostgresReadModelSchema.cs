@@ -227,5 +227,13 @@ internal static class PostgresReadModelSchema
             url       text    NOT NULL,
             since     text    NOT NULL);
         """,
+        // Several instances (ADR 0013): the daemon identity the database belongs to, recorded by the first instance that
+        // starts on it; an instance with another key refuses to start.
+        """
+        CREATE TABLE pact_identity (
+            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            daemon_id text    NOT NULL,
+            since     text    NOT NULL);
+        """,
     ];
 }

@@ -287,4 +287,26 @@ public sealed class PostgresPactStoreConformanceTests : PactStoreConformanceTest
         _connectionString ??= await PostgresServer.CreateDatabaseAsync();
         return await Pact.Store.Postgres.PostgresPactStore.OpenAsync(new Pact.Store.Postgres.PostgresStoreOptions { ConnectionString = _connectionString });
     }
+
+    protected override async Task<IPactStore?> OpenStandbyAsync() =>
+        await Pact.Store.Postgres.PostgresPactStore.OpenAsync(new Pact.Store.Postgres.PostgresStoreOptions
+        {
+            ConnectionString = _connectionString!,
+            Standby = true,
+            TakeOverInterval = TimeSpan.FromMilliseconds(200),
+        });
+
+    /// <summary>Terminates the backend holding the writer's advisory lock (a bigint key: its halves are classid and objid).</summary>
+    protected override async Task KillWriterSessionAsync()
+    {
+        await using var admin = new Npgsql.NpgsqlConnection(_connectionString);
+        await admin.OpenAsync();
+        await using var kill = new Npgsql.NpgsqlCommand("""
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid = $1 AND objid = $2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, admin);
+        kill.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = Pact.Store.Postgres.PostgresLocks.Writer >> 32 });
+        kill.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = Pact.Store.Postgres.PostgresLocks.Writer & 0xFFFF_FFFF });
+        (await kill.ExecuteScalarAsync()).Should().Be(1L, "one backend holds the writer role");
+    }
 }

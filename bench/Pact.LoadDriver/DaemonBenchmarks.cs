@@ -51,10 +51,19 @@ internal static class DaemonBenchmarks
     /// Each client owns a session and flips it suspended/active as fast as the daemon answers: every request is a
     /// signed envelope and appends exactly one event. Counts the 2xx answers that arrive inside the window.
     /// </summary>
-    public static async Task<AppendResult> AppendsAsync(InProcessDaemon daemon, int clients, TimeSpan warmup, TimeSpan duration)
+    public static Task<AppendResult> AppendsAsync(InProcessDaemon daemon, int clients, TimeSpan warmup, TimeSpan duration) =>
+        AppendsAsync([daemon], clients, warmup, duration);
+
+    /// <summary>
+    /// As above with the clients split over several instances of one daemon (client i on instance i mod n; a standby
+    /// forwards to the writer). The first instance must be the writer: its store's counters are read.
+    /// </summary>
+    public static async Task<AppendResult> AppendsAsync(IReadOnlyList<InProcessDaemon> instances, int clients, TimeSpan warmup, TimeSpan duration)
     {
-        using var http = daemon.CreateHttpClient();
-        var pairs = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Pair.CreateAsync(http, "append-" + i, draft: false)));
+        var daemon = instances[0];
+        var https = instances.Select(i => i.CreateHttpClient()).ToArray();
+        using var dispose = new Disposables(https);
+        var pairs = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Pair.CreateAsync(https[i % https.Length], "append-" + i, draft: false)));
 
         return await MeasureAppendsAsync(clients, warmup, duration, i =>
         {
@@ -213,9 +222,15 @@ internal static class DaemonBenchmarks
     /// <paramref name="events"/> events at <paramref name="perSecond"/>; each delivery is timed against the append's
     /// acknowledgment and against the event's own time.
     /// </summary>
-    public static async Task<SseResult> SseAsync(InProcessDaemon daemon, int subscribers, int events, int perSecond)
+    public static Task<SseResult> SseAsync(InProcessDaemon daemon, int subscribers, int events, int perSecond) =>
+        SseAsync([daemon], subscribers, events, perSecond);
+
+    /// <summary>As above with the subscribers spread over several instances of one daemon (subscriber i on instance i mod n); the appender uses the first.</summary>
+    public static async Task<SseResult> SseAsync(IReadOnlyList<InProcessDaemon> instances, int subscribers, int events, int perSecond)
     {
-        using var http = daemon.CreateHttpClient(Timeout.InfiniteTimeSpan);
+        var https = instances.Select(i => i.CreateHttpClient(Timeout.InfiniteTimeSpan)).ToArray();
+        using var dispose = new Disposables(https);
+        var http = https[0];
         var pair = await Pair.CreateAsync(http, "sse", draft: false);
         var wall0 = TimeProvider.System.GetUtcNow();
         var ticks0 = Stopwatch.GetTimestamp();
@@ -227,7 +242,8 @@ internal static class DaemonBenchmarks
         for (var i = 0; i < subscribers; i++)
         {
             var log = received[i] = new List<(long, long)>(events + 8);
-            tails[i] = Task.Run(() => TailAsync(http, pair.SessionId, log, () => Interlocked.Increment(ref connected), stop.Token));
+            var tail = https[i % https.Length];
+            tails[i] = Task.Run(() => TailAsync(tail, pair.SessionId, log, () => Interlocked.Increment(ref connected), stop.Token));
             // Open connections in small waves so the accept queue never overflows.
             if (i % 50 == 49) await Task.Delay(20);
         }
@@ -337,5 +353,14 @@ internal static class DaemonBenchmarks
     {
         var remaining = (timestamp - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
         if (remaining > 0) await Task.Delay(TimeSpan.FromSeconds(remaining));
+    }
+}
+
+/// <summary>Disposes every one of a set of clients at the end of a phase.</summary>
+internal sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var item in items) item.Dispose();
     }
 }

@@ -40,11 +40,14 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     public IPactStore Store { get; }
 
     /// <param name="keepDirectory">A data directory to use and keep; a fresh temp one, deleted on dispose, when null.</param>
-    public static async Task<InProcessDaemon> StartAsync(string? keepDirectory = null)
+    /// <param name="postgres">The PostgreSQL database to store in (ADR 0011); SQLite in the data directory when null.</param>
+    public static async Task<InProcessDaemon> StartAsync(string? keepDirectory = null, string? postgres = null)
     {
         var dataDirectory = keepDirectory ?? Path.Combine(Path.GetTempPath(), "pact-load-" + Guid.NewGuid().ToString("N"));
+        string[] store = postgres is null ? [] : ["--Pact:Store:Provider=postgres", $"--Pact:Store:ConnectionString={postgres}"];
         var app = PactApp.Build(
         [
+            .. store,
             "--urls", "http://127.0.0.1:0",
             "--data-dir", dataDirectory,
             "--admin-token", AdminToken,

@@ -27,15 +27,21 @@ var restartAt = Array.IndexOf(args, "--restart");
 var restartSizes = restartAt >= 0 && restartAt + 1 < args.Length && !args[restartAt + 1].StartsWith("--", StringComparison.Ordinal)
     ? args[restartAt + 1].Split(',').Select(n => long.TryParse(n, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray()
     : [10_000L, 1_000_000L];
+// The store comparison instead of the throughput phases: appends and SSE on SQLite, on PostgreSQL, and on two
+// PostgreSQL instances (writer + standby), each configuration on a fresh database on this server.
+var postgresAt = Array.IndexOf(args, "--postgres");
+var postgres = postgresAt >= 0 && postgresAt + 1 < args.Length ? args[postgresAt + 1] : null;
 var unknown = args.Where((a, i) => a is not ("--quick" or "--appends-only" or "--appends-and-floor" or "--hosted" or "--restart") && !(warmupAt >= 0 && (i == warmupAt || i == warmupAt + 1))
+    && !(postgresAt >= 0 && (i == postgresAt || i == postgresAt + 1))
     && !(restartAt >= 0 && i == restartAt + 1 && !a.StartsWith("--", StringComparison.Ordinal))).ToList();
+if (postgresAt >= 0 && postgres is null) unknown.Insert(0, "--postgres (no connection string)");
 if (restartAt >= 0 && (restartSizes.Length != 2 || restartSizes.Any(n => n < 20)))
     unknown.Insert(0, "--restart " + string.Join(',', restartSizes) + " (two sizes of at least 20 events, e.g. 10000,1000000)");
 if (warmupAt >= 0 && appendWarmup is not (>= 0 and <= 600))
     unknown.Insert(0, "--warmup " + (warmupAt + 1 < args.Length ? args[warmupAt + 1] : "(no value)") + " (seconds, 0–600)");
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor | --hosted | --restart [small,large]] [--warmup <seconds>]");
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(' ', unknown)}\nUsage: dotnet run -c Release --project bench/Pact.LoadDriver [-- --quick] [--appends-only | --appends-and-floor | --hosted | --restart [small,large] | --postgres <connection string>] [--warmup <seconds>]");
     return 2;
 }
 
@@ -45,6 +51,17 @@ var s = quick
     ? new { Warmup = TimeSpan.FromSeconds(1), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 3), Append = TimeSpan.FromSeconds(4), FloorWarmup = TimeSpan.FromSeconds(2), Floor = TimeSpan.FromSeconds(3), Neg = TimeSpan.FromSeconds(4), LongSession = 300, Subscribers = 500, SseEvents = 40, SseRate = 20, HookEvents = 200, Sqlite = TimeSpan.FromSeconds(3), Verify = TimeSpan.FromSeconds(2) }
     : new { Warmup = TimeSpan.FromSeconds(3), AppendWarmup = TimeSpan.FromSeconds(appendWarmup ?? 20), Append = TimeSpan.FromSeconds(15), FloorWarmup = TimeSpan.FromSeconds(8), Floor = TimeSpan.FromSeconds(10), Neg = TimeSpan.FromSeconds(10), LongSession = 1500, Subscribers = 500, SseEvents = 200, SseRate = 20, HookEvents = 1000, Sqlite = TimeSpan.FromSeconds(8), Verify = TimeSpan.FromSeconds(5) };
 const int AppendClients = 16;
+
+if (postgres is not null)
+{
+    Console.WriteLine($"Pact load driver, store comparison ({(quick ? "quick" : "full")} run) — {Environment.ProcessorCount} cores, {Machine.CpuModel()}, {Machine.Memory()}, {RuntimeInformation.FrameworkDescription}");
+    var loadAtStart = Machine.LoadAverage();
+    var clock = Stopwatch.StartNew();
+    var runs = await StoreBenchmarks.RunAsync(postgres, AppendClients, s.AppendWarmup, s.Append, s.Subscribers, s.SseEvents, s.SseRate);
+    Console.Write(StoreBenchmarks.Report(runs));
+    Console.WriteLine($"\nload average before {loadAtStart}, after {Machine.LoadAverage()}; run took {clock.Elapsed.TotalSeconds:F0} s");
+    return 0;
+}
 
 var total = Stopwatch.StartNew();
 var loadBefore = Machine.LoadAverage();

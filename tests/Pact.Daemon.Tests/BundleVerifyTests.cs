@@ -35,7 +35,7 @@ public class BundleVerifyTests
         var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
         (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
 
-        var streamSeq = await ForgeCommitAsync(s, bundle, selected: bundle.Members[0], second: bundle.Members[1]);
+        var streamSeq = await ForgeCommitAsync(s, bundle.BundleId, [(bundle.Members[0], null), (bundle.Members[1], null)], bundle.Members[0].ProposalId);
 
         var online = await s.Coordinator.Client.VerifyAsync(s.SessionId);
         online.Ok.Should().BeFalse();
@@ -51,28 +51,31 @@ public class BundleVerifyTests
         offline.FirstFailure.StreamSeq.Should().Be(streamSeq);
     }
 
-    /// <summary>Appends bundle.committed selecting <paramref name="selected"/> ranked first, with valid passports as of the seq before it.</summary>
-    private static async Task<long> ForgeCommitAsync(Scenario s, BundleView bundle, BundleMemberInfo selected, BundleMemberInfo second)
+    /// <summary>
+    /// Appends bundle.committed with the given ranking (each entry's key the member's revocation notice in seconds, or null keys
+    /// when <c>Excluded</c> names why) and selection, with valid passports as of the seq before it; returns its streamSeq.
+    /// </summary>
+    internal static async Task<long> ForgeCommitAsync(Scenario s, string bundleId, IEnumerable<(BundleMemberInfo Member, string? Excluded)> ranked, params string[] selected)
     {
         var store = s.Host.Services.GetRequiredService<IPactStore>();
         var passports = s.Host.Services.GetRequiredService<PassportService>();
         var head = store.HeadSeq;
         var ranking = new JsonArray();
-        foreach (var m in new[] { selected, second })
+        foreach (var (m, excluded) in ranked)
         {
             var proposal = await s.Coordinator.Client.GetProposalAsync(m.ProposalId);
             var days = int.Parse(proposal.Terms!["revocation"]!["noticePeriod"]!.GetValue<string>()[1..^1], System.Globalization.CultureInfo.InvariantCulture);
             ranking.Add(new JsonObject
             {
                 ["proposalId"] = m.ProposalId,
-                ["keys"] = new JsonArray(days * 86_400L),
-                ["excluded"] = null,
+                ["keys"] = excluded is null ? new JsonArray(days * 86_400L) : null,
+                ["excluded"] = excluded,
                 ["passport"] = (await passports.AsOfSeqAsync(m.Counterparty, head, CancellationToken.None)).ToJson(),
             });
         }
         var forged = EventDraft.ByDaemon(EventTypes.BundleCommitted, new JsonObject
         {
-            ["bundleId"] = bundle.BundleId, ["selected"] = new JsonArray(selected.ProposalId), ["ranking"] = ranking, ["dueAt"] = null,
+            ["bundleId"] = bundleId, ["selected"] = new JsonArray([.. selected.Select(id => (JsonNode)JsonValue.Create(id))]), ["ranking"] = ranking, ["dueAt"] = null,
         });
         var appended = await store.AppendAsync(new AppendRequest(DateTimeOffset.UtcNow, [new StreamAppend(s.SessionId, [forged])]));
         appended.Events[0].Seq.Should().Be(head + 1, "nothing else appended meanwhile, so the passports are as of the seq before it");

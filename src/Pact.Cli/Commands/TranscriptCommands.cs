@@ -144,7 +144,9 @@ internal static class TranscriptCommands
             Verify a transcript. Online: the daemon re-checks the session's hash chain, every envelope, compact and
             in-force signature, and the head's inclusion in the latest signed checkpoint. Offline: check an export
             bundle here, trusting nothing but the daemon key you give (note signature, inclusion proofs, hashes and
-            links, signatures, replayed state), with a progress bar for large bundles.
+            links, signatures, replayed state), with a progress bar for large bundles. A bundle commit that depends on
+            a compact negotiated in another session is printed as a warning, not recomputed (the export does not hold
+            that session; online verification recomputes it).
             Exit code 5 when verification fails; the first failure is printed.
 
             Examples:
@@ -179,6 +181,11 @@ internal static class TranscriptCommands
                     ("treeSize", result.TreeSize is { } t ? NegotiationCommands.Num(t) : null),
                     ("firstFailure", result.FirstFailure is { } f ? Output.Text(Output.ToJsonObject(f)) : null),
                 ]);
+                // Checked only in part: a bundle commit that needs another session's compacts (`pact verify <session>` recomputes it).
+                if (!inv.Json)
+                {
+                    foreach (var notice in result.NotRecomputed) inv.Out.Line($"warning: seq {notice.Seq} not recomputed ({notice.Check}): {notice.Message}");
+                }
                 if (!result.Ok) inv.ExitCode = ExitCodes.VerificationFailed;
                 return;
             }

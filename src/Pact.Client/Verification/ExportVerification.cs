@@ -92,4 +92,20 @@ public sealed record ExportFailure(string Check, string Pointer, string Message,
 /// <param name="SignaturesChecked">Ed25519 signatures verified: the note, envelopes, compact, principal and in-force signatures.</param>
 /// <param name="TreeSize">The signed tree size the proofs were checked against, once the note opened.</param>
 /// <param name="FirstFailure">The first failure, or null when <paramref name="Ok"/>.</param>
-public sealed record ExportVerification(bool Ok, string? SessionId, long EventsChecked, long ProofsChecked, long SignaturesChecked, long? TreeSize, ExportFailure? FirstFailure);
+public sealed record ExportVerification(bool Ok, string? SessionId, long EventsChecked, long ProofsChecked, long SignaturesChecked, long? TreeSize, ExportFailure? FirstFailure)
+{
+    /// <summary>
+    /// What was checked only in part, neither passed nor failed: each <c>bundle.committed</c> whose recomputation needs a
+    /// version negotiated in another session (its predecessor's or an upstream's standing), which an export does not hold.
+    /// GET /v1/sessions/{id}/verify, which reads the whole log, recomputes these.
+    /// </summary>
+    public IReadOnlyList<ExportNotice> NotRecomputed { get; init; } = [];
+}
+
+/// <summary>A check the export alone could not carry out.</summary>
+/// <param name="Check">One of <see cref="ExportChecks"/>.</param>
+/// <param name="Pointer">A JSON pointer into the bundle at the event concerned.</param>
+/// <param name="Message">What was not checked, and why.</param>
+/// <param name="Seq">The event's global seq.</param>
+/// <param name="StreamSeq">The event's streamSeq.</param>
+public sealed record ExportNotice(string Check, string Pointer, string Message, long Seq, long StreamSeq);

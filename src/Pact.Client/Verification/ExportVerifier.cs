@@ -56,6 +56,7 @@ public static partial class ExportVerifier
         private long _proofs;
         private long _signatures;
         private string? _sessionId;
+        private IReadOnlyList<ExportNotice> _notRecomputed = [];
         private Pact.Core.TransparencyLog.LogCheckpoint? _log;
 
         public ExportVerification Execute()
@@ -69,7 +70,7 @@ public static partial class ExportVerifier
             failure ??= CheckState(events!, out stateHashes);
             failure ??= CheckCheckpoints(events!, stateHashes!);
             failure ??= CheckMandates(events!);
-            return new ExportVerification(failure is null, _sessionId, _events, _proofs, _signatures, _log?.TreeSize, failure);
+            return new ExportVerification(failure is null, _sessionId, _events, _proofs, _signatures, _log?.TreeSize, failure) { NotRecomputed = _notRecomputed };
         }
 
         private ExportFailure? CheckFormat() =>
@@ -231,8 +232,11 @@ public static partial class ExportVerifier
             return null;
         }
 
-        /// <summary>Every bundle's commit recomputed from the events before it (§15).</summary>
-        private static ExportFailure? CheckRankings(List<TranscriptEvent> events)
+        /// <summary>
+        /// Every bundle's commit recomputed from the events before it (§15); a commit that depends on a version negotiated in
+        /// another session (which the export does not hold) is listed as not recomputed instead.
+        /// </summary>
+        private ExportFailure? CheckRankings(List<TranscriptEvent> events)
         {
             var rankings = new Pact.Core.Bundles.BundleRankingVerifier();
             for (var i = 0; i < events.Count; i++)
@@ -240,6 +244,8 @@ public static partial class ExportVerifier
                 if (rankings.Observe(events[i]) is { } problem)
                     return new(ExportChecks.BundleRanking, $"/events/{i}", problem, events[i].Seq, events[i].StreamSeq);
             }
+            _notRecomputed = [.. rankings.NotRecomputed.Select(c => new ExportNotice(ExportChecks.BundleRanking,
+                $"/events/{c.StreamSeq - 1}", $"Bundle {c.BundleId}'s commit was not recomputed: {c.Reason}.", c.Seq, c.StreamSeq))];
             return null;
         }
 

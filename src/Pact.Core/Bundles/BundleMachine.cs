@@ -361,6 +361,15 @@ public static class BundleMachine
             .Where(id => !kept.Contains(id) && state.Proposal(id)!.Status.HoldsSlot())
             .Select(id => new StreamEvent(bundle.SessionId, EventDraft.ByDaemon(EventTypes.ProposalRetired, new JsonObject { ["proposalId"] = id })));
 
+    /// <summary>The compact versions whose standing <see cref="LeftForce"/> reads: the member's predecessor, then each upstream it names.</summary>
+    public static IEnumerable<CompactVersionKey> Dependencies(BundleMember m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var terms = m.Terms;
+        if (terms["predecessor"] is JsonObject predecessor) yield return new CompactVersionKey(m.CompactId, JsonRead.Integer(predecessor["version"]));
+        foreach (var u in terms["upstream"]?.AsArray() ?? []) yield return new CompactVersionKey(u!["compactId"]!.GetValue<string>(), JsonRead.Integer(u["version"]));
+    }
+
     /// <summary>Whether a member's predecessor or an upstream compact it names is no longer in force.</summary>
     public static bool LeftForce(NegotiationState state, BundleMember m)
     {

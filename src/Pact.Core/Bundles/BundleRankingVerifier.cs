@@ -10,46 +10,142 @@ namespace Pact.Core.Bundles;
 /// <summary>
 /// Recomputes every <c>bundle.committed</c> of a session's stream (§15), fed the stream's events in order from its first:
 /// a <c>best</c> bundle's ranking from its bundle.created (terms, select, creation time), the session, the members prepared
-/// before the commit and the passports recorded in the ranking (each as of the commit's seq − 1; whether their counts
-/// are the log's is <see cref="RecordedPassports"/>' and the audit's question); an <c>all</c> bundle's selection of every
-/// member in member order. Whether a member's upstream or predecessor had left force depends on other streams, so an
-/// <c>upstream</c> exclusion is taken as recorded.
+/// before the commit, whether each one's predecessor or upstream was still in force, and the passports recorded in the
+/// ranking (each as of the commit's seq − 1; whether their counts are the log's is <see cref="RecordedPassports"/>' and the
+/// audit's question); an <c>all</c> bundle's selection of every member in member order, none of them gone from force.
 /// </summary>
+/// <remarks>
+/// Whether a member's predecessor or upstream is in force is read from the stream in which that version went in force
+/// (its lifecycle events are all recorded there, §8.2). Given the other streams' events (the daemon, which has the whole
+/// log), the verifier folds their compact lifecycle events in <c>seq</c> order alongside the stream and recomputes every
+/// commit; a commit it still cannot recompute is then a failure. Given the stream alone (an export), a commit that depends
+/// on a version negotiated in another session, or that follows an event the stream cannot fold alone, is listed in
+/// <see cref="NotRecomputed"/>: neither passed nor failed.
+/// </remarks>
 public sealed class BundleRankingVerifier
 {
     /// <summary>The name verifiers give this check in their first failure.</summary>
     public const string Check = "bundle-ranking";
 
+    // The other streams' compact lifecycle events in seq order, or null when only the stream itself is known.
+    private readonly List<TranscriptEvent>? _otherStreams;
+    private int _nextOther;
+    private readonly List<UnrecomputedCommit> _notRecomputed = [];
     private NegotiationState _state = NegotiationState.Empty;
-    private bool _foldable = true;
+    private string? _unfoldable;
+
+    /// <summary>A verifier that knows only the stream it is fed (the offline verifier of an export).</summary>
+    public BundleRankingVerifier()
+    {
+    }
+
+    /// <summary>
+    /// A verifier that also knows <paramref name="otherStreams"/>: events of the log's other streams (any order; only
+    /// compact.in-force, .superseded, .revoked and .expired are read), folded before each event of the stream with a higher seq.
+    /// </summary>
+    public BundleRankingVerifier(IEnumerable<TranscriptEvent> otherStreams)
+    {
+        ArgumentNullException.ThrowIfNull(otherStreams);
+        _otherStreams = [.. otherStreams.Where(IsCompactLifecycle).OrderBy(e => e.Seq)];
+    }
+
+    /// <summary>The commits this verifier could not recompute from what it was given (only without the other streams).</summary>
+    public IReadOnlyList<UnrecomputedCommit> NotRecomputed => _notRecomputed;
+
+    /// <summary>The versions whose standing every member's commit reads (predecessors and upstreams), of the bundles created in <paramref name="stream"/>.</summary>
+    public static IEnumerable<string> DependencyCompactIds(IEnumerable<TranscriptEvent> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var e in stream)
+        {
+            if (e.Type != EventTypes.BundleCreated || e.Data["envelope"]?["payload"]?["members"] is not JsonArray members) continue;
+            foreach (var member in members)
+            {
+                if (member?["terms"] is not JsonObject terms) continue;
+                if (terms["predecessor"] is JsonObject && terms["compactId"] is JsonValue id && id.TryGetValue<string>(out var compactId)) ids.Add(compactId);
+                foreach (var u in terms["upstream"] as JsonArray ?? [])
+                {
+                    if (u?["compactId"] is JsonValue v && v.TryGetValue<string>(out var upstream)) ids.Add(upstream);
+                }
+            }
+        }
+        return ids;
+    }
 
     /// <summary>Observes the stream's next event; returns why it is a commit that does not recompute, or null.</summary>
     public string? Observe(TranscriptEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        FoldOtherStreamsBefore(e.Seq);
         string? problem = null;
-        if (_foldable && e.Type == EventTypes.BundleCommitted)
+        if (e.Type == EventTypes.BundleCommitted)
         {
             try
             {
-                problem = Recompute(e);
+                problem = _unfoldable is { } reason ? NotRecomputable(e, reason) : Recompute(e);
             }
             catch (Exception x) when (x is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
             {
                 problem = $"The bundle's commit cannot be recomputed: {x.Message}";
             }
         }
-        if (!_foldable) return problem;
+        if (_unfoldable is not null) return problem;
         try
         {
             _state = _state.Apply(e);
         }
         catch (Exception x) when (x is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
         {
-            // A stream that needs other streams to fold (a successor of a version negotiated elsewhere) is checked up to here.
-            _foldable = false;
+            // Later commits are not judged on a state that misses this event: each one says so (NotRecomputable).
+            _unfoldable = $"event {e.Seq} ({e.Type}) does not fold from what the verifier holds: {x.Message}";
         }
         return problem;
+    }
+
+    private static bool IsCompactLifecycle(TranscriptEvent e) =>
+        e.Type is EventTypes.CompactInForce or EventTypes.CompactSuperseded or EventTypes.CompactRevoked or EventTypes.CompactExpired;
+
+    private void FoldOtherStreamsBefore(long seq)
+    {
+        if (_otherStreams is null) return;
+        for (; _nextOther < _otherStreams.Count && _otherStreams[_nextOther].Seq < seq; _nextOther++)
+        {
+            var other = _otherStreams[_nextOther];
+            try
+            {
+                _state = _state.Apply(other);
+            }
+            catch (Exception x) when (x is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
+            {
+                _unfoldable ??= $"event {other.Seq} ({other.Type}) of stream {other.Stream} does not fold: {x.Message}";
+            }
+        }
+    }
+
+    /// <summary>
+    /// A commit that cannot be recomputed from what this verifier holds: with the other streams, a failure (the log itself
+    /// lacks what the commit depends on); with the stream alone, listed in <see cref="NotRecomputed"/>.
+    /// </summary>
+    private string? NotRecomputable(TranscriptEvent e, string reason)
+    {
+        var bundleId = e.Data["bundleId"]?.GetValue<string>();
+        if (_otherStreams is not null) return $"Bundle {bundleId}'s commit cannot be recomputed from the log: {reason}";
+        _notRecomputed.Add(new UnrecomputedCommit(e.Seq, e.StreamSeq, bundleId, reason));
+        return null;
+    }
+
+    /// <summary>Whether a member's predecessor or upstream left force, or null when a version it names went in force in no stream folded here.</summary>
+    private bool? LeftForce(BundleMember m, out string? unknown)
+    {
+        unknown = null;
+        foreach (var key in BundleMachine.Dependencies(m))
+        {
+            if (_state.Compact(key.CompactId, key.Version) is not null) continue;
+            unknown = $"member {m.ProposalId} depends on {key.CompactId} version {key.Version}, which went in force in another stream";
+            return null;
+        }
+        return BundleMachine.LeftForce(_state, m);
     }
 
     private string? Recompute(TranscriptEvent e)
@@ -62,6 +158,12 @@ public sealed class BundleRankingVerifier
             var all = new JsonArray([.. bundle.Members.Select(m => (JsonNode)JsonValue.Create(m.ProposalId))]);
             if (!JsonNode.DeepEquals(selected, all) || e.Data["ranking"] is not null)
                 return $"Bundle {bundleId} (mode all) commits every member in member order, without a ranking.";
+            foreach (var m in bundle.Members)
+            {
+                var left = LeftForce(m, out var unknown);
+                if (left is null) return NotRecomputable(e, unknown!);
+                if (left.Value) return $"Member {m.ProposalId}'s predecessor or upstream left force before the commit: bundle {bundleId} should have aborted (insufficient).";
+            }
             return null;
         }
         if (e.Data["ranking"] is not JsonArray recorded) return $"Bundle {bundleId} (mode best) records no ranking.";
@@ -74,11 +176,13 @@ public sealed class BundleRankingVerifier
             if (p.Status != ProposalStatus.Prepared) continue;
             if (!entries.TryGetValue(m.ProposalId, out var entry) || entry["passport"] is not JsonObject passport)
                 return $"Prepared member {m.ProposalId} of bundle {bundleId} is missing from its ranking.";
+            var left = LeftForce(m, out var unknown);
+            if (left is null) return NotRecomputable(e, unknown!);
             var document = AgentPassport.FromJson(passport);
             if (document.AsOfSeq != e.Seq - 1 || document.Agent != m.Counterparty)
                 return $"Member {m.ProposalId}'s passport is {document.Agent}'s as of {document.AsOfSeq}, not {m.Counterparty}'s as of {e.Seq - 1}.";
             candidates.Add(new RankingCandidate(m.ProposalId, m.Counterparty, BundleMachine.InputFor(bundle, m, p, session, PolicyPassportFacts.From(document)),
-                passport, entry["excluded"]?.GetValue<string>() == BundleRanking.Upstream));
+                passport, left.Value));
         }
         var result = BundleRanking.Rank(bundle.Select, candidates);
         if (!result.Sufficient) return $"Bundle {bundleId} has fewer than minCount ranked members: it should have aborted.";
@@ -88,3 +192,6 @@ public sealed class BundleRankingVerifier
         return JsonNode.DeepEquals(selected, expected) ? null : $"Bundle {bundleId}'s selection is not the first count of its ranking.";
     }
 }
+
+/// <summary>A <c>bundle.committed</c> a verifier holding only its stream could not recompute, and why.</summary>
+public sealed record UnrecomputedCommit(long Seq, long StreamSeq, string? BundleId, string Reason);

@@ -45,7 +45,7 @@ public sealed record SessionVerification(
 /// proven head is what vouches for it) and the stored state snapshot that replay starts from must hash to the
 /// stateHash that event recorded.
 /// </remarks>
-public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity, PolicyCatalog policies)
+public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity, PolicyCatalog policies, IProposalReadModel compacts)
 {
     /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
     public int PageSize { get; init; } = 2048;
@@ -64,8 +64,6 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         var chain = from is null ? ChainHead.Genesis : ChainHead.Before(from.StreamSeq);
         StoredEventRow? head = null;
         var after = chain.StreamSeq;
-        // Rankings are recomputed by folding the stream from its first event: here in order, or from a checkpoint after the chain (below).
-        var rankings = from is null ? new BundleRankingVerifier() : null;
 
         while (true)
         {
@@ -89,12 +87,6 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
             var checkedRows = linkFailure >= 0 ? linkFailure : rows.Count;
             var outcomes = CheckEvents(rows, checkedRows, from, daemonKey, ct);
             var failedAt = Array.FindIndex(outcomes, 0, checkedRows, o => o.Failure is not null);
-            for (var i = 0; rankings is not null && i < (failedAt >= 0 ? failedAt : checkedRows); i++)
-            {
-                if (rankings.Observe(outcomes[i].Event!) is not { } problem) continue;
-                outcomes[i] = outcomes[i] with { Failure = Fail(rows[i], BundleRankingVerifier.Check, problem) };
-                failedAt = i;
-            }
 
             if (failedAt >= 0)
             {
@@ -115,7 +107,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
             return new(false, 0, 0, null, from?.CheckpointId, null, missing);
         }
 
-        if (await RecomputeDecisionsAsync(sessionId, rankingsToo: from is not null, ct) is { } mismatch)
+        if (await RecomputeDecisionsAsync(sessionId, ct) is { } mismatch)
         {
             return new(false, eventsChecked, signaturesChecked, head, from?.CheckpointId, null,
                 new VerificationFailure(mismatch.Seq, mismatch.StreamSeq, mismatch.Check, mismatch.Message));
@@ -169,18 +161,15 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
     /// <summary>
     /// Every <c>policy.decided</c> of the stream recomputed from the transcript and the published policies, and every act
     /// under a mandate tied to one of them (§14), the whole stream read so a decision is judged with the proposal it judged even from a checkpoint on;
-    /// with <paramref name="rankingsToo"/> (a verify from a checkpoint), every bundle's commit too (§15), first.
+    /// first, every bundle's commit (§15), recomputed from the stream's first event (as the offline verifier does, after the chain).
     /// </summary>
-    private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, bool rankingsToo, CancellationToken ct)
+    private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, CancellationToken ct)
     {
         var events = await ReadWholeStreamAsync(sessionId, ct);
-        if (rankingsToo)
+        var rankings = new BundleRankingVerifier(await DependencyStreamsAsync(sessionId, events, ct));
+        foreach (var e in events)
         {
-            var rankings = new BundleRankingVerifier();
-            foreach (var e in events)
-            {
-                if (rankings.Observe(e) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem, BundleRankingVerifier.Check);
-            }
+            if (rankings.Observe(e) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem, BundleRankingVerifier.Check);
         }
         // Runs even when no decision names a policy: an act under a mandate with no decision at all must fail (§14).
         var hashes = DecisionReplay.PolicyHashes(events);
@@ -190,6 +179,26 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         var streams = new Dictionary<string, IReadOnlyList<TranscriptEvent>>(StringComparer.Ordinal);
         foreach (var mandateId in MandateStreams.NamedIn(events)) streams[mandateId] = await ReadWholeStreamAsync(mandateId, ct);
         return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams));
+    }
+
+    /// <summary>
+    /// The events of the other sessions in which a version that a bundle member of this session depends on (its predecessor,
+    /// an upstream) went in force: what its commit's recomputation reads besides the stream (§15). The read model says which
+    /// sessions those are; the events are the log's.
+    /// </summary>
+    private async Task<List<TranscriptEvent>> DependencyStreamsAsync(string sessionId, IReadOnlyList<TranscriptEvent> events, CancellationToken ct)
+    {
+        var sessions = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var compactId in BundleRankingVerifier.DependencyCompactIds(events))
+        {
+            foreach (var v in await compacts.GetVersionsAsync(compactId, ct))
+            {
+                if (v.SessionId != sessionId) sessions.Add(v.SessionId);
+            }
+        }
+        var others = new List<TranscriptEvent>();
+        foreach (var other in sessions) others.AddRange(await ReadWholeStreamAsync(other, ct));
+        return others;
     }
 
     private async Task<List<TranscriptEvent>> ReadWholeStreamAsync(string stream, CancellationToken ct)

@@ -118,6 +118,11 @@ public sealed class BundleMandateTestsOnPostgres : BundleMandateTests
     protected override DaemonStore Store => DaemonStore.Postgres;
 }
 
+public sealed class BundleSuccessorVerifyTestsOnPostgres : BundleSuccessorVerifyTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}
+
 public sealed class BundleSlotTestsOnPostgres : BundleSlotTests
 {
     protected override DaemonStore Store => DaemonStore.Postgres;

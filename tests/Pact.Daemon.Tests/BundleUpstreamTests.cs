@@ -42,7 +42,7 @@ public class BundleUpstreamTests
         return (s, await s.CreateAsync(terms, BundleSelection.All()), compactId);
     }
 
-    private static async Task RevokeAsync(Scenario s, string compactId)
+    internal static async Task RevokeAsync(Scenario s, string compactId)
     {
         var revocation = await s.Coordinator.Client.RevokeAsync(compactId, 1, "scope cancelled", emergency: true);
         await s.Others[0].Client.AcknowledgeRevocationAsync(compactId, revocation.RevocationId, revocation.InitiationHash);

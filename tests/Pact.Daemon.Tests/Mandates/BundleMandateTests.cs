@@ -34,7 +34,7 @@ public class BundleMandateTests
 
     private static string Id(TranscriptEvent e) => e.Data["proposalId"]!.GetValue<string>();
 
-    private static async Task VerifiedEverywhereAsync(Scenario s)
+    internal static async Task VerifiedEverywhereAsync(Scenario s)
     {
         var report = await s.Coordinator.Client.VerifyAsync(s.SessionId);
         report.Ok.Should().BeTrue(report.FirstError?.Message);
@@ -166,6 +166,98 @@ public class BundleMandateTests
         // The ranking's passports are as of the seq before bundle.committed.
         var committed = events[6];
         committed.Data["ranking"]!.AsArray().Should().OnlyContain(r => r!["passport"]!["asOfSeq"]!.GetValue<long>() == committed.Seq - 1);
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task Mandate_declines_that_leave_fewer_than_minCount_abort_a_best_bundle_insufficient_before_the_last_member_is_asked()
+    {
+        var (s, mandates) = await StartAsync(3);
+        await using var _ = s;
+        var terms = await s.TermsAsync(3, (i, t) => { if (i < 2) t["tier"] = "advanced"; });
+
+        var bundle = await s.CreateAsync(terms, BundleSelection.Best(2, 2, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)")));
+
+        bundle.Status.Should().Be("aborted");
+        bundle.Cause!.ToJsonString().Should().Be("""{"kind":"insufficient","proposalId":null,"agent":null}""");
+        bundle.Members.Select(m => m.Status).Should().Equal("declined", "declined", "retired");
+        var events = (await s.EventsAsync()).Skip(5).ToList();
+        Types(events).Should().Equal("policy.decided", "proposal.declined", "policy.decided", "proposal.declined", "bundle.aborted", "proposal.retired");
+        events.Should().OnlyContain(e => e.Actor == "daemon");
+        events.Select(e => e.Time).Distinct().Should().ContainSingle("all in the creation commit");
+        events[1].Data["mandate"]!["mandateId"]!.GetValue<string>().Should().Be(mandates[0]);
+        events[3].Data["mandate"]!["mandateId"]!.GetValue<string>().Should().Be(mandates[1]);
+        events[4].Data["dueAt"].Should().BeNull();
+        Id(events[5]).Should().Be(bundle.Members[2].ProposalId);
+        (await s.Others[2].Client.GetMandateAsync(mandates[2])).Actions.Should().Be(0, "one member can no longer make minCount: the bundle ended first");
+        (await s.Coordinator.Client.GetStateAsync(s.SessionId)).State.Compacts.Should().BeEmpty();
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task A_mandate_that_signs_a_version_2_member_commits_it_with_its_predecessors_supersession()
+    {
+        var s = await Scenario.StartAsync(Store);
+        await using var _ = s;
+        // Version 1 is negotiated before any mandate, so the counterparty signs it itself.
+        var v1 = await s.Coordinator.DraftAsync(s.Others[0]);
+        var compactId = v1["compactId"]!.GetValue<string>();
+        var record = await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, v1);
+        var policyHash = await MandateGrantTests.PublishAsync(s.Others[0]);
+        foreach (var other in s.Others) await other.Client.GrantMandateAsync(policyHash, [], [], s.Clock.GetUtcNow().AddDays(30));
+        var terms = await s.TermsAsync(2);
+        terms[0] = (JsonObject)v1.DeepClone();
+        terms[0]["version"] = 2;
+        terms[0]["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = record.CompactHash };
+        terms[0]["revocation"]!["noticePeriod"] = "P10D";
+        var before = (await s.EventsAsync()).Count;
+
+        var bundle = await s.CreateAsync(terms, BundleSelection.All());
+
+        bundle.Status.Should().Be("committed");
+        var events = (await s.EventsAsync()).Skip(before).ToList();
+        Types(events).Should().Equal("bundle.created", "proposal.created", "proposal.created", "policy.decided", "proposal.signed",
+            "policy.decided", "proposal.signed", "bundle.committed", "compact.in-force", "compact.superseded", "compact.in-force");
+        events[8].Data["version"]!.GetValue<long>().Should().Be(2);
+        events[9].Data["compactId"]!.GetValue<string>().Should().Be(compactId);
+        events[9].Data["version"]!.GetValue<long>().Should().Be(1);
+        var (signed, error) = SignedCompactRecord.FromJson(events[8].Data["record"]);
+        error.Should().BeNull();
+        signed!.Signatures[1].Signer.Should().Be(signed.DaemonId, "the counterparty's countersignature was made under its mandate");
+        var compact = await s.Coordinator.Client.GetCompactAsync(compactId);
+        compact.CurrentVersion.Should().Be(2);
+        compact.Status.Should().Be("in-force");
+        await VerifiedEverywhereAsync(s);
+    }
+
+    [Fact]
+    public async Task A_member_prepared_under_a_mandate_whose_upstream_then_leaves_force_aborts_the_bundle_insufficient_at_the_last_prepare()
+    {
+        var s = await Scenario.StartAsync(Store);
+        await using var _ = s;
+        var upstream = await s.Coordinator.DraftAsync(s.Others[0]);
+        var upstreamId = upstream["compactId"]!.GetValue<string>();
+        await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, upstream);
+        var mandate = (await s.Others[0].Client.GrantMandateAsync(await MandateGrantTests.PublishAsync(s.Others[0]), [], [], s.Clock.GetUtcNow().AddDays(30))).MandateId;
+        var terms = await s.TermsAsync(2, (i, t) => { if (i == 0) Negotiator.DependOn(t, upstreamId, "revocation"); });
+
+        var bundle = await s.CreateAsync(terms, BundleSelection.All());
+        bundle.Members.Select(m => m.Status).Should().Equal("prepared", "open");
+        await BundleUpstreamTests.RevokeAsync(s, upstreamId);
+        var dependent = bundle.Members[0];
+        var last = bundle.Members[1];
+        await s.CounterpartyOf(last).Client.SignMemberAsync(last.ProposalId, s.CounterpartyOf(last).Authority);
+
+        var after = await s.Coordinator.Client.GetBundleAsync(bundle.BundleId);
+        after.Status.Should().Be("aborted");
+        after.Cause!.ToJsonString().Should().Be($$"""{"kind":"insufficient","proposalId":"{{dependent.ProposalId}}","agent":null}""");
+        var events = await s.EventsAsync();
+        var prepared = events.Single(e => e.Type == "proposal.signed" && Id(e) == dependent.ProposalId);
+        prepared.Actor.Should().Be("daemon");
+        prepared.Data["mandate"]!["mandateId"]!.GetValue<string>().Should().Be(mandate);
+        Types(events.SkipWhile(e => !(e.Type == "proposal.signed" && Id(e) == last.ProposalId)))
+            .Should().Equal("proposal.signed", "bundle.aborted", "proposal.retired", "proposal.retired");
+        (await s.Coordinator.Client.GetStateAsync(s.SessionId)).State.Compacts.Should().NotContain(c => c.Status == "in-force");
         await VerifiedEverywhereAsync(s);
     }
 }

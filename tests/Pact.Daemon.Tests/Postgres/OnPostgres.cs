@@ -123,6 +123,11 @@ public sealed class BundleSuccessorVerifyTestsOnPostgres : BundleSuccessorVerify
     protected override DaemonStore Store => DaemonStore.Postgres;
 }
 
+public sealed class BundleMandateRaceTestsOnPostgres : BundleMandateRaceTests
+{
+    protected override DaemonStore Store => DaemonStore.Postgres;
+}
+
 public sealed class BundleSlotTestsOnPostgres : BundleSlotTests
 {
     protected override DaemonStore Store => DaemonStore.Postgres;

@@ -7,15 +7,17 @@ using Pact.Core.Time;
 
 namespace Pact.Samples.GeneralContractor;
 
-/// <summary>What the sample saw in each of its three runs.</summary>
+/// <summary>What the sample saw in each of its four runs.</summary>
 /// <param name="AtomicCommitted">Run 1: both trades signed, so both compacts are in force.</param>
 /// <param name="AbortedNothingInForce">Run 2: the electrician declined, so nothing is in force and the plumber's prepared signature is void.</param>
 /// <param name="BestSelected">Run 3: the provider the ranking selected.</param>
 /// <param name="Ranking">Run 3: the ranking as the transcript's bundle.committed records it.</param>
-public sealed record GeneralContractorOutcome(bool AtomicCommitted, bool AbortedNothingInForce, string? BestSelected, JsonArray? Ranking, IReadOnlyList<string> Providers)
+/// <param name="Hosted">Run 4: a plumber hosted under a mandate inside an all-or-none bundle.</param>
+public sealed record GeneralContractorOutcome(bool AtomicCommitted, bool AbortedNothingInForce, string? BestSelected, JsonArray? Ranking, IReadOnlyList<string> Providers,
+    HostedBundleOutcome Hosted)
 {
     /// <summary>True when every run ended as the sample expects.</summary>
-    public bool Succeeded => AtomicCommitted && AbortedNothingInForce && BestSelected == Providers.ElementAtOrDefault(1);
+    public bool Succeeded => AtomicCommitted && AbortedNothingInForce && BestSelected == Providers.ElementAtOrDefault(1) && Hosted.Succeeded;
 }
 
 /// <summary>
@@ -23,7 +25,8 @@ public sealed record GeneralContractorOutcome(bool AtomicCommitted, bool Aborted
 /// compacts go in force; then again, but the electrician declines, so neither goes in force and the plumber's prepared
 /// signature is void; last it asks three providers for the same inspection service and takes the best offer by its
 /// terms (the shortest revocation notice, then the fewest categories the provider retains), printing the ranking the
-/// transcript records.
+/// transcript records; finally it bundles a plumber who is away, whose daemon answers for it under a mandate
+/// (<see cref="HostedBundleRun"/>).
 /// </summary>
 public static class GeneralContractorSample
 {
@@ -39,7 +42,7 @@ public static class GeneralContractorSample
         daemon => daemon,
         async (daemon, stop) => (await RunAsync(daemon, Console.Out, stop)).Succeeded ? 0 : 1);
 
-    /// <summary>Runs the three bundles against the daemon at <paramref name="daemon"/>, narrating to <paramref name="output"/>.</summary>
+    /// <summary>Runs the four bundles against the daemon at <paramref name="daemon"/>, narrating to <paramref name="output"/>.</summary>
     public static async Task<GeneralContractorOutcome> RunAsync(Uri daemon, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daemon);
@@ -90,7 +93,10 @@ public static class GeneralContractorSample
         }
         var selected = settled.Selected is [var id] ? providers[best.Members.ToList().FindIndex(m => m.ProposalId == id)].Name : null;
         output.WriteLine($"Selected    {selected} — {settled.Status}; verify: {((await gc.Client.VerifyAsync(offers, cancellationToken: cancellationToken)).Ok ? "ok" : "FAILED")}");
-        return new GeneralContractorOutcome(first, second, selected, ranking, [.. providers.Select(p => p.Name)]);
+
+        // Run 4: a hosted trade inside a bundle.
+        var hosted = await HostedBundleRun.RunAsync(http, gc, electrician, output, cancellationToken);
+        return new GeneralContractorOutcome(first, second, selected, ranking, [.. providers.Select(p => p.Name)], hosted);
     }
 
     /// <summary>One all-or-nothing bundle of a plumbing and an electrical compact; true when it ended as expected.</summary>
@@ -130,10 +136,10 @@ public static class GeneralContractorSample
         return null;
     }
 
-    private static DateTimeOffset ClosesAt() => TimeProvider.System.GetUtcNow().AddDays(1);
+    internal static DateTimeOffset ClosesAt() => TimeProvider.System.GetUtcNow().AddDays(1);
 
     /// <summary>Standard-tier terms drafted by the daemon: the contractor as party a, the trade as b retaining <paramref name="categories"/>.</summary>
-    private static async Task<JsonObject> TermsAsync(Party gc, Party trade, string interaction, string notice, string[] categories, CancellationToken cancellationToken)
+    internal static async Task<JsonObject> TermsAsync(Party gc, Party trade, string interaction, string notice, string[] categories, CancellationToken cancellationToken)
     {
         var start = TimeProvider.System.GetUtcNow();
         var from = new DateTimeOffset(start.Year, start.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
@@ -151,7 +157,7 @@ public static class GeneralContractorSample
     }
 
     /// <summary>An agent with its principal's key, so it can authorize compact signatures by principal signature.</summary>
-    private sealed record Party(PactClient Client, KeyPair Principal, string Name, string Kind)
+    internal sealed record Party(PactClient Client, KeyPair Principal, string Name, string Kind)
     {
         public string Did => Client.AgentId!;
 

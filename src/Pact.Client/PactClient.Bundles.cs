@@ -41,6 +41,24 @@ public sealed partial class PactClient
     public async Task<BundleView> GetBundleAsync(string bundleId, CancellationToken cancellationToken = default) =>
         Read<BundleView>(await GetAsync($"v1/bundles/{Segment(bundleId)}", Access.Reader, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// Who countersigned each member that is prepared or signed (§14, §15): its counterparty, or the daemon under the
+    /// counterparty's mandate. The bundle resource does not say; each member's proposal (<c>GET /v1/proposals/{id}</c>) does.
+    /// Members in member order; those not countersigned are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberCountersignature>> GetMemberCountersignaturesAsync(BundleView bundle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var signed = new List<MemberCountersignature>();
+        foreach (var m in bundle.Members.Where(m => m.Status is "prepared" or "signed"))
+        {
+            var proposal = await GetProposalAsync(m.ProposalId, cancellationToken).ConfigureAwait(false);
+            if (proposal.Signatures?.FirstOrDefault(s => s.Agent == m.Counterparty) is not { } signature) continue;
+            signed.Add(new MemberCountersignature(m.ProposalId, signature.Agent, signature.Signer, signature.Mandate?["mandateId"]?.GetValue<string>()));
+        }
+        return signed;
+    }
+
     /// <summary><c>POST /v1/bundles/{bundleId}/withdraw</c> by the coordinator: the bundle aborts.</summary>
     public async Task<BundleView> WithdrawBundleAsync(string bundleId, CancellationToken cancellationToken = default) =>
         Read<BundleView>(await SendSignedAsync($"v1/bundles/{Segment(bundleId)}/withdraw", new BundleWithdrawPayload(bundleId), cancellationToken).ConfigureAwait(false));

@@ -45,6 +45,46 @@ public sealed class BundleCommandTests(CliFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Bundle_show_says_which_members_a_mandate_prepared_and_which_the_agent_did()
+    {
+        var s = await _cli.NegotiationAsync();
+        var policy = new JsonObject
+        {
+            ["format"] = "pact-policy/1",
+            ["name"] = "cli-hosted-member",
+            ["rules"] = new JsonArray(new JsonObject { ["id"] = "standard", ["when"] = "terms.tier == 'standard'", ["effect"] = "sign" }),
+            ["default"] = "escalate",
+        };
+        var policyPath = Path.Combine(_cli.Home, "hosted-policy.json");
+        await File.WriteAllTextAsync(policyPath, policy.ToJsonString());
+        await _cli.OkAsync("policy", "publish", policyPath, "--key", "bob");
+        // Bob's mandate answers only the member whose compact id has the prefix; he signs the other himself.
+        var mandateId = (string)(await _cli.OkAsync("mandate", "grant", Pact.Core.Policies.PolicyDocument.HashOf(policy), "--session", s.SessionId,
+            "--compact-id-prefix", "cmp_hosted-", "--key", "bob", "--json")).Json["mandateId"]!;
+        var terms = (JsonObject)StrictJson.Parse(await File.ReadAllTextAsync(s.TermsPath))!;
+        terms["compactId"] = "cmp_hosted-" + Guid.NewGuid().ToString("N")[..12];
+        var hostedPath = s.TermsPath + ".hosted.json";
+        await File.WriteAllTextAsync(hostedPath, terms.ToJsonString());
+        var closesAt = Pact.Core.Time.Timestamp.ToText(Pact.Core.Time.Timestamp.Truncate(DateTimeOffset.UtcNow.AddDays(1)));
+
+        var created = (await _cli.OkAsync("bundle", "create", s.SessionId, "--key", "alice", "--terms", hostedPath, "--terms", s.TermsPath,
+            "--closes-at", closesAt, "--principal-key", "alice-principal", "--json")).Json;
+        var bundleId = (string)created["bundleId"]!;
+        created["members"]!.AsArray().Select(m => (string)m!["status"]!).Should().Equal("prepared", "open");
+        var hosted = (string)created["members"]![0]!["proposalId"]!;
+        var own = (string)created["members"]![1]!["proposalId"]!;
+
+        var shown = (await _cli.OkAsync("bundle", "show", bundleId, "--key", "bob")).Stdout;
+        shown.Should().Contain("PREPAREDBY").And.MatchRegex($@"{hosted}.*prepared\s+mandate {mandateId}");
+        var json = (await _cli.OkAsync("bundle", "show", bundleId, "--key", "bob", "--json")).Json;
+        json.AsObject().Select(p => p.Key).Should().NotContain("preparedBy", "--json prints the resource as §15 writes it");
+
+        await _cli.OkAsync("sign", own, "--key", "bob", "--policy-hash", PolicyHash);
+        var committed = (await _cli.OkAsync("bundle", "show", bundleId, "--key", "alice")).Stdout;
+        committed.Should().MatchRegex($@"{hosted}.*signed\s+mandate {mandateId}").And.MatchRegex($@"{own}.*signed\s+agent\s");
+    }
+
+    [Fact]
     public async Task A_best_bundle_needs_well_formed_ranking_keys()
     {
         var s = await _cli.NegotiationAsync();

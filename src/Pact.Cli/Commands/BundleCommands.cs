@@ -85,13 +85,20 @@ internal static class BundleCommands
     {
         var id = BundleIdArgument();
         var command = c.NewCommand("show", """
-            Show a bundle: its status, its members' statuses as a table and, once settled, the ranking or the cause.
+            Show a bundle: its status, its members' statuses as a table (with who prepared each countersigned member: the
+            agent itself, or the daemon under its mandate) and, once settled, the ranking or the cause.
 
             Examples:
               pact bundle show bnd_01J...
               pact bundle show bnd_01J... --json | jq .ranking
             """).With(id);
-        c.Handle(command, async inv => Print(inv, await inv.Client(Access.Reader).GetBundleAsync(inv.Get(id)!, inv.CancellationToken), null));
+        c.Handle(command, async inv =>
+        {
+            var client = inv.Client(Access.Reader);
+            var bundle = await client.GetBundleAsync(inv.Get(id)!, inv.CancellationToken);
+            // --json prints the resource as §15 writes it; the table also says who prepared each member (the agent or its mandate).
+            Print(inv, bundle, null, inv.Json ? null : await client.GetMemberCountersignaturesAsync(bundle, inv.CancellationToken));
+        });
         return command;
     }
 
@@ -109,7 +116,7 @@ internal static class BundleCommands
         return command;
     }
 
-    private static void Print(Invocation inv, BundleView bundle, string? title)
+    private static void Print(Invocation inv, BundleView bundle, string? title, IReadOnlyList<MemberCountersignature>? countersignatures = null)
     {
         if (inv.Json)
         {
@@ -129,8 +136,13 @@ internal static class BundleCommands
                 : null),
         ]);
         var selected = bundle.Selected ?? [];
-        inv.Out.Table("Members", ["proposalId", "compactId", "counterparty", "status", "selected"], bundle.Members.Select(m => (IReadOnlyList<string?>)
-            [m.ProposalId, m.CompactId, Output.ShortDid(m.Counterparty), m.Status, selected.Contains(m.ProposalId) ? "yes" : ""]));
+        // The preparedBy column only when the countersignatures were read (bundle show), not for a withdrawal's answer.
+        var preparedBy = countersignatures?.ToDictionary(x => x.ProposalId, x => x.PreparedBy, StringComparer.Ordinal);
+        string[] extra = preparedBy is null ? [] : ["preparedBy"];
+        inv.Out.Table("Members", ["proposalId", "compactId", "counterparty", "status", .. extra, "selected"], bundle.Members.Select(m => (IReadOnlyList<string?>)
+            [m.ProposalId, m.CompactId, Output.ShortDid(m.Counterparty), m.Status,
+             .. preparedBy is null ? Array.Empty<string?>() : [preparedBy.GetValueOrDefault(m.ProposalId) ?? ""],
+             selected.Contains(m.ProposalId) ? "yes" : ""]));
         if (bundle.Ranking is { } ranking)
         {
             inv.Out.Table("Ranking", ["rank", "proposalId", "keys", "excluded", "score"], ranking.Select((r, i) => (IReadOnlyList<string?>)

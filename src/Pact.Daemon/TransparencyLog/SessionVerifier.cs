@@ -45,7 +45,7 @@ public sealed record SessionVerification(
 /// proven head is what vouches for it) and the stored state snapshot that replay starts from must hash to the
 /// stateHash that event recorded.
 /// </remarks>
-public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity, PolicyCatalog policies, IProposalReadModel compacts)
+public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpointer, DaemonIdentity identity, PolicyCatalog policies)
 {
     /// <summary>Rows read and checked per round: links sequentially, then each row's hash and signatures in parallel.</summary>
     public int PageSize { get; init; } = 2048;
@@ -191,7 +191,7 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         var sessions = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var compactId in BundleRankingVerifier.DependencyCompactIds(events))
         {
-            foreach (var v in await compacts.GetVersionsAsync(compactId, ct))
+            foreach (var v in await store.Proposals.GetVersionsAsync(compactId, ct))
             {
                 if (v.SessionId != sessionId) sessions.Add(v.SessionId);
             }

@@ -88,8 +88,7 @@ public sealed class SessionVerifyTests : IAsyncLifetime
             _host.Services.GetRequiredService<IPactStore>(),
             _host.Services.GetRequiredService<Pact.Daemon.TransparencyLog.LogCheckpointer>(),
             _host.Services.GetRequiredService<Pact.Daemon.Hosting.DaemonIdentity>(),
-            _host.Services.GetRequiredService<Pact.Daemon.Policies.PolicyCatalog>(),
-            _host.Services.GetRequiredService<IProposalReadModel>()) { PageSize = 2 };
+            _host.Services.GetRequiredService<Pact.Daemon.Policies.PolicyCatalog>()) { PageSize = 2 };
         var result = await verifier.VerifyAsync(s.SessionId, null, CancellationToken.None);
         result.Ok.Should().BeTrue(result.FirstError?.Message);
         result.EventsChecked.Should().Be(LogScenario.Events);

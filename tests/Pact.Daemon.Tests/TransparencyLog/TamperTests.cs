@@ -402,8 +402,7 @@ public sealed class TamperTests : IAsyncLifetime
         foreach (var pageSize in new[] { 1, 2, 4, 5 })
         {
             var verifier = new SessionVerifier(_host.Services.GetRequiredService<IPactStore>(), _host.Services.GetRequiredService<LogCheckpointer>(),
-                _host.Services.GetRequiredService<Pact.Daemon.Hosting.DaemonIdentity>(), _host.Services.GetRequiredService<Pact.Daemon.Policies.PolicyCatalog>(),
-                _host.Services.GetRequiredService<IProposalReadModel>())
+                _host.Services.GetRequiredService<Pact.Daemon.Hosting.DaemonIdentity>(), _host.Services.GetRequiredService<Pact.Daemon.Policies.PolicyCatalog>())
             {
                 PageSize = pageSize,
             };

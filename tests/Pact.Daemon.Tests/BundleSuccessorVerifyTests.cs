@@ -25,9 +25,7 @@ public class BundleSuccessorVerifyTests
         var earlier = (await s.Coordinator.Client.CreateSessionAsync([s.Coordinator.Did, s.Others[0].Did], "earlier work")).SessionId;
         var v1 = await s.Coordinator.DraftAsync(s.Others[0]);
         var record = await s.Coordinator.NegotiateAsync(s.Others[0], earlier, v1);
-        var v2 = (JsonObject)v1.DeepClone();
-        v2["version"] = 2;
-        v2["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = record.CompactHash };
+        var v2 = Negotiator.Successor(v1, record.CompactHash);
         var terms = await s.TermsAsync(3);
         terms[0] = v2;
         string[] notices = ["P10D", "P20D", "P30D"];

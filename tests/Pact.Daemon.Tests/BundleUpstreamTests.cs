@@ -33,9 +33,7 @@ public class BundleUpstreamTests
         var v1 = await s.Coordinator.DraftAsync(s.Others[0]);
         var compactId = v1["compactId"]!.GetValue<string>();
         var record = await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, v1);
-        var v2 = (JsonObject)v1.DeepClone();
-        v2["version"] = 2;
-        v2["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = record.CompactHash };
+        var v2 = Negotiator.Successor(v1, record.CompactHash);
         v2["revocation"]!["noticePeriod"] = "P10D";
         var terms = await s.TermsAsync(2);
         terms[0] = v2;

@@ -70,6 +70,15 @@ public sealed class Negotiator
         return await other.Client.SignProposalAsync(proposal.ProposalId, other.Authority);
     }
 
+    /// <summary>Version 2 of the compact whose version 1 has these <paramref name="terms"/> and <paramref name="compactHash"/>: the same terms, with its predecessor.</summary>
+    public static JsonObject Successor(JsonObject terms, string compactHash)
+    {
+        var v2 = (JsonObject)terms.DeepClone();
+        v2["version"] = 2;
+        v2["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = compactHash };
+        return v2;
+    }
+
     /// <summary>
     /// Makes drafted <paramref name="terms"/> depend on version 1 of <paramref name="upstreamCompactId"/>, ending on
     /// <paramref name="trigger"/> ("revocation" or "expiration"), with every retained category deleted then.

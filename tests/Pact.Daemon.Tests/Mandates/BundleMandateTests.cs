@@ -206,9 +206,7 @@ public class BundleMandateTests
         var policyHash = await MandateGrantTests.PublishAsync(s.Others[0]);
         foreach (var other in s.Others) await other.Client.GrantMandateAsync(policyHash, [], [], s.Clock.GetUtcNow().AddDays(30));
         var terms = await s.TermsAsync(2);
-        terms[0] = (JsonObject)v1.DeepClone();
-        terms[0]["version"] = 2;
-        terms[0]["predecessor"] = new JsonObject { ["version"] = 1, ["compactHash"] = record.CompactHash };
+        terms[0] = Negotiator.Successor(v1, record.CompactHash);
         terms[0]["revocation"]!["noticePeriod"] = "P10D";
         var before = (await s.EventsAsync()).Count;
 

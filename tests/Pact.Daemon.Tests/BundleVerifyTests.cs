@@ -51,6 +51,41 @@ public class BundleVerifyTests
         offline.FirstFailure.StreamSeq.Should().Be(streamSeq);
     }
 
+    [Fact]
+    public async Task An_all_commit_after_a_members_upstream_left_force_or_with_a_member_unprepared_fails_every_verifier_as_bundle_ranking()
+    {
+        await using var s = await Scenario.StartAsync(Store);
+        var upstream = await s.Coordinator.DraftAsync(s.Others[0]);
+        var upstreamId = upstream["compactId"]!.GetValue<string>();
+        await s.Coordinator.NegotiateAsync(s.Others[0], s.SessionId, upstream);
+        var bundle = await s.CreateAsync(await s.TermsAsync(2, (i, t) => { if (i == 0) Negotiator.DependOn(t, upstreamId, "revocation"); }), BundleSelection.All());
+        await s.CounterpartyOf(bundle.Members[0]).Client.SignMemberAsync(bundle.Members[0].ProposalId, s.CounterpartyOf(bundle.Members[0]).Authority);
+        await BundleUpstreamTests.RevokeAsync(s, upstreamId);
+        var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
+        (await s.Coordinator.Client.VerifyAsync(s.SessionId)).Ok.Should().BeTrue();
+
+        // The lying daemon commits every member although member 0's upstream was revoked and member 1 never signed.
+        var store = s.Host.Services.GetRequiredService<IPactStore>();
+        var forged = EventDraft.ByDaemon(EventTypes.BundleCommitted, new JsonObject
+        {
+            ["bundleId"] = bundle.BundleId,
+            ["selected"] = new JsonArray([.. bundle.Members.Select(m => (JsonNode)JsonValue.Create(m.ProposalId))]),
+            ["ranking"] = null,
+            ["dueAt"] = null,
+        });
+        var streamSeq = (await store.AppendAsync(new AppendRequest(DateTimeOffset.UtcNow, [new StreamAppend(s.SessionId, [forged])]))).Events[0].StreamSeq;
+
+        var online = await s.Coordinator.Client.VerifyAsync(s.SessionId);
+        online.Ok.Should().BeFalse();
+        online.FirstError!.Check.Should().Be(BundleRankingVerifier.Check, online.FirstError.Message);
+        online.FirstError.StreamSeq.Should().Be(streamSeq);
+        online.FirstError.Message.Should().Contain("left force");
+        var offline = ExportVerifier.Verify(await s.Coordinator.Client.ExportSessionAsync(s.SessionId), daemonKey);
+        offline.Ok.Should().BeFalse();
+        offline.FirstFailure!.Check.Should().Be(ExportChecks.BundleRanking, offline.FirstFailure.Message);
+        offline.FirstFailure.Message.Should().Be(online.FirstError.Message, "both verifiers recompute the commit the same way");
+    }
+
     /// <summary>
     /// Appends bundle.committed with the given ranking (each entry's key the member's revocation notice in seconds, or null keys
     /// when <c>Excluded</c> names why) and selection, with valid passports as of the seq before it; returns its streamSeq.

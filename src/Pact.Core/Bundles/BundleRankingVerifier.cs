@@ -12,7 +12,7 @@ namespace Pact.Core.Bundles;
 /// a <c>best</c> bundle's ranking from its bundle.created (terms, select, creation time), the session, the members prepared
 /// before the commit, whether each one's predecessor or upstream was still in force, and the passports recorded in the
 /// ranking (each as of the commit's seq − 1; whether their counts are the log's is <see cref="RecordedPassports"/>' and the
-/// audit's question); an <c>all</c> bundle's selection of every member in member order, none of them gone from force.
+/// audit's question); an <c>all</c> bundle's selection of every member in member order, each prepared and none gone from force.
 /// </summary>
 /// <remarks>
 /// Whether a member's predecessor or upstream is in force is read from the stream in which that version went in force
@@ -164,7 +164,8 @@ public sealed class BundleRankingVerifier
                 if (left is null) return NotRecomputable(e, unknown!);
                 if (left.Value) return $"Member {m.ProposalId}'s predecessor or upstream left force before the commit: bundle {bundleId} should have aborted (insufficient).";
             }
-            return null;
+            var unprepared = bundle.Members.FirstOrDefault(m => _state.Proposal(m.ProposalId)?.Status != ProposalStatus.Prepared);
+            return unprepared is null ? null : $"Bundle {bundleId} (mode all) commits member {unprepared.ProposalId}, which was not prepared.";
         }
         if (e.Data["ranking"] is not JsonArray recorded) return $"Bundle {bundleId} (mode best) records no ranking.";
         var entries = recorded.OfType<JsonObject>().ToDictionary(r => r["proposalId"]?.GetValue<string>() ?? "", StringComparer.Ordinal);

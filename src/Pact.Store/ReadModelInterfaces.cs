@@ -93,6 +93,19 @@ public interface IPassportReadModel
     Task<IReadOnlyList<long>> CompactsEnteredAsync(string agent, long asOfSeq, CancellationToken ct);
 }
 
+/// <summary>Passports as §16 dates them.</summary>
+public static class PassportReadModelExtensions
+{
+    /// <summary>The passport over the log up to the committed <paramref name="asOfSeq"/> (≥ 1), as of that event's time (§16).</summary>
+    public static async Task<AgentPassport> AsOfCommittedSeqAsync(this IPassportReadModel passports, string agent, long asOfSeq, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(passports);
+        var at = await passports.TimeOfAsync(asOfSeq, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Event {asOfSeq} is committed but has no time.");
+        return await passports.GetAsync(agent, asOfSeq, at, ct).ConfigureAwait(false);
+    }
+}
+
 /// <summary>Published policies (§13), by hash. Published through <see cref="IStoreTransaction.InsertPolicy"/>; never changed.</summary>
 public interface IPolicyStore
 {

@@ -58,11 +58,11 @@ public class BundleSuccessorVerifyTests
         var offline = await OfflineAsync(s);
         offline.Ok.Should().BeTrue("a commit the export cannot recompute is not a failure");
         var committed = (await s.EventsAsync()).Single(e => e.Type == "bundle.committed");
-        var notice = offline.NotRecomputed.Should().ContainSingle().Which;
+        var notice = offline.NotChecked.Should().ContainSingle().Which;
         notice.Check.Should().Be(ExportChecks.BundleRanking);
         notice.Seq.Should().Be(committed.Seq);
         notice.StreamSeq.Should().Be(committed.StreamSeq);
-        notice.Message.Should().Contain(bundle.Members[0].ProposalId).And.Contain(bundle.Members[0].CompactId);
+        notice.Reason.Should().Contain(bundle.Members[0].ProposalId).And.Contain(bundle.Members[0].CompactId);
     }
 
     [Fact]
@@ -87,6 +87,6 @@ public class BundleSuccessorVerifyTests
 
         var offline = await OfflineAsync(s);
         offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
-        offline.NotRecomputed.Should().ContainSingle().Which.StreamSeq.Should().Be(streamSeq);
+        offline.NotChecked.Should().ContainSingle().Which.StreamSeq.Should().Be(streamSeq);
     }
 }

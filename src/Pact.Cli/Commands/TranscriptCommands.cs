@@ -140,6 +140,10 @@ internal static class TranscriptCommands
         var from = new Option<string>("--from") { Description = "Online: start from this session checkpoint (chk_…).", HelpName = "checkpointId" };
         var bundle = new Option<string>("--bundle") { Description = "Offline: an export bundle file (from `pact export`).", HelpName = "file" };
         var daemonKey = new Option<string>("--daemon-key") { Description = "Offline: the daemon's public key (base64url), obtained out of band; the only thing trusted.", HelpName = "b64u" };
+        var coreOnly = new Option<bool>("--core-sections-only")
+        {
+            Description = "Offline: verify as a verifier that knows only PROTOCOL §0–§12 — mandate signatures are reported unverifiable, Part II checks not checked.",
+        };
         var command = c.NewCommand("verify", """
             Verify a transcript. Online: the daemon re-checks the session's hash chain, every envelope, compact and
             in-force signature, and the head's inclusion in the latest signed checkpoint. Offline: check an export
@@ -153,7 +157,8 @@ internal static class TranscriptCommands
               pact verify ses_01J...
               pact verify ses_01J... --from chk_01J...
               pact verify --bundle ses.export.json --daemon-key 0uKddfTbzMtHHUdkVENCuj-JUBrJ-_NHbGx6k2z4ByY
-            """).With(session, from, bundle, daemonKey);
+              pact verify --bundle ses.export.json --daemon-key 0uKd... --core-sections-only
+            """).With(session, from, bundle, daemonKey, coreOnly);
         command.Validators.Add(r =>
         {
             var online = r.GetResult(session) is { Tokens.Count: > 0 };
@@ -161,6 +166,7 @@ internal static class TranscriptCommands
             if (online == offline) r.AddError("Name a session to verify online, or give --bundle (not both).");
             if (offline && r.GetResult(daemonKey) is not { Implicit: false }) r.AddError("--bundle needs --daemon-key: the key you trust.");
             if (offline && r.GetResult(from) is { Implicit: false }) r.AddError("--from applies to online verification only.");
+            if (!offline && r.GetResult(coreOnly) is { Implicit: false }) r.AddError("--core-sections-only applies to offline verification (--bundle) only.");
         });
         c.Handle(command, async inv =>
         {
@@ -170,7 +176,7 @@ internal static class TranscriptCommands
                     throw new UsageException("--daemon-key must be a base64url Ed25519 public key (32 bytes).");
                 var node = Pact.Core.Json.StrictJson.Parse(await File.ReadAllBytesAsync(file, inv.CancellationToken)) as JsonObject
                     ?? throw new UsageException($"{file} does not hold a JSON object.");
-                var result = VerifyOffline(inv, node, key);
+                var result = VerifyOffline(inv, node, key, new ExportVerifierOptions { CoreSectionsOnly = inv.Get(coreOnly) });
                 if (inv.Json) inv.Out.Json(result);
                 else inv.Out.Fields(result.Ok ? "Bundle verified" : "Bundle does NOT verify",
                 [
@@ -179,13 +185,10 @@ internal static class TranscriptCommands
                     ("proofs", NegotiationCommands.Num(result.ProofsChecked)),
                     ("signatures", NegotiationCommands.Num(result.SignaturesChecked)),
                     ("treeSize", result.TreeSize is { } t ? NegotiationCommands.Num(t) : null),
+                    ("unverifiable", result.Unverifiable.Count > 0 ? Unjudged(result.Unverifiable) : null),
+                    ("notChecked", result.NotChecked.Count > 0 ? Unjudged(result.NotChecked) : null),
                     ("firstFailure", result.FirstFailure is { } f ? Output.Text(Output.ToJsonObject(f)) : null),
                 ]);
-                // Checked only in part: a bundle commit that needs another session's compacts (`pact verify <session>` recomputes it).
-                if (!inv.Json)
-                {
-                    foreach (var notice in result.NotRecomputed) inv.Out.Line($"warning: seq {notice.Seq} not recomputed ({notice.Check}): {notice.Message}");
-                }
                 if (!result.Ok) inv.ExitCode = ExitCodes.VerificationFailed;
                 return;
             }
@@ -203,9 +206,13 @@ internal static class TranscriptCommands
         return command;
     }
 
-    private static ExportVerification VerifyOffline(Invocation inv, JsonObject bundle, byte[] key)
+    /// <summary>What was not judged, one line each: where, then why.</summary>
+    private static string Unjudged(IReadOnlyList<ExportUnjudged> items) =>
+        string.Join(Environment.NewLine, items.Select(u => $"{u.Pointer} ({u.Check}): {u.Reason}"));
+
+    private static ExportVerification VerifyOffline(Invocation inv, JsonObject bundle, byte[] key, ExportVerifierOptions options)
     {
-        if (!inv.Out.Rich || inv.Json) return ExportVerifier.Verify(bundle, key);
+        if (!inv.Out.Rich || inv.Json) return ExportVerifier.Verify(bundle, key, options: options);
         ExportVerification? result = null;
         AnsiConsole.Progress().Start(progress =>
         {
@@ -215,7 +222,7 @@ internal static class TranscriptCommands
                 if (!tasks.TryGetValue(p.Stage, out var task)) tasks[p.Stage] = task = progress.AddTask(p.Stage, maxValue: Math.Max(1, p.Total));
                 task.Value = p.Done;
             });
-            result = ExportVerifier.Verify(bundle, key, reporter);
+            result = ExportVerifier.Verify(bundle, key, reporter, options);
         });
         return result!;
     }

@@ -84,6 +84,33 @@ public sealed record ExportVerificationProgress(string Stage, long Done, long To
 /// <param name="StreamSeq">The event's streamSeq, when the failure is at an event.</param>
 public sealed record ExportFailure(string Check, string Pointer, string Message, long? Seq = null, long? StreamSeq = null);
 
+/// <summary>
+/// Something the verifier did not judge, with why: neither verified nor failed. A mandate signature to a verifier that
+/// knows only §0–§12 (<see cref="ExportVerification.Unverifiable"/>), or a check the bundle does not hold enough for
+/// (<see cref="ExportVerification.NotChecked"/>).
+/// </summary>
+/// <param name="Check">One of <see cref="ExportChecks"/>.</param>
+/// <param name="Pointer">A JSON pointer into the bundle at what was not judged.</param>
+/// <param name="Reason">Why it was not.</param>
+/// <param name="Seq">The event's global seq, when it is at an event.</param>
+/// <param name="StreamSeq">The event's streamSeq, when it is at an event.</param>
+public sealed record ExportUnjudged(string Check, string Pointer, string Reason, long? Seq = null, long? StreamSeq = null);
+
+/// <summary>How to verify.</summary>
+public sealed record ExportVerifierOptions
+{
+    /// <summary>The default: every section of the contract, Part II (§13–§16) included.</summary>
+    public static ExportVerifierOptions Default { get; } = new();
+
+    /// <summary>
+    /// Verify as a verifier that knows only PROTOCOL §0–§12 would: a signature made under a mandate (one with a
+    /// <c>signer</c>) is reported <see cref="ExportVerification.Unverifiable"/>, never invalid (§4.3, §14), and the
+    /// Part II checks (recorded passports, bundle rankings, mandates and decisions) are reported
+    /// <see cref="ExportVerification.NotChecked"/>. Everything of §0–§12 is verified as usual.
+    /// </summary>
+    public bool CoreSectionsOnly { get; init; }
+}
+
 /// <summary>The outcome of verifying an export bundle.</summary>
 /// <param name="Ok">True when every check held.</param>
 /// <param name="SessionId">The session the events belong to, once read.</param>
@@ -94,18 +121,12 @@ public sealed record ExportFailure(string Check, string Pointer, string Message,
 /// <param name="FirstFailure">The first failure, or null when <paramref name="Ok"/>.</param>
 public sealed record ExportVerification(bool Ok, string? SessionId, long EventsChecked, long ProofsChecked, long SignaturesChecked, long? TreeSize, ExportFailure? FirstFailure)
 {
-    /// <summary>
-    /// What was checked only in part, neither passed nor failed: each <c>bundle.committed</c> whose recomputation needs a
-    /// version negotiated in another session (its predecessor's or an upstream's standing), which an export does not hold.
-    /// GET /v1/sessions/{id}/verify, which reads the whole log, recomputes these.
-    /// </summary>
-    public IReadOnlyList<ExportNotice> NotRecomputed { get; init; } = [];
-}
+    /// <summary>Signatures made under a mandate that were not checked because the verifier knows only §0–§12 (<see cref="ExportVerifierOptions.CoreSectionsOnly"/>), in event order.</summary>
+    public IReadOnlyList<ExportUnjudged> Unverifiable { get; init; } = [];
 
-/// <summary>A check the export alone could not carry out.</summary>
-/// <param name="Check">One of <see cref="ExportChecks"/>.</param>
-/// <param name="Pointer">A JSON pointer into the bundle at the event concerned.</param>
-/// <param name="Message">What was not checked, and why.</param>
-/// <param name="Seq">The event's global seq.</param>
-/// <param name="StreamSeq">The event's streamSeq.</param>
-public sealed record ExportNotice(string Check, string Pointer, string Message, long Seq, long StreamSeq);
+    /// <summary>
+    /// Checks left undone, in event order: what the bundle cannot settle (a decision's recorded passport beyond its agent and
+    /// asOfSeq when the bundle does not hold the whole log up to that seq) and, for a §0–§12 verifier, every Part II check.
+    /// </summary>
+    public IReadOnlyList<ExportUnjudged> NotChecked { get; init; } = [];
+}

@@ -3,6 +3,7 @@ using Pact.Core.Events;
 using Pact.Core.Identity;
 using Pact.Core.Mandates;
 using Pact.Core.Negotiation;
+using Pact.Core.Passport;
 using Pact.Core.Policies;
 
 namespace Pact.Client.Verification;
@@ -55,13 +56,35 @@ public static partial class ExportVerifier
             if (CompilePolicies(policies) is { } bad) return bad;
             // Each act against its mandate's stream (grant, hash, end) and the daemon, then the decisions: the checks the daemon's verify runs.
             var mandates = new MandateStreams(DidKey.FromPublicKey(key), streams.ToDictionary(s => s.Key, s => (IReadOnlyList<TranscriptEvent>)s.Value, StringComparer.Ordinal));
-            if (DecisionReplay.Verify(events, policies, mandates) is { } mismatch)
+            var passports = new ExportPassports([.. events.Concat(streams.Values.SelectMany(s => s)).OrderBy(e => e.Seq)], events, _notChecked);
+            if (DecisionReplay.Verify(events, policies, mandates, passports) is { } mismatch)
             {
                 var index = events.FindIndex(e => e.Seq == mismatch.Seq);
                 return new(mismatch.Check, $"/events/{index}", mismatch.Message, mismatch.Seq, mismatch.StreamSeq);
             }
             progress?.Report(new ExportVerificationProgress("mandates", actions.Count, actions.Count));
             return null;
+        }
+
+        /// <summary>
+        /// The log's passports as far as the bundle holds the log: when its events (the session's and its mandates') are
+        /// every event from seq 1 up to the asOfSeq asked, a fold of them (<see cref="PassportLedger"/>, what the daemon's
+        /// read model must agree with); otherwise the passport's agent and asOfSeq are all that is checked, and its content
+        /// is reported not checked.
+        /// </summary>
+        private sealed class ExportPassports(List<TranscriptEvent> log, List<TranscriptEvent> session, List<ExportUnjudged> notChecked) : ILogPassports
+        {
+            /// <summary>How many events from seq 1 on the bundle holds without a gap.</summary>
+            private readonly long _contiguous = log.TakeWhile((e, i) => e.Seq == i + 1).LongCount();
+
+            public AgentPassport? At(TranscriptEvent decided, string agent, long asOfSeq)
+            {
+                if (asOfSeq >= 1 && asOfSeq <= _contiguous) return new PassportLedger().ApplyAll(log.Take((int)asOfSeq)).PassportOf(agent);
+                notChecked.Add(new(ExportChecks.Passport, $"/events/{session.IndexOf(decided)}/data/passport",
+                    $"The bundle does not hold the log up to seq {asOfSeq} (only its first {_contiguous} events), so only the passport's agent and asOfSeq are checked, not its figures.",
+                    decided.Seq, decided.StreamSeq));
+                return null;
+            }
         }
 
         /// <summary>The bundle's policies compiled, each after those it extends (in as many rounds as the extends chain is deep).</summary>

@@ -31,32 +31,38 @@ public static partial class ExportVerifier
     /// <param name="bundle">The bundle as parsed JSON (GET /v1/sessions/{id}/export).</param>
     /// <param name="trustedDaemonPublicKey">The daemon's Ed25519 public key, obtained out of band — not from the bundle.</param>
     /// <param name="progress">Receives progress per chunk of events and per later stage; may be null.</param>
-    public static ExportVerification Verify(JsonObject bundle, byte[] trustedDaemonPublicKey, IProgress<ExportVerificationProgress>? progress = null)
+    /// <param name="options">How to verify (by default, every section of the contract).</param>
+    public static ExportVerification Verify(JsonObject bundle, byte[] trustedDaemonPublicKey, IProgress<ExportVerificationProgress>? progress = null,
+        ExportVerifierOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(trustedDaemonPublicKey);
         if (trustedDaemonPublicKey.Length != Pact.Core.Crypto.Ed25519.PublicKeySize)
             throw new ArgumentException("An Ed25519 public key is 32 bytes.", nameof(trustedDaemonPublicKey));
-        return new Run(bundle, trustedDaemonPublicKey, progress).Execute();
+        return new Run(bundle, trustedDaemonPublicKey, progress, options ?? ExportVerifierOptions.Default).Execute();
     }
 
     /// <summary>Verifies a bundle as <see cref="PactClient.ExportSessionAsync"/> returned it: exactly as the daemon wrote it.</summary>
     /// <param name="bundle">The bundle.</param>
     /// <param name="trustedDaemonPublicKey">The daemon's Ed25519 public key, obtained out of band — not from the bundle.</param>
     /// <param name="progress">Receives progress per chunk of events and per later stage; may be null.</param>
-    public static ExportVerification Verify(ExportBundle bundle, byte[] trustedDaemonPublicKey, IProgress<ExportVerificationProgress>? progress = null)
+    /// <param name="options">How to verify (by default, every section of the contract).</param>
+    public static ExportVerification Verify(ExportBundle bundle, byte[] trustedDaemonPublicKey, IProgress<ExportVerificationProgress>? progress = null,
+        ExportVerifierOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        return Verify(JsonSerializer.SerializeToNode(bundle, PactJson.Options)!.AsObject(), trustedDaemonPublicKey, progress);
+        return Verify(JsonSerializer.SerializeToNode(bundle, PactJson.Options)!.AsObject(), trustedDaemonPublicKey, progress, options);
     }
 
-    private sealed partial class Run(JsonObject bundle, byte[] key, IProgress<ExportVerificationProgress>? progress)
+    private sealed partial class Run(JsonObject bundle, byte[] key, IProgress<ExportVerificationProgress>? progress, ExportVerifierOptions options)
     {
+        private readonly List<ExportUnjudged> _unverifiable = [];
+        private readonly List<ExportUnjudged> _notChecked = [];
+        private bool CoreOnly => options.CoreSectionsOnly;
         private long _events;
         private long _proofs;
         private long _signatures;
         private string? _sessionId;
-        private IReadOnlyList<ExportNotice> _notRecomputed = [];
         private Pact.Core.TransparencyLog.LogCheckpoint? _log;
 
         public ExportVerification Execute()
@@ -65,12 +71,29 @@ public static partial class ExportVerifier
             List<TranscriptEvent>? events = null;
             failure ??= CheckEvents(out events);
             failure ??= CheckCompacts(events!);
-            failure ??= CheckRankings(events!);
+            failure ??= CoreOnly ? NotKnown(events!, RecordedPassports.BundleCommitted, ExportChecks.BundleRanking) : CheckRankings(events!);
             Dictionary<long, string>? stateHashes = null;
             failure ??= CheckState(events!, out stateHashes);
             failure ??= CheckCheckpoints(events!, stateHashes!);
-            failure ??= CheckMandates(events!);
-            return new ExportVerification(failure is null, _sessionId, _events, _proofs, _signatures, _log?.TreeSize, failure) { NotRecomputed = _notRecomputed };
+            failure ??= CoreOnly ? NotKnown(events!, RecordedPassports.PolicyDecided, ExportChecks.PolicyDecision) : CheckMandates(events!);
+            if (CoreOnly && bundle["mandates"] is JsonArray { Count: > 0 })
+                _notChecked.Add(new(ExportChecks.Mandate, "/mandates", "A verifier that knows only §0–§12 does not know mandate streams (§14)."));
+            return new ExportVerification(failure is null, _sessionId, _events, _proofs, _signatures, _log?.TreeSize, failure)
+            {
+                Unverifiable = [.. _unverifiable],
+                NotChecked = [.. _notChecked.OrderBy(u => u.Seq ?? long.MaxValue)],
+            };
+        }
+
+        /// <summary>A §0–§12 verifier does not know a Part II check: each event of <paramref name="type"/> is reported not checked by it.</summary>
+        private ExportFailure? NotKnown(List<TranscriptEvent> events, string type, string check)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i].Type == type)
+                    _notChecked.Add(new(check, $"/events/{i}", "A verifier that knows only §0–§12 does not know this check (§13–§16).", events[i].Seq, events[i].StreamSeq));
+            }
+            return null;
         }
 
         private ExportFailure? CheckFormat() =>
@@ -136,6 +159,7 @@ public static partial class ExportVerifier
                 {
                     _events++;
                     _signatures += outcomes[j].Signatures;
+                    _unverifiable.AddRange(outcomes[j].Unjudged ?? []);
                     if (outcomes[j].Failure is { } failure) return failure;
                     _proofs++;
                     events.Add(outcomes[j].Event!);
@@ -207,9 +231,16 @@ public static partial class ExportVerifier
             if (!MerkleVerifier.VerifyInclusion(seq - 1, _log.TreeSize, MerkleHash.LeafHash(Hex.Decode(e.Hash)), hashes, _log.RootHash))
                 return Failed(ExportChecks.Proof, $"/proofs/{proof.Index}", $"The proof does not put seq {seq} in the signed tree.");
 
-            var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(type, actor, data, key);
+            var signatures = Pact.Core.TransparencyLog.EventSignatures.Check(type, actor, data, key, mandateSignatures: !CoreOnly);
             if (signatures.Failed)
                 return new(signatures.Checked, null, new ExportFailure(signatures.Check!, at + signatures.Pointer, signatures.Message!, seq, streamSeq));
+            if (CoreOnly)
+            {
+                // §4.3: a signature with a signer was made under a mandate — unverifiable to this verifier, never invalid.
+                var unjudged = signatures.Unverifiable?.Select(p => new ExportUnjudged(ExportChecks.CompactSignature, at + p,
+                    "Made under a mandate (it has a signer): a verifier that knows only §0–§12 cannot verify it (§4.3, §14).", seq, streamSeq)).ToList();
+                return new(signatures.Checked, e, null, unjudged);
+            }
             var passports = RecordedPassports.Verify(type, data);
             return passports.Failed
                 ? new(signatures.Checked, null, new ExportFailure(RecordedPassports.Check, at + passports.Pointer, passports.Message!, seq, streamSeq))
@@ -244,8 +275,9 @@ public static partial class ExportVerifier
                 if (rankings.Observe(events[i]) is { } problem)
                     return new(ExportChecks.BundleRanking, $"/events/{i}", problem, events[i].Seq, events[i].StreamSeq);
             }
-            _notRecomputed = [.. rankings.NotRecomputed.Select(c => new ExportNotice(ExportChecks.BundleRanking,
-                $"/events/{c.StreamSeq - 1}", $"Bundle {c.BundleId}'s commit was not recomputed: {c.Reason}.", c.Seq, c.StreamSeq))];
+            // Commits that need another session's compacts: neither passed nor failed, listed with the other checks not carried out.
+            _notChecked.AddRange(rankings.NotRecomputed.Select(c => new ExportUnjudged(ExportChecks.BundleRanking,
+                $"/events/{c.StreamSeq - 1}", $"Bundle {c.BundleId}'s commit was not recomputed: {c.Reason}.", c.Seq, c.StreamSeq)));
             return null;
         }
 
@@ -326,5 +358,5 @@ public static partial class ExportVerifier
         }
     }
 
-    private readonly record struct EventOutcome(int Signatures, TranscriptEvent? Event, ExportFailure? Failure);
+    private readonly record struct EventOutcome(int Signatures, TranscriptEvent? Event, ExportFailure? Failure, IReadOnlyList<ExportUnjudged>? Unjudged = null);
 }

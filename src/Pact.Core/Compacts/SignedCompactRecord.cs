@@ -160,7 +160,9 @@ public sealed record SignedCompactRecord(
     /// standing policy in the advanced tier), the daemon's identity when <paramref name="daemonPublicKey"/> is
     /// given and its in-force signature (PACT-109), and finally compactHash (PACT-110).
     /// </summary>
-    public CompactRecordVerification Verify(byte[]? daemonPublicKey = null)
+    /// <param name="mandateSignatures">False for a verifier that knows only §0–§12: a signature made under a mandate (§14) is then
+    /// left unchecked — sig and principal authorization — for the caller to report unverifiable (§4.3), never invalid.</param>
+    public CompactRecordVerification Verify(byte[]? daemonPublicKey = null, bool mandateSignatures = true)
     {
         if (Signatures.Count != 2) return Fail("/signatures", PactCodes.InvalidPayload, "A signed compact has exactly two signatures.");
         if (Signatures[0].Party == Signatures[1].Party)
@@ -178,12 +180,13 @@ public sealed record SignedCompactRecord(
 
         var first = Signatures[0];
         var second = Signatures[1];
-        if (!VerifySignature(first, null))
+        if ((mandateSignatures || !first.IsUnderMandate) && !VerifySignature(first, null))
             return Fail("/signatures/0/sig", PactCodes.BadCompactSignature, "The first signature does not verify.");
-        if (!VerifySignature(second, first.Sig))
+        if ((mandateSignatures || !second.IsUnderMandate) && !VerifySignature(second, first.Sig))
             return Fail("/signatures/1/sig", PactCodes.BadCompactSignature, "The countersignature does not verify.");
         for (var i = 0; i < 2; i++)
         {
+            if (!mandateSignatures && Signatures[i].IsUnderMandate) continue;
             var errors = CompactCrypto.CheckAuthorization(Terms, TermsHash, Signatures[i].Party, Signatures[i].PrincipalAuthorization, $"/signatures/{i}/principalAuthorization",
                 Signatures[i].SignedAt);
             if (errors.Count > 0) return new CompactRecordVerification(errors[0]);

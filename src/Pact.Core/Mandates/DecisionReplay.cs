@@ -48,12 +48,75 @@ public static class DecisionReplay
     /// </summary>
     /// <param name="mandates">The mandates' streams and the recording daemon, when the verifier holds them: each act is then
     /// judged against its mandate's grant and end too (<see cref="MandateStreams.Problem"/>), and every grant's aud.</param>
-    public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies, MandateStreams? mandates = null)
+    /// <param name="passports">The log's passports, when the verifier has a source: each decision's recorded passport must then
+    /// be its judged proposal's counterparty's as of the seq before that proposal's creation, and the log's there
+    /// (<see cref="RecordedPassports.AgainstLog"/>; the content only where the source knows it).</param>
+    public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies, MandateStreams? mandates = null,
+        ILogPassports? passports = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(policies);
+        var (session, created, initiations) = Index(events);
+        var decisions = DecisionTies.Decisions(events);
+        var firstDecisions = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (mandates?.Problem(e) is { } unbacked) return new DecisionMismatch(e.Seq, e.StreamSeq, unbacked, MandateStreams.Check);
+            if (e.Type == EventTypes.PolicyDecided)
+            {
+                // The passport is an input of the decision: held to the log before the decision is recomputed with it.
+                if (passports is not null && PassportProblem(e, created, passports) is { } forged)
+                    return new DecisionMismatch(e.Seq, e.StreamSeq, forged, RecordedPassports.Check);
+                if (Recompute(e, created, firstDecisions, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
+                if (e.Data["judged"] is null && Text(e.Data, "proposalId") is { } judgedId) firstDecisions[judgedId] = e;
+            }
+            if (DecisionTies.Check(e, decisions, created, initiations, mandates?.DaemonId) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The passport each <c>policy.decided</c> of the stream must record (§13): its judged proposal's counterparty's (the
+    /// proposer's agent), as of the seq before that proposal's <c>proposal.created</c> — what a verifier with an asynchronous
+    /// passport source fetches before <see cref="Verify"/>. Decisions whose judged proposal is not recorded are left out
+    /// (<see cref="Verify"/> names them).
+    /// </summary>
+    public static IReadOnlyList<(string Agent, long AsOfSeq)> PassportsNeeded(IReadOnlyList<TranscriptEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var (_, created, _) = Index(events);
+        return [.. events.Where(e => e.Type == EventTypes.PolicyDecided).Select(e => PassportSubject(e, created)).OfType<(string, long)>().Distinct()];
+    }
+
+    /// <summary>The counterparty whose passport <paramref name="decided"/> must record, and its asOfSeq; null when its judged proposal is not recorded.</summary>
+    private static (string Agent, long AsOfSeq)? PassportSubject(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created)
+    {
+        // A counter's second decision reuses the first's input but its terms (§14): the replaced proposal's counterparty and seq.
+        var judgedId = Text(decided.Data, "judged") ?? Text(decided.Data, "proposalId");
+        if (judgedId is null || !created.TryGetValue(judgedId, out var judged)) return null;
+        var payload = judged.Data["envelope"]?["payload"] as JsonObject ?? judged.Data;
+        var role = payload["signature"]?["party"] is JsonValue r && r.TryGetValue<string>(out var party) ? party : null;
+        return role is not null && payload["terms"]?["parties"]?[role]?["agent"] is JsonValue a && a.TryGetValue<string>(out var agent)
+            ? (agent, judged.Seq - 1)
+            : null;
+    }
+
+    private static string? PassportProblem(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created, ILogPassports passports)
+    {
+        if (PassportSubject(decided, created) is not var (agent, asOfSeq))
+            return $"The judged proposal {Text(decided.Data, "judged") ?? Text(decided.Data, "proposalId")} is not recorded with its terms, so its counterparty's passport cannot be named.";
+        return RecordedPassports.AgainstLog(decided.Data["passport"], agent, asOfSeq, passports.At(decided, agent, asOfSeq));
+    }
+
+    /// <summary>
+    /// The facts a stream's decisions are judged with: its session, every <c>proposal.created</c> by id (a bundle member's
+    /// with its terms), every revocation and marker initiation by id. A counter's second decision comes before the
+    /// counter's proposal.created (§14), so every creation is indexed first.
+    /// </summary>
+    private static (PolicySessionFacts Session, Dictionary<string, TranscriptEvent> Created, Dictionary<string, TranscriptEvent> Initiations) Index(
+        IReadOnlyList<TranscriptEvent> events)
+    {
         var session = PolicySessionFacts.None;
-        // A counter's second decision comes before the counter's proposal.created (§14), so every creation is indexed first.
         var created = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
         var initiations = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
         var bundles = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
@@ -78,19 +141,7 @@ public static class DecisionReplay
                 initiations[initiationId] = e;
             }
         }
-        var decisions = DecisionTies.Decisions(events);
-        var firstDecisions = new Dictionary<string, TranscriptEvent>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (mandates?.Problem(e) is { } unbacked) return new DecisionMismatch(e.Seq, e.StreamSeq, unbacked, MandateStreams.Check);
-            if (e.Type == EventTypes.PolicyDecided)
-            {
-                if (Recompute(e, created, firstDecisions, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
-                if (e.Data["judged"] is null && Text(e.Data, "proposalId") is { } judgedId) firstDecisions[judgedId] = e;
-            }
-            if (DecisionTies.Check(e, decisions, created, initiations, mandates?.DaemonId) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
-        }
-        return null;
+        return (session, created, initiations);
     }
 
     /// <summary>

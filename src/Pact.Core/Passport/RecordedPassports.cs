@@ -18,7 +18,7 @@ public readonly record struct RecordedPassportOutcome(int Checked, string? Point
 /// figures of its counts. Whether the counts are the log's is the audit's question
 /// (<see cref="PassportLedger"/> over the log up to its <c>asOfSeq</c>).
 /// </summary>
-public static class RecordedPassports
+public static partial class RecordedPassports
 {
     /// <summary>The name verifiers give this check in their first failure.</summary>
     public const string Check = "passport";

@@ -7,7 +7,8 @@ using Pact.Core.Negotiation;
 namespace Pact.Core.TransparencyLog;
 
 /// <summary>The signatures one event carries, re-verified: how many, and the first that failed (with a pointer into the event's data).</summary>
-public readonly record struct SignatureOutcome(int Checked, string? Check, string? Pointer, string? Message)
+/// <param name="Unverifiable">Signatures made under a mandate that a verifier knowing only §0–§12 left unchecked, by pointer into the event (§4.3: unverifiable, never invalid).</param>
+public readonly record struct SignatureOutcome(int Checked, string? Check, string? Pointer, string? Message, IReadOnlyList<string>? Unverifiable = null)
 {
     public bool Failed => Check is not null;
 }
@@ -24,9 +25,12 @@ public static class EventSignatures
     public const string CompactSignature = "compact-signature";
     public const string InForceSignature = "in-force-signature";
 
-    public static SignatureOutcome Check(string type, string actor, JsonObject data, byte[] daemonPublicKey)
+    /// <param name="mandateSignatures">False to verify as a verifier that knows only §0–§12: signatures made under a mandate
+    /// (those with a <c>signer</c>) are not checked but listed in <see cref="SignatureOutcome.Unverifiable"/>.</param>
+    public static SignatureOutcome Check(string type, string actor, JsonObject data, byte[] daemonPublicKey, bool mandateSignatures = true)
     {
         var count = 0;
+        List<string>? unverifiable = null;
         var check = EnvelopeSignature;
         var pointer = "/data/envelope";
         try
@@ -57,6 +61,7 @@ public static class EventSignatures
                 if (data["termsHash"]?.GetValue<string>() != termsHash)
                     return new(count, check, "/data/termsHash", $"data.termsHash does not match the counter's terms, which hash to {termsHash}.");
                 var signature = data["signature"]!.AsObject();
+                if (!mandateSignatures) return new(count, null, null, null, ["/data/signature"]);
                 count += 2;
                 var problem = !Pact.Core.Terms.Wire.TryParse<Pact.Core.Terms.PartyRole>(signature["party"]?.GetValue<string>(), out var party)
                     || signature["mandate"] is not JsonObject mandate
@@ -89,8 +94,10 @@ public static class EventSignatures
                 pointer = "/data/record";
                 var (record, error) = SignedCompactRecord.FromJson(data["record"]);
                 if (record is null) return new(count, check, pointer + FirstPointer(error!.Errors), $"Not a signed compact record: {FirstMessage(error.Errors) ?? error.Detail}");
-                count += 3 + record.Signatures.Count(s => s.PrincipalAuthorization is PrincipalSignatureAuthorization);
-                if (record.Verify(daemonPublicKey).Failure is { } failure)
+                // The daemon's in-force signature, then each compact signature with its principal signature, unless left unverifiable.
+                var judged = record.Signatures.Where(s => mandateSignatures || !s.IsUnderMandate).ToList();
+                count += 1 + judged.Count + judged.Count(s => s.PrincipalAuthorization is PrincipalSignatureAuthorization);
+                if (record.Verify(daemonPublicKey, mandateSignatures).Failure is { } failure)
                 {
                     if (failure.Pointer.StartsWith("/daemonSig", StringComparison.Ordinal) || failure.Pointer.StartsWith("/daemonId", StringComparison.Ordinal))
                         check = InForceSignature;
@@ -99,6 +106,11 @@ public static class EventSignatures
                 for (var i = 0; i < record.Signatures.Count; i++)
                 {
                     if (!record.Signatures[i].IsUnderMandate) continue;
+                    if (!mandateSignatures)
+                    {
+                        (unverifiable ??= []).Add($"{pointer}/signatures/{i}");
+                        continue;
+                    }
                     count++;
                     if (Mandates.MandateSignatures.Check(record.Signatures[i], record.Terms, record.TermsHash, i == 0 ? null : record.Signatures[0].Sig, record.DaemonId, null)
                         is { } problem)
@@ -107,7 +119,7 @@ public static class EventSignatures
                 if (data["compactHash"]?.GetValue<string>() != record.CompactHash)
                     return new(count, check, "/data/compactHash", "data.compactHash differs from the record's compactHash.");
             }
-            return new(count, null, null, null);
+            return new(count, null, null, null, unverifiable);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or InvalidCastException)
         {

@@ -80,8 +80,7 @@ public sealed class PassportService(IPactStore store, IPassportReadModel passpor
     public async Task<AgentPassport> AsOfSeqAsync(string agent, long asOfSeq, CancellationToken ct)
     {
         if (asOfSeq <= 0) return await passports.GetAsync(agent, 0, Timestamp.ToText(time.GetUtcNow()), ct);
-        var at = await passports.TimeOfAsync(asOfSeq, ct) ?? throw new InvalidOperationException($"Event {asOfSeq} is committed but has no time.");
-        return await passports.GetAsync(agent, asOfSeq, at, ct);
+        return await passports.AsOfCommittedSeqAsync(agent, asOfSeq, ct);
     }
 
     /// <summary>The passport over the log up to <paramref name="asOfSeq"/> with its recent failures in the window ending at <paramref name="asOf"/>.</summary>

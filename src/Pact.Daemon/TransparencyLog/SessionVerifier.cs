@@ -34,7 +34,8 @@ public sealed record SessionVerification(
 /// <summary>
 /// Re-checks a session's stream from the rows as stored (§7 verify): each event's streamSeq and seq order,
 /// its prevHash link, its recomputed hash; every signature it carries (in parallel across cores) and every passport
-/// it records (§14, §15: passportHash over the recorded content); every bundle commit recomputed (§15, from the stream's first event); and that
+/// it records (§14, §15: passportHash over the recorded content; a decision's, also against the log's passport as of its
+/// seq, §13); every bundle commit recomputed (§15, from the stream's first event); and that
 /// the stream head is in the latest signed checkpoint of the log. Because every hash covers its prevHash, a
 /// head proved in the signed tree vouches for the whole chain behind it. Reads raw rows, so a damaged event
 /// is named, not thrown on.
@@ -178,7 +179,13 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         // Each act is judged against its mandate's stream and this daemon, as the offline verifier judges it with the export's.
         var streams = new Dictionary<string, IReadOnlyList<TranscriptEvent>>(StringComparer.Ordinal);
         foreach (var mandateId in MandateStreams.NamedIn(events)) streams[mandateId] = await ReadWholeStreamAsync(mandateId, ct);
-        return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams));
+        // Each recorded passport is held to the log's as of its seq: the passport read model, which the start's audit holds to the log.
+        var logged = new Dictionary<(string, long), AgentPassport>();
+        foreach (var (agent, asOfSeq) in DecisionReplay.PassportsNeeded(events))
+        {
+            if (asOfSeq >= 1 && asOfSeq <= store.HeadSeq) logged[(agent, asOfSeq)] = await store.Passports.AsOfCommittedSeqAsync(agent, asOfSeq, ct);
+        }
+        return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams), new FetchedLogPassports(logged));
     }
 
     /// <summary>

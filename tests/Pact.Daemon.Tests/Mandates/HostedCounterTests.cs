@@ -96,6 +96,35 @@ public sealed class HostedCounterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_verifier_that_knows_only_sections_0_to_12_reports_the_mandate_signatures_unverifiable_and_verifies_the_rest()
+    {
+        await GrantHomeownerAsync();
+        await GrantContractorAsync(new PolicyBuilder("accepting").Sign("short-notice", "terms.revocation.noticePeriod == 'P30D'").Build());
+        await _contractor.Client.ProposeAsync(_session, await LongNoticeAsync(), _contractor.Authority);
+        var events = await EventsAsync();
+        var counter = events.FindIndex(e => e.Type == EventTypes.ProposalCreated && e.Actor == TranscriptEvent.DaemonActor);
+        var inForce = events.FindIndex(e => e.Type == EventTypes.CompactInForce);
+        var bundle = await _homeowner.Client.ExportSessionAsync(_session);
+        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
+
+        var full = ExportVerifier.Verify(bundle, daemonKey);
+        full.Ok.Should().BeTrue(full.FirstFailure?.Message);
+        full.Unverifiable.Should().BeEmpty("a verifier that knows §14 verifies mandate signatures");
+        full.NotChecked.Should().BeEmpty();
+
+        var core = ExportVerifier.Verify(bundle, daemonKey, options: new ExportVerifierOptions { CoreSectionsOnly = true });
+        core.Ok.Should().BeTrue(core.FirstFailure?.Message);
+        core.Unverifiable.Select(u => u.Pointer).Should().Equal(
+            $"/events/{counter}/data/signature", $"/events/{inForce}/data/record/signatures/0", $"/events/{inForce}/data/record/signatures/1");
+        core.Unverifiable.Should().OnlyContain(u => u.Check == ExportChecks.CompactSignature);
+        // Everything else is verified as before: the note, envelopes and the daemon's in-force signature.
+        core.SignaturesChecked.Should().BeGreaterThan(0).And.BeLessThan(full.SignaturesChecked);
+        core.EventsChecked.Should().Be(full.EventsChecked);
+        core.ProofsChecked.Should().Be(full.ProofsChecked - bundle.Mandates!.Sum(m => m.Events.Count), "mandate streams are §14's");
+        core.NotChecked.Select(u => u.Check).Should().Contain(ExportChecks.PolicyDecision).And.Contain(ExportChecks.Mandate);
+    }
+
+    [Fact]
     public async Task Two_hosted_agents_countering_each_other_stop_at_exactly_8_linked_proposals()
     {
         await GrantHomeownerAsync();

@@ -73,7 +73,8 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
         var judgedTerms = judged.Data["envelope"]!["payload"]!["terms"]!.AsObject();
         var counterTerms = (JsonObject)judgedTerms.DeepClone();
         counterTerms["revocation"]!["noticePeriod"] = noticePeriod;
-        var passport = new AgentPassport(_contractor.Did, judged.Seq, judged.Time, new PassportCounts(0, 0, 0, 0, 0, 0, 0), []).ToJson();
+        // The passport §13 names: the proposer's, as of the seq before the judged proposal.created.
+        var passport = (await _host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(_contractor.Did, judged.Seq - 1, CancellationToken.None)).ToJson();
         // Neither rule reads more than the terms, so any input on them decides as the live path's would.
         var input = PolicyInput.For((JsonObject)judgedTerms.DeepClone(), "b",
             new PolicyProposalFacts(judged.Data["proposalId"]!.GetValue<string>(), session, judgedTerms["compactId"]!.GetValue<string>(), 1, "a", null,

@@ -71,13 +71,14 @@ public sealed class PolicyService(
             return (PolicyEvaluation.From(PolicyEvaluator.Evaluate(policyForProposal, input, counterCheck)), null);
         }
 
-        var (policy, error) = await PolicyAsync(shape, ct);
-        if (policy is null) return (null, error);
-        // The given terms are judged as terms (§4.2), nobody proposing them; a counter as the owner would propose it.
+        // The given terms are judged first (§13: "the terms are validated first"; §11 puts terms before policies), as terms
+        // (§4.2), nobody proposing them; a counter as the owner would propose it.
         var termErrors = (await TermsCheckAsync(shape.Terms!, null, ct))(shape.Terms!);
-        counterCheck = await CounterCheckAsync(shape.Terms!, shape.Me!, ct);
         if (termErrors.Count > 0)
             return (null, PactError.FromFieldErrors(TermsValidator.Title, termErrors.Select(e => e with { Pointer = "/terms" + e.Pointer })));
+        var (policy, error) = await PolicyAsync(shape, ct);
+        if (policy is null) return (null, error);
+        counterCheck = await CounterCheckAsync(shape.Terms!, shape.Me!, ct);
         var terms = shape.Terms!;
         var at = shape.At ?? Timestamp.Truncate(time.GetUtcNow());
         var them = shape.Me == "a" ? "b" : "a";

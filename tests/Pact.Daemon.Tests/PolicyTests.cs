@@ -110,6 +110,24 @@ public sealed class PolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_duration_literal_finer_than_100_ns_is_PACT_120_at_its_rule_instead_of_rounded()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var bad = Intake().ToJson();
+        // .NET counts time in 100 ns ticks, CEL in nanoseconds: 150ns would have been 100ns here and 150ns elsewhere.
+        bad["rules"]![2]!["when"] = "now - proposal.createdAt < duration('150ns')";
+
+        var problem = await Refused(() => a.Client.PublishPolicyAsync(bad));
+
+        problem.Status.Should().Be(422);
+        problem.Code.Should().Be("PACT-120");
+        problem.Errors.Should().ContainSingle().Which.Should().Match<Pact.Core.Errors.FieldError>(e =>
+            e.Pointer == "/payload/policy/rules/2/when" && e.Code == "PACT-120" && e.Message.Contains("100 ns"));
+        bad["rules"]![2]!["when"] = "now - proposal.createdAt < duration('200ns')";
+        (await a.Client.PublishPolicyAsync(bad)).Policy.PolicyHash.Should().Be(PolicyDocument.HashOf(bad));
+    }
+
+    [Fact]
     public async Task A_payload_without_a_policy_is_PACT_101_and_a_policy_that_is_not_an_object_PACT_120()
     {
         var a = await Negotiator.RegisterAsync(_host, "A");
@@ -208,6 +226,26 @@ public sealed class PolicyTests : IAsyncLifetime
             .Errors.Single().Should().Match<Pact.Core.Errors.FieldError>(e => e.Pointer == "/policy/rules/0/when" && e.Code == "PACT-120");
         (await RefusedBody(b, new JsonObject { ["policy"] = policy.DeepClone(), ["proposalId"] = "prp_01JD0000000000000000000000" }))
             .Code.Should().Be("PACT-404");
+    }
+
+    [Fact]
+    public async Task Evaluate_validates_the_terms_before_the_policy_so_bad_terms_answer_when_both_are_bad()
+    {
+        var (a, b) = (await Negotiator.RegisterAsync(_host, "A"), await Negotiator.RegisterAsync(_host, "B"));
+        var badTerms = await a.DraftAsync(b);
+        badTerms["revocation"]!["noticePeriod"] = "thirty days";
+        var badPolicy = Intake().ToJson();
+        badPolicy["rules"]![0]!["when"] = "nope(";
+
+        // §13: with terms, "the terms are validated first"; §11 ranks terms (PACT-101…108) before policies (PACT-120).
+        foreach (var policy in new JsonObject[] { new() { ["policy"] = badPolicy }, new() { ["policyHash"] = new string('a', 64) } })
+        {
+            policy["terms"] = badTerms.DeepClone();
+            policy["me"] = "b";
+            var problem = await RefusedBody(b, policy);
+            problem.Code.Should().Be("PACT-101");
+            problem.Errors.Should().ContainSingle().Which.Pointer.Should().Be("/terms/revocation/noticePeriod");
+        }
     }
 
     [Fact]

@@ -75,6 +75,26 @@ public class CelProfileTests
         Eval("'a' < 'b' && 'ab' > 'a'").Should().Be(true);
     }
 
+    [Theory]
+    [InlineData("duration('1ns') > duration('0s')")]
+    [InlineData("duration('150ns') > duration('0s')")]
+    [InlineData("duration('0.00000015s') > duration('0s')")]
+    [InlineData("duration('1.0000001us') > duration('0s')")]
+    [InlineData("timestamp('2026-01-01T00:00:00.000000001Z') > now")]
+    public void Time_literals_finer_than_100_ns_are_refused_instead_of_rounded(string expression) =>
+        Refusal(expression).Should().Contain("not a whole multiple of 100 ns");
+
+    [Fact]
+    public void Time_values_in_whole_100_ns_are_exact_and_finer_ones_made_at_run_time_are_errors()
+    {
+        Eval("duration('100ns') + duration('100ns') == duration('200ns')").Should().Be(true);
+        Eval("duration('1.5s') == duration('1500ms')").Should().Be(true);
+        Eval("timestamp('2026-01-01T00:00:00.123456700Z') < timestamp('2026-01-01T00:00:00.1234568Z')").Should().Be(true);
+        // Not a literal, so judged when evaluated: an error (a policy's rule then escalates), never a rounded value.
+        Eval("duration('15' + '0ns') > duration('0s')").Should().BeOfType<CelError>()
+            .Which.Message.Should().Contain("not a whole multiple of 100 ns");
+    }
+
     [Fact]
     public void A_catastrophic_regex_stays_linear()
     {

@@ -286,6 +286,11 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
         }
         if (call.Function == "matches" && argNodes[1] is CelLiteral { Value: string pattern } && CelRegex.TryCompile(pattern, out var regexError) is null)
             throw new CelCheckException(regexError!, argNodes[1].Position);
+        // A literal finer than 100 ns would only ever be an error at run time: refused where it is written.
+        if (call.Function is "duration" or "timestamp" && argNodes is [CelLiteral { Value: string text } literal]
+            && (call.Function == "duration" ? CelTime.ParseDuration(text) : CelTime.ParseTimestamp(text)) is CelError { Message: var message }
+            && message == CelTime.TooFine(text, call.Function))
+            throw new CelCheckException(message, literal.Position);
         var args = compiled.Select(c => c.Eval).ToArray();
         var results = candidates.Select(c => c.Result).Distinct().ToArray();
         var name = call.Function;

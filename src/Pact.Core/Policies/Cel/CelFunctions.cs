@@ -116,10 +116,19 @@ internal static partial class CelTime
     [GeneratedRegex(@"\G([0-9]*(?:\.[0-9]*)?)(ns|us|µs|ms|s|m|h)", RegexOptions.CultureInvariant)]
     private static partial Regex DurationPart();
 
+    /// <summary>
+    /// The error of a timestamp or duration text finer than this implementation represents. .NET's ticks are 100 ns and
+    /// cel-spec's unit is 1 ns: rounding would make this daemon decide otherwise than an implementation with nanoseconds,
+    /// so such a value is an error at run time and a literal is refused at publication (PACT-120).
+    /// </summary>
+    public static string TooFine(string text, string kind) =>
+        $"{kind} '{text}' is not a whole multiple of 100 ns, the finest this implementation represents";
+
     public static object ParseTimestamp(string text)
     {
         var m = Rfc3339().Match(text);
-        // .NET reads at most 7 fractional digits (100 ns ticks): finer digits are dropped, not rounded.
+        // .NET reads at most 7 fractional digits (100 ns ticks); an 8th or 9th that is not 0 would be dropped, so it is refused.
+        if (m.Success && m.Groups[7].Length > 8 && m.Groups[7].Value[8..].Any(c => c != '0')) return new CelError(TooFine(text, "timestamp"));
         var parseable = m.Success && m.Groups[7].Length > 8 ? text.Remove(m.Groups[7].Index + 8, m.Groups[7].Length - 8) : text;
         if (!m.Success || !DateTimeOffset.TryParse(parseable, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var value))
             return new CelError($"invalid timestamp '{text}'");
@@ -157,7 +166,8 @@ internal static partial class CelTime
             if (ticks > CelOperators.MaxDuration.Ticks) return new CelError("duration out of range");
             at += m.Length;
         }
-        var whole = (long)decimal.Truncate(ticks);
+        if (ticks != decimal.Truncate(ticks)) return new CelError(TooFine(text, "duration"));
+        var whole = (long)ticks;
         return TimeSpan.FromTicks(negative ? -whole : whole);
     }
 }

@@ -117,6 +117,10 @@ public class CelProfileTests
         Eval("'x'.matches('(?P<name>x)')").Should().Be(true);
         Refusal("'x'.matches('(a')").Should().Contain("invalid regular expression");
         Refusal("'aa'.matches('(a)\\\\1')").Should().Contain("invalid regular expression");
+        // RE2's bound on counted repetition, and a bound on the unfolded size, both judged from the pattern alone.
+        Refusal("'a'.matches('a{1001}')").Should().Contain("at most 1000");
+        Refusal("'a'.matches('(a{200}){100}')").Should().Contain("more than 5000 atoms");
+        Eval("'aaa'.matches('^(a{1}){3}$') && 'a{2'.matches('^a[{]2$') && 'a{2'.matches('^a{2$')").Should().Be(true);
     }
 
     [Theory]

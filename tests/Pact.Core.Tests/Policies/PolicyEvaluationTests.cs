@@ -29,6 +29,37 @@ public class PolicyEvaluationTests
         decision.Effect.Should().Be("sign");
     }
 
+    [Theory]
+    [InlineData("a{1001}", "at most 1000")]
+    [InlineData("(a{200}){100}", "more than 5000 atoms")]
+    [InlineData("(a{10}b{10}){500}", "more than 5000 atoms")]
+    public void A_pattern_from_the_terms_too_costly_to_compile_escalates_the_same_way_every_time(string pattern, string why)
+    {
+        // The pattern is the counterparty's to choose (here in scope.outOfScope): refused by its shape alone, before any
+        // compile, so live, verify and the offline verifier reach the same decision whatever the machine's load.
+        var terms = KitchenTerms();
+        terms["scope"]!["outOfScope"] = pattern;
+        var policy = Compile(Policy("patterns", "decline", Rule("pattern", "terms.scope.interaction.matches(terms.scope.outOfScope)", "sign")));
+        var first = PolicyEvaluator.Evaluate(policy, Kitchen(terms: terms));
+        var again = PolicyEvaluator.Evaluate(Compile(Policy("patterns", "decline", Rule("pattern", "terms.scope.interaction.matches(terms.scope.outOfScope)", "sign"))),
+            Kitchen(terms: (JsonObject)terms.DeepClone()));
+
+        first.Decision.Effect.Should().Be("escalate");
+        first.Decision.Trace.Should().ContainSingle().Which.Error.Should().Contain(why);
+        again.DecisionHash.Should().Be(first.DecisionHash);
+    }
+
+    [Fact]
+    public void A_pattern_from_the_terms_longer_than_1024_characters_is_an_error_and_one_within_the_bounds_matches()
+    {
+        var terms = KitchenTerms();
+        terms["scope"]!["outOfScope"] = new string('x', 1025);
+        var policy = Compile(Policy("patterns", "decline", Rule("pattern", "!terms.scope.interaction.matches(terms.scope.outOfScope)", "sign")));
+        PolicyEvaluator.Evaluate(policy, Kitchen(terms: terms)).Decision.Trace[0].Error.Should().Contain("too long");
+        terms["scope"]!["outOfScope"] = "(x{10}y{10}){50}";
+        PolicyEvaluator.Evaluate(policy, Kitchen(terms: terms)).Decision.Effect.Should().Be("sign");
+    }
+
     [Fact]
     public void Transition_edges_do_not_count_as_propagation()
     {

@@ -10,8 +10,28 @@ namespace Pact.Core.Policies.Cel;
 /// ASCII; <c>$</c> without the <c>m</c> flag is the end of the text (not before a final newline); <c>\pL</c> and
 /// <c>(?P&lt;name&gt;…)</c>. What RE2 refuses and .NET would accept (backreferences, lookaround) the engine refuses too.
 /// </summary>
-public static class CelRegex
+/// <remarks>
+/// A pattern may come from the terms at evaluation time, so its compile cost is bounded before it is compiled, by rules
+/// that depend on the pattern alone — never by a clock, which would let a busy machine decide otherwise than verify:
+/// at most <see cref="MaxPatternLength"/> UTF-16 code units; each counted repetition at most <see cref="MaxRepeat"/> (RE2's
+/// own limit); and the pattern with every counted repetition unfolded at most <see cref="MaxExpandedSize"/> atoms. Matching
+/// is linear in the text, which the terms bound (256 KiB), so it needs no timeout. Compiled patterns are cached, at most
+/// <see cref="CacheLimit"/> of them (the cache starts over when full).
+/// </remarks>
+public static partial class CelRegex
 {
+    /// <summary>The longest pattern compiled, in UTF-16 code units (a rule's whole <c>when</c> is at most 1,024 characters).</summary>
+    public const int MaxPatternLength = 1024;
+
+    /// <summary>The largest bound of a counted repetition (<c>{n}</c>, <c>{n,}</c>, <c>{n,m}</c>), as in RE2.</summary>
+    public const int MaxRepeat = 1000;
+
+    /// <summary>
+    /// The most atoms the pattern may have once every counted repetition is unfolded (<c>(a{100}){100}</c> has 10,000): half of
+    /// what .NET's NonBacktracking engine itself accepts (10,000 nodes), so that this rule, not the engine's count, decides.
+    /// </summary>
+    public const int MaxExpandedSize = 5_000;
+
     private const int CacheLimit = 1024;
     private static readonly ConcurrentDictionary<string, Regex> Cache = new(StringComparer.Ordinal);
 
@@ -27,10 +47,17 @@ public static class CelRegex
     {
         error = null;
         if (Cache.TryGetValue(pattern, out var cached)) return cached;
+        if (pattern.Length > MaxPatternLength)
+        {
+            error = $"regular expression too long: {pattern.Length} characters, at most {MaxPatternLength}";
+            return null;
+        }
         try
         {
             var regex = new Regex(Translate(pattern), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-            if (Cache.Count < CacheLimit) Cache.TryAdd(pattern, regex);
+            // Bounded: when full, the cache starts over (outcomes do not depend on it, only the time to reach them).
+            if (Cache.Count >= CacheLimit) Cache.Clear();
+            Cache.TryAdd(pattern, regex);
             return regex;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
@@ -45,9 +72,11 @@ public static class CelRegex
         var multiline = Regex.IsMatch(pattern, @"\(\?[a-zA-Z]*m", RegexOptions.CultureInvariant);
         var sb = new StringBuilder(pattern.Length + 16);
         var inClass = false;
+        var size = new ExpandedSize();
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
+            if (!inClass) size.Read(pattern, i, c);
             if (c == '\\' && i + 1 < pattern.Length)
             {
                 var e = pattern[++i];
@@ -94,4 +123,73 @@ public static class CelRegex
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// The size of a pattern with its counted repetitions unfolded, counted as it is read: each atom (a character, an escape,
+    /// a class) is 1, a group the size of its contents, and <c>{n,m}</c> makes the item before it count max(n, m) times
+    /// (n for <c>{n,}</c>). Throws <see cref="NotSupportedException"/> past <see cref="MaxRepeat"/> or <see cref="MaxExpandedSize"/>.
+    /// </summary>
+    private sealed class ExpandedSize
+    {
+        private readonly Stack<(long Size, long Last)> _groups = new();
+        private long _size;
+        private long _last;
+        private int _skipUntil;
+
+        /// <summary>Accounts for the character at <paramref name="i"/>, outside a class; the rest of a repetition's <c>{…}</c> is passed over.</summary>
+        public void Read(string pattern, int i, char c)
+        {
+            if (i < _skipUntil) return;
+            switch (c)
+            {
+                case '(':
+                    _groups.Push((_size, _last));
+                    _size = 0;
+                    _last = 0;
+                    return;
+                case ')' when _groups.Count > 0:
+                    var inner = _size;
+                    (_size, _) = _groups.Pop();
+                    Add(inner);
+                    return;
+                case '{' when Repetition().Match(pattern, i) is { Success: true } m:
+                    var bound = Math.Max(Bound(m.Groups[1].Value), Bound(m.Groups[2].Value));
+                    _skipUntil = m.Index + m.Length;
+                    _size += _last * (bound - 1);
+                    _last *= bound;
+                    Check();
+                    // The repetition itself is copied as it is; only its cost is counted here.
+                    return;
+                case '*' or '+' or '?' or '|' or '^' or '$':
+                    return;
+                default:
+                    Add(1);
+                    return;
+            }
+        }
+
+        private void Add(long size)
+        {
+            _size += size;
+            _last = size;
+            Check();
+        }
+
+        private void Check()
+        {
+            if (_size > MaxExpandedSize)
+                throw new NotSupportedException($"the pattern unfolds to more than {MaxExpandedSize} atoms once its counted repetitions are expanded");
+        }
+
+        private static int Bound(string digits)
+        {
+            if (digits.Length == 0) return 0;
+            if (digits.Length > 4 || int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) > MaxRepeat)
+                throw new NotSupportedException($"a counted repetition is at most {MaxRepeat}, as in RE2");
+            return int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    [GeneratedRegex(@"\G\{([0-9]+)(?:,([0-9]*))?\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Repetition();
 }

@@ -41,4 +41,36 @@ public sealed class MandateCommandTests(CliFixture fixture) : IDisposable
         ((string)revoked["status"]!).Should().Be("revoked");
         (await _cli.OkAsync("mandate", "show", mandateId, "--key", "bob")).Stdout.Should().MatchRegex(@"status:\s+revoked");
     }
+
+    [Fact]
+    public async Task Pending_shows_an_escalated_decision_as_effect_rule_and_reason_and_json_keeps_it_whole()
+    {
+        var s = await _cli.NegotiationAsync();
+        var policy = new JsonObject
+        {
+            ["format"] = "pact-policy/1",
+            ["name"] = "cli-review",
+            ["rules"] = new JsonArray(new JsonObject { ["id"] = "needs-review", ["when"] = "true", ["effect"] = "escalate", ["reason"] = "A human reads every kitchen." }),
+            ["default"] = "decline",
+        };
+        var path = Path.Combine(_cli.Home, "review-policy.json");
+        await File.WriteAllTextAsync(path, policy.ToJsonString());
+        await _cli.OkAsync("policy", "publish", path, "--key", "bob");
+        // Scoped to this compact only: the fixture's daemon is shared.
+        await _cli.OkAsync("mandate", "grant", PolicyDocument.HashOf(policy), "--compact-id-prefix", s.CompactId, "--expires-in", "P7D", "--key", "bob");
+        var proposalId = (string)(await _cli.OkAsync("propose", s.SessionId, "--key", "alice", "--terms", s.TermsPath, "--principal-key", "alice-principal", "--json"))
+            .Json["proposalId"]!;
+
+        var table = (await _cli.OkAsync("agent", "pending", "--key", "bob")).Stdout;
+        var header = table.Split('\n').Single(l => l.TrimStart().StartsWith("KIND", StringComparison.Ordinal));
+        header.Should().MatchRegex(@"EFFECT\s+RULE\s+REASON$");
+        var row = table.Split('\n').Single(l => l.Contains(proposalId, StringComparison.Ordinal) && l.TrimStart().StartsWith("proposal", StringComparison.Ordinal));
+        row.Should().MatchRegex(@"escalate\s+needs-review\s+A human reads every kitchen\.$");
+        table.Should().NotContain("\"trace\"", "the decision is read as columns, not printed as JSON");
+
+        var item = (await _cli.OkAsync("agent", "pending", "--key", "bob", "--json")).Json["items"]!.AsArray()
+            .Single(i => (string)i!["id"]! == proposalId)!;
+        ((string)item["decision"]!["ruleId"]!).Should().Be("needs-review");
+        item["decision"]!["trace"]!.AsArray().Should().ContainSingle();
+    }
 }

@@ -123,7 +123,7 @@ internal static class AgentCommands
             withdrawals of proposals addressed to it, and the other party's revocations and markers waiting for its
             acknowledgment, each with its deadline and hashes in full; then 'items', all of them as one list in
             deadline order (none last), with kind, id, session, compact, deadline, the bundle a proposal belongs to,
-            and 'decision': the decision a mandate escalated to the agent (effect, rule, reason), or empty.
+            and the decision a mandate escalated to the agent as its effect, rule and reason (--json: the whole decision).
 
             Example:
               pact agent pending --key bob
@@ -138,11 +138,27 @@ internal static class AgentCommands
             }
             foreach (var (name, value) in Output.ToJsonObject(pending))
             {
-                if (value is JsonArray list) inv.Out.ObjectTable(name, list, abbreviate: false);
+                if (value is not JsonArray list) continue;
+                if (name == "items") WriteItems(inv.Out, pending.Items);
+                else inv.Out.ObjectTable(name, list, abbreviate: false);
             }
         });
         return command;
     }
+
+    /// <summary>
+    /// The pending items with an escalated decision read as columns — its effect, the rule that decided (or "(default)")
+    /// and the rule's reason — instead of the decision's JSON in one cell; --json has the whole decision, trace included.
+    /// </summary>
+    private static void WriteItems(Output output, IReadOnlyList<PendingItem> items) => output.Table("items",
+        ["kind", "id", "sessionId", "compactId", "deadline", "bundleId", "effect", "rule", "reason"],
+        items.Select(i => (IReadOnlyList<string?>)
+        [
+            i.Kind, i.Id, i.SessionId, i.CompactId, Output.Time(i.Deadline), i.BundleId,
+            Output.Text(i.Decision?["effect"]),
+            i.Decision is null ? null : Output.Text(i.Decision["ruleId"]) ?? "(default)",
+            Output.Text(i.Decision?["reason"]),
+        ]));
 
     internal static void WriteAgent(Output output, string title, AgentInfo record) => output.Fields(title,
     [

@@ -103,8 +103,8 @@ public static class DecisionReplay
 
     private static string? PassportProblem(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created, ILogPassports passports)
     {
-        if (PassportSubject(decided, created) is not var (agent, asOfSeq))
-            return $"The judged proposal {Text(decided.Data, "judged") ?? Text(decided.Data, "proposalId")} is not recorded with its terms, so its counterparty's passport cannot be named.";
+        // Without its judged proposal there is no counterparty to name: the decision's own replay reports that.
+        if (PassportSubject(decided, created) is not var (agent, asOfSeq)) return null;
         return RecordedPassports.AgainstLog(decided.Data["passport"], agent, asOfSeq, passports.At(decided, agent, asOfSeq));
     }
 

@@ -33,6 +33,12 @@ public sealed record AppendResult<T>(IReadOnlyList<TranscriptEvent> Events, T Va
 public sealed record TranscriptVerification(long EventCount, int StreamCount);
 
 /// <summary>
+/// The database server could not give the store a connection (it refused one — too many clients, starting up or shutting
+/// down — or the pool stayed exhausted): nothing was read or written, and the request may be retried.
+/// </summary>
+public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
 /// Stored events that do not re-verify (a hash, a chain link or the global sequence is broken), or a stored row the
 /// store serves besides them that is damaged or no longer what the events give.
 /// </summary>

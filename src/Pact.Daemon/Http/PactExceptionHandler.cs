@@ -6,15 +6,18 @@ namespace Pact.Daemon.Http;
 
 /// <summary>
 /// Last line of defence, behind ASP.NET's exception-handler middleware: every failure leaves as ProblemDetails with
-/// a PACT code. Malformed JSON is a 400, an oversized body a 413; a damaged transcript a 500 PACT-401; anything
+/// a PACT code. Malformed JSON is a 400, an oversized body a 413; a damaged transcript a 500 PACT-401; a database server that gives no connection a 503 with Retry-After; anything
 /// unexpected is logged with its stack and answered as a 500 that reveals nothing but the traceId. (A request the
 /// client aborted is not answered: the middleware itself recognises it.)
 /// </summary>
 public sealed class PactExceptionHandler(ILogger<PactExceptionHandler> logger) : IExceptionHandler
 {
+    private static readonly TimeSpan RetryStoreAfter = TimeSpan.FromSeconds(1);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        await Problems.WriteAsync(httpContext, ToError(httpContext, exception));
+        var error = ToError(httpContext, exception);
+        await Problems.WriteAsync(httpContext, error, exception is Pact.Store.StoreUnavailableException ? RetryStoreAfter : null);
         return true;
     }
 
@@ -30,6 +33,10 @@ public sealed class PactExceptionHandler(ILogger<PactExceptionHandler> logger) :
                 return Problems.ForStatus(413);
             case BadHttpRequestException e:
                 return new PactError(PactCodes.InvalidJson, 400, "Bad request", e.Message);
+            case Pact.Store.StoreUnavailableException e:
+                logger.LogWarning(e, "The store is unavailable on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, Problems.TraceId(context));
+                return new PactError(PactCodes.NotReady, StatusCodes.Status503ServiceUnavailable, "Store unavailable",
+                    "The database server did not give the daemon a connection (too many clients, or it is starting or stopping); nothing was recorded. Retry after Retry-After.");
             case Pact.Store.TranscriptIntegrityException e:
                 logger.LogCritical(e, "Transcript integrity failure on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, Problems.TraceId(context));
                 return new PactError(PactCodes.IntegrityFailure, 500, "Transcript integrity failure", e switch

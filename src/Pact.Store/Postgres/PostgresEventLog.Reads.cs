@@ -76,7 +76,15 @@ internal sealed partial class PostgresEventLog
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (Volatile.Read(ref _open) == 0) throw new InvalidOperationException("The PostgreSQL transcript is not open yet: open the store before using it.");
-        return await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            // A refused or unobtainable connection is the server's state, not the request's fault: retryable (503), not a 500.
+            throw new StoreUnavailableException("The PostgreSQL server did not give the store a connection: " + e.Message, e);
+        }
     }
 
     /// <summary>

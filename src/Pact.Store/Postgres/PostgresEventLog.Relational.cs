@@ -30,7 +30,7 @@ internal sealed partial class PostgresEventLog : IRelationalEngine
         {
             return await ReadAsync(query, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or ObjectDisposedException or TranscriptIntegrityException
+        catch (Exception e) when (e is not (OperationCanceledException or ObjectDisposedException or TranscriptIntegrityException or StoreUnavailableException
             or NpgsqlException or TimeoutException))
         {
             throw new TranscriptIntegrityException($"The stored {what} cannot be read: {e.Message}", e) { SessionId = sessionId };

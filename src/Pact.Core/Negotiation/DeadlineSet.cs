@@ -2,72 +2,148 @@ using System.Collections.Immutable;
 
 namespace Pact.Core.Negotiation;
 
-/// <summary>An immutable sorted multiset of deadlines (the pending-deadline index of <see cref="NegotiationState"/>).</summary>
+/// <summary>
+/// An immutable sorted multiset of deadlines (the pending-deadline index of <see cref="NegotiationState"/>): a frozen
+/// sorted array, as a restore computes it in one sort, and the changes since as counts to add to it (negative: taken
+/// out of it), so a restore builds no tree (ADR 0016).
+/// </summary>
 internal sealed class DeadlineSet
 {
-    public static readonly DeadlineSet Empty = new(ImmutableSortedDictionary<Deadline, int>.Empty);
+    public static readonly DeadlineSet Empty = new([], ImmutableSortedDictionary<Deadline, int>.Empty);
 
-    private readonly ImmutableSortedDictionary<Deadline, int> _counts;
+    private readonly Deadline[] _base;
+    private readonly ImmutableSortedDictionary<Deadline, int> _changes;
 
-    private DeadlineSet(ImmutableSortedDictionary<Deadline, int> counts) => _counts = counts;
-
-    /// <summary>The multiset of these deadlines, built in one pass.</summary>
-    public static DeadlineSet Of(IEnumerable<Deadline> deadlines)
+    private DeadlineSet(Deadline[] frozen, ImmutableSortedDictionary<Deadline, int> changes)
     {
-        var counts = ImmutableSortedDictionary.CreateBuilder<Deadline, int>();
-        foreach (var d in deadlines) counts[d] = counts.GetValueOrDefault(d) + 1;
-        return new(counts.ToImmutable());
+        _base = frozen;
+        _changes = changes;
     }
 
-    public DeadlineSet Add(Deadline? deadline) =>
-        deadline is null ? this : new(_counts.SetItem(deadline, _counts.GetValueOrDefault(deadline) + 1));
-
-    public DeadlineSet Remove(Deadline? deadline)
+    /// <summary>The multiset of these deadlines, built in one sort.</summary>
+    public static DeadlineSet Of(IEnumerable<Deadline> deadlines)
     {
-        if (deadline is null || !_counts.TryGetValue(deadline, out var count)) return this;
-        return new(count == 1 ? _counts.Remove(deadline) : _counts.SetItem(deadline, count - 1));
+        var sorted = deadlines.ToArray();
+        Array.Sort(sorted);
+        return new(sorted, Empty._changes);
+    }
+
+    public DeadlineSet Add(Deadline? deadline) => deadline is null ? this : Change(deadline, +1);
+
+    public DeadlineSet Remove(Deadline? deadline) => deadline is null || CountOf(deadline) == 0 ? this : Change(deadline, -1);
+
+    private DeadlineSet Change(Deadline deadline, int by)
+    {
+        var count = _changes.GetValueOrDefault(deadline) + by;
+        return new(_base, count == 0 ? _changes.Remove(deadline) : _changes.SetItem(deadline, count));
+    }
+
+    private int CountOf(Deadline deadline) => BaseRun(deadline).Count + _changes.GetValueOrDefault(deadline);
+
+    /// <summary>Where the equal deadlines of the base start, and how many there are.</summary>
+    private (int Start, int Count) BaseRun(Deadline deadline)
+    {
+        var at = Array.BinarySearch(_base, deadline);
+        if (at < 0) return (~at, 0);
+        var (start, end) = (at, at + 1);
+        while (start > 0 && _base[start - 1].CompareTo(deadline) == 0) start--;
+        while (end < _base.Length && _base[end].CompareTo(deadline) == 0) end++;
+        return (start, end - start);
     }
 
     /// <summary>Earliest first, each as often as it is pending; lazy, so taking the first few costs O(log n).</summary>
     public IEnumerable<Deadline> InOrder()
     {
-        foreach (var (deadline, count) in _counts)
+        var i = 0;
+        foreach (var (deadline, change) in _changes)
         {
-            for (var i = 0; i < count; i++) yield return deadline;
+            for (; i < _base.Length && _base[i].CompareTo(deadline) < 0; i++) yield return _base[i];
+            var count = change;
+            for (; i < _base.Length && _base[i].CompareTo(deadline) == 0; i++) count++;
+            for (var k = 0; k < count; k++) yield return deadline;
         }
+        for (; i < _base.Length; i++) yield return _base[i];
     }
 }
 
-/// <summary>An immutable one-to-many index of ids, each key's ids kept in ordinal order; a key without ids is absent.</summary>
-internal static class IdIndex
+/// <summary>
+/// An immutable one-to-many index, each key's items kept in order; a key without items reads as empty. Like
+/// <see cref="RecordDictionary{TKey,TValue}"/>, a frozen base (sorted arrays, built by one sort at restore) and the changes
+/// since, each changed key holding its whole set.
+/// </summary>
+internal sealed class SetIndex<TKey, TItem>
+    where TKey : notnull
 {
-    private static readonly ImmutableSortedSet<string> NoIds = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    private readonly TKey[] _keys;
+    private readonly int[] _starts;
+    private readonly TItem[] _items;
+    private readonly IComparer<TItem> _itemComparer;
+    private readonly ImmutableSortedDictionary<TKey, ImmutableSortedSet<TItem>> _changes;
 
-    public static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Empty<TKey>()
-        where TKey : notnull => ImmutableDictionary<TKey, ImmutableSortedSet<string>>.Empty;
-
-    public static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Add<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key, string id)
-        where TKey : notnull => index.SetItem(key, index.GetValueOrDefault(key, NoIds).Add(id));
-
-    public static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Remove<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key, string id)
-        where TKey : notnull
+    private SetIndex(TKey[] keys, int[] starts, TItem[] items, IComparer<TItem> itemComparer, ImmutableSortedDictionary<TKey, ImmutableSortedSet<TItem>> changes)
     {
-        if (!index.TryGetValue(key, out var ids)) return index;
-        ids = ids.Remove(id);
-        return ids.IsEmpty ? index.Remove(key) : index.SetItem(key, ids);
+        _keys = keys;
+        _starts = starts;
+        _items = items;
+        _itemComparer = itemComparer;
+        _changes = changes;
+    }
+
+    public static SetIndex<TKey, TItem> Empty(IComparer<TKey> keyComparer, IComparer<TItem> itemComparer) =>
+        new([], [0], [], itemComparer, ImmutableSortedDictionary.Create<TKey, ImmutableSortedSet<TItem>>(keyComparer));
+
+    /// <summary>The index of these (key, item) pairs, in one sort; a pair given twice is filed once.</summary>
+    public static SetIndex<TKey, TItem> Of(IEnumerable<(TKey Key, TItem Item)> pairs, IComparer<TKey> keyComparer, IComparer<TItem> itemComparer)
+    {
+        var sorted = pairs.ToArray();
+        Array.Sort(sorted, (x, y) => keyComparer.Compare(x.Key, y.Key) is var c and not 0 ? c : itemComparer.Compare(x.Item, y.Item));
+        var keys = new List<TKey>();
+        var starts = new List<int>();
+        var items = new List<TItem>(sorted.Length);
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var newKey = i == 0 || keyComparer.Compare(sorted[i - 1].Key, sorted[i].Key) != 0;
+            if (!newKey && itemComparer.Compare(sorted[i - 1].Item, sorted[i].Item) == 0) continue;
+            if (newKey)
+            {
+                keys.Add(sorted[i].Key);
+                starts.Add(items.Count);
+            }
+            items.Add(sorted[i].Item);
+        }
+        starts.Add(items.Count);
+        return new([.. keys], [.. starts], [.. items], itemComparer, ImmutableSortedDictionary.Create<TKey, ImmutableSortedSet<TItem>>(keyComparer));
+    }
+
+    /// <summary>The items filed under <paramref name="key"/>, in order.</summary>
+    public IEnumerable<TItem> Get(TKey key)
+    {
+        if (_changes.TryGetValue(key, out var changed)) return changed;
+        var at = Array.BinarySearch(_keys, key, _changes.KeyComparer);
+        return at < 0 ? Array.Empty<TItem>() : new ArraySegment<TItem>(_items, _starts[at], _starts[at + 1] - _starts[at]);
+    }
+
+    private ImmutableSortedSet<TItem> Set(TKey key) =>
+        _changes.TryGetValue(key, out var changed) ? changed : ImmutableSortedSet.CreateRange(_itemComparer, Get(key));
+
+    public SetIndex<TKey, TItem> Add(TKey key, TItem item) => With(key, Set(key).Add(item));
+
+    public SetIndex<TKey, TItem> Remove(TKey key, TItem item)
+    {
+        var set = Set(key);
+        return set.Contains(item) ? With(key, set.Remove(item)) : this;
     }
 
     /// <summary>
-    /// Files <paramref name="id"/> under <paramref name="to"/> instead of <paramref name="from"/> (null: under no key);
+    /// Files <paramref name="item"/> under <paramref name="to"/> instead of <paramref name="from"/> (null: under no key);
     /// unchanged when both are the same, so an update that keeps the key costs nothing.
     /// </summary>
-    public static ImmutableDictionary<string, ImmutableSortedSet<string>> Move(ImmutableDictionary<string, ImmutableSortedSet<string>> index, string? from, string? to, string id)
+    public SetIndex<TKey, TItem> Move(TKey? from, TKey? to, TItem item)
     {
-        if (from == to) return index;
-        if (from is not null) index = Remove(index, from, id);
-        return to is null ? index : Add(index, to, id);
+        if (EqualityComparer<TKey>.Default.Equals(from, to)) return this;
+        var index = from is null ? this : Remove(from, item);
+        return to is null ? index : index.Add(to, item);
     }
 
-    public static IEnumerable<string> Get<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<string>> index, TKey key)
-        where TKey : notnull => index.TryGetValue(key, out var ids) ? ids : NoIds;
+    private SetIndex<TKey, TItem> With(TKey key, ImmutableSortedSet<TItem> set) => new(_keys, _starts, _items, _itemComparer, _changes.SetItem(key, set));
 }

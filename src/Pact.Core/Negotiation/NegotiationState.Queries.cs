@@ -12,7 +12,7 @@ public sealed partial record NegotiationState
     /// <summary>The open and withdrawal-pending proposals whose counterparty is <paramref name="agent"/>, in id (creation) order.</summary>
     public IEnumerable<ProposalRecord> LiveProposalsAwaiting(string agent)
     {
-        var ids = IdIndex.Get(LiveProposalIdsByCounterparty, agent);
+        var ids = LiveProposalIdsByCounterparty.Get(agent);
         CheckIndex(ids, Proposals.Values.Where(p => p.Status.IsLive() && p.CounterpartyAgent == agent).Select(p => p.ProposalId), "live proposals of " + agent);
         return ids.Select(id => Proposals[id]);
     }
@@ -20,7 +20,7 @@ public sealed partial record NegotiationState
     /// <summary>The ids of the compacts <paramref name="agent"/> is bound to as party a or b, in id order.</summary>
     public IEnumerable<string> CompactIdsOf(string agent)
     {
-        var ids = IdIndex.Get(BoundCompactIdsByAgent, agent);
+        var ids = BoundCompactIdsByAgent.Get(agent);
         CheckIndex(ids, Bindings.Values.Where(b => b.AgentA == agent || b.AgentB == agent).Select(b => b.CompactId).Order(StringComparer.Ordinal), "compacts of " + agent);
         return ids;
     }
@@ -28,7 +28,7 @@ public sealed partial record NegotiationState
     /// <summary>Every revocation of any version of <paramref name="compactId"/>, in id (creation) order.</summary>
     public IEnumerable<RevocationRecord> RevocationsOf(string compactId)
     {
-        var ids = IdIndex.Get(RevocationIdsByCompact, compactId);
+        var ids = RevocationIdsByCompact.Get(compactId);
         CheckIndex(ids, Revocations.Values.Where(r => r.CompactId == compactId).Select(r => r.RevocationId), "revocations of " + compactId);
         return ids.Select(id => Revocations[id]);
     }
@@ -36,7 +36,7 @@ public sealed partial record NegotiationState
     /// <summary>Every marker of <paramref name="compactId"/>, in id (creation) order.</summary>
     public IEnumerable<MarkerRecord> MarkersOf(string compactId)
     {
-        var ids = IdIndex.Get(MarkerIdsByCompact, compactId);
+        var ids = MarkerIdsByCompact.Get(compactId);
         CheckIndex(ids, Markers.Values.Where(m => m.CompactId == compactId).Select(m => m.MarkerId), "markers of " + compactId);
         return ids.Select(id => Markers[id]);
     }
@@ -44,7 +44,7 @@ public sealed partial record NegotiationState
     /// <summary>The ids of the compacts some signed version of which names <paramref name="upstreamId"/> as upstream, in id order.</summary>
     public IEnumerable<string> DependentsOf(string upstreamId)
     {
-        var ids = IdIndex.Get(DependentIdsByUpstream, upstreamId);
+        var ids = DependentIdsByUpstream.Get(upstreamId);
         CheckIndex(ids, Lifecycles.Values.Where(l => l.Terms?.Upstream.Any(u => u.CompactId == upstreamId) == true)
             .Select(l => l.CompactId).Distinct().Order(StringComparer.Ordinal), "dependents of " + upstreamId);
         return ids;
@@ -61,7 +61,7 @@ public sealed partial record NegotiationState
     /// <summary>Every mandate <paramref name="agent"/> granted, in id (creation) order.</summary>
     public IEnumerable<MandateRecord> MandatesOf(string agent)
     {
-        var ids = IdIndex.Get(MandateIdsByAgent, agent);
+        var ids = MandateIdsByAgent.Get(agent);
         CheckIndex(ids, Mandates.Values.Where(m => m.Agent == agent).Select(m => m.MandateId), "mandates of " + agent);
         return ids.Select(id => Mandates[id]);
     }
@@ -88,7 +88,7 @@ public sealed partial record NegotiationState
 
     /// <summary>Every signed version of <paramref name="compactId"/>, oldest first.</summary>
     public IEnumerable<CompactVersionInfo> Versions(string compactId) =>
-        VersionNumbers.TryGetValue(compactId, out var numbers) ? numbers.Select(v => Compacts[new CompactVersionKey(compactId, v)]) : [];
+        VersionNumbers.Get(compactId).Select(v => Compacts[new CompactVersionKey(compactId, v)]);
 
     /// <summary>The compact's current version: its highest signed one (the compact's status is that version's, §6.1).</summary>
     public CompactVersionInfo? CurrentVersion(string compactId) => Versions(compactId).LastOrDefault();
@@ -125,7 +125,7 @@ public sealed partial record NegotiationState
 
     /// <summary>Every proposal ever made for (compactId, version), in id (creation) order.</summary>
     public IEnumerable<ProposalRecord> SlotProposals(string compactId, long version) =>
-        SlotProposalIds.TryGetValue(new CompactVersionKey(compactId, version), out var ids) ? ids.Select(id => Proposals[id]) : [];
+        SlotProposalIds.Get(new CompactVersionKey(compactId, version)).Select(id => Proposals[id]);
 
     /// <summary>
     /// Every deadline still pending, of all six kinds, in firing order: proposal expiry and withdrawal escalation
@@ -143,11 +143,14 @@ public sealed partial record NegotiationState
     }
 
     /// <summary>The pending deadlines computed from every record, as the index must always hold them.</summary>
-    internal List<Deadline> RecomputePendingDeadlines() =>
+    internal List<Deadline> RecomputePendingDeadlines() => EveryPendingDeadline().Order().ToList();
+
+    /// <summary>The pending deadlines computed from every record, unordered.</summary>
+    private IEnumerable<Deadline> EveryPendingDeadline() =>
         Proposals.Values.Select(p => p.PendingDeadline).OfType<Deadline>()
             .Concat(Bundles.Values.Select(b => b.PendingDeadline).OfType<Deadline>())
             .Concat(LifecycleFold.PendingDeadlines(this))
-            .Concat(Mandates.Values.Select(m => m.PendingDeadline).OfType<Deadline>()).Order().ToList();
+            .Concat(Mandates.Values.Select(m => m.PendingDeadline).OfType<Deadline>());
 
     public BundleRecord? Bundle(string bundleId) => Bundles.GetValueOrDefault(bundleId);
 

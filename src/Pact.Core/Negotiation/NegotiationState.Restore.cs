@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Bundles;
 using Pact.Core.Lifecycle;
@@ -12,51 +11,41 @@ public sealed partial record NegotiationState
     /// <summary>
     /// The state whose records are these, with every look-up index and the pending deadlines computed from them in
     /// one pass: the indexes are a function of the records (Debug builds check each against a scan when it is read),
-    /// so this is the state the fold that made the records left, without the fold's cost per event.
+    /// so this is the state the fold that made the records left, without the fold's cost per event. Each record list
+    /// must be in its table's key order, as a snapshot encodes it (<see cref="FormatException"/> otherwise); the tables
+    /// and indexes take them as frozen sorted arrays, so no tree is built (ADR 0016).
     /// </summary>
     internal static NegotiationState Restore(
-        IEnumerable<SessionInfo> sessions, IEnumerable<ProposalRecord> proposals, IEnumerable<CompactBinding> bindings,
-        IEnumerable<CompactVersionInfo> compacts, IEnumerable<CompactVersionLifecycle> lifecycles,
-        IEnumerable<RevocationRecord> revocations, IEnumerable<MarkerRecord> markers, IEnumerable<MandateRecord> mandates,
-        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, IEnumerable<BundleRecord> bundles, OperationClock? clock)
+        IReadOnlyList<SessionInfo> sessions, IReadOnlyList<ProposalRecord> proposals, IReadOnlyList<CompactBinding> bindings,
+        IReadOnlyList<CompactVersionInfo> compacts, IReadOnlyList<CompactVersionLifecycle> lifecycles,
+        IReadOnlyList<RevocationRecord> revocations, IReadOnlyList<MarkerRecord> markers, IReadOnlyList<MandateRecord> mandates,
+        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, IReadOnlyList<BundleRecord> bundles, OperationClock? clock)
     {
-        // Sorted maps are built from a sorted copy in one pass (AddRange on an empty map), not one insertion at a time.
-        static ImmutableSortedDictionary<TKey, TValue> Sorted<TKey, TValue>(ImmutableSortedDictionary<TKey, TValue> empty, IEnumerable<TValue> records, Func<TValue, TKey> key)
-            where TKey : notnull => empty.AddRange(records.Select(r => KeyValuePair.Create(key(r), r)));
-        var sessionMap = Empty.Sessions.AddRange(sessions.Select(s => KeyValuePair.Create(s.SessionId, s)));
-        var proposalMap = Sorted(Empty.Proposals, proposals, p => p.ProposalId);
-        var bindingMap = Empty.Bindings.AddRange(bindings.Select(b => KeyValuePair.Create(b.CompactId, b)));
-        var compactMap = Sorted(Empty.Compacts, compacts, c => new CompactVersionKey(c.CompactId, c.Version));
-        var lifecycleMap = Sorted(Empty.Lifecycles, lifecycles, l => new CompactVersionKey(l.CompactId, l.Version));
-        var revocationMap = Sorted(Empty.Revocations, revocations, r => r.RevocationId);
-        var markerMap = Sorted(Empty.Markers, markers, m => m.MarkerId);
-        var mandateMap = Sorted(Empty.Mandates, mandates, m => m.MandateId);
-        var bundleMap = Sorted(Empty.Bundles, bundles, b => b.BundleId);
-
-        var state = new NegotiationState(sessionMap, proposalMap, bindingMap, compactMap)
+        var state = new NegotiationState(
+            RecordDictionary.FromSorted<string, SessionInfo>(Ordinal, sessions, s => s.SessionId),
+            RecordDictionary.FromSorted<string, ProposalRecord>(Ordinal, proposals, p => p.ProposalId),
+            RecordDictionary.FromSorted<string, CompactBinding>(Ordinal, bindings, b => b.CompactId),
+            RecordDictionary.FromSorted<CompactVersionKey, CompactVersionInfo>(ByVersion, compacts, c => new CompactVersionKey(c.CompactId, c.Version)))
         {
-            Lifecycles = lifecycleMap,
-            Revocations = revocationMap,
-            Markers = markerMap,
-            Mandates = mandateMap,
+            Lifecycles = RecordDictionary.FromSorted<CompactVersionKey, CompactVersionLifecycle>(ByVersion, lifecycles, l => new CompactVersionKey(l.CompactId, l.Version)),
+            Revocations = RecordDictionary.FromSorted<string, RevocationRecord>(Ordinal, revocations, r => r.RevocationId),
+            Markers = RecordDictionary.FromSorted<string, MarkerRecord>(Ordinal, markers, m => m.MarkerId),
+            Mandates = RecordDictionary.FromSorted<string, MandateRecord>(Ordinal, mandates, m => m.MandateId),
             MandateDecisions = Empty.MandateDecisions.AddRange(mandateDecisions),
-            Bundles = bundleMap, // no index of their own: an open bundle's close is among the pending deadlines below
+            Bundles = RecordDictionary.FromSorted<string, BundleRecord>(Ordinal, bundles, b => b.BundleId), // an open bundle's close is among the pending deadlines below
             Clock = clock,
-            VersionNumbers = compactMap.Values.GroupBy(c => c.CompactId, StringComparer.Ordinal)
-                .ToImmutableDictionary(g => g.Key, g => g.Select(c => c.Version).ToImmutableSortedSet(), StringComparer.Ordinal),
-            SlotProposalIds = Index(proposalMap.Values.Select(p => (new CompactVersionKey(p.CompactId, p.Version), p.ProposalId))),
-            LiveProposalIdsByCounterparty = Index(proposalMap.Values.Where(p => p.Status.IsLive()).Select(p => (p.CounterpartyAgent, p.ProposalId))),
-            BoundCompactIdsByAgent = Index(bindingMap.Values.SelectMany(b => new[] { (b.AgentA, b.CompactId), (b.AgentB, b.CompactId) })),
-            RevocationIdsByCompact = Index(revocationMap.Values.Select(r => (r.CompactId, r.RevocationId))),
-            MarkerIdsByCompact = Index(markerMap.Values.Select(m => (m.CompactId, m.MarkerId))),
-            MandateIdsByAgent = Index(mandateMap.Values.Select(m => (m.Agent, m.MandateId))),
-            DependentIdsByUpstream = Index(lifecycleMap.Values.SelectMany(l => (l.Terms?.Upstream ?? []).Select(u => (u.CompactId, l.CompactId)))),
+            VersionNumbers = SetIndex<string, long>.Of(compacts.Select(c => (c.CompactId, c.Version)), Ordinal, Comparer<long>.Default),
+            SlotProposalIds = SetIndex<CompactVersionKey, string>.Of(proposals.Select(p => (new CompactVersionKey(p.CompactId, p.Version), p.ProposalId)), ByVersion, Ordinal),
+            LiveProposalIdsByCounterparty = Index(proposals.Where(p => p.Status.IsLive()).Select(p => (p.CounterpartyAgent, p.ProposalId))),
+            BoundCompactIdsByAgent = Index(bindings.SelectMany(b => new[] { (b.AgentA, b.CompactId), (b.AgentB, b.CompactId) })),
+            RevocationIdsByCompact = Index(revocations.Select(r => (r.CompactId, r.RevocationId))),
+            MarkerIdsByCompact = Index(markers.Select(m => (m.CompactId, m.MarkerId))),
+            MandateIdsByAgent = Index(mandates.Select(m => (m.Agent, m.MandateId))),
+            DependentIdsByUpstream = Index(lifecycles.SelectMany(l => (l.Terms?.Upstream ?? []).Select(u => (u.CompactId, l.CompactId)))),
         };
-        return state with { Pending = DeadlineSet.Of(state.RecomputePendingDeadlines()) };
+        return state with { Pending = DeadlineSet.Of(state.EveryPendingDeadline()) };
     }
 
-    /// <summary>The one-to-many index of these (key, id) pairs, each key's ids in ordinal order, as <see cref="IdIndex"/> keeps it.</summary>
-    private static ImmutableDictionary<TKey, ImmutableSortedSet<string>> Index<TKey>(IEnumerable<(TKey Key, string Id)> pairs)
-        where TKey : notnull =>
-        pairs.GroupBy(p => p.Key).ToImmutableDictionary(g => g.Key, g => g.Select(p => p.Id).ToImmutableSortedSet(StringComparer.Ordinal));
+    /// <summary>The one-to-many index of these (key, id) pairs, each key's ids in ordinal order.</summary>
+    private static SetIndex<string, string> Index(IEnumerable<(string Key, string Id)> pairs) => SetIndex<string, string>.Of(pairs, Ordinal, Ordinal);
 }

@@ -23,32 +23,32 @@ namespace Pact.Core.Negotiation;
 /// </para>
 /// </summary>
 public sealed partial record NegotiationState(
-    ImmutableDictionary<string, SessionInfo> Sessions,
-    ImmutableSortedDictionary<string, ProposalRecord> Proposals,
-    ImmutableDictionary<string, CompactBinding> Bindings,
-    ImmutableSortedDictionary<CompactVersionKey, CompactVersionInfo> Compacts) : Sessions.IBundleMembership
+    RecordDictionary<string, SessionInfo> Sessions,
+    RecordDictionary<string, ProposalRecord> Proposals,
+    RecordDictionary<string, CompactBinding> Bindings,
+    RecordDictionary<CompactVersionKey, CompactVersionInfo> Compacts) : Sessions.IBundleMembership
 {
+    // Every table and index is in key order (ordinal for ids) with a frozen base a restore reads as decoded (ADR 0016).
+    private static readonly IComparer<string> Ordinal = StringComparer.Ordinal;
+    private static readonly IComparer<CompactVersionKey> ByVersion = Comparer<CompactVersionKey>.Default;
+
     public static NegotiationState Empty { get; } = new(
-        ImmutableDictionary.Create<string, SessionInfo>(StringComparer.Ordinal),
-        ImmutableSortedDictionary.Create<string, ProposalRecord>(StringComparer.Ordinal),
-        ImmutableDictionary.Create<string, CompactBinding>(StringComparer.Ordinal),
-        ImmutableSortedDictionary.Create<CompactVersionKey, CompactVersionInfo>());
+        RecordDictionary.Empty<string, SessionInfo>(Ordinal),
+        RecordDictionary.Empty<string, ProposalRecord>(Ordinal),
+        RecordDictionary.Empty<string, CompactBinding>(Ordinal),
+        RecordDictionary.Empty<CompactVersionKey, CompactVersionInfo>(ByVersion));
 
     /// <summary>Terms, inForceAt and end of every signed version, by (compactId, version).</summary>
-    public ImmutableSortedDictionary<CompactVersionKey, CompactVersionLifecycle> Lifecycles { get; init; } =
-        ImmutableSortedDictionary.Create<CompactVersionKey, CompactVersionLifecycle>();
+    public RecordDictionary<CompactVersionKey, CompactVersionLifecycle> Lifecycles { get; init; } = RecordDictionary.Empty<CompactVersionKey, CompactVersionLifecycle>(ByVersion);
 
     /// <summary>Every revocation ever initiated, by id (creation order).</summary>
-    public ImmutableSortedDictionary<string, RevocationRecord> Revocations { get; init; } =
-        ImmutableSortedDictionary.Create<string, RevocationRecord>(StringComparer.Ordinal);
+    public RecordDictionary<string, RevocationRecord> Revocations { get; init; } = RecordDictionary.Empty<string, RevocationRecord>(Ordinal);
 
     /// <summary>Every marker ever recorded, by id (creation order).</summary>
-    public ImmutableSortedDictionary<string, MarkerRecord> Markers { get; init; } =
-        ImmutableSortedDictionary.Create<string, MarkerRecord>(StringComparer.Ordinal);
+    public RecordDictionary<string, MarkerRecord> Markers { get; init; } = RecordDictionary.Empty<string, MarkerRecord>(Ordinal);
 
     /// <summary>Every mandate ever granted, by id (creation order), as its stream says (§14).</summary>
-    public ImmutableSortedDictionary<string, MandateRecord> Mandates { get; init; } =
-        ImmutableSortedDictionary.Create<string, MandateRecord>(StringComparer.Ordinal);
+    public RecordDictionary<string, MandateRecord> Mandates { get; init; } = RecordDictionary.Empty<string, MandateRecord>(Ordinal);
 
     /// <summary>
     /// The decision a mandate recorded on each proposal it judged (§14), by proposal id: what the agent's pending list shows
@@ -58,8 +58,7 @@ public sealed partial record NegotiationState(
         ImmutableDictionary.Create<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal);
 
     /// <summary>Every bundle ever created, by id (creation order), §15.</summary>
-    public ImmutableSortedDictionary<string, BundleRecord> Bundles { get; init; } =
-        ImmutableSortedDictionary.Create<string, BundleRecord>(StringComparer.Ordinal);
+    public RecordDictionary<string, BundleRecord> Bundles { get; init; } = RecordDictionary.Empty<string, BundleRecord>(Ordinal);
 
     /// <summary>
     /// The dueAt of the deadline operation being folded, and the time it was recorded at. The daemon events that
@@ -79,8 +78,8 @@ public sealed partial record NegotiationState(
         {
             Proposals = Proposals.SetItem(proposal.ProposalId, proposal),
             Pending = Pending.Remove(before?.PendingDeadline).Add(proposal.PendingDeadline),
-            SlotProposalIds = IdIndex.Add(SlotProposalIds, new CompactVersionKey(proposal.CompactId, proposal.Version), proposal.ProposalId),
-            LiveProposalIdsByCounterparty = IdIndex.Move(LiveProposalIdsByCounterparty, AwaitedBy(before), AwaitedBy(proposal), proposal.ProposalId),
+            SlotProposalIds = SlotProposalIds.Add(new CompactVersionKey(proposal.CompactId, proposal.Version), proposal.ProposalId),
+            LiveProposalIdsByCounterparty = LiveProposalIdsByCounterparty.Move(AwaitedBy(before), AwaitedBy(proposal), proposal.ProposalId),
         };
     }
 
@@ -90,11 +89,11 @@ public sealed partial record NegotiationState(
         if (before == binding) return this;
         var byAgent = BoundCompactIdsByAgent;
         if (before is not null)
-            byAgent = IdIndex.Remove(IdIndex.Remove(byAgent, before.AgentA, before.CompactId), before.AgentB, before.CompactId);
+            byAgent = byAgent.Remove(before.AgentA, before.CompactId).Remove(before.AgentB, before.CompactId);
         return this with
         {
             Bindings = Bindings.SetItem(binding.CompactId, binding),
-            BoundCompactIdsByAgent = IdIndex.Add(IdIndex.Add(byAgent, binding.AgentA, binding.CompactId), binding.AgentB, binding.CompactId),
+            BoundCompactIdsByAgent = byAgent.Add(binding.AgentA, binding.CompactId).Add(binding.AgentB, binding.CompactId),
         };
     }
 
@@ -102,8 +101,7 @@ public sealed partial record NegotiationState(
     {
         var key = new CompactVersionKey(compact.CompactId, compact.Version);
         var before = Compacts.GetValueOrDefault(key);
-        var numbers = VersionNumbers.GetValueOrDefault(compact.CompactId, ImmutableSortedSet<long>.Empty).Add(compact.Version);
-        var next = this with { Compacts = Compacts.SetItem(key, compact), VersionNumbers = VersionNumbers.SetItem(compact.CompactId, numbers) };
+        var next = this with { Compacts = Compacts.SetItem(key, compact), VersionNumbers = VersionNumbers.Add(compact.CompactId, compact.Version) };
         var pending = Pending.Remove(before is null ? null : LifecycleFold.ExpiryOf(this, before)).Add(LifecycleFold.ExpiryOf(next, compact));
         var wasInForce = before?.Status == CompactVersionStatus.InForce;
         var isInForce = compact.Status == CompactVersionStatus.InForce;
@@ -123,7 +121,7 @@ public sealed partial record NegotiationState(
     {
         var key = new CompactVersionKey(lifecycle.CompactId, lifecycle.Version);
         var dependents = DependentIdsByUpstream;
-        foreach (var upstream in lifecycle.Terms?.Upstream ?? []) dependents = IdIndex.Add(dependents, upstream.CompactId, lifecycle.CompactId);
+        foreach (var upstream in lifecycle.Terms?.Upstream ?? []) dependents = dependents.Add(upstream.CompactId, lifecycle.CompactId);
         var next = this with { Lifecycles = Lifecycles.SetItem(key, lifecycle), DependentIdsByUpstream = dependents };
         if (Compacts.GetValueOrDefault(key) is not { } compact) return next;
         return next with { Pending = Pending.Remove(LifecycleFold.ExpiryOf(this, compact)).Add(LifecycleFold.ExpiryOf(next, compact)) };
@@ -137,7 +135,7 @@ public sealed partial record NegotiationState(
         {
             Revocations = Revocations.SetItem(revocation.RevocationId, revocation),
             Pending = inForce ? Pending.Remove(before?.PendingDeadline).Add(revocation.PendingDeadline) : Pending,
-            RevocationIdsByCompact = IdIndex.Move(RevocationIdsByCompact, before?.CompactId, revocation.CompactId, revocation.RevocationId),
+            RevocationIdsByCompact = RevocationIdsByCompact.Move(before?.CompactId, revocation.CompactId, revocation.RevocationId),
         };
     }
 
@@ -158,7 +156,7 @@ public sealed partial record NegotiationState(
         {
             Markers = Markers.SetItem(marker.MarkerId, marker),
             Pending = Pending.Remove(before?.PendingDeadline).Add(marker.PendingDeadline),
-            MarkerIdsByCompact = IdIndex.Move(MarkerIdsByCompact, before?.CompactId, marker.CompactId, marker.MarkerId),
+            MarkerIdsByCompact = MarkerIdsByCompact.Move(before?.CompactId, marker.CompactId, marker.MarkerId),
         };
     }
 
@@ -169,7 +167,7 @@ public sealed partial record NegotiationState(
         {
             Mandates = Mandates.SetItem(mandate.MandateId, mandate),
             Pending = Pending.Remove(before?.PendingDeadline).Add(mandate.PendingDeadline),
-            MandateIdsByAgent = IdIndex.Move(MandateIdsByAgent, before?.Agent, mandate.Agent, mandate.MandateId),
+            MandateIdsByAgent = MandateIdsByAgent.Move(before?.Agent, mandate.Agent, mandate.MandateId),
         };
     }
 
@@ -180,26 +178,24 @@ public sealed partial record NegotiationState(
     private DeadlineSet Pending { get; init; } = DeadlineSet.Empty;
 
     // Look-up indexes kept by the With methods, so per-compact and per-slot questions do not scan the whole history.
-    private ImmutableDictionary<string, ImmutableSortedSet<long>> VersionNumbers { get; init; } =
-        ImmutableDictionary.Create<string, ImmutableSortedSet<long>>(StringComparer.Ordinal);
+    private SetIndex<string, long> VersionNumbers { get; init; } = SetIndex<string, long>.Empty(Ordinal, Comparer<long>.Default);
 
-    private ImmutableDictionary<CompactVersionKey, ImmutableSortedSet<string>> SlotProposalIds { get; init; } =
-        ImmutableDictionary<CompactVersionKey, ImmutableSortedSet<string>>.Empty;
+    private SetIndex<CompactVersionKey, string> SlotProposalIds { get; init; } = SetIndex<CompactVersionKey, string>.Empty(ByVersion, Ordinal);
 
     // Open and withdrawal-pending proposals by the agent whose answer they wait for.
-    private ImmutableDictionary<string, ImmutableSortedSet<string>> LiveProposalIdsByCounterparty { get; init; } = IdIndex.Empty<string>();
+    private SetIndex<string, string> LiveProposalIdsByCounterparty { get; init; } = SetIndex<string, string>.Empty(Ordinal, Ordinal);
 
     // Compact ids by each agent bound to them (as a or b).
-    private ImmutableDictionary<string, ImmutableSortedSet<string>> BoundCompactIdsByAgent { get; init; } = IdIndex.Empty<string>();
+    private SetIndex<string, string> BoundCompactIdsByAgent { get; init; } = SetIndex<string, string>.Empty(Ordinal, Ordinal);
 
-    private ImmutableDictionary<string, ImmutableSortedSet<string>> RevocationIdsByCompact { get; init; } = IdIndex.Empty<string>();
+    private SetIndex<string, string> RevocationIdsByCompact { get; init; } = SetIndex<string, string>.Empty(Ordinal, Ordinal);
 
-    private ImmutableDictionary<string, ImmutableSortedSet<string>> MarkerIdsByCompact { get; init; } = IdIndex.Empty<string>();
+    private SetIndex<string, string> MarkerIdsByCompact { get; init; } = SetIndex<string, string>.Empty(Ordinal, Ordinal);
 
     // Mandates by their granting agent.
-    private ImmutableDictionary<string, ImmutableSortedSet<string>> MandateIdsByAgent { get; init; } = IdIndex.Empty<string>();
+    private SetIndex<string, string> MandateIdsByAgent { get; init; } = SetIndex<string, string>.Empty(Ordinal, Ordinal);
 
     // Compact ids whose terms (of any signed version) name an upstream compact id; a version's terms never change,
     // so entries are only ever added.
-    private ImmutableDictionary<string, ImmutableSortedSet<string>> DependentIdsByUpstream { get; init; } = IdIndex.Empty<string>();
+    private SetIndex<string, string> DependentIdsByUpstream { get; init; } = SetIndex<string, string>.Empty(Ordinal, Ordinal);
 }

@@ -18,8 +18,11 @@ namespace Pact.Core.Negotiation;
 /// name them by index: agent ids and terms vocabulary recur in every session); a reader that does not know the
 /// version does not guess (<see cref="TryDecode"/> refuses, and the caller folds the whole log).
 /// </summary>
-public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads)
+public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, NegotiationState State, RecordDictionary<string, ChainHead> Heads)
 {
+    /// <summary>No chain heads: the heads before the first event.</summary>
+    public static RecordDictionary<string, ChainHead> NoHeads { get; } = RecordDictionary.Empty<string, ChainHead>(StringComparer.Ordinal);
+
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
     public const int FormatVersion = 5; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15). 5: a prepared countersignature's signer and mandate (§14 on bundle members)
 
@@ -87,8 +90,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             var throughSeq = r.ReadInt64();
             var eventHash = r.ReadString();
             r.ReadTable();
-            var heads = ReadList(r, r => (Stream: r.ReadString(), Head: ReadHead(r)))
-                .ToImmutableSortedDictionary(h => h.Stream, h => h.Head, StringComparer.Ordinal);
+            var heads = RecordDictionary.FromSorted<string, ChainHead>(StringComparer.Ordinal, ReadList(r, r => KeyValuePair.Create(r.ReadString(), ReadHead(r))));
             var state = NegotiationState.Restore(
                 ReadList(r, ReadSession), ReadList(r, ReadProposal), ReadList(r, ReadBinding), ReadList(r, ReadCompact),
                 ReadList(r, ReadLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),

@@ -38,7 +38,7 @@ public sealed record ReplayFindings(string? Global, ImmutableSortedDictionary<st
 /// What a replay folded: the state and each stream's chain head after the event at <see cref="ThroughSeq"/> (whose hash
 /// is <see cref="LastHash"/>; 0 and null for an empty log), how many events it folded, and what it found broken.
 /// </summary>
-public sealed record ReplayResult(NegotiationState State, ImmutableSortedDictionary<string, ChainHead> Heads, long ThroughSeq, string? LastHash, long Events, ReplayFindings Findings)
+public sealed record ReplayResult(NegotiationState State, RecordDictionary<string, ChainHead> Heads, long ThroughSeq, string? LastHash, long Events, ReplayFindings Findings)
 {
     /// <summary>The state as a snapshot (of the empty log: through seq 0, no hash); only a replay with nothing broken makes one.</summary>
     public StateSnapshot ToSnapshot() =>
@@ -71,7 +71,7 @@ public static class TranscriptReplay
         var state = from?.State ?? NegotiationState.Empty;
         // The heads of the streams the folded events touch; the others stay as the snapshot has them (a tail costs
         // what it holds, not what the snapshot holds).
-        var before = from?.Heads ?? ImmutableSortedDictionary.Create<string, ChainHead>(StringComparer.Ordinal);
+        var before = from?.Heads ?? StateSnapshot.NoHeads;
         var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
         var highestStreamSeq = new Dictionary<string, long>(StringComparer.Ordinal);
         var broken = new Dictionary<string, VerificationFailure>(StringComparer.Ordinal);

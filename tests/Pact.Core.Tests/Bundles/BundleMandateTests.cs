@@ -71,7 +71,7 @@ public class BundleMandateTests
 
         var prepared = b.State.Bundle(create.BundleId)!.Prepared[create.Members[0].ProposalId];
         prepared.Signer.Should().Be(Daemon.Did);
-        StateSnapshot.TryDecode(new StateSnapshot(1, "", b.State, System.Collections.Immutable.ImmutableSortedDictionary<string, Pact.Core.Events.ChainHead>.Empty).Encode(), out var restored, out var why).Should().BeTrue(why);
+        StateSnapshot.TryDecode(new StateSnapshot(1, "", b.State, StateSnapshot.NoHeads).Encode(), out var restored, out var why).Should().BeTrue(why);
         var again = restored!.State.Bundle(create.BundleId)!.Prepared[create.Members[0].ProposalId];
         again.ToJson().ToJsonString().Should().Be(prepared.ToJson().ToJsonString());
     }

@@ -180,7 +180,7 @@ public class StateSnapshotTests
     private static StateSnapshot Fold(IReadOnlyList<TranscriptEvent> log, int count)
     {
         var events = log.Take(count).ToList();
-        var heads = events.GroupBy(e => e.Stream).ToImmutableSortedDictionary(g => g.Key, g => ChainHead.After(g.Last()), StringComparer.Ordinal);
+        var heads = StateSnapshot.NoHeads.SetItems(events.GroupBy(e => e.Stream).Select(g => KeyValuePair.Create(g.Key, ChainHead.After(g.Last()))));
         return new StateSnapshot(count, count == 0 ? "" : events[^1].Hash, NegotiationState.Empty.ApplyAll(events), heads);
     }
 

@@ -128,9 +128,13 @@ public static class TranscriptReplay
             after = page[^1].Seq;
         }
 
-        // The state still knows the compacts negotiated in a broken stream before its break.
-        foreach (var p in state.Proposals.Values.Where(p => broken.ContainsKey(p.SessionId))) compacts.TryAdd(p.CompactId, p.SessionId);
-        foreach (var c in state.Compacts.Values.Where(c => broken.ContainsKey(c.SessionId))) compacts.TryAdd(c.CompactId, c.SessionId);
+        // The state still knows the compacts negotiated in a broken stream before its break (a scan of every record:
+        // only when a stream broke, so that a clean start costs what its tail holds).
+        if (broken.Count > 0)
+        {
+            foreach (var p in state.Proposals.Values.Where(p => broken.ContainsKey(p.SessionId))) compacts.TryAdd(p.CompactId, p.SessionId);
+            foreach (var c in state.Compacts.Values.Where(c => broken.ContainsKey(c.SessionId))) compacts.TryAdd(c.CompactId, c.SessionId);
+        }
 
         var global = store.LogIntegrityFailure;
         if (global is null && await store.LatestLogCheckpointAsync(ct) is { } signed && signed.TreeSize > store.HeadSeq)

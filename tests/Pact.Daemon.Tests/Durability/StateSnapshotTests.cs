@@ -84,6 +84,31 @@ public sealed class StateSnapshotTests : IAsyncLifetime
         (await b.Client.SignProposalAsync(again.ProposalId, b.Authority)).Should().NotBeNull();
     }
 
+    [Fact]
+    public async Task A_deadline_in_the_snapshot_fires_after_the_restart_with_no_command_touching_its_session()
+    {
+        var (a, b, negotiating, open) = await NegotiateAsync();
+        var head = HeadSeq;
+        await _host.StopAsync();
+        _clock.Advance(TimeSpan.FromDays(15));
+        await _host.RestartAsync();
+
+        // The proposal and its expiry come from the snapshot's frozen records (ADR 0016), not from a folded tail.
+        Snapshots.Start.Should().Be(((long?)head, 0L));
+        for (var attempt = 0; attempt < 200 && (await a.Client.GetProposalAsync(open.ProposalId)).Status != "expired"; attempt++)
+            await Task.Delay(50);
+        (await a.Client.GetProposalAsync(open.ProposalId)).Status.Should().Be("expired");
+        _host.Services.GetRequiredService<DecisionEngine>().State.Proposal(open.ProposalId)!.Status.Should().Be(ProposalStatus.Expired);
+        var again = await a.Client.ProposeAsync(negotiating, await a.DraftAsync(b), a.Authority);
+        (await b.Client.SignProposalAsync(again.ProposalId, b.Authority)).Should().NotBeNull();
+
+        // What the timer changed is in the next snapshot, and a start from it answers the same.
+        await _host.RestartAsync();
+        Snapshots.Start.Should().Be(((long?)HeadSeq, 0L));
+        _host.Services.GetRequiredService<DecisionEngine>().State.Proposal(open.ProposalId)!.Status.Should().Be(ProposalStatus.Expired);
+        _host.Services.GetRequiredService<DecisionEngine>().State.Proposal(again.ProposalId)!.Status.Should().Be(ProposalStatus.Signed);
+    }
+
     [Theory]
     [InlineData("body")]
     [InlineData("event_hash")]

@@ -48,8 +48,8 @@ internal static class LifecycleFold
 
     /// <summary>The kind 6 deadline of an in-force version: scope.effective.until, under the compactId.</summary>
     public static Deadline? ExpiryOf(NegotiationState state, CompactVersionInfo c) =>
-        c.Status == CompactVersionStatus.InForce && state.Lifecycle(c.CompactId, c.Version)?.Terms is { } terms
-            ? new Deadline(terms.Scope.Effective.Until, DeadlineKind.CompactExpiry, c.CompactId)
+        c.Status == CompactVersionStatus.InForce && state.Lifecycle(c.CompactId, c.Version)?.ExpiresAt is { } until
+            ? new Deadline(until, DeadlineKind.CompactExpiry, c.CompactId)
             : null;
 
     public static NegotiationState InForce(NegotiationState state, TranscriptEvent e, DateTimeOffset instant)

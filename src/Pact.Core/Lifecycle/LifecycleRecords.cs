@@ -36,6 +36,11 @@ public sealed record UpstreamCause(string CompactId, long Version, UpstreamTrigg
 /// What the lifecycle keeps of one signed compact version beside <see cref="CompactVersionInfo"/>: its terms
 /// (parsed once from the compact.in-force record; null only for records without readable terms, which the
 /// daemon never writes), the authoritative inForceAt, and how it ended.
+/// <para>
+/// Restored from a state snapshot, the terms stay undecoded until first read (ADR 0016): the restore needs only their
+/// end (<see cref="ExpiresAt"/>, the compact's expiry deadline) and the compacts they name upstream
+/// (<see cref="UpstreamIds"/>, the cascade index), which the snapshot keeps beside them. Equality is by value, terms included.
+/// </para>
 /// </summary>
 public sealed record CompactVersionLifecycle(
     string CompactId,
@@ -43,7 +48,45 @@ public sealed record CompactVersionLifecycle(
     CompactTerms? Terms,
     DateTimeOffset InForceAt,
     CompactEnd? End = null,
-    UpstreamCause? TriggeredBy = null);
+    UpstreamCause? TriggeredBy = null)
+{
+    private readonly CompactTerms? _terms = Terms;
+    private readonly UndecodedTerms? _undecoded;
+
+    /// <summary>A lifecycle whose terms are decoded on first use from <paramref name="terms"/>.</summary>
+    internal CompactVersionLifecycle(string compactId, long version, UndecodedTerms terms, DateTimeOffset inForceAt, CompactEnd? end, UpstreamCause? triggeredBy)
+        : this(compactId, version, (CompactTerms?)null, inForceAt, end, triggeredBy) => _undecoded = terms;
+
+    public CompactTerms? Terms
+    {
+        get => _undecoded?.Terms ?? _terms;
+        init => (_terms, _undecoded) = (value, null);
+    }
+
+    /// <summary>The end of the terms' effective interval (scope.effective.until), without decoding them.</summary>
+    public DateTimeOffset? ExpiresAt => _undecoded is { } u ? u.ExpiresAt : _terms?.Scope.Effective.Until;
+
+    /// <summary>The compact ids the terms name upstream, in their order, without decoding them.</summary>
+    public IEnumerable<string> UpstreamIds => _undecoded is { } u ? u.UpstreamIds : (_terms?.Upstream ?? []).Select(x => x.CompactId);
+
+    public bool Equals(CompactVersionLifecycle? other) =>
+        other is not null && CompactId == other.CompactId && Version == other.Version && Equals(Terms, other.Terms)
+        && InForceAt == other.InForceAt && Equals(End, other.End) && Equals(TriggeredBy, other.TriggeredBy);
+
+    public override int GetHashCode() => HashCode.Combine(CompactId, Version, InForceAt);
+}
+
+/// <summary>Terms kept as the snapshot encoded them, decoded once on first use, with what a restore needs of them read beside.</summary>
+internal sealed class UndecodedTerms(DateTimeOffset expiresAt, IReadOnlyList<string> upstreamIds, Func<CompactTerms> decode)
+{
+    private readonly Lazy<CompactTerms> _terms = new(decode);
+
+    public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+    public IReadOnlyList<string> UpstreamIds { get; } = upstreamIds;
+
+    public CompactTerms Terms => _terms.Value;
+}
 
 /// <summary>
 /// One revocation (§6.2). <see cref="EffectiveAt"/> and <see cref="AckDeadline"/> are the values recorded in the

@@ -41,7 +41,7 @@ public sealed partial record NegotiationState
             RevocationIdsByCompact = Index(revocations.Select(r => (r.CompactId, r.RevocationId))),
             MarkerIdsByCompact = Index(markers.Select(m => (m.CompactId, m.MarkerId))),
             MandateIdsByAgent = Index(mandates.Select(m => (m.Agent, m.MandateId))),
-            DependentIdsByUpstream = Index(lifecycles.SelectMany(l => (l.Terms?.Upstream ?? []).Select(u => (u.CompactId, l.CompactId)))),
+            DependentIdsByUpstream = Index(lifecycles.SelectMany(l => l.UpstreamIds.Select(u => (u, l.CompactId)))),
         };
         return state with { Pending = DeadlineSet.Of(state.EveryPendingDeadline()) };
     }

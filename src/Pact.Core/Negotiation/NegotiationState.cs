@@ -121,7 +121,7 @@ public sealed partial record NegotiationState(
     {
         var key = new CompactVersionKey(lifecycle.CompactId, lifecycle.Version);
         var dependents = DependentIdsByUpstream;
-        foreach (var upstream in lifecycle.Terms?.Upstream ?? []) dependents = dependents.Add(upstream.CompactId, lifecycle.CompactId);
+        foreach (var upstream in lifecycle.UpstreamIds) dependents = dependents.Add(upstream, lifecycle.CompactId);
         var next = this with { Lifecycles = Lifecycles.SetItem(key, lifecycle), DependentIdsByUpstream = dependents };
         if (Compacts.GetValueOrDefault(key) is not { } compact) return next;
         return next with { Pending = Pending.Remove(LifecycleFold.ExpiryOf(this, compact)).Add(LifecycleFold.ExpiryOf(next, compact)) };

@@ -7,9 +7,20 @@ public sealed partial record StateSnapshot
     /// <summary>Writes each string as its index in <see cref="Table"/>, adding it there the first time (in encoding order, so deterministic).</summary>
     private sealed class StringTableWriter(Stream output) : BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true)
     {
-        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private Dictionary<string, int> _ids = new(StringComparer.Ordinal);
 
-        public List<string> Table { get; } = [];
+        public List<string> Table { get; private set; } = [];
+
+        /// <summary>
+        /// What <paramref name="write"/> writes, as bytes of their own that name their strings in this writer's table
+        /// (a part of the snapshot read apart from the rest: terms, decoded on first use).
+        /// </summary>
+        public byte[] Part(Action<StringTableWriter> write)
+        {
+            using var buffer = new MemoryStream();
+            using (var part = new StringTableWriter(buffer) { _ids = _ids, Table = Table }) write(part);
+            return buffer.ToArray();
+        }
 
         public override void Write(string value)
         {
@@ -27,6 +38,12 @@ public sealed partial record StateSnapshot
     private sealed class StringTableReader(Stream input) : BinaryReader(input, System.Text.Encoding.UTF8, leaveOpen: true)
     {
         private string[]? _table;
+
+        /// <summary>A reader of <paramref name="count"/> bytes of <paramref name="body"/> from <paramref name="offset"/>, naming strings in <paramref name="table"/>.</summary>
+        public StringTableReader(byte[] body, int offset, int count, string[] table) : this(new MemoryStream(body, offset, count, writable: false)) => _table = table;
+
+        /// <summary>The table read so far (what a part read apart later names its strings in).</summary>
+        public string[] Table => _table ?? throw new InvalidOperationException("The table is not read yet.");
 
         public void ReadTable()
         {

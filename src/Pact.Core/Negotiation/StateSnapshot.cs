@@ -24,7 +24,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     public static RecordDictionary<string, ChainHead> NoHeads { get; } = RecordDictionary.Empty<string, ChainHead>(StringComparer.Ordinal);
 
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
-    public const int FormatVersion = 5; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15). 5: a prepared countersignature's signer and mandate (§14 on bundle members)
+    public const int FormatVersion = 6; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15). 5: a prepared countersignature's signer and mandate (§14 on bundle members). 6: terms as a part of their own, their end and upstream ids beside (decoded on first use, ADR 0016)
 
     private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
 
@@ -76,6 +76,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         try
         {
             using var r = new StringTableReader(new MemoryStream(body, writable: false));
+            var readLifecycle = LifecycleReader(body);
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 why = "it is not a state snapshot";
@@ -93,7 +94,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             var heads = RecordDictionary.FromSorted<string, ChainHead>(StringComparer.Ordinal, ReadList(r, r => KeyValuePair.Create(r.ReadString(), ReadHead(r))));
             var state = NegotiationState.Restore(
                 ReadList(r, ReadSession), ReadList(r, ReadProposal), ReadList(r, ReadBinding), ReadList(r, ReadCompact),
-                ReadList(r, ReadLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),
+                ReadList(r, readLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),
                 ReadList(r, ReadMandate), ReadList(r, ReadMandateDecision), ReadList(r, ReadBundle),
                 ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString())));
             if (r.BaseStream.Position != r.BaseStream.Length)
@@ -246,7 +247,20 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     {
         w.Write(l.CompactId);
         w.Write(l.Version);
-        WriteOptional(w, l.Terms, Write);
+        // The terms as a part of their own, behind what a restore reads of them: their end and upstream ids.
+        WriteOptional(w, l.Terms, (w, t) =>
+        {
+            Write(w, t.Scope.Effective.Until);
+            Write(w, t.Upstream, (w, u) => w.Write(u.CompactId));
+            if (w is not StringTableWriter snapshot)
+            {
+                Write(w, t); // a record's bytes for comparison (Differences), not a snapshot
+                return;
+            }
+            var part = snapshot.Part(p => Write(p, t));
+            w.Write7BitEncodedInt(part.Length);
+            w.Write(part);
+        });
         Write(w, l.InForceAt);
         WriteOptional(w, l.End, (w, x) =>
         {
@@ -262,12 +276,37 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         });
     }
 
-    private static CompactVersionLifecycle ReadLifecycle(BinaryReader r) => new(
-        r.ReadString(), r.ReadInt64(),
-        ReadOptional(r, ReadTerms),
-        ReadInstant(r),
-        ReadOptional(r, r => new CompactEnd(ReadEnum<LifecycleEvent>(r), ReadInstant(r))),
-        ReadOptional(r, r => new UpstreamCause(r.ReadString(), r.ReadInt64(), ReadEnum<UpstreamTrigger>(r), ReadInstant(r))));
+    /// <summary>Reads lifecycles of <paramref name="body"/>, their terms left undecoded (skipped, read apart on first use).</summary>
+    private static Func<BinaryReader, CompactVersionLifecycle> LifecycleReader(byte[] body) => r =>
+    {
+        var (compactId, version) = (r.ReadString(), r.ReadInt64());
+        var terms = ReadOptional(r, r =>
+        {
+            var (until, upstream) = (ReadInstant(r), ReadList(r, r => r.ReadString()));
+            var length = r.Read7BitEncodedInt();
+            var offset = checked((int)r.BaseStream.Position);
+            if (length < 0 || length > body.Length - offset) throw new FormatException($"terms of {length} bytes cannot fit");
+            r.BaseStream.Position += length;
+            var table = ((StringTableReader)r).Table;
+            return new UndecodedTerms(until, upstream, () => ReadTermsPart(body, offset, length, table));
+        });
+        var (inForceAt, end, triggeredBy) = (ReadInstant(r), ReadOptional(r, r => new CompactEnd(ReadEnum<LifecycleEvent>(r), ReadInstant(r))),
+            ReadOptional(r, r => new UpstreamCause(r.ReadString(), r.ReadInt64(), ReadEnum<UpstreamTrigger>(r), ReadInstant(r))));
+        return terms is null
+            ? new CompactVersionLifecycle(compactId, version, (CompactTerms?)null, inForceAt, end, triggeredBy)
+            : new CompactVersionLifecycle(compactId, version, terms, inForceAt, end, triggeredBy);
+    };
+
+    /// <summary>
+    /// Terms read apart, on first use. The bytes were covered by the snapshot's hash and seal checked before the restore,
+    /// so they decode as they did when the snapshot was written; a part that does not is a bug, thrown as such.
+    /// </summary>
+    private static CompactTerms ReadTermsPart(byte[] body, int offset, int length, string[] table)
+    {
+        using var part = new StringTableReader(body, offset, length, table);
+        var terms = ReadTerms(part);
+        return part.BaseStream.Position == length ? terms : throw new InvalidOperationException("The terms part of the state snapshot has bytes after its end.");
+    }
 
     private static void Write(BinaryWriter w, RevocationRecord x)
     {

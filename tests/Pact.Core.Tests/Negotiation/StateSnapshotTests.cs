@@ -53,6 +53,10 @@ public class StateSnapshotTests
             restored!.Encode().Should().Equal(snapshot.Encode(), "decoding and encoding again changes nothing");
             foreach (var (key, lifecycle) in snapshot.State.Lifecycles)
             {
+                // What a restore reads beside the undecoded terms (their end, their upstream ids) is what they hold.
+                var undecoded = restored.State.Lifecycles[key];
+                undecoded.ExpiresAt.Should().Be(lifecycle.Terms?.Scope.Effective.Until);
+                undecoded.UpstreamIds.Should().Equal((lifecycle.Terms?.Upstream ?? []).Select(u => u.CompactId));
                 // Terms are encoded member by member: they must come back as the same document.
                 var back = restored.State.Lifecycles[key].Terms;
                 (back is null ? null : Jcs.CanonicalString(back.ToJson())).Should().Be(lifecycle.Terms is null ? null : Jcs.CanonicalString(lifecycle.Terms.ToJson()));

@@ -109,6 +109,27 @@ public sealed class StateSnapshotTests : IAsyncLifetime
         _host.Services.GetRequiredService<DecisionEngine>().State.Proposal(again.ProposalId)!.Status.Should().Be(ProposalStatus.Signed);
     }
 
+    [Fact]
+    public async Task A_compact_whose_terms_come_undecoded_from_the_snapshot_is_revoked_as_one_revoked_before_the_restart()
+    {
+        var a = await Negotiator.RegisterAsync(_host, "A", clock: _clock);
+        var b = await Negotiator.RegisterAsync(_host, "B", "human", _clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var before = await a.NegotiateAsync(b, session, await a.DraftAsync(b));
+        var after = await a.NegotiateAsync(b, (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId, await a.DraftAsync(b));
+        var revokedBefore = await a.Client.RevokeAsync(before.Terms["compactId"]!.GetValue<string>(), 1);
+        await _host.RestartAsync();
+
+        // Its terms (notice period, acknowledgment timeout) are read for the first time by this command (ADR 0016).
+        Snapshots.Start.Should().Be(((long?)HeadSeq, 0L));
+        var revokedAfter = await a.Client.RevokeAsync(after.Terms["compactId"]!.GetValue<string>(), 1);
+        revokedAfter.Status.Should().Be(revokedBefore.Status);
+        revokedAfter.EffectiveAt.Should().Be(revokedBefore.EffectiveAt).And.NotBeNull();
+        revokedAfter.AckDeadline.Should().Be(revokedBefore.AckDeadline).And.NotBeNull();
+        await _host.StartCheckedAsync();
+        _host.Services.GetRequiredService<TranscriptQuarantine>().IsDegraded.Should().BeFalse("the snapshot is what the log gives");
+    }
+
     [Theory]
     [InlineData("body")]
     [InlineData("event_hash")]

@@ -58,9 +58,11 @@ public static class PolicyEvaluator
         ArgumentNullException.ThrowIfNull(input);
         var variables = input.ToCelVariables();
         var trace = new List<PolicyTraceEntry>();
+        // One counted budget for the whole decision, so a policy of many costly rules is bounded too.
+        var budget = new CelCostBudget(CelCostBudget.StepsPerDecision);
         foreach (var (rule, definedBy, program) in policy.Rules)
         {
-            switch (program.Evaluate(variables))
+            switch (program.Evaluate(variables, budget))
             {
                 case true:
                     trace.Add(new PolicyTraceEntry(rule.Id, definedBy, TraceResults.True));

@@ -24,14 +24,21 @@ public sealed class CelProgram
     /// <summary>The static type of the result (Dyn when only known at run time).</summary>
     public CelType ResultType { get; }
 
-    /// <summary>Runs the program on the variables' values, given in the order of the environment's declarations.</summary>
-    public object? Evaluate(ReadOnlySpan<object?> variables)
+    /// <summary>
+    /// Runs the program on the variables' values, given in the order of the environment's declarations, charging
+    /// <paramref name="budget"/> (shared by a decision's rules; a fresh <see cref="CelCostBudget.StepsPerDecision"/>
+    /// when none is given). A spent budget makes the result its error.
+    /// </summary>
+    public object? Evaluate(ReadOnlySpan<object?> variables, CelCostBudget? budget = null)
     {
-        var frame = new object?[_frameSize];
+        budget ??= new CelCostBudget(CelCostBudget.StepsPerDecision);
+        var frame = new object?[_frameSize + 1];
         variables.CopyTo(frame);
+        frame[^1] = budget;
         try
         {
-            return _root(frame);
+            var result = _root(frame);
+            return budget.Exceeded ?? result;
         }
         catch (InsufficientExecutionStackException)
         {
@@ -183,7 +190,14 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
             case "in":
                 if (rt is not (CelType.Dyn or CelType.List or CelType.Map))
                     throw new CelCheckException($"no matching overload for 'in' applied to ({lt}, {rt})", binary.Position);
-                return (frame => CelOperators.In(left(frame), right(frame)), CelType.Bool);
+                return (frame =>
+                {
+                    var element = left(frame);
+                    var container = right(frame);
+                    return container is IReadOnlyList<object?> list && CelCostBudget.Charge(frame, list.Count) is { } over
+                        ? over
+                        : CelOperators.In(element, container);
+                }, CelType.Bool);
             default:
                 return Arithmetic(op, binary.Position, left, lt, right, rt);
         }
@@ -218,7 +232,12 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
             "/" => CelOperators.Divide,
             _ => CelOperators.Modulo,
         };
-        return (frame => apply(left(frame), right(frame)), result);
+        // A concatenation costs what it builds.
+        return (frame =>
+        {
+            var value = apply(left(frame), right(frame));
+            return CelCostBudget.Charge(frame, CelCostBudget.SizeOf(value)) ?? value;
+        }, result);
     }
 
     /// <summary>The result type of the overloads the operand types allow; none allowed is a check error.</summary>
@@ -299,6 +318,7 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
 
     private static object? Invoke(string name, CelOverload[] candidates, CelEval[] args, object?[] frame)
     {
+        if (CelCostBudget.Charge(frame, 1) is { } spent) return spent;
         var values = new object?[args.Length];
         for (var i = 0; i < args.Length; i++)
         {
@@ -309,7 +329,12 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
         {
             var fits = true;
             for (var i = 0; i < values.Length && fits; i++) fits = CelFunctionSet.HasType(values[i], overload.Args[i]);
-            if (fits) return overload.Body(values);
+            if (!fits) continue;
+            // A call costs one step plus what it scans (string or list arguments) and builds.
+            var result = overload.Body(values);
+            var size = CelCostBudget.SizeOf(result);
+            foreach (var value in values) size += CelCostBudget.SizeOf(value);
+            return CelCostBudget.Charge(frame, size) ?? result;
         }
         return new CelError($"no such overload: {name}({string.Join(", ", values.Select(CelValues.TypeName))})");
     }
@@ -319,6 +344,7 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
         var elements = list.Elements.Select(e => Compile(e).Eval).ToArray();
         return (frame =>
         {
+            if (CelCostBudget.Charge(frame, elements.Length) is { } over) return over;
             var values = new object?[elements.Length];
             for (var i = 0; i < elements.Length; i++)
             {
@@ -340,6 +366,7 @@ internal sealed class CelCompiler(CelEnvironment environment, bool staticTypes)
         }).ToArray();
         return (frame =>
         {
+            if (CelCostBudget.Charge(frame, entries.Length) is { } over) return over;
             var pairs = new List<KeyValuePair<object, object?>>(entries.Length);
             foreach (var (keyEval, valueEval) in entries)
             {

@@ -3,7 +3,8 @@ namespace Pact.Core.Policies.Cel;
 /// <summary>
 /// The comprehension macros of cel-spec: over a list's elements or a map's keys (in JCS order). <c>all</c> and
 /// <c>exists</c> fold with <c>&amp;&amp;</c> and <c>||</c>, so a decisive element absorbs another's error;
-/// <c>exists_one</c>, <c>map</c> and <c>filter</c> are strict.
+/// <c>exists_one</c>, <c>map</c> and <c>filter</c> are strict. Each iteration costs a step of the
+/// <see cref="CelCostBudget"/>; a spent budget ends the loop at once (no element absorbs it).
 /// </summary>
 internal static class CelComprehensions
 {
@@ -32,6 +33,7 @@ internal static class CelComprehensions
         object? firstError = null;
         foreach (var item in items)
         {
+            if (CelCostBudget.Charge(frame, 1) is { } over) return over;
             frame[slot] = item;
             switch (predicate(frame))
             {
@@ -49,6 +51,7 @@ internal static class CelComprehensions
         var count = 0;
         foreach (var item in items)
         {
+            if (CelCostBudget.Charge(frame, 1) is { } over) return over;
             frame[slot] = item;
             switch (predicate(frame))
             {
@@ -66,6 +69,7 @@ internal static class CelComprehensions
         var kept = new List<object?>();
         foreach (var item in items)
         {
+            if (CelCostBudget.Charge(frame, 1) is { } over) return over;
             frame[slot] = item;
             switch (predicate(frame))
             {
@@ -83,6 +87,7 @@ internal static class CelComprehensions
         var mapped = new List<object?>(items.Count);
         foreach (var item in items)
         {
+            if (CelCostBudget.Charge(frame, 1) is { } over) return over;
             frame[slot] = item;
             if (predicate is not null)
             {

@@ -96,7 +96,8 @@ public static partial class ExportVerifier
                 var left = new List<(JsonNode? Policy, int Index)>();
                 foreach (var entry in pending)
                 {
-                    var (compiled, _) = CompiledPolicy.Compile(entry.Policy, resolver);
+                    // As the daemon does: a policy that no longer compiles is unusable (its decisions escalate), not a failure.
+                    var compiled = entry.Policy is JsonObject json ? CompiledPolicy.CompilePublished(json, resolver) : null;
                     if (compiled is null) left.Add(entry);
                     else resolver.Add(compiled);
                 }

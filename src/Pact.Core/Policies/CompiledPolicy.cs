@@ -35,8 +35,9 @@ public sealed record EffectiveRule(PolicyRule Rule, string PolicyHash, CelProgra
 public sealed class CompiledPolicy
 {
     internal CompiledPolicy(PolicyDocument document, JsonObject json, string policyHash, IReadOnlyList<EffectiveRule> rules,
-        IReadOnlyList<string> reached, int depth)
+        IReadOnlyList<string> reached, int depth, string? defect = null)
     {
+        Defect = defect;
         Document = document;
         Json = json;
         PolicyHash = policyHash;
@@ -63,6 +64,36 @@ public sealed class CompiledPolicy
     public string Default => Document.Default;
 
     /// <summary>
+    /// Why a stored policy no longer compiles (a bound tightened after it was published), or null. Such a policy has
+    /// no rules and every decision of it is <c>escalate</c> with <see cref="UnusableReason"/>, the same live, in verify
+    /// and offline.
+    /// </summary>
+    public string? Defect { get; }
+
+    /// <summary>The reason of an unusable policy's decision: fixed text (it is hashed), the detail stays in <see cref="Defect"/>.</summary>
+    public const string UnusableReason = "The policy does not compile under this implementation's current bounds; a person decides.";
+
+    /// <summary>
+    /// Compiles a policy already published (from the store, or an export's <c>policies</c>): one that compiled when
+    /// published but no longer does, or extends one that no longer does, comes back unusable (see <see cref="Defect"/>)
+    /// rather than failing. Null only when a policy it extends is not available from <paramref name="resolver"/>.
+    /// </summary>
+    public static CompiledPolicy? CompilePublished(JsonObject json, IPolicyResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var extends = (json["extends"] as JsonArray ?? []).Select(n => n is JsonValue v && v.TryGetValue<string>(out var h) ? h : null).ToList();
+        var parents = extends.Select(h => h is null ? null : resolver.Find(h)).ToList();
+        if (parents.Any(p => p is null) && extends.All(h => h is not null)) return null;
+        var (compiled, error) = Compile(json, resolver);
+        if (compiled is not null) return compiled;
+        var hash = PolicyDocument.HashOf(json);
+        var name = json["name"] is JsonValue n && n.TryGetValue<string>(out var text) ? text : "";
+        var document = new PolicyDocument(name, [], PolicyEffects.Escalate, extends.OfType<string>().ToList());
+        return new CompiledPolicy(document, (JsonObject)json.DeepClone(), hash, [], [hash], 0,
+            string.Join("; ", error!.Errors?.Select(e => $"{e.Pointer}: {e.Message}") ?? [error.Detail ?? "does not compile"]));
+    }
+
+    /// <summary>
     /// Reads, checks and composes a policy (§13). Every defect is a 422 PACT-120 whose pointers are prefixed with
     /// <paramref name="pointerPrefix"/> (where the policy sits in the request body).
     /// </summary>
@@ -85,6 +116,11 @@ public sealed class CompiledPolicy
             if (parent is null)
             {
                 composeErrors.Add(PolicyReader.Error($"/extends/{i}", $"The policy {extends[i]} is not published on this daemon."));
+                continue;
+            }
+            if (parent.Defect is not null)
+            {
+                composeErrors.Add(PolicyReader.Error($"/extends/{i}", $"The policy {extends[i]} no longer compiles: {parent.Defect}"));
                 continue;
             }
             depth = Math.Max(depth, parent.Depth + 1);

@@ -56,6 +56,8 @@ public static class PolicyEvaluator
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(input);
+        if (policy.Defect is not null)
+            return new PolicyDecision(policy.PolicyHash, PolicyEffects.Escalate, null, CompiledPolicy.UnusableReason, null, []);
         var variables = input.ToCelVariables();
         var trace = new List<PolicyTraceEntry>();
         // One counted budget for the whole decision, so a policy of many costly rules is bounded too.

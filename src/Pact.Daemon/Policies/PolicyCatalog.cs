@@ -26,9 +26,9 @@ public sealed class PolicyCatalog(IPolicyStore policies) : IPolicyResolver
         if (_compiled.TryGetValue(policyHash, out var cached)) return cached;
         if (await policies.GetAsync(policyHash, ct) is not { } record) return null;
         await LoadExtendedAsync(record.Document, ct);
-        var (compiled, error) = CompiledPolicy.Compile(record.Document, this);
-        // A stored policy was valid when published and its content cannot change: failing now is a bug or a damaged store.
-        if (compiled is null) throw new InvalidOperationException($"Published policy {policyHash} no longer compiles: {error?.Detail}");
+        // A stored policy compiled when published; one a later-tightened bound refuses comes back unusable (it escalates).
+        var compiled = CompiledPolicy.CompilePublished(record.Document, this)
+            ?? throw new InvalidOperationException($"Published policy {policyHash} extends a policy this daemon does not hold.");
         return _compiled.GetOrAdd(policyHash, compiled);
     }
 

@@ -178,7 +178,7 @@ internal static class TranscriptCommands
                     ?? throw new UsageException($"{file} does not hold a JSON object.");
                 var result = VerifyOffline(inv, node, key, new ExportVerifierOptions { CoreSectionsOnly = inv.Get(coreOnly) });
                 if (inv.Json) inv.Out.Json(result);
-                else inv.Out.Fields(result.Ok ? "Bundle verified" : "Bundle does NOT verify",
+                else inv.Out.Fields(BundleTitle(result),
                 [
                     ("session", result.SessionId),
                     ("events", NegotiationCommands.Num(result.EventsChecked)),
@@ -205,6 +205,14 @@ internal static class TranscriptCommands
         });
         return command;
     }
+
+    /// <summary>A bundle that verifies with checks left undone says so in its title, not only in the lines below.</summary>
+    private static string BundleTitle(ExportVerification result) => result switch
+    {
+        { Ok: false } => "Bundle does NOT verify",
+        { NotChecked.Count: > 0 } or { Unverifiable.Count: > 0 } => "Bundle verified, with checks not carried out (see notChecked, unverifiable)",
+        _ => "Bundle verified",
+    };
 
     /// <summary>What was not judged, one line each: where, then why.</summary>
     private static string Unjudged(IReadOnlyList<ExportUnjudged> items) =>

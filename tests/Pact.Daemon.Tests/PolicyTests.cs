@@ -229,6 +229,25 @@ public sealed class PolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Evaluate_refuses_unknown_members_inside_counterparty_passport_and_session_at_their_pointers()
+    {
+        var (a, b) = (await Negotiator.RegisterAsync(_host, "A"), await Negotiator.RegisterAsync(_host, "B"));
+        var body = new JsonObject
+        {
+            ["policy"] = Intake().ToJson(), ["terms"] = await a.DraftAsync(b), ["me"] = "b",
+            ["counterparty"] = new JsonObject
+            {
+                ["passport"] = new JsonObject { ["score"] = 5000, ["confidence"] = 0, ["compacts"] = 0, ["failures"] = 0, ["asOfSeq"] = 0, ["scor"] = 9999 },
+            },
+            ["session"] = new JsonObject { ["sessionId"] = null, ["topic"] = "t", ["participants"] = new JsonArray(), ["topc"] = "typo" },
+        };
+        var problem = await RefusedBody(b, body);
+        problem.Code.Should().Be("PACT-101");
+        problem.Errors!.Select(e => e.Pointer).Should().BeEquivalentTo("/counterparty/passport/scor", "/session/topc");
+        problem.Errors!.Should().OnlyContain(e => e.Code == "PACT-101");
+    }
+
+    [Fact]
     public async Task Evaluate_validates_the_terms_before_the_policy_so_bad_terms_answer_when_both_are_bad()
     {
         var (a, b) = (await Negotiator.RegisterAsync(_host, "A"), await Negotiator.RegisterAsync(_host, "B"));

@@ -146,10 +146,7 @@ internal sealed record EvaluateRequest(
     {
         var errors = new List<FieldError>();
         void Fail(string pointer, string message) => errors.Add(new FieldError(pointer, PactCodes.InvalidPayload, message));
-        foreach (var (name, _) in body)
-        {
-            if (!known.Contains(name)) Fail("/" + name, $"Unknown member '{name}'.");
-        }
+        RefuseUnknown(body, "", known, Fail);
         var hasPolicy = body.ContainsKey("policy");
         var policyHash = Text(body, "policyHash", Fail);
         if (hasPolicy == (policyHash is not null || body.ContainsKey("policyHash"))) Fail("/policy", "Give exactly one of 'policy' and 'policyHash'.");
@@ -190,6 +187,17 @@ internal sealed record EvaluateRequest(
         return null;
     }
 
+    private static readonly string[] PassportFigures = ["score", "confidence", "compacts", "failures", "asOfSeq"];
+
+    /// <summary>Every member not in <paramref name="known"/> is a PACT-101 at its own pointer, as in every other payload.</summary>
+    private static void RefuseUnknown(JsonObject obj, string at, string[] known, Action<string, string> fail)
+    {
+        foreach (var (name, _) in obj)
+        {
+            if (!known.Contains(name)) fail($"{at}/{name}", $"Unknown member '{name}'.");
+        }
+    }
+
     private static PolicyPassportFacts? ReadPassport(JsonNode? node, bool present, Action<string, string> fail)
     {
         if (!present) return null;
@@ -198,10 +206,8 @@ internal sealed record EvaluateRequest(
             fail("/counterparty", "counterparty is { passport: { score, confidence, compacts, failures, asOfSeq } } (agent and principal come from the terms).");
             return null;
         }
-        foreach (var (name, _) in counterparty)
-        {
-            if (name is not ("passport" or "agent" or "principal")) fail("/counterparty/" + name, $"Unknown member '{name}'.");
-        }
+        RefuseUnknown(counterparty, "/counterparty", ["passport", "agent", "principal"], fail);
+        RefuseUnknown(passport, "/counterparty/passport", PassportFigures, fail);
         long Figure(string name)
         {
             if (passport[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) && n >= 0) return n;
@@ -219,6 +225,7 @@ internal sealed record EvaluateRequest(
             fail("/session", "session is { sessionId, topic, participants }.");
             return null;
         }
+        RefuseUnknown(session, "/session", ["sessionId", "topic", "participants"], fail);
         string? Member(string name)
         {
             if (session[name] is null) return null;

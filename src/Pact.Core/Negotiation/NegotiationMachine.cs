@@ -348,7 +348,7 @@ public static class NegotiationMachine
     private static Decision Created(CreateProposal c, DateTimeOffset now)
     {
         var f = c.Facts;
-        var expiresAt = f.NegotiationTimeout is { } timeout ? Timestamp.ToText(timeout.AddTo(now)) : null;
+        var expiresAt = ProposalExpiry.Of(f.NegotiationTimeout, now) is { } at ? Timestamp.ToText(at) : null;
         var created = new StreamEvent(c.SessionId, Draft(EventTypes.ProposalCreated, c, new JsonObject
         {
             ["proposalId"] = c.ProposalId,

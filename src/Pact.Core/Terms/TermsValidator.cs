@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pact.Core.Errors;
 using Pact.Core.Identity;
+using Pact.Core.Negotiation;
 using Pact.Core.Stdlib;
 
 namespace Pact.Core.Terms;
@@ -19,10 +20,13 @@ public sealed record UpstreamInfo(long InForceVersion, string AgentA, string Age
 /// <param name="InForceVersion">for (compactId, version): the compact's in-force version and parties, or null when the
 /// compact is unknown, not visible to the proposer or has no version in force (PACT-108).</param>
 /// <param name="Proposer">the did of the agent proposing the terms; it must be a party of every upstream compact (PACT-108).</param>
+/// <param name="ProposedAt">when the terms are proposed: their negotiationTimeout must then end on a real instant
+/// (<see cref="ProposalExpiry.Problem"/>); null when nobody proposes them now.</param>
 public sealed record TermsValidationContext(
     Func<string, bool>? IsRegisteredAgent = null,
     Func<string, long, UpstreamInfo?>? InForceVersion = null,
-    string? Proposer = null)
+    string? Proposer = null,
+    DateTimeOffset? ProposedAt = null)
 {
     /// <summary>Checks what the terms alone decide; registration and upstream state are not looked at.</summary>
     public static TermsValidationContext Offline { get; } = new();
@@ -56,6 +60,7 @@ public static class TermsValidator
         if (terms.Scope.Effective.IsEmpty)
             errors.Add(new FieldError("/scope/effective", PactCodes.EmptyEffectiveInterval, "The effective interval is empty: 'from' must be before 'until'."));
         CheckUpstream(terms, context, errors);
+        if (context.ProposedAt is { } at && ProposalExpiry.Problem(terms.NegotiationTimeoutDuration, at) is { } unreachable) errors.Add(unreachable);
         return TermsReader.Sorted(errors);
     }
 

@@ -76,7 +76,7 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
                 var memberErrors = new List<FieldError>(m.ReadErrors);
                 if (m.Terms is not null)
                 {
-                    var context = new TermsValidationContext(registered.Contains, (id, _) => Upstream(state, id), auth.Signer);
+                    var context = new TermsValidationContext(registered.Contains, (id, _) => Upstream(state, id), auth.Signer, input.Now);
                     memberErrors.AddRange(TermsValidator.Validate(m.Terms, context).Select(e => e with { Pointer = m.Pointer + "/terms" + e.Pointer }));
                 }
                 if (memberErrors.Count > 0)
@@ -194,7 +194,9 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
             errors.Add(new FieldError("/payload/closesAt", PactCodes.InvalidPayload, "'closesAt' must be a timestamp like 2026-11-21T22:33:31.123Z."));
             return null;
         }
-        var windows = members.Select(m => m.Terms?.NegotiationTimeoutDuration).OfType<IsoDuration>().Select(d => d.AddTo(now)).ToList();
+        // A member whose timeout ends on no real instant bounds nothing: the member itself is refused (ProposalExpiry).
+        var windows = members.Select(m => ProposalExpiry.TryCompute(m.Terms?.NegotiationTimeoutDuration, now, out var end) ? end : null)
+            .OfType<DateTimeOffset>().ToList();
         var latest = windows.Count > 0 ? windows.Min() : DefaultWindow.AddTo(now);
         if (closesAt <= now || closesAt > latest)
         {

@@ -92,7 +92,7 @@ public sealed class ProposalService(
                 terms.NegotiationTimeoutDuration, terms.Revocation.AckTimeoutDuration, terms.Predecessor);
             var command = new CreateProposal(auth.ToEventJson(), sessionId, proposalId, facts, replaces);
             if (NegotiationMachine.Check(state, command, input.Now) is { } refusal) return refusal;
-            var context = new TermsValidationContext(registered.Contains, (id, version) => Upstream(state, id, version), auth.Signer);
+            var context = new TermsValidationContext(registered.Contains, (id, version) => Upstream(state, id, version), auth.Signer, input.Now);
             var errors = TermsValidator.Validate(terms, context).Select(e => e with { Pointer = "/payload/terms" + e.Pointer }).ToList();
             if (errors.Count > 0) return PactError.FromFieldErrors("Terms are invalid", errors);
             if (CompactCrypto.CheckSignature(terms, termsHash, signature, pointer: "/payload/signature", signedAt: auth.Envelope.IssuedAt) is { } badSignature)

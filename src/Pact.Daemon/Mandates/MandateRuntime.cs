@@ -130,10 +130,12 @@ public sealed class MandateRuntime(PolicyCatalog catalog, PolicyInputs inputs, P
                 {
                     var (typed, _) = TermsReader.Read(patched);
                     var patchedHash = CompactCrypto.TermsHash(patched);
-                    if (typed is null || !MandateActions.MaySign(typed, patchedHash, me, mandate, now)) return (decided, null);
+                    // A counter whose negotiationTimeout ends on no real instant is refused like the agent's own
+                    // proposal.create would be (ProposalExpiry): the decision stays recorded, the agent is left to act.
+                    if (typed is null || !MandateActions.MaySign(typed, patchedHash, me, mandate, now)
+                        || !ProposalExpiry.TryCompute(typed.NegotiationTimeoutDuration, now, out var expiresAt)) return (decided, null);
                     var counterId = PactIds.New(PactIds.Proposal, now);
                     var signature = MandateActions.Sign(daemon.Key, mandate, me, patchedHash, again.DecisionHash, null, now);
-                    var expiresAt = typed.NegotiationTimeoutDuration is { } timeout ? timeout.AddTo(now) : (DateTimeOffset?)null;
                     var countered = decided
                         .Then(Decision.Of(MandateActions.Decided(judged.SessionId, counterId, mandate, again, passportJson, judged.ProposalId)))
                         .Then(MandateActions.Countered(judged.SessionId, counterId, judged.ProposalId, patched, signature, expiresAt));

@@ -6,6 +6,7 @@ using Pact.Core.Bundles;
 using Pact.Core.Encoding;
 using Pact.Core.Events;
 using Pact.Core.Negotiation;
+using Pact.Core.Passport;
 using Pact.Daemon.Application;
 using Pact.Daemon.Tests.Infrastructure;
 using Pact.Store;
@@ -52,6 +53,34 @@ public class BundleVerifyTests
     }
 
     [Fact]
+    public async Task A_commit_whose_ranking_recomputes_but_records_a_passport_with_forged_counts_fails_both_verifiers_alike()
+    {
+        await using var s = await Scenario.StartAsync(Store, 3);
+        var notices = new[] { "P30D", "P10D", "P20D" };
+        var bundle = await s.CreateAsync(await s.TermsAsync(3, (i, t) => t["revocation"]!["noticePeriod"] = notices[i]),
+            BundleSelection.Best(1, 1, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)")));
+        foreach (var m in bundle.Members.Take(2)) await s.CounterpartyOf(m).Client.SignMemberAsync(m.ProposalId, s.CounterpartyOf(m).Authority);
+        var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
+
+        // The right order and selection (10 days before 30), but member 0's counterparty is credited five compacts it never
+        // entered; the document holds by itself (its hash, score and confidence are its counts'), only the log says otherwise.
+        var streamSeq = await ForgeCommitAsync(s, bundle.BundleId, [(bundle.Members[1], null), (bundle.Members[0], null)],
+            (m, p) => m.ProposalId == bundle.Members[0].ProposalId ? p with { Counts = p.Counts with { Compacts = 5, Active = 5 } } : p,
+            bundle.Members[1].ProposalId);
+
+        var online = await s.Coordinator.Client.VerifyAsync(s.SessionId);
+        online.Ok.Should().BeFalse();
+        online.FirstError!.Check.Should().Be(BundleRankingVerifier.Check, online.FirstError.Message);
+        online.FirstError.StreamSeq.Should().Be(streamSeq);
+        online.FirstError.Message.Should().Contain("not the log's as of seq");
+        var offline = ExportVerifier.Verify(await s.Coordinator.Client.ExportSessionAsync(s.SessionId), daemonKey);
+        offline.Ok.Should().BeFalse();
+        offline.FirstFailure!.Check.Should().Be(ExportChecks.BundleRanking, offline.FirstFailure.Message);
+        offline.FirstFailure.StreamSeq.Should().Be(streamSeq);
+        offline.FirstFailure.Message.Should().Be(online.FirstError.Message);
+    }
+
+    [Fact]
     public async Task An_all_commit_after_a_members_upstream_left_force_or_with_a_member_unprepared_fails_every_verifier_as_bundle_ranking()
     {
         await using var s = await Scenario.StartAsync(Store);
@@ -90,7 +119,12 @@ public class BundleVerifyTests
     /// Appends bundle.committed with the given ranking (each entry's key the member's revocation notice in seconds, or null keys
     /// when <c>Excluded</c> names why) and selection, with valid passports as of the seq before it; returns its streamSeq.
     /// </summary>
-    internal static async Task<long> ForgeCommitAsync(Scenario s, string bundleId, IEnumerable<(BundleMemberInfo Member, string? Excluded)> ranked, params string[] selected)
+    internal static Task<long> ForgeCommitAsync(Scenario s, string bundleId, IEnumerable<(BundleMemberInfo Member, string? Excluded)> ranked, params string[] selected) =>
+        ForgeCommitAsync(s, bundleId, ranked, null, selected);
+
+    /// <summary>As above, each entry's passport passed through <paramref name="forge"/> (its hash then the forged content's).</summary>
+    internal static async Task<long> ForgeCommitAsync(Scenario s, string bundleId, IEnumerable<(BundleMemberInfo Member, string? Excluded)> ranked,
+        Func<BundleMemberInfo, AgentPassport, AgentPassport>? forge, params string[] selected)
     {
         var store = s.Host.Services.GetRequiredService<IPactStore>();
         var passports = s.Host.Services.GetRequiredService<PassportService>();
@@ -105,7 +139,7 @@ public class BundleVerifyTests
                 ["proposalId"] = m.ProposalId,
                 ["keys"] = excluded is null ? new JsonArray(days * 86_400L) : null,
                 ["excluded"] = excluded,
-                ["passport"] = (await passports.AsOfSeqAsync(m.Counterparty, head, CancellationToken.None)).ToJson(),
+                ["passport"] = (forge ?? ((_, p) => p))(m, await passports.AsOfSeqAsync(m.Counterparty, head, CancellationToken.None)).ToJson(),
             });
         }
         var forged = EventDraft.ByDaemon(EventTypes.BundleCommitted, new JsonObject

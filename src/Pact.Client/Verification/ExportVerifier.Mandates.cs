@@ -67,7 +67,7 @@ public static partial class ExportVerifier
         }
 
         /// <summary>
-        /// The log's passports as far as the bundle holds the log: when its events (the session's and its mandates') are
+        /// The log's passports as far as the bundle holds the log: when its events (the session's, and for decisions its mandates') are
         /// every event from seq 1 up to the asOfSeq asked, a fold of them (<see cref="PassportLedger"/>, what the daemon's
         /// read model must agree with); otherwise the passport's agent and asOfSeq are all that is checked, and its content
         /// is reported not checked.
@@ -80,7 +80,10 @@ public static partial class ExportVerifier
             public AgentPassport? At(TranscriptEvent decided, string agent, long asOfSeq)
             {
                 if (asOfSeq >= 1 && asOfSeq <= _contiguous) return new PassportLedger().ApplyAll(log.Take((int)asOfSeq)).PassportOf(agent);
-                notChecked.Add(new(ExportChecks.Passport, $"/events/{session.IndexOf(decided)}/data/passport",
+                // A decision records one passport; a bundle's commit one per ranking entry, named by its agent.
+                var pointer = RecordedPassports.In(decided.Type, decided.Data)
+                    .FirstOrDefault(p => p.Document["agent"] is JsonValue a && a.TryGetValue<string>(out var did) && did == agent).Pointer ?? "/data";
+                notChecked.Add(new(ExportChecks.Passport, $"/events/{session.IndexOf(decided)}{pointer}",
                     $"The bundle does not hold the log up to seq {asOfSeq} (only its first {_contiguous} events), so only the passport's agent and asOfSeq are checked, not its figures.",
                     decided.Seq, decided.StreamSeq));
                 return null;

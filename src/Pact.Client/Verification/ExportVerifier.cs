@@ -269,7 +269,8 @@ public static partial class ExportVerifier
         /// </summary>
         private ExportFailure? CheckRankings(List<TranscriptEvent> events)
         {
-            var rankings = new Pact.Core.Bundles.BundleRankingVerifier();
+            // Each ranking's passports held to the log's as far as the export holds it from seq 1 (else listed as not checked).
+            var rankings = new Pact.Core.Bundles.BundleRankingVerifier(new ExportPassports([.. events.OrderBy(e => e.Seq)], events, _notChecked));
             for (var i = 0; i < events.Count; i++)
             {
                 if (rankings.Observe(events[i]) is { } problem)

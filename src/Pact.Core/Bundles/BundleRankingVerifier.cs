@@ -11,8 +11,8 @@ namespace Pact.Core.Bundles;
 /// Recomputes every <c>bundle.committed</c> of a session's stream (§15), fed the stream's events in order from its first:
 /// a <c>best</c> bundle's ranking from its bundle.created (terms, select, creation time), the session, the members prepared
 /// before the commit, whether each one's predecessor or upstream was still in force, and the passports recorded in the
-/// ranking (each as of the commit's seq − 1; whether their counts are the log's is <see cref="RecordedPassports"/>' and the
-/// audit's question); an <c>all</c> bundle's selection of every member in member order, each prepared and none gone from force.
+/// ranking (each the counterparty's as of the commit's seq − 1, and, given the log's passports, the log's there —
+/// <see cref="RecordedPassports.AgainstLog"/>, as for policy.decided); an <c>all</c> bundle's selection of every member in member order, each prepared and none gone from force.
 /// </summary>
 /// <remarks>
 /// Whether a member's predecessor or upstream is in force is read from the stream in which that version went in force
@@ -34,19 +34,39 @@ public sealed class BundleRankingVerifier
     private NegotiationState _state = NegotiationState.Empty;
     private string? _unfoldable;
 
+    // Where each ranking entry's passport is held to the log's (as policy.decided's are), or null: agent and asOfSeq only.
+    private readonly ILogPassports? _passports;
+
     /// <summary>A verifier that knows only the stream it is fed (the offline verifier of an export).</summary>
-    public BundleRankingVerifier()
+    /// <param name="passports">the log's passports, as far as the verifier holds them (<see cref="RecordedPassports.AgainstLog"/>).</param>
+    public BundleRankingVerifier(ILogPassports? passports = null)
     {
+        _passports = passports;
     }
 
     /// <summary>
     /// A verifier that also knows <paramref name="otherStreams"/>: events of the log's other streams (any order; only
     /// compact.in-force, .superseded, .revoked and .expired are read), folded before each event of the stream with a higher seq.
     /// </summary>
-    public BundleRankingVerifier(IEnumerable<TranscriptEvent> otherStreams)
+    public BundleRankingVerifier(IEnumerable<TranscriptEvent> otherStreams, ILogPassports? passports = null)
     {
         ArgumentNullException.ThrowIfNull(otherStreams);
         _otherStreams = [.. otherStreams.Where(IsCompactLifecycle).OrderBy(e => e.Seq)];
+        _passports = passports;
+    }
+
+    /// <summary>
+    /// The passports the stream's commits record, as (agent, asOfSeq = the commit's seq − 1): what a verifier with an
+    /// asynchronous source fetches beforehand (<see cref="FetchedLogPassports"/>). An entry naming the wrong agent fails on
+    /// its agent before its content is looked at.
+    /// </summary>
+    public static IReadOnlyList<(string Agent, long AsOfSeq)> PassportsNeeded(IEnumerable<TranscriptEvent> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return [.. stream.Where(e => e.Type == EventTypes.BundleCommitted)
+            .SelectMany(e => RecordedPassports.In(e.Type, e.Data).Select(p => p.Document["agent"] is JsonValue a && a.TryGetValue<string>(out var agent)
+                ? (agent, e.Seq - 1) : ((string, long)?)null))
+            .OfType<(string, long)>().Distinct()];
     }
 
     /// <summary>The commits this verifier could not recompute from what it was given (only without the other streams).</summary>
@@ -179,9 +199,10 @@ public sealed class BundleRankingVerifier
                 return $"Prepared member {m.ProposalId} of bundle {bundleId} is missing from its ranking.";
             var left = LeftForce(m, out var unknown);
             if (left is null) return NotRecomputable(e, unknown!);
+            // The counterparty's as of the commit's seq − 1, and the log's there when the verifier holds it (§15).
+            if (RecordedPassports.AgainstLog(passport, m.Counterparty, e.Seq - 1, _passports?.At(e, m.Counterparty, e.Seq - 1)) is { } forged)
+                return $"Member {m.ProposalId}'s ranking entry: {forged}";
             var document = AgentPassport.FromJson(passport);
-            if (document.AsOfSeq != e.Seq - 1 || document.Agent != m.Counterparty)
-                return $"Member {m.ProposalId}'s passport is {document.Agent}'s as of {document.AsOfSeq}, not {m.Counterparty}'s as of {e.Seq - 1}.";
             candidates.Add(new RankingCandidate(m.ProposalId, m.Counterparty, BundleMachine.InputFor(bundle, m, p, session, PolicyPassportFacts.From(document)),
                 passport, left.Value));
         }

@@ -167,7 +167,8 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
     private async Task<DecisionMismatch?> RecomputeDecisionsAsync(string sessionId, CancellationToken ct)
     {
         var events = await ReadWholeStreamAsync(sessionId, ct);
-        var rankings = new BundleRankingVerifier(await DependencyStreamsAsync(sessionId, events, ct));
+        var rankings = new BundleRankingVerifier(await DependencyStreamsAsync(sessionId, events, ct),
+            await LoggedPassportsAsync(BundleRankingVerifier.PassportsNeeded(events), ct));
         foreach (var e in events)
         {
             if (rankings.Observe(e) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem, BundleRankingVerifier.Check);
@@ -179,13 +180,22 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         // Each act is judged against its mandate's stream and this daemon, as the offline verifier judges it with the export's.
         var streams = new Dictionary<string, IReadOnlyList<TranscriptEvent>>(StringComparer.Ordinal);
         foreach (var mandateId in MandateStreams.NamedIn(events)) streams[mandateId] = await ReadWholeStreamAsync(mandateId, ct);
-        // Each recorded passport is held to the log's as of its seq: the passport read model, which the start's audit holds to the log.
+        return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams),
+            await LoggedPassportsAsync(DecisionReplay.PassportsNeeded(events), ct));
+    }
+
+    /// <summary>
+    /// The log's passports a stream's recorded passports are held to (decisions' and bundle rankings'), each as of its seq:
+    /// the passport read model, which the start's audit holds to the log.
+    /// </summary>
+    private async Task<FetchedLogPassports> LoggedPassportsAsync(IEnumerable<(string Agent, long AsOfSeq)> needed, CancellationToken ct)
+    {
         var logged = new Dictionary<(string, long), AgentPassport>();
-        foreach (var (agent, asOfSeq) in DecisionReplay.PassportsNeeded(events))
+        foreach (var (agent, asOfSeq) in needed)
         {
             if (asOfSeq >= 1 && asOfSeq <= store.HeadSeq) logged[(agent, asOfSeq)] = await store.Passports.AsOfCommittedSeqAsync(agent, asOfSeq, ct);
         }
-        return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams), new FetchedLogPassports(logged));
+        return new FetchedLogPassports(logged);
     }
 
     /// <summary>

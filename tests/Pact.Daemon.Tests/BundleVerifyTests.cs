@@ -81,6 +81,32 @@ public class BundleVerifyTests
     }
 
     [Fact]
+    public async Task A_best_commit_before_its_close_while_a_member_is_still_open_fails_both_verifiers_alike()
+    {
+        await using var s = await Scenario.StartAsync(Store, 3);
+        var notices = new[] { "P30D", "P10D", "P20D" };
+        var bundle = await s.CreateAsync(await s.TermsAsync(3, (i, t) => t["revocation"]!["noticePeriod"] = notices[i]),
+            BundleSelection.Best(1, 1, RankingKeySpec.Ascending("isoSeconds(terms.revocation.noticePeriod)")));
+        foreach (var m in bundle.Members.Take(2)) await s.CounterpartyOf(m).Client.SignMemberAsync(m.ProposalId, s.CounterpartyOf(m).Authority);
+        var daemonKey = Base64Url.Decode((await s.Coordinator.Client.GetDaemonAsync()).PublicKey);
+
+        // The ranking of the two prepared members is right, but member 2 may still sign (with the shortest notice) and the
+        // close has not come: dueAt null claims every member was prepared or ended.
+        var streamSeq = await ForgeCommitAsync(s, bundle.BundleId, [(bundle.Members[1], null), (bundle.Members[0], null)], bundle.Members[1].ProposalId);
+
+        var online = await s.Coordinator.Client.VerifyAsync(s.SessionId);
+        online.Ok.Should().BeFalse();
+        online.FirstError!.Check.Should().Be(BundleRankingVerifier.Check, online.FirstError.Message);
+        online.FirstError.StreamSeq.Should().Be(streamSeq);
+        online.FirstError.Message.Should().Contain($"member {bundle.Members[2].ProposalId} is still open");
+        var offline = ExportVerifier.Verify(await s.Coordinator.Client.ExportSessionAsync(s.SessionId), daemonKey);
+        offline.Ok.Should().BeFalse();
+        offline.FirstFailure!.Check.Should().Be(ExportChecks.BundleRanking, offline.FirstFailure.Message);
+        offline.FirstFailure.StreamSeq.Should().Be(streamSeq);
+        offline.FirstFailure.Message.Should().Be(online.FirstError.Message);
+    }
+
+    [Fact]
     public async Task An_all_commit_after_a_members_upstream_left_force_or_with_a_member_unprepared_fails_every_verifier_as_bundle_ranking()
     {
         await using var s = await Scenario.StartAsync(Store);

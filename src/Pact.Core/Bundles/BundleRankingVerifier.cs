@@ -4,6 +4,7 @@ using Pact.Core.Json;
 using Pact.Core.Negotiation;
 using Pact.Core.Passport;
 using Pact.Core.Policies;
+using Pact.Core.Time;
 
 namespace Pact.Core.Bundles;
 
@@ -103,7 +104,10 @@ public sealed class BundleRankingVerifier
         {
             try
             {
+                var listed = _notRecomputed.Count;
                 problem = _unfoldable is { } reason ? NotRecomputable(e, reason) : Recompute(e);
+                // Its timing is judged once its content recomputed: a commit listed as not recomputed is neither passed nor failed.
+                if (problem is null && _notRecomputed.Count == listed) problem = CommitTime(e);
             }
             catch (Exception x) when (x is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
             {
@@ -166,6 +170,28 @@ public sealed class BundleRankingVerifier
             return null;
         }
         return BundleMachine.LeftForce(_state, m);
+    }
+
+    /// <summary>
+    /// When the commit happened (§15 dueAt): mode <c>all</c> commits on its last signature (dueAt null); mode <c>best</c>
+    /// either at its close (dueAt = closesAt, recorded no earlier) or, dueAt null, once no member is still open.
+    /// </summary>
+    private string? CommitTime(TranscriptEvent e)
+    {
+        var bundle = _state.Bundle(e.Data["bundleId"]!.GetValue<string>())!;
+        var dueAt = e.Data["dueAt"];
+        if (bundle.Select.Mode == BundleMode.All)
+            return dueAt is null ? null : $"Bundle {bundle.BundleId} (mode all) commits on its last signature, with dueAt null.";
+        if (dueAt is null)
+        {
+            var open = bundle.Members.FirstOrDefault(m => _state.Proposal(m.ProposalId)?.Status == ProposalStatus.Open);
+            return open is null ? null
+                : $"Bundle {bundle.BundleId} commits before its close (dueAt null) while member {open.ProposalId} is still open.";
+        }
+        if (dueAt is not JsonValue v || !v.TryGetValue<string>(out var text) || !Timestamp.TryParse(text, out var due) || due != bundle.ClosesAt)
+            return $"Bundle {bundle.BundleId}'s commit has dueAt {Jcs.CanonicalString(dueAt)}, but its close is {Timestamp.ToText(bundle.ClosesAt)}.";
+        return Timestamp.TryParse(e.Time, out var at) && at >= due ? null
+            : $"Bundle {bundle.BundleId}'s commit at its close {text} is recorded at {e.Time}, before it.";
     }
 
     private string? Recompute(TranscriptEvent e)

@@ -92,9 +92,16 @@ public sealed class BundleKillNineTests(ITestOutputHelper output) : IAsyncLifeti
         using var readHttp = new HttpClient { BaseAddress = second.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var admin = new PactClient(readHttp, key: null, new PactClientOptions { AdminToken = DaemonProcess.AdminToken, MaxAttempts = 3 });
         var committed = 0;
-        foreach (var (bundle, _) in bundles)
+        foreach (var (bundle, last) in bundles)
         {
             var after = await admin.GetBundleAsync(bundle.BundleId);
+            // The restarted daemon's transcript holds: every chain, proof and recomputed commit (§15) verifies.
+            var verified = await admin.VerifyAsync(bundle.SessionId);
+            verified.Ok.Should().BeTrue($"session {bundle.SessionId} verifies after the kill: {verified.FirstError?.Message}");
+            // The last countersignature is in the commit's transaction: without the commit it was never recorded.
+            var signedLast = (await admin.GetEventsAsync(bundle.SessionId, limit: 1000)).Events
+                .Any(e => e.Type == "proposal.signed" && e.Data["proposalId"]?.GetValue<string>() == last.ProposalId);
+            signedLast.Should().Be(after.Status == "committed", $"bundle {bundle.BundleId}'s last proposal.signed is recorded exactly when it committed");
             var inForce = 0;
             foreach (var member in after.Members)
             {

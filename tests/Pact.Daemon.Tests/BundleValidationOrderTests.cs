@@ -55,6 +55,26 @@ public class BundleValidationOrderTests
         error.Errors![0].Pointer.Should().Be("/payload/members/2/terms/tier");
     }
 
+    [Fact]
+    public async Task A_body_of_thousands_of_members_is_refused_on_its_count_without_reading_past_the_seventeenth()
+    {
+        await using var s = await Scenario.StartAsync(Store);
+        // Seventeen well-formed members, then thousands of empty ones: reading any of those would report its errors too.
+        var members = Members(s, await s.TermsAsync(17));
+        for (var i = 17; i < 4000; i++) members.Add(new JsonObject());
+        var before = (await s.EventsAsync()).Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var create = () => s.Coordinator.Client.CreateBundleAsync(s.SessionId, members, BundleSelection.All(), Scenario.ClosesAt);
+
+        var error = (await create.Should().ThrowAsync<PactApiException>()).Which;
+        clock.Stop();
+        error.Code.Should().Be("PACT-101");
+        error.Errors!.Select(e => e.Pointer).Should().Equal(["/payload/members"], "only the count is judged past the limit");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+        (await s.EventsAsync()).Count.Should().Be(before);
+    }
+
     private static JsonObject ChangedInteraction(JsonObject terms)
     {
         var other = (JsonObject)terms.DeepClone();

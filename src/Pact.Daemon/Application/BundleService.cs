@@ -38,7 +38,8 @@ public sealed class BundleService(DecisionEngine engine, IAgentDirectory agents,
         var payload = auth.Payload;
         var sessionId = payload["sessionId"]!.GetValue<string>();
         var bundleId = PactIds.New(PactIds.Bundle, auth.Now);
-        var members = payload["members"]!.AsArray().Select((node, i) => ReadMember(node, i, auth.Now)).ToList();
+        // One past the limit is enough to refuse the count: the rest is never read, hashed or looked up.
+        var members = payload["members"]!.AsArray().Take(MaxMembers + 1).Select((node, i) => ReadMember(node, i, auth.Now)).ToList();
         var registered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var did in members.Where(m => m.Terms is not null).SelectMany(m => new[] { m.Terms!.Parties.A.Agent, m.Terms.Parties.B.Agent }).Distinct())
         {

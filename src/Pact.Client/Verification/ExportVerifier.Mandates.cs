@@ -57,7 +57,7 @@ public static partial class ExportVerifier
             // Each act against its mandate's stream (grant, hash, end) and the daemon, then the decisions: the checks the daemon's verify runs.
             var mandates = new MandateStreams(DidKey.FromPublicKey(key), streams.ToDictionary(s => s.Key, s => (IReadOnlyList<TranscriptEvent>)s.Value, StringComparer.Ordinal));
             var passports = new ExportPassports([.. events.Concat(streams.Values.SelectMany(s => s)).OrderBy(e => e.Seq)], events, _notChecked);
-            if (DecisionReplay.Verify(events, policies, mandates, passports) is { } mismatch)
+            if (DecisionReplay.Verify(events, policies, mandates, passports, new ExportCounterFacts(events, _notChecked)) is { } mismatch)
             {
                 var index = events.FindIndex(e => e.Seq == mismatch.Seq);
                 return new(mismatch.Check, $"/events/{index}", mismatch.Message, mismatch.Seq, mismatch.StreamSeq);
@@ -85,6 +85,22 @@ public static partial class ExportVerifier
                     .FirstOrDefault(p => p.Document["agent"] is JsonValue a && a.TryGetValue<string>(out var did) && did == agent).Pointer ?? "/data";
                 notChecked.Add(new(ExportChecks.Passport, $"/events/{session.IndexOf(decided)}{pointer}",
                     $"The bundle does not hold the log up to seq {asOfSeq} (only its first {_contiguous} events), so only the passport's agent and asOfSeq are checked, not its figures.",
+                    decided.Seq, decided.StreamSeq));
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// The registry and upstream compacts' state a counter's patched terms were judged with live: a bundle holds neither,
+        /// so an escalate that only they can explain is accepted and reported not checked.
+        /// </summary>
+        private sealed class ExportCounterFacts(List<TranscriptEvent> session, List<ExportUnjudged> notChecked) : ICounterFacts
+        {
+            public bool? Refused(TranscriptEvent decided, JsonObject patchedTerms)
+            {
+                notChecked.Add(new(ExportChecks.PolicyDecision, $"/events/{session.IndexOf(decided)}",
+                    "The decision is the counter rule acting as escalate, though the transcript alone would take the counter: only the daemon's agent registry "
+                    + "and its upstream compacts' state at the commit, which the bundle does not hold, can have refused the patched terms.",
                     decided.Seq, decided.StreamSeq));
                 return null;
             }

@@ -51,8 +51,11 @@ public static class DecisionReplay
     /// <param name="passports">The log's passports, when the verifier has a source: each decision's recorded passport must then
     /// be its judged proposal's counterparty's as of the seq before that proposal's creation, and the log's there
     /// (<see cref="RecordedPassports.AgainstLog"/>; the content only where the source knows it).</param>
+    /// <param name="counterFacts">What the live path's registry and upstream checks made of a counter's patched terms, when the
+    /// verifier has a source: a first decision recorded as the counter rule acting as escalate, whose counter the transcript
+    /// alone would take, then holds only if those checks failed. Without a source (or where it cannot say) it is accepted.</param>
     public static DecisionMismatch? Verify(IReadOnlyList<TranscriptEvent> events, IPolicyResolver policies, MandateStreams? mandates = null,
-        ILogPassports? passports = null)
+        ILogPassports? passports = null, ICounterFacts? counterFacts = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(policies);
@@ -67,7 +70,7 @@ public static class DecisionReplay
                 // The passport is an input of the decision: held to the log before the decision is recomputed with it.
                 if (passports is not null && PassportProblem(e, created, passports) is { } forged)
                     return new DecisionMismatch(e.Seq, e.StreamSeq, forged, RecordedPassports.Check);
-                if (Recompute(e, created, firstDecisions, session, policies) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
+                if (Recompute(e, created, firstDecisions, session, policies, counterFacts) is { } problem) return new DecisionMismatch(e.Seq, e.StreamSeq, problem);
                 if (e.Data["judged"] is null && Text(e.Data, "proposalId") is { } judgedId) firstDecisions[judgedId] = e;
             }
             if (DecisionTies.Check(e, decisions, created, initiations, mandates?.DaemonId) is { } untied) return new DecisionMismatch(e.Seq, e.StreamSeq, untied.Message, untied.Check);
@@ -164,14 +167,14 @@ public static class DecisionReplay
     /// <summary>What is wrong with one decision, or null.</summary>
     /// <param name="firstDecisions">The first decisions recorded before <paramref name="decided"/>, by the proposal they judge.</param>
     private static string? Recompute(TranscriptEvent decided, Dictionary<string, TranscriptEvent> created, Dictionary<string, TranscriptEvent> firstDecisions,
-        PolicySessionFacts session, IPolicyResolver policies)
+        PolicySessionFacts session, IPolicyResolver policies, ICounterFacts? counterFacts)
     {
         var data = decided.Data;
         if (data["decision"] is not JsonObject decision || data["decisionHash"]?.GetValue<string>() is not { } recordedHash)
             return "The decision or its decisionHash is missing.";
         if (PolicyDecision.HashOf(decision) != recordedHash) return "decisionHash is not the hash of the recorded decision.";
         return data["judged"] is null
-            ? RecomputeFirst(decided, recordedHash, created, session, policies)
+            ? RecomputeFirst(decided, recordedHash, created, session, policies, counterFacts)
             : RecomputeCounter(decided, recordedHash, created, firstDecisions, session, policies);
     }
 
@@ -181,14 +184,20 @@ public static class DecisionReplay
     /// the same rule acting as escalate.
     /// </summary>
     private static string? RecomputeFirst(TranscriptEvent decided, string recordedHash, Dictionary<string, TranscriptEvent> created,
-        PolicySessionFacts session, IPolicyResolver policies)
+        PolicySessionFacts session, IPolicyResolver policies, ICounterFacts? counterFacts)
     {
         var (expected, problem) = Reevaluate(decided, created, session, policies);
         if (expected is null) return problem;
         if (expected.DecisionHash == recordedHash) return null;
         // The daemon also judges counter terms against its registry and the upstream compacts' state at the commit, which
         // the transcript does not hold: a counter that passes offline may still have been refused there, and escalated.
-        if (expected.CounterTerms is not null && (expected.Decision with { Effect = PolicyEffects.Escalate }).DecisionHash == recordedHash) return null;
+        // Only a source of those facts can tell; one that cannot say accepts the escalate and notes it not checked.
+        if (expected.CounterTerms is { } patched && (expected.Decision with { Effect = PolicyEffects.Escalate }).DecisionHash == recordedHash)
+        {
+            return counterFacts?.Refused(decided, patched) is false
+                ? $"The decision escalates by {expected.Decision.RuleId}, but its counter was takeable: the patched terms pass the registry and upstream checks at the commit."
+                : null;
+        }
         return $"The decision recomputes to {expected.Decision.Effect} by {expected.Decision.RuleId ?? "the default"} ({expected.DecisionHash}), not {recordedHash}.";
     }
 

@@ -58,13 +58,15 @@ public sealed class HostedCounterTests : IAsyncLifetime
         return terms;
     }
 
-    private async Task VerifiedEverywhereAsync()
+    /// <summary>GET verify and the offline verifier both Ok; the offline report, for what it could not check.</summary>
+    private async Task<ExportVerification> VerifiedEverywhereAsync()
     {
         var report = await _homeowner.Client.VerifyAsync(_session);
         report.Ok.Should().BeTrue(report.FirstError?.Message);
         var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
         var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(_session), daemonKey);
         offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
+        return offline;
     }
 
     [Fact]
@@ -92,7 +94,8 @@ public sealed class HostedCounterTests : IAsyncLifetime
         record.Signatures.Select(s => s.Agent).Should().Equal(_homeowner.Did, _contractor.Did);
         record.Signatures.Should().OnlyContain(s => s.Signer == record.DaemonId);
         (await _contractor.Client.GetProposalAsync(counterId)).Status.Should().Be("signed");
-        await VerifiedEverywhereAsync();
+        var offline = await VerifiedEverywhereAsync();
+        offline.NotChecked.Should().NotContain(u => u.Check == ExportChecks.PolicyDecision, "a counter taken follows from the transcript alone");
     }
 
     [Fact]
@@ -185,6 +188,9 @@ public sealed class HostedCounterTests : IAsyncLifetime
         decided.Data["decision"]!["ruleId"]!.GetValue<string>().Should().Be("needs-upstream");
         var dryRun = await _homeowner.Client.EvaluatePolicyOnProposalAsync(null, dependent.PolicyHash, created.ProposalId);
         dryRun.DecisionHash.Should().Be(decided.Data["decisionHash"]!.GetValue<string>(), "the dry run judges the counter as the mandate did");
-        await VerifiedEverywhereAsync();
+        var offline = await VerifiedEverywhereAsync();
+        var index = (await EventsAsync()).FindIndex(e => e.Seq == decided.Seq);
+        offline.NotChecked.Where(u => u.Check == ExportChecks.PolicyDecision).Should().ContainSingle("only the registry and upstream state can explain the escalate")
+            .Which.Should().Match<ExportUnjudged>(u => u.Pointer == $"/events/{index}" && u.Seq == decided.Seq && u.Reason.Contains("registry") && u.Reason.Contains("upstream"));
     }
 }

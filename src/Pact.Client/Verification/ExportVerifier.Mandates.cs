@@ -96,7 +96,7 @@ public static partial class ExportVerifier
         /// </summary>
         private sealed class ExportCounterFacts(List<TranscriptEvent> session, List<ExportUnjudged> notChecked) : ICounterFacts
         {
-            public bool? Refused(TranscriptEvent decided, JsonObject patchedTerms)
+            public bool? Refused(TranscriptEvent decided, JsonObject patchedTerms, string me)
             {
                 notChecked.Add(new(ExportChecks.PolicyDecision, $"/events/{session.IndexOf(decided)}",
                     "The decision is the counter rule acting as escalate, though the transcript alone would take the counter: only the daemon's agent registry "

@@ -11,8 +11,9 @@ namespace Pact.Core.Mandates;
 public interface ICounterFacts
 {
     /// <summary>
-    /// Whether <paramref name="patchedTerms"/> failed the live check at <paramref name="decided"/>: true or false when this
-    /// source knows, null when it cannot say — the escalate is then accepted and the source notes the decision as not checked.
+    /// Whether <paramref name="patchedTerms"/>, proposed by the policy's owner (party <paramref name="me"/>), failed the live
+    /// check at <paramref name="decided"/>: true or false when this source knows, null when it cannot say — the escalate is
+    /// then accepted and the source notes the decision as not checked.
     /// </summary>
-    bool? Refused(TranscriptEvent decided, JsonObject patchedTerms);
+    bool? Refused(TranscriptEvent decided, JsonObject patchedTerms, string me);
 }

@@ -194,7 +194,7 @@ public static class DecisionReplay
         // Only a source of those facts can tell; one that cannot say accepts the escalate and notes it not checked.
         if (expected.CounterTerms is { } patched && (expected.Decision with { Effect = PolicyEffects.Escalate }).DecisionHash == recordedHash)
         {
-            return counterFacts?.Refused(decided, patched) is false
+            return counterFacts?.Refused(decided, patched, expected.Input.Me) is false
                 ? $"The decision escalates by {expected.Decision.RuleId}, but its counter was takeable: the patched terms pass the registry and upstream checks at the commit."
                 : null;
         }

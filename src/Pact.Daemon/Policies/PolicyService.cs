@@ -4,6 +4,7 @@ using Pact.Core.Compacts;
 using Pact.Core.Contracts;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Errors;
+using Pact.Core.Negotiation;
 using Pact.Core.Policies;
 using Pact.Core.Terms;
 using Pact.Core.Time;
@@ -107,8 +108,14 @@ public sealed class PolicyService(
             if (terms["parties"]?[role]?["agent"] is JsonValue v && v.TryGetValue<string>(out var did) && await agents.IsRegisteredAsync(did, ct))
                 registered.Add(did);
         }
-        var state = engine.State;
-        var context = new TermsValidationContext(registered.Contains, (id, _) =>
+        return TermsCheck(registered.Contains, engine.State, proposer);
+    }
+
+    /// <summary>§4.2 with a registry and the upstream compacts judged from <paramref name="state"/>: what the live path checks
+    /// counter terms with, and what GET verify rebuilds as of a decision's seq.</summary>
+    public static CounterTermsCheck TermsCheck(Func<string, bool> registered, NegotiationState state, string? proposer)
+    {
+        var context = new TermsValidationContext(registered, (id, _) =>
             state.InForce(id) is { } inForce && state.Bindings.TryGetValue(id, out var binding)
                 ? new UpstreamInfo(inForce.Version, binding.AgentA, binding.AgentB)
                 : null, proposer);

@@ -180,8 +180,14 @@ public sealed class SessionVerifier(IPactStore store, LogCheckpointer checkpoint
         // Each act is judged against its mandate's stream and this daemon, as the offline verifier judges it with the export's.
         var streams = new Dictionary<string, IReadOnlyList<TranscriptEvent>>(StringComparer.Ordinal);
         foreach (var mandateId in MandateStreams.NamedIn(events)) streams[mandateId] = await ReadWholeStreamAsync(mandateId, ct);
-        return DecisionReplay.Verify(events, policies, new MandateStreams(identity.DaemonId, streams),
-            await LoggedPassportsAsync(DecisionReplay.PassportsNeeded(events), ct));
+        var mandates = new MandateStreams(identity.DaemonId, streams);
+        var passports = await LoggedPassportsAsync(DecisionReplay.PassportsNeeded(events), ct);
+        // A counter rule recorded as escalate that the transcript alone would take is held to the registry and the log's
+        // upstream state at its seq: a first run names those decisions, a second judges them with the facts.
+        var asked = new LogCounterFacts();
+        var mismatch = DecisionReplay.Verify(events, policies, mandates, passports, asked);
+        if (asked.Asked.Count == 0) return mismatch;
+        return DecisionReplay.Verify(events, policies, mandates, passports, await LogCounterFacts.FetchAsync(asked.Asked, store, ct));
     }
 
     /// <summary>

@@ -128,4 +128,36 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
         offline.FirstFailure.StreamSeq.Should().Be(at);
         offline.FirstFailure.Message.Should().Be(online.FirstError.Message, "both run the same check in Core");
     }
+
+    [Fact]
+    public async Task An_escalate_recorded_where_the_counter_was_takeable_fails_GET_verify_and_is_listed_not_checked_offline()
+    {
+        var policy = ShorterNotice();
+        var lied = await ProposeThenGrantAsync(policy);
+        var judgedTerms = lied.Judged.Data["envelope"]!["payload"]!["terms"]!.AsObject();
+        var passport = (await _host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(_contractor.Did, lied.Judged.Seq - 1, CancellationToken.None)).ToJson();
+        var input = PolicyInput.For((JsonObject)judgedTerms.DeepClone(), "b",
+            new PolicyProposalFacts(lied.Judged.Data["proposalId"]!.GetValue<string>(), lied.Session, judgedTerms["compactId"]!.GetValue<string>(), 1, "a", null,
+                lied.Judged.Data["termsHash"]!.GetValue<string>(), DateTimeOffset.UtcNow, null),
+            PolicyPassportFacts.From(AgentPassport.FromJson(passport)), PolicySessionFacts.None);
+        var counter = PolicyEvaluator.Evaluate(lied.Policy, input).Decision;
+        counter.Effect.Should().Be(PolicyEffects.Counter, "both parties are registered and the terms name no upstream: the counter is takeable");
+        // The daemon records the counter rule acting as escalate, as if the registry or an upstream had refused the patched terms.
+        var escalate = MandateActions.Decided(lied.Session, lied.Judged.Data["proposalId"]!.GetValue<string>(), lied.Mandate,
+            counter with { Effect = PolicyEffects.Escalate }, passport);
+        var appended = await _host.Services.GetRequiredService<IPactStore>()
+            .AppendAsync(new AppendRequest(DateTimeOffset.UtcNow, [new StreamAppend(lied.Session, [escalate.Draft])]));
+
+        var online = await _homeowner.Client.VerifyAsync(lied.Session);
+        online.Ok.Should().BeFalse();
+        online.FirstError!.Check.Should().Be(DecisionReplay.Check, online.FirstError.Message);
+        online.FirstError.StreamSeq.Should().Be(appended.Events[0].StreamSeq);
+        online.FirstError.Message.Should().Contain("counter was takeable");
+
+        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
+        var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(lied.Session), daemonKey);
+        offline.Ok.Should().BeTrue("the export holds neither the registry nor the upstream state: " + offline.FirstFailure?.Message);
+        offline.NotChecked.Should().ContainSingle(u => u.Check == ExportChecks.PolicyDecision)
+            .Which.StreamSeq.Should().Be(appended.Events[0].StreamSeq);
+    }
 }

@@ -97,6 +97,27 @@ public class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revocation_under_a_notice_period_reaching_past_year_9999_takes_effect_at_the_end_of_time_not_a_500()
+    {
+        // Terms may set any valid duration; now + P8000Y is no instant, and the calendar arithmetic used to throw (500).
+        var a = await Negotiator.RegisterAsync(_host, "A");
+        var b = await Negotiator.RegisterAsync(_host, "B", "human");
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        var terms = await a.DraftAsync(b);
+        terms["revocation"]!["noticePeriod"] = "P8000Y";
+        terms["revocation"]!["ackTimeout"] = "P8000Y";
+        var compactId = terms["compactId"]!.GetValue<string>();
+        await a.NegotiateAsync(b, session, terms);
+
+        var revocation = await a.Client.RevokeAsync(compactId, 1, "no longer needed");
+        revocation.Status.Should().Be("initiated");
+        revocation.EffectiveAt.Should().Be(Pact.Core.Time.IsoDuration.EndOfTime);
+        revocation.AckDeadline.Should().Be(Pact.Core.Time.IsoDuration.EndOfTime);
+        (await a.Client.GetCompactAsync(compactId)).Status.Should().Be("in-force", "the notice runs until the end of time");
+        (await a.Client.VerifyAsync(session)).Ok.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Lifecycle_refusals_are_precise_and_record_nothing()
     {
         var a = await Negotiator.RegisterAsync(_host, "A");

@@ -187,7 +187,7 @@ public static class ComplianceCheck
                 {
                     case RetainMode.Period:
                         {
-                            var until = retain.PeriodDuration!.AddTo(timeline.Anchor(retain.Anchor!.Value));
+                            var until = retain.PeriodDuration!.AddToOrEndOfTime(timeline.Anchor(retain.Anchor!.Value));
                             if (at >= until)
                             {
                                 return Fail(ComplianceSteps.RetentionPeriod, ComplianceCodes.RetentionElapsed,
@@ -218,7 +218,7 @@ public static class ComplianceCheck
             }
             if (rule.PeriodDuration is { } period)
             {
-                var until = period.AddTo(end.At);
+                var until = period.AddToOrEndOfTime(end.At);
                 if (at >= until)
                 {
                     return Fail(ComplianceSteps.RetentionPeriod, ComplianceCodes.Disposed, $"{ending} disposition {rule.Action.ToWire()} {rule.Period} ended at {Ts(until)}",

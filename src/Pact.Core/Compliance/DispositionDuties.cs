@@ -121,7 +121,7 @@ public static class DispositionDuties
         {
             return retain.Mode switch
             {
-                RetainMode.Period => Until(category, retain.PeriodDuration!.AddTo(timeline.Anchor(retain.Anchor!.Value)), at, "retention"),
+                RetainMode.Period => Until(category, retain.PeriodDuration!.AddToOrEndOfTime(timeline.Anchor(retain.Anchor!.Value)), at, "retention"),
                 RetainMode.Indefinite => new CategoryDuty(category, DutyKinds.Indefinite, null, null, null, null, "retention", false),
                 _ => new CategoryDuty(category, DutyKinds.None, null, null, null, null, "retention", false),
             };
@@ -129,7 +129,7 @@ public static class DispositionDuties
 
         var basis = end.Event.ToWire();
         var rule = entry.Disposition[end.Event];
-        var periodEnd = rule?.PeriodDuration?.AddTo(end.At);
+        var periodEnd = rule?.PeriodDuration?.AddToOrEndOfTime(end.At);
         switch (rule?.Action)
         {
             case DispositionAction.Retain:

@@ -174,7 +174,7 @@ internal static class LifecycleFold
                     return state.With(new MarkerRecord(
                         data["markerId"]!.GetValue<string>(), compactId, data["marker"]!.GetValue<string>(),
                         current?.Version ?? 0, e.Stream, e.Actor, role, instant, e.Hash,
-                        ackTimeout?.AddTo(instant), MarkerStatus.Recorded));
+                        ackTimeout?.AddToOrEndOfTime(instant), MarkerStatus.Recorded));
                 }
             case LifecycleEventTypes.MarkerAcknowledged:
             case LifecycleEventTypes.MarkerEffective:

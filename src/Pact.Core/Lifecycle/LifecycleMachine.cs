@@ -89,8 +89,8 @@ public static class LifecycleMachine
         var version = s.Compact(c.CompactId, c.Version)!;
         var terms = LifecycleRules.TermsOf(s, version).Revocation;
         // An emergency revocation the terms allow skips the notice period (the check refused any other).
-        var effectiveAt = c.Emergency ? now : terms.NoticePeriodDuration.AddTo(now);
-        var ackDeadline = terms.AckTimeoutDuration.AddTo(now);
+        var effectiveAt = c.Emergency ? now : terms.NoticePeriodDuration.AddToOrEndOfTime(now);
+        var ackDeadline = terms.AckTimeoutDuration.AddToOrEndOfTime(now);
         return Decision.Of(new StreamEvent(version.SessionId, LifecycleDrafts.Signed(EventTypes.RevocationInitiated, c, new JsonObject
         {
             ["compactId"] = c.CompactId,

@@ -53,7 +53,7 @@ public sealed record ProposalRecord(
             if (!Status.IsLive() || BundleId is not null) return null;
             if (Status == ProposalStatus.WithdrawalPending && Withdrawal is { } w && AckTimeout is { } ack)
             {
-                var escalatesAt = ack.AddTo(w.InitiatedAt);
+                var escalatesAt = ack.AddToOrEndOfTime(w.InitiatedAt);
                 if (ExpiresAt is null || escalatesAt < ExpiresAt)
                     return new Deadline(escalatesAt, DeadlineKind.WithdrawalEscalation, ProposalId);
             }

@@ -54,6 +54,17 @@ public sealed partial record IsoDuration(int Years, int Months, int Weeks, int D
     }
 
     /// <summary>
+    /// <see cref="AddTo"/> for a deadline a signed compact's terms set (a notice period, an acknowledgment timeout, a
+    /// retention period): one that would fall after year 9999 falls at the last instant there is instead, which is as
+    /// good as never and is recorded like any other time — so the same terms give the same instant live, in verify and
+    /// offline, and a request under them never fails on the calendar.
+    /// </summary>
+    public DateTimeOffset AddToOrEndOfTime(DateTimeOffset instant) => TryAddTo(instant, out var result) ? result : EndOfTime;
+
+    /// <summary>The last instant a timestamp can name (§4.2), at the millisecond precision timestamps keep.</summary>
+    public static readonly DateTimeOffset EndOfTime = Timestamp.Truncate(DateTimeOffset.MaxValue);
+
+    /// <summary>
     /// <see cref="AddTo"/> for durations from untrusted input: false instead of an exception when the
     /// result would fall after year 9999 (a valid duration can reach a million years).
     /// </summary>

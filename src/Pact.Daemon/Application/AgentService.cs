@@ -54,7 +54,7 @@ public sealed class AgentService(
     {
         var duration = expiresIn is null ? IsoDuration.Parse("P7D") : IsoDuration.Parse(expiresIn);
         var code = "inv_" + Base64Url.Encode(RandomNumberGenerator.GetBytes(18));
-        var expiresAt = Timestamp.Truncate(duration.AddTo(time.GetUtcNow()));
+        var expiresAt = Timestamp.Truncate(duration.AddToOrEndOfTime(time.GetUtcNow()));
         await agents.CreateInviteAsync(code, Timestamp.ToText(expiresAt), ct);
         return new Invite(code, expiresAt);
     }

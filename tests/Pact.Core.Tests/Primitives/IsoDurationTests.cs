@@ -132,6 +132,14 @@ public class IsoDurationTests
         IsoDuration.Parse("PT1S").TryAddTo(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero), out _).Should().BeFalse();
     }
 
+    [Fact]
+    public void A_deadline_the_terms_set_past_year_9999_falls_at_the_last_instant_a_timestamp_can_name()
+    {
+        IsoDuration.Parse("P8000Y").AddToOrEndOfTime(Utc(2026, 1, 1)).Should().Be(IsoDuration.EndOfTime);
+        Timestamp.ToText(IsoDuration.EndOfTime).Should().Be("9999-12-31T23:59:59.999Z");
+        IsoDuration.Parse("P1Y").AddToOrEndOfTime(Utc(2026, 1, 31)).Should().Be(Utc(2027, 1, 31));
+    }
+
     [Theory]
     [InlineData("P1Y", 366L * 86400)]
     [InlineData("P1M", 31L * 86400)]

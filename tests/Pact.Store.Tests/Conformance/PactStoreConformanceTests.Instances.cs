@@ -5,26 +5,19 @@ using Pact.Core.Negotiation;
 namespace Pact.Store.Tests.Conformance;
 
 // A store several instances share (ISharedStore, ADR 0013): one writer at a time, standbys that refuse writes and
-// follow, and a take-over when the writer's connection dies. Skipped for a store only one process uses (SQLite).
-public abstract partial class PactStoreConformanceTests
+// follow, and a take-over when the writer's connection dies. Only PostgreSQL is shared; SQLite has one process.
+public sealed partial class PostgresPactStoreConformanceTests
 {
     private static readonly TimeSpan TakeOverPatience = TimeSpan.FromSeconds(20);
-
-    /// <summary>A second instance on the same data, opened as a standby; null where the store is not shared.</summary>
-    protected virtual Task<IPactStore?> OpenStandbyAsync() => Task.FromResult<IPactStore?>(null);
-
-    /// <summary>Ends the writer's own database session, as a crash or a network cut would (only where there are standbys).</summary>
-    protected virtual Task KillWriterSessionAsync() => throw new NotSupportedException("This store has no standbys.");
 
     [SkippableFact]
     public async Task One_instance_holds_the_writer_role_and_a_standby_reads_but_refuses_every_write()
     {
         var written = await Store.AppendAsync(Request(new StreamAppend(Session, [Created()])));
         await using var standby = await OpenStandbyAsync();
-        Skip.If(standby is null, "This store is not shared by instances.");
 
         ((ISharedStore)Store).IsWriter.Should().BeTrue();
-        var shared = (ISharedStore)standby!;
+        var shared = (ISharedStore)standby;
         shared.IsWriter.Should().BeFalse("the first instance holds the role");
         shared.BecameWriter.IsCompleted.Should().BeFalse();
         await standby.Invoking(s => s.AppendAsync(Request(new StreamAppend(Session, [Status(EventTypes.SessionSuspended)]))))
@@ -42,8 +35,7 @@ public abstract partial class PactStoreConformanceTests
     {
         var acknowledged = (await Store.AppendAsync(Request(new StreamAppend(Session, [Created()])))).Events.ToList();
         await using var standby = await OpenStandbyAsync();
-        Skip.If(standby is null, "This store is not shared by instances.");
-        var shared = (ISharedStore)standby!;
+        var shared = (ISharedStore)standby;
         var followed = new List<TranscriptEvent>();
         shared.Followed += events =>
         {

@@ -14,7 +14,7 @@ namespace Pact.Store.Tests.Conformance;
 public abstract partial class PactStoreConformanceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 22, 33, 31, 123, TimeSpan.Zero);
-    private const string Session = "ses_01JD0000000000000000000001";
+    private protected const string Session = "ses_01JD0000000000000000000001";
     private const string A = "did:key:z6MkA";
     private const string B = "did:key:z6MkB";
 
@@ -214,17 +214,17 @@ public abstract partial class PactStoreConformanceTests : IAsyncLifetime
         (await Store.GetDiagnosticsAsync()).SchemaVersion.Should().BeGreaterThan(0);
     }
 
-    private static AppendRequest Request(params StreamAppend[] streams) => new(T0, streams);
+    private protected static AppendRequest Request(params StreamAppend[] streams) => new(T0, streams);
 
-    private static EventDraft Created() => new(EventTypes.SessionCreated, A, new JsonObject
+    private protected static EventDraft Created() => new(EventTypes.SessionCreated, A, new JsonObject
     {
         ["participants"] = new JsonArray(A, B),
         ["topic"] = "kitchen",
     });
 
-    private static EventDraft Status(string type) => new(type, A, new JsonObject { ["reason"] = "test" });
+    private protected static EventDraft Status(string type) => new(type, A, new JsonObject { ["reason"] = "test" });
 
-    private static EventDraft Other() => new("test.other", TranscriptEvent.DaemonActor, new JsonObject { ["n"] = 1 });
+    private protected static EventDraft Other() => new("test.other", TranscriptEvent.DaemonActor, new JsonObject { ["n"] = 1 });
 
     private static EventDraft Proposal(string proposalId) => new(EventTypes.ProposalCreated, A, new JsonObject
     {
@@ -277,7 +277,7 @@ public sealed class SqlitePactStoreConformanceTests : PactStoreConformanceTests
 /// The conformance suite on PostgreSQL (ADR 0011), each test on a database of its own in the test cluster; skipped
 /// where no PostgreSQL server is installed (never in CI, which sets PACT_REQUIRE_POSTGRES).
 /// </summary>
-public sealed class PostgresPactStoreConformanceTests : PactStoreConformanceTests
+public sealed partial class PostgresPactStoreConformanceTests : PactStoreConformanceTests
 {
     private string? _connectionString;
 
@@ -288,7 +288,8 @@ public sealed class PostgresPactStoreConformanceTests : PactStoreConformanceTest
         return await Pact.Store.Postgres.PostgresPactStore.OpenAsync(new Pact.Store.Postgres.PostgresStoreOptions { ConnectionString = _connectionString });
     }
 
-    protected override async Task<IPactStore?> OpenStandbyAsync() =>
+    /// <summary>A second instance on the same database, opened as a standby that takes over quickly.</summary>
+    private async Task<IPactStore> OpenStandbyAsync() =>
         await Pact.Store.Postgres.PostgresPactStore.OpenAsync(new Pact.Store.Postgres.PostgresStoreOptions
         {
             ConnectionString = _connectionString!,
@@ -297,7 +298,7 @@ public sealed class PostgresPactStoreConformanceTests : PactStoreConformanceTest
         });
 
     /// <summary>Terminates the backend holding the writer's advisory lock (a bigint key: its halves are classid and objid).</summary>
-    protected override async Task KillWriterSessionAsync()
+    private async Task KillWriterSessionAsync()
     {
         await using var admin = new Npgsql.NpgsqlConnection(_connectionString);
         await admin.OpenAsync();

@@ -14,21 +14,8 @@ namespace Pact.Daemon.Tests.Mandates;
 /// decision both answer promptly with escalate (the counted cost budget is spent), and GET verify and the offline
 /// verifier replay that decision to the same decisionHash.
 /// </summary>
-public class MandateCostBudgetTests : IAsyncLifetime
+public class MandateCostBudgetTests : ContractorAndHomeowner
 {
-    private DaemonHost _host = null!;
-    private Negotiator _contractor = null!;
-    private Negotiator _homeowner = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await DaemonHost.StartAsync();
-        _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
-        _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     private static PolicyDocument Deep()
     {
         var when = "false";
@@ -40,30 +27,30 @@ public class MandateCostBudgetTests : IAsyncLifetime
     public async Task A_costly_rule_escalates_promptly_live_and_replays_alike_in_verify_and_offline()
     {
         var policy = Deep();
-        await _homeowner.Client.PublishPolicyAsync(policy);
-        await _homeowner.Client.GrantMandateAsync(policy.PolicyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
-        var session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;
+        await Homeowner.Client.PublishPolicyAsync(policy);
+        await Homeowner.Client.GrantMandateAsync(policy.PolicyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
+        var session = (await Contractor.Client.CreateSessionAsync([Contractor.Did, Homeowner.Did])).SessionId;
 
         // Without the budget the proposal's hosted decision never returns; under a second on an idle machine, 10 s allowed under load.
         var clock = Stopwatch.StartNew();
-        var proposal = await _contractor.Client.ProposeAsync(session, await _contractor.DraftAsync(_homeowner), _contractor.Authority)
+        var proposal = await Contractor.Client.ProposeAsync(session, await Contractor.DraftAsync(Homeowner), Contractor.Authority)
             .WaitAsync(TimeSpan.FromSeconds(30));
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
 
-        var decided = (await _contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.PolicyDecided);
+        var decided = (await Contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.PolicyDecided);
         decided.Data["decision"]!["effect"]!.GetValue<string>().Should().Be("escalate");
         decided.Data["decision"]!["trace"]![0]!["error"]!.GetValue<string>().Should().Contain("cost budget");
         var decisionHash = decided.Data["decisionHash"]!.GetValue<string>();
 
-        var evaluated = await _homeowner.Client.EvaluatePolicyOnProposalAsync(null, policy.PolicyHash, proposal.ProposalId)
+        var evaluated = await Homeowner.Client.EvaluatePolicyOnProposalAsync(null, policy.PolicyHash, proposal.ProposalId)
             .WaitAsync(TimeSpan.FromSeconds(30));
         evaluated.Decision.Effect.Should().Be("escalate");
         evaluated.Decision.RuleId.Should().Be("deep");
         evaluated.DecisionHash.Should().Be(decisionHash, "the decision names the policy, rule and error, not the input");
 
-        (await _homeowner.Client.VerifyAsync(session)).Ok.Should().BeTrue("GET verify replays the decision to the recorded decisionHash " + decisionHash);
-        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
-        var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(session), daemonKey);
+        (await Homeowner.Client.VerifyAsync(session)).Ok.Should().BeTrue("GET verify replays the decision to the recorded decisionHash " + decisionHash);
+        var daemonKey = Base64Url.Decode((await Homeowner.Client.GetDaemonAsync()).PublicKey);
+        var offline = ExportVerifier.Verify(await Homeowner.Client.ExportSessionAsync(session), daemonKey);
         offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
         offline.NotChecked.Should().NotContain(u => u.StreamSeq == decided.StreamSeq, "the offline verifier replayed the decision itself");
     }

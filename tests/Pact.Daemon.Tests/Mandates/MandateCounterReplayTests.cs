@@ -25,21 +25,8 @@ namespace Pact.Daemon.Tests.Mandates;
 /// its log, even terms its agent's policy would sign, fails GET verify and the offline verifier alike, at the counter's
 /// decision, with the same message.
 /// </summary>
-public sealed class MandateCounterReplayTests : IAsyncLifetime
+public sealed class MandateCounterReplayTests : ContractorAndHomeowner
 {
-    private DaemonHost _host = null!;
-    private Negotiator _contractor = null!;
-    private Negotiator _homeowner = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await DaemonHost.StartAsync();
-        _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
-        _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     /// <summary>Counters a 90-day notice period with 30 days; signs 30 days, and 14 days too.</summary>
     private static PolicyDocument ShorterNotice() => new PolicyBuilder("shorter-" + Guid.NewGuid().ToString("N")[..8])
         .Counter("shorter-notice", "terms.revocation.noticePeriod == 'P90D'", ("/revocation/noticePeriod", "P30D"))
@@ -49,16 +36,16 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
     /// <summary>The contractor proposes a 90-day notice period to the homeowner, who grants a mandate for that session only afterwards (so the daemon has not answered).</summary>
     private async Task<(string Session, MandateRecord Mandate, CompiledPolicy Policy, TranscriptEvent Judged)> ProposeThenGrantAsync(PolicyDocument policy)
     {
-        var session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;
-        var terms = await _contractor.DraftAsync(_homeowner);
+        var session = (await Contractor.Client.CreateSessionAsync([Contractor.Did, Homeowner.Did])).SessionId;
+        var terms = await Contractor.DraftAsync(Homeowner);
         terms["revocation"]!["noticePeriod"] = "P90D";
-        await _contractor.Client.ProposeAsync(session, terms, _contractor.Authority);
-        await _homeowner.Client.PublishPolicyAsync(policy);
-        var granted = await _homeowner.Client.GrantMandateAsync(policy.PolicyHash, new JsonObject { ["sessions"] = new JsonArray(session) }, [],
+        await Contractor.Client.ProposeAsync(session, terms, Contractor.Authority);
+        await Homeowner.Client.PublishPolicyAsync(policy);
+        var granted = await Homeowner.Client.GrantMandateAsync(policy.PolicyHash, new JsonObject { ["sessions"] = new JsonArray(session) }, [],
             DateTimeOffset.UtcNow.AddDays(30));
-        var judged = (await _contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.ProposalCreated);
-        var mandate = _host.Services.GetRequiredService<DecisionEngine>().State.Mandate(granted.MandateId)!;
-        var compiled = (await _host.Services.GetRequiredService<PolicyCatalog>().GetAsync(policy.PolicyHash, CancellationToken.None))!;
+        var judged = (await Contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.ProposalCreated);
+        var mandate = Host.Services.GetRequiredService<DecisionEngine>().State.Mandate(granted.MandateId)!;
+        var compiled = (await Host.Services.GetRequiredService<PolicyCatalog>().GetAsync(policy.PolicyHash, CancellationToken.None))!;
         return (session, mandate, compiled, judged);
     }
 
@@ -74,7 +61,7 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
         var counterTerms = (JsonObject)judgedTerms.DeepClone();
         counterTerms["revocation"]!["noticePeriod"] = noticePeriod;
         // The passport §13 names: the proposer's, as of the seq before the judged proposal.created.
-        var passport = (await _host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(_contractor.Did, judged.Seq - 1, CancellationToken.None)).ToJson();
+        var passport = (await Host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(Contractor.Did, judged.Seq - 1, CancellationToken.None)).ToJson();
         // Neither rule reads more than the terms, so any input on them decides as the live path's would.
         var input = PolicyInput.For((JsonObject)judgedTerms.DeepClone(), "b",
             new PolicyProposalFacts(judged.Data["proposalId"]!.GetValue<string>(), session, judgedTerms["compactId"]!.GetValue<string>(), 1, "a", null,
@@ -87,7 +74,7 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
 
         var judgedId = judged.Data["proposalId"]!.GetValue<string>();
         var counterId = PactIds.New(PactIds.Proposal, now);
-        var key = _host.Services.GetRequiredService<DaemonIdentity>().Key;
+        var key = Host.Services.GetRequiredService<DaemonIdentity>().Key;
         var signature = MandateActions.Sign(key, mandate, PartyRole.B, CompactCrypto.TermsHash(counterTerms), second.DecisionHash, null, now);
         var expiresAt = TermsReader.Read(counterTerms).Terms?.NegotiationTimeoutDuration?.AddTo(now);
         StreamEvent[] commit =
@@ -96,7 +83,7 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
             MandateActions.Decided(session, counterId, mandate, second, passport, judgedId),
             .. MandateActions.Countered(session, counterId, judgedId, counterTerms, signature, expiresAt).Events,
         ];
-        var appended = await _host.Services.GetRequiredService<IPactStore>()
+        var appended = await Host.Services.GetRequiredService<IPactStore>()
             .AppendAsync(new AppendRequest(now, [new StreamAppend(session, [.. commit.Select(e => e.Draft)])]));
         return appended.Events[1].StreamSeq;
     }
@@ -107,22 +94,22 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
         var policy = ShorterNotice();
         var honest = await ProposeThenGrantAsync(policy);
         await RecordCounterAsync(honest.Session, honest.Mandate, honest.Policy, honest.Judged, "P30D");
-        var honestReport = await _homeowner.Client.VerifyAsync(honest.Session);
+        var honestReport = await Homeowner.Client.VerifyAsync(honest.Session);
         honestReport.Ok.Should().BeTrue(honestReport.FirstError?.Message);
-        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
-        var honestOffline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(honest.Session), daemonKey);
+        var daemonKey = Base64Url.Decode((await Homeowner.Client.GetDaemonAsync()).PublicKey);
+        var honestOffline = ExportVerifier.Verify(await Homeowner.Client.ExportSessionAsync(honest.Session), daemonKey);
         honestOffline.Ok.Should().BeTrue(honestOffline.FirstFailure?.Message);
 
         var forged = await ProposeThenGrantAsync(policy);
         var at = await RecordCounterAsync(forged.Session, forged.Mandate, forged.Policy, forged.Judged, "P14D");
 
-        var online = await _homeowner.Client.VerifyAsync(forged.Session);
+        var online = await Homeowner.Client.VerifyAsync(forged.Session);
         online.Ok.Should().BeFalse();
         online.FirstError!.Check.Should().Be(DecisionReplay.Check, online.FirstError.Message);
         online.FirstError.StreamSeq.Should().Be(at);
         online.FirstError.Message.Should().Contain("terms are not the judged proposal");
 
-        var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(forged.Session), daemonKey);
+        var offline = ExportVerifier.Verify(await Homeowner.Client.ExportSessionAsync(forged.Session), daemonKey);
         offline.Ok.Should().BeFalse();
         offline.FirstFailure!.Check.Should().Be(ExportChecks.PolicyDecision, offline.FirstFailure.Message);
         offline.FirstFailure.StreamSeq.Should().Be(at);
@@ -135,7 +122,7 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
         var policy = ShorterNotice();
         var lied = await ProposeThenGrantAsync(policy);
         var judgedTerms = lied.Judged.Data["envelope"]!["payload"]!["terms"]!.AsObject();
-        var passport = (await _host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(_contractor.Did, lied.Judged.Seq - 1, CancellationToken.None)).ToJson();
+        var passport = (await Host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(Contractor.Did, lied.Judged.Seq - 1, CancellationToken.None)).ToJson();
         var input = PolicyInput.For((JsonObject)judgedTerms.DeepClone(), "b",
             new PolicyProposalFacts(lied.Judged.Data["proposalId"]!.GetValue<string>(), lied.Session, judgedTerms["compactId"]!.GetValue<string>(), 1, "a", null,
                 lied.Judged.Data["termsHash"]!.GetValue<string>(), DateTimeOffset.UtcNow, null),
@@ -145,17 +132,17 @@ public sealed class MandateCounterReplayTests : IAsyncLifetime
         // The daemon records the counter rule acting as escalate, as if the registry or an upstream had refused the patched terms.
         var escalate = MandateActions.Decided(lied.Session, lied.Judged.Data["proposalId"]!.GetValue<string>(), lied.Mandate,
             counter with { Effect = PolicyEffects.Escalate }, passport);
-        var appended = await _host.Services.GetRequiredService<IPactStore>()
+        var appended = await Host.Services.GetRequiredService<IPactStore>()
             .AppendAsync(new AppendRequest(DateTimeOffset.UtcNow, [new StreamAppend(lied.Session, [escalate.Draft])]));
 
-        var online = await _homeowner.Client.VerifyAsync(lied.Session);
+        var online = await Homeowner.Client.VerifyAsync(lied.Session);
         online.Ok.Should().BeFalse();
         online.FirstError!.Check.Should().Be(DecisionReplay.Check, online.FirstError.Message);
         online.FirstError.StreamSeq.Should().Be(appended.Events[0].StreamSeq);
         online.FirstError.Message.Should().Contain("counter was takeable");
 
-        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
-        var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(lied.Session), daemonKey);
+        var daemonKey = Base64Url.Decode((await Homeowner.Client.GetDaemonAsync()).PublicKey);
+        var offline = ExportVerifier.Verify(await Homeowner.Client.ExportSessionAsync(lied.Session), daemonKey);
         offline.Ok.Should().BeTrue("the export holds neither the registry nor the upstream state: " + offline.FirstFailure?.Message);
         offline.NotChecked.Should().ContainSingle(u => u.Check == ExportChecks.PolicyDecision)
             .Which.StreamSeq.Should().Be(appended.Events[0].StreamSeq);

@@ -23,21 +23,8 @@ namespace Pact.Daemon.Tests.Mandates;
 /// verifier alike at that decision; an offline verifier whose bundle does not hold the log up to that seq says it did
 /// not check the figures.
 /// </summary>
-public sealed class MandatePassportVerifyTests : IAsyncLifetime
+public sealed class MandatePassportVerifyTests : ContractorAndHomeowner
 {
-    private DaemonHost _host = null!;
-    private Negotiator _contractor = null!;
-    private Negotiator _homeowner = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await DaemonHost.StartAsync();
-        _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
-        _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     /// <summary>Signs for a counterparty with five compacts or more; escalates otherwise.</summary>
     private static PolicyDocument Experienced() => new PolicyBuilder("experienced-" + Guid.NewGuid().ToString("N")[..8])
         .Sign("experienced", "counterparty.passport.compacts >= 5")
@@ -50,17 +37,17 @@ public sealed class MandatePassportVerifyTests : IAsyncLifetime
     /// </summary>
     private async Task<(string Session, long At)> DecideAsync(Func<AgentPassport, AgentPassport> forge)
     {
-        var session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;
-        await _contractor.Client.ProposeAsync(session, await _contractor.DraftAsync(_homeowner), _contractor.Authority);
+        var session = (await Contractor.Client.CreateSessionAsync([Contractor.Did, Homeowner.Did])).SessionId;
+        await Contractor.Client.ProposeAsync(session, await Contractor.DraftAsync(Homeowner), Contractor.Authority);
         var policy = Experienced();
-        await _homeowner.Client.PublishPolicyAsync(policy);
-        var granted = await _homeowner.Client.GrantMandateAsync(policy.PolicyHash, new JsonObject { ["sessions"] = new JsonArray(session) }, [],
+        await Homeowner.Client.PublishPolicyAsync(policy);
+        var granted = await Homeowner.Client.GrantMandateAsync(policy.PolicyHash, new JsonObject { ["sessions"] = new JsonArray(session) }, [],
             DateTimeOffset.UtcNow.AddDays(30));
-        var judged = (await _contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.ProposalCreated);
-        var mandate = _host.Services.GetRequiredService<DecisionEngine>().State.Mandate(granted.MandateId)!;
-        var compiled = (await _host.Services.GetRequiredService<PolicyCatalog>().GetAsync(policy.PolicyHash, CancellationToken.None))!;
+        var judged = (await Contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.ProposalCreated);
+        var mandate = Host.Services.GetRequiredService<DecisionEngine>().State.Mandate(granted.MandateId)!;
+        var compiled = (await Host.Services.GetRequiredService<PolicyCatalog>().GetAsync(policy.PolicyHash, CancellationToken.None))!;
 
-        var logged = await _host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(_contractor.Did, judged.Seq - 1, CancellationToken.None);
+        var logged = await Host.Services.GetRequiredService<PassportService>().AsOfSeqAsync(Contractor.Did, judged.Seq - 1, CancellationToken.None);
         var passport = forge(logged);
         // The rule reads only the passport, so the decision recomputes from whatever passport is recorded.
         var input = PolicyInput.For(judged.Data["envelope"]!["payload"]!["terms"]!.AsObject(), "b",
@@ -69,17 +56,17 @@ public sealed class MandatePassportVerifyTests : IAsyncLifetime
             PolicyPassportFacts.From(passport), PolicySessionFacts.None);
         var decision = PolicyEvaluator.Evaluate(compiled, input).Decision;
         var decided = MandateActions.Decided(session, judged.Data["proposalId"]!.GetValue<string>(), mandate, decision, passport.ToJson());
-        var appended = await _host.Services.GetRequiredService<IPactStore>()
+        var appended = await Host.Services.GetRequiredService<IPactStore>()
             .AppendAsync(new AppendRequest(DateTimeOffset.UtcNow, [new StreamAppend(session, [decided.Draft])]));
         return (session, appended.Events[0].StreamSeq);
     }
 
     private async Task<ExportVerification> OfflineAsync(string session) =>
-        ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(session), Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey));
+        ExportVerifier.Verify(await Homeowner.Client.ExportSessionAsync(session), Base64Url.Decode((await Homeowner.Client.GetDaemonAsync()).PublicKey));
 
     private async Task BothFailAtAsync(string session, long at, string because)
     {
-        var online = await _homeowner.Client.VerifyAsync(session);
+        var online = await Homeowner.Client.VerifyAsync(session);
         online.Ok.Should().BeFalse();
         online.FirstError!.Check.Should().Be(RecordedPassports.Check, online.FirstError.Message);
         online.FirstError.StreamSeq.Should().Be(at);
@@ -96,7 +83,7 @@ public sealed class MandatePassportVerifyTests : IAsyncLifetime
     public async Task The_logs_passport_verifies_online_and_offline_with_nothing_left_unchecked()
     {
         var (session, _) = await DecideAsync(p => p);
-        var online = await _homeowner.Client.VerifyAsync(session);
+        var online = await Homeowner.Client.VerifyAsync(session);
         online.Ok.Should().BeTrue(online.FirstError?.Message);
         var offline = await OfflineAsync(session);
         offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
@@ -121,7 +108,7 @@ public sealed class MandatePassportVerifyTests : IAsyncLifetime
     [Fact]
     public async Task A_passport_of_another_agent_fails_both_verifiers_at_its_decision()
     {
-        var (session, at) = await DecideAsync(p => p with { Agent = _homeowner.Did });
+        var (session, at) = await DecideAsync(p => p with { Agent = Homeowner.Did });
         await BothFailAtAsync(session, at, "but the judged proposal's counterparty is");
     }
 
@@ -129,10 +116,10 @@ public sealed class MandatePassportVerifyTests : IAsyncLifetime
     public async Task Offline_without_the_log_up_to_its_seq_a_passports_figures_are_reported_not_checked()
     {
         // An earlier session puts events in the log that this session's bundle does not hold.
-        await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did]);
+        await Contractor.Client.CreateSessionAsync([Contractor.Did, Homeowner.Did]);
         var (session, at) = await DecideAsync(p => p with { Counts = p.Counts with { Compacts = 5, Active = 5 } });
 
-        (await _homeowner.Client.VerifyAsync(session)).FirstError!.Check.Should().Be(RecordedPassports.Check, "the daemon holds the log");
+        (await Homeowner.Client.VerifyAsync(session)).FirstError!.Check.Should().Be(RecordedPassports.Check, "the daemon holds the log");
         var offline = await OfflineAsync(session);
         offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
         var skipped = offline.NotChecked.Should().ContainSingle().Subject;

@@ -15,21 +15,8 @@ namespace Pact.Daemon.Tests.Mandates;
 /// longer compiles: it is unusable rather than a 500 — evaluate and a mandate's decision escalate with a fixed reason,
 /// and GET verify and the offline verifier replay that decision alike.
 /// </summary>
-public class StoredPolicyTighteningTests : IAsyncLifetime
+public class StoredPolicyTighteningTests : ContractorAndHomeowner
 {
-    private DaemonHost _host = null!;
-    private Negotiator _contractor = null!;
-    private Negotiator _homeowner = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await DaemonHost.StartAsync();
-        _contractor = await Negotiator.RegisterAsync(_host, "Contractor");
-        _homeowner = await Negotiator.RegisterAsync(_host, "Homeowner", "human");
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     /// <summary>Stores, past publication's checks, a policy the current bounds refuse; returns its hash.</summary>
     private async Task<string> StoreOutdatedPolicyAsync()
     {
@@ -41,8 +28,8 @@ public class StoredPolicyTighteningTests : IAsyncLifetime
         };
         CompiledPolicy.Compile(policy, new InMemoryPolicyResolver()).Policy.Should().BeNull("the literal is refused today");
         var hash = PolicyDocument.HashOf(policy);
-        var record = new PolicyRecord(hash, policy["name"]!.GetValue<string>(), policy, 1, _homeowner.Did, "2026-01-01T00:00:00.000Z");
-        (await _host.Services.GetRequiredService<IPactStore>().WriteAsync(tx => tx.InsertPolicy(record))).Should().BeTrue();
+        var record = new PolicyRecord(hash, policy["name"]!.GetValue<string>(), policy, 1, Homeowner.Did, "2026-01-01T00:00:00.000Z");
+        (await Host.Services.GetRequiredService<IPactStore>().WriteAsync(tx => tx.InsertPolicy(record))).Should().BeTrue();
         return hash;
     }
 
@@ -50,23 +37,23 @@ public class StoredPolicyTighteningTests : IAsyncLifetime
     public async Task A_stored_policy_that_no_longer_compiles_escalates_live_in_evaluate_and_under_a_mandate_and_verifies_alike()
     {
         var policyHash = await StoreOutdatedPolicyAsync();
-        var mandate = await _homeowner.Client.GrantMandateAsync(policyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
+        var mandate = await Homeowner.Client.GrantMandateAsync(policyHash, [], [], DateTimeOffset.UtcNow.AddDays(30));
         mandate.PolicyHash.Should().Be(policyHash);
-        var session = (await _contractor.Client.CreateSessionAsync([_contractor.Did, _homeowner.Did])).SessionId;
-        var proposal = await _contractor.Client.ProposeAsync(session, await _contractor.DraftAsync(_homeowner), _contractor.Authority);
+        var session = (await Contractor.Client.CreateSessionAsync([Contractor.Did, Homeowner.Did])).SessionId;
+        var proposal = await Contractor.Client.ProposeAsync(session, await Contractor.DraftAsync(Homeowner), Contractor.Authority);
 
-        var evaluated = await _homeowner.Client.EvaluatePolicyOnProposalAsync(null, policyHash, proposal.ProposalId);
+        var evaluated = await Homeowner.Client.EvaluatePolicyOnProposalAsync(null, policyHash, proposal.ProposalId);
         evaluated.Decision.Effect.Should().Be("escalate");
         evaluated.Decision.Reason.Should().Be(CompiledPolicy.UnusableReason);
 
-        var decided = (await _contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.PolicyDecided);
+        var decided = (await Contractor.Client.GetEventsAsync(session)).Events.Single(e => e.Type == EventTypes.PolicyDecided);
         decided.Data["decision"]!["effect"]!.GetValue<string>().Should().Be("escalate");
         decided.Data["decisionHash"]!.GetValue<string>().Should().Be(evaluated.DecisionHash);
 
-        var online = await _homeowner.Client.VerifyAsync(session);
+        var online = await Homeowner.Client.VerifyAsync(session);
         online.Ok.Should().BeTrue(online.FirstError?.Message);
-        var daemonKey = Base64Url.Decode((await _homeowner.Client.GetDaemonAsync()).PublicKey);
-        var offline = ExportVerifier.Verify(await _homeowner.Client.ExportSessionAsync(session), daemonKey);
+        var daemonKey = Base64Url.Decode((await Homeowner.Client.GetDaemonAsync()).PublicKey);
+        var offline = ExportVerifier.Verify(await Homeowner.Client.ExportSessionAsync(session), daemonKey);
         offline.Ok.Should().BeTrue(offline.FirstFailure?.Message);
         offline.NotChecked.Should().NotContain(u => u.StreamSeq == decided.StreamSeq);
     }
@@ -76,7 +63,7 @@ public class StoredPolicyTighteningTests : IAsyncLifetime
     {
         var policyHash = await StoreOutdatedPolicyAsync();
         var child = new PolicyBuilder("child").Extends(policyHash).Sign("ok", "true").Build();
-        var refused = await FluentActions.Awaiting(() => _homeowner.Client.PublishPolicyAsync(child)).Should().ThrowAsync<PactApiException>();
+        var refused = await FluentActions.Awaiting(() => Homeowner.Client.PublishPolicyAsync(child)).Should().ThrowAsync<PactApiException>();
         refused.Which.Code.Should().Be("PACT-120");
     }
 }

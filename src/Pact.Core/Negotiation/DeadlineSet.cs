@@ -4,7 +4,7 @@ namespace Pact.Core.Negotiation;
 
 /// <summary>
 /// An immutable sorted multiset of deadlines (the pending-deadline index of <see cref="NegotiationState"/>): a frozen
-/// sorted array, as a restore computes it in one sort, and the changes since as counts to add to it (negative: taken
+/// sorted array, as a restore reads it from the snapshot, and the changes since as counts to add to it (negative: taken
 /// out of it), so a restore builds no tree (ADR 0016).
 /// </summary>
 internal sealed class DeadlineSet
@@ -20,11 +20,14 @@ internal sealed class DeadlineSet
         _changes = changes;
     }
 
-    /// <summary>The multiset of these deadlines, built in one sort.</summary>
-    public static DeadlineSet Of(IEnumerable<Deadline> deadlines)
+    /// <summary>The multiset of these deadlines, given in firing order (a stored snapshot's); <see cref="FormatException"/> otherwise.</summary>
+    public static DeadlineSet FromSorted(Deadline[] sorted)
     {
-        var sorted = deadlines.ToArray();
-        Array.Sort(sorted);
+        ArgumentNullException.ThrowIfNull(sorted);
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i - 1].CompareTo(sorted[i]) > 0) throw new FormatException($"the deadlines are not in firing order at {sorted[i]}");
+        }
         return new(sorted, Empty._changes);
     }
 
@@ -68,7 +71,7 @@ internal sealed class DeadlineSet
 
 /// <summary>
 /// An immutable one-to-many index, each key's items kept in order; a key without items reads as empty. Like
-/// <see cref="RecordDictionary{TKey,TValue}"/>, a frozen base (sorted arrays, built by one sort at restore) and the changes
+/// <see cref="RecordDictionary{TKey,TValue}"/>, a frozen base (sorted arrays, as a restore reads them) and the changes
 /// since, each changed key holding its whole set.
 /// </summary>
 internal sealed class SetIndex<TKey, TItem>
@@ -92,35 +95,54 @@ internal sealed class SetIndex<TKey, TItem>
     public static SetIndex<TKey, TItem> Empty(IComparer<TKey> keyComparer, IComparer<TItem> itemComparer) =>
         new([], [0], [], itemComparer, ImmutableSortedDictionary.Create<TKey, ImmutableSortedSet<TItem>>(keyComparer));
 
-    /// <summary>The index of these (key, item) pairs, in one sort; a pair given twice is filed once.</summary>
-    public static SetIndex<TKey, TItem> Of(IEnumerable<(TKey Key, TItem Item)> pairs, IComparer<TKey> keyComparer, IComparer<TItem> itemComparer)
+    /// <summary>
+    /// The index whose base is these arrays, as <see cref="Entries"/> gave them to a snapshot: <paramref name="keys"/> in
+    /// strictly ascending order, key i's items at <c>items[starts[i]..starts[i + 1]]</c>, none empty, each run strictly
+    /// ascending; <see cref="FormatException"/> for anything else, so a restore never files an item twice or out of order.
+    /// </summary>
+    public static SetIndex<TKey, TItem> FromSorted(TKey[] keys, int[] starts, TItem[] items, IComparer<TKey> keyComparer, IComparer<TItem> itemComparer)
     {
-        var sorted = pairs.ToArray();
-        Array.Sort(sorted, (x, y) => keyComparer.Compare(x.Key, y.Key) is var c and not 0 ? c : itemComparer.Compare(x.Item, y.Item));
-        var keys = new List<TKey>();
-        var starts = new List<int>();
-        var items = new List<TItem>(sorted.Length);
-        for (var i = 0; i < sorted.Length; i++)
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(starts);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(keyComparer);
+        ArgumentNullException.ThrowIfNull(itemComparer);
+        if (starts.Length != keys.Length + 1 || starts[0] != 0 || starts[^1] != items.Length)
+            throw new FormatException($"{keys.Length} keys and {items.Length} items do not make an index");
+        for (var k = 0; k < keys.Length; k++)
         {
-            var newKey = i == 0 || keyComparer.Compare(sorted[i - 1].Key, sorted[i].Key) != 0;
-            if (!newKey && itemComparer.Compare(sorted[i - 1].Item, sorted[i].Item) == 0) continue;
-            if (newKey)
+            if (k > 0 && keyComparer.Compare(keys[k - 1], keys[k]) >= 0) throw new FormatException($"the keys are not in strictly ascending order at {keys[k]}");
+            if (starts[k + 1] <= starts[k]) throw new FormatException($"the key {keys[k]} has no items");
+            for (var i = starts[k] + 1; i < starts[k + 1]; i++)
             {
-                keys.Add(sorted[i].Key);
-                starts.Add(items.Count);
+                if (itemComparer.Compare(items[i - 1], items[i]) >= 0) throw new FormatException($"the items of {keys[k]} are not in strictly ascending order at {items[i]}");
             }
-            items.Add(sorted[i].Item);
         }
-        starts.Add(items.Count);
-        return new([.. keys], [.. starts], [.. items], itemComparer, ImmutableSortedDictionary.Create<TKey, ImmutableSortedSet<TItem>>(keyComparer));
+        return new(keys, starts, items, itemComparer, ImmutableSortedDictionary.Create<TKey, ImmutableSortedSet<TItem>>(keyComparer));
     }
+
+    /// <summary>Every key that has items, in key order, with its items in order: the base and the changes merged (what a snapshot stores).</summary>
+    public IEnumerable<(TKey Key, IReadOnlyList<TItem> Items)> Entries()
+    {
+        var comparer = _changes.KeyComparer;
+        var k = 0;
+        foreach (var (key, set) in _changes)
+        {
+            for (; k < _keys.Length && comparer.Compare(_keys[k], key) < 0; k++) yield return (_keys[k], BaseItems(k));
+            if (k < _keys.Length && comparer.Compare(_keys[k], key) == 0) k++; // replaced by its change
+            if (!set.IsEmpty) yield return (key, set);
+        }
+        for (; k < _keys.Length; k++) yield return (_keys[k], BaseItems(k));
+    }
+
+    private ArraySegment<TItem> BaseItems(int k) => new(_items, _starts[k], _starts[k + 1] - _starts[k]);
 
     /// <summary>The items filed under <paramref name="key"/>, in order.</summary>
     public IEnumerable<TItem> Get(TKey key)
     {
         if (_changes.TryGetValue(key, out var changed)) return changed;
         var at = Array.BinarySearch(_keys, key, _changes.KeyComparer);
-        return at < 0 ? Array.Empty<TItem>() : new ArraySegment<TItem>(_items, _starts[at], _starts[at + 1] - _starts[at]);
+        return at < 0 ? Array.Empty<TItem>() : BaseItems(at);
     }
 
     private ImmutableSortedSet<TItem> Set(TKey key) =>

@@ -5,23 +5,23 @@ using Pact.Core.Mandates;
 
 namespace Pact.Core.Negotiation;
 
-// Rebuilding a state from its records (a snapshot) instead of folding the events that made them.
+// Rebuilding a state from its records and indexes (a snapshot) instead of folding the events that made them.
 public sealed partial record NegotiationState
 {
     /// <summary>
-    /// The state whose records are these, with every look-up index and the pending deadlines computed from them in
-    /// one pass: the indexes are a function of the records (Debug builds check each against a scan when it is read),
-    /// so this is the state the fold that made the records left, without the fold's cost per event. Each record list
-    /// must be in its table's key order, as a snapshot encodes it (<see cref="FormatException"/> otherwise); the tables
-    /// and indexes take them as frozen sorted arrays, so no tree is built (ADR 0016).
+    /// The state whose records and look-up indexes are these, as a snapshot stored them: nothing is sorted or scanned,
+    /// so a restore costs what reading the snapshot costs (ADR 0016, ADR 0017). Each record list must be in its table's
+    /// key order (<see cref="FormatException"/> otherwise). The indexes are a function of the records, taken as stored:
+    /// the snapshot's seal and hash vouch for them, Debug builds check each against a scan whenever it is read, and the
+    /// check of a start against the whole log (<see cref="StateSnapshot.Differences"/>) compares them too.
     /// </summary>
     internal static NegotiationState Restore(
         IReadOnlyList<SessionInfo> sessions, IReadOnlyList<ProposalRecord> proposals, IReadOnlyList<CompactBinding> bindings,
         IReadOnlyList<CompactVersionInfo> compacts, IReadOnlyList<CompactVersionLifecycle> lifecycles,
         IReadOnlyList<RevocationRecord> revocations, IReadOnlyList<MarkerRecord> markers, IReadOnlyList<MandateRecord> mandates,
-        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, IReadOnlyList<BundleRecord> bundles, OperationClock? clock)
-    {
-        var state = new NegotiationState(
+        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, IReadOnlyList<BundleRecord> bundles, OperationClock? clock,
+        StateIndexes indexes) =>
+        new(
             RecordDictionary.FromSorted<string, SessionInfo>(Ordinal, sessions, s => s.SessionId),
             RecordDictionary.FromSorted<string, ProposalRecord>(Ordinal, proposals, p => p.ProposalId),
             RecordDictionary.FromSorted<string, CompactBinding>(Ordinal, bindings, b => b.CompactId),
@@ -32,20 +32,32 @@ public sealed partial record NegotiationState
             Markers = RecordDictionary.FromSorted<string, MarkerRecord>(Ordinal, markers, m => m.MarkerId),
             Mandates = RecordDictionary.FromSorted<string, MandateRecord>(Ordinal, mandates, m => m.MandateId),
             MandateDecisions = Empty.MandateDecisions.AddRange(mandateDecisions),
-            Bundles = RecordDictionary.FromSorted<string, BundleRecord>(Ordinal, bundles, b => b.BundleId), // an open bundle's close is among the pending deadlines below
+            Bundles = RecordDictionary.FromSorted<string, BundleRecord>(Ordinal, bundles, b => b.BundleId),
             Clock = clock,
-            VersionNumbers = SetIndex<string, long>.Of(compacts.Select(c => (c.CompactId, c.Version)), Ordinal, Comparer<long>.Default),
-            SlotProposalIds = SetIndex<CompactVersionKey, string>.Of(proposals.Select(p => (new CompactVersionKey(p.CompactId, p.Version), p.ProposalId)), ByVersion, Ordinal),
-            LiveProposalIdsByCounterparty = Index(proposals.Where(p => p.Status.IsLive()).Select(p => (p.CounterpartyAgent, p.ProposalId))),
-            BoundCompactIdsByAgent = Index(bindings.SelectMany(b => new[] { (b.AgentA, b.CompactId), (b.AgentB, b.CompactId) })),
-            RevocationIdsByCompact = Index(revocations.Select(r => (r.CompactId, r.RevocationId))),
-            MarkerIdsByCompact = Index(markers.Select(m => (m.CompactId, m.MarkerId))),
-            MandateIdsByAgent = Index(mandates.Select(m => (m.Agent, m.MandateId))),
-            DependentIdsByUpstream = Index(lifecycles.SelectMany(l => l.UpstreamIds.Select(u => (u, l.CompactId)))),
+            VersionNumbers = indexes.VersionNumbers,
+            SlotProposalIds = indexes.SlotProposalIds,
+            LiveProposalIdsByCounterparty = indexes.LiveProposalIdsByCounterparty,
+            BoundCompactIdsByAgent = indexes.BoundCompactIdsByAgent,
+            RevocationIdsByCompact = indexes.RevocationIdsByCompact,
+            MarkerIdsByCompact = indexes.MarkerIdsByCompact,
+            MandateIdsByAgent = indexes.MandateIdsByAgent,
+            DependentIdsByUpstream = indexes.DependentIdsByUpstream,
+            Pending = indexes.Pending, // an open bundle's close is among them
         };
-        return state with { Pending = DeadlineSet.Of(state.EveryPendingDeadline()) };
-    }
 
-    /// <summary>The one-to-many index of these (key, id) pairs, each key's ids in ordinal order.</summary>
-    private static SetIndex<string, string> Index(IEnumerable<(string Key, string Id)> pairs) => SetIndex<string, string>.Of(pairs, Ordinal, Ordinal);
+    /// <summary>The look-up indexes and pending deadlines, as a snapshot stores them beside the records.</summary>
+    internal StateIndexes Indexes => new(VersionNumbers, SlotProposalIds, LiveProposalIdsByCounterparty, BoundCompactIdsByAgent,
+        RevocationIdsByCompact, MarkerIdsByCompact, MandateIdsByAgent, DependentIdsByUpstream, Pending);
 }
+
+/// <summary>What a state keeps beside its records so that no question scans them (see the properties of <see cref="NegotiationState"/>).</summary>
+internal sealed record StateIndexes(
+    SetIndex<string, long> VersionNumbers,
+    SetIndex<CompactVersionKey, string> SlotProposalIds,
+    SetIndex<string, string> LiveProposalIdsByCounterparty,
+    SetIndex<string, string> BoundCompactIdsByAgent,
+    SetIndex<string, string> RevocationIdsByCompact,
+    SetIndex<string, string> MarkerIdsByCompact,
+    SetIndex<string, string> MandateIdsByAgent,
+    SetIndex<string, string> DependentIdsByUpstream,
+    DeadlineSet Pending);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Pact.Core.Encoding;
 using Pact.Core.Events;
@@ -24,7 +25,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     public static RecordDictionary<string, ChainHead> NoHeads { get; } = RecordDictionary.Empty<string, ChainHead>(StringComparer.Ordinal);
 
     /// <summary>Bump on any change to the encoding below; older snapshots are then refused, never misread.</summary>
-    public const int FormatVersion = 6; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15). 5: a prepared countersignature's signer and mandate (§14 on bundle members). 6: terms as a part of their own, their end and upstream ids beside (decoded on first use, ADR 0016)
+    public const int FormatVersion = 7; // 2: a table of strings; terms member by member. 3: mandates and their decisions (§14). 4: bundles and members' bundleId (§15). 5: a prepared countersignature's signer and mandate (§14 on bundle members). 6: terms as a part of their own, their end and upstream ids beside (decoded on first use, ADR 0016). 7: the indexes stored; the table in chunks and the records in sections, read side by side; a session's topic, lost before (ADR 0017)
 
     private static readonly byte[] Magic = "PACTSNAP"u8.ToArray();
 
@@ -37,22 +38,14 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         List<string> strings;
         using (var w = new StringTableWriter(body))
         {
-            Write(w, Heads, (w, h) => Write(w, h.Key, h.Value));
-            Write(w, State.Sessions.Values.OrderBy(s => s.SessionId, StringComparer.Ordinal), Write);
-            Write(w, State.Proposals.Values, Write);
-            Write(w, State.Bindings.Values.OrderBy(b => b.CompactId, StringComparer.Ordinal), Write);
-            Write(w, State.Compacts.Values, Write);
-            Write(w, State.Lifecycles.Values, Write);
-            Write(w, State.Revocations.Values, Write);
-            Write(w, State.Markers.Values, Write);
-            Write(w, State.Mandates.Values, Write);
-            Write(w, State.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal), Write);
-            Write(w, State.Bundles.Values, Write);
-            WriteOptional(w, State.Clock, (w, c) =>
+            // Each section a part of its own behind its length, so that a start reads them side by side; written in
+            // order, so the table numbers strings as they first appear, the same for the same state.
+            foreach (var section in Sections())
             {
-                Write(w, c.DueAt);
-                w.Write(c.Time);
-            });
+                var part = w.Part(section);
+                w.Write7BitEncodedInt(part.Length);
+                w.Write(part);
+            }
             strings = w.Table;
         }
         using var output = new MemoryStream((int)body.Length + 64 * strings.Count);
@@ -62,12 +55,47 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             w.Write(FormatVersion);
             w.Write(ThroughSeq);
             w.Write(EventHash);
-            w.Write(strings.Count);
-            foreach (var s in strings) w.Write(s);
+            WriteTable(w, strings);
         }
         body.WriteTo(output);
         return output.ToArray();
     }
+
+    /// <summary>What the snapshot holds, section by section, in the order <see cref="TryDecode"/> reads them.</summary>
+    private Action<StringTableWriter>[] Sections()
+    {
+        var indexes = State.Indexes;
+        return
+        [
+            w => Write(w, Heads, (w, h) => Write(w, h.Key, h.Value)),
+            w => Write(w, State.Sessions.Values, Write),
+            w => Write(w, State.Proposals.Values, Write),
+            w => Write(w, State.Bindings.Values, Write),
+            w => Write(w, State.Compacts.Values, Write),
+            w => Write(w, State.Lifecycles.Values, Write),
+            w => Write(w, State.Revocations.Values, Write),
+            w => Write(w, State.Markers.Values, Write),
+            w => Write(w, State.Mandates.Values, Write),
+            w => Write(w, State.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal), Write),
+            w => Write(w, State.Bundles.Values, Write),
+            w => WriteOptional(w, State.Clock, (w, c) =>
+            {
+                Write(w, c.DueAt);
+                w.Write(c.Time);
+            }),
+            w => WriteVersionNumbers(w, indexes.VersionNumbers),
+            w => WriteSlotProposalIds(w, indexes.SlotProposalIds),
+            w => WriteIndex(w, indexes.LiveProposalIdsByCounterparty),
+            w => WriteIndex(w, indexes.BoundCompactIdsByAgent),
+            w => WriteIndex(w, indexes.RevocationIdsByCompact),
+            w => WriteIndex(w, indexes.MarkerIdsByCompact),
+            w => WriteIndex(w, indexes.MandateIdsByAgent),
+            w => WriteIndex(w, indexes.DependentIdsByUpstream),
+            w => WriteDeadlines(w, indexes.Pending),
+        ];
+    }
+
+    private const int SectionCount = 21;
 
     /// <summary>Reads what <see cref="Encode"/> wrote; false, with why, for another format or bytes that do not read.</summary>
     public static bool TryDecode(byte[] body, out StateSnapshot? snapshot, out string? why)
@@ -75,8 +103,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         snapshot = null;
         try
         {
-            using var r = new StringTableReader(new MemoryStream(body, writable: false));
-            var readLifecycle = LifecycleReader(body);
+            using var r = new BinaryReader(new MemoryStream(body, writable: false));
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 why = "it is not a state snapshot";
@@ -90,28 +117,85 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             }
             var throughSeq = r.ReadInt64();
             var eventHash = r.ReadString();
-            r.ReadTable();
-            var heads = RecordDictionary.FromSorted<string, ChainHead>(StringComparer.Ordinal, ReadList(r, r => KeyValuePair.Create(r.ReadString(), ReadHead(r))));
-            var state = NegotiationState.Restore(
-                ReadList(r, ReadSession), ReadList(r, ReadProposal), ReadList(r, ReadBinding), ReadList(r, ReadCompact),
-                ReadList(r, readLifecycle), ReadList(r, ReadRevocation), ReadList(r, ReadMarker),
-                ReadList(r, ReadMandate), ReadList(r, ReadMandateDecision), ReadList(r, ReadBundle),
-                ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString())));
+            var table = ReadTable(r, body);
+            var sections = new (int Offset, int Length)[SectionCount];
+            for (var i = 0; i < sections.Length; i++)
+            {
+                var length = r.Read7BitEncodedInt();
+                var offset = checked((int)r.BaseStream.Position);
+                if (length < 0 || length > body.Length - offset) throw new FormatException($"section {i} of {length} bytes cannot fit");
+                sections[i] = (offset, length);
+                r.BaseStream.Position = offset + length;
+            }
             if (r.BaseStream.Position != r.BaseStream.Length)
             {
                 why = "bytes follow its end";
                 return false;
             }
-            snapshot = new StateSnapshot(throughSeq, eventHash, state, heads);
+            snapshot = new StateSnapshot(throughSeq, eventHash, ReadSections(body, table, sections, out var heads), heads);
             why = null;
             return true;
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException
-            or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException)
+        catch (Exception e) when (Unwrap(e) is var cause && cause is EndOfStreamException or IOException or ArgumentException or InvalidOperationException
+            or FormatException or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException)
         {
-            why = $"it does not read ({e.GetType().Name}: {e.Message})";
+            why = $"it does not read ({cause.GetType().Name}: {cause.Message})";
             return false;
         }
+    }
+
+    /// <summary>The first cause of a failure of work done in parallel (the sections, the table's chunks).</summary>
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions: [var first, ..] } ? Unwrap(first) : e;
+
+    /// <summary>The sections, decoded side by side (each names its strings in the table read before); the state they make.</summary>
+    private static NegotiationState ReadSections(byte[] body, string[] table, (int Offset, int Length)[] sections, out RecordDictionary<string, ChainHead> heads)
+    {
+        T Read<T>(int i, Func<BinaryReader, T> read)
+        {
+            var (offset, length) = sections[i];
+            using var r = new StringTableReader(body, offset, length, table);
+            var value = read(r);
+            return r.BaseStream.Position == length ? value : throw new FormatException($"section {i} has bytes after its end");
+        }
+        RecordDictionary<string, ChainHead>? chainHeads = null;
+        List<SessionInfo>? sessionList = null;
+        List<ProposalRecord>? proposals = null;
+        List<CompactBinding>? bindings = null;
+        List<CompactVersionInfo>? compacts = null;
+        List<CompactVersionLifecycle>? lifecycles = null;
+        List<RevocationRecord>? revocations = null;
+        List<MarkerRecord>? markers = null;
+        List<Mandates.MandateRecord>? mandates = null;
+        List<KeyValuePair<string, System.Text.Json.Nodes.JsonObject>>? decisions = null;
+        List<Bundles.BundleRecord>? bundles = null;
+        OperationClock? clock = null;
+        SetIndex<string, long>? versionNumbers = null;
+        SetIndex<CompactVersionKey, string>? slotProposalIds = null;
+        var byString = new SetIndex<string, string>?[6];
+        DeadlineSet? pending = null;
+        var readLifecycle = LifecycleReader(body);
+        Parallel.Invoke(
+        [
+            () => chainHeads = RecordDictionary.FromSorted<string, ChainHead>(StringComparer.Ordinal, Read(0, r => ReadList(r, r => KeyValuePair.Create(r.ReadString(), ReadHead(r))))),
+            () => sessionList = Read(1, r => ReadList(r, ReadSession)),
+            () => proposals = Read(2, r => ReadList(r, ReadProposal)),
+            () => bindings = Read(3, r => ReadList(r, ReadBinding)),
+            () => compacts = Read(4, r => ReadList(r, ReadCompact)),
+            () => lifecycles = Read(5, r => ReadList(r, readLifecycle)),
+            () => revocations = Read(6, r => ReadList(r, ReadRevocation)),
+            () => markers = Read(7, r => ReadList(r, ReadMarker)),
+            () => mandates = Read(8, r => ReadList(r, ReadMandate)),
+            () => decisions = Read(9, r => ReadList(r, ReadMandateDecision)),
+            () => bundles = Read(10, r => ReadList(r, ReadBundle)),
+            () => clock = Read(11, r => ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString()))),
+            () => versionNumbers = Read(12, ReadVersionNumbers),
+            () => slotProposalIds = Read(13, ReadSlotProposalIds),
+            .. Enumerable.Range(0, byString.Length).Select(k => (Action)(() => byString[k] = Read(14 + k, ReadIndex))),
+            () => pending = Read(20, ReadDeadlines),
+        ]);
+        heads = chainHeads!;
+        return NegotiationState.Restore(sessionList!, proposals!, bindings!, compacts!, lifecycles!, revocations!, markers!, mandates!, decisions!, bundles!, clock,
+            new StateIndexes(versionNumbers!, slotProposalIds!, byString[0]!, byString[1]!, byString[2]!, byString[3]!, byString[4]!, byString[5]!, pending!));
     }
 
     /// <summary>
@@ -155,6 +239,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             (proposalId, _) => new[] { e.Proposal(proposalId)?.SessionId, a.Proposal(proposalId)?.SessionId }.OfType<string>().Distinct());
         Compare(e.Bundles, a.Bundles, Write, (_, b) => [b.SessionId]);
         if (expected.ThroughSeq != actual.ThroughSeq || expected.EventHash != actual.EventHash || expected.State.Clock != actual.State.Clock) global = true;
+        // Indexes that are not what the records give (equal records, other indexes) are no one session's.
+        if (!global && sessions.Count == 0 && !Bytes(w => Write(w, e.Indexes)).AsSpan().SequenceEqual(Bytes(w => Write(w, a.Indexes)))) global = true;
         return (sessions.ToImmutable(), global);
     }
 
@@ -183,10 +269,18 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         w.Write(s.SessionId);
         w.Write((int)s.Status);
         Write(w, s.Participants, (w, p) => w.Write(p));
+        WriteOptional(w, s.Topic);
     }
 
     private static SessionInfo ReadSession(BinaryReader r) =>
-        new(r.ReadString(), ReadEnum<SessionStatus>(r), [.. ReadList(r, r => r.ReadString())]);
+        new(r.ReadString(), ReadEnum<SessionStatus>(r), ReadStringArray(r), ReadOptional(r));
+
+    private static ImmutableArray<string> ReadStringArray(BinaryReader r)
+    {
+        var items = new string[Count(r)];
+        for (var i = 0; i < items.Length; i++) items[i] = r.ReadString();
+        return ImmutableCollectionsMarshal.AsImmutableArray(items);
+    }
 
     private static void Write(BinaryWriter w, ProposalRecord p)
     {
@@ -284,10 +378,11 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         {
             var (until, upstream) = (ReadInstant(r), ReadList(r, r => r.ReadString()));
             var length = r.Read7BitEncodedInt();
-            var offset = checked((int)r.BaseStream.Position);
-            if (length < 0 || length > body.Length - offset) throw new FormatException($"terms of {length} bytes cannot fit");
+            var part = (StringTableReader)r;
+            var offset = checked(part.Origin + (int)r.BaseStream.Position);
+            if (length < 0 || length > r.BaseStream.Length - r.BaseStream.Position) throw new FormatException($"terms of {length} bytes cannot fit");
             r.BaseStream.Position += length;
-            var table = ((StringTableReader)r).Table;
+            var table = part.Table;
             return new UndecodedTerms(until, upstream, () => ReadTermsPart(body, offset, length, table));
         });
         var (inForceAt, end, triggeredBy) = (ReadInstant(r), ReadOptional(r, r => new CompactEnd(ReadEnum<LifecycleEvent>(r), ReadInstant(r))),
@@ -392,11 +487,17 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
 
     private static List<T> ReadList<T>(BinaryReader r, Func<BinaryReader, T> read)
     {
-        var count = r.ReadInt32();
-        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position) throw new FormatException($"a list of {count} items cannot fit");
+        var count = Count(r);
         var list = new List<T>(count);
         for (var i = 0; i < count; i++) list.Add(read(r));
         return list;
+    }
+
+    /// <summary>A count of things that take at least a byte each: no more than the bytes left.</summary>
+    private static int Count(BinaryReader r)
+    {
+        var count = r.ReadInt32();
+        return count >= 0 && count <= r.BaseStream.Length - r.BaseStream.Position ? count : throw new FormatException($"{count} items cannot fit");
     }
 
     private static void WriteOptional(BinaryWriter w, string? text) => WriteOptional(w, text, (w, t) => w.Write(t));

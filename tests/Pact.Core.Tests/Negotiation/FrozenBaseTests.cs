@@ -53,7 +53,7 @@ public class FrozenBaseTests
         var random = new Random(seed);
         var pairs = Enumerable.Range(0, 60).Select(_ => (Key(random), Key(random))).ToList();
         var reference = pairs.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.Select(p => p.Item2).ToImmutableSortedSet(StringComparer.Ordinal), StringComparer.Ordinal);
-        var index = SetIndex<string, string>.Of(pairs.Concat(pairs.Take(5)), StringComparer.Ordinal, StringComparer.Ordinal);
+        var index = Frozen(reference);
         for (var step = 0; step < 300; step++)
         {
             var (key, item) = (Key(random), Key(random));
@@ -83,7 +83,53 @@ public class FrozenBaseTests
             }
             foreach (var k in reference.Keys.Append(Key(random)))
                 index.Get(k).Should().Equal(reference.GetValueOrDefault(k) ?? [], "the items under {0} after step {1}", k, step);
+            // What a snapshot stores: every key that has items, in order; frozen again, it answers the same.
+            var entries = index.Entries().ToList();
+            entries.Select(e => e.Key).Should().Equal(reference.Where(r => !r.Value.IsEmpty).Select(r => r.Key).Order(StringComparer.Ordinal), "after step {0}", step);
+            foreach (var (k, items) in entries) items.Should().Equal(reference[k]);
+            if (step % 50 == 0) index = Frozen(reference);
         }
+    }
+
+    [Fact]
+    public void A_set_index_refuses_a_base_out_of_order_with_an_empty_key_or_not_adding_up()
+    {
+        var (o, l) = (StringComparer.Ordinal, StringComparer.Ordinal);
+        SetIndex<string, string>.FromSorted(["a", "b"], [0, 2, 3], ["x", "y", "x"], o, l).Get("a").Should().Equal("x", "y");
+        foreach (var (keys, starts, items) in new (string[], int[], string[])[]
+                 {
+                     (["b", "a"], [0, 1, 2], ["x", "x"]),      // keys out of order
+                     (["a", "a"], [0, 1, 2], ["x", "y"]),      // a key twice
+                     (["a", "b"], [0, 0, 1], ["x"]),           // a key without items
+                     (["a"], [0, 2], ["y", "x"]),              // items out of order
+                     (["a"], [0, 2], ["x", "x"]),              // an item twice
+                     (["a"], [0, 1], ["x", "y"]),              // items left over
+                     (["a"], [0], []),                         // starts not one more than the keys
+                 })
+        {
+            var act = () => SetIndex<string, string>.FromSorted(keys, starts, items, o, l);
+            act.Should().Throw<FormatException>("[{0}] [{1}] [{2}]", string.Join(",", keys), string.Join(",", starts), string.Join(",", items));
+        }
+    }
+
+    [Fact]
+    public void A_deadline_set_refuses_deadlines_out_of_firing_order()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var (early, late) = (new Deadline(t0, DeadlineKind.ProposalExpiry, "prp_1"), new Deadline(t0.AddHours(1), DeadlineKind.ProposalExpiry, "prp_1"));
+        DeadlineSet.FromSorted([early, early, late]).InOrder().Should().Equal(early, early, late);
+        var act = () => DeadlineSet.FromSorted([late, early]);
+        act.Should().Throw<FormatException>();
+    }
+
+    /// <summary>The frozen base of these sets, as a snapshot stores it: keys in order, each with its items, none empty.</summary>
+    private static SetIndex<string, string> Frozen(Dictionary<string, ImmutableSortedSet<string>> sets)
+    {
+        var entries = sets.Where(s => !s.Value.IsEmpty).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var starts = new List<int> { 0 };
+        foreach (var (_, items) in entries) starts.Add(starts[^1] + items.Count);
+        return SetIndex<string, string>.FromSorted([.. entries.Select(e => e.Key)], [.. starts], [.. entries.SelectMany(e => e.Value)],
+            StringComparer.Ordinal, StringComparer.Ordinal);
     }
 
     [Theory]
@@ -97,7 +143,7 @@ public class FrozenBaseTests
         // Few distinct deadlines, so that equal ones (a multiset) are common in the base and in the changes.
         Deadline Any() => new(t0.AddHours(random.Next(6)), DeadlineKind.ProposalExpiry, "prp_" + random.Next(3));
         var reference = Enumerable.Range(0, 30).Select(_ => Any()).ToList();
-        var set = DeadlineSet.Of(reference);
+        var set = DeadlineSet.FromSorted([.. reference.Order()]);
         for (var step = 0; step < 300; step++)
         {
             var d = Any();
@@ -112,6 +158,7 @@ public class FrozenBaseTests
                 reference.Remove(d);
             }
             set.InOrder().Should().Equal(reference.Order(), "after step {0}", step);
+            if (step % 50 == 0) set = DeadlineSet.FromSorted([.. set.InOrder()]);
         }
     }
 

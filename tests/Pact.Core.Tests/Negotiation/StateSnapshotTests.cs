@@ -44,6 +44,7 @@ public class StateSnapshotTests
         log.Select(e => e.Type).Distinct().Should().HaveCountGreaterThan(12, "the random log must exercise most kinds of event");
         log.Select(e => e.Type).Should().Contain(MandateEvents, "mandates are granted, revoked, expire and decide");
         log.Select(e => e.Type).Should().Contain(BundleEvents, "bundles are created, commit and abort");
+        log.Should().Contain(e => e.Type == EventTypes.SessionCreated && e.Data["topic"] != null, "sessions are opened with a topic");
         var whole = Fold(log, log.Count);
         var random = new Random(seed);
         foreach (var cut in new[] { 0, 1, log.Count }.Concat(Enumerable.Range(0, 12).Select(_ => random.Next(log.Count + 1))).Distinct())
@@ -51,6 +52,8 @@ public class StateSnapshotTests
             var snapshot = Fold(log, cut);
             StateSnapshot.TryDecode(snapshot.Encode(), out var restored, out var why).Should().BeTrue(why);
             restored!.Encode().Should().Equal(snapshot.Encode(), "decoding and encoding again changes nothing");
+            restored.State.Sessions.Values.Select(s => (s.SessionId, s.Status, string.Join(' ', s.Participants), s.Topic))
+                .Should().Equal(snapshot.State.Sessions.Values.Select(s => (s.SessionId, s.Status, string.Join(' ', s.Participants), s.Topic)));
             foreach (var (key, lifecycle) in snapshot.State.Lifecycles)
             {
                 // What a restore reads beside the undecoded terms (their end, their upstream ids) is what they hold.
@@ -111,6 +114,25 @@ public class StateSnapshotTests
         var head = whole.Heads.First();
         StateSnapshot.Differences(whole, whole with { Heads = whole.Heads.SetItem(head.Key, head.Value with { StreamSeq = 99 }) })
             .Sessions.Should().Equal(head.Key);
+    }
+
+    [Fact]
+    public void Stored_indexes_that_are_not_what_the_records_give_are_a_difference_no_session_explains()
+    {
+        var log = RandomLog(10, steps: 80);
+        var whole = Fold(log, log.Count);
+        var state = whole.State;
+        var proposal = state.Proposals.Values.First();
+        // The same records, one index filing a proposal under an agent it does not wait for.
+        var indexes = state.Indexes with { LiveProposalIdsByCounterparty = state.Indexes.LiveProposalIdsByCounterparty.Add("did:key:zNobody", proposal.ProposalId) };
+        var altered = NegotiationState.Restore([.. state.Sessions.Values], [.. state.Proposals.Values], [.. state.Bindings.Values], [.. state.Compacts.Values],
+            [.. state.Lifecycles.Values], [.. state.Revocations.Values], [.. state.Markers.Values], [.. state.Mandates.Values],
+            state.MandateDecisions, [.. state.Bundles.Values], state.Clock, indexes);
+        var (sessions, global) = StateSnapshot.Differences(whole, whole with { State = altered });
+        sessions.Should().BeEmpty();
+        global.Should().BeTrue("the records are equal, so no one session explains the difference");
+        StateSnapshot.TryDecode((whole with { State = altered }).Encode(), out var restored, out var why).Should().BeTrue(why);
+        StateSnapshot.Differences(whole, restored!).Global.Should().BeTrue("the snapshot stores the index as it was, not as the records give it");
     }
 
     [Fact]
@@ -290,8 +312,13 @@ public class StateSnapshotTests
                         break;
                     }
                 case 2:
-                    sessions.Add(w.W.OpenSession(a, a, b));
-                    break;
+                    {
+                        // Half of them with a topic: a ranking key reads it (§15), so a restore must keep it.
+                        var create = w.W.CreateSessionCommand(a, [a.Did, b.Did], sessions.Count % 2 == 0 ? $"topic {seed}-{sessions.Count}" : null);
+                        w.W.Session(create.SessionId, create).IsAccepted.Should().BeTrue();
+                        sessions.Add(create.SessionId);
+                        break;
+                    }
                 case 3 when sessions.Count > 0:
                     w.W.Negotiate(w.W.Propose(Pick(sessions), a, PartyRole.A, World.TermsFor($"cmp_neg-{seed}-{next++}", 1, a, b, negotiationTimeout: "P2D")));
                     break;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pact.Core.Bundles;
 using Pact.Core.Lifecycle;
@@ -9,31 +10,21 @@ namespace Pact.Core.Negotiation;
 public sealed partial record NegotiationState
 {
     /// <summary>
-    /// The state whose records and look-up indexes are these, as a snapshot stored them: nothing is sorted or scanned,
-    /// so a restore costs what reading the snapshot costs (ADR 0016, ADR 0017). Each record list must be in its table's
-    /// key order (<see cref="FormatException"/> otherwise). The indexes are a function of the records, taken as stored:
-    /// the snapshot's seal and hash vouch for them, Debug builds check each against a scan whenever it is read, and the
-    /// check of a start against the whole log (<see cref="StateSnapshot.Differences"/>) compares them too.
+    /// The state whose tables and look-up indexes are these, as a snapshot stored them: nothing is sorted or scanned, so
+    /// a restore costs what reading the snapshot costs (ADR 0016, ADR 0017). The indexes are a function of the records,
+    /// taken as stored: the snapshot's seal and hash vouch for them, Debug builds check each against a scan whenever it
+    /// is read, and the check of a start against the whole log (<see cref="StateSnapshot.Differences"/>) compares them too.
     /// </summary>
-    internal static NegotiationState Restore(
-        IReadOnlyList<SessionInfo> sessions, IReadOnlyList<ProposalRecord> proposals, IReadOnlyList<CompactBinding> bindings,
-        IReadOnlyList<CompactVersionInfo> compacts, IReadOnlyList<CompactVersionLifecycle> lifecycles,
-        IReadOnlyList<RevocationRecord> revocations, IReadOnlyList<MarkerRecord> markers, IReadOnlyList<MandateRecord> mandates,
-        IEnumerable<KeyValuePair<string, JsonObject>> mandateDecisions, IReadOnlyList<BundleRecord> bundles, OperationClock? clock,
-        StateIndexes indexes) =>
-        new(
-            RecordDictionary.FromSorted<string, SessionInfo>(Ordinal, sessions, s => s.SessionId),
-            RecordDictionary.FromSorted<string, ProposalRecord>(Ordinal, proposals, p => p.ProposalId),
-            RecordDictionary.FromSorted<string, CompactBinding>(Ordinal, bindings, b => b.CompactId),
-            RecordDictionary.FromSorted<CompactVersionKey, CompactVersionInfo>(ByVersion, compacts, c => new CompactVersionKey(c.CompactId, c.Version)))
+    internal static NegotiationState Restore(StateTables tables, StateIndexes indexes) =>
+        new(tables.Sessions, tables.Proposals, tables.Bindings, tables.Compacts)
         {
-            Lifecycles = RecordDictionary.FromSorted<CompactVersionKey, CompactVersionLifecycle>(ByVersion, lifecycles, l => new CompactVersionKey(l.CompactId, l.Version)),
-            Revocations = RecordDictionary.FromSorted<string, RevocationRecord>(Ordinal, revocations, r => r.RevocationId),
-            Markers = RecordDictionary.FromSorted<string, MarkerRecord>(Ordinal, markers, m => m.MarkerId),
-            Mandates = RecordDictionary.FromSorted<string, MandateRecord>(Ordinal, mandates, m => m.MandateId),
-            MandateDecisions = Empty.MandateDecisions.AddRange(mandateDecisions),
-            Bundles = RecordDictionary.FromSorted<string, BundleRecord>(Ordinal, bundles, b => b.BundleId),
-            Clock = clock,
+            Lifecycles = tables.Lifecycles,
+            Revocations = tables.Revocations,
+            Markers = tables.Markers,
+            Mandates = tables.Mandates,
+            MandateDecisions = tables.MandateDecisions,
+            Bundles = tables.Bundles,
+            Clock = tables.Clock,
             VersionNumbers = indexes.VersionNumbers,
             SlotProposalIds = indexes.SlotProposalIds,
             LiveProposalIdsByCounterparty = indexes.LiveProposalIdsByCounterparty,
@@ -45,10 +36,27 @@ public sealed partial record NegotiationState
             Pending = indexes.Pending, // an open bundle's close is among them
         };
 
+    /// <summary>The records, as a snapshot stores them.</summary>
+    internal StateTables Tables => new(Sessions, Proposals, Bindings, Compacts, Lifecycles, Revocations, Markers, Mandates, MandateDecisions, Bundles, Clock);
+
     /// <summary>The look-up indexes and pending deadlines, as a snapshot stores them beside the records.</summary>
     internal StateIndexes Indexes => new(VersionNumbers, SlotProposalIds, LiveProposalIdsByCounterparty, BoundCompactIdsByAgent,
         RevocationIdsByCompact, MarkerIdsByCompact, MandateIdsByAgent, DependentIdsByUpstream, Pending);
 }
+
+/// <summary>What a state holds: its records, table by table, and the clock of the deadline operation being folded.</summary>
+internal sealed record StateTables(
+    RecordDictionary<string, SessionInfo> Sessions,
+    RecordDictionary<string, ProposalRecord> Proposals,
+    RecordDictionary<string, CompactBinding> Bindings,
+    RecordDictionary<CompactVersionKey, CompactVersionInfo> Compacts,
+    RecordDictionary<CompactVersionKey, CompactVersionLifecycle> Lifecycles,
+    RecordDictionary<string, RevocationRecord> Revocations,
+    RecordDictionary<string, MarkerRecord> Markers,
+    RecordDictionary<string, MandateRecord> Mandates,
+    ImmutableDictionary<string, JsonObject> MandateDecisions,
+    RecordDictionary<string, BundleRecord> Bundles,
+    OperationClock? Clock);
 
 /// <summary>What a state keeps beside its records so that no question scans them (see the properties of <see cref="NegotiationState"/>).</summary>
 internal sealed record StateIndexes(

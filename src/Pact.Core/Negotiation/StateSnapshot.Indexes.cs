@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Pact.Core.Negotiation;
 
 // The state's look-up indexes and pending deadlines, stored beside the records: computing them at a start means
@@ -19,7 +20,8 @@ public sealed partial record StateSnapshot
         }
     }
 
-    private static SetIndex<TKey, TItem> ReadIndex<TKey, TItem>(BinaryReader r, Func<BinaryReader, TKey> readKey, Func<BinaryReader, TItem> readItem,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static SetIndex<TKey, TItem> ReadIndex<TKey, TItem>(StringTableReader r, Func<StringTableReader, TKey> readKey, Func<StringTableReader, TItem> readItem,
         IComparer<TKey> keyComparer, IComparer<TItem> itemComparer)
         where TKey : notnull
     {
@@ -40,12 +42,12 @@ public sealed partial record StateSnapshot
 
     private static void WriteIndex(BinaryWriter w, SetIndex<string, string> index) => WriteIndex(w, index, (w, k) => w.Write(k), (w, i) => w.Write(i));
 
-    private static SetIndex<string, string> ReadIndex(BinaryReader r) =>
+    private static SetIndex<string, string> ReadIndex(StringTableReader r) =>
         ReadIndex(r, r => r.ReadString(), r => r.ReadString(), StringComparer.Ordinal, StringComparer.Ordinal);
 
     private static void WriteVersionNumbers(BinaryWriter w, SetIndex<string, long> index) => WriteIndex(w, index, (w, k) => w.Write(k), (w, v) => w.Write(v));
 
-    private static SetIndex<string, long> ReadVersionNumbers(BinaryReader r) =>
+    private static SetIndex<string, long> ReadVersionNumbers(StringTableReader r) =>
         ReadIndex(r, r => r.ReadString(), r => r.ReadInt64(), StringComparer.Ordinal, Comparer<long>.Default);
 
     private static void WriteSlotProposalIds(BinaryWriter w, SetIndex<CompactVersionKey, string> index) =>
@@ -55,7 +57,7 @@ public sealed partial record StateSnapshot
             w.Write(k.Version);
         }, (w, i) => w.Write(i));
 
-    private static SetIndex<CompactVersionKey, string> ReadSlotProposalIds(BinaryReader r) =>
+    private static SetIndex<CompactVersionKey, string> ReadSlotProposalIds(StringTableReader r) =>
         ReadIndex(r, r => new CompactVersionKey(r.ReadString(), r.ReadInt64()), r => r.ReadString(), Comparer<CompactVersionKey>.Default, StringComparer.Ordinal);
 
     private static void WriteDeadlines(BinaryWriter w, DeadlineSet pending) =>
@@ -66,7 +68,8 @@ public sealed partial record StateSnapshot
             w.Write(d.Id);
         });
 
-    private static DeadlineSet ReadDeadlines(BinaryReader r) =>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static DeadlineSet ReadDeadlines(StringTableReader r) =>
         DeadlineSet.FromSorted([.. ReadList(r, r => new Deadline(ReadInstant(r), ReadEnum<DeadlineKind>(r), r.ReadString()))]);
 
     /// <summary>All of them, one after the other: what <see cref="Differences"/> compares beside the records.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Pact.Core.Encoding;
@@ -103,8 +104,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         snapshot = null;
         try
         {
-            using var r = new BinaryReader(new MemoryStream(body, writable: false));
-            if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            var r = new StringTableReader(body, 0, body.Length, []);
+            if (body.Length < Magic.Length || !r.ReadBytes(Magic.Length).SequenceEqual(Magic))
             {
                 why = "it is not a state snapshot";
                 return false;
@@ -116,18 +117,16 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
                 return false;
             }
             var throughSeq = r.ReadInt64();
-            var eventHash = r.ReadString();
+            var eventHash = r.ReadText();
             var table = ReadTable(r, body);
             var sections = new (int Offset, int Length)[SectionCount];
             for (var i = 0; i < sections.Length; i++)
             {
                 var length = r.Read7BitEncodedInt();
-                var offset = checked((int)r.BaseStream.Position);
-                if (length < 0 || length > body.Length - offset) throw new FormatException($"section {i} of {length} bytes cannot fit");
-                sections[i] = (offset, length);
-                r.BaseStream.Position = offset + length;
+                sections[i] = (r.Offset, length);
+                r.Skip(length);
             }
-            if (r.BaseStream.Position != r.BaseStream.Length)
+            if (r.Remaining != 0)
             {
                 why = "bytes follow its end";
                 return false;
@@ -150,43 +149,44 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     /// <summary>The sections, decoded side by side (each names its strings in the table read before); the state they make.</summary>
     private static NegotiationState ReadSections(byte[] body, string[] table, (int Offset, int Length)[] sections, out RecordDictionary<string, ChainHead> heads)
     {
-        T Read<T>(int i, Func<BinaryReader, T> read)
+        T Read<T>(int i, Func<StringTableReader, T> read)
         {
             var (offset, length) = sections[i];
-            using var r = new StringTableReader(body, offset, length, table);
+            var r = new StringTableReader(body, offset, length, table);
             var value = read(r);
-            return r.BaseStream.Position == length ? value : throw new FormatException($"section {i} has bytes after its end");
+            return r.Remaining == 0 ? value : throw new FormatException($"section {i} has bytes after its end");
         }
         RecordDictionary<string, ChainHead>? chainHeads = null;
-        List<SessionInfo>? sessionList = null;
-        List<ProposalRecord>? proposals = null;
-        List<CompactBinding>? bindings = null;
-        List<CompactVersionInfo>? compacts = null;
-        List<CompactVersionLifecycle>? lifecycles = null;
-        List<RevocationRecord>? revocations = null;
-        List<MarkerRecord>? markers = null;
-        List<Mandates.MandateRecord>? mandates = null;
-        List<KeyValuePair<string, System.Text.Json.Nodes.JsonObject>>? decisions = null;
-        List<Bundles.BundleRecord>? bundles = null;
+        RecordDictionary<string, SessionInfo>? sessions = null;
+        RecordDictionary<string, ProposalRecord>? proposals = null;
+        RecordDictionary<string, CompactBinding>? bindings = null;
+        RecordDictionary<CompactVersionKey, CompactVersionInfo>? compacts = null;
+        RecordDictionary<CompactVersionKey, CompactVersionLifecycle>? lifecycles = null;
+        RecordDictionary<string, RevocationRecord>? revocations = null;
+        RecordDictionary<string, MarkerRecord>? markers = null;
+        RecordDictionary<string, Mandates.MandateRecord>? mandates = null;
+        ImmutableDictionary<string, System.Text.Json.Nodes.JsonObject>? decisions = null;
+        RecordDictionary<string, Bundles.BundleRecord>? bundles = null;
         OperationClock? clock = null;
         SetIndex<string, long>? versionNumbers = null;
         SetIndex<CompactVersionKey, string>? slotProposalIds = null;
         var byString = new SetIndex<string, string>?[6];
         DeadlineSet? pending = null;
         var readLifecycle = LifecycleReader(body);
+        var (ordinal, byVersion) = (StringComparer.Ordinal, Comparer<CompactVersionKey>.Default);
         Parallel.Invoke(
         [
-            () => chainHeads = RecordDictionary.FromSorted<string, ChainHead>(StringComparer.Ordinal, Read(0, r => ReadList(r, r => KeyValuePair.Create(r.ReadString(), ReadHead(r))))),
-            () => sessionList = Read(1, r => ReadList(r, ReadSession)),
-            () => proposals = Read(2, r => ReadList(r, ReadProposal)),
-            () => bindings = Read(3, r => ReadList(r, ReadBinding)),
-            () => compacts = Read(4, r => ReadList(r, ReadCompact)),
-            () => lifecycles = Read(5, r => ReadList(r, readLifecycle)),
-            () => revocations = Read(6, r => ReadList(r, ReadRevocation)),
-            () => markers = Read(7, r => ReadList(r, ReadMarker)),
-            () => mandates = Read(8, r => ReadList(r, ReadMandate)),
-            () => decisions = Read(9, r => ReadList(r, ReadMandateDecision)),
-            () => bundles = Read(10, r => ReadList(r, ReadBundle)),
+            () => chainHeads = RecordDictionary.FromSorted<string, ChainHead>(ordinal, Read(0, r => ReadList(r, r => KeyValuePair.Create(r.ReadString(), ReadHead(r))))),
+            () => sessions = RecordDictionary.FromSorted<string, SessionInfo>(ordinal, Read(1, r => ReadList(r, ReadSession)), s => s.SessionId),
+            () => proposals = RecordDictionary.FromSorted<string, ProposalRecord>(ordinal, Read(2, r => ReadList(r, ReadProposal)), p => p.ProposalId),
+            () => bindings = RecordDictionary.FromSorted<string, CompactBinding>(ordinal, Read(3, r => ReadList(r, ReadBinding)), b => b.CompactId),
+            () => compacts = RecordDictionary.FromSorted(byVersion, Read(4, r => ReadList(r, ReadCompact)), c => new CompactVersionKey(c.CompactId, c.Version)),
+            () => lifecycles = RecordDictionary.FromSorted(byVersion, Read(5, r => ReadList(r, readLifecycle)), l => new CompactVersionKey(l.CompactId, l.Version)),
+            () => revocations = RecordDictionary.FromSorted<string, RevocationRecord>(ordinal, Read(6, r => ReadList(r, ReadRevocation)), x => x.RevocationId),
+            () => markers = RecordDictionary.FromSorted<string, MarkerRecord>(ordinal, Read(7, r => ReadList(r, ReadMarker)), m => m.MarkerId),
+            () => mandates = RecordDictionary.FromSorted<string, Mandates.MandateRecord>(ordinal, Read(8, r => ReadList(r, ReadMandate)), m => m.MandateId),
+            () => decisions = NegotiationState.Empty.MandateDecisions.AddRange(Read(9, r => ReadList(r, ReadMandateDecision))),
+            () => bundles = RecordDictionary.FromSorted<string, Bundles.BundleRecord>(ordinal, Read(10, r => ReadList(r, ReadBundle)), b => b.BundleId),
             () => clock = Read(11, r => ReadOptional(r, r => new OperationClock(ReadInstant(r), r.ReadString()))),
             () => versionNumbers = Read(12, ReadVersionNumbers),
             () => slotProposalIds = Read(13, ReadSlotProposalIds),
@@ -194,7 +194,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             () => pending = Read(20, ReadDeadlines),
         ]);
         heads = chainHeads!;
-        return NegotiationState.Restore(sessionList!, proposals!, bindings!, compacts!, lifecycles!, revocations!, markers!, mandates!, decisions!, bundles!, clock,
+        return NegotiationState.Restore(
+            new StateTables(sessions!, proposals!, bindings!, compacts!, lifecycles!, revocations!, markers!, mandates!, decisions!, bundles!, clock),
             new StateIndexes(versionNumbers!, slotProposalIds!, byString[0]!, byString[1]!, byString[2]!, byString[3]!, byString[4]!, byString[5]!, pending!));
     }
 
@@ -262,7 +263,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         WriteOptional(w, h.Time);
     }
 
-    private static ChainHead ReadHead(BinaryReader r) => new(r.ReadInt64(), r.ReadInt64(), ReadOptional(r), ReadOptional(r));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ChainHead ReadHead(StringTableReader r) => new(r.ReadInt64(), r.ReadInt64(), ReadOptional(r), ReadOptional(r));
 
     private static void Write(BinaryWriter w, SessionInfo s)
     {
@@ -272,10 +274,12 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         WriteOptional(w, s.Topic);
     }
 
-    private static SessionInfo ReadSession(BinaryReader r) =>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static SessionInfo ReadSession(StringTableReader r) =>
         new(r.ReadString(), ReadEnum<SessionStatus>(r), ReadStringArray(r), ReadOptional(r));
 
-    private static ImmutableArray<string> ReadStringArray(BinaryReader r)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ImmutableArray<string> ReadStringArray(StringTableReader r)
     {
         var items = new string[Count(r)];
         for (var i = 0; i < items.Length; i++) items[i] = r.ReadString();
@@ -309,7 +313,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         WriteOptional(w, p.BundleId);
     }
 
-    private static ProposalRecord ReadProposal(BinaryReader r) => new(
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ProposalRecord ReadProposal(StringTableReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), ReadEnum<PartyRole>(r), r.ReadString(), r.ReadString(),
         ReadEnum<ProposalStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptional(r, ReadDuration),
         ReadOptional(r, r => new PredecessorRef(r.ReadInt64(), r.ReadString())), r.ReadString(),
@@ -322,7 +327,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         w.Write(b.AgentB);
     }
 
-    private static CompactBinding ReadBinding(BinaryReader r) => new(r.ReadString(), r.ReadString(), r.ReadString());
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static CompactBinding ReadBinding(StringTableReader r) => new(r.ReadString(), r.ReadString(), r.ReadString());
 
     private static void Write(BinaryWriter w, CompactVersionInfo c)
     {
@@ -334,7 +340,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         WriteOptional(w, c.OpenRevocationId);
     }
 
-    private static CompactVersionInfo ReadCompact(BinaryReader r) =>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static CompactVersionInfo ReadCompact(StringTableReader r) =>
         new(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadEnum<CompactVersionStatus>(r), ReadOptional(r));
 
     private static void Write(BinaryWriter w, CompactVersionLifecycle l)
@@ -371,18 +378,16 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     /// <summary>Reads lifecycles of <paramref name="body"/>, their terms left undecoded (skipped, read apart on first use).</summary>
-    private static Func<BinaryReader, CompactVersionLifecycle> LifecycleReader(byte[] body) => r =>
+    private static Func<StringTableReader, CompactVersionLifecycle> LifecycleReader(byte[] body) => r =>
     {
         var (compactId, version) = (r.ReadString(), r.ReadInt64());
         var terms = ReadOptional(r, r =>
         {
             var (until, upstream) = (ReadInstant(r), ReadList(r, r => r.ReadString()));
             var length = r.Read7BitEncodedInt();
-            var part = (StringTableReader)r;
-            var offset = checked(part.Origin + (int)r.BaseStream.Position);
-            if (length < 0 || length > r.BaseStream.Length - r.BaseStream.Position) throw new FormatException($"terms of {length} bytes cannot fit");
-            r.BaseStream.Position += length;
-            var table = part.Table;
+            var offset = r.Offset;
+            r.Skip(length);
+            var table = r.Table;
             return new UndecodedTerms(until, upstream, () => ReadTermsPart(body, offset, length, table));
         });
         var (inForceAt, end, triggeredBy) = (ReadInstant(r), ReadOptional(r, r => new CompactEnd(ReadEnum<LifecycleEvent>(r), ReadInstant(r))),
@@ -398,9 +403,9 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     /// </summary>
     private static CompactTerms ReadTermsPart(byte[] body, int offset, int length, string[] table)
     {
-        using var part = new StringTableReader(body, offset, length, table);
+        var part = new StringTableReader(body, offset, length, table);
         var terms = ReadTerms(part);
-        return part.BaseStream.Position == length ? terms : throw new InvalidOperationException("The terms part of the state snapshot has bytes after its end.");
+        return part.Remaining == 0 ? terms : throw new InvalidOperationException("The terms part of the state snapshot has bytes after its end.");
     }
 
     private static void Write(BinaryWriter w, RevocationRecord x)
@@ -427,7 +432,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         WriteOptional(w, x.LapseReason);
     }
 
-    private static RevocationRecord ReadRevocation(BinaryReader r) => new(
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static RevocationRecord ReadRevocation(StringTableReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptionalValue(r, ReadEnum<PartyRole>),
         ReadInstant(r), ReadInstant(r), ReadInstant(r), r.ReadString(), ReadEnum<RevocationMode>(r), ReadOptional(r), ReadOptional(r),
         r.ReadBoolean(), ReadEnum<RevocationStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptionalValue(r, ReadInstant),
@@ -449,7 +455,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         WriteOptional(w, m.EffectiveAt, Write);
     }
 
-    private static MarkerRecord ReadMarker(BinaryReader r) => new(
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static MarkerRecord ReadMarker(StringTableReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptionalValue(r, ReadEnum<PartyRole>),
         ReadInstant(r), r.ReadString(), ReadOptionalValue(r, ReadInstant), ReadEnum<MarkerStatus>(r), ReadOptionalValue(r, ReadInstant));
 
@@ -461,17 +468,19 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         w.Write((short)at.Offset.TotalMinutes);
     }
 
-    private static DateTimeOffset ReadInstant(BinaryReader r) => new(r.ReadInt64(), TimeSpan.FromMinutes(r.ReadInt16()));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static DateTimeOffset ReadInstant(StringTableReader r) => new(r.ReadInt64(), TimeSpan.FromMinutes(r.ReadInt16()));
 
     private static void Write(BinaryWriter w, IsoDuration d)
     {
         foreach (var part in (int[])[d.Years, d.Months, d.Weeks, d.Days, d.Hours, d.Minutes, d.Seconds]) w.Write(part);
     }
 
-    private static IsoDuration ReadDuration(BinaryReader r) =>
+    private static IsoDuration ReadDuration(StringTableReader r) =>
         new(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
 
-    private static T ReadEnum<T>(BinaryReader r) where T : struct, Enum
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T ReadEnum<T>(StringTableReader r) where T : struct, Enum
     {
         var value = r.ReadInt32();
         var e = System.Runtime.CompilerServices.Unsafe.As<int, T>(ref value); // every enumeration here is int-backed
@@ -485,7 +494,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         foreach (var item in list) write(w, item);
     }
 
-    private static List<T> ReadList<T>(BinaryReader r, Func<BinaryReader, T> read)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<T> ReadList<T>(StringTableReader r, Func<StringTableReader, T> read)
     {
         var count = Count(r);
         var list = new List<T>(count);
@@ -494,15 +504,17 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     /// <summary>A count of things that take at least a byte each: no more than the bytes left.</summary>
-    private static int Count(BinaryReader r)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Count(StringTableReader r)
     {
         var count = r.ReadInt32();
-        return count >= 0 && count <= r.BaseStream.Length - r.BaseStream.Position ? count : throw new FormatException($"{count} items cannot fit");
+        return count >= 0 && count <= r.Remaining ? count : throw new FormatException($"{count} items cannot fit");
     }
 
     private static void WriteOptional(BinaryWriter w, string? text) => WriteOptional(w, text, (w, t) => w.Write(t));
 
-    private static string? ReadOptional(BinaryReader r) => ReadOptional(r, r => r.ReadString());
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ReadOptional(StringTableReader r) => ReadOptional(r, r => r.ReadString());
 
     private static void WriteOptional<T>(BinaryWriter w, T? value, Action<BinaryWriter, T> write) where T : class
     {
@@ -516,7 +528,9 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         if (value is { } v) write(w, v);
     }
 
-    private static T? ReadOptional<T>(BinaryReader r, Func<BinaryReader, T> read) where T : class => r.ReadBoolean() ? read(r) : null;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T? ReadOptional<T>(StringTableReader r, Func<StringTableReader, T> read) where T : class => r.ReadBoolean() ? read(r) : null;
 
-    private static T? ReadOptionalValue<T>(BinaryReader r, Func<BinaryReader, T> read) where T : struct => r.ReadBoolean() ? read(r) : null;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T? ReadOptionalValue<T>(StringTableReader r, Func<StringTableReader, T> read) where T : struct => r.ReadBoolean() ? read(r) : null;
 }

@@ -43,7 +43,7 @@ internal sealed class StateSnapshotStore(IRelationalEngine store, byte[] sealKey
             using var reader = command.ExecuteReader();
             if (!reader.Read()) return ((StoredStateSnapshot?)null, (string?)null);
             return (new StoredStateSnapshot(reader.GetInt64(0), reader.Text(1), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
-                (byte[])reader.GetValue(3), reader.Text(4), reader.Text(5)), reader.Text(6));
+                ReadBody(reader), reader.Text(4), reader.Text(5)), reader.Text(6));
         }, ct).ConfigureAwait(false);
         if (snapshot is null) return null;
         // The two passes over the body (tens of MB on a large log) side by side: both are on the path of a start.
@@ -55,6 +55,20 @@ internal sealed class StateSnapshotStore(IRelationalEngine store, byte[] sealKey
         if (bodyHash != snapshot.BodyHash)
             throw new TranscriptIntegrityException($"The stored state snapshot through seq {snapshot.ThroughSeq} does not hash to its body hash.");
         return snapshot;
+    }
+
+    /// <summary>
+    /// The body, straight into one array: on SQLite, whose reader streams a blob whose row id was selected (through_seq
+    /// is the row id) by incremental blob I/O, this skips the copy the whole value would first be assembled into —
+    /// about half the time to read tens of MiB.
+    /// </summary>
+    private static byte[] ReadBody(System.Data.Common.DbDataReader reader)
+    {
+        using var stream = reader.GetStream(3);
+        if (!stream.CanSeek) return (byte[])reader.GetValue(3);
+        var body = new byte[stream.Length];
+        stream.ReadExactly(body);
+        return body;
     }
 
     public Task DeleteAllAsync(CancellationToken ct) =>

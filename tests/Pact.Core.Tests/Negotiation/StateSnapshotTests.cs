@@ -125,9 +125,7 @@ public class StateSnapshotTests
         var proposal = state.Proposals.Values.First();
         // The same records, one index filing a proposal under an agent it does not wait for.
         var indexes = state.Indexes with { LiveProposalIdsByCounterparty = state.Indexes.LiveProposalIdsByCounterparty.Add("did:key:zNobody", proposal.ProposalId) };
-        var altered = NegotiationState.Restore([.. state.Sessions.Values], [.. state.Proposals.Values], [.. state.Bindings.Values], [.. state.Compacts.Values],
-            [.. state.Lifecycles.Values], [.. state.Revocations.Values], [.. state.Markers.Values], [.. state.Mandates.Values],
-            state.MandateDecisions, [.. state.Bundles.Values], state.Clock, indexes);
+        var altered = NegotiationState.Restore(state.Tables, indexes);
         var (sessions, global) = StateSnapshot.Differences(whole, whole with { State = altered });
         sessions.Should().BeEmpty();
         global.Should().BeTrue("the records are equal, so no one session explains the difference");

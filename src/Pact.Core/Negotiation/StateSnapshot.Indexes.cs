@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Pact.Core.Negotiation;
 
 // The state's look-up indexes and pending deadlines, stored beside the records: computing them at a start means

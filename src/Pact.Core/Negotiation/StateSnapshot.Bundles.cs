@@ -46,7 +46,7 @@ public sealed partial record StateSnapshot
         WriteOptional(w, b.Cause, WriteJson);
     }
 
-    private static BundleRecord ReadBundle(StringTableReader r)
+    private static BundleRecord ReadBundle(SnapshotReader r)
     {
         var (bundleId, sessionId, coordinator, selectJson) = (r.ReadString(), r.ReadString(), r.ReadString(), ReadJson(r));
         var (createdAt, issuedAt, closesAt) = (ReadInstant(r), ReadInstant(r), ReadInstant(r));
@@ -73,6 +73,6 @@ public sealed partial record StateSnapshot
         };
     }
 
-    private static PrincipalAuthorization ReadAuthorization(StringTableReader r) =>
+    private static PrincipalAuthorization ReadAuthorization(SnapshotReader r) =>
         PrincipalAuthorization.FromJson(ReadJson(r)).Authorization ?? throw new FormatException("a principal authorization does not read");
 }

@@ -22,7 +22,7 @@ public sealed partial record StateSnapshot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static SetIndex<TKey, TItem> ReadIndex<TKey, TItem>(StringTableReader r, Func<StringTableReader, TKey> readKey, Func<StringTableReader, TItem> readItem,
+    private static SetIndex<TKey, TItem> ReadIndex<TKey, TItem>(SnapshotReader r, Func<SnapshotReader, TKey> readKey, Func<SnapshotReader, TItem> readItem,
         IComparer<TKey> keyComparer, IComparer<TItem> itemComparer)
         where TKey : notnull
     {
@@ -43,12 +43,12 @@ public sealed partial record StateSnapshot
 
     private static void WriteIndex(BinaryWriter w, SetIndex<string, string> index) => WriteIndex(w, index, (w, k) => w.Write(k), (w, i) => w.Write(i));
 
-    private static SetIndex<string, string> ReadIndex(StringTableReader r) =>
+    private static SetIndex<string, string> ReadIndex(SnapshotReader r) =>
         ReadIndex(r, r => r.ReadString(), r => r.ReadString(), StringComparer.Ordinal, StringComparer.Ordinal);
 
     private static void WriteVersionNumbers(BinaryWriter w, SetIndex<string, long> index) => WriteIndex(w, index, (w, k) => w.Write(k), (w, v) => w.Write(v));
 
-    private static SetIndex<string, long> ReadVersionNumbers(StringTableReader r) =>
+    private static SetIndex<string, long> ReadVersionNumbers(SnapshotReader r) =>
         ReadIndex(r, r => r.ReadString(), r => r.ReadInt64(), StringComparer.Ordinal, Comparer<long>.Default);
 
     private static void WriteSlotProposalIds(BinaryWriter w, SetIndex<CompactVersionKey, string> index) =>
@@ -58,7 +58,7 @@ public sealed partial record StateSnapshot
             w.Write(k.Version);
         }, (w, i) => w.Write(i));
 
-    private static SetIndex<CompactVersionKey, string> ReadSlotProposalIds(StringTableReader r) =>
+    private static SetIndex<CompactVersionKey, string> ReadSlotProposalIds(SnapshotReader r) =>
         ReadIndex(r, r => new CompactVersionKey(r.ReadString(), r.ReadInt64()), r => r.ReadString(), Comparer<CompactVersionKey>.Default, StringComparer.Ordinal);
 
     private static void WriteDeadlines(BinaryWriter w, DeadlineSet pending) =>
@@ -70,17 +70,26 @@ public sealed partial record StateSnapshot
         });
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static DeadlineSet ReadDeadlines(StringTableReader r) =>
+    private static DeadlineSet ReadDeadlines(SnapshotReader r) =>
         DeadlineSet.FromSorted([.. ReadList(r, r => new Deadline(ReadInstant(r), ReadEnum<DeadlineKind>(r), r.ReadString()))]);
+
+    /// <summary>A writer per index, in the order the snapshot's sections hold them after the records.</summary>
+    private static Action<BinaryWriter>[] IndexWriters(StateIndexes x) =>
+    [
+        w => WriteVersionNumbers(w, x.VersionNumbers),
+        w => WriteSlotProposalIds(w, x.SlotProposalIds),
+        w => WriteIndex(w, x.LiveProposalIdsByCounterparty),
+        w => WriteIndex(w, x.BoundCompactIdsByAgent),
+        w => WriteIndex(w, x.RevocationIdsByCompact),
+        w => WriteIndex(w, x.MarkerIdsByCompact),
+        w => WriteIndex(w, x.MandateIdsByAgent),
+        w => WriteIndex(w, x.DependentIdsByUpstream),
+        w => WriteDeadlines(w, x.Pending),
+    ];
 
     /// <summary>All of them, one after the other: what <see cref="Differences"/> compares beside the records.</summary>
     private static void Write(BinaryWriter w, StateIndexes x)
     {
-        WriteVersionNumbers(w, x.VersionNumbers);
-        WriteSlotProposalIds(w, x.SlotProposalIds);
-        foreach (var index in (SetIndex<string, string>[])[x.LiveProposalIdsByCounterparty, x.BoundCompactIdsByAgent, x.RevocationIdsByCompact,
-                     x.MarkerIdsByCompact, x.MandateIdsByAgent, x.DependentIdsByUpstream])
-            WriteIndex(w, index);
-        WriteDeadlines(w, x.Pending);
+        foreach (var write in IndexWriters(x)) write(w);
     }
 }

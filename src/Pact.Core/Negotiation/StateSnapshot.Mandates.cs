@@ -26,7 +26,7 @@ public sealed partial record StateSnapshot
         w.Write(m.Actions);
     }
 
-    private static MandateRecord ReadMandate(StringTableReader r) => new(
+    private static MandateRecord ReadMandate(SnapshotReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(),
         new MandateScope(ReadOptional(r, ReadStrings), ReadOptional(r, ReadStrings), ReadOptional(r)),
         ReadJson(r), ReadStrings(r), ReadInstant(r), ReadEnum<MandateStatus>(r), r.ReadInt64(), ReadJson(r), r.ReadInt64());
@@ -38,13 +38,13 @@ public sealed partial record StateSnapshot
         WriteJson(w, decision.Value);
     }
 
-    private static KeyValuePair<string, JsonObject> ReadMandateDecision(StringTableReader r) => KeyValuePair.Create(r.ReadString(), ReadJson(r));
+    private static KeyValuePair<string, JsonObject> ReadMandateDecision(SnapshotReader r) => KeyValuePair.Create(r.ReadString(), ReadJson(r));
 
     private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> items) => Write(w, items, (w, s) => w.Write(s));
 
-    private static List<string> ReadStrings(StringTableReader r) => ReadList(r, r => r.ReadString());
+    private static List<string> ReadStrings(SnapshotReader r) => ReadList(r, r => r.ReadString());
 
     private static void WriteJson(BinaryWriter w, JsonObject json) => w.Write(json.ToJsonString());
 
-    private static JsonObject ReadJson(StringTableReader r) => JsonNode.Parse(r.ReadString())?.AsObject() ?? throw new FormatException("a JSON member is null");
+    private static JsonObject ReadJson(SnapshotReader r) => JsonNode.Parse(r.ReadString())?.AsObject() ?? throw new FormatException("a JSON member is null");
 }

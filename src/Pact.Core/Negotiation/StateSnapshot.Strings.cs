@@ -47,14 +47,14 @@ public sealed partial record StateSnapshot
     /// end is an <see cref="EndOfStreamException"/>, as with a <see cref="BinaryReader"/>; this one is sealed and reads
     /// no stream, so a start's millions of reads cost no virtual call.
     /// </summary>
-    private sealed class StringTableReader
+    private sealed class SnapshotReader
     {
         private readonly byte[] _body;
         private readonly int _end;
         private int _at;
 
         /// <summary>A reader of <paramref name="count"/> bytes of <paramref name="body"/> from <paramref name="offset"/>, naming strings in <paramref name="table"/>.</summary>
-        public StringTableReader(byte[] body, int offset, int count, string[] table)
+        public SnapshotReader(byte[] body, int offset, int count, string[] table)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(offset);
             ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -99,14 +99,14 @@ public sealed partial record StateSnapshot
         public int Read7BitEncodedInt()
         {
             uint value = 0;
-            for (var shift = 0; shift < 35; shift += 7)
+            for (var shift = 0; ; shift += 7)
             {
                 var b = ReadByte();
+                // The fifth byte holds the last four bits of 32: anything more is no int.
                 if (shift == 28 && b > 0b1111) throw new FormatException("a 7-bit encoded number is too long");
                 value |= (uint)(b & 0x7F) << shift;
                 if (b < 0x80) return (int)value;
             }
-            throw new FormatException("a 7-bit encoded number is too long");
         }
 
         /// <summary>A string by its index into the table.</summary>
@@ -154,7 +154,7 @@ public sealed partial record StateSnapshot
     }
 
     /// <summary>Reads what <see cref="WriteTable"/> wrote, its chunks in parallel, leaving <paramref name="r"/> after it.</summary>
-    private static string[] ReadTable(StringTableReader r, byte[] body)
+    private static string[] ReadTable(SnapshotReader r, byte[] body)
     {
         var table = new string[Count(r)];
         var chunks = new (int First, int Strings, int Offset, int Bytes)[Count(r)];
@@ -169,12 +169,12 @@ public sealed partial record StateSnapshot
         var start = r.Offset;
         if (first != table.Length || offset > r.Remaining) throw new FormatException("the table's chunks do not add up to it");
         r.Skip(offset);
-        Parallel.ForEach(chunks, chunk => ReadChunk(new StringTableReader(body, start + chunk.Offset, chunk.Bytes, []), table, chunk.First, chunk.Strings));
+        Parallel.ForEach(chunks, chunk => ReadChunk(new SnapshotReader(body, start + chunk.Offset, chunk.Bytes, []), table, chunk.First, chunk.Strings));
         return table;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadChunk(StringTableReader chunk, string[] table, int first, int count)
+    private static void ReadChunk(SnapshotReader chunk, string[] table, int first, int count)
     {
         for (var i = first; i < first + count; i++) table[i] = chunk.ReadText();
         if (chunk.Remaining != 0) throw new FormatException($"the chunk of the table from string {first} has bytes after its end");

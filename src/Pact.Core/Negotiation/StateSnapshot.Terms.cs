@@ -61,7 +61,7 @@ public sealed partial record StateSnapshot
         WriteOptional(w, t.NegotiationTimeout);
     }
 
-    private static CompactTerms ReadTerms(StringTableReader r)
+    private static CompactTerms ReadTerms(SnapshotReader r)
     {
         var acp = r.ReadString();
         var compactId = r.ReadString();
@@ -70,7 +70,7 @@ public sealed partial record StateSnapshot
         var tier = ReadEnum<Tier>(r);
         var domain = r.ReadString();
         var stdlib = r.ReadString();
-        static Party ReadParty(StringTableReader r) => new(r.ReadString(), new Principal(r.ReadString(), ReadEnum<PrincipalKind>(r), r.ReadString()));
+        static Party ReadParty(SnapshotReader r) => new(r.ReadString(), new Principal(r.ReadString(), ReadEnum<PrincipalKind>(r), r.ReadString()));
         var parties = new Parties(ReadParty(r), ReadParty(r));
         var scope = new Scope(r.ReadString(), new EffectiveInterval(ReadInstant(r), ReadInstant(r)), ReadOptional(r));
         var retention = new Retention(ReadList(r, ReadRetentionEntry), ReadList(r, ReadRetentionEntry));
@@ -105,13 +105,13 @@ public sealed partial record StateSnapshot
         }
     }
 
-    private static RetentionEntry ReadRetentionEntry(StringTableReader r)
+    private static RetentionEntry ReadRetentionEntry(SnapshotReader r)
     {
         var category = r.ReadString();
         var retain = new RetainRule(ReadEnum<RetainMode>(r), ReadOptional(r), ReadOptionalValue(r, ReadEnum<RetainAnchor>), ReadOptional(r));
         var derive = ReadList(r, r => r.ReadString());
         var propagate = ReadList(r, ReadEdge);
-        static DispositionRule? ReadRule(StringTableReader r) => ReadOptional(r, r => new DispositionRule(ReadEnum<DispositionAction>(r), ReadOptional(r),
+        static DispositionRule? ReadRule(SnapshotReader r) => ReadOptional(r, r => new DispositionRule(ReadEnum<DispositionAction>(r), ReadOptional(r),
             ReadOptional<IReadOnlyList<string>>(r, r => ReadList(r, r => r.ReadString())), ReadOptional<IReadOnlyList<PropagationEdge>>(r, r => ReadList(r, ReadEdge))));
         return new RetentionEntry(category, retain, derive, propagate, new Dispositions(ReadRule(r), ReadRule(r), ReadRule(r), ReadRule(r)));
     }
@@ -122,7 +122,7 @@ public sealed partial record StateSnapshot
         w.Write((int)p.MinTier);
     }
 
-    private static PropagationEdge ReadEdge(StringTableReader r) => new(r.ReadString(), ReadEnum<Tier>(r));
+    private static PropagationEdge ReadEdge(SnapshotReader r) => new(r.ReadString(), ReadEnum<Tier>(r));
 
     private static void Write(BinaryWriter w, VocabularyDefinition d)
     {
@@ -130,5 +130,5 @@ public sealed partial record StateSnapshot
         w.Write(d.Definition);
     }
 
-    private static VocabularyDefinition ReadVocabulary(StringTableReader r) => new(r.ReadString(), r.ReadString());
+    private static VocabularyDefinition ReadVocabulary(SnapshotReader r) => new(r.ReadString(), r.ReadString());
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Collections.ObjectModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -62,49 +63,43 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
         return output.ToArray();
     }
 
-    /// <summary>What the snapshot holds, section by section, in the order <see cref="TryDecode"/> reads them.</summary>
+    /// <summary>What the snapshot holds, section by section, in the order <see cref="TryDecode"/> reads them: the records, then the indexes.</summary>
     private Action<StringTableWriter>[] Sections()
     {
-        var indexes = State.Indexes;
+        var tables = State.Tables;
         return
         [
             w => Write(w, Heads, (w, h) => Write(w, h.Key, h.Value)),
-            w => Write(w, State.Sessions.Values, Write),
-            w => Write(w, State.Proposals.Values, Write),
-            w => Write(w, State.Bindings.Values, Write),
-            w => Write(w, State.Compacts.Values, Write),
-            w => Write(w, State.Lifecycles.Values, Write),
-            w => Write(w, State.Revocations.Values, Write),
-            w => Write(w, State.Markers.Values, Write),
-            w => Write(w, State.Mandates.Values, Write),
-            w => Write(w, State.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal), Write),
-            w => Write(w, State.Bundles.Values, Write),
-            w => WriteOptional(w, State.Clock, (w, c) =>
+            w => Write(w, tables.Sessions.Values, Write),
+            w => Write(w, tables.Proposals.Values, Write),
+            w => Write(w, tables.Bindings.Values, Write),
+            w => Write(w, tables.Compacts.Values, Write),
+            w => Write(w, tables.Lifecycles.Values, Write),
+            w => Write(w, tables.Revocations.Values, Write),
+            w => Write(w, tables.Markers.Values, Write),
+            w => Write(w, tables.Mandates.Values, Write),
+            w => Write(w, tables.MandateDecisions.OrderBy(d => d.Key, StringComparer.Ordinal), Write),
+            w => Write(w, tables.Bundles.Values, Write),
+            w => WriteOptional(w, tables.Clock, (w, c) =>
             {
                 Write(w, c.DueAt);
                 w.Write(c.Time);
             }),
-            w => WriteVersionNumbers(w, indexes.VersionNumbers),
-            w => WriteSlotProposalIds(w, indexes.SlotProposalIds),
-            w => WriteIndex(w, indexes.LiveProposalIdsByCounterparty),
-            w => WriteIndex(w, indexes.BoundCompactIdsByAgent),
-            w => WriteIndex(w, indexes.RevocationIdsByCompact),
-            w => WriteIndex(w, indexes.MarkerIdsByCompact),
-            w => WriteIndex(w, indexes.MandateIdsByAgent),
-            w => WriteIndex(w, indexes.DependentIdsByUpstream),
-            w => WriteDeadlines(w, indexes.Pending),
+            .. IndexWriters(State.Indexes),
         ];
     }
 
+    /// <summary>As many as <see cref="Sections"/> gives (the round-trip tests fail otherwise): a reader knows them by position.</summary>
     private const int SectionCount = 21;
 
     /// <summary>Reads what <see cref="Encode"/> wrote; false, with why, for another format or bytes that do not read.</summary>
     public static bool TryDecode(byte[] body, out StateSnapshot? snapshot, out string? why)
     {
+        ArgumentNullException.ThrowIfNull(body);
         snapshot = null;
         try
         {
-            var r = new StringTableReader(body, 0, body.Length, []);
+            var r = new SnapshotReader(body, 0, body.Length, []);
             if (body.Length < Magic.Length || !r.ReadBytes(Magic.Length).SequenceEqual(Magic))
             {
                 why = "it is not a state snapshot";
@@ -135,24 +130,28 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
             why = null;
             return true;
         }
-        catch (Exception e) when (Unwrap(e) is var cause && cause is EndOfStreamException or IOException or ArgumentException or InvalidOperationException
-            or FormatException or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException)
+        catch (Exception e) when (Causes(e).All(IsUnreadable))
         {
+            var cause = Causes(e)[0];
             why = $"it does not read ({cause.GetType().Name}: {cause.Message})";
             return false;
         }
     }
 
-    /// <summary>The first cause of a failure of work done in parallel (the sections, the table's chunks).</summary>
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions: [var first, ..] } ? Unwrap(first) : e;
+    /// <summary>What went wrong: the exception itself, or each failure of work done in parallel (the sections, the table's chunks).</summary>
+    private static ReadOnlyCollection<Exception> Causes(Exception e) => e is AggregateException parallel ? parallel.Flatten().InnerExceptions : new([e]);
+
+    /// <summary>Bytes that do not read as a snapshot (anything else is a bug, and is thrown).</summary>
+    private static bool IsUnreadable(Exception e) => e is EndOfStreamException or ArgumentException or InvalidOperationException or FormatException
+        or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException;
 
     /// <summary>The sections, decoded side by side (each names its strings in the table read before); the state they make.</summary>
     private static NegotiationState ReadSections(byte[] body, string[] table, (int Offset, int Length)[] sections, out RecordDictionary<string, ChainHead> heads)
     {
-        T Read<T>(int i, Func<StringTableReader, T> read)
+        T Read<T>(int i, Func<SnapshotReader, T> read)
         {
             var (offset, length) = sections[i];
-            var r = new StringTableReader(body, offset, length, table);
+            var r = new SnapshotReader(body, offset, length, table);
             var value = read(r);
             return r.Remaining == 0 ? value : throw new FormatException($"section {i} has bytes after its end");
         }
@@ -264,7 +263,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ChainHead ReadHead(StringTableReader r) => new(r.ReadInt64(), r.ReadInt64(), ReadOptional(r), ReadOptional(r));
+    private static ChainHead ReadHead(SnapshotReader r) => new(r.ReadInt64(), r.ReadInt64(), ReadOptional(r), ReadOptional(r));
 
     private static void Write(BinaryWriter w, SessionInfo s)
     {
@@ -275,11 +274,11 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static SessionInfo ReadSession(StringTableReader r) =>
+    private static SessionInfo ReadSession(SnapshotReader r) =>
         new(r.ReadString(), ReadEnum<SessionStatus>(r), ReadStringArray(r), ReadOptional(r));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ImmutableArray<string> ReadStringArray(StringTableReader r)
+    private static ImmutableArray<string> ReadStringArray(SnapshotReader r)
     {
         var items = new string[Count(r)];
         for (var i = 0; i < items.Length; i++) items[i] = r.ReadString();
@@ -314,7 +313,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ProposalRecord ReadProposal(StringTableReader r) => new(
+    private static ProposalRecord ReadProposal(SnapshotReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), ReadEnum<PartyRole>(r), r.ReadString(), r.ReadString(),
         ReadEnum<ProposalStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptional(r, ReadDuration),
         ReadOptional(r, r => new PredecessorRef(r.ReadInt64(), r.ReadString())), r.ReadString(),
@@ -328,7 +327,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static CompactBinding ReadBinding(StringTableReader r) => new(r.ReadString(), r.ReadString(), r.ReadString());
+    private static CompactBinding ReadBinding(SnapshotReader r) => new(r.ReadString(), r.ReadString(), r.ReadString());
 
     private static void Write(BinaryWriter w, CompactVersionInfo c)
     {
@@ -341,7 +340,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static CompactVersionInfo ReadCompact(StringTableReader r) =>
+    private static CompactVersionInfo ReadCompact(SnapshotReader r) =>
         new(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadEnum<CompactVersionStatus>(r), ReadOptional(r));
 
     private static void Write(BinaryWriter w, CompactVersionLifecycle l)
@@ -378,7 +377,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     /// <summary>Reads lifecycles of <paramref name="body"/>, their terms left undecoded (skipped, read apart on first use).</summary>
-    private static Func<StringTableReader, CompactVersionLifecycle> LifecycleReader(byte[] body) => r =>
+    private static Func<SnapshotReader, CompactVersionLifecycle> LifecycleReader(byte[] body) => r =>
     {
         var (compactId, version) = (r.ReadString(), r.ReadInt64());
         var terms = ReadOptional(r, r =>
@@ -403,7 +402,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     /// </summary>
     private static CompactTerms ReadTermsPart(byte[] body, int offset, int length, string[] table)
     {
-        var part = new StringTableReader(body, offset, length, table);
+        var part = new SnapshotReader(body, offset, length, table);
         var terms = ReadTerms(part);
         return part.Remaining == 0 ? terms : throw new InvalidOperationException("The terms part of the state snapshot has bytes after its end.");
     }
@@ -433,7 +432,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RevocationRecord ReadRevocation(StringTableReader r) => new(
+    private static RevocationRecord ReadRevocation(SnapshotReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptionalValue(r, ReadEnum<PartyRole>),
         ReadInstant(r), ReadInstant(r), ReadInstant(r), r.ReadString(), ReadEnum<RevocationMode>(r), ReadOptional(r), ReadOptional(r),
         r.ReadBoolean(), ReadEnum<RevocationStatus>(r), ReadOptionalValue(r, ReadInstant), ReadOptionalValue(r, ReadInstant),
@@ -456,7 +455,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static MarkerRecord ReadMarker(StringTableReader r) => new(
+    private static MarkerRecord ReadMarker(SnapshotReader r) => new(
         r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptionalValue(r, ReadEnum<PartyRole>),
         ReadInstant(r), r.ReadString(), ReadOptionalValue(r, ReadInstant), ReadEnum<MarkerStatus>(r), ReadOptionalValue(r, ReadInstant));
 
@@ -469,18 +468,18 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static DateTimeOffset ReadInstant(StringTableReader r) => new(r.ReadInt64(), TimeSpan.FromMinutes(r.ReadInt16()));
+    private static DateTimeOffset ReadInstant(SnapshotReader r) => new(r.ReadInt64(), TimeSpan.FromMinutes(r.ReadInt16()));
 
     private static void Write(BinaryWriter w, IsoDuration d)
     {
         foreach (var part in (int[])[d.Years, d.Months, d.Weeks, d.Days, d.Hours, d.Minutes, d.Seconds]) w.Write(part);
     }
 
-    private static IsoDuration ReadDuration(StringTableReader r) =>
+    private static IsoDuration ReadDuration(SnapshotReader r) =>
         new(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T ReadEnum<T>(StringTableReader r) where T : struct, Enum
+    private static T ReadEnum<T>(SnapshotReader r) where T : struct, Enum
     {
         var value = r.ReadInt32();
         var e = System.Runtime.CompilerServices.Unsafe.As<int, T>(ref value); // every enumeration here is int-backed
@@ -495,7 +494,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static List<T> ReadList<T>(StringTableReader r, Func<StringTableReader, T> read)
+    private static List<T> ReadList<T>(SnapshotReader r, Func<SnapshotReader, T> read)
     {
         var count = Count(r);
         var list = new List<T>(count);
@@ -505,7 +504,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
 
     /// <summary>A count of things that take at least a byte each: no more than the bytes left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Count(StringTableReader r)
+    private static int Count(SnapshotReader r)
     {
         var count = r.ReadInt32();
         return count >= 0 && count <= r.Remaining ? count : throw new FormatException($"{count} items cannot fit");
@@ -514,7 +513,7 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     private static void WriteOptional(BinaryWriter w, string? text) => WriteOptional(w, text, (w, t) => w.Write(t));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ReadOptional(StringTableReader r) => ReadOptional(r, r => r.ReadString());
+    private static string? ReadOptional(SnapshotReader r) => ReadOptional(r, r => r.ReadString());
 
     private static void WriteOptional<T>(BinaryWriter w, T? value, Action<BinaryWriter, T> write) where T : class
     {
@@ -529,8 +528,8 @@ public sealed partial record StateSnapshot(long ThroughSeq, string EventHash, Ne
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T? ReadOptional<T>(StringTableReader r, Func<StringTableReader, T> read) where T : class => r.ReadBoolean() ? read(r) : null;
+    private static T? ReadOptional<T>(SnapshotReader r, Func<SnapshotReader, T> read) where T : class => r.ReadBoolean() ? read(r) : null;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T? ReadOptionalValue<T>(StringTableReader r, Func<StringTableReader, T> read) where T : struct => r.ReadBoolean() ? read(r) : null;
+    private static T? ReadOptionalValue<T>(SnapshotReader r, Func<SnapshotReader, T> read) where T : struct => r.ReadBoolean() ? read(r) : null;
 }

@@ -65,7 +65,12 @@ internal sealed class StateSnapshotStore(IRelationalEngine store, byte[] sealKey
     private static byte[] ReadBody(System.Data.Common.DbDataReader reader)
     {
         using var stream = reader.GetStream(3);
-        if (!stream.CanSeek) return (byte[])reader.GetValue(3);
+        if (!stream.CanSeek)
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
         var body = new byte[stream.Length];
         stream.ReadExactly(body);
         return body;

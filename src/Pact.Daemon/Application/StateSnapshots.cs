@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Runtime;
 using Pact.Core.Contracts.Responses;
 using Pact.Core.Negotiation;
 using Pact.Core.Time;
@@ -68,13 +69,53 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
     private async Task<(StateSnapshot? Snapshot, string? Why)> CheckAsync(StoredStateSnapshot stored, CancellationToken ct)
     {
         if (stored.Format != StateSnapshot.FormatVersion) return (null, $"its format {stored.Format} is not {StateSnapshot.FormatVersion}, the one this build reads");
-        if (!StateSnapshot.TryDecode(stored.Body, out var snapshot, out var why)) return (null, why);
+        if (!Decode(stored.Body, out var snapshot, out var why)) return (null, why);
         if (snapshot!.ThroughSeq != stored.ThroughSeq || snapshot.EventHash != stored.EventHash) return (null, "its body covers another event than its row names");
         if (snapshot.ThroughSeq > store.HeadSeq) return (null, $"it covers seq {snapshot.ThroughSeq} but the log ends at {store.HeadSeq}");
         var rows = await store.ReadRowsAsync(snapshot.ThroughSeq - 1, 1, ct);
         if (rows.Count == 0 || rows[0].Seq != snapshot.ThroughSeq || rows[0].Hash != snapshot.EventHash)
             return (null, $"the log's event at seq {snapshot.ThroughSeq} is not the one it was taken after");
         return (snapshot, null);
+    }
+
+    /// <summary>
+    /// Decodes a snapshot's body in a no-GC region: the decode allocates the whole state at once (about 2.3 times the
+    /// body) and all of it lives on, so a collection during it would free nothing and take a core from the decode
+    /// (ADR 0017). The region is sized at four times the body; past it, or where the runtime refuses one, the decode
+    /// runs with collections as usual (the region is the process's: in tests several daemons share one).
+    /// </summary>
+    private static bool Decode(byte[] body, out StateSnapshot? snapshot, out string? why)
+    {
+        var budget = Math.Min(4L * body.Length + (16L << 20), 1L << 30);
+        bool region;
+        try
+        {
+            region = GC.TryStartNoGCRegion(budget);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            region = false; // larger than this runtime allows, or another start in this process holds one (tests)
+        }
+        try
+        {
+            return StateSnapshot.TryDecode(body, out snapshot, out why);
+        }
+        finally
+        {
+            if (region) EndNoGCRegion();
+        }
+    }
+
+    private static void EndNoGCRegion()
+    {
+        try
+        {
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
+        catch (InvalidOperationException)
+        {
+            // A collection ended it first (more was allocated than its size, in this start or beside it).
+        }
     }
 
     /// <summary>Records how the start went: from <paramref name="from"/> (to be verified) or from the whole log (verified by its fold).</summary>

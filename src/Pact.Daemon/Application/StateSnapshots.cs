@@ -82,15 +82,19 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
     /// Decodes a snapshot's body in a no-GC region: the decode allocates the whole state at once (about 2.3 times the
     /// body) and all of it lives on, so a collection during it would free nothing and take a core from the decode
     /// (ADR 0017). The region is sized at four times the body; past it, or where the runtime refuses one, the decode
-    /// runs with collections as usual (the region is the process's: in tests several daemons share one).
+    /// runs with collections as usual (the region is the process's: in tests several daemons share one). A body under
+    /// <see cref="NoGCRegionFrom"/> decodes in milliseconds and is decoded as usual: starting a region begins with a
+    /// full blocking collection, which in a process already holding much (a test run's) costs more than it saves.
     /// </summary>
+    private const int NoGCRegionFrom = 8 << 20;
+
     private static bool Decode(byte[] body, out StateSnapshot? snapshot, out string? why)
     {
-        var budget = Math.Min(4L * body.Length + (16L << 20), 1L << 30);
         bool region;
         try
         {
-            region = GC.TryStartNoGCRegion(budget);
+            // Starting one collects first: worth it only for a body whose decode would trigger collections itself.
+            region = body.Length >= NoGCRegionFrom && GC.TryStartNoGCRegion(Math.Min(4L * body.Length, 1L << 30));
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
         {

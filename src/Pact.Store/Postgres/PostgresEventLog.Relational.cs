@@ -6,8 +6,13 @@ using Pact.Store.Relational;
 namespace Pact.Store.Postgres;
 
 // The engine the shared read models run on (ReadModels/, Projections/): pooled Npgsql connections behind the neutral types.
-internal sealed partial class PostgresEventLog : IRelationalEngine
+internal sealed partial class PostgresEventLog : IRelationalEventLog
 {
+    public byte[] SealKey => _options.SealKey;
+
+    Task<AppendResult> IRelationalEventLog.AppendAsync(AppendRequest request, Func<IWriteContext, object?> apply, CancellationToken ct) =>
+        AppendAsync(request, context => apply(context), ct);
+
     /// <summary>Runs <paramref name="query"/> on a pooled connection (its statements are synchronous; the open is not).</summary>
     public async Task<T> ReadAsync<T>(Func<DbConnection, T> query, CancellationToken ct = default)
     {

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pact.Core.Events;
 using Pact.Store.Projections;
-using Pact.Store.ReadModels;
 using Pact.Store.Webhooks;
 
 namespace Pact.Store.Sqlite;
@@ -11,31 +9,23 @@ namespace Pact.Store.Sqlite;
 /// The embedded default implementation of <see cref="IPactStore"/>: one SQLite file in WAL mode, one writer
 /// (<see cref="SqliteEventLog"/>, group commit) that runs the read models' inline projections inside each commit.
 /// </summary>
-public sealed class SqlitePactStore : IPactStore
+public sealed class SqlitePactStore : RelationalPactStore
 {
     private readonly SqliteEventLog _log;
-    private readonly NonceStore _nonces;
     private readonly ILogger _logger;
-
-    /// <summary>The engine under the read models (for a copy of the tables no event gives).</summary>
-    internal Relational.IRelationalEngine Engine => _log;
 
     /// <summary>Creates the store over the file <paramref name="options"/> names; nothing is opened until <see cref="OpenAsync(CancellationToken)"/>.</summary>
     public SqlitePactStore(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null)
+        : base(subscriptions => CreateLog(options, subscriptions, logger))
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _log = (SqliteEventLog)Engine;
+    }
+
+    private static SqliteEventLog CreateLog(PactStoreOptions options, SubscriptionCache subscriptions, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Subscriptions = new SubscriptionCache();
-        _log = new SqliteEventLog(options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(Subscriptions) }, logger);
-        Webhooks = new WebhookOutbox(_log, Subscriptions);
-        _nonces = new NonceStore(_log);
-        Sessions = new SessionReadModel(_log);
-        Proposals = new ProposalReadModel(_log);
-        SessionCheckpoints = new SessionCheckpointReadModel(_log);
-        Agents = new AgentDirectory(_log);
-        Passports = new PassportReadModel(_log);
-        Policies = new PolicyStore(_log);
-        StateSnapshots = new StateSnapshotStore(_log, _log.SealKey);
+        return new SqliteEventLog(options with { Migrations = ReadModelSchema.Migrations, Projections = ReadModelProjections(subscriptions) }, logger);
     }
 
     /// <summary>
@@ -55,7 +45,7 @@ public sealed class SqlitePactStore : IPactStore
     /// stored ones, checks each log checkpoint's root and runs SQLite's integrity_check, all in one snapshot (appends
     /// go on meanwhile). Reads the whole file: minutes for a large log, so a daemon runs it in the background.
     /// </summary>
-    public Task<StoreAudit> AuditAsync(CancellationToken ct = default)
+    public override Task<StoreAudit> AuditAsync(CancellationToken ct = default)
     {
         var path = _log.DatabasePath;
         var key = _log.SealKey;
@@ -91,78 +81,7 @@ public sealed class SqlitePactStore : IPactStore
         await ProjectionBackfill.RunAsync(_log, "passport", new NeutralProjection(new PassportProjection()), _logger, ct).ConfigureAwait(false);
     }
 
-    public ISessionReadModel Sessions { get; }
-
-    public IProposalReadModel Proposals { get; }
-
-    public ISessionCheckpointReadModel SessionCheckpoints { get; }
-
-    public IAgentDirectory Agents { get; }
-
-    public IPassportReadModel Passports { get; }
-
-    public IPolicyStore Policies { get; }
-
-    public INonceStore Nonces => _nonces;
-
-    public IWebhookOutbox Webhooks { get; }
-
-    public IStateSnapshotStore StateSnapshots { get; }
-
-    internal SubscriptionCache Subscriptions { get; }
-
-    public long HeadSeq => _log.HeadSeq;
-
-    public long CommitCount => _log.CommitCount;
-
-    public string? LogIntegrityFailure => _log.LogIntegrityFailure;
-
-    public event Action<IReadOnlyList<TranscriptEvent>>? Committed
-    {
-        add => _log.Committed += value;
-        remove => _log.Committed -= value;
-    }
-
-    public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default) => _log.AppendAsync(request, ct);
-
-    public async Task<AppendResult<T>> AppendAsync<T>(AppendRequest request, Func<IStoreTransaction, T> respond, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(respond);
-        StoreTransaction? transaction = null;
-        try
-        {
-            var result = await _log.AppendAsync(request with { Apply = context => respond(transaction = new StoreTransaction(context, _nonces, Subscriptions)) }, ct).ConfigureAwait(false);
-            return new AppendResult<T>(result.Events, (T)result.Value!);
-        }
-        catch
-        {
-            transaction?.Undo();
-            throw;
-        }
-    }
-
-    public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> write, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return WriteCoreAsync(write, ct);
-    }
-
-    private async Task<T> WriteCoreAsync<T>(Func<IStoreTransaction, T> write, CancellationToken ct)
-    {
-        StoreTransaction? transaction = null;
-        try
-        {
-            return await _log.WriteAsync(context => write(transaction = new StoreTransaction(context, _nonces, Subscriptions)), ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            transaction?.Undo();
-            throw;
-        }
-    }
-
-    public async Task<StoreDiagnostics> GetDiagnosticsAsync(CancellationToken ct = default)
+    public override async Task<StoreDiagnostics> GetDiagnosticsAsync(CancellationToken ct = default)
     {
         var pragmas = await _log.GetPragmasAsync(ct).ConfigureAwait(false);
         return new StoreDiagnostics("sqlite", pragmas.UserVersion, new Dictionary<string, string>(StringComparer.Ordinal)
@@ -175,41 +94,4 @@ public sealed class SqlitePactStore : IPactStore
             ["temp_store"] = pragmas.TempStore.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
-
-    public Task<IReadOnlyList<TranscriptEvent>> ReadStreamAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default) =>
-        _log.ReadStreamAsync(stream, afterStreamSeq, limit, ct);
-
-    public Task<IReadOnlyList<TranscriptEvent>> ReadAllAsync(long afterSeq, int limit, CancellationToken ct = default) => _log.ReadAllAsync(afterSeq, limit, ct);
-
-    public Task<TranscriptEvent?> GetBySeqAsync(long seq, CancellationToken ct = default) => _log.GetBySeqAsync(seq, ct);
-
-    public Task<(long StreamSeq, string Hash)?> GetStreamHeadAsync(string stream, CancellationToken ct = default) => _log.GetStreamHeadAsync(stream, ct);
-
-    public Task<IReadOnlyList<StoredEventRow>> ReadStreamRowsAsync(string stream, long afterStreamSeq, int limit, CancellationToken ct = default) =>
-        _log.ReadStreamRowsAsync(stream, afterStreamSeq, limit, ct);
-
-    public Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(long afterSeq, int limit, CancellationToken ct = default) => _log.ReadRowsAsync(afterSeq, limit, ct);
-
-    public Task<TranscriptVerification> VerifyAsync(CancellationToken ct = default) => _log.VerifyAsync(ct);
-
-    public Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default) => _log.RootAsync(treeSize, ct);
-
-    public Task<IReadOnlyList<byte[]>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken ct = default) =>
-        _log.InclusionProofAsync(leafIndex, treeSize, ct);
-
-    public Task<IReadOnlyList<IReadOnlyList<byte[]>>> InclusionProofsAsync(IReadOnlyList<long> leafIndexes, long treeSize, CancellationToken ct = default) =>
-        _log.InclusionProofsAsync(leafIndexes, treeSize, ct);
-
-    public Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long size1, long size2, CancellationToken ct = default) => _log.ConsistencyProofAsync(size1, size2, ct);
-
-    public Task SaveLogCheckpointAsync(SignedLogCheckpoint checkpoint, CancellationToken ct = default) => _log.SaveLogCheckpointAsync(checkpoint, ct);
-
-    public Task<SignedLogCheckpoint?> LatestLogCheckpointAsync(CancellationToken ct = default) => _log.LatestLogCheckpointAsync(ct);
-
-    public Task<SignedLogCheckpoint?> GetLogCheckpointAsync(long treeSize, CancellationToken ct = default) => _log.GetLogCheckpointAsync(treeSize, ct);
-
-    public Task<IReadOnlyList<SignedLogCheckpoint>> ListLogCheckpointsAsync(long afterTreeSize, int limit, CancellationToken ct = default) =>
-        _log.ListLogCheckpointsAsync(afterTreeSize, limit, ct);
-
-    public ValueTask DisposeAsync() => _log.DisposeAsync();
 }

@@ -78,6 +78,9 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
         return (snapshot, null);
     }
 
+    /// <summary>The body size from which a decode runs in a no-GC region (see <see cref="Decode"/>).</summary>
+    private const int NoGCRegionFrom = 8 << 20;
+
     /// <summary>
     /// Decodes a snapshot's body in a no-GC region: the decode allocates the whole state at once (about 2.3 times the
     /// body) and all of it lives on, so a collection during it would free nothing and take a core from the decode
@@ -86,8 +89,6 @@ public sealed class StateSnapshots(IPactStore store, TranscriptQuarantine quaran
     /// <see cref="NoGCRegionFrom"/> decodes in milliseconds and is decoded as usual: starting a region begins with a
     /// full blocking collection, which in a process already holding much (a test run's) costs more than it saves.
     /// </summary>
-    private const int NoGCRegionFrom = 8 << 20;
-
     private static bool Decode(byte[] body, out StateSnapshot? snapshot, out string? why)
     {
         bool region;

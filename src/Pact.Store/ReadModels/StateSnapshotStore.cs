@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using Pact.Core.Encoding;
+using Pact.Core.Negotiation;
 using Pact.Store.Relational;
 using Pact.Store.Sqlite;
 
@@ -47,7 +46,7 @@ internal sealed class StateSnapshotStore(IRelationalEngine store, byte[] sealKey
         }, ct).ConfigureAwait(false);
         if (snapshot is null) return null;
         // The two passes over the body (tens of MB on a large log) side by side: both are on the path of a start.
-        var hashing = Task.Run(() => Hex.Encode(SHA256.HashData(snapshot.Body)), ct);
+        var hashing = Task.Run(() => StateSnapshot.HashOf(snapshot.Body), ct);
         var carriesSeal = seal == Seal(sealKey, snapshot);
         var bodyHash = await hashing.ConfigureAwait(false);
         if (!carriesSeal)

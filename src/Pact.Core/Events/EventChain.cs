@@ -46,18 +46,17 @@ public static class EventChain
     /// </summary>
     public static string HashCanonical(string stream, long streamSeq, string type, string time, string actor, string canonicalData, string prevHash)
     {
-        var text = new System.Text.StringBuilder(HashDomain.Length + canonicalData.Length + 256)
-            .Append(HashDomain)
-            .Append("{\"actor\":").Append(Jcs.CanonicalString(JsonValue.Create(actor)))
-            .Append(",\"data\":").Append(canonicalData)
-            .Append(",\"prevHash\":").Append(Jcs.CanonicalString(JsonValue.Create(prevHash)))
-            .Append(",\"stream\":").Append(Jcs.CanonicalString(JsonValue.Create(stream)))
-            .Append(",\"streamSeq\":").Append(Jcs.FormatNumber(streamSeq))
-            .Append(",\"time\":").Append(Jcs.CanonicalString(JsonValue.Create(time)))
-            .Append(",\"type\":").Append(Jcs.CanonicalString(JsonValue.Create(type)))
-            .Append('}')
-            .ToString();
-        return Encoding.Hex.Encode(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        using var text = JcsWriter.Rent();
+        return text.Raw(HashDomain)
+            .Raw("{\"actor\":").String(actor)
+            .Raw(",\"data\":").Raw(canonicalData)
+            .Raw(",\"prevHash\":").String(prevHash)
+            .Raw(",\"stream\":").String(stream)
+            .Raw(",\"streamSeq\":").Integer(streamSeq)
+            .Raw(",\"time\":").String(time)
+            .Raw(",\"type\":").String(type)
+            .Raw('}')
+            .Sha256Hex();
     }
 
     /// <summary>Whether the event's content still hashes to its <c>hash</c>; null when it does.</summary>

@@ -14,13 +14,16 @@ namespace Pact.Core.Json;
 /// </summary>
 public static class Jcs
 {
-    public static byte[] Canonicalize(JsonNode? node) => System.Text.Encoding.UTF8.GetBytes(CanonicalString(node));
+    public static byte[] Canonicalize(JsonNode? node)
+    {
+        using var writer = JcsWriter.Rent();
+        return writer.Node(node).ToUtf8();
+    }
 
     public static string CanonicalString(JsonNode? node)
     {
-        var sb = new StringBuilder();
-        Write(sb, node);
-        return sb.ToString();
+        using var writer = JcsWriter.Rent();
+        return writer.Node(node).ToString();
     }
 
     /// <summary>Canonical form of a .NET object, serialized first with the protocol's web defaults.</summary>
@@ -30,94 +33,8 @@ public static class Jcs
     /// <summary>hex SHA-256( UTF-8 domain ‖ JCS(node) ) — the shape of every hash in the protocol.</summary>
     public static string DomainHash(string domain, JsonNode? node)
     {
-        var prefix = System.Text.Encoding.UTF8.GetBytes(domain);
-        var body = Canonicalize(node);
-        var all = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(all, 0);
-        body.CopyTo(all, prefix.Length);
-        return Hex.Encode(SHA256.HashData(all));
-    }
-
-    private static void Write(StringBuilder sb, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                sb.Append("null");
-                return;
-            case JsonObject obj:
-                {
-                    var members = obj.ToList();
-                    members.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
-                    sb.Append('{');
-                    for (var i = 0; i < members.Count; i++)
-                    {
-                        if (i > 0) sb.Append(',');
-                        WriteString(sb, members[i].Key);
-                        sb.Append(':');
-                        Write(sb, members[i].Value);
-                    }
-                    sb.Append('}');
-                    return;
-                }
-            case JsonArray array:
-                sb.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0) sb.Append(',');
-                    Write(sb, array[i]);
-                }
-                sb.Append(']');
-                return;
-            case JsonValue value:
-                WriteValue(sb, value);
-                return;
-        }
-    }
-
-    private static void WriteValue(StringBuilder sb, JsonValue value)
-    {
-        switch (value.GetValueKind())
-        {
-            case JsonValueKind.String:
-                WriteString(sb, value.GetValue<string>());
-                return;
-            case JsonValueKind.True: sb.Append("true"); return;
-            case JsonValueKind.False: sb.Append("false"); return;
-            case JsonValueKind.Null: sb.Append("null"); return;
-            case JsonValueKind.Number:
-                // Whatever .NET type backs the value, JCS sees it as an IEEE 754 double, as JavaScript would.
-                var raw = value.ToJsonString();
-                sb.Append(FormatNumber(double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture)));
-                return;
-            default:
-                throw new InvalidOperationException($"Cannot canonicalize a {value.GetValueKind()} value.");
-        }
-    }
-
-    private static void WriteString(StringBuilder sb, string s)
-    {
-        if (!StrictJson.IsWellFormedUtf16(s))
-            throw new Pact.Core.Errors.InvalidJsonException("A string holds a lone surrogate and cannot be canonicalized.");
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
+        using var writer = JcsWriter.Rent();
+        return writer.Raw(domain).Node(node).Sha256Hex();
     }
 
     /// <summary>ECMAScript Number.prototype.toString for finite doubles (ECMA-262 §7.1.12.1), as RFC 8785 §3.2.2.3 requires.</summary>

@@ -26,16 +26,11 @@ public static class SessionMachine
             if (state is not null) throw new ArgumentException("A session is created only once.", nameof(state));
             return Create(create);
         }
-        var signer = command.Signer;
-        if (state is null || !state.IsParticipant(signer)) return Refusals.NotFound("Session");
+        if (command is SuspendSession or ResumeSession)
+            return DecidePause(state is null ? null : new SessionInfo(state.SessionId, state.Status, state.Participants, state.Topic), command);
+        if (state is null || !state.IsParticipant(command.Signer)) return Refusals.NotFound("Session");
         return command switch
         {
-            SuspendSession c => state.Status == SessionStatus.Active
-                ? One(state, Signed(EventTypes.SessionSuspended, c, []))
-                : Refusals.SessionState($"Session {state.SessionId} is {state.Status.ToWire()}; only an active session can be suspended."),
-            ResumeSession c => state.Status == SessionStatus.Suspended
-                ? One(state, Signed(EventTypes.SessionResumed, c, []))
-                : Refusals.SessionState($"Session {state.SessionId} is {state.Status.ToWire()}; only a suspended session can be resumed."),
             TerminateSession c => state.Status != SessionStatus.Terminated
                 ? Terminate(state, c)
                 : Refusals.SessionState($"Session {state.SessionId} is already terminated."),
@@ -47,6 +42,25 @@ public static class SessionMachine
                 ["stateHash"] = state.StateHash(),
             })),
             _ => throw new ArgumentException($"Unknown session command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    /// <summary>
+    /// Judges a suspend or resume, which depend only on the session's status and participants: the daemon decides them
+    /// from its negotiation state's <see cref="SessionInfo"/>, without assembling the §7 state.
+    /// </summary>
+    public static Verdict DecidePause(SessionInfo? session, SessionCommand command)
+    {
+        if (session is null || !session.IsParticipant(command.Signer)) return Refusals.NotFound("Session");
+        return command switch
+        {
+            SuspendSession c => session.Status == SessionStatus.Active
+                ? Decision.Of(new StreamEvent(session.SessionId, Signed(EventTypes.SessionSuspended, c, [])))
+                : Refusals.SessionState($"Session {session.SessionId} is {session.Status.ToWire()}; only an active session can be suspended."),
+            ResumeSession c => session.Status == SessionStatus.Suspended
+                ? Decision.Of(new StreamEvent(session.SessionId, Signed(EventTypes.SessionResumed, c, [])))
+                : Refusals.SessionState($"Session {session.SessionId} is {session.Status.ToWire()}; only a suspended session can be resumed."),
+            _ => throw new ArgumentException($"{command.GetType().Name} is not a suspend or a resume.", nameof(command)),
         };
     }
 

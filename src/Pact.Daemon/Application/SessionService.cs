@@ -110,6 +110,8 @@ public sealed class SessionService(
 
     private async Task<Verdict> DecideOnSession(string sessionId, SessionCommand command, DecisionInput input, CancellationToken ct)
     {
+        // Suspend and resume need only what the negotiation state holds: no read of the §7 state on their path.
+        if (command is SuspendSession or ResumeSession) return SessionMachine.DecidePause(input.State.Session(sessionId), command);
         var state = await sessions.GetStateAsync(sessionId, ct);
         return SessionMachine.Decide(state, command, input.Now);
     }

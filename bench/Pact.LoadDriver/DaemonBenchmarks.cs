@@ -14,13 +14,17 @@ namespace Pact.LoadDriver;
 /// <param name="Errors">Requests that failed (none expected).</param>
 /// <param name="CpuSeconds">CPU time the whole process (daemon and clients) used in the window.</param>
 /// <param name="AllocatedBytes">Bytes the whole process allocated on the managed heap in the window.</param>
-internal sealed record AppendResult(long Acknowledged, double Seconds, long StoreEvents, long Commits, Samples Latency, long Errors, double CpuSeconds, long AllocatedBytes)
+/// <param name="GcPaused">How long the garbage collector held the process's threads still in the window.</param>
+internal sealed record AppendResult(long Acknowledged, double Seconds, long StoreEvents, long Commits, Samples Latency, long Errors, double CpuSeconds, long AllocatedBytes, TimeSpan GcPaused)
 {
     /// <summary>Process CPU per acknowledged append, in milliseconds: less sensitive to other tenants than a rate.</summary>
     public double CpuMsPerAppend => CpuSeconds * 1000 / Acknowledged;
 
     /// <summary>Managed allocation per acknowledged append, in KiB: what the garbage collector is given to do.</summary>
     public double KiBPerAppend => AllocatedBytes / 1024.0 / Acknowledged;
+
+    /// <summary>The share of the window the garbage collector paused the process.</summary>
+    public double GcPausedShare => GcPaused.TotalSeconds / Seconds;
 
     public double AppendsPerSecond => Acknowledged / Seconds;
 
@@ -125,15 +129,17 @@ internal static class DaemonBenchmarks
         var (events0, commits0) = counters();
         var cpu0 = Machine.ProcessCpu();
         var allocated0 = GC.GetTotalAllocatedBytes();
+        var paused0 = GC.GetTotalPauseDuration();
         await WaitUntilAsync(windowEnd);
         var (events1, commits1) = counters();
         var cpu = (Machine.ProcessCpu() - cpu0).TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes() - allocated0;
+        var paused = GC.GetTotalPauseDuration() - paused0;
         var results = await Task.WhenAll(workers);
 
         var all = new Samples();
         foreach (var r in results) all.AddRange(r.latency);
-        return new AppendResult(results.Sum(r => r.acknowledged), duration.TotalSeconds, events1 - events0, commits1 - commits0, all, results.Sum(r => r.errors), cpu, allocated);
+        return new AppendResult(results.Sum(r => r.acknowledged), duration.TotalSeconds, events1 - events0, commits1 - commits0, all, results.Sum(r => r.errors), cpu, allocated, paused);
     }
 
     /// <summary>

@@ -95,13 +95,13 @@ await using (var daemon = await InProcessDaemon.StartAsync())
 
     Console.WriteLine($"[1/8] appends: {AppendClients} clients suspend/resume their own sessions for {s.Append.TotalSeconds} s after {s.AppendWarmup.TotalSeconds} s warm-up …");
     append = await DaemonBenchmarks.AppendsAsync(daemon, AppendClients, s.AppendWarmup, s.Append);
-    Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.CpuMsPerAppend:F2} ms CPU and {append.KiBPerAppend:F1} KiB allocated per append, p50 {append.Latency.Percentile(50):F1} ms, {append.Errors} errors");
+    Console.WriteLine($"      {append.AppendsPerSecond:F0} acknowledged appends/s, {append.EventsPerCommit:F1} events per commit, {append.CpuMsPerAppend:F2} ms CPU and {append.KiBPerAppend:F1} KiB allocated per append (GC paused {append.GcPausedShare:P1}), p50 {append.Latency.Percentile(50):F1} ms, {append.Errors} errors");
     if (appendsOnly) return 0;
     if (appendsAndFloor)
     {
         await daemon.DisposeAsync();
         var bareFloor = await Floor.AppendsAsync(FloorWork.Append, AppendClients, s.FloorWarmup, s.Floor);
-        Console.WriteLine($"      floor {bareFloor.AppendsPerSecond:F0} appends/s ({bareFloor.CpuMsPerAppend:F2} ms CPU, {bareFloor.KiBPerAppend:F1} KiB each); daemon ÷ floor {append.AppendsPerSecond / bareFloor.AppendsPerSecond:P1}");
+        Console.WriteLine($"      floor {bareFloor.AppendsPerSecond:F0} appends/s ({bareFloor.CpuMsPerAppend:F2} ms CPU, {bareFloor.KiBPerAppend:F1} KiB each, GC paused {bareFloor.GcPausedShare:P1}); daemon ÷ floor {append.AppendsPerSecond / bareFloor.AppendsPerSecond:P1}");
         return 0;
     }
 

@@ -23,7 +23,10 @@ public sealed class DecisionEngine(
     private readonly CommitGate _commits = new(locks);
     private NegotiationState _state = NegotiationState.Empty;
 
-    /// <summary>Raised after new events were folded in (the timer service re-plans).</summary>
+    /// <summary>
+    /// Raised after new events were folded in that changed the earliest pending deadline (the timer service re-plans), and
+    /// after every fold while some sessions are quarantined (the timer then skips held deadlines, so any change may matter).
+    /// </summary>
     public event Action? StateChanged;
 
     public NegotiationState State
@@ -145,9 +148,16 @@ public sealed class DecisionEngine(
     public void Observe(IReadOnlyList<TranscriptEvent> events)
     {
         if (events.Count == 0) return;
-        lock (_gate) _state = _state.ApplyAll(events);
+        Deadline? before, after;
+        lock (_gate)
+        {
+            before = NegotiationMachine.NextDeadline(_state);
+            _state = _state.ApplyAll(events);
+            after = NegotiationMachine.NextDeadline(_state);
+        }
         PactTelemetry.EventsAppended.Add(events.Count);
-        StateChanged?.Invoke();
+        // Most commands (a suspension, a signature) leave the plan as it was: the timer is not woken for them.
+        if (before != after || quarantine.IsDegraded) StateChanged?.Invoke();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Pact.Daemon.Tests.Infrastructure;
 
 namespace Pact.Daemon.Tests;
@@ -30,6 +31,32 @@ public class DeadlineTests
         failure.Data["agent"]!.GetValue<string>().Should().Be(b.Did, "the party that had to answer (§16)");
         failure.Data["transcriptHash"]!.GetValue<string>().Should().Be(failure.PrevHash);
         failure.RecomputeHash().Should().Be(failure.Hash);
+        (await a.Client.GetProposalAsync(proposal.ProposalId)).Status.Should().Be("expired");
+    }
+
+    [Fact]
+    public async Task The_timer_is_woken_by_a_commit_that_changes_the_earliest_deadline_and_not_by_one_that_leaves_it()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var host = await DaemonHost.StartAsync(clock, store: Store);
+        var engine = host.Services.GetRequiredService<Pact.Daemon.Application.DecisionEngine>();
+        var wakes = 0;
+        engine.StateChanged += () => Interlocked.Increment(ref wakes);
+        var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
+        var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
+        var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
+        await a.Client.SuspendSessionAsync(session);
+        await a.Client.ResumeSessionAsync(session);
+        Volatile.Read(ref wakes).Should().Be(0, "creating, suspending and resuming a session plan no deadline");
+
+        var proposal = await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
+        Volatile.Read(ref wakes).Should().Be(1, "the proposal's expiry is the new earliest deadline");
+        await a.Client.SuspendSessionAsync(session);
+        Volatile.Read(ref wakes).Should().Be(1, "a suspension leaves the proposal's expiry the earliest deadline");
+
+        // The timer still fires it, woken by the plan it made when the proposal's expiry became the earliest.
+        clock.Advance(TimeSpan.FromDays(14));
+        await WaitForAsync(a, session, e => e.Any(x => x.Type == "proposal.expired"));
         (await a.Client.GetProposalAsync(proposal.ProposalId)).Status.Should().Be("expired");
     }
 

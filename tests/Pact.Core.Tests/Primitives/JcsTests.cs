@@ -153,4 +153,56 @@ public class JcsTests
         var expected = Hex.Encode(SHA256.HashData("pact-test-v1\n{\"a\":1,\"b\":2}"u8));
         Jcs.DomainHash("pact-test-v1\n", node).Should().Be(expected);
     }
+
+    // Integers take a path of their own (no double formatting and re-parsing): the same text as that double.
+    public static TheoryData<long> Integers() =>
+    [
+        0, 1, -1, 42, int.MaxValue, int.MinValue, 1_000_000_000_000_000, 1L << 53, -(1L << 53), (1L << 53) + 1, -((1L << 53) + 1),
+        (1L << 53) + 3, long.MaxValue, long.MinValue,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Integers))]
+    public void An_integer_prints_as_the_double_it_is_whether_parsed_or_built_from_a_long_or_an_int(long value)
+    {
+        var asDouble = Jcs.FormatNumber(value);
+        Jcs.CanonicalString(JsonValue.Create(value)).Should().Be(asDouble);
+        Jcs.CanonicalString(StrictJson.Parse(value.ToString(System.Globalization.CultureInfo.InvariantCulture))).Should().Be(asDouble);
+        if (value is >= int.MinValue and <= int.MaxValue) Jcs.CanonicalString(JsonValue.Create((int)value)).Should().Be(asDouble);
+        if (value == (1L << 53) + 1) asDouble.Should().Be("9007199254740992", "above 2^53 an integer rounds as the double it becomes");
+    }
+
+    [Fact]
+    public void Members_already_in_order_stay_in_order()
+    {
+        const string sorted = "{\"\":0,\"a\":1,\"b\":[true,false,null],\"\u00e9\":2,\"\ud83d\ude00\":3,\"\uffff\":4}";
+        Jcs.CanonicalString(StrictJson.Parse(sorted)).Should().Be(sorted);
+    }
+
+    // Jcs writes into one pooled buffer per thread: a refusal mid-document, a large document and other threads must not leak into the next text.
+    [Fact]
+    public void After_a_refusal_mid_document_the_next_document_is_written_from_a_clean_buffer()
+    {
+        var refused = () => Jcs.CanonicalString(new JsonObject { ["a"] = "long text before the fault", ["b"] = "\ud800" });
+        refused.Should().Throw<InvalidJsonException>();
+        Jcs.CanonicalString(new JsonObject { ["x"] = 1 }).Should().Be("{\"x\":1}");
+    }
+
+    [Fact]
+    public void A_document_larger_than_the_kept_buffer_is_written_whole_and_a_small_one_after_it_too()
+    {
+        var large = new string('x', 200_000);
+        Jcs.CanonicalString(new JsonArray(large + "\n", large)).Should().Be($"[\"{large}\\n\",\"{large}\"]");
+        Jcs.CanonicalString(new JsonArray(1, 2)).Should().Be("[1,2]");
+    }
+
+    [Fact]
+    public void Threads_canonicalizing_at_once_never_see_each_others_text()
+    {
+        var documents = Enumerable.Range(0, 2_000).Select(i => new JsonObject { ["i"] = i, ["pad"] = new string((char)('a' + i % 26), i % 300) }).ToArray();
+        var expected = documents.Select(d => $"{{\"i\":{d["i"]},\"pad\":\"{d["pad"]}\"}}").ToArray();
+        var actual = new string[documents.Length];
+        Parallel.For(0, documents.Length, i => actual[i] = Jcs.CanonicalString(documents[i]));
+        actual.Should().Equal(expected);
+    }
 }

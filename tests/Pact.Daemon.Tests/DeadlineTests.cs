@@ -49,15 +49,24 @@ public class DeadlineTests
         await a.Client.ResumeSessionAsync(session);
         Volatile.Read(ref wakes).Should().Be(0, "creating, suspending and resuming a session plan no deadline");
 
-        var proposal = await a.Client.ProposeAsync(session, await a.DraftAsync(b), a.Authority);
-        Volatile.Read(ref wakes).Should().Be(1, "the proposal's expiry is the new earliest deadline");
+        // Both expiries are under the timer's longest sleep (6 h), so only a wake-up can make it fire the sooner one on time.
+        var later = await a.DraftAsync(b);
+        later["negotiationTimeout"] = "PT5H";
+        var first = await a.Client.ProposeAsync(session, later, a.Authority);
+        Volatile.Read(ref wakes).Should().Be(1, "the first proposal's expiry is the new earliest deadline");
         await a.Client.SuspendSessionAsync(session);
-        Volatile.Read(ref wakes).Should().Be(1, "a suspension leaves the proposal's expiry the earliest deadline");
+        await a.Client.ResumeSessionAsync(session);
+        Volatile.Read(ref wakes).Should().Be(1, "a suspension and a resumption leave that expiry the earliest deadline");
 
-        // The timer still fires it, woken by the plan it made when the proposal's expiry became the earliest.
-        clock.Advance(TimeSpan.FromDays(14));
+        var sooner = await a.DraftAsync(b);
+        sooner["negotiationTimeout"] = "PT1H";
+        var second = await a.Client.ProposeAsync(session, sooner, a.Authority);
+        Volatile.Read(ref wakes).Should().Be(2, "an expiry sooner than the one the timer sleeps towards is the new earliest deadline");
+
+        clock.Advance(TimeSpan.FromHours(1));
         await WaitForAsync(a, session, e => e.Any(x => x.Type == "proposal.expired"));
-        (await a.Client.GetProposalAsync(proposal.ProposalId)).Status.Should().Be("expired");
+        (await a.Client.GetProposalAsync(second.ProposalId)).Status.Should().Be("expired");
+        (await a.Client.GetProposalAsync(first.ProposalId)).Status.Should().Be("open");
     }
 
     [Fact]

@@ -159,8 +159,9 @@ internal sealed class JcsWriter : IDisposable
             case JsonValueKind.False: return Raw("false");
             case JsonValueKind.Null: return Raw("null");
             case JsonValueKind.Number:
-                // Whatever .NET type backs the value, JCS sees it as an IEEE 754 double, as JavaScript would; an integer
-                // that a double holds exactly prints as its digits, which is what that double prints as.
+                // Whatever .NET type backs the value, JCS sees it as an IEEE 754 double, as JavaScript would. A value held
+                // as a long or an int, or read from integer text, prints without the double round trip: as the digits that
+                // double prints as when a double holds it exactly. Every other number takes the round trip.
                 if (value.TryGetValue<long>(out var whole)) return Integer(whole);
                 if (value.TryGetValue<int>(out var small)) return Integer(small);
                 return Raw(Jcs.FormatNumber(double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)));
@@ -172,6 +173,8 @@ internal sealed class JcsWriter : IDisposable
     /// <summary>A JSON string with RFC 8785's minimal escaping; a lone surrogate has no UTF-8 form and is refused.</summary>
     public JcsWriter String(string s)
     {
+        // A null is JSON null, never the empty string: a caller that has one writes Node(null).
+        ArgumentNullException.ThrowIfNull(s);
         if (s.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') && !StrictJson.IsWellFormedUtf16(s))
             throw new Pact.Core.Errors.InvalidJsonException("A string holds a lone surrogate and cannot be canonicalized.");
         Raw('"');

@@ -172,6 +172,23 @@ public class JcsTests
         if (value == (1L << 53) + 1) asDouble.Should().Be("9007199254740992", "above 2^53 an integer rounds as the double it becomes");
     }
 
+    [Theory]
+    [InlineData("-0", "0")]
+    [InlineData("1.0", "1")]
+    [InlineData("1e2", "100")]
+    [InlineData("9007199254740993", "9007199254740992")]
+    [InlineData("-9223372036854775808", "-9223372036854776000")]
+    [InlineData("123456789012345678901234", "1.2345678901234569e+23")] // as Node.js prints it
+    public void Number_text_read_by_System_Text_Json_itself_canonicalizes_as_the_double_it_is(string text, string expected) =>
+        Jcs.CanonicalString(JsonNode.Parse(text)).Should().Be(expected);
+
+    [Fact]
+    public void Serialized_dotnet_numbers_canonicalize_as_the_double_they_are()
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(new { u = ulong.MaxValue, d = 12.50m, s = (short)-7, i = 5 });
+        Jcs.CanonicalString(node).Should().Be("{\"d\":12.5,\"i\":5,\"s\":-7,\"u\":18446744073709552000}");
+    }
+
     [Fact]
     public void Members_already_in_order_stay_in_order()
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Pact.Core.Errors;
 using Pact.Daemon.Http;
+using Pact.Daemon.Telemetry;
 
 namespace Pact.Daemon.Auth;
 
@@ -13,7 +14,7 @@ namespace Pact.Daemon.Auth;
 /// or expired token fails, and a challenge answers 401 PACT-207 saying which of the two it was.
 /// </summary>
 public sealed class BearerAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IOptionsMonitor<AuthenticationSchemeOptions> options, CachingLoggerFactory logger, UrlEncoder encoder,
     BearerTokens tokens, AdminToken admin)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

@@ -24,6 +24,7 @@ public static class ObservabilityServices
         services.AddPactSettings<LoggingOptions>(configuration, LoggingOptions.Section);
         services.AddPactSettings<TelemetryOptions>(configuration, TelemetryOptions.Section);
         services.AddPactLogging(configuration);
+        services.AddSingleton(sp => new CachingLoggerFactory(sp.GetRequiredService<ILoggerFactory>()));
         // Which exporters exist is decided as services are registered; a bad value is refused at start like any other.
         services.AddPactTelemetry(Settings.Read<TelemetryOptions>(configuration, TelemetryOptions.Section));
         return services;

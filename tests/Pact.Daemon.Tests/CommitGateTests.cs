@@ -11,6 +11,9 @@ public class CommitGateTests
     // How long a step that must not happen is given to happen anyway before the test moves on.
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(200);
 
+    // How long a step that must happen may take before the test fails instead of hanging.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private readonly CommitGate _gate = new(new KeyedLock());
 
     [Fact]
@@ -26,7 +29,7 @@ public class CommitGateTests
 
         await WaitUntilAsync(() => Volatile.Read(ref entered) == 3);
         release.SetResult(7);
-        (await Task.WhenAll(appends)).Should().Equal(7, 7, 7);
+        (await Task.WhenAll(appends).WaitAsync(Bound)).Should().Equal(7, 7, 7);
     }
 
     [Fact]
@@ -39,7 +42,7 @@ public class CommitGateTests
             inFlightEntered.SetResult();
             return await inFlight.Task;
         }, CancellationToken.None);
-        await inFlightEntered.Task;
+        await inFlightEntered.Task.WaitAsync(Bound);
 
         var deciding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var decided = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,19 +61,19 @@ public class CommitGateTests
         }, CancellationToken.None);
 
         inFlight.SetResult(1);
-        await deciding.Task;
-        (await first).Should().Be(1);
+        await deciding.Task.WaitAsync(Bound);
+        (await first.WaitAsync(Bound)).Should().Be(1);
         (await Task.WhenAny(laterEntered.Task, Task.Delay(Grace))).Should().NotBeSameAs(laterEntered.Task, "the decision holds the log still");
 
         decided.SetResult(3);
-        (await decision).Should().Be(3);
-        (await later).Should().Be(2);
+        (await decision.WaitAsync(Bound)).Should().Be(3);
+        (await later.WaitAsync(Bound)).Should().Be(2);
     }
 
     [Fact]
     public async Task The_deciders_own_appends_pass_the_closed_gate()
     {
-        var result = await _gate.ExclusiveAsync(() => _gate.SharedAsync(() => Task.FromResult(5), CancellationToken.None), CancellationToken.None);
+        var result = await _gate.ExclusiveAsync(() => _gate.SharedAsync(() => Task.FromResult(5), CancellationToken.None), CancellationToken.None).WaitAsync(Bound);
         result.Should().Be(5);
     }
 
@@ -84,16 +87,53 @@ public class CommitGateTests
             entered.SetResult();
             return await inFlight.Task;
         }, CancellationToken.None);
-        await entered.Task;
+        await entered.Task.WaitAsync(Bound);
 
         using var cancel = new CancellationTokenSource();
         var decision = _gate.ExclusiveAsync(() => Task.FromResult(0), cancel.Token);
         await cancel.CancelAsync();
         await FluentActions.Awaiting(() => decision).Should().ThrowAsync<OperationCanceledException>();
 
-        (await _gate.SharedAsync(() => Task.FromResult(4), CancellationToken.None)).Should().Be(4, "nothing holds the log any more");
+        (await _gate.SharedAsync(() => Task.FromResult(4), CancellationToken.None).WaitAsync(Bound)).Should().Be(4, "nothing holds the log any more");
         inFlight.SetResult(1);
-        (await first).Should().Be(1);
+        (await first.WaitAsync(Bound)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_decision_that_throws_reopens_the_gate_and_its_exception_reaches_the_caller()
+    {
+        var failing = () => _gate.ExclusiveAsync<int>(() => throw new InvalidOperationException("refused"), CancellationToken.None);
+        await FluentActions.Awaiting(failing).Should().ThrowAsync<InvalidOperationException>().WithMessage("refused");
+        (await _gate.SharedAsync(() => Task.FromResult(6), CancellationToken.None).WaitAsync(Bound)).Should().Be(6);
+    }
+
+    [Fact]
+    public async Task An_append_cancelled_at_the_closed_gate_is_not_counted_so_the_next_decision_does_not_wait_for_it()
+    {
+        var decided = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deciding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var decision = _gate.ExclusiveAsync(async () =>
+        {
+            deciding.SetResult();
+            return await decided.Task;
+        }, CancellationToken.None);
+        await deciding.Task.WaitAsync(Bound);
+
+        using var cancel = new CancellationTokenSource();
+        var waiting = _gate.SharedAsync(() => Task.FromResult(0), cancel.Token);
+        await cancel.CancelAsync();
+        await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
+        decided.SetResult(1);
+        (await decision.WaitAsync(Bound)).Should().Be(1);
+
+        (await _gate.ExclusiveAsync(() => Task.FromResult(2), CancellationToken.None).WaitAsync(Bound)).Should().Be(2, "no append is in flight");
+    }
+
+    [Fact]
+    public async Task A_decision_inside_a_decision_keeps_the_log_held_instead_of_waiting_for_itself()
+    {
+        var result = await _gate.ExclusiveAsync(() => _gate.ExclusiveAsync(() => Task.FromResult(8), CancellationToken.None), CancellationToken.None).WaitAsync(Bound);
+        result.Should().Be(8);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

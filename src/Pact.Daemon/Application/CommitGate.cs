@@ -5,7 +5,8 @@ namespace Pact.Daemon.Application;
 /// held still: every append passes the gate shared; a retried decision takes it exclusively — it closes the gate to new
 /// appends, waits for those in flight, and no other commit lands between its read of the log head and its own commit —
 /// so deciding again cannot be starved by other streams that never pause. While no decision holds it, an append passes
-/// with a counter under a short lock: no keyed lock, no queue, no await.
+/// with a counter under a short lock: no keyed lock, no queue, no await. Decisions queue among themselves; appends that
+/// meet a closed gate wait until no decision holds it (a retried decision holds the log still, so the queue is short).
 /// </summary>
 public sealed class CommitGate(KeyedLock locks)
 {
@@ -61,6 +62,8 @@ public sealed class CommitGate(KeyedLock locks)
     public async Task<T> ExclusiveAsync<T>(Func<Task<T>> decide, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(decide);
+        // Already holding the log still (a decision inside a decision): it stays held.
+        if (_holder.Value) return await decide();
         using var decision = await locks.AcquireAsync([DecisionKey], ct);
         Task drained;
         lock (_count)

@@ -35,39 +35,23 @@ public class CommitGateTests
     [Fact]
     public async Task A_decision_waits_for_the_appends_in_flight_and_holds_new_ones_until_it_returns()
     {
-        var inFlight = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var inFlightEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _gate.SharedAsync(async () =>
-        {
-            inFlightEntered.SetResult();
-            return await inFlight.Task;
-        }, CancellationToken.None);
-        await inFlightEntered.Task.WaitAsync(Bound);
+        var first = Append();
+        await first.Entered.WaitAsync(Bound);
 
-        var deciding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var decided = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var decision = _gate.ExclusiveAsync(async () =>
-        {
-            deciding.SetResult();
-            return await decided.Task;
-        }, CancellationToken.None);
-        (await Task.WhenAny(deciding.Task, Task.Delay(Grace))).Should().NotBeSameAs(deciding.Task, "an append is still in flight");
+        var decision = Decision();
+        (await Task.WhenAny(decision.Entered, Task.Delay(Grace))).Should().NotBeSameAs(decision.Entered, "an append is still in flight");
 
-        var laterEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var later = _gate.SharedAsync(() =>
-        {
-            laterEntered.SetResult();
-            return Task.FromResult(2);
-        }, CancellationToken.None);
+        var later = Append();
+        later.Release(2);
 
-        inFlight.SetResult(1);
-        await deciding.Task.WaitAsync(Bound);
-        (await first.WaitAsync(Bound)).Should().Be(1);
-        (await Task.WhenAny(laterEntered.Task, Task.Delay(Grace))).Should().NotBeSameAs(laterEntered.Task, "the decision holds the log still");
+        first.Release(1);
+        await decision.Entered.WaitAsync(Bound);
+        (await first.Result.WaitAsync(Bound)).Should().Be(1);
+        (await Task.WhenAny(later.Entered, Task.Delay(Grace))).Should().NotBeSameAs(later.Entered, "the decision holds the log still");
 
-        decided.SetResult(3);
-        (await decision.WaitAsync(Bound)).Should().Be(3);
-        (await later.WaitAsync(Bound)).Should().Be(2);
+        decision.Release(3);
+        (await decision.Result.WaitAsync(Bound)).Should().Be(3);
+        (await later.Result.WaitAsync(Bound)).Should().Be(2);
     }
 
     [Fact]
@@ -80,14 +64,8 @@ public class CommitGateTests
     [Fact]
     public async Task A_decision_cancelled_while_it_waits_for_the_log_reopens_the_gate()
     {
-        var inFlight = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _gate.SharedAsync(async () =>
-        {
-            entered.SetResult();
-            return await inFlight.Task;
-        }, CancellationToken.None);
-        await entered.Task.WaitAsync(Bound);
+        var first = Append();
+        await first.Entered.WaitAsync(Bound);
 
         using var cancel = new CancellationTokenSource();
         var decision = _gate.ExclusiveAsync(() => Task.FromResult(0), cancel.Token);
@@ -95,8 +73,8 @@ public class CommitGateTests
         await FluentActions.Awaiting(() => decision).Should().ThrowAsync<OperationCanceledException>();
 
         (await _gate.SharedAsync(() => Task.FromResult(4), CancellationToken.None).WaitAsync(Bound)).Should().Be(4, "nothing holds the log any more");
-        inFlight.SetResult(1);
-        (await first.WaitAsync(Bound)).Should().Be(1);
+        first.Release(1);
+        (await first.Result.WaitAsync(Bound)).Should().Be(1);
     }
 
     [Fact]
@@ -110,21 +88,15 @@ public class CommitGateTests
     [Fact]
     public async Task An_append_cancelled_at_the_closed_gate_is_not_counted_so_the_next_decision_does_not_wait_for_it()
     {
-        var decided = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var deciding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var decision = _gate.ExclusiveAsync(async () =>
-        {
-            deciding.SetResult();
-            return await decided.Task;
-        }, CancellationToken.None);
-        await deciding.Task.WaitAsync(Bound);
+        var decision = Decision();
+        await decision.Entered.WaitAsync(Bound);
 
         using var cancel = new CancellationTokenSource();
         var waiting = _gate.SharedAsync(() => Task.FromResult(0), cancel.Token);
         await cancel.CancelAsync();
         await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
-        decided.SetResult(1);
-        (await decision.WaitAsync(Bound)).Should().Be(1);
+        decision.Release(1);
+        (await decision.Result.WaitAsync(Bound)).Should().Be(1);
 
         (await _gate.ExclusiveAsync(() => Task.FromResult(2), CancellationToken.None).WaitAsync(Bound)).Should().Be(2, "no append is in flight");
     }
@@ -134,6 +106,29 @@ public class CommitGateTests
     {
         var result = await _gate.ExclusiveAsync(() => _gate.ExclusiveAsync(() => Task.FromResult(8), CancellationToken.None), CancellationToken.None).WaitAsync(Bound);
         result.Should().Be(8);
+    }
+
+    private Held Append() => new(step => _gate.SharedAsync(step, CancellationToken.None));
+
+    private Held Decision() => new(step => _gate.ExclusiveAsync(step, CancellationToken.None));
+
+    /// <summary>An append or a decision started through the gate: it says when it got in, and stays in until released.</summary>
+    private sealed class Held
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<int> _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Held(Func<Func<Task<int>>, Task<int>> through) => Result = through(async () =>
+        {
+            _entered.SetResult();
+            return await _release.Task;
+        });
+
+        public Task<int> Result { get; }
+
+        public Task Entered => _entered.Task;
+
+        public void Release(int value) => _release.SetResult(value);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -45,22 +45,27 @@ public class DeadlineTests
         var a = await Negotiator.RegisterAsync(host, "A", clock: clock);
         var b = await Negotiator.RegisterAsync(host, "B", "human", clock);
         var session = (await a.Client.CreateSessionAsync([a.Did, b.Did])).SessionId;
-        await a.Client.SuspendSessionAsync(session);
-        await a.Client.ResumeSessionAsync(session);
+        async Task SuspendAndResumeAsync()
+        {
+            await a.Client.SuspendSessionAsync(session);
+            await a.Client.ResumeSessionAsync(session);
+        }
+        async Task<Pact.Core.Contracts.Responses.ProposalCreated> ProposeExpiringInAsync(string negotiationTimeout)
+        {
+            var terms = await a.DraftAsync(b);
+            terms["negotiationTimeout"] = negotiationTimeout;
+            return await a.Client.ProposeAsync(session, terms, a.Authority);
+        }
+        await SuspendAndResumeAsync();
         Volatile.Read(ref wakes).Should().Be(0, "creating, suspending and resuming a session plan no deadline");
 
         // Both expiries are under the timer's longest sleep (6 h), so only a wake-up can make it fire the sooner one on time.
-        var later = await a.DraftAsync(b);
-        later["negotiationTimeout"] = "PT5H";
-        var first = await a.Client.ProposeAsync(session, later, a.Authority);
+        var first = await ProposeExpiringInAsync("PT5H");
         Volatile.Read(ref wakes).Should().Be(1, "the first proposal's expiry is the new earliest deadline");
-        await a.Client.SuspendSessionAsync(session);
-        await a.Client.ResumeSessionAsync(session);
+        await SuspendAndResumeAsync();
         Volatile.Read(ref wakes).Should().Be(1, "a suspension and a resumption leave that expiry the earliest deadline");
 
-        var sooner = await a.DraftAsync(b);
-        sooner["negotiationTimeout"] = "PT1H";
-        var second = await a.Client.ProposeAsync(session, sooner, a.Authority);
+        var second = await ProposeExpiringInAsync("PT1H");
         Volatile.Read(ref wakes).Should().Be(2, "an expiry sooner than the one the timer sleeps towards is the new earliest deadline");
 
         clock.Advance(TimeSpan.FromHours(1));

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pact.Core.Encoding;
 
 namespace Pact.Core.Json;
 

@@ -47,7 +47,7 @@ internal sealed class JcsWriter : IDisposable
         _cached = this;
     }
 
-    public ReadOnlySpan<char> Written => _chars.AsSpan(0, _length);
+    private ReadOnlySpan<char> Written => _chars.AsSpan(0, _length);
 
     public override string ToString() => new(Written);
 

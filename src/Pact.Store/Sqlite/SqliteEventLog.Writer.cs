@@ -41,6 +41,16 @@ internal sealed partial class SqliteEventLog
         }
     }
 
+    /// <summary>
+    /// Runs one of the writer's fixed statements (the request savepoint's) through the statement cache:
+    /// <see cref="SqliteTransaction.Save"/> and its siblings parse a new command on every call, twice per request.
+    /// </summary>
+    private void Execute(string sql, SqliteTransaction tx)
+    {
+        using var command = _statements.Rent(sql, tx);
+        command.ExecuteNonQuery();
+    }
+
     private void ProcessBatch(List<PendingWrite<AppendRequest>> batch)
     {
         var started = Stopwatch.GetTimestamp();
@@ -65,7 +75,7 @@ internal sealed partial class SqliteEventLog
                 var request = batch[i].Work;
                 var seqBefore = nextSeq;
                 var requestHeads = new Dictionary<string, StreamHead>(StringComparer.Ordinal);
-                tx.Save(Savepoint);
+                Execute(SaveSql, tx);
                 try
                 {
                     var events = InsertEvents(request, tx, insert, p, batchHeads, requestHeads, ref nextSeq).AsReadOnly();
@@ -80,7 +90,7 @@ internal sealed partial class SqliteEventLog
                             foreach (var projection in _projections) projection.Apply(context);
                         value = request.Apply?.Invoke(context);
                     }
-                    tx.Release(Savepoint);
+                    Execute(ReleaseSql, tx);
                     foreach (var (stream, head) in requestHeads) batchHeads[stream] = head;
                     batchEvents.AddRange(events);
                     results[i] = new AppendResult(events, value);
@@ -88,8 +98,8 @@ internal sealed partial class SqliteEventLog
                 catch (Exception e) when (!TransactionLost())
                 {
                     // This request alone is undone; the next one reuses its seq numbers so the log stays gapless.
-                    tx.Rollback(Savepoint);
-                    tx.Release(Savepoint);
+                    Execute(RollbackToSql, tx);
+                    Execute(ReleaseSql, tx);
                     nextSeq = seqBefore;
                     errors[i] = e;
                 }

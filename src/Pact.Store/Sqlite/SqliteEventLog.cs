@@ -21,7 +21,10 @@ namespace Pact.Store.Sqlite;
 /// </summary>
 internal sealed partial class SqliteEventLog : IAsyncDisposable
 {
-    private const string Savepoint = "pact_request";
+    // One savepoint per request of a batch, so that a failing request is undone alone.
+    private const string SaveSql = "SAVEPOINT pact_request;";
+    private const string ReleaseSql = "RELEASE pact_request;";
+    private const string RollbackToSql = "ROLLBACK TO pact_request;";
     internal const string EventColumns = "seq, stream, stream_seq, type, time, actor, data, prev_hash, hash";
     // One page of a stream, or of the whole log, in order: read checked (events) or as stored (rows, for verifiers).
     private const string StreamPageSql = $"SELECT {EventColumns} FROM events WHERE stream = $stream AND stream_seq > $after ORDER BY stream_seq LIMIT $limit;";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Formatters;
@@ -27,12 +28,7 @@ public sealed class StrictJsonInputFormatter : InputFormatter
 
     public override async Task<InputFormatterResult> ReadRequestBodyAsync(InputFormatterContext context)
     {
-        var request = context.HttpContext.Request;
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.HttpContext.RequestAborted);
-        if (buffer.Length == 0)
-            throw new InvalidJsonException("The request body is empty; send a JSON document.");
-        var node = StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), JsonLimits.RequestDepth);
+        var node = await ReadBodyAsync(context.HttpContext.Request, context.HttpContext.RequestAborted);
         if (context.ModelType == typeof(SignedEnvelope))
         {
             var maxTerms = context.HttpContext.RequestServices.GetRequiredService<IOptions<PactOptions>>().Value.Limits.MaxTermsBytes;
@@ -52,6 +48,45 @@ public sealed class StrictJsonInputFormatter : InputFormatter
         catch (JsonException e)
         {
             throw new PactProblemException(PactError.InvalidPayload($"The body does not have the expected shape: {e.Message}", e.Path is { } p ? p.TrimStart('$').Replace('.', '/') : ""));
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body into a pooled buffer, consuming Kestrel's pipe as it goes (Kestrel stops reading from the
+    /// socket while more than its request buffer is left unconsumed, and still cuts off a body over the limit), and
+    /// parses it from there.
+    /// </summary>
+    private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        var reader = request.BodyReader;
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and <= 64 * 1024 ? (int)request.ContentLength : 4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync(ct);
+                foreach (var segment in read.Buffer)
+                {
+                    if (length + segment.Length > buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + segment.Length));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    segment.Span.CopyTo(buffer.AsSpan(length));
+                    length += segment.Length;
+                }
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted) break;
+            }
+            if (length == 0) throw new InvalidJsonException("The request body is empty; send a JSON document.");
+            return StrictJson.Parse(buffer.AsSpan(0, length), JsonLimits.RequestDepth);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -9,9 +9,10 @@ using Pact.LoadDriver;
 // two ceilings the issue compares with (SQLite batched inserts, libsodium verifies on all cores).
 // Loopback only; every phase has a fixed duration or count and the program stops by itself.
 // The agents share this process with the daemon only so that the driver can read the store's counters; a real agent runs
-// in a process of its own, where the daemon's OpenTelemetry providers never see its HttpClient. Without this switch those
-// providers would trace every agent request too (a client span, its tags, a traceparent header): work that is not the
-// daemon's. HttpClient then creates no activities in this process (the daemon's webhook calls included).
+// in a process of its own, whose HttpClient the daemon's OpenTelemetry tracing never sees. Without this switch that
+// tracing would also cover every agent request (a client span, its tags, a traceparent header): work that is not the
+// daemon's. The switch covers every HttpClient in this process, so the daemon's own outgoing calls (webhook deliveries,
+// a standby's forwarding in --postgres runs) are not traced here either; HttpClient's metrics are still recorded.
 AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

@@ -9,8 +9,10 @@ namespace Pact.Store.Tests;
 
 /// <summary>
 /// A row seal is stored with the row and checked by every later audit, so its input layout may never change: these
-/// tests pin <see cref="RowSeals.Seal"/> to the layout written out here the slow way, one incremental HMAC call per
-/// part, as the store sealed rows before it hashed them in one call.
+/// tests pin <see cref="RowSeals.Seal"/> to seals computed outside .NET (Python's hmac module, over the layout below)
+/// and to the layout written out here the slow way, one incremental HMAC call per part, as the store sealed rows
+/// before it hashed them in one call (it wrote lengths with BitConverter, the same bytes on the little-endian machines
+/// .NET runs on).
 /// </summary>
 public sealed class RowSealTests
 {
@@ -32,9 +34,19 @@ public sealed class RowSealTests
         RowSeals.Seal(Key, row).Should().Be(Reference(Key, row));
 
     [Fact]
+    public void Seals_match_those_computed_independently_for_the_same_rows()
+    {
+        RowSeals.Seal(Key, ["nonces", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "n-1", new string('a', 64), 1_765_000_000L, 200L, "{\"sessionId\":\"ses_1\"}"])
+            .Should().Be("8b97f80dea82b9a0654ff1869aefce9b7e9dac42103083a52a42d5a73e465b26");
+        RowSeals.Seal(Key, ["webhook_deliveries", null, -1L, 2.5, new byte[] { 0, 1, 255 }, "é€"])
+            .Should().Be("f5a1404a5fd6988851be9ab8af4e544fbd1279e097913e4691e0441fa900a11a");
+    }
+
+    [Fact]
     public void A_row_larger_than_the_kept_buffer_and_the_small_rows_after_it_seal_as_they_would_alone()
     {
-        var large = new object?[] { "state_snapshots", 7L, RandomNumberGenerator.GetBytes(200_000), new string('x', 70_000) };
+        // Two byte values hashed in place, with small values before, between and after them, and a long text.
+        var large = new object?[] { "state_snapshots", 7L, RandomNumberGenerator.GetBytes(200_000), "between", RandomNumberGenerator.GetBytes(65_537), new string('x', 70_000), 2.5 };
         var small = new object?[] { "nonces", "s", "n" };
 
         RowSeals.Seal(Key, small).Should().Be(Reference(Key, small));

@@ -59,13 +59,15 @@ public sealed class StrictJsonInputFormatter : InputFormatter
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         var reader = request.BodyReader;
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and <= 64 * 1024 ? (int)request.ContentLength : 4096);
+        // A declared length is already within the limit (BodyLimitMiddleware); a chunked body starts small and grows.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and <= int.MaxValue ? (int)request.ContentLength : 4096);
         var length = 0;
         try
         {
             while (true)
             {
                 var read = await reader.ReadAsync(ct);
+                if (read.IsCanceled) throw new OperationCanceledException("The request body's read was cancelled.", ct);
                 foreach (var segment in read.Buffer)
                 {
                     if (length + segment.Length > buffer.Length)

@@ -19,7 +19,7 @@ internal static class RowSeals
 {
     public const string FunctionName = "pact_seal";
 
-    // A row's seal input is kept for the next row of its thread up to this size (a state snapshot's is larger).
+    // A row's seal input is kept for the next row of its thread up to this size; a larger byte value is hashed in place.
     private const int MaxKeptInput = 64 * 1024;
 
     [ThreadStatic]
@@ -41,47 +41,92 @@ internal static class RowSeals
 
     /// <summary>HMAC-SHA256 over each value with its type and length, so no two different rows share an input.</summary>
     /// <remarks>
-    /// The input is laid out in one buffer (kept per thread) and hashed in one call: for each value its tag byte, its
-    /// byte length (4 bytes, little-endian) and its bytes. The writer seals a row per append, and an incremental HMAC
-    /// costs a native context and three calls into it per column.
+    /// For each value: its tag byte, its byte length (4 bytes, little-endian) and its bytes (text in UTF-8, an integer
+    /// as its decimal digits, a real as its 8 little-endian bytes). A row is laid out in one buffer kept per thread and
+    /// hashed in one call: the writer seals a row per append, and an incremental HMAC costs a native context and three
+    /// calls into it per column. A value too large to copy (a state snapshot's body) is hashed from where it is.
     /// </remarks>
     public static string Seal(byte[] key, object?[] values)
     {
         var input = t_input ??= new ArrayBufferWriter<byte>(1024);
         input.ResetWrittenCount();
-        foreach (var value in values)
+        IncrementalHash? hmac = null;
+        try
         {
-            switch (value)
+            foreach (var value in values)
             {
-                case null or DBNull: Append(input, 'n', []); break;
-                case long l: AppendText(input, 'i', l.ToString(CultureInfo.InvariantCulture)); break;
-                case double d: Append(input, 'r', BitConverter.GetBytes(d)); break;
-                case string text: AppendText(input, 't', text); break;
-                case byte[] bytes: Append(input, 'b', bytes); break;
-                default: AppendText(input, '?', Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); break;
+                switch (value)
+                {
+                    case null or DBNull:
+                        Header(input, 'n', 0);
+                        break;
+                    case long l:
+                        var digits = input.GetSpan(5 + 20);
+                        l.TryFormat(digits[5..], out var written, provider: CultureInfo.InvariantCulture);
+                        Header(digits, 'i', written);
+                        input.Advance(5 + written);
+                        break;
+                    case double d:
+                        Header(input, 'r', sizeof(double));
+                        BinaryPrimitives.WriteDoubleLittleEndian(input.GetSpan(sizeof(double)), d);
+                        input.Advance(sizeof(double));
+                        break;
+                    case string text:
+                        AppendText(input, 't', text);
+                        break;
+                    case byte[] bytes when bytes.Length > MaxKeptInput:
+                        // Hash what is buffered, then the value in place: a copy would double a snapshot's memory.
+                        Header(input, 'b', bytes.Length);
+                        hmac ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+                        hmac.AppendData(input.WrittenSpan);
+                        hmac.AppendData(bytes);
+                        input.ResetWrittenCount();
+                        break;
+                    case byte[] bytes:
+                        Header(input, 'b', bytes.Length);
+                        input.Write(bytes);
+                        break;
+                    default:
+                        AppendText(input, '?', Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                        break;
+                }
             }
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            if (hmac is null)
+            {
+                HMACSHA256.HashData(key, input.WrittenSpan, mac);
+            }
+            else
+            {
+                hmac.AppendData(input.WrittenSpan);
+                hmac.GetHashAndReset(mac);
+            }
+            return Hex.Encode(mac);
         }
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, input.WrittenSpan, mac);
-        if (input.Capacity > MaxKeptInput) t_input = null; // a state snapshot's row: not kept for the small rows after it
-        return Hex.Encode(mac);
+        finally
+        {
+            hmac?.Dispose();
+            if (input.Capacity > MaxKeptInput) t_input = null; // a long text: not kept for the small rows after it
+        }
     }
 
-    private static void Append(ArrayBufferWriter<byte> input, char tag, ReadOnlySpan<byte> bytes)
+    private static void Header(ArrayBufferWriter<byte> input, char tag, int length)
     {
-        var header = input.GetSpan(5);
-        header[0] = (byte)tag;
-        BinaryPrimitives.WriteInt32LittleEndian(header[1..], bytes.Length);
+        Header(input.GetSpan(5), tag, length);
         input.Advance(5);
-        input.Write(bytes);
+    }
+
+    private static void Header(Span<byte> span, char tag, int length)
+    {
+        span[0] = (byte)tag;
+        BinaryPrimitives.WriteInt32LittleEndian(span[1..], length);
     }
 
     private static void AppendText(ArrayBufferWriter<byte> input, char tag, string text)
     {
         var length = Encoding.UTF8.GetByteCount(text);
         var span = input.GetSpan(5 + length);
-        span[0] = (byte)tag;
-        BinaryPrimitives.WriteInt32LittleEndian(span[1..], length);
+        Header(span, tag, length);
         Encoding.UTF8.GetBytes(text, span[5..]);
         input.Advance(5 + length);
     }

@@ -45,7 +45,7 @@ internal sealed partial class SqliteEventLog
     /// Runs one of the writer's fixed statements (the request savepoint's) through the statement cache:
     /// <see cref="SqliteTransaction.Save"/> and its siblings parse a new command on every call, twice per request.
     /// </summary>
-    private void Execute(string sql, SqliteTransaction tx)
+    private void ExecuteCached(SqliteTransaction tx, string sql)
     {
         using var command = _statements.Rent(sql, tx);
         command.ExecuteNonQuery();
@@ -75,7 +75,7 @@ internal sealed partial class SqliteEventLog
                 var request = batch[i].Work;
                 var seqBefore = nextSeq;
                 var requestHeads = new Dictionary<string, StreamHead>(StringComparer.Ordinal);
-                Execute(SaveSql, tx);
+                ExecuteCached(tx, SaveSql);
                 try
                 {
                     var events = InsertEvents(request, tx, insert, p, batchHeads, requestHeads, ref nextSeq).AsReadOnly();
@@ -90,7 +90,7 @@ internal sealed partial class SqliteEventLog
                             foreach (var projection in _projections) projection.Apply(context);
                         value = request.Apply?.Invoke(context);
                     }
-                    Execute(ReleaseSql, tx);
+                    ExecuteCached(tx, ReleaseSql);
                     foreach (var (stream, head) in requestHeads) batchHeads[stream] = head;
                     batchEvents.AddRange(events);
                     results[i] = new AppendResult(events, value);
@@ -98,8 +98,8 @@ internal sealed partial class SqliteEventLog
                 catch (Exception e) when (!TransactionLost())
                 {
                     // This request alone is undone; the next one reuses its seq numbers so the log stays gapless.
-                    Execute(RollbackToSql, tx);
-                    Execute(ReleaseSql, tx);
+                    ExecuteCached(tx, RollbackToSql);
+                    ExecuteCached(tx, ReleaseSql);
                     nextSeq = seqBefore;
                     errors[i] = e;
                 }

@@ -90,9 +90,12 @@ public sealed class InstanceSettings
 }
 
 /// <summary>Sizes and rates (§11), bound from "Pact:Limits".</summary>
-public sealed class LimitOptions
+public sealed class LimitOptions : IValidatableObject
 {
     private const string Positive = "{0} must be at least {1}.";
+
+    /// <summary>The largest body limit a setting may ask for: a body is read whole into memory to be parsed strictly.</summary>
+    public const long MaxBodyBytesCeiling = 1L << 30;
 
     /// <summary>Largest request body in bytes (§11: 1 MiB).</summary>
     [Range(1L, long.MaxValue, ErrorMessage = Positive)]
@@ -128,4 +131,10 @@ public sealed class LimitOptions
     /// <summary>Largest page a list endpoint returns.</summary>
     [Range(1, int.MaxValue, ErrorMessage = Positive)]
     public int MaxPageSize { get; set; } = 1000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxBodyBytes > MaxBodyBytesCeiling)
+            yield return new ValidationResult($"{{0}} must be at most {MaxBodyBytesCeiling} (1 GiB): a request body is read whole into memory to be parsed strictly.", [nameof(MaxBodyBytes)]);
+    }
 }

@@ -72,7 +72,7 @@ public sealed class StrictJsonInputFormatter : InputFormatter
                 {
                     if (length + segment.Length > buffer.Length)
                     {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + segment.Length));
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(Math.Min(2L * buffer.Length, Array.MaxLength), length + segment.Length));
                         buffer.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;

@@ -12,6 +12,7 @@ public sealed class SettingsTests : IDisposable
 
     [Theory]
     [InlineData("Pact:Limits:MaxBodyBytes", "0", "Pact:Limits:MaxBodyBytes must be at least 1.")]
+    [InlineData("Pact:Limits:MaxBodyBytes", "3221225472", "Pact:Limits:MaxBodyBytes must be at most 1073741824 (1 GiB)")]
     [InlineData("Pact:Limits:RequestsPerWindow", "-5", "Pact:Limits:RequestsPerWindow must be at least 1.")]
     [InlineData("Pact:Limits:MaxPageSize", "lots", "Failed to convert configuration value 'lots' at 'Pact:Limits:MaxPageSize'")]
     [InlineData("Pact:Synchronous", "SOMETIMES", "Pact:Synchronous must be FULL or NORMAL.")]

@@ -32,7 +32,7 @@ public static class StrictJson
         try
         {
             if (!reader.Read()) throw new InvalidJsonException("The body is empty.");
-            var node = ReadValue(ref reader, "");
+            var node = ReadValue(ref reader);
             if (reader.Read()) throw new InvalidJsonException("Unexpected data after the JSON value.");
             return node;
         }
@@ -40,11 +40,17 @@ public static class StrictJson
         {
             throw new InvalidJsonException($"The body is not valid JSON: {e.Message}", e);
         }
+        catch (Refusal refusal)
+        {
+            throw refusal.ToInvalidJson();
+        }
     }
 
     public static JsonNode? Parse(string json, int maxDepth = JsonLimits.DocumentDepth) => Parse(System.Text.Encoding.UTF8.GetBytes(json), maxDepth);
 
-    private static JsonNode? ReadValue(ref Utf8JsonReader reader, string pointer)
+    // The place of a refusal is built only when there is one: each level the refusal passes on its way out puts its
+    // member name or index in front (a pointer per value would cost a string for every value of every document).
+    private static JsonNode? ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -53,11 +59,17 @@ public static class StrictJson
                     var obj = new JsonObject();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                     {
-                        var name = ReadString(ref reader, pointer);
-                        if (obj.ContainsKey(name))
-                            throw new InvalidJsonException($"Duplicate member \"{name}\" at '{pointer}'.");
+                        var name = ReadString(ref reader);
+                        if (obj.ContainsKey(name)) throw new Refusal($"Duplicate member \"{name}\" at '", "'.");
                         reader.Read();
-                        obj[name] = ReadValue(ref reader, pointer + "/" + JsonPointer.Escape(name));
+                        try
+                        {
+                            obj[name] = ReadValue(ref reader);
+                        }
+                        catch (Refusal refusal)
+                        {
+                            throw refusal.Within(JsonPointer.Escape(name));
+                        }
                     }
                     return obj;
                 }
@@ -66,40 +78,63 @@ public static class StrictJson
                     var array = new JsonArray();
                     var i = 0;
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                        array.Add(ReadValue(ref reader, pointer + "/" + i++));
+                    {
+                        try
+                        {
+                            array.Add(ReadValue(ref reader));
+                        }
+                        catch (Refusal refusal)
+                        {
+                            throw refusal.Within(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                        i++;
+                    }
                     return array;
                 }
             case JsonTokenType.String:
-                return JsonValue.Create(ReadString(ref reader, pointer));
+                return JsonValue.Create(ReadString(ref reader));
             case JsonTokenType.Number:
                 {
                     if (reader.TryGetInt64(out var l)) return JsonValue.Create(l);
                     var d = reader.GetDouble();
-                    if (!double.IsFinite(d)) throw new InvalidJsonException($"Number out of range at '{pointer}'.");
+                    if (!double.IsFinite(d)) throw new Refusal("Number out of range at '", "'.");
                     return JsonValue.Create(d);
                 }
             case JsonTokenType.True: return JsonValue.Create(true);
             case JsonTokenType.False: return JsonValue.Create(false);
             case JsonTokenType.Null: return null;
             default:
-                throw new InvalidJsonException($"Unexpected token {reader.TokenType} at '{pointer}'.");
+                throw new Refusal($"Unexpected token {reader.TokenType} at '", "'.");
         }
     }
 
-    private static string ReadString(ref Utf8JsonReader reader, string pointer)
+    private static string ReadString(ref Utf8JsonReader reader)
     {
         try
         {
             // The reader refuses escapes that decode to lone surrogates ("\ud800") here.
             var s = reader.GetString()!;
-            if (!IsWellFormedUtf16(s))
-                throw new InvalidJsonException($"Lone surrogate in a string at '{pointer}'.");
+            if (!IsWellFormedUtf16(s)) throw new Refusal("Lone surrogate in a string at '", "'.");
             return s;
         }
         catch (InvalidOperationException e)
         {
-            throw new InvalidJsonException($"Invalid string at '{pointer}': {e.Message}", e);
+            throw new Refusal("Invalid string at '", "': " + e.Message, e);
         }
+    }
+
+    /// <summary>A refusal on its way out of the document: its message is <c>before + pointer + after</c>.</summary>
+    private sealed class Refusal(string before, string after, Exception? inner = null) : Exception(before + after, inner)
+    {
+        private string _pointer = "";
+
+        public Refusal Within(string segment)
+        {
+            _pointer = "/" + segment + _pointer;
+            return this;
+        }
+
+        public InvalidJsonException ToInvalidJson() => new(before + _pointer + after, InnerException);
     }
 
     internal static bool IsWellFormedUtf16(string s)

@@ -16,6 +16,16 @@ public class StrictJsonTests
 
     private static void Refused(string json, string because) => Refused(System.Text.Encoding.UTF8.GetBytes(json), because);
 
+    /// <summary>A refusal names where it is, as a JSON pointer into the document (escaped per RFC 6901).</summary>
+    [Theory]
+    [InlineData("{\"a\":1,\"a\":2}", "Duplicate member \"a\" at ''.")]
+    [InlineData("{\"x\":{\"y\":[0,{\"a\":1,\"a\":2}]}}", "Duplicate member \"a\" at '/x/y/1'.")]
+    [InlineData("{\"a/b\":{\"m~n\":[\"ok\",\"\\ud800\"]}}", "Invalid string at '/a~1b/m~0n/1': *")]
+    [InlineData("{\"k\":{\"\\udfff\":1}}", "Invalid string at '/k': *")]
+    [InlineData("[1,[2,1e400]]", "Number out of range at '/1/1'.")]
+    public void A_refusal_names_the_place_in_the_document(string json, string message) =>
+        FluentActions.Invoking(() => StrictJson.Parse(json)).Should().Throw<InvalidJsonException>().WithMessage(message);
+
     [Theory]
     [InlineData("{\"a\":1,\"a\":2}", "top-level duplicate")]
     [InlineData("{\"a\":1,\"a\":1}", "duplicate with the same value")]

@@ -24,6 +24,7 @@ public sealed class DeadlineTimer(DecisionEngine engine, StateSnapshots snapshot
             await snapshots.Verified.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
+                var firedAt = time.GetUtcNow();
                 try
                 {
                     await engine.FireDueAsync(stoppingToken);
@@ -35,17 +36,23 @@ public sealed class DeadlineTimer(DecisionEngine engine, StateSnapshots snapshot
                     continue;
                 }
                 var next = engine.NextDeadline();
-                var wait = next is null ? MaxWait : next.DueAt - time.GetUtcNow();
-                if (wait <= TimeSpan.Zero)
+                if (next is not null && next.DueAt <= firedAt)
                 {
-                    // Still due right after firing: nothing could fire it (a bug); do not spin on it.
-                    logger.LogWarning("Deadline {Kind} of {Id} due at {DueAt} could not be fired", next!.Kind, next.Id, next.DueAt);
-                    wait = TimeSpan.FromSeconds(1);
+                    // Due before the firing began and still pending: nothing could fire it (a bug); do not spin on it.
+                    logger.LogWarning("Deadline {Kind} of {Id} due at {DueAt} could not be fired", next.Kind, next.Id, next.DueAt);
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                    continue;
                 }
+                var wait = next is null ? MaxWait : next.DueAt - time.GetUtcNow();
                 if (wait > MaxWait) wait = MaxWait;
+                // Due already: the clock moved on while the deadlines fired.
+                if (wait <= TimeSpan.Zero) continue;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var delay = Task.Delay(wait, time, timeout.Token);
-                var changed = _changed.WaitAsync(timeout.Token);
+                // A clock that jumps (a VM resumed, a test's fake clock) may have passed the deadline between reading it
+                // and arming the delay, which then counts from after the jump: look once more instead of sleeping through it.
+                var passed = next is not null && time.GetUtcNow() >= next.DueAt;
+                var changed = passed ? Task.CompletedTask : _changed.WaitAsync(timeout.Token);
                 await Task.WhenAny(delay, changed);
                 await timeout.CancelAsync();
                 await Task.WhenAll(delay, changed).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -229,5 +229,31 @@ internal static class ReadModelSchema
         """
         ALTER TABLE proposals ADD COLUMN bundle_id TEXT;
         """,
+        // nonces in the order they are remembered (about the order they expire in), found through a unique index of
+        // (signer, nonce): a remembered nonce now changes the table's last page and one page of small index entries,
+        // where each was a row of about 600 bytes, response included, put at a random place in the table (ADR 0018).
+        """
+        CREATE TABLE nonces_in_write_order(
+            signer TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            payload_hash TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            seal TEXT,
+            UNIQUE(signer, nonce));
+        INSERT INTO nonces_in_write_order (signer, nonce, payload_hash, expires_at, status, body, seal)
+            SELECT signer, nonce, payload_hash, expires_at, status, body, seal FROM nonces ORDER BY expires_at;
+        DROP TRIGGER nonces_sealed_on_insert;
+        DROP TRIGGER nonces_sealed_on_update;
+        DROP INDEX nonces_by_expiry;
+        DROP TABLE nonces;
+        ALTER TABLE nonces_in_write_order RENAME TO nonces;
+        CREATE INDEX nonces_by_expiry ON nonces(expires_at);
+        CREATE TRIGGER nonces_sealed_on_insert AFTER INSERT ON nonces
+        BEGIN UPDATE nonces SET seal = pact_seal('nonces', NEW.signer, NEW.nonce, NEW.payload_hash, NEW.expires_at, NEW.status, NEW.body) WHERE rowid = NEW.rowid; END;
+        CREATE TRIGGER nonces_sealed_on_update AFTER UPDATE OF signer, nonce, payload_hash, expires_at, status, body ON nonces
+        BEGIN UPDATE nonces SET seal = pact_seal('nonces', NEW.signer, NEW.nonce, NEW.payload_hash, NEW.expires_at, NEW.status, NEW.body) WHERE rowid = NEW.rowid; END;
+        """,
     ];
 }

@@ -48,12 +48,20 @@ public sealed class NonceLayoutMigrationTests : IDisposable
             });
             (await WithoutRowIdAsync(old)).Should().BeTrue("the earlier layout kept each row in the table's key order");
         }
+        await TamperAsync(ReadModelSchema.Migrations.Take(ReadModelSchema.Migrations.Count - 1), B, "n-1", """{"status":"active"}""");
 
         await using (var store = await SqlitePactStore.OpenAsync(Options(ReadModelSchema.Migrations)))
         {
-            foreach (var (signer, nonce, _, status, body) in earlier)
+            foreach (var (signer, nonce, _, status, body) in earlier.Where(n => n.Signer != B))
                 (await store.Nonces.FindAsync(signer, nonce, CancellationToken.None)).Should().Be(new StoredResponse(new string('e', 64), status, body));
-            (await store.AuditAsync()).IsClean.Should().BeTrue("the rows kept the seals they were written with");
+            (await store.AuditAsync()).Global.Should().ContainSingle(d => d.StartsWith("nonces: 1 row(s)", StringComparison.Ordinal),
+                "the rows kept the seals they were written with, so the one altered before the upgrade still fails");
+        }
+        await TamperAsync(ReadModelSchema.Migrations, B, "n-1", """{"status":"suspended"}""");
+
+        await using (var store = await SqlitePactStore.OpenAsync(Options(ReadModelSchema.Migrations)))
+        {
+            (await store.AuditAsync()).IsClean.Should().BeTrue("the altered row holds what it was sealed with again");
 
             var twin = store.WriteAsync(transaction =>
             {
@@ -77,10 +85,14 @@ public sealed class NonceLayoutMigrationTests : IDisposable
         await using var reopened = await SqliteEventLog.OpenAsync(Options(ReadModelSchema.Migrations));
         (await WithoutRowIdAsync(reopened)).Should().BeFalse("the rows are now kept in the order they are written");
         (await Requests.CountAsync(reopened, "SELECT count(*) FROM nonces WHERE seal IS NULL")).Should().Be(0);
+        (await Requests.CountAsync(reopened, "SELECT count(*) FROM pragma_index_list('nonces') WHERE name = 'nonces_by_expiry'")).Should().Be(1);
+        // Copied in expiry order (A n-2 expires after B n-1, though it sorts before it by key), new rows after them.
+        (await TextAsync(reopened, "SELECT group_concat(signer || ' ' || nonce, ', ') FROM (SELECT signer, nonce FROM nonces ORDER BY rowid)"))
+            .Should().Be($"{B} n-1, {A} n-2, {B} n-2");
     }
 
     [Fact]
-    public async Task A_row_altered_after_the_migration_no_longer_carries_its_seal()
+    public async Task A_row_the_store_changes_after_the_migration_is_sealed_again()
     {
         await using (var store = await SqlitePactStore.OpenAsync(Options(ReadModelSchema.Migrations)))
         {
@@ -90,20 +102,47 @@ public sealed class NonceLayoutMigrationTests : IDisposable
                 return 0;
             });
         }
-
         await using (var log = await SqliteEventLog.OpenAsync(Options(ReadModelSchema.Migrations)))
         {
-            // What another program can do without the seal key: change a remembered response and keep the old seal.
+            var before = await TextAsync(log, "SELECT seal FROM nonces");
             await log.WriteAsync(context =>
             {
-                using var tamper = context.CreateCommand("DROP TRIGGER nonces_sealed_on_update; UPDATE nonces SET body = '{\"ok\":false}';");
-                return tamper.ExecuteNonQuery();
+                using var update = context.CreateCommand("UPDATE nonces SET status = 202;");
+                return update.ExecuteNonQuery();
             });
+            (await TextAsync(log, "SELECT seal FROM nonces")).Should().NotBe(before, "the update trigger reseals the row it changed");
         }
 
         await using var audited = await SqlitePactStore.OpenAsync(Options(ReadModelSchema.Migrations));
-        (await audited.AuditAsync()).Global.Should().Contain(d => d.Contains("nonces", StringComparison.Ordinal));
+        (await audited.AuditAsync()).IsClean.Should().BeTrue();
     }
+
+    /// <summary>What another program can do without the seal key: change a remembered response, keeping the row's seal.</summary>
+    private async Task TamperAsync(IEnumerable<string> migrations, string signer, string nonce, string body)
+    {
+        await using var log = await SqliteEventLog.OpenAsync(Options(migrations));
+        await log.WriteAsync(context =>
+        {
+            using var tamper = context.CreateCommand("""
+                CREATE TEMP TABLE kept AS SELECT seal FROM nonces WHERE signer = $signer AND nonce = $nonce;
+                UPDATE nonces SET body = $body WHERE signer = $signer AND nonce = $nonce;
+                UPDATE nonces SET seal = (SELECT seal FROM kept) WHERE signer = $signer AND nonce = $nonce;
+                DROP TABLE kept;
+                """);
+            tamper.Parameters.AddWithValue("$signer", signer);
+            tamper.Parameters.AddWithValue("$nonce", nonce);
+            tamper.Parameters.AddWithValue("$body", body);
+            return tamper.ExecuteNonQuery();
+        });
+    }
+
+    private static async Task<string> TextAsync(SqliteEventLog log, string sql) =>
+        await log.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        });
 
     private PactStoreOptions Options(IEnumerable<string> migrations) =>
         new() { DatabasePath = _dir.File("pact.db"), SealKey = _sealKey, Migrations = [.. migrations] };

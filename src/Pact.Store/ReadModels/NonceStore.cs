@@ -44,7 +44,7 @@ internal sealed class NonceStore : INonceStore
         }, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Records the nonce inside the caller's transaction; a concurrent twin hits the primary key.</summary>
+    /// <summary>Records the nonce inside the caller's transaction; a concurrent twin hits the table's unique key on (signer, nonce).</summary>
     public void Remember(IWriteContext context, NonceRecord record)
     {
         var (signer, nonce, issuedAt, payloadHash, status, body) = record;
@@ -64,7 +64,7 @@ internal sealed class NonceStore : INonceStore
         }
         catch (Exception e) when (Sql.IsUniqueViolation(e))
         {
-            // The primary key: a twin of this request committed the same (signer, nonce) first.
+            // The unique key (PostgreSQL's primary key, SQLite's unique index): a twin of this request committed the same (signer, nonce) first.
             throw new DuplicateNonceException($"Nonce {nonce} of {signer} is already remembered.", e);
         }
     }

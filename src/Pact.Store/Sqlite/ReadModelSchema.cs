@@ -232,6 +232,8 @@ internal static class ReadModelSchema
         // nonces in the order they are remembered (about the order they expire in), found through a unique index of
         // (signer, nonce): a remembered nonce now changes the table's last page and one page of small index entries,
         // where each was a row of about 600 bytes, response included, put at a random place in the table (ADR 0018).
+        // Seals are copied as they are (a row altered before still fails the audit); the rename re-checks the schema's
+        // triggers, which call pact_seal, so this runs only where that function is registered (the writer, the audit).
         """
         CREATE TABLE nonces_in_write_order(
             signer TEXT NOT NULL,

@@ -92,7 +92,7 @@ public sealed class LifecycleTests : IDisposable
 
         var pragmas = await store.GetPragmasAsync();
 
-        pragmas.Should().Be(new SqlitePragmas("wal", expected, true, 5000, 2, TempStore: 2));
+        pragmas.Should().Be(new SqlitePragmas("wal", expected, true, 5000, 2, TempStore: 2, WalAutocheckpointPages: 10_000, WalSizeLimitBytes: 64L << 20));
     }
 
     [Fact]

@@ -96,12 +96,21 @@ internal sealed partial class SqliteEventLog
             // Savepoints (one per request in a batch) journal the pages they change; that journal only ever serves a
             // rollback inside this transaction, so keep it in memory instead of a temp file (~40 fewer writes per commit).
             SqliteSchema.Execute(writer, null, "PRAGMA temp_store = MEMORY;");
+            // A checkpoint copies each page changed since the last into the database file, reading it back from the WAL
+            // first. The writer changes the same few pages (the ends of the log, its indexes and the Merkle tree's
+            // levels) in every commit, so checkpointing every 10,000 pages instead of SQLite's 1,000 copies each of them
+            // a tenth as often (docs/performance.md, "Checkpoints"). After a checkpoint the WAL file is cut back to 64 MiB if it grew past it (a
+            // state snapshot's row is written whole).
+            SqliteSchema.ScalarLong(writer, null, "PRAGMA wal_autocheckpoint = " + WalAutocheckpointPages.ToString(CultureInfo.InvariantCulture) + ";");
+            SqliteSchema.ScalarLong(writer, null, "PRAGMA journal_size_limit = " + WalSizeLimitBytes.ToString(CultureInfo.InvariantCulture) + ";");
             SqliteSchema.Execute(writer, null, "PRAGMA busy_timeout = " + busyMs.ToString(CultureInfo.InvariantCulture) + ";");
             var pragmas = ReadPragmas(writer, null);
             if (pragmas.Synchronous != synchronous)
                 throw new InvalidOperationException($"SQLite reports synchronous = {pragmas.Synchronous} for '{path}', expected {synchronous} ({options.Synchronous}).");
             if (!pragmas.ForeignKeys)
                 throw new InvalidOperationException($"SQLite did not enable foreign_keys for '{path}'.");
+            if (pragmas.WalAutocheckpointPages != WalAutocheckpointPages || pragmas.WalSizeLimitBytes != WalSizeLimitBytes)
+                throw new InvalidOperationException($"SQLite reports wal_autocheckpoint = {pragmas.WalAutocheckpointPages} and journal_size_limit = {pragmas.WalSizeLimitBytes} for '{path}', expected {WalAutocheckpointPages} and {WalSizeLimitBytes}.");
             if (pragmas.BusyTimeoutMs != busyMs)
                 throw new InvalidOperationException($"SQLite reports busy_timeout = {pragmas.BusyTimeoutMs} ms for '{path}', expected {busyMs}.");
 
@@ -156,5 +165,7 @@ internal sealed partial class SqliteEventLog
         SqliteSchema.ScalarLong(connection, tx, "PRAGMA foreign_keys;") == 1,
         SqliteSchema.ScalarLong(connection, tx, "PRAGMA busy_timeout;"),
         SqliteSchema.ScalarLong(connection, tx, "PRAGMA user_version;"),
-        SqliteSchema.ScalarLong(connection, tx, "PRAGMA temp_store;"));
+        SqliteSchema.ScalarLong(connection, tx, "PRAGMA temp_store;"),
+        SqliteSchema.ScalarLong(connection, tx, "PRAGMA wal_autocheckpoint;"),
+        SqliteSchema.ScalarLong(connection, tx, "PRAGMA journal_size_limit;"));
 }

@@ -22,6 +22,12 @@ namespace Pact.Store.Sqlite;
 internal sealed partial class SqliteEventLog : IAsyncDisposable
 {
     // One savepoint per request of a batch, so that a failing request is undone alone.
+    /// <summary>The WAL size, in pages, at which a commit checkpoints (SQLite's default is 1,000).</summary>
+    internal const long WalAutocheckpointPages = 10_000;
+
+    /// <summary>The size the WAL file is cut back to after a checkpoint, when it grew past it.</summary>
+    internal const long WalSizeLimitBytes = 64L << 20;
+
     private const string SaveSql = "SAVEPOINT pact_request;";
     private const string ReleaseSql = "RELEASE pact_request;";
     private const string RollbackToSql = "ROLLBACK TO pact_request;";

@@ -25,4 +25,30 @@ internal static class StoredEvents
             throw new TranscriptIntegrityException($"Event seq {row.Seq} does not match its hash: the stored transcript was altered. {broken.Message}");
         return ev;
     }
+
+    /// <summary>
+    /// Checks a page of <paramref name="stream"/> read after stream seq <paramref name="afterStreamSeq"/>: each event
+    /// follows the one before it, so a missing, reordered or foreign row is a <see cref="TranscriptIntegrityException"/>.
+    /// </summary>
+    public static void CheckStreamPage(string stream, long afterStreamSeq, IReadOnlyList<TranscriptEvent> events)
+    {
+        var head = ChainHead.Before(afterStreamSeq + 1);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (head.Check(e.Seq, e.StreamSeq, e.PrevHash) is { } broken)
+                throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {e.StreamSeq} (seq {e.Seq}): {broken.Message}");
+            head = ChainHead.After(e);
+        }
+    }
+
+    /// <summary>Checks a page of the whole log read after seq <paramref name="afterSeq"/>: its seqs follow on without a gap.</summary>
+    public static void CheckGlobalPage(long afterSeq, IReadOnlyList<TranscriptEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Seq != afterSeq + 1 + i)
+                throw new TranscriptIntegrityException($"The global log has a gap before seq {events[i].Seq}.");
+        }
+    }
 }

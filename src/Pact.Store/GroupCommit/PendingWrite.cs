@@ -40,3 +40,20 @@ internal sealed class PendingWrite<TWork>(TWork work)
 
     public void Fail(Exception e) => _tcs.TrySetException(e);
 }
+
+/// <summary>What the writer does with a whole batch of <see cref="PendingWrite{TWork}"/>.</summary>
+internal static class PendingWriteBatch
+{
+    /// <summary>
+    /// Once the batch is committed, tells each caller its outcome: its result, or the error that undid its request alone
+    /// (<paramref name="errors"/>[i] set).
+    /// </summary>
+    public static void Settle<TWork>(this List<PendingWrite<TWork>> batch, AppendResult?[] results, Exception?[] errors)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } error) batch[i].Fail(error);
+            else batch[i].Complete(results[i]!);
+        }
+    }
+}

@@ -11,7 +11,7 @@ internal sealed partial class PostgresEventLog
 
     public Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default)
     {
-        CheckTreeSize(treeSize, nameof(treeSize));
+        MerkleArguments.TreeSize(treeSize, HeadSeq, nameof(treeSize));
         return WithSourceAsync(source => MerkleProofs.Root(source, treeSize), memoize: false, ct);
     }
 
@@ -20,10 +20,7 @@ internal sealed partial class PostgresEventLog
 
     public Task<IReadOnlyList<IReadOnlyList<byte[]>>> InclusionProofsAsync(IReadOnlyList<long> leafIndexes, long treeSize, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(leafIndexes);
-        CheckTreeSize(treeSize, nameof(treeSize));
-        foreach (var leaf in leafIndexes)
-            if (leaf < 0 || leaf >= treeSize) throw new ArgumentOutOfRangeException(nameof(leafIndexes), $"Leaf {leaf} is not in a tree of {treeSize} leaves.");
+        MerkleArguments.Leaves(leafIndexes, treeSize, HeadSeq);
         return WithSourceAsync<IReadOnlyList<IReadOnlyList<byte[]>>>(source =>
         {
             var proofs = new List<IReadOnlyList<byte[]>>(leafIndexes.Count);
@@ -38,19 +35,14 @@ internal sealed partial class PostgresEventLog
 
     public Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long size1, long size2, CancellationToken ct = default)
     {
-        if (size1 < 1) throw new ArgumentOutOfRangeException(nameof(size1), "A consistency proof starts from a tree of at least one leaf.");
-        CheckTreeSize(size2, nameof(size2));
-        if (size1 > size2) throw new ArgumentOutOfRangeException(nameof(size1), "The first tree must not be larger than the second.");
+        MerkleArguments.Consistency(size1, size2, HeadSeq);
         return WithSourceAsync(source => MerkleProofs.ConsistencyProof(source, size1, size2), memoize: false, ct);
     }
 
     /// <summary>Stores a signed checkpoint through the writer. A size already checkpointed is refused (the table is append-only).</summary>
     public Task SaveLogCheckpointAsync(SignedLogCheckpoint checkpoint, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.TreeSize < 1 || checkpoint.TreeSize > HeadSeq)
-            throw new ArgumentOutOfRangeException(nameof(checkpoint), $"Tree size {checkpoint.TreeSize} is outside 1..{HeadSeq}.");
-        if (checkpoint.RootHash is not { Length: MerkleHash.Size }) throw new ArgumentException("A root hash is 32 bytes.", nameof(checkpoint));
+        MerkleArguments.Checkpoint(checkpoint, HeadSeq);
         return WriteAsync(context =>
         {
             using var command = context.CreateCommand($"INSERT INTO log_checkpoints ({CheckpointColumns}) VALUES ($1, $2, $3, $4)");
@@ -92,11 +84,5 @@ internal sealed partial class PostgresEventLog
         await using var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
         using var source = new PostgresSubtreeSource(connection, memoize: memoize);
         return read(source);
-    }
-
-    private void CheckTreeSize(long treeSize, string name)
-    {
-        var head = HeadSeq;
-        if (treeSize < 0 || treeSize > head) throw new ArgumentOutOfRangeException(name, $"Tree size {treeSize} is outside 0..{head} (the committed head).");
     }
 }

@@ -51,11 +51,11 @@ internal sealed partial class PostgresEventLog
             return;
         }
         LoadHead();
-        _writerTask = Task.Run(WriterLoopAsync, CancellationToken.None);
+        _writerTask = Task.Run(() => _queue.RunAsync(ProcessBatchAsync), CancellationToken.None);
         if (firstWrite is not null)
         {
             Volatile.Write(ref _open, 1);
-            await EnqueueCore(new PostgresWrite(new AppendRequest(default, []), firstWrite), ct).ConfigureAwait(false);
+            await _queue.Enqueue(new PostgresWrite(new AppendRequest(default, []), firstWrite), ct).ConfigureAwait(false);
         }
         Volatile.Write(ref _open, 1);
         _becameWriter.TrySetResult();

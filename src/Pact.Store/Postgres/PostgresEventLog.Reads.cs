@@ -18,13 +18,7 @@ internal sealed partial class PostgresEventLog
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var rows = await ReadRowsAsync(StreamPageSql, [stream, afterStreamSeq, limit], ct).ConfigureAwait(false);
         var events = rows.Select(StoredEvents.ToEvent).ToList();
-        var head = ChainHead.Before(afterStreamSeq + 1);
-        foreach (var e in events)
-        {
-            if (head.Check(e.Seq, e.StreamSeq, e.PrevHash) is { } broken)
-                throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {e.StreamSeq} (seq {e.Seq}): {broken.Message}");
-            head = ChainHead.After(e);
-        }
+        StoredEvents.CheckStreamPage(stream, afterStreamSeq, events);
         return events;
     }
 
@@ -34,10 +28,7 @@ internal sealed partial class PostgresEventLog
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var rows = await ReadRowsAsync(GlobalPageSql, [afterSeq, limit], ct).ConfigureAwait(false);
         var events = rows.Select(StoredEvents.ToEvent).ToList();
-        var expected = afterSeq + 1;
-        foreach (var e in events)
-            if (e.Seq != expected++)
-                throw new TranscriptIntegrityException($"The global log has a gap before seq {e.Seq}.");
+        StoredEvents.CheckGlobalPage(afterSeq, events);
         return events;
     }
 
@@ -96,20 +87,10 @@ internal sealed partial class PostgresEventLog
         await using var connection = await OpenReadConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"SELECT {EventColumns} FROM events ORDER BY seq", connection, tx);
-        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-        long expected = 1;
+        var scan = new LogScan();
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            var e = StoredEvents.ToEvent(ReadRow(reader));
-            if (e.Seq != expected) throw new TranscriptIntegrityException($"Expected seq {expected}, found {e.Seq}.");
-            var head = heads.GetValueOrDefault(e.Stream, ChainHead.Genesis);
-            if ((head.Check(e.Seq, e.StreamSeq, e.PrevHash) ?? head.CheckTime(e.Time)) is { } broken)
-                throw new TranscriptIntegrityException($"Event seq {e.Seq} does not follow streamSeq {head.StreamSeq} of stream '{e.Stream}': {broken.Message}");
-            heads[e.Stream] = ChainHead.After(e);
-            expected++;
-        }
-        return new TranscriptVerification(expected - 1, heads.Count);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) scan.Add(StoredEvents.ToEvent(ReadRow(reader)));
+        return scan.Result;
     }
 
     private async Task<IReadOnlyList<StoredEventRow>> ReadRowsAsync(string sql, object[] parameters, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Npgsql;
 using Microsoft.Extensions.Logging;
 using Pact.Core.Events;
+using Pact.Store.GroupCommit;
 
 namespace Pact.Store.Postgres;
 
@@ -47,8 +48,8 @@ internal sealed partial class PostgresEventLog
     private void RaiseFollowed(IReadOnlyList<TranscriptEvent> events)
     {
         Volatile.Write(ref _headSeq, events[^1].Seq);
-        Raise(Followed, events);
-        Raise(Committed, events);
+        CommittedHandlers.Raise(Followed, events, _logger);
+        CommittedHandlers.Raise(Committed, events, _logger);
     }
 
     private async Task TakeOverLoopAsync(CancellationToken ct)
@@ -109,9 +110,9 @@ internal sealed partial class PostgresEventLog
         LoadHead();
         if (follower.HeadSeq != HeadSeq)
             throw new TranscriptIntegrityException($"The standby followed the log to seq {follower.HeadSeq} but the head is {HeadSeq}.");
-        _writerTask = Task.Run(WriterLoopAsync, CancellationToken.None);
+        _writerTask = Task.Run(() => _queue.RunAsync(ProcessBatchAsync), CancellationToken.None);
         if (_firstWriteAsWriter is { } first)
-            await EnqueueCore(new PostgresWrite(new AppendRequest(default, []), first), ct).ConfigureAwait(false);
+            await _queue.Enqueue(new PostgresWrite(new AppendRequest(default, []), first), ct).ConfigureAwait(false);
         _becameWriter.TrySetResult();
         _logger.LogWarning("This instance took over the writer role of database {Database} at head seq {HeadSeq}", _writer!.Database, HeadSeq);
     }

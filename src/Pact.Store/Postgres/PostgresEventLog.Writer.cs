@@ -18,30 +18,7 @@ internal sealed partial class PostgresEventLog
     private const string InsertEventSql = "INSERT INTO events (seq, stream, stream_seq, type, time, actor, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     private const string InsertNodeSql = "INSERT INTO merkle_nodes (level, idx, hash) VALUES ($1, $2, $3)";
 
-    private async Task WriterLoopAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<PendingWrite<PostgresWrite>>(_options.MaxBatchSize);
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                batch.Clear();
-                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
-                    if (item.TryTake()) batch.Add(item);
-                if (batch.Count > 0) await ProcessBatchAsync(batch).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            _logger.LogCritical(e, "The transcript writer stopped");
-            _queue.Writer.TryComplete(e);
-            foreach (var item in batch) item.Fail(e);
-            while (reader.TryRead(out var item))
-                if (item.TryTake()) item.Fail(e);
-        }
-    }
-
+    /// <summary>Commits one batch the queue hands over: completes or fails every request in it.</summary>
     private async Task ProcessBatchAsync(List<PendingWrite<PostgresWrite>> batch)
     {
         var started = Stopwatch.GetTimestamp();
@@ -111,12 +88,8 @@ internal sealed partial class PostgresEventLog
         Volatile.Write(ref _headSeq, nextSeq - 1);
         Interlocked.Increment(ref _commitCount);
         WriterMetrics.Committed(batch.Count, batchEvents.Count, Stopwatch.GetElapsedTime(started));
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (errors[i] is { } error) batch[i].Fail(error);
-            else batch[i].Complete(results[i]!);
-        }
-        if (batchEvents.Count > 0) Raise(Committed, batchEvents.AsReadOnly());
+        batch.Settle(results, errors);
+        if (batchEvents.Count > 0) CommittedHandlers.Raise(Committed, batchEvents.AsReadOnly(), _logger);
     }
 
     /// <summary>Opens the request's savepoint and inserts its events and the Merkle nodes they complete, in one round trip.</summary>

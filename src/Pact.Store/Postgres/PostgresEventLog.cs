@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -19,7 +18,7 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
     private readonly PostgresStoreOptions _options;
     private readonly ILogger _logger;
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<PendingWrite<PostgresWrite>> _queue = Channel.CreateUnbounded<PendingWrite<PostgresWrite>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WriteQueue<PostgresWrite> _queue;
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal); // committed heads; writer only
     private NpgsqlConnection? _writer;
     private MerkleFrontier _frontier = null!;
@@ -36,6 +35,7 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
         _options = options;
         _logger = logger ?? NullLogger<PostgresEventLog>.Instance;
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        _queue = new WriteQueue<PostgresWrite>(options.MaxBatchSize, _logger, this);
     }
 
     /// <summary>The last committed global seq (0 for an empty transcript).</summary>
@@ -81,7 +81,7 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
             return;
         }
         await StopStandbyAsync().ConfigureAwait(false);
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await _writerTask.ConfigureAwait(false);
         if (_writer is not null)
         {
@@ -109,36 +109,6 @@ internal sealed partial class PostgresEventLog : IAsyncDisposable
     {
         if (Volatile.Read(ref _open) == 0) throw new InvalidOperationException("The PostgreSQL transcript is not open yet: open the store before using it.");
         if (!IsWriter) throw new NotTheWriterException("This instance is a standby: another instance holds the writer role of the database.");
-        return EnqueueCore(write, ct);
-    }
-
-    private Task<AppendResult> EnqueueCore(PostgresWrite write, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        var item = new PendingWrite<PostgresWrite>(write);
-        item.Register(ct);
-        if (!_queue.Writer.TryWrite(item))
-        {
-            item.Unregister();
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            throw new InvalidOperationException("The transcript writer has stopped.");
-        }
-        return item.Task;
-    }
-
-    private void Raise(Action<IReadOnlyList<TranscriptEvent>>? handlers, IReadOnlyList<TranscriptEvent> events)
-    {
-        if (handlers is null) return;
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<IReadOnlyList<TranscriptEvent>>>())
-        {
-            try
-            {
-                handler(events);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A Committed handler threw for seq {First}..{Last}", events[0].Seq, events[^1].Seq);
-            }
-        }
+        return _queue.Enqueue(write, ct);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Pact.Core.Events;
+using Pact.Store.GroupCommit;
 
 namespace Pact.Store.Postgres;
 
@@ -128,24 +129,8 @@ internal sealed class PostgresLogFollower : IAsyncDisposable
             }
             if (page.Count == 0) return;
             Interlocked.Exchange(ref _headSeq, page[^1].Seq);
-            Raise(page.AsReadOnly());
+            CommittedHandlers.Raise(Committed, page.AsReadOnly(), _logger);
             if (page.Count < PageSize) return;
-        }
-    }
-
-    private void Raise(System.Collections.ObjectModel.ReadOnlyCollection<TranscriptEvent> events)
-    {
-        if (Committed is not { } handlers) return;
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<IReadOnlyList<TranscriptEvent>>>())
-        {
-            try
-            {
-                handler(events);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A Committed handler threw for seq {First}..{Last}", events[0].Seq, events[^1].Seq);
-            }
         }
     }
 }

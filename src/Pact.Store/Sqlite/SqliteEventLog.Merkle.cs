@@ -11,7 +11,7 @@ internal sealed partial class SqliteEventLog
     /// <summary>MTH of the first <paramref name="treeSize"/> events (0 ≤ size ≤ <see cref="HeadSeq"/>): at most log2(n) node reads.</summary>
     public Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default)
     {
-        CheckTreeSize(treeSize, nameof(treeSize));
+        MerkleArguments.TreeSize(treeSize, HeadSeq, nameof(treeSize));
         return ReadAsync(connection =>
         {
             using var source = new SqliteSubtreeSource(connection);
@@ -26,12 +26,7 @@ internal sealed partial class SqliteEventLog
     /// <summary>Inclusion proofs of many leaves in one tree, read on one connection that remembers shared nodes.</summary>
     public Task<IReadOnlyList<IReadOnlyList<byte[]>>> InclusionProofsAsync(IReadOnlyList<long> leafIndexes, long treeSize, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(leafIndexes);
-        CheckTreeSize(treeSize, nameof(treeSize));
-        foreach (var leaf in leafIndexes)
-        {
-            if (leaf < 0 || leaf >= treeSize) throw new ArgumentOutOfRangeException(nameof(leafIndexes), $"Leaf {leaf} is not in a tree of {treeSize} leaves.");
-        }
+        MerkleArguments.Leaves(leafIndexes, treeSize, HeadSeq);
         return ReadAsync<IReadOnlyList<IReadOnlyList<byte[]>>>(connection =>
         {
             using var source = new SqliteSubtreeSource(connection, memoize: leafIndexes.Count > 1);
@@ -48,9 +43,7 @@ internal sealed partial class SqliteEventLog
     /// <summary>The RFC 9162 consistency proof from the tree of <paramref name="size1"/> events to that of <paramref name="size2"/> (1 ≤ size1 ≤ size2 ≤ head).</summary>
     public Task<IReadOnlyList<byte[]>> ConsistencyProofAsync(long size1, long size2, CancellationToken ct = default)
     {
-        if (size1 < 1) throw new ArgumentOutOfRangeException(nameof(size1), "A consistency proof starts from a tree of at least one leaf.");
-        CheckTreeSize(size2, nameof(size2));
-        if (size1 > size2) throw new ArgumentOutOfRangeException(nameof(size1), "The first tree must not be larger than the second.");
+        MerkleArguments.Consistency(size1, size2, HeadSeq);
         return ReadAsync(connection =>
         {
             using var source = new SqliteSubtreeSource(connection);
@@ -61,10 +54,7 @@ internal sealed partial class SqliteEventLog
     /// <summary>Stores a signed checkpoint through the writer. A size already checkpointed is refused (the table is append-only).</summary>
     public Task SaveLogCheckpointAsync(SignedLogCheckpoint checkpoint, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.TreeSize < 1 || checkpoint.TreeSize > HeadSeq)
-            throw new ArgumentOutOfRangeException(nameof(checkpoint), $"Tree size {checkpoint.TreeSize} is outside 1..{HeadSeq}.");
-        if (checkpoint.RootHash is not { Length: MerkleHash.Size }) throw new ArgumentException("A root hash is 32 bytes.", nameof(checkpoint));
+        MerkleArguments.Checkpoint(checkpoint, HeadSeq);
         return WriteAsync(context =>
         {
             using var command = context.CreateCommand("INSERT INTO log_checkpoints (tree_size, root, note, signed_at) VALUES ($size, $root, $note, $at);");
@@ -99,12 +89,6 @@ internal sealed partial class SqliteEventLog
             while (reader.Read()) list.Add(ReadCheckpoint(reader));
             return list;
         }, ct);
-    }
-
-    private void CheckTreeSize(long treeSize, string name)
-    {
-        var head = HeadSeq;
-        if (treeSize < 0 || treeSize > head) throw new ArgumentOutOfRangeException(name, $"Tree size {treeSize} is outside 0..{head} (the committed head).");
     }
 
     private static SignedLogCheckpoint? ReadCheckpoint(SqliteConnection connection, string sql, long? treeSize)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,8 +49,12 @@ internal sealed partial class SqliteEventLog
         if (Interlocked.CompareExchange(ref _state, (int)LifecycleState.Opening, (int)LifecycleState.Created) != (int)LifecycleState.Created)
             throw new InvalidOperationException($"The transcript '{_options.DatabasePath}' was already opened.");
         OpenFile(ct);
-        _writerTask = Task.Run(WriterLoopAsync, CancellationToken.None); // stops when disposed, not when the open is cancelled
-        if (firstWrite is not null) await EnqueueCore(new AppendRequest(default, []) { Apply = firstWrite }, ct).ConfigureAwait(false);
+        _writerTask = Task.Run(() => _queue.RunAsync(batch =>
+        {
+            ProcessBatch(batch);
+            return Task.CompletedTask;
+        }), CancellationToken.None); // stops when disposed, not when the open is cancelled
+        if (firstWrite is not null) await _queue.Enqueue(new AppendRequest(default, []) { Apply = firstWrite }, ct).ConfigureAwait(false);
         Volatile.Write(ref _state, (int)LifecycleState.Open);
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,13 +24,7 @@ internal sealed partial class SqliteEventLog
         {
             using var command = StreamPage(connection, stream, afterStreamSeq, limit);
             var events = ReadEvents(command);
-            var head = ChainHead.Before(afterStreamSeq + 1);
-            foreach (var e in events)
-            {
-                if (head.Check(e.Seq, e.StreamSeq, e.PrevHash) is { } broken)
-                    throw new TranscriptIntegrityException($"Stream '{stream}' is not chained at streamSeq {e.StreamSeq} (seq {e.Seq}): {broken.Message}");
-                head = ChainHead.After(e);
-            }
+            StoredEvents.CheckStreamPage(stream, afterStreamSeq, events);
             return events;
         }, ct);
     }
@@ -45,10 +38,7 @@ internal sealed partial class SqliteEventLog
         {
             using var command = GlobalPage(connection, afterSeq, limit);
             var events = ReadEvents(command);
-            var expected = afterSeq + 1;
-            foreach (var e in events)
-                if (e.Seq != expected++)
-                    throw new TranscriptIntegrityException($"The global log has a gap before seq {e.Seq}.");
+            StoredEvents.CheckGlobalPage(afterSeq, events);
             return events;
         }, ct);
     }
@@ -137,21 +127,14 @@ internal sealed partial class SqliteEventLog
             using var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = $"SELECT {EventColumns} FROM events ORDER BY seq;";
-            var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-            long expected = 1;
+            var scan = new LogScan();
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 ct.ThrowIfCancellationRequested();
-                var e = ReadEvent(reader);
-                if (e.Seq != expected) throw new TranscriptIntegrityException($"Expected seq {expected}, found {e.Seq}.");
-                var head = heads.GetValueOrDefault(e.Stream, ChainHead.Genesis);
-                if ((head.Check(e.Seq, e.StreamSeq, e.PrevHash) ?? head.CheckTime(e.Time)) is { } broken)
-                    throw new TranscriptIntegrityException($"Event seq {e.Seq} does not follow streamSeq {head.StreamSeq} of stream '{e.Stream}': {broken.Message}");
-                heads[e.Stream] = ChainHead.After(e);
-                expected++;
+                scan.Add(ReadEvent(reader));
             }
-            return new TranscriptVerification(expected - 1, heads.Count);
+            return scan.Result;
         }, ct);
 
     private static List<TranscriptEvent> ReadEvents(SqliteCommand command)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,31 +15,6 @@ namespace Pact.Store.Sqlite;
 // The single writer: batches of queued requests, each in its savepoint, committed in one transaction (ADR 0003).
 internal sealed partial class SqliteEventLog
 {
-    private async Task WriterLoopAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<PendingWrite<AppendRequest>>(_options.MaxBatchSize);
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                batch.Clear();
-                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
-                    if (item.TryTake()) batch.Add(item);
-                if (batch.Count > 0) ProcessBatch(batch);
-            }
-        }
-        catch (Exception e)
-        {
-            // ProcessBatch handles its own failures; reaching here is a bug. Fail everything rather than hang callers.
-            _logger.LogCritical(e, "The transcript writer stopped");
-            _queue.Writer.TryComplete(e);
-            foreach (var item in batch) item.Fail(e);
-            while (reader.TryRead(out var item))
-                if (item.TryTake()) item.Fail(e);
-        }
-    }
-
     /// <summary>
     /// Runs one of the writer's fixed statements (the request savepoint's) through the statement cache:
     /// <see cref="SqliteTransaction.Save"/> and its siblings parse a new command on every call, twice per request.
@@ -51,6 +25,7 @@ internal sealed partial class SqliteEventLog
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Commits one batch the queue hands over: completes or fails every request in it.</summary>
     private void ProcessBatch(List<PendingWrite<AppendRequest>> batch)
     {
         var started = Stopwatch.GetTimestamp();
@@ -139,13 +114,8 @@ internal sealed partial class SqliteEventLog
         Volatile.Write(ref _headSeq, nextSeq - 1);
         Interlocked.Increment(ref _commitCount);
         WriterMetrics.Committed(batch.Count, batchEvents.Count, Stopwatch.GetElapsedTime(started));
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (errors[i] is { } error) batch[i].Fail(error);
-            else batch[i].Complete(results[i]!);
-        }
-        if (batchEvents.Count > 0) RaiseCommitted(batchEvents.AsReadOnly());
+        batch.Settle(results, errors);
+        if (batchEvents.Count > 0) CommittedHandlers.Raise(Committed, batchEvents.AsReadOnly(), _logger);
     }
 
     private List<TranscriptEvent> InsertEvents(
@@ -203,20 +173,4 @@ internal sealed partial class SqliteEventLog
 
     // SQLite rolls back the whole transaction by itself on some errors (disk full, I/O); then no savepoint is left to undo.
     private bool TransactionLost() => SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) != 0;
-
-    private void RaiseCommitted(System.Collections.ObjectModel.ReadOnlyCollection<TranscriptEvent> events)
-    {
-        if (Committed is not { } handlers) return;
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<IReadOnlyList<TranscriptEvent>>>())
-        {
-            try
-            {
-                handler(events);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A Committed handler threw for seq {First}..{Last}", events[0].Seq, events[^1].Seq);
-            }
-        }
-    }
 }

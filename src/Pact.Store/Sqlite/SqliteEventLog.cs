@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,7 +40,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     private readonly PactStoreOptions _options;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<IInlineProjection> _projections;
-    private readonly Channel<PendingWrite<AppendRequest>> _queue = Channel.CreateUnbounded<PendingWrite<AppendRequest>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WriteQueue<AppendRequest> _queue;
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal); // committed heads; writer only
     // Set once by OpenAsync, before _state says Open (see SqliteEventLog.Open.cs).
     private string _readConnectionString = null!;
@@ -63,6 +62,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
         _options = options with { DatabasePath = Path.GetFullPath(options.DatabasePath), Synchronous = options.Synchronous.ToUpperInvariant() };
         _logger = logger ?? NullLogger<SqliteEventLog>.Instance;
         _projections = options.Projections;
+        _queue = new WriteQueue<AppendRequest>(_options.MaxBatchSize, _logger, this);
     }
 
     /// <summary>The key of the row seals (<see cref="RowSeals"/>).</summary>
@@ -125,7 +125,7 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
             await _writerTask.ConfigureAwait(false);
             return;
         }
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await _writerTask.ConfigureAwait(false);
         if (_lock is null) return; // never opened, or its open failed before it took the file
         _statements.Dispose();
@@ -159,21 +159,6 @@ internal sealed partial class SqliteEventLog : IAsyncDisposable
     private Task<AppendResult> Enqueue(AppendRequest request, CancellationToken ct)
     {
         ThrowIfNotOpen();
-        return EnqueueCore(request, ct);
-    }
-
-    private Task<AppendResult> EnqueueCore(AppendRequest request, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        var item = new PendingWrite<AppendRequest>(request);
-        item.Register(ct);
-        if (!_queue.Writer.TryWrite(item))
-        {
-            item.Unregister();
-            // The channel closes only on dispose or when the writer died; either way the request was not taken.
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            throw new InvalidOperationException("The transcript writer has stopped.");
-        }
-        return item.Task;
+        return _queue.Enqueue(request, ct);
     }
 }

@@ -14,6 +14,7 @@ namespace Pact.Daemon.Tests.Observability;
 /// The "Pact" spans and metrics, read through OpenTelemetry's in-memory exporter. The source and meter are
 /// process-wide, so spans are picked by the test's own trace and metrics are checked as lower bounds.
 /// </summary>
+[Collection(ProcessWideMeters.Name)]
 public class TelemetryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -213,3 +214,15 @@ internal sealed class LockedList<T> : ICollection<T>
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
+
+/// <summary>
+/// Tests that read the daemon's own instruments run alone. Those instruments live on the process-wide "Pact" meter and a
+/// meter provider listens by name, so the hosts of tests running beside them move the same counters: an SSE stream
+/// another test closed once took the subscriber count this test reads to −1.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideMeters
+{
+    public const string Name = "process-wide meters";
+}
+

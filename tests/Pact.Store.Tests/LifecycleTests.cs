@@ -104,6 +104,17 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Refused_options_fail_the_returned_task_rather_than_the_call()
+    {
+        var log = SqliteEventLog.OpenAsync(Options(_dir) with { Synchronous = "OFF" });
+        var store = SqlitePactStore.OpenAsync(Options(_dir) with { MaxBatchSize = 0 });
+
+        // A caller that starts the open and awaits it later gets the refusal from the task, like any failed open.
+        await log.Invoking(t => t).Should().ThrowAsync<ArgumentException>();
+        await store.Invoking(t => t).Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Fact]
     public async Task A_second_store_on_the_same_file_is_refused_while_the_first_is_open()
     {
         var options = Options(_dir);

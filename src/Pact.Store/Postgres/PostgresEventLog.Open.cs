@@ -10,20 +10,8 @@ internal sealed partial class PostgresEventLog
     private int _opening;
 
     /// <summary>Creates the log and opens it.</summary>
-    public static async Task<PostgresEventLog> OpenAsync(PostgresStoreOptions options, ILogger? logger = null, CancellationToken ct = default)
-    {
-        var log = new PostgresEventLog(options, logger);
-        try
-        {
-            await log.OpenAsync(ct: ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            await log.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        return log;
-    }
+    public static Task<PostgresEventLog> OpenAsync(PostgresStoreOptions options, ILogger? logger = null, CancellationToken ct = default) =>
+        Opening.OpenOrDisposeAsync(() => new PostgresEventLog(options, logger), log => log.OpenAsync(ct: ct));
 
     /// <summary>
     /// Connects, takes the writer role (waiting at most <see cref="PostgresStoreOptions.WriterLockTimeout"/>), migrates,

@@ -33,20 +33,8 @@ public sealed class PostgresPactStore : RelationalPactStore, ISharedStore
         [new SessionProjection(), new ProposalProjection(), new CompactProjection(), new PassportProjection(), new LogClockProjection()];
 
     /// <summary>Creates the store and opens it.</summary>
-    public static async Task<PostgresPactStore> OpenAsync(PostgresStoreOptions options, ILogger<PostgresPactStore>? logger = null, CancellationToken ct = default)
-    {
-        var store = new PostgresPactStore(options, logger);
-        try
-        {
-            await store.OpenAsync(ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        return store;
-    }
+    public static Task<PostgresPactStore> OpenAsync(PostgresStoreOptions options, ILogger<PostgresPactStore>? logger = null, CancellationToken ct = default) =>
+        Opening.OpenOrDisposeAsync(() => new PostgresPactStore(options, logger), store => store.OpenAsync(ct));
 
     /// <summary>Connects, takes the writer role, migrates and loads the active subscriptions through the writer.</summary>
     /// <remarks>A standby (<see cref="PostgresStoreOptions.Standby"/>) loads them, and forgets the nonces it may have seen, when it takes over.</remarks>

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
-using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.TransparencyLog;
 using Pact.Store.Relational;
@@ -90,8 +89,7 @@ internal static class PostgresStoreAudit
     private static Dictionary<string, long> Fold(NpgsqlConnection connection, NpgsqlTransaction tx, string stored, long head,
         IReadOnlyList<IRelationalProjection> projections, CancellationToken ct)
     {
-        var broken = new Dictionary<string, long>(StringComparer.Ordinal);
-        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        var audited = new AuditedRows();
         var rows = new List<StoredEventRow>();
         using (var read = new NpgsqlCommand($"SELECT seq, stream, stream_seq, type, time, actor, data, prev_hash, hash FROM {stored}.events WHERE seq <= $1 ORDER BY seq", connection, tx))
         {
@@ -107,16 +105,7 @@ internal static class PostgresStoreAudit
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            var chain = heads.GetValueOrDefault(row.Stream, ChainHead.Genesis);
-            var (_, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
-            if (chain.Check(row.Seq, row.StreamSeq, row.PrevHash) is not null || hashBreak is not null) broken.TryAdd(row.Stream, row.Seq);
-            heads[row.Stream] = ChainHead.After(row.Seq, row.StreamSeq, row.Hash, row.Time);
-            if (StoreAuditTables.ParseData(row.Data) is not { } data)
-            {
-                broken.TryAdd(row.Stream, row.Seq);
-                continue;
-            }
-            var e = new TranscriptEvent(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash, row.Hash);
+            if (audited.Admit(row) is not { } e) continue;
             Execute(connection, tx, "SAVEPOINT pact_audit_event");
             try
             {
@@ -129,10 +118,10 @@ internal static class PostgresStoreAudit
             {
                 // What this event left half-written is undone and put down to its stream.
                 Execute(connection, tx, "ROLLBACK TO SAVEPOINT pact_audit_event; RELEASE SAVEPOINT pact_audit_event");
-                broken.TryAdd(row.Stream, row.Seq);
+                audited.MarkBroken(row);
             }
         }
-        return broken;
+        return audited.Broken;
     }
 
     private static void Insert(NpgsqlConnection connection, NpgsqlTransaction tx, StoredEventRow row, MerkleFrontier frontier)

@@ -22,20 +22,8 @@ internal sealed partial class SqliteEventLog
     }
 
     /// <summary>Creates the log and opens it: <see cref="SqliteEventLog(PactStoreOptions, ILogger?)"/>, then <see cref="OpenAsync(Func{AppendContext, object?}?, CancellationToken)"/>.</summary>
-    public static async Task<SqliteEventLog> OpenAsync(PactStoreOptions options, ILogger? logger = null, CancellationToken ct = default)
-    {
-        var log = new SqliteEventLog(options, logger);
-        try
-        {
-            await log.OpenAsync(ct: ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            await log.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        return log;
-    }
+    public static Task<SqliteEventLog> OpenAsync(PactStoreOptions options, ILogger? logger = null, CancellationToken ct = default) =>
+        Opening.OpenOrDisposeAsync(() => new SqliteEventLog(options, logger), log => log.OpenAsync(ct: ct));
 
     /// <summary>
     /// Opens (creating or migrating) the file and starts the writer; every read and write before this throws. Once

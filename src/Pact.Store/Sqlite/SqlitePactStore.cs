@@ -54,20 +54,8 @@ public sealed class SqlitePactStore : RelationalPactStore
     }
 
     /// <summary>Creates the store and opens it (see <see cref="OpenAsync(CancellationToken)"/>).</summary>
-    public static async Task<SqlitePactStore> OpenAsync(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null, CancellationToken ct = default)
-    {
-        var store = new SqlitePactStore(options, logger);
-        try
-        {
-            await store.OpenAsync(ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        return store;
-    }
+    public static Task<SqlitePactStore> OpenAsync(PactStoreOptions options, ILogger<SqlitePactStore>? logger = null, CancellationToken ct = default) =>
+        Opening.OpenOrDisposeAsync(() => new SqlitePactStore(options, logger), store => store.OpenAsync(ct));
 
     /// <summary>
     /// Opens (creating or migrating) the database file and starts the writer; until then every read and write throws.

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Pact.Core.Encoding;
 using Pact.Core.Errors;
-using Pact.Core.Events;
 using Pact.Core.Json;
 using Pact.Core.TransparencyLog;
 
@@ -105,8 +104,7 @@ internal static class SqliteStoreAudit
     /// </summary>
     private static Dictionary<string, long> Fold(SqliteConnection scratch, SqliteTransaction tx, long head, IReadOnlyList<IInlineProjection> projections, CancellationToken ct)
     {
-        var broken = new Dictionary<string, long>(StringComparer.Ordinal); // stream → seq of its first bad row
-        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        var audited = new AuditedRows();
         using var statements = new StatementCache(scratch);
         using var read = scratch.CreateCommand();
         read.Transaction = tx;
@@ -119,16 +117,7 @@ internal static class SqliteStoreAudit
             if (++folded % 4096 == 0) ct.ThrowIfCancellationRequested();
             var row = new StoredEventRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
-            var chain = heads.GetValueOrDefault(row.Stream, ChainHead.Genesis);
-            var (_, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
-            if (chain.Check(row.Seq, row.StreamSeq, row.PrevHash) is not null || hashBreak is not null) broken.TryAdd(row.Stream, row.Seq);
-            heads[row.Stream] = ChainHead.After(row.Seq, row.StreamSeq, row.Hash, row.Time);
-            if (StoreAuditTables.ParseData(row.Data) is not { } data)
-            {
-                broken.TryAdd(row.Stream, row.Seq);
-                continue;
-            }
-            var e = new TranscriptEvent(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, data, row.PrevHash, row.Hash);
+            if (audited.Admit(row) is not { } e) continue;
             try
             {
                 Insert(statements, tx, row);
@@ -139,10 +128,10 @@ internal static class SqliteStoreAudit
             catch (Exception x) when (x is not OperationCanceledException and not SqliteException { SqliteErrorCode: 11 or 26 })
             {
                 // What this event left half-written differs from the stored rows and is put down to its stream.
-                broken.TryAdd(row.Stream, row.Seq);
+                audited.MarkBroken(row);
             }
         }
-        return broken;
+        return audited.Broken;
     }
 
     private static void Insert(StatementCache statements, SqliteTransaction tx, StoredEventRow row)

@@ -19,9 +19,11 @@ internal sealed class AuditedRows
     public TranscriptEvent? Admit(StoredEventRow row)
     {
         var chain = _heads.GetValueOrDefault(row.Stream, ChainHead.Genesis);
-        var (_, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
+        var (checkedEvent, hashBreak) = EventChain.ReadStored(row.Seq, row.Stream, row.StreamSeq, row.Type, row.Time, row.Actor, row.Data, row.PrevHash, row.Hash);
         if (chain.Check(row.Seq, row.StreamSeq, row.PrevHash) is not null || hashBreak is not null) MarkBroken(row);
         _heads[row.Stream] = ChainHead.After(row.Seq, row.StreamSeq, row.Hash, row.Time);
+        // The hash check parsed the data of a sound row already; only a row that failed it is parsed again, to fold it as stored.
+        if (checkedEvent is not null) return checkedEvent;
         if (StoreAuditTables.ParseData(row.Data) is not { } data)
         {
             MarkBroken(row);

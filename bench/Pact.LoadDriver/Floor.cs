@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Pact.Core.Crypto;
+using Pact.Core.Encoding;
 using Pact.Core.Envelopes;
 using Pact.Core.Events;
 using Pact.Core.Json;
@@ -21,6 +25,14 @@ internal enum FloorWork
 
     /// <summary>Parses, verifies the signature, hashes a chained event and answers after its group commit.</summary>
     Append,
+
+    /// <summary>
+    /// <see cref="Append"/> plus what the contract itself makes a daemon keep beside the event (§2, §7): the signer is a
+    /// registered agent (looked up in memory), the (signer, nonce) is unused (an in-memory index), and the answer is the
+    /// session (§7, "200 the session"), remembered with the nonce in the event's transaction under a unique key so that
+    /// an identical resend gets it back after a restart. Still no Merkle log, read models, state machine or pipeline.
+    /// </summary>
+    AppendAndRemember,
 }
 
 /// <summary>
@@ -29,7 +41,8 @@ internal enum FloorWork
 /// it, canonicalizes the payload, verifies the Ed25519 signature, hashes a chained event and answers once a group
 /// commit (WAL, synchronous=FULL) holds it. No nonces, no read models, no state machine, no ProblemDetails: only the
 /// work the protocol itself makes unavoidable per acknowledged append. Its rate is what a daemon doing only that work,
-/// in idiomatic ASP.NET Core, reaches with this client set-up on these cores.
+/// in idiomatic ASP.NET Core, reaches with this client set-up on these cores. <see cref="FloorWork.AppendAndRemember"/>
+/// adds the nonce row and the session answer that the contract requires of every daemon too.
 /// </summary>
 internal static class Floor
 {
@@ -38,6 +51,9 @@ internal static class Floor
         var path = Path.Combine(Path.GetTempPath(), "pact-floor-" + Guid.NewGuid().ToString("N") + ".db");
         var daemonKey = KeyPair.Generate();
         using var writer = new GroupCommitWriter(path);
+        // AppendAndRemember: the registered agents with the session each one flips, and the nonces in use.
+        var participants = new ConcurrentDictionary<string, (string Stream, string[] Participants)>(StringComparer.Ordinal);
+        var usedNonces = new ConcurrentDictionary<(string Signer, string Nonce), byte>();
         var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
@@ -55,10 +71,18 @@ internal static class Floor
             if (envelope is null) return Results.BadRequest(error!.Detail);
             if (envelope.Audience != daemonKey.Did || !envelope.IsFresh(TimeProvider.System.GetUtcNow()))
                 return Results.Unauthorized();
-            if (!envelope.VerifySignature(Jcs.Canonicalize(envelope.Payload))) return Results.Unauthorized();
+            var canonicalPayload = Jcs.Canonicalize(envelope.Payload);
+            if (!envelope.VerifySignature(canonicalPayload)) return Results.Unauthorized();
+            NonceRow? nonce = null;
+            if (work == FloorWork.AppendAndRemember)
+            {
+                if (!participants.TryGetValue(envelope.Signer, out var session) || session.Stream != stream) return Results.Unauthorized();
+                if (!usedNonces.TryAdd((envelope.Signer, envelope.Nonce), 0)) return Results.Conflict();
+                nonce = new NonceRow(envelope.Nonce, Hex.Encode(SHA256.HashData(canonicalPayload)),
+                    (envelope.IssuedAt + Envelope.FreshnessWindow).ToUnixTimeMilliseconds(), session.Participants);
+            }
             var data = Jcs.CanonicalString(new JsonObject { ["envelope"] = envelope.ToJson() });
-            var seq = await writer.AppendAsync(stream, envelope.Signer, data);
-            return Results.Text("{\"seq\":" + seq + "}", "application/json");
+            return Results.Text(await writer.AppendAsync(stream, envelope.Signer, data, nonce), "application/json");
         });
         await app.StartAsync();
         var baseAddress = new Uri(app.Urls.First() + "/");
@@ -68,6 +92,7 @@ internal static class Floor
         {
             var signer = KeyPair.Generate();
             var stream = $"ses_floor{i:x2}";
+            participants[signer.Did] = (stream, [signer.Did, KeyPair.Generate().Did]);
             var fields = new JsonObject { ["sessionId"] = stream };
             return async () =>
             {
@@ -76,7 +101,7 @@ internal static class Floor
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 using var response = await http.PostAsync("append/" + stream, content);
                 response.EnsureSuccessStatusCode();
-                // Read and parse the answer, as the SDK does (the daemon's answer, the session's view, is larger).
+                // Read and parse the answer, as the SDK does (Append's is a seq, AppendAndRemember's the session, as the daemon's).
                 _ = StrictJson.Parse(await response.Content.ReadAsByteArrayAsync()) ?? throw new HttpRequestException("Empty answer.");
             };
         }, () => (writer.Events, writer.Commits));
@@ -84,19 +109,30 @@ internal static class Floor
         return result;
     }
 
+    /// <summary>What <see cref="FloorWork.AppendAndRemember"/> keeps with an append: the row a resend is answered from.</summary>
+    private sealed record NonceRow(string Nonce, string PayloadHash, long ExpiresAt, string[] Participants);
+
+    /// <summary>The answer remembered with a nonce: the session as §7 returns it after a suspension.</summary>
+    private sealed record SessionAnswer(
+        string SessionId, string Status, string[] Participants, string? Topic, JsonObject Metadata,
+        JsonArray Proposals, JsonArray Compacts, SessionHead Head, JsonArray Checkpoints);
+
+    private sealed record SessionHead(long StreamSeq, string Hash);
+
     /// <summary>One writer thread: takes whatever appends are waiting, inserts them in one transaction, answers them all.</summary>
     private sealed class GroupCommitWriter : IDisposable
     {
-        private readonly Channel<(string Stream, string Actor, string Data, TaskCompletionSource<long> Done)> _queue =
-            Channel.CreateUnbounded<(string, string, string, TaskCompletionSource<long>)>(new UnboundedChannelOptions { SingleReader = true });
-
+        private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
         private readonly SqliteConnection _connection;
         private readonly Thread _thread;
         private readonly string _path;
         private readonly Dictionary<string, (long StreamSeq, string Hash)> _heads = new(StringComparer.Ordinal);
         private static readonly string[] DatabaseFiles = ["", "-wal", "-shm"];
         private static readonly string[] InsertParameters = ["$seq", "$stream", "$streamSeq", "$time", "$actor", "$data", "$prev", "$hash"];
+        private static readonly string[] NonceParameters = ["$signer", "$nonce", "$hash", "$expires", "$status", "$body"];
         private long _seq;
+
+        private sealed record Pending(string Stream, string Actor, string Data, NonceRow? Nonce, TaskCompletionSource<string> Done);
 
         public GroupCommitWriter(string path)
         {
@@ -107,12 +143,16 @@ internal static class Floor
             {
                 setup.CommandText = "PRAGMA journal_mode = WAL;";
                 if (setup.ExecuteScalar() is not "wal") throw new InvalidOperationException("SQLite refused WAL for the floor's database.");
+                // nonces as the daemon keeps them (ADR 0018): rows in write order, the unique key an index.
                 setup.CommandText = """
                     PRAGMA synchronous = FULL;
                     CREATE TABLE events (
                         seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, stream_seq INTEGER NOT NULL, type TEXT NOT NULL,
                         time TEXT NOT NULL, actor TEXT NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
                         UNIQUE (stream, stream_seq)) STRICT;
+                    CREATE TABLE nonces (
+                        signer TEXT NOT NULL, nonce TEXT NOT NULL, payload_hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
+                        status INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (signer, nonce)) STRICT;
                     """;
                 setup.ExecuteNonQuery();
             }
@@ -124,10 +164,11 @@ internal static class Floor
 
         public long Commits { get; private set; }
 
-        public Task<long> AppendAsync(string stream, string actor, string data)
+        /// <summary>Queues one append; the task ends with its answer once the commit holding it is durable.</summary>
+        public Task<string> AppendAsync(string stream, string actor, string data, NonceRow? nonce)
         {
-            var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _queue.Writer.TryWrite((stream, actor, data, done));
+            var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _queue.Writer.TryWrite(new Pending(stream, actor, data, nonce, done));
             return done.Task;
         }
 
@@ -136,29 +177,41 @@ internal static class Floor
             using var insert = _connection.CreateCommand();
             insert.CommandText = "INSERT INTO events VALUES ($seq, $stream, $streamSeq, 'session.suspended', $time, $actor, $data, $prev, $hash);";
             var p = InsertParameters.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
-            var batch = new List<(string Stream, string Actor, string Data, TaskCompletionSource<long> Done)>();
-            var seqs = new List<long>();
+            using var remember = _connection.CreateCommand();
+            remember.CommandText = "INSERT INTO nonces VALUES ($signer, $nonce, $hash, $expires, $status, $body);";
+            var n = NonceParameters.Select(name => remember.Parameters.Add(name, SqliteType.Text)).ToArray();
+            var batch = new List<Pending>();
+            var answers = new List<string>();
             var reader = _queue.Reader;
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 batch.Clear();
-                seqs.Clear();
+                answers.Clear();
                 while (reader.TryRead(out var item)) batch.Add(item);
                 var heads = new Dictionary<string, (long StreamSeq, string Hash)>(StringComparer.Ordinal);
                 try
                 {
                     using var tx = _connection.BeginTransaction(deferred: false);
                     insert.Transaction = tx;
+                    remember.Transaction = tx;
                     var time = Timestamp.ToText(TimeProvider.System.GetUtcNow());
-                    foreach (var (stream, actor, data, _) in batch)
+                    foreach (var (stream, actor, data, nonce, _) in batch)
                     {
                         var (streamSeq, prev) = heads.TryGetValue(stream, out var head) || _heads.TryGetValue(stream, out head) ? head : (0, EventChain.GenesisHash);
                         var hash = EventChain.HashCanonical(stream, streamSeq + 1, "session.suspended", time, actor, data, prev);
-                        var seq = _seq + seqs.Count + 1;
+                        var seq = _seq + answers.Count + 1;
                         (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (seq, stream, streamSeq + 1, time, actor, data, prev, hash);
                         insert.ExecuteNonQuery();
                         heads[stream] = (streamSeq + 1, hash);
-                        seqs.Add(seq);
+                        var answer = "{\"seq\":" + seq + "}";
+                        if (nonce is not null)
+                        {
+                            answer = JsonSerializer.Serialize(new SessionAnswer(stream, "suspended", nonce.Participants, null, [], [], [],
+                                new SessionHead(streamSeq + 1, hash), []), JsonSerializerOptions.Web);
+                            (n[0].Value, n[1].Value, n[2].Value, n[3].Value, n[4].Value, n[5].Value) = (actor, nonce.Nonce, nonce.PayloadHash, nonce.ExpiresAt, 200, answer);
+                            remember.ExecuteNonQuery();
+                        }
+                        answers.Add(answer);
                     }
                     tx.Commit();
                 }
@@ -171,7 +224,7 @@ internal static class Floor
                 foreach (var (stream, head) in heads) _heads[stream] = head;
                 Interlocked.Add(ref _seq, batch.Count);
                 Commits++;
-                for (var i = 0; i < batch.Count; i++) batch[i].Done.SetResult(seqs[i]);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.SetResult(answers[i]);
             }
         }
 

@@ -108,6 +108,8 @@ await using (var daemon = await InProcessDaemon.StartAsync())
         await daemon.DisposeAsync();
         var bareFloor = await Floor.AppendsAsync(FloorWork.Append, AppendClients, s.FloorWarmup, s.Floor);
         Console.WriteLine($"      floor {bareFloor.AppendsPerSecond:F0} appends/s ({bareFloor.CpuMsPerAppend:F2} ms CPU, {bareFloor.KiBPerAppend:F1} KiB each, GC paused {bareFloor.GcPausedShare:P1}); daemon ÷ floor {append.AppendsPerSecond / bareFloor.AppendsPerSecond:P1}");
+        var remembering = await Floor.AppendsAsync(FloorWork.AppendAndRemember, AppendClients, s.FloorWarmup, s.Floor);
+        Console.WriteLine($"      floor with nonces and the session answer {remembering.AppendsPerSecond:F0} appends/s ({remembering.CpuMsPerAppend:F2} ms CPU, {remembering.KiBPerAppend:F1} KiB each, {remembering.EventsPerCommit:F1} events/commit); ÷ floor {remembering.AppendsPerSecond / bareFloor.AppendsPerSecond:P1}; daemon ÷ it {append.AppendsPerSecond / remembering.AppendsPerSecond:P1}");
         return 0;
     }
 
@@ -133,10 +135,11 @@ await using (var daemon = await InProcessDaemon.StartAsync())
     row = await daemon.SampleRowAsync("session.suspended") ?? throw new InvalidOperationException("No session.suspended event was stored.");
 }
 
-Console.WriteLine($"[7/8] the floor: the same {AppendClients} signing clients against a bare endpoint, {s.Floor.TotalSeconds} s after {s.FloorWarmup.TotalSeconds} s warm-up, first round trips only, then verify + group commit …");
+Console.WriteLine($"[7/8] the floor: the same {AppendClients} signing clients against a bare endpoint, {s.Floor.TotalSeconds} s after {s.FloorWarmup.TotalSeconds} s warm-up, first round trips only, then verify + group commit, then that with nonces and the session answer …");
 var roundTrip = await Floor.AppendsAsync(FloorWork.RoundTrip, AppendClients, s.FloorWarmup, s.Floor);
 var floor = await Floor.AppendsAsync(FloorWork.Append, AppendClients, s.FloorWarmup, s.Floor);
-Console.WriteLine($"      round trips {roundTrip.AppendsPerSecond:F0}/s ({roundTrip.CpuMsPerAppend:F2} ms CPU each); appends {floor.AppendsPerSecond:F0}/s ({floor.CpuMsPerAppend:F2} ms CPU each), {floor.Errors + roundTrip.Errors} errors");
+var rememberingFloor = await Floor.AppendsAsync(FloorWork.AppendAndRemember, AppendClients, s.FloorWarmup, s.Floor);
+Console.WriteLine($"      round trips {roundTrip.AppendsPerSecond:F0}/s ({roundTrip.CpuMsPerAppend:F2} ms CPU each); appends {floor.AppendsPerSecond:F0}/s ({floor.CpuMsPerAppend:F2} ms CPU each); with nonces and the session answer {rememberingFloor.AppendsPerSecond:F0}/s ({rememberingFloor.CpuMsPerAppend:F2} ms CPU each), {floor.Errors + roundTrip.Errors + rememberingFloor.Errors} errors");
 
 var batch = Math.Max(1, (int)Math.Round(append.EventsPerCommit));
 Console.WriteLine($"[8/8] baselines: SQLite batches of {batch} rows ({row.TextBytes} bytes of text each) for {s.Sqlite.TotalSeconds} s, then batches of 1; Ed25519 verifies on {Environment.ProcessorCount} threads for {s.Verify.TotalSeconds} s …");
@@ -167,6 +170,7 @@ report.AppendLine($"| appends/s ÷ SQLite baseline | {append.AppendsPerSecond / 
 report.AppendLine($"| appends/s ÷ verify baseline | {append.AppendsPerSecond / verify.PerSecond:P1} | |");
 report.AppendLine($"| CPU cost: one append ÷ one verify | {append.CpuMsPerAppend * 1000 / verify.CpuMicrosecondsPerVerify:F0} verifies' worth | how many signature checks the CPU of one acknowledged append would pay for |");
 report.AppendLine($"| floor: bare endpoint that verifies and group-commits, same clients | **{floor.AppendsPerSecond:F0}**/s | parse, JCS, Ed25519 verify, chained hash, WAL + FULL commit ({floor.EventsPerCommit:F1} events/commit); no nonces, read models or state machine; {floor.CpuMsPerAppend:F2} ms CPU per append, p50 {floor.Latency.Percentile(50):F1} ms; {floor.Errors} errors |");
+report.AppendLine($"| (reference) the floor with nonces and the session answer | {rememberingFloor.AppendsPerSecond:F0}/s | also what the contract makes every daemon keep (§2, §7): the (signer, nonce) row under a unique key with the session as its answer, in the event's transaction; a registered-signer and nonce check in memory ({rememberingFloor.EventsPerCommit:F1} events/commit); {rememberingFloor.CpuMsPerAppend:F2} ms CPU per append; ÷ floor {rememberingFloor.AppendsPerSecond / floor.AppendsPerSecond:P1}; {rememberingFloor.Errors} errors |");
 report.AppendLine($"| (reference) bare endpoint, round trip only, same clients | {roundTrip.AppendsPerSecond:F0}/s | client signing + one loopback HTTP/1.1 exchange; {roundTrip.CpuMsPerAppend:F2} ms CPU per request |");
 report.AppendLine($"| appends/s ÷ floor | {append.AppendsPerSecond / floor.AppendsPerSecond:P1} | what the daemon's own work (nonces, state machine, read models, Merkle log, MVC) costs |");
 report.AppendLine($"| floor ÷ smaller baseline | {floor.AppendsPerSecond / smaller:P1} | the ratio a daemon doing nothing but the unavoidable would reach here |");

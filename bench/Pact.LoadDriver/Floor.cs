@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Pact.Core.Contracts.Responses;
 using Pact.Core.Crypto;
 using Pact.Core.Encoding;
 using Pact.Core.Envelopes;
@@ -27,10 +28,11 @@ internal enum FloorWork
     Append,
 
     /// <summary>
-    /// <see cref="Append"/> plus what the contract itself makes a daemon keep beside the event (§2, §7): the signer is a
-    /// registered agent (looked up in memory), the (signer, nonce) is unused (an in-memory index), and the answer is the
-    /// session (§7, "200 the session"), remembered with the nonce in the event's transaction under a unique key so that
-    /// an identical resend gets it back after a restart. Still no Merkle log, read models, state machine or pipeline.
+    /// <see cref="Append"/> plus what the contract makes a daemon keep beside the event (§2, §7): the signer is a
+    /// registered agent and the (signer, nonce) unused (both checked in memory), and the answer is the session (§7,
+    /// "200 the session"), remembered with the nonce in the event's transaction, in a table laid out as the daemon's
+    /// (rows in write order, UNIQUE(signer, nonce); without its expiry index and row seal). The clients never resend, so
+    /// answering a resend from that row is not exercised. Still no Merkle log, read models, state machine, MVC or middleware.
     /// </summary>
     AppendAndRemember,
 }
@@ -39,10 +41,10 @@ internal enum FloorWork
 /// The floor under any pact/1 daemon on this machine: the same sixteen in-process clients sign the same envelope and
 /// POST it over loopback HTTP/1.1 with HttpClient; a bare Kestrel endpoint (no MVC, no middleware, no logging) strictly parses
 /// it, canonicalizes the payload, verifies the Ed25519 signature, hashes a chained event and answers once a group
-/// commit (WAL, synchronous=FULL) holds it. No nonces, no read models, no state machine, no ProblemDetails: only the
-/// work the protocol itself makes unavoidable per acknowledged append. Its rate is what a daemon doing only that work,
-/// in idiomatic ASP.NET Core, reaches with this client set-up on these cores. <see cref="FloorWork.AppendAndRemember"/>
-/// adds the nonce row and the session answer that the contract requires of every daemon too.
+/// commit (WAL, synchronous=FULL) holds it. No nonces, no read models, no state machine, no ProblemDetails: the work the
+/// protocol makes unavoidable per acknowledged append, except remembering the nonce and its answer, which
+/// <see cref="FloorWork.AppendAndRemember"/> adds. Its rate is what a daemon doing only that work, in idiomatic
+/// ASP.NET Core, reaches with this client set-up on these cores.
 /// </summary>
 internal static class Floor
 {
@@ -51,8 +53,8 @@ internal static class Floor
         var path = Path.Combine(Path.GetTempPath(), "pact-floor-" + Guid.NewGuid().ToString("N") + ".db");
         var daemonKey = KeyPair.Generate();
         using var writer = new GroupCommitWriter(path);
-        // AppendAndRemember: the registered agents with the session each one flips, and the nonces in use.
-        var participants = new ConcurrentDictionary<string, (string Stream, string[] Participants)>(StringComparer.Ordinal);
+        // AppendAndRemember: each registered agent with the session it suspends, and the nonces in use.
+        var agents = new ConcurrentDictionary<string, (string Stream, string[] Participants)>(StringComparer.Ordinal);
         var usedNonces = new ConcurrentDictionary<(string Signer, string Nonce), byte>();
         var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Logging.ClearProviders();
@@ -73,12 +75,14 @@ internal static class Floor
                 return Results.Unauthorized();
             var canonicalPayload = Jcs.Canonicalize(envelope.Payload);
             if (!envelope.VerifySignature(canonicalPayload)) return Results.Unauthorized();
-            NonceRow? nonce = null;
+            NonceToRemember? nonce = null;
             if (work == FloorWork.AppendAndRemember)
             {
-                if (!participants.TryGetValue(envelope.Signer, out var session) || session.Stream != stream) return Results.Unauthorized();
+                if (!agents.TryGetValue(envelope.Signer, out var session) || session.Stream != stream) return Results.Unauthorized();
+                // A daemon answers an identical resend from the remembered row and forgets a refused envelope; the clients
+                // here never resend and no batch fails, so a used nonce is only refused.
                 if (!usedNonces.TryAdd((envelope.Signer, envelope.Nonce), 0)) return Results.Conflict();
-                nonce = new NonceRow(envelope.Nonce, Hex.Encode(SHA256.HashData(canonicalPayload)),
+                nonce = new NonceToRemember(envelope.Nonce, Hex.Encode(SHA256.HashData(canonicalPayload)),
                     (envelope.IssuedAt + Envelope.FreshnessWindow).ToUnixTimeMilliseconds(), session.Participants);
             }
             var data = Jcs.CanonicalString(new JsonObject { ["envelope"] = envelope.ToJson() });
@@ -92,7 +96,7 @@ internal static class Floor
         {
             var signer = KeyPair.Generate();
             var stream = $"ses_floor{i:x2}";
-            participants[signer.Did] = (stream, [signer.Did, KeyPair.Generate().Did]);
+            if (work == FloorWork.AppendAndRemember) agents[signer.Did] = (stream, [signer.Did, KeyPair.Generate().Did]);
             var fields = new JsonObject { ["sessionId"] = stream };
             return async () =>
             {
@@ -109,15 +113,11 @@ internal static class Floor
         return result;
     }
 
-    /// <summary>What <see cref="FloorWork.AppendAndRemember"/> keeps with an append: the row a resend is answered from.</summary>
-    private sealed record NonceRow(string Nonce, string PayloadHash, long ExpiresAt, string[] Participants);
-
-    /// <summary>The answer remembered with a nonce: the session as §7 returns it after a suspension.</summary>
-    private sealed record SessionAnswer(
-        string SessionId, string Status, string[] Participants, string? Topic, JsonObject Metadata,
-        JsonArray Proposals, JsonArray Compacts, SessionHead Head, JsonArray Checkpoints);
-
-    private sealed record SessionHead(long StreamSeq, string Hash);
+    /// <summary>
+    /// What <see cref="FloorWork.AppendAndRemember"/> remembers with an append, besides its signer and answer; the
+    /// participants are for the answer, the session.
+    /// </summary>
+    private sealed record NonceToRemember(string Nonce, string PayloadHash, long ExpiresAt, string[] Participants);
 
     /// <summary>One writer thread: takes whatever appends are waiting, inserts them in one transaction, answers them all.</summary>
     private sealed class GroupCommitWriter : IDisposable
@@ -132,7 +132,7 @@ internal static class Floor
         private static readonly string[] NonceParameters = ["$signer", "$nonce", "$hash", "$expires", "$status", "$body"];
         private long _seq;
 
-        private sealed record Pending(string Stream, string Actor, string Data, NonceRow? Nonce, TaskCompletionSource<string> Done);
+        private readonly record struct Pending(string Stream, string Actor, string Data, NonceToRemember? Nonce, TaskCompletionSource<string> Done);
 
         public GroupCommitWriter(string path)
         {
@@ -143,7 +143,7 @@ internal static class Floor
             {
                 setup.CommandText = "PRAGMA journal_mode = WAL;";
                 if (setup.ExecuteScalar() is not "wal") throw new InvalidOperationException("SQLite refused WAL for the floor's database.");
-                // nonces as the daemon keeps them (ADR 0018): rows in write order, the unique key an index.
+                // nonces laid out as the daemon's (ADR 0018): rows in write order, the unique key an index of its own.
                 setup.CommandText = """
                     PRAGMA synchronous = FULL;
                     CREATE TABLE events (
@@ -165,7 +165,7 @@ internal static class Floor
         public long Commits { get; private set; }
 
         /// <summary>Queues one append; the task ends with its answer once the commit holding it is durable.</summary>
-        public Task<string> AppendAsync(string stream, string actor, string data, NonceRow? nonce)
+        public Task<string> AppendAsync(string stream, string actor, string data, NonceToRemember? nonce)
         {
             var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             _queue.Writer.TryWrite(new Pending(stream, actor, data, nonce, done));
@@ -176,10 +176,10 @@ internal static class Floor
         {
             using var insert = _connection.CreateCommand();
             insert.CommandText = "INSERT INTO events VALUES ($seq, $stream, $streamSeq, 'session.suspended', $time, $actor, $data, $prev, $hash);";
-            var p = InsertParameters.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var eventValues = InsertParameters.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
             using var remember = _connection.CreateCommand();
             remember.CommandText = "INSERT INTO nonces VALUES ($signer, $nonce, $hash, $expires, $status, $body);";
-            var n = NonceParameters.Select(name => remember.Parameters.Add(name, SqliteType.Text)).ToArray();
+            var nonceValues = NonceParameters.Select(name => remember.Parameters.Add(name, SqliteType.Text)).ToArray();
             var batch = new List<Pending>();
             var answers = new List<string>();
             var reader = _queue.Reader;
@@ -200,24 +200,26 @@ internal static class Floor
                         var (streamSeq, prev) = heads.TryGetValue(stream, out var head) || _heads.TryGetValue(stream, out head) ? head : (0, EventChain.GenesisHash);
                         var hash = EventChain.HashCanonical(stream, streamSeq + 1, "session.suspended", time, actor, data, prev);
                         var seq = _seq + answers.Count + 1;
-                        (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (seq, stream, streamSeq + 1, time, actor, data, prev, hash);
+                        (eventValues[0].Value, eventValues[1].Value, eventValues[2].Value, eventValues[3].Value, eventValues[4].Value, eventValues[5].Value, eventValues[6].Value, eventValues[7].Value) =
+                            (seq, stream, streamSeq + 1, time, actor, data, prev, hash);
                         insert.ExecuteNonQuery();
                         heads[stream] = (streamSeq + 1, hash);
                         var answer = "{\"seq\":" + seq + "}";
                         if (nonce is not null)
                         {
-                            answer = JsonSerializer.Serialize(new SessionAnswer(stream, "suspended", nonce.Participants, null, [], [], [],
-                                new SessionHead(streamSeq + 1, hash), []), JsonSerializerOptions.Web);
-                            (n[0].Value, n[1].Value, n[2].Value, n[3].Value, n[4].Value, n[5].Value) = (actor, nonce.Nonce, nonce.PayloadHash, nonce.ExpiresAt, 200, answer);
+                            answer = JsonSerializer.Serialize(new SessionView(stream, "suspended", nonce.Participants, null, null, [], [],
+                                new StreamHead(streamSeq + 1, hash), []), PactJson.Options);
+                            (nonceValues[0].Value, nonceValues[1].Value, nonceValues[2].Value, nonceValues[3].Value, nonceValues[4].Value, nonceValues[5].Value) =
+                                (actor, nonce.Nonce, nonce.PayloadHash, nonce.ExpiresAt, 200, answer);
                             remember.ExecuteNonQuery();
                         }
                         answers.Add(answer);
                     }
                     tx.Commit();
                 }
-                catch (SqliteException e)
+                catch (Exception e)
                 {
-                    // Nothing of the batch is acknowledged; the driver counts each as an error.
+                    // Nothing of the batch is acknowledged; the driver counts each as an error (and the writer lives on).
                     foreach (var item in batch) item.Done.SetException(e);
                     continue;
                 }

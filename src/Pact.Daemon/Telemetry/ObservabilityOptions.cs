@@ -16,6 +16,16 @@ public sealed class TelemetryOptions : IValidatableObject
     /// </summary>
     public bool? Prometheus { get; set; }
 
+    /// <summary>
+    /// Record every trace (true), or only those a caller sampled through its traceparent (false). Null (the default)
+    /// records every trace when an OTLP endpoint is set and only sampled ones otherwise: without an exporter nobody reads
+    /// the spans, and recording them cost about 7 % of the append rate (docs/performance.md).
+    /// </summary>
+    public bool? RecordAllTraces { get; set; }
+
+    /// <summary>Whether root spans are recorded: <see cref="RecordAllTraces"/>, or by default whether spans are exported.</summary>
+    public bool RecordsAllTraces => RecordAllTraces ?? OtlpUri is not null;
+
     /// <summary>The OTLP endpoint as a URI; null when none is set or it is not an http(s) URL (start-up then refuses it).</summary>
     public Uri? OtlpUri =>
         Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;

@@ -78,8 +78,8 @@ public static class ObservabilityServices
 
     private static void AddPactTelemetry(this IServiceCollection services, TelemetryOptions telemetry)
     {
-        // Exported only when an endpoint is configured. Without one the providers still run, so the spans and
-        // metrics are the same ones a test's in-memory exporter (or a debugger's listener) sees.
+        // Exported only when an endpoint is configured. Without one the providers still run, so the metrics and the
+        // spans a test's in-memory exporter (or a debugger's listener) sees are the same ones.
         var endpoint = telemetry.OtlpUri;
         services.AddOpenTelemetry()
             .WithTracing(tracing =>
@@ -88,6 +88,9 @@ public static class ObservabilityServices
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
                 if (endpoint is not null) tracing.AddOtlpExporter(o => o.Endpoint = endpoint);
+                // A trace the caller sampled is always recorded; a root only when RecordsAllTraces. Unrecorded activities
+                // still exist, so the request log and ProblemDetails keep their traceId either way.
+                tracing.SetSampler(new ParentBasedSampler(telemetry.RecordsAllTraces ? new AlwaysOnSampler() : new AlwaysOffSampler()));
             })
             .WithMetrics(metrics =>
             {

@@ -19,8 +19,12 @@ public class TelemetryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    /// <summary>What the daemon exported. Spans end on many threads (the store's writer, webhook lanes), hence the lock.</summary>
-    private sealed class Exported
+    /// <summary>
+    /// What the daemon exported. Spans end on many threads (the store's writer, webhook lanes), hence the lock.
+    /// <paramref name="recordEveryTrace"/> sets Pact:Telemetry:RecordAllTraces, as an OTLP endpoint would by default;
+    /// without it the daemon records only traces a caller sampled.
+    /// </summary>
+    private sealed class Exported(bool recordEveryTrace = false)
     {
         private readonly LockedList<Activity> _spans = new();
 
@@ -30,6 +34,7 @@ public class TelemetryTests
         {
             // The Prometheus reader only collects when scraped, so ForceFlush (which these tests assert) would report false.
             builder.Configuration["Pact:Telemetry:Prometheus"] = "false";
+            if (recordEveryTrace) builder.Configuration["Pact:Telemetry:RecordAllTraces"] = "true";
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
             builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
         }
@@ -142,9 +147,30 @@ public class TelemetryTests
     }
 
     [Fact]
-    public async Task A_webhook_delivery_has_its_span_with_the_HTTP_call_inside_and_counts_its_outcome()
+    public async Task Without_an_exporter_a_request_no_caller_sampled_records_no_span_but_keeps_its_trace_id()
     {
         var exported = new Exported();
+        await using var host = await DaemonHost.StartAsync(configure: exported.AddTo);
+        using var http = host.CreateHttpClient();
+        var stranger = new TestAgent(http, await TestAgent.DaemonIdOf(http));
+
+        // No Activity is current here, so the request carries no traceparent: the daemon's own sampler decides.
+        Activity.Current.Should().BeNull();
+        var refused = await stranger.PostAsync("/v1/auth/token", "auth.token");
+        refused.Code.Should().Be("PACT-202");
+        var traceId = refused.Json!["traceId"]!.GetValue<string>();
+        traceId.Should().MatchRegex("^[0-9a-f]{32}$", "the unrecorded request still has a W3C trace id");
+
+        // A sampled request afterwards is recorded, so the exporter is live and the first one was left out on purpose.
+        using (TestTrace()) (await stranger.PostAsync("/v1/auth/token", "auth.token")).Code.Should().Be("PACT-202");
+        await WebhookTestKit.UntilAsync(() => Task.FromResult(exported.SpanNamed(PactTelemetry.Spans.Authenticate, _ => true) is not null), "the sampled request's span");
+        exported.SpansOf(ActivityTraceId.CreateFromString(traceId)).Should().BeEmpty("nobody asked for that trace and no exporter is configured");
+    }
+
+    [Fact]
+    public async Task A_webhook_delivery_has_its_span_with_the_HTTP_call_inside_and_counts_its_outcome()
+    {
+        var exported = new Exported(recordEveryTrace: true); // a delivery starts its own trace
         await using var host = await DaemonHost.StartAsync(configure: exported.AddTo);
         await using var receiver = await WebhookReceiver.StartAsync();
         using var http = host.CreateHttpClient();

@@ -17,14 +17,15 @@ public sealed class TelemetryOptions : IValidatableObject
     public bool? Prometheus { get; set; }
 
     /// <summary>
-    /// Record every trace (true), or only those a caller sampled through its traceparent (false). Null (the default)
-    /// records every trace when an OTLP endpoint is set and only sampled ones otherwise: without an exporter nobody reads
-    /// the spans, and recording them cost about 7 % of the append rate (docs/performance.md).
+    /// Record the traces the daemon starts itself (requests without a traceparent, webhook deliveries, timers): true
+    /// records them, false does not. A caller's traceparent decides for its own request either way. Null (the default)
+    /// records them when an OTLP endpoint is set: without an exporter nobody reads the spans, and recording every
+    /// request's spans costs about 3 KiB of allocation per append and a few per cent of the append rate (docs/performance.md).
     /// </summary>
     public bool? RecordAllTraces { get; set; }
 
-    /// <summary>Whether root spans are recorded: <see cref="RecordAllTraces"/>, or by default whether spans are exported.</summary>
-    public bool RecordsAllTraces => RecordAllTraces ?? OtlpUri is not null;
+    /// <summary>Whether the traces the daemon starts itself are recorded: <see cref="RecordAllTraces"/>, or by default whether spans are exported.</summary>
+    public bool RecordsRootTraces => RecordAllTraces ?? OtlpUri is not null;
 
     /// <summary>The OTLP endpoint as a URI; null when none is set or it is not an http(s) URL (start-up then refuses it).</summary>
     public Uri? OtlpUri =>

@@ -78,8 +78,8 @@ public static class ObservabilityServices
 
     private static void AddPactTelemetry(this IServiceCollection services, TelemetryOptions telemetry)
     {
-        // Exported only when an endpoint is configured. Without one the providers still run, so the metrics and the
-        // spans a test's in-memory exporter (or a debugger's listener) sees are the same ones.
+        // Exported only when an endpoint is configured. Without one the providers still run, so a test's in-memory
+        // exporter sees the same metrics, and the spans of the traces that are recorded.
         var endpoint = telemetry.OtlpUri;
         services.AddOpenTelemetry()
             .WithTracing(tracing =>
@@ -88,9 +88,10 @@ public static class ObservabilityServices
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
                 if (endpoint is not null) tracing.AddOtlpExporter(o => o.Endpoint = endpoint);
-                // A trace the caller sampled is always recorded; a root only when RecordsAllTraces. Unrecorded activities
-                // still exist, so the request log and ProblemDetails keep their traceId either way.
-                tracing.SetSampler(new ParentBasedSampler(telemetry.RecordsAllTraces ? new AlwaysOnSampler() : new AlwaysOffSampler()));
+                // The caller's traceparent decides for its request; a trace the daemon starts itself is recorded only when
+                // RecordsRootTraces. An unrecorded request's own activity still exists (OpenTelemetry keeps it for
+                // propagation), so the request log and ProblemDetails keep its traceId; its Pact child spans are not created.
+                tracing.SetSampler(new ParentBasedSampler(telemetry.RecordsRootTraces ? new AlwaysOnSampler() : new AlwaysOffSampler()));
             })
             .WithMetrics(metrics =>
             {

@@ -151,19 +151,28 @@ public class TelemetryTests
     {
         var exported = new Exported();
         await using var host = await DaemonHost.StartAsync(configure: exported.AddTo);
-        using var http = host.CreateHttpClient();
-        var stranger = new TestAgent(http, await TestAgent.DaemonIdOf(http));
+        // A client that sends no traceparent (the in-process HttpClient is otherwise traced by the daemon's own provider),
+        // so the daemon's root sampler decides.
+        using var untraced = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() })
+        {
+            BaseAddress = host.BaseAddress,
+        };
+        var stranger = new TestAgent(untraced, await TestAgent.DaemonIdOf(untraced));
 
-        // No Activity is current here, so the request carries no traceparent: the daemon's own sampler decides.
-        Activity.Current.Should().BeNull();
         var refused = await stranger.PostAsync("/v1/auth/token", "auth.token");
         refused.Code.Should().Be("PACT-202");
         var traceId = refused.Json!["traceId"]!.GetValue<string>();
         traceId.Should().MatchRegex("^[0-9a-f]{32}$", "the unrecorded request still has a W3C trace id");
 
         // A sampled request afterwards is recorded, so the exporter is live and the first one was left out on purpose.
-        using (TestTrace()) (await stranger.PostAsync("/v1/auth/token", "auth.token")).Code.Should().Be("PACT-202");
-        await WebhookTestKit.UntilAsync(() => Task.FromResult(exported.SpanNamed(PactTelemetry.Spans.Authenticate, _ => true) is not null), "the sampled request's span");
+        ActivityTraceId sampled;
+        using (var root = TestTrace())
+        {
+            sampled = root.TraceId;
+            using var traced = host.CreateHttpClient();
+            (await new TestAgent(traced, stranger.DaemonId, stranger.Key).PostAsync("/v1/auth/token", "auth.token")).Code.Should().Be("PACT-202");
+        }
+        await WebhookTestKit.UntilAsync(() => Task.FromResult(exported.SpansOf(sampled).Any(s => s.DisplayName == PactTelemetry.Spans.Authenticate)), "the sampled request's span");
         exported.SpansOf(ActivityTraceId.CreateFromString(traceId)).Should().BeEmpty("nobody asked for that trace and no exporter is configured");
     }
 
